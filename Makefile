@@ -1,0 +1,56 @@
+# The compendium's two commands: `make` builds everything, `make test` checks everything.
+# Both set themselves up from plain Python >= 3.11 (a .venv from requirements.lock) and apt.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := all
+.PHONY: all help install browser notebooks rebuild validate test lock lint clean
+
+all: notebooks ## Execute every out-of-date notebook and scenario, write figures/ and exports/
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed (found $$($(PYTHON) --version))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP) browser ## Create .venv and install the pinned environment (and Chromium for figure export)
+
+browser: ## Install Debian's chromium for static figure export, if no browser is found
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || \
+	  { echo "installing chromium (apt) for static figure export"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+notebooks: install ## Execute the notebooks (incremental; --force with `make rebuild`)
+	@$(PY) -m patronage.build
+
+rebuild: install ## Re-execute every notebook and scenario even if up to date
+	@$(PY) -m patronage.build --force
+
+validate: $(STAMP) ## Validate data/ against its schema and the cross-table rules
+	$(PY) -m patronage validate data
+
+test: install ## Run the unit tests, the notebooks under nbval, and the citation check
+	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --nbval-lax notebooks
+
+lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock (needs the network)
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --upgrade pip
+	.lockenv/bin/pip install --quiet -e '.[test]'
+	.lockenv/bin/pip freeze --exclude-editable | sort > requirements.lock
+	rm -rf .lockenv
+
+lint: $(STAMP) ## Check code style with ruff
+	$(PY) -m ruff check src tests benchmarks
+
+clean: ## Remove build/ (executed scenarios, staging, failed runs); keeps committed outputs
+	rm -rf build
