@@ -1,0 +1,191 @@
+"""Execute the notebooks with papermill, incrementally, atomically and reproducibly.
+
+``python -m patronage.build`` runs every notebook in notebooks/ with its default parameters
+(writing the executed notebook back in place, so the committed notebooks carry their outputs)
+and every named scenario in notebooks/scenarios/*.yaml (writing to build/scenarios/NAME/).
+
+- Incremental: a run is skipped when the hash of its inputs (the notebook's cells, its
+  parameters, data/, src/patronage/, the lock file) equals the hash recorded in the executed
+  notebook's metadata and all the files it wrote are still there.
+- In one process: papermill's Python API, not one CLI call per notebook.
+- Safe: figures go to a staging folder and the notebook to a temporary file; only a run that
+  succeeds replaces the previous outputs. A failed run leaves them in place, writes papermill's
+  error notebook to build/failed/, and the command exits 1 naming the notebook.
+- Reproducible: papermill's timestamps and run metadata are removed (nbconvert's
+  ClearMetadataPreprocessor), so a rebuild with nothing changed writes identical bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patronage import config
+
+FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
+INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
+
+
+@dataclass
+class Run:
+    """One execution: a notebook, its parameters, where it is written and where its figures go."""
+
+    name: str
+    notebook: Path
+    output: Path
+    figures: Path
+    parameters: dict = field(default_factory=dict)
+
+
+def shared_inputs_hash(root: Path = config.PROJ_ROOT) -> str:
+    """sha256 over the files every notebook depends on: data, package source, lock file."""
+    h = hashlib.sha256()
+    for folder, pattern in INPUT_GLOBS:
+        for path in sorted((root / folder).glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode() + b"\0")
+                h.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return h.hexdigest()
+
+
+def cells_hash(notebook: Path) -> str:
+    """sha256 over a notebook's cell types, sources and tags (not its outputs or run metadata)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+              sorted(c.get("metadata", {}).get("tags", []))) for c in nb["cells"]]
+    return hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()
+
+
+def run_hash(run: Run, shared: str) -> str:
+    """The hash of everything a run's outputs depend on."""
+    key = json.dumps([cells_hash(run.notebook), run.parameters, shared], sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def recorded(output: Path) -> dict:
+    """The build record stored in an executed notebook's metadata ({} if none)."""
+    try:
+        return json.loads(output.read_text(encoding="utf-8"))["metadata"].get("patronage", {})
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def is_current(run: Run, inputs: str) -> bool:
+    """True if the run's recorded inputs hash matches and all its recorded outputs exist."""
+    record = recorded(run.output)
+    return record.get("inputs") == inputs and all((config.PROJ_ROOT / f).exists() for f in record.get("outputs", []))
+
+
+def default_runs() -> list[Run]:
+    """Every notebook in notebooks/ with its default parameters, written in place."""
+    return [Run(nb.stem, nb, nb, config.FIGURES_DIR) for nb in sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))]
+
+
+def scenario_runs() -> list[Run]:
+    """Every named scenario in notebooks/scenarios/*.yaml, written to build/scenarios/NAME/."""
+    import yaml
+
+    runs = []
+    for path in sorted(config.SCENARIOS_DIR.glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for nb_name in spec.get("notebooks", []):
+            nb = config.NOTEBOOKS_DIR / nb_name
+            out_dir = config.BUILD_DIR / "scenarios" / path.stem
+            runs.append(Run(f"{path.stem}/{nb.stem}", nb, out_dir / nb.name, out_dir / "figures",
+                            dict(spec.get("parameters", {}))))
+    return runs
+
+
+def normalise(nb, record: dict):
+    """Strip run metadata (timestamps, papermill's record) and store the build record."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+
+    clear = ClearMetadataPreprocessor(preserve_nb_metadata_mask={"kernelspec", "language_info"},
+                                      preserve_cell_metadata_mask={"tags"})
+    nb, _ = clear.preprocess(nb, {})
+    nb.metadata["patronage"] = record
+    return nb
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def execute(run: Run, inputs: str) -> list[str]:
+    """Execute one run with papermill; on success replace its notebook and figures atomically.
+
+    returns: the output files it wrote (relative to the project root); raises on failure.
+    """
+    import nbformat
+    import papermill
+
+    staging = config.BUILD_DIR / "staging" / run.name
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    failed = config.BUILD_DIR / "failed" / f"{run.name}.ipynb"
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    os.environ[FIGURES_ENV] = str(staging)
+    try:
+        nb = papermill.execute_notebook(str(run.notebook), str(failed), parameters=run.parameters,
+                                        cwd=str(run.notebook.parent), progress_bar=False,
+                                        kernel_name="python3")
+    finally:
+        os.environ.pop(FIGURES_ENV, None)
+    run.figures.mkdir(parents=True, exist_ok=True)
+    written = []
+    for f in sorted(staging.iterdir()):
+        target = run.figures / f.name
+        f.replace(target)
+        written.append(target.relative_to(config.PROJ_ROOT).as_posix())
+    record = {"inputs": inputs, "parameters": run.parameters, "outputs": written}
+    write_atomic(run.output, nbformat.writes(normalise(nb, record)) + "\n")
+    failed.unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build what is out of date; returns 0, or 1 naming every notebook that failed."""
+    parser = argparse.ArgumentParser(prog="python -m patronage.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="re-run even what is up to date")
+    parser.add_argument("--only", nargs="*", default=None, help="run names (e.g. 03-fairbanks-test) to build")
+    parser.add_argument("--no-scenarios", action="store_true", help="skip the named scenarios")
+    args = parser.parse_args(argv)
+    runs = default_runs() + ([] if args.no_scenarios else scenario_runs())
+    if args.only is not None:
+        runs = [r for r in runs if r.name in args.only]
+    shared = shared_inputs_hash()
+    failures = []
+    for run in runs:
+        inputs = run_hash(run, shared)
+        if not args.force and is_current(run, inputs):
+            continue
+        start = time.perf_counter()
+        print(f"executing {run.name} ...", flush=True)
+        try:
+            execute(run, inputs)
+        except Exception as exc:  # report every failing notebook, keep building the others
+            failures.append(run.name)
+            print(f"FAILED {run.name}: {exc.__class__.__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n"
+                  f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
+            continue
+        print(f"  {run.name} done in {time.perf_counter() - start:.1f} s", flush=True)
+    if failures:
+        print(f"build failed: {', '.join(failures)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""EDTF dates as bounds.
+
+Dates are stored as EDTF strings (1953-06-26, 1953-06, 1939-02~, 1938-12/1939-02) and parsed by
+the ``edtf`` library, never by hand. A date becomes two bounds, the earliest and the latest day it
+can denote: ``lower_fuzzy``/``upper_fuzzy`` in edtf's terms, which equal the strict bounds for a
+plain date and widen them by edtf's padding for an approximate (~) or uncertain (?) one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import edtf
+import numpy as np
+import pandas as pd
+
+Bounds = tuple[dt.date, dt.date]
+
+
+@lru_cache(maxsize=None)
+def parse_bounds(text: str) -> Bounds:
+    """Earliest and latest day an EDTF string can denote.
+
+    text: an EDTF string, e.g. '1953-06' -> (1953-06-01, 1953-06-30)
+
+    returns: (lower, upper) as datetime.date; raises ValueError for anything edtf rejects.
+    """
+    try:
+        parsed = edtf.parse_edtf(text.strip())
+        lower, upper = parsed.lower_fuzzy(), parsed.upper_fuzzy()
+        bounds = (dt.date(*lower[:3]), dt.date(*upper[:3]))
+    except Exception as exc:  # edtf raises several types (parse errors, TypeError on open ends)
+        raise ValueError(f"{text!r} is not a closed EDTF date or interval ({exc.__class__.__name__})") from None
+    if bounds[0] > bounds[1]:
+        raise ValueError(f"{text!r} ends before it starts")
+    return bounds
+
+
+def to_date(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
+    """A single day from an ISO/EDTF string or a date: the lower bound of an EDTF string.
+
+    returns: pandas Timestamp; raises ValueError naming the value if it cannot be read.
+    """
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value)
+    return pd.Timestamp(parse_bounds(str(value))[0])
+
+
+def bounds_columns(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+    """Lower and upper bounds of a column of EDTF strings, and the errors by row position.
+
+    Each distinct string is parsed once. Empty cells give NaT bounds.
+
+    returns: (lo, hi, errors) with lo/hi as datetime64 Series aligned with ``values``.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lo = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[s]")
+    hi = lo.copy()
+    bad: dict[int, str] = {}
+    for i, text in enumerate(uniques):
+        try:
+            a, b = parse_bounds(text)
+        except ValueError as exc:
+            bad[i] = str(exc)
+            continue
+        lo[i], hi[i] = np.datetime64(a, "s"), np.datetime64(b, "s")
+    nat = np.array([np.datetime64("NaT")], dtype="datetime64[s]")
+    lo_all = np.concatenate([lo, nat])[codes]  # code -1 (missing) picks the trailing NaT
+    hi_all = np.concatenate([hi, nat])[codes]
+    errors = {pos: bad[c] for pos, c in enumerate(codes) if c in bad} if bad else {}
+    return (pd.Series(lo_all, index=values.index, name=f"{values.name}_lo"),
+            pd.Series(hi_all, index=values.index, name=f"{values.name}_hi"),
+            errors)
+
+
+def midpoint(lo: pd.Series, hi: pd.Series) -> pd.Series:
+    """The middle day between two bound columns: the point estimate the analysis uses."""
+    return lo + (hi - lo) / 2

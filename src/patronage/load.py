@@ -1,0 +1,256 @@
+"""Read the data package into typed, validated pandas DataFrames.
+
+The schema lives in one place, ``data/datapackage.json`` (Frictionless Table Schema). Each table
+is read with the csv module (so that ragged rows and bad bytes are found and named), typed
+and checked against its schema by pandera (``pandera.io.from_frictionless_schema``), then the
+cross-table rules of :mod:`patronage.validate` run. Every EDTF field ``f`` gains two columns,
+``f_lo`` and ``f_hi``, the earliest and latest day it can denote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from patronage import config
+from patronage.dates import bounds_columns
+from patronage.errors import DataError, Problem
+
+TRUE_VALUES = {"true", "True", "TRUE", "1"}
+FALSE_VALUES = {"false", "False", "FALSE", "0"}
+
+
+def read_descriptor(data_dir: Path) -> dict:
+    """The data package descriptor (datapackage.json) of ``data_dir`` as a dict."""
+    path = Path(data_dir) / config.PACKAGE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError([Problem(str(path), None, None, "no data package descriptor here")]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
+
+
+def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The cells of one CSV file as strings (empty cells as NA), and the problems found reading it.
+
+    Checks the bytes are UTF-8, the header names the schema's fields in order, and every row has
+    as many cells as the header.
+    """
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return pd.DataFrame(columns=fields, dtype="string"), [Problem(name, None, None, "file is missing")]
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a leading byte-order mark is harmless: drop it
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        row = raw.count(b"\n", 0, exc.start) + 1
+        col = raw.count(b",", line_start, exc.start)
+        column = fields[col] if col < len(fields) else None
+        return pd.DataFrame(columns=fields, dtype="string"), [
+            Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return pd.DataFrame(columns=fields, dtype="string"), [Problem(name, 1, None, "file is empty")]
+    problems: list[Problem] = []
+    if header != fields:
+        missing = [f for f in fields if f not in header]
+        extra = [h for h in header if h not in fields]
+        detail = "; ".join(filter(None, [
+            f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "",
+            "columns out of order" if not (missing or extra) else ""]))
+        return pd.DataFrame(columns=fields, dtype="string"), [
+            Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")]
+    rows = []
+    try:
+        for row in reader:
+            if len(row) != len(fields):
+                problems.append(Problem(name, reader.line_num, None,
+                                        f"row has {len(row)} cells, the header has {len(fields)}"))
+                continue
+            rows.append(row)
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num, None, f"malformed CSV: {exc}"))
+    frame = pd.DataFrame(rows, columns=fields, dtype="string")
+    frame = frame.replace("", pd.NA)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")  # the CSV row number, header = 1
+    return frame, problems
+
+
+def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Integer and boolean fields converted to pandas' nullable dtypes; unreadable cells named."""
+    problems: list[Problem] = []
+    for fdesc in schema["fields"]:
+        col, kind = fdesc["name"], fdesc.get("type", "string")
+        if kind == "integer":
+            num = pd.to_numeric(frame[col], errors="coerce")
+            bad = frame[col].notna() & (num.isna() | (num % 1 != 0))
+            problems += [Problem(name, int(r), col, f"{v!r} is not an integer") for r, v in frame.loc[bad, col].items()]
+            frame[col] = num.where(~bad).astype("Int64")
+        elif kind == "boolean":
+            text = frame[col]
+            bad = text.notna() & ~text.isin(TRUE_VALUES | FALSE_VALUES)
+            problems += [Problem(name, int(r), col, f"{v!r} is not true or false") for r, v in text[bad].items()]
+            frame[col] = text.map(lambda v: None if pd.isna(v) else v in TRUE_VALUES).astype("boolean")
+    return frame, problems
+
+
+def check_schema(frame: pd.DataFrame, schema: dict, name: str) -> list[Problem]:
+    """Required, unique, enum, pattern, length and range constraints, checked by pandera."""
+    from pandera.errors import SchemaErrors
+    from pandera.io.pandas_io import from_frictionless_schema
+
+    checker = from_frictionless_schema(schema)
+    dtypes = {"integer": "Int64", "boolean": "boolean"}
+    for fdesc in schema["fields"]:
+        column = checker.columns[fdesc["name"]]
+        column.dtype = dtypes.get(fdesc.get("type", "string"), "string")  # enums stay strings
+        column.coerce = False
+    try:
+        checker.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        return [_problem_from_failure(name, case, frame) for case in exc.failure_cases.to_dict("records")]
+    return []
+
+
+def _problem_from_failure(name: str, case: dict, frame: pd.DataFrame) -> Problem:
+    """One pandera failure case as a Problem naming file, row and column."""
+    index, column, check, value = case.get("index"), case.get("column"), str(case.get("check")), case.get("failure_case")
+    row = int(index) if index is not None and not pd.isna(index) else None
+    if check == "not_nullable":
+        message = "required cell is empty"
+    elif check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
+        message = f"duplicate value {value!r}" if column else "duplicate primary key"
+    elif check.startswith("isin"):
+        message = f"{value!r} is not one of the allowed values {check[len('isin('):-1]}"
+    elif check.startswith("str_matches"):
+        message = f"{value!r} does not match the pattern {check[len('str_matches('):-1]}"
+    elif check.startswith("str_length"):
+        message = f"text too long ({len(str(value))} characters; limit {check})"
+    else:
+        message = f"{value!r} fails {check}"
+    if isinstance(column, str) and column not in frame.columns:
+        column = None
+    return Problem(name, row, column if isinstance(column, str) else None, message)
+
+
+def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """For each EDTF field f, the columns f_lo and f_hi; unparseable dates named."""
+    problems: list[Problem] = []
+    for fdesc in schema["fields"]:
+        if not fdesc.get("edtf"):
+            continue
+        col = fdesc["name"]
+        lo, hi, errors = bounds_columns(frame[col])
+        frame[f"{col}_lo"], frame[f"{col}_hi"] = lo, hi
+        problems += [Problem(name, int(frame.index[pos]), col, msg) for pos, msg in errors.items()]
+    return frame, problems
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The curated tables, typed and validated; one DataFrame attribute per table.
+
+    ``persons`` also carries the derived columns born_lo/born_hi, died_lo/died_hi (from birth,
+    death and execution events of the current selection) and fate (from attributes).
+    """
+
+    sources: pd.DataFrame
+    persons: pd.DataFrame
+    attributes: pd.DataFrame
+    organisations: pd.DataFrame
+    spells: pd.DataFrame
+    events: pd.DataFrame
+    event_participants: pd.DataFrame
+    ties: pd.DataFrame
+    codings: pd.DataFrame
+    conflicts: pd.DataFrame
+    descriptor: dict = field(repr=False)
+    data_dir: Path = field(default=config.DATA_DIR)
+    selection: dict = field(default_factory=dict)
+
+    TABLES = ("sources", "persons", "attributes", "organisations", "spells", "events",
+              "event_participants", "ties", "codings", "conflicts")
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables by name."""
+        return {n: getattr(self, n) for n in self.TABLES}
+
+    def replace(self, **frames: pd.DataFrame) -> "Tables":
+        """A copy with some tables replaced, the derived person columns recomputed."""
+        new = replace(self, **frames)
+        return replace(new, persons=derive_person_columns(new))
+
+    def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> "Tables":
+        """The rows one analysis uses; see :func:`patronage.readings.select`."""
+        from patronage.readings import select
+
+        return select(self, evidence=evidence, reading=reading, coding=coding)
+
+
+def derive_person_columns(tables: Tables) -> pd.DataFrame:
+    """persons with born_lo/hi, died_lo/hi and fate, derived from events and attributes."""
+    persons = tables.persons.drop(columns=[c for c in DERIVED if c in tables.persons.columns])
+    part = tables.event_participants.merge(
+        tables.events[["event_id", "kind", "date_lo", "date_hi"]], on="event_id", how="inner")
+    for what, kinds, roles in (("born", {"birth"}, {"subject"}),
+                               ("died", {"death", "execution"}, {"subject", "executed"})):
+        rows = part[part["kind"].isin(kinds) & part["role"].isin(roles)]
+        lo = rows.groupby("person_id")["date_lo"].min().astype("datetime64[s]")
+        hi = rows.groupby("person_id")["date_hi"].max().astype("datetime64[s]")
+        persons[f"{what}_lo"] = lo.reindex(persons["person_id"]).to_numpy()
+        persons[f"{what}_hi"] = hi.reindex(persons["person_id"]).to_numpy()
+    fates = tables.attributes[tables.attributes["attribute"] == "fate"]
+    persons["fate"] = persons["person_id"].map(fates.drop_duplicates("person_id", keep="last")
+                                                .set_index("person_id")["value"]).astype("string")
+    return persons
+
+
+DERIVED = ("born_lo", "born_hi", "died_lo", "died_hi", "fate")
+
+
+def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Problem]]:
+    """Every table of the package read, typed and schema-checked, with the problems found."""
+    data_dir = Path(data_dir or config.DATA_DIR)
+    descriptor = read_descriptor(data_dir)
+    frames, problems = {}, []
+    for res in descriptor["resources"]:
+        schema, name = res["schema"], res["path"]
+        fields = [f["name"] for f in schema["fields"]]
+        frame, found = read_rows(data_dir / name, fields)
+        problems += found
+        frame, found = type_columns(frame, schema, name)
+        problems += found
+        problems += check_schema(frame, schema, name)
+        frame, found = add_bounds(frame, schema, name)
+        problems += found
+        frames[res["name"]] = frame
+    missing = [n for n in Tables.TABLES if n not in frames]
+    if missing:
+        raise DataError([Problem(config.PACKAGE_FILE, None, None, f"no resource named {m!r}") for m in missing])
+    tables = Tables(**frames, descriptor=descriptor, data_dir=data_dir)
+    return replace(tables, persons=derive_person_columns(tables)), problems
+
+
+def load(data_dir: Path | str | None = None) -> Tables:
+    """The validated tables of ``data_dir`` (default: the compendium's data/).
+
+    returns: Tables; raises DataError listing every problem (file, row, column) if any.
+    """
+    from patronage.validate import cross_table_problems
+
+    tables, problems = read_tables(data_dir)
+    problems += cross_table_problems(tables)
+    if problems:
+        raise DataError(problems)
+    return tables

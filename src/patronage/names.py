@@ -1,0 +1,70 @@
+"""Resolve any recorded name of a person to its person_id.
+
+Matching ignores case, accents, apostrophes and the soft/hard signs of transliteration
+(Ignat'iev = Ignatiev), and accepts the id, the canonical name, the surname, the Cyrillic name
+and every variant recorded in persons.variants. An unknown name raises a ParameterError listing
+the closest known names (difflib); a name shared by two persons (the Kobulov brothers) raises
+one listing both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+import pandas as pd
+
+from patronage.errors import ParameterError
+
+PersonId = str
+
+
+def fold(name: str) -> str:
+    """A name reduced for matching: lower case, no accents, apostrophes, dots or extra spaces."""
+    text = unicodedata.normalize("NFKD", str(name)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[’'ʹʺ`ьъ.\"]", "", text)
+    text = re.sub(r"[-‐–—_]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def name_index(persons: pd.DataFrame) -> dict[str, set[PersonId]]:
+    """Every folded name form -> the person_ids it can denote."""
+    index: dict[str, set[PersonId]] = {}
+    for row in persons.itertuples(index=False):
+        forms = {row.person_id, row.name, row.surname, row.name_cyrillic}
+        if isinstance(row.given_name, str):
+            forms.add(f"{row.given_name} {row.surname}")
+            if isinstance(row.patronymic, str):
+                forms.add(f"{row.given_name} {row.patronymic} {row.surname}")
+        if isinstance(row.name_cyrillic, str):
+            parts = row.name_cyrillic.split()
+            forms.add(parts[0])  # the Russian surname comes first: Берия Лаврентий Павлович
+        if isinstance(row.variants, str):
+            forms.update(v.strip() for v in row.variants.split("|"))
+        for form in forms:
+            if isinstance(form, str) and form.strip():
+                index.setdefault(fold(form), set()).add(row.person_id)
+    return index
+
+
+def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron") -> PersonId:
+    """The person_id that ``name`` denotes.
+
+    name: an id, name, surname or recorded variant, Latin or Cyrillic, any case
+
+    returns: person_id; raises ParameterError naming the closest known names.
+    """
+    index = name_index(persons)
+    ids = index.get(fold(name), set())
+    if len(ids) == 1:
+        return next(iter(ids))
+    labels = persons.set_index("person_id")["name"]
+    if len(ids) > 1:
+        options = ", ".join(f"{i!r} ({labels[i]})" for i in sorted(ids))
+        raise ParameterError(parameter, name, f"it names more than one person: use one of {options}")
+    close = difflib.get_close_matches(fold(name), list(index), n=5, cutoff=0.6)
+    near = sorted({pid for form in close for pid in index[form]})
+    hint = ", ".join(f"{i!r} ({labels[i]})" for i in near) if near else "none close"
+    raise ParameterError(parameter, name, f"no person has this name; closest known: {hint}")

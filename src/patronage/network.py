@@ -1,0 +1,109 @@
+"""The patronage network as of a date: its ties, its graph, its layout, and how it changed."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from patronage.careers import active, rank_as_of
+from patronage.dates import to_date
+from patronage.figures import OKABE_ITO
+
+CLIENT_KINDS = ("patronage",)
+DRAWN_KINDS = ("patronage", "subordination", "alliance", "exposure", "rivalry", "surveillance")
+TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress")
+KIND_COLOURS = dict(zip(DRAWN_KINDS, OKABE_ITO, strict=False))
+
+
+def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
+    """The ties of the given kinds running on day ``on``."""
+    t = tables.ties[tables.ties["kind"].isin(kinds)]
+    return t[active(t, on)]
+
+
+def graph_as_of(tables, on, kinds=DRAWN_KINDS) -> nx.DiGraph:
+    """Directed graph patron -> client of the ties running on day ``on``.
+
+    Nodes carry name and seniority on that day; edges carry kind, basis and tie_id.
+    """
+    t = ties_as_of(tables, on, kinds)
+    g = nx.DiGraph()
+    names = tables.persons.set_index("person_id")["name"]
+    people = sorted(set(t["patron_id"]) | set(t["client_id"]))
+    ranks = rank_as_of(tables, on, people)
+    for pid in people:
+        g.add_node(pid, name=names[pid], seniority=int(ranks[pid]))
+    for row in t.sort_values("tie_id").itertuples(index=False):
+        g.add_edge(row.patron_id, row.client_id, kind=row.kind, basis=row.basis, tie_id=row.tie_id)
+    return g
+
+
+def layout(g: nx.Graph, seed: int = 1953) -> dict:
+    """Deterministic positions: spring layout over the sorted nodes with a fixed seed."""
+    h = nx.Graph()
+    h.add_nodes_from(sorted(g.nodes))
+    h.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in g.edges))
+    pos = nx.spring_layout(h, seed=seed, k=1.2 / max(len(h), 1) ** 0.5)
+    return {n: (round(float(x), 6), round(float(y), 6)) for n, (x, y) in pos.items()}
+
+
+def clients_by_patron(tables, on) -> pd.DataFrame:
+    """For each patron, the number and names of his clients on day ``on``."""
+    t = ties_as_of(tables, on, CLIENT_KINDS)
+    names = tables.persons.set_index("person_id")["name"]
+    grouped = t.groupby("patron_id")["client_id"]
+    out = pd.DataFrame({"clients": grouped.size(),
+                        "names": grouped.apply(lambda c: ", ".join(sorted(names[i] for i in c)))})
+    out.index = out.index.map(names)
+    out.index.name = "patron"
+    return out.sort_values(["clients", "names"], ascending=[False, True])
+
+
+def turning_points(tables, year: int) -> pd.DataFrame:
+    """The events of ``year`` that can change a network: deaths, coups, plenums, reorganisations, executions."""
+    e = tables.events
+    mask = e["kind"].isin(TURNING_KINDS) & (e["date_lo"].dt.year == year)
+    return e.loc[mask, ["event_id", "date", "date_lo", "kind", "title"]].sort_values(["date_lo", "event_id"])
+
+
+def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
+    """How the network changed between consecutive dates: ties lost and gained.
+
+    returns: one row per interval with counts and the ties (patron -> client) lost and gained.
+    """
+    names = tables.persons.set_index("person_id")["name"]
+    days = [to_date(d) for d in dates]
+    rows = []
+    for a, b in zip(days, days[1:], strict=False):
+        before = set(map(tuple, ties_as_of(tables, a, kinds)[["patron_id", "client_id"]].to_numpy()))
+        after = set(map(tuple, ties_as_of(tables, b, kinds)[["patron_id", "client_id"]].to_numpy()))
+        fmt = lambda ts: "; ".join(f"{names[p]} → {names[c]}" for p, c in sorted(ts)) or "–"  # noqa: E731
+        rows.append({"from": a.date().isoformat(), "to": b.date().isoformat(), "ties before": len(before),
+                     "ties after": len(after), "lost": fmt(before - after), "gained": fmt(after - before)})
+    return pd.DataFrame(rows)
+
+
+def draw(g: nx.DiGraph, pos: dict, focus: str | None = None) -> go.Figure:
+    """The graph as a plotly figure: edges coloured by kind, node size by seniority."""
+    fig = go.Figure()
+    for kind in DRAWN_KINDS:
+        xs, ys = [], []
+        for a, b, d in g.edges(data=True):
+            if d["kind"] == kind:
+                xs += [pos[a][0], pos[b][0], None]
+                ys += [pos[a][1], pos[b][1], None]
+        if xs:
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=kind, hoverinfo="skip",
+                                     line={"color": KIND_COLOURS[kind], "width": 2,
+                                           "dash": "solid" if kind == "patronage" else "dot"}))
+    nodes = sorted(g.nodes)
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name="person",
+        text=[g.nodes[n]["name"].split()[-1] for n in nodes], textposition="top center",
+        hovertext=[f"{g.nodes[n]['name']} (rank {g.nodes[n]['seniority']})" for n in nodes], hoverinfo="text",
+        marker={"size": [8 + 3 * g.nodes[n]["seniority"] for n in nodes],
+                "color": ["#D55E00" if n == focus else "#444444" for n in nodes]}, showlegend=False))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig

@@ -1,0 +1,85 @@
+"""Which rows an analysis uses: evidence level, reading of each documented conflict, coding of ties.
+
+- ``evidence``: ``"seed"`` keeps only rows stated in the seed texts; ``"seed+external"`` adds the
+  rows resting on named reference works.
+- ``reading``: for every documented conflict, which side to use. ``"default"`` takes each
+  conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"`` or
+  ``"standard"`` take that side wherever a conflict has it (and the default elsewhere); a dict
+  ``{conflict_id: reading}`` sets single conflicts (the rest follow ``"article"``).
+- ``coding``: which historiographical reading of the ties (codings.coding_id).
+
+Persons, sources, organisations, codings and conflicts are never filtered: they are the frame
+of reference, not assertions the analysis counts.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from patronage.errors import ParameterError
+
+EVIDENCE_LEVELS = ("seed", "seed+external")
+READING_POLICIES = ("article", "blog", "standard", "default")
+FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
+
+
+def check_choice(name: str, value: object, choices) -> str:
+    """``value`` if it is one of ``choices``, else a ParameterError naming the closest ones."""
+    choices = list(choices)
+    if isinstance(value, str) and value in choices:
+        return value
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise ParameterError(name, value, f"valid choices are {', '.join(map(repr, choices))}{hint}")
+
+
+def chosen_readings(conflicts: pd.DataFrame, reading: str | dict) -> dict[str, str]:
+    """The reading used for each conflict under a policy name or a {conflict_id: reading} dict."""
+    if isinstance(reading, dict):
+        unknown = set(reading) - set(conflicts["conflict_id"])
+        if unknown:
+            check_choice("reading", sorted(unknown)[0], conflicts["conflict_id"])
+        base = chosen_readings(conflicts, "article")
+        for cid, side in reading.items():
+            row = conflicts.loc[conflicts["conflict_id"] == cid].iloc[0]
+            check_choice(f"reading[{cid!r}]", side, (row["reading_a"], row["reading_b"]))
+            base[cid] = side
+        return base
+    check_choice("reading", reading, READING_POLICIES)
+    out = {}
+    for row in conflicts.itertuples(index=False):
+        sides = (row.reading_a, row.reading_b)
+        out[row.conflict_id] = reading if reading in sides else row.default_reading
+    return out
+
+
+def keep_rows(frame: pd.DataFrame, evidence: str, chosen: dict[str, str]) -> pd.Series:
+    """Mask of the rows of one assertion table kept under an evidence level and chosen readings."""
+    keep = frame["evidence"].eq("seed") if evidence == "seed" else pd.Series(True, index=frame.index)
+    tagged = frame["conflict_id"].notna()
+    if tagged.any():
+        want = frame["conflict_id"].map(chosen)
+        keep &= ~tagged | frame["reading"].eq(want).fillna(False)
+    return keep.fillna(False).astype(bool)
+
+
+def select(tables, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt"):
+    """The tables restricted to the rows one analysis uses.
+
+    returns: Tables whose ``selection`` records the choices; raises ParameterError on a bad choice.
+    """
+    check_choice("evidence", evidence, EVIDENCE_LEVELS)
+    check_choice("coding", coding, tables.codings["coding_id"])
+    chosen = chosen_readings(tables.conflicts, reading)
+    frames = {name: getattr(tables, name) for name in FILTERED}
+    frames = {name: f[keep_rows(f, evidence, chosen)] for name, f in frames.items()}
+    ties = frames["ties"]
+    frames["ties"] = ties[ties["codings"].str.split("|").apply(lambda cs: coding in cs).astype(bool)]
+    parts = frames["event_participants"]
+    frames["event_participants"] = parts[parts["event_id"].isin(frames["events"]["event_id"])]
+    new = tables.replace(**frames)
+    from dataclasses import replace
+
+    return replace(new, selection={"evidence": evidence, "reading": reading, "coding": coding, "chosen": chosen})

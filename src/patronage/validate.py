@@ -1,0 +1,137 @@
+"""Rules that span tables, beyond what a Frictionless schema can say.
+
+Each rule is a function from the tables to a list of Problems; ``cross_table_problems`` runs
+them all. All are vectorised with pandas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.errors import Problem
+
+MAX_QUOTE_WORDS = 25
+
+# Columns that hold several ids separated by '|': a Frictionless foreign key cannot say this.
+LIST_REFERENCES = {
+    ("organisations", "predecessors"): ("organisations", "org_id"),
+    ("ties", "codings"): ("codings", "coding_id"),
+    ("codings", "source_ids"): ("sources", "source_id"),
+}
+
+
+def _file(tables, name: str) -> str:
+    return next(r["path"] for r in tables.descriptor["resources"] if r["name"] == name)
+
+
+def _problems(tables, name: str, mask: pd.Series, column: str | None, message) -> list[Problem]:
+    """A Problem for every row of table ``name`` where ``mask`` holds; message may be a function of the row."""
+    frame, file = getattr(tables, name), _file(tables, name)
+    rows = frame[mask.fillna(False).astype(bool)]
+    return [Problem(file, int(i), column, message(r) if callable(message) else message) for i, r in rows.iterrows()]
+
+
+def foreign_keys(tables) -> list[Problem]:
+    """Every id a row refers to exists in the table it points to (declared and list references)."""
+    out: list[Problem] = []
+    for res in tables.descriptor["resources"]:
+        for fk in res["schema"].get("foreignKeys", []):
+            (col,), target = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]], fk["reference"]
+            tcol = target["fields"][0] if isinstance(target["fields"], list) else target["fields"]
+            known = getattr(tables, target["resource"] or res["name"])[tcol]
+            values = getattr(tables, res["name"])[col]
+            out += _problems(tables, res["name"], values.notna() & ~values.isin(known), col,
+                             lambda r, c=col, t=target["resource"]: f"{r[c]!r} is not an id in {t}")
+    for (name, col), (tname, tcol) in LIST_REFERENCES.items():
+        frame, known = getattr(tables, name), set(getattr(tables, tname)[tcol].dropna())
+        items = frame[col].dropna().str.split("|").explode().str.strip()
+        bad = items[~items.isin(known)]
+        out += [Problem(_file(tables, name), int(i), col, f"{v!r} is not an id in {tname}") for i, v in bad.items()]
+    return out
+
+
+def sourcing(tables) -> list[Problem]:
+    """Seed rows quote a seed text; quotes are at most 25 words; external rows hold no quote."""
+    out: list[Problem] = []
+    seeds = set(tables.sources.loc[tables.sources["seed"].fillna(False).astype(bool), "source_id"])
+    for name, frame in tables.frames().items():
+        for prefix in ("", "a_", "b_"):
+            q, ev, src = prefix + "quote", prefix + "evidence", prefix + "source_id"
+            if q not in frame.columns:
+                continue
+            words = frame[q].fillna("").str.split().str.len()
+            seed = frame[ev] == "seed"
+            out += _problems(tables, name, seed & frame[q].isna(), q, "evidence is 'seed' but the quote is empty")
+            out += _problems(tables, name, words > MAX_QUOTE_WORDS, q,
+                             lambda r, q=q: f"quote has {len(r[q].split())} words; at most {MAX_QUOTE_WORDS}")
+            out += _problems(tables, name, seed & ~frame[src].isin(seeds), src,
+                             lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
+            out += _problems(tables, name, (frame[ev] == "external") & frame[q].notna(), q,
+                             "evidence is 'external' but a quote is given: no text of reference works is held")
+    return out
+
+
+def conflict_tags(tables) -> list[Problem]:
+    """Rows tagged with a conflict name one of that conflict's readings, and vice versa."""
+    out: list[Problem] = []
+    c = tables.conflicts.set_index("conflict_id")
+    allowed = {cid: {r["reading_a"], r["reading_b"]} for cid, r in c.iterrows()}
+    bad_default = tables.conflicts.apply(lambda r: r["default_reading"] not in (r["reading_a"], r["reading_b"]), axis=1)
+    out += _problems(tables, "conflicts", bad_default, "default_reading", "default reading is neither reading_a nor reading_b")
+    for name, frame in tables.frames().items():
+        if "reading" not in frame.columns:  # the conflicts table itself
+            continue
+        out += _problems(tables, name, frame["conflict_id"].notna() & frame["reading"].isna(), "reading",
+                         "row names a conflict but not which reading it belongs to")
+        out += _problems(tables, name, frame["conflict_id"].isna() & frame["reading"].notna(), "conflict_id",
+                         "row names a reading but no conflict")
+        pairs = frame["conflict_id"].astype("object") + "\x00" + frame["reading"].astype("object")
+        wrong = frame["conflict_id"].isin(allowed) & frame["reading"].notna() & ~pairs.isin(
+            {f"{cid}\x00{r}" for cid, rs in allowed.items() for r in rs})
+        out += _problems(tables, name, wrong, "reading",
+                         lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
+    return out
+
+
+def chronology(tables) -> list[Problem]:
+    """Nothing ends before it starts, and nobody holds a post or gets an award after death."""
+    out: list[Problem] = []
+    for name, start, end in (("spells", "start", "end"), ("ties", "start", "end"),
+                             ("organisations", "valid_from", "valid_to")):
+        f = getattr(tables, name)
+        out += _problems(tables, name, f[f"{end}_hi"] < f[f"{start}_lo"], end,
+                         lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]})")
+    died = tables.persons.set_index("person_id")["died_hi"]
+    s = tables.spells
+    dead = s["person_id"].map(died)
+    out += _problems(tables, "spells", s["start_lo"] > dead, "start",
+                     lambda r: f"starts ({r['start']}) after {r['person_id']} died")
+    out += _problems(tables, "spells", s["end_lo"] > dead, "end",
+                     lambda r: f"ends ({r['end']}) after {r['person_id']} died")
+    p = tables.event_participants.merge(tables.events[["event_id", "kind", "date", "date_lo"]],
+                                        on="event_id", how="left")
+    p.index = tables.event_participants.index
+    living = p["kind"].isin({"appointment", "award", "arrest", "meeting", "testimony", "transfer"})
+    out += _problems(tables, "event_participants", living & (p["date_lo"] > p["person_id"].map(died)), "event_id",
+                     lambda r: f"{r['person_id']} takes part in {r['event_id']} ({r['kind']}) after his death")
+    return out
+
+
+def composite_keys(tables) -> list[Problem]:
+    """No two rows share a composite primary key (single keys are checked by the schema)."""
+    out: list[Problem] = []
+    for res in tables.descriptor["resources"]:
+        pk = res["schema"].get("primaryKey", [])
+        if isinstance(pk, list) and len(pk) > 1:
+            frame = getattr(tables, res["name"])
+            out += _problems(tables, res["name"], frame.duplicated(pk, keep="first"), None,
+                             lambda r, pk=pk: f"duplicate key {tuple(r[k] for k in pk)}")
+    return out
+
+
+RULES = (foreign_keys, composite_keys, sourcing, conflict_tags, chronology)
+
+
+def cross_table_problems(tables) -> list[Problem]:
+    """Every cross-table rule run over the tables."""
+    return [p for rule in RULES for p in rule(tables)]
