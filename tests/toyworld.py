@@ -1,0 +1,80 @@
+"""A small hand-built world whose right answers are known, for the hypothesis tests.
+
+Patron P falls on 1950-06-15. His clients: A (rank 5, exposed to rival R before, defects for
+reward, then takes P's own post, rank 6), B (rank 4, stays loyal, appeals to R on 1950-07-01
+and is arrested on 1950-08-01) and C (rank 4, loyal, arrested 1950-06-16 and executed
+1950-12-01; his post goes to R's client D). R organises the fall. D, R's client, holds rank 4
+from 1949 to 1960.
+"""
+
+S = {"source_id": "src", "locator": "section 1", "quote": "as stated", "evidence": "seed"}
+
+SOURCES = [{"source_id": "src", "type": "monograph", "title": "A toy source", "reliability": "scholarly",
+            "seed": True, "in_article_references": False, "year": "2000"}]
+PERSONS = [{"person_id": p, "name": f"Person {p.upper()}", "surname": p.upper(), **S} for p in ["p", "a", "b", "c", "r", "d"]]
+ORGS = [{"org_id": "min", "name": "Ministry", "kind": "government", "level": "union", "lineage": "ministry",
+         "valid_from": "1940", **S},
+        {"org_id": "min2", "name": "Ministry, renamed", "kind": "government", "level": "union", "lineage": "ministry",
+         "valid_from": "1950-06-15", "predecessors": "min", **S}]
+
+
+def spell(sid, person, org, seniority, start, end="", cause="", post=None):
+    return {"spell_id": sid, "person_id": person, "org_id": org, "post": post or f"post {seniority}",
+            "seniority": str(seniority), "start": start, "end": end, "end_cause": cause, **S}
+
+
+SPELLS = [
+    spell("p-min", "p", "min", 6, "1945", "1950-06-15", "arrest", post="Minister"),
+    spell("a-min", "a", "min", 5, "1946", "1950-06-14", "promotion", post="First deputy"),
+    spell("a-min2", "a", "min2", 6, "1950-06-16", "1952-01-01", "dismissal", post="Minister"),
+    spell("a-later", "a", "min2", 2, "1952-01-02", "1955", "retirement"),
+    spell("b-min", "b", "min", 4, "1946", "1950-08-01", "arrest", post="Deputy B"),
+    spell("c-min", "c", "min", 4, "1946", "1950-06-16", "arrest", post="Deputy C"),
+    spell("d-min", "d", "min", 4, "1949", "1950-06-14", "reorganisation", post="Deputy D"),
+    spell("d-min2", "d", "min2", 4, "1950-06-15", "1960", "retirement", post="Deputy D"),
+    spell("c-successor", "d", "min2", 3, "1950-07-01", "1951", "transfer", post="Deputy C (acting)"),
+]
+
+
+def event(eid, date, kind, title=None):
+    return {"event_id": eid, "date": date, "kind": kind, "title": title or eid, **S}
+
+
+EVENTS = [event("fall", "1950-06-15", "coup"), event("appeal", "1950-07-01", "meeting"),
+          event("b-arrest", "1950-08-01", "arrest"), event("c-arrest", "1950-06-16", "arrest"),
+          event("c-shot", "1950-12-01", "execution")]
+
+
+def part(eid, person, role):
+    return {"event_id": eid, "person_id": person, "role": role, **S}
+
+
+PARTS = [part("fall", "p", "arrested"), part("fall", "r", "organiser"), part("fall", "a", "defecting"),
+         part("appeal", "b", "appealing"), part("appeal", "r", "appealed_to"), part("b-arrest", "b", "arrested"),
+         part("c-arrest", "c", "arrested"), part("c-shot", "c", "executed")]
+
+
+def tie(tid, patron, client, kind, start, end="", defected=False, date="", motive="", codings="x|y"):
+    return {"tie_id": tid, "patron_id": patron, "client_id": client, "kind": kind, "start": start, "end": end,
+            "defected": defected, "defection_date": date, "motive": motive, "codings": codings, **S}
+
+
+TIES = [
+    tie("p-a", "p", "a", "patronage", "1946", "1950-06-15", True, "1950-06", "reward", codings="x"),
+    tie("p-a-sub", "p", "a", "subordination", "1946", "1950-06-15", codings="y"),
+    tie("r-a-y", "r", "a", "patronage", "1946", codings="y"),
+    tie("p-b", "p", "b", "patronage", "1946", "1950-08-01"),
+    tie("p-c", "p", "c", "patronage", "1946", "1950-06-16"),
+    tie("r-a-exp", "r", "a", "exposure", "1940", "1941"),
+    tie("r-d", "r", "d", "patronage", "1949"),
+    tie("r-a-new", "r", "a", "patronage", "1950-06-15", "1952-01-01", codings="x"),
+    tie("p-r", "p", "r", "rivalry", "1948", "1950-06-15"),
+]
+
+CODINGS = [{"coding_id": "x", "label": "genuine clients", "description": "A was P's client"},
+           {"coding_id": "y", "label": "not true clients", "description": "A was R's client all along"}]
+for c in CODINGS:
+    c.update(S)
+
+ROWS = {"sources": SOURCES, "persons": PERSONS, "organisations": ORGS, "spells": SPELLS, "events": EVENTS,
+        "event_participants": PARTS, "ties": TIES, "codings": CODINGS}
