@@ -219,16 +219,21 @@ def derive_person_columns(tables: Tables) -> pd.DataFrame:
 DERIVED = ("born_lo", "born_hi", "died_lo", "died_hi", "fate")
 
 
-def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Problem]]:
-    """Every table of the package read, typed and schema-checked, with the problems found."""
+def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Problem], bool]:
+    """Every table of the package read, typed and schema-checked, with the problems found.
+
+    returns: (tables, problems, complete), complete False if some file could not be read at all.
+    """
     data_dir = Path(data_dir or config.DATA_DIR)
     descriptor = read_descriptor(data_dir)
-    frames, problems = {}, []
+    frames, problems, complete = {}, [], True
     for res in descriptor["resources"]:
         schema, name = res["schema"], res["path"]
         fields = [f["name"] for f in schema["fields"]]
         frame, found = read_rows(data_dir / name, fields)
         problems += found
+        complete = complete and not (found and frame.empty and found[0].row in (None, 1) or
+                                     any("UTF-8" in p.message for p in found))
         frame, found = type_columns(frame, schema, name)
         problems += found
         problems += check_schema(frame, schema, name)
@@ -239,7 +244,7 @@ def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Proble
     if missing:
         raise DataError([Problem(config.PACKAGE_FILE, None, None, f"no resource named {m!r}") for m in missing])
     tables = Tables(**frames, descriptor=descriptor, data_dir=data_dir)
-    return replace(tables, persons=derive_person_columns(tables)), problems
+    return replace(tables, persons=derive_person_columns(tables)), problems, complete
 
 
 def load(data_dir: Path | str | None = None) -> Tables:
@@ -249,8 +254,9 @@ def load(data_dir: Path | str | None = None) -> Tables:
     """
     from patronage.validate import cross_table_problems
 
-    tables, problems = read_tables(data_dir)
-    problems += cross_table_problems(tables)
+    tables, problems, complete = read_tables(data_dir)
+    if complete:  # rules across tables mean nothing while a table is unreadable
+        problems += cross_table_problems(tables)
     if problems:
         raise DataError(problems)
     return tables

@@ -20,6 +20,15 @@ LIST_REFERENCES = {
 }
 
 
+def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` looked up by ``keys`` (first value of a duplicated key; NaT/NA when absent).
+
+    Series.map cannot take an empty datetime Series, and bad data may hold duplicate keys.
+    """
+    unique = values[~values.index.duplicated()]
+    return pd.Series(unique.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
 def _file(tables, name: str) -> str:
     return next(r["path"] for r in tables.descriptor["resources"] if r["name"] == name)
 
@@ -85,9 +94,9 @@ def conflict_tags(tables) -> list[Problem]:
                          "row names a conflict but not which reading it belongs to")
         out += _problems(tables, name, frame["conflict_id"].isna() & frame["reading"].notna(), "conflict_id",
                          "row names a reading but no conflict")
-        pairs = frame["conflict_id"].astype("object") + "\x00" + frame["reading"].astype("object")
+        pairs = frame["conflict_id"].astype("object") + " | " + frame["reading"].astype("object")
         wrong = frame["conflict_id"].isin(allowed) & frame["reading"].notna() & ~pairs.isin(
-            {f"{cid}\x00{r}" for cid, rs in allowed.items() for r in rs})
+            {f"{cid} | {r}" for cid, rs in allowed.items() for r in rs})
         out += _problems(tables, name, wrong, "reading",
                          lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
     return out
@@ -103,7 +112,7 @@ def chronology(tables) -> list[Problem]:
                          lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]})")
     died = tables.persons.set_index("person_id")["died_hi"]
     s = tables.spells
-    dead = s["person_id"].map(died)
+    dead = lookup(s["person_id"], died)
     out += _problems(tables, "spells", s["start_lo"] > dead, "start",
                      lambda r: f"starts ({r['start']}) after {r['person_id']} died")
     out += _problems(tables, "spells", s["end_lo"] > dead, "end",
@@ -112,7 +121,7 @@ def chronology(tables) -> list[Problem]:
                                         on="event_id", how="left")
     p.index = tables.event_participants.index
     living = p["kind"].isin({"appointment", "award", "arrest", "meeting", "testimony", "transfer"})
-    out += _problems(tables, "event_participants", living & (p["date_lo"] > p["person_id"].map(died)), "event_id",
+    out += _problems(tables, "event_participants", living & (p["date_lo"] > lookup(p["person_id"], died)), "event_id",
                      lambda r: f"{r['person_id']} takes part in {r['event_id']} ({r['kind']}) after his death")
     return out
 

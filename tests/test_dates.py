@@ -1,0 +1,49 @@
+"""The EDTF bounds the analysis relies on, pinned against the installed edtf library."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from patronage.dates import bounds_columns, midpoint, parse_bounds, to_date
+
+D = dt.date
+
+
+@pytest.mark.parametrize(("text", "lo", "hi"), [
+    ("1953-06-26", D(1953, 6, 26), D(1953, 6, 26)),
+    ("1953-06", D(1953, 6, 1), D(1953, 6, 30)),
+    ("1939-02", D(1939, 2, 1), D(1939, 2, 28)),
+    ("1944", D(1944, 1, 1), D(1944, 12, 31)),
+    ("1938-12/1939-02", D(1938, 12, 1), D(1939, 2, 28)),
+    ("1953-06/1953-06-26", D(1953, 6, 1), D(1953, 6, 26)),
+])
+def test_bounds(text, lo, hi):
+    assert parse_bounds(text) == (lo, hi)
+
+
+def test_approximate_dates_are_wider_than_exact_ones():
+    lo, hi = parse_bounds("1939-02~")
+    assert lo < D(1939, 2, 1) and hi > D(1939, 2, 28)
+
+
+@pytest.mark.parametrize("bad", ["1953-13", "soon", "1953-02-30", "", "1990/..", "26.06.1953"])
+def test_rejected(bad):
+    with pytest.raises(ValueError, match="EDTF"):
+        parse_bounds(bad)
+
+
+def test_column_bounds_and_errors():
+    s = pd.Series(["1953-06", None, "bad", "1953-06"], name="date", dtype="string")
+    lo, hi, errors = bounds_columns(s)
+    assert lo.iloc[0] == pd.Timestamp("1953-06-01") and hi.iloc[3] == pd.Timestamp("1953-06-30")
+    assert pd.isna(lo.iloc[1]) and list(errors) == [2]
+    assert midpoint(lo, hi).iloc[0] == pd.Timestamp("1953-06-15 12:00")
+
+
+def test_to_date_accepts_strings_and_dates():
+    assert to_date("1953-06-26") == pd.Timestamp("1953-06-26")
+    assert to_date(dt.date(1953, 6, 26)) == pd.Timestamp("1953-06-26")
+    assert to_date("1953-06") == pd.Timestamp("1953-06-01")

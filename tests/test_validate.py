@@ -1,0 +1,132 @@
+"""Bad data gets a clear message naming file, row and column: each corruption on its own copy."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+
+import pytest
+
+import patronage
+from patronage.errors import DataError
+
+from toyworld import ROWS
+
+
+def corrupted(**changes):
+    """The toy rows with changes applied: table -> function(list of rows) mutating it."""
+    rows = copy.deepcopy(ROWS)
+    for table, change in changes.items():
+        rows.setdefault(table, [])
+        change(rows[table])
+    return rows
+
+
+def problems_of(make_package, rows) -> list[str]:
+    with pytest.raises(DataError) as err:
+        patronage.load(make_package(rows))
+    return [str(p) for p in err.value.problems]
+
+
+def test_toy_world_is_valid(make_package):
+    t = patronage.load(make_package(ROWS))
+    assert len(t.spells) == len(ROWS["spells"])
+
+
+CASES = {
+    "bad EDTF date": (dict(spells=lambda r: r[0].update(start="1945-13-45")),
+                      "spells.csv, row 2, column 'start': '1945-13-45' is not a closed EDTF date"),
+    "dangling id": (dict(spells=lambda r: r[1].update(person_id="nobody")),
+                    "spells.csv, row 3, column 'person_id': 'nobody' is not an id in persons"),
+    "duplicate id": (dict(persons=lambda r: r.append(dict(r[0]))),
+                     "persons.csv, row 8, column 'person_id': duplicate value 'p'"),
+    "missing required cell": (dict(events=lambda r: r[0].update(kind="")),
+                              "events.csv, row 2, column 'kind': required cell is empty"),
+    "bad enum": (dict(ties=lambda r: r[0].update(kind="friendship")),
+                 "ties.csv, row 2, column 'kind': 'friendship' is not one of the allowed values"),
+    "quote too long": (dict(events=lambda r: r[0].update(quote=" ".join(["word"] * 26))),
+                       "events.csv, row 2, column 'quote': quote has 26 words; at most 25"),
+    "ends before it starts": (dict(spells=lambda r: r[0].update(end="1944")),
+                              "spells.csv, row 2, column 'end': ends (1944) before it starts (1945)"),
+    "post after death": (dict(spells=lambda r: r.append({**r[4], "spell_id": "c-late", "person_id": "c",
+                                                         "start": "1951", "end": "1952"})),
+                         "spells.csv, row 11, column 'start': starts (1951) after c died"),
+    "seed evidence from a non-seed source": (dict(sources=lambda r: r[0].update(seed=False)),
+                                             "evidence is 'seed' but 'src' is not a seed text"),
+    "external row with a quote": (dict(spells=lambda r: r[0].update(evidence="external")),
+                                  "spells.csv, row 2, column 'quote': evidence is 'external' but a quote is given"),
+    "not an integer": (dict(spells=lambda r: r[0].update(seniority="high")),
+                       "spells.csv, row 2, column 'seniority': 'high' is not an integer"),
+    "out of range": (dict(spells=lambda r: r[0].update(seniority="9")),
+                     "spells.csv, row 2, column 'seniority'"),
+    "not a boolean": (dict(ties=lambda r: r[0].update(defected="perhaps")),
+                      "ties.csv, row 2, column 'defected': 'perhaps' is not true or false"),
+    "list reference": (dict(ties=lambda r: r[0].update(codings="x|zz")),
+                       "ties.csv, row 2, column 'codings': 'zz' is not an id in codings"),
+    "reading without conflict": (dict(ties=lambda r: r[0].update(reading="article")),
+                                 "ties.csv, row 2, column 'conflict_id': row names a reading but no conflict"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_corruption_is_named(make_package, case):
+    changes, expected = CASES[case]
+    found = problems_of(make_package, corrupted(**changes))
+    assert any(expected in p for p in found), f"{expected!r} not in {found}"
+
+
+def test_ragged_row(make_package):
+    folder = make_package(ROWS)
+    path = folder / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",extra"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        patronage.load(folder)
+    assert any("events.csv, row 3: row has" in str(p) for p in err.value.problems)
+
+
+def test_non_utf8_bytes(make_package):
+    folder = make_package(ROWS)
+    path = folder / "persons.csv"
+    data = path.read_bytes().replace(b"Person A", b"Person \xe9A")
+    path.write_bytes(data)
+    with pytest.raises(DataError) as err:
+        patronage.load(folder)
+    msg = str(err.value.problems[0])
+    assert "persons.csv, row 3, column 'name'" in msg and "not UTF-8" in msg
+
+
+def test_header_mismatch(make_package):
+    folder = make_package(ROWS)
+    path = folder / "codings.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("label", "lable", 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        patronage.load(folder)
+    assert "codings.csv, row 1: header does not match the schema" in str(err.value)
+
+
+def test_leading_bom_is_accepted(make_package):
+    folder = make_package(ROWS)
+    path = folder / "persons.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(patronage.load(folder).persons) == len(ROWS["persons"])
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "patronage", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_validate_good_and_bad(make_package):
+    good = run_cli("validate", str(make_package(ROWS, name="good")))
+    assert good.returncode == 0 and good.stdout.startswith("valid:")
+    bad = run_cli("validate", str(make_package(corrupted(spells=lambda r: r[0].update(start="soon")), name="bad")))
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "spells.csv, row 2, column 'start'" in bad.stderr
+
+
+def test_cli_missing_folder(tmp_path):
+    out = run_cli("validate", str(tmp_path / "nowhere"))
+    assert out.returncode == 1 and "Traceback" not in out.stderr and "no data package descriptor" in out.stderr
