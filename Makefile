@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all help install browser notebooks rebuild validate test lock lint clean
+.PHONY: all help install browser notebooks rebuild validate test lock lint clean citation
 
 all: notebooks ## Execute every out-of-date notebook and scenario, write figures/ and exports/
 
@@ -46,7 +46,9 @@ lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock (n
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/pip install --quiet --upgrade pip
 	.lockenv/bin/pip install --quiet -e '.[test]'
-	.lockenv/bin/pip freeze --exclude-editable | sort > requirements.lock
+	{ echo '# Exact versions that produced the committed outputs; installed by `make`.'; \
+	  echo '# Regenerate with `make lock` (needs the network), then `make rebuild`, and commit both.'; \
+	  .lockenv/bin/pip freeze --exclude-editable | sort; } > requirements.lock
 	rm -rf .lockenv
 
 lint: $(STAMP) ## Check code style with ruff
@@ -54,3 +56,11 @@ lint: $(STAMP) ## Check code style with ruff
 
 clean: ## Remove build/ (executed scenarios, staging, failed runs); keeps committed outputs
 	rm -rf build
+
+citation: $(STAMP) ## Regenerate CITATION.bib, codemeta.json and the README's citation block from CITATION.cff (needs the network once)
+	test -x .cffenv/bin/cffconvert || { $(PYTHON) -m venv .cffenv && .cffenv/bin/pip install --quiet cffconvert==2.0.0; }
+	.cffenv/bin/cffconvert --validate
+	.cffenv/bin/cffconvert -f bibtex | sed "s/YourReferenceHere/patronage_compendium/" > CITATION.bib
+	.cffenv/bin/cffconvert -f codemeta > codemeta.json
+	mkdir -p build && .cffenv/bin/cffconvert -f apalike > build/citation-apa.txt
+	$(PY) -m patronage.citation CITATION.bib build/citation-apa.txt

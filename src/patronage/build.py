@@ -155,6 +155,23 @@ def execute(run: Run, inputs: str) -> list[str]:
     return written
 
 
+def build_exports(shared: str, force: bool = False) -> bool:
+    """Rewrite exports/assertions.csv if data or code changed since it was last written.
+
+    returns: True if it was rewritten.
+    """
+    stamp = config.BUILD_DIR / "stamps" / "exports.sha256"
+    target = config.EXPORTS_DIR / "assertions.csv"
+    if not force and target.exists() and stamp.exists() and stamp.read_text() == shared:
+        return False
+    from patronage.export import write_assertions
+    from patronage.load import load
+
+    write_assertions(load(), target)
+    write_atomic(stamp, shared)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build what is out of date; returns 0, or 1 naming every notebook that failed."""
     parser = argparse.ArgumentParser(prog="python -m patronage.build", description=__doc__.splitlines()[0])
@@ -167,6 +184,13 @@ def main(argv: list[str] | None = None) -> int:
         runs = [r for r in runs if r.name in args.only]
     shared = shared_inputs_hash()
     failures = []
+    if args.only is None:
+        try:
+            if build_exports(shared, args.force):
+                print("wrote exports/assertions.csv", flush=True)
+        except Exception as exc:  # bad data: say so, keep the previous export, build nothing on top of it
+            print(f"FAILED exports: {exc}", file=sys.stderr)
+            return 1
     for run in runs:
         inputs = run_hash(run, shared)
         if not args.force and is_current(run, inputs):

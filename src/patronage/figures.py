@@ -8,9 +8,12 @@ interactive figure together with the SVG, so viewers that strip JavaScript still
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
+import warnings
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -49,10 +52,20 @@ def _start_kaleido() -> None:
     kaleido.start_sync_server(silence_warnings=True)
 
 
-def to_svg(fig: go.Figure) -> str:
-    """The figure as an SVG document (kaleido)."""
+def to_svg(fig: go.Figure, name: str) -> str:
+    """The figure as an SVG document (kaleido), its random element ids replaced by ones made from ``name``.
+
+    plotly.js gives each drawing a random six-hex-digit id (defs-1e6c76, clip1e6c76xyplot, ...);
+    fixing it makes the same figure give the same bytes.
+    """
     _start_kaleido()
-    return pio.to_image(fig, format="svg", width=fig.layout.width or WIDTH, height=fig.layout.height or HEIGHT).decode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "kopts ignored if using a server": expected
+        svg = pio.to_image(fig, format="svg", width=fig.layout.width or WIDTH, height=fig.layout.height or HEIGHT).decode()
+    uid = re.search(r'id="defs-([0-9a-f]{6})"', svg)
+    if uid:
+        svg = svg.replace(uid.group(1), hashlib.sha256(name.encode()).hexdigest()[:6])
+    return svg
 
 
 def save(fig: go.Figure, name: str) -> tuple[Path, Path, str]:
@@ -65,7 +78,7 @@ def save(fig: go.Figure, name: str) -> tuple[Path, Path, str]:
     html = out / f"{name}.html"
     fig.write_html(html, include_plotlyjs="directory", full_html=True, div_id=name,
                    config={"displaylogo": False, "responsive": True})
-    svg_text = to_svg(fig)
+    svg_text = to_svg(fig, name)
     svg = out / f"{name}.svg"
     svg.write_text(svg_text, encoding="utf-8")
     return html, svg, svg_text

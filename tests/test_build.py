@@ -1,0 +1,82 @@
+"""The build: committed notebooks are current, parameters are documented, runs are normalised."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+import yaml
+
+from patronage import build, config
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
+
+
+def parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{path.name} needs exactly one cell tagged 'parameters'"
+    return cells[0].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_outputs_are_current(path):
+    """The outputs in the committed notebook were computed from the current inputs (run `make`)."""
+    record = build.recorded(path)
+    run = build.Run(path.stem, path, path, config.FIGURES_DIR)
+    assert record.get("inputs") == build.run_hash(run, build.shared_inputs_hash()), f"{path.name} is stale: run make"
+    for out in record.get("outputs", []):
+        assert (config.PROJ_ROOT / out).exists(), f"{path.name} wrote {out}, which is missing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_are_typed_and_commented(path):
+    for line in parameters_cell(path).splitlines():
+        if line.strip():
+            name, _, rest = line.partition(":")
+            assert name.isidentifier() and "=" in rest and "#" in rest, f"{path.name}: {line!r} lacks a type or a comment"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_metadata_is_normalised(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert set(nb["metadata"]) <= {"kernelspec", "language_info", "patronage"}
+    for cell in nb["cells"]:
+        assert set(cell.get("metadata", {})) <= {"tags"}, f"{path.name}: run metadata left in a cell"
+
+
+def test_scenarios_name_real_notebooks_and_parameters():
+    runs = build.scenario_runs()
+    assert runs, "no named scenarios"
+    for run in runs:
+        known = {line.partition(":")[0].strip() for line in parameters_cell(run.notebook).splitlines() if ":" in line}
+        assert set(run.parameters) <= known, f"{run.name}: unknown parameters {set(run.parameters) - known}"
+
+
+def test_inputs_hash_depends_on_cells_and_parameters(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "01-x.ipynb"
+    nbformat.write(nb, path)
+    a = build.run_hash(build.Run("x", path, path, tmp_path), "shared")
+    assert a == build.run_hash(build.Run("x", path, path, tmp_path), "shared")
+    assert a != build.run_hash(build.Run("x", path, path, tmp_path, {"p": 1}), "shared")
+    assert a != build.run_hash(build.Run("x", path, path, tmp_path), "other data")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="1")]
+    nbformat.write(nb, path)
+    assert a == build.run_hash(build.Run("x", path, path, tmp_path), "shared"), "outputs must not change the hash"
+
+
+def test_normalise_strips_run_metadata():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    nb.metadata.update(papermill={"duration": 1.0}, kernelspec={"name": "python3"})
+    nb.cells[0].metadata.update(papermill={"start_time": "now"}, execution={"x": 1}, tags=["parameters"])
+    out = build.normalise(nb, {"inputs": "h"})
+    assert set(out.metadata) == {"kernelspec", "patronage"}
+    assert dict(out.cells[0].metadata) == {"tags": ["parameters"]}
+
+
+def test_scenario_yaml_is_plain(tmp_path):
+    for path in config.SCENARIOS_DIR.glob("*.yaml"):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert set(spec) <= {"notebooks", "parameters"}, path.name

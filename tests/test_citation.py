@@ -1,0 +1,41 @@
+"""CITATION.cff is valid CFF 1.2.0 and the README's citation block was generated from it."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import yaml
+
+from patronage import citation, config
+
+ROOT = config.PROJ_ROOT
+
+
+def cff() -> dict:
+    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def test_cff_is_valid_against_the_1_2_0_schema():
+    schema = json.loads((ROOT / "tests" / "schemas" / "citation-file-format-1.2.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(cff(), schema)
+
+
+def test_cff_has_what_a_citer_needs():
+    c = cff()
+    for key in ("title", "authors", "version", "date-released", "license", "keywords", "abstract", "references"):
+        assert c.get(key), f"CITATION.cff lacks {key}"
+    dois = {r.get("doi") for r in c["references"]}
+    assert "10.1016/j.postcomstud.2007.12.003" in dois
+    assert any(r["authors"][0].get("family-names") == "Fairbanks" and r["year"] == 1983 for r in c["references"])
+
+
+def test_readme_citation_block_is_current():
+    assert citation.recorded_digest() == citation.cff_digest(), "run `make citation` after editing CITATION.cff"
+    bib = (ROOT / "CITATION.bib").read_text(encoding="utf-8").strip()
+    assert bib in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_codemeta_generated_from_cff():
+    meta = json.loads((ROOT / "codemeta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == cff()["title"] and meta["version"] == cff()["version"]

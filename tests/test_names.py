@@ -1,0 +1,49 @@
+"""Any recorded name, in any script, case or transliteration, resolves to one person."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import patronage
+from patronage.errors import ParameterError
+from patronage.names import fold, resolve_person
+
+from toyworld import ROWS
+
+
+@pytest.fixture
+def persons(make_package):
+    rows = copy.deepcopy(ROWS)
+    people = {p["person_id"]: p for p in rows["persons"]}
+    people["a"].update(name="Semen Ignat'iev", surname="Ignat'iev", given_name="Semen", patronymic="Denisovich",
+                       name_cyrillic="Игнатьев Семён Денисович", variants="Ignatiev|Ignatyev")
+    people["b"].update(name="Bogdan Kobulov", surname="Kobulov", given_name="Bogdan", variants="Kabulov")
+    people["c"].update(name="Amayak Kobulov", surname="Kobulov", given_name="Amayak", variants="Kabulov")
+    return patronage.load(make_package(rows)).persons
+
+
+@pytest.mark.parametrize("name", ["a", "Ignatiev", "IGNAT'IEV", "ignatyev", "Semen Ignat’iev", "Игнатьев",
+                                  "игнатьев семён денисович", "Semen Denisovich Ignat'iev"])
+def test_variants_resolve(persons, name):
+    assert resolve_person(name, persons) == "a"
+
+
+def test_shared_surname_is_ambiguous(persons):
+    with pytest.raises(ParameterError) as err:
+        resolve_person("Kabulov", persons)
+    assert "more than one person" in str(err.value) and "'b'" in str(err.value) and "'c'" in str(err.value)
+    assert resolve_person("Bogdan Kobulov", persons) == "b"
+
+
+def test_unknown_name_lists_closest(persons):
+    with pytest.raises(ParameterError) as err:
+        resolve_person("Ignatov", persons, parameter="patron")
+    msg = str(err.value)
+    assert msg.startswith("parameter 'patron' = 'Ignatov' is not valid") and "'a' (Semen Ignat'iev)" in msg
+
+
+def test_fold():
+    assert fold("  Ignat’iev ") == fold("IGNAT'IEV") == "ignatiev"
+    assert fold("Sul'ianov") == "sulianov"
