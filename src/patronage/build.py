@@ -130,18 +130,23 @@ def execute(run: Run, inputs: str) -> list[str]:
     import nbformat
     import papermill
 
+    from patronage import figures
+
     staging = config.BUILD_DIR / "staging" / run.name
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     failed = config.BUILD_DIR / "failed" / f"{run.name}.ipynb"
     failed.parent.mkdir(parents=True, exist_ok=True)
     os.environ[FIGURES_ENV] = str(staging)
+    os.environ[figures.DEFER_ENV] = "1"
     try:
         nb = papermill.execute_notebook(str(run.notebook), str(failed), parameters=run.parameters,
                                         cwd=str(run.notebook.parent), progress_bar=False,
                                         kernel_name="python3")
     finally:
         os.environ.pop(FIGURES_ENV, None)
+        os.environ.pop(figures.DEFER_ENV, None)
+    add_static_figures(nb, staging)
     run.figures.mkdir(parents=True, exist_ok=True)
     written = []
     for f in sorted(staging.iterdir()):
@@ -170,6 +175,28 @@ def build_exports(shared: str, force: bool = False) -> bool:
     write_assertions(load(), target)
     write_atomic(stamp, shared)
     return True
+
+
+def add_static_figures(nb, folder: Path) -> int:
+    """Draw the SVG of every figure the notebook displayed without one, save it, and embed it.
+
+    The SVG goes into ``folder`` as NAME.svg and into the output bundle beside the
+    interactive figure, so viewers that strip JavaScript (GitHub) still show it.
+
+    returns: the number of figures drawn.
+    """
+    from patronage import figures
+
+    drawn = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get(figures.FIGURE_KEY)
+            data = out.get("data", {})
+            if name and "image/svg+xml" not in data and "application/vnd.plotly.v1+json" in data:
+                spec = {k: v for k, v in data["application/vnd.plotly.v1+json"].items() if k in ("data", "layout")}
+                data["image/svg+xml"] = figures.write_svg(spec, name, folder)
+                drawn += 1
+    return drawn
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ plain date and widen them by edtf's padding for an approximate (~) or uncertain 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 import edtf
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 Bounds = tuple[dt.date, dt.date]
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse_bounds(text: str) -> Bounds:
     """Earliest and latest day an EDTF string can denote.
 

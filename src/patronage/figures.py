@@ -16,13 +16,16 @@ import shutil
 import warnings
 from pathlib import Path
 
+import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from patronage import config
 
-# Okabe & Ito (2008) colour-blind-safe palette.
+# Okabe & Ito (2008) colour-blind-safe palette, also the default of every plotly express figure.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+px.defaults.color_discrete_sequence = OKABE_ITO
+px.defaults.template = "plotly_white"
 WIDTH, HEIGHT = 900, 520
 _BROWSER = ("chromium", "chromium-browser", "google-chrome")
 
@@ -34,7 +37,7 @@ def figures_dir() -> Path:
 
 def decorate(fig: go.Figure, title: str, caption: str = "") -> go.Figure:
     """The house style: white template, Okabe-Ito colours, title and caption as subtitle."""
-    fig.update_layout(template="plotly_white", colorway=OKABE_ITO, width=WIDTH, height=HEIGHT,
+    fig.update_layout(template="plotly_white", colorway=OKABE_ITO, width=WIDTH, height=fig.layout.height or HEIGHT,
                       title={"text": title, "subtitle": {"text": caption}} if caption else {"text": title},
                       font={"family": "DejaVu Sans, Arial, sans-serif", "size": 12},
                       margin={"t": 90 if caption else 60})
@@ -68,28 +71,52 @@ def to_svg(fig: go.Figure, name: str) -> str:
     return svg
 
 
-def save(fig: go.Figure, name: str) -> tuple[Path, Path, str]:
-    """Write NAME.html and NAME.svg into the figures folder.
+def save(fig: go.Figure, name: str) -> Path:
+    """Write NAME.html (interactive, offline) into the figures folder; NAME.svg unless deferred.
 
-    returns: (html path, svg path, svg text)
+    returns: the path of the HTML file.
     """
     out = figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     html = out / f"{name}.html"
     fig.write_html(html, include_plotlyjs="directory", full_html=True, div_id=name,
                    config={"displaylogo": False, "responsive": True})
-    svg_text = to_svg(fig, name)
-    svg = out / f"{name}.svg"
-    svg.write_text(svg_text, encoding="utf-8")
-    return html, svg, svg_text
+    if not deferred():
+        write_svg(fig, name, out)
+    return html
+
+
+def write_svg(fig: go.Figure | dict, name: str, folder: Path) -> str:
+    """Write NAME.svg into ``folder``; returns the SVG text."""
+    svg = to_svg(go.Figure(fig) if isinstance(fig, dict) else fig, name)
+    (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
+    return svg
+
+
+def deferred() -> bool:
+    """True when the caller (the build runner, the test suite) draws the static SVGs itself.
+
+    Starting a browser for the SVG export costs about three seconds a process; the build
+    runner starts one for all notebooks instead of one per kernel.
+    """
+    return os.environ.get(DEFER_ENV) == "1"
+
+
+DEFER_ENV = "PATRONAGE_DEFER_STATIC"
+FIGURE_KEY = "patronage_figure"
 
 
 def show(fig: go.Figure, name: str) -> None:
-    """Save the figure and display it: interactive plotly output plus the static SVG fallback."""
+    """Save the figure and display it: interactive plotly output plus the static SVG fallback.
+
+    When static export is deferred, the output carries the figure's name in its metadata and
+    the build runner adds the SVG (see ``patronage.build.add_static_figures``).
+    """
     from IPython.display import display
 
-    _, _, svg_text = save(fig, name)
+    save(fig, name)
     bundle = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig)) | {"config": {"displaylogo": False}},
-              "image/svg+xml": svg_text,
               "text/plain": f"Figure {name!r}: saved as {name}.html and {name}.svg"}
-    display(bundle, raw=True)
+    if not deferred():
+        bundle["image/svg+xml"] = (figures_dir() / f"{name}.svg").read_text(encoding="utf-8")
+    display(bundle, raw=True, metadata={FIGURE_KEY: name})

@@ -22,10 +22,9 @@ import pandas as pd
 from scipy import stats
 
 from patronage.crisis import DAY, Crisis
-from patronage.outcomes import (gained_posts, predecessors, ranks_around, relation, rival_clients,
-                                tenure_after, vacancies)
+from patronage.outcomes import gained_posts, predecessors, ranks_around, relation, rival_clients, tenure_after, vacancies
 
-BLAUVELT = "Blauvelt (2008)"
+BLAUVELT = "Blauvelt 2008"
 
 
 @dataclass
@@ -91,25 +90,30 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
                   f"{genuine}/{n}", verdict, f"Turncoats: {_names(tables, turncoats)}.", detail)
 
 
-def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, confidence: float = 0.95) -> Result:
-    """Clients of a fallen patron stay loyal: defection among his clients is rare.
+def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4,
+                       confidence: float = 0.95) -> Result:
+    """Clients of a fallen patron stay loyal: defection among his top clients is rare.
 
     Fairbanks: "informal rules may have grown up discouraging disloyalty to patrons"
-    (Fairbanks, 1983, as quoted in Blauvelt, 2008, "Patronage and betrayal"). "Rare" is
-    operationalised as a defection share of at most ``rare_share``; the verdict compares the
-    exact (Clopper-Pearson) interval with it, so with a handful of clients it is often
-    inconclusive: a share from five people cannot show a rate.
+    (Fairbanks, 1983, as quoted in Blauvelt, 2008, "Patronage and betrayal"). The top clients
+    are those whose rank the day before was at least ``min_rank``. "Rare" is operationalised as
+    a defection share of at most ``rare_share``; the verdict compares the exact
+    (Clopper-Pearson) interval with it, so with a handful of clients it is often inconclusive:
+    a share from five people cannot show a rate.
     """
     claim = f'"informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks 1983, in {BLAUVELT})'
-    n, k = len(crisis.roster), int(crisis.roster["defected"].sum())
+    top = crisis.roster[crisis.roster["rank_before"] >= min_rank]
+    statistic = f"defection share among clients of rank >= {min_rank}, exact {confidence:.0%} CI (rare: <= {rare_share:g})"
+    n, k = len(top), int(top["defected"].sum())
     if n == 0:
-        return Result("H2 loyalty", claim, "defection share among the patron's clients", "–", "no data",
-                      "The tables record no clients of this patron the day before the crisis.")
+        return Result("H2 loyalty", claim, statistic, "–", "no data",
+                      f"The tables record no client of this patron holding rank >= {min_rank} the day before the crisis.")
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
     verdict = "holds" if ci.high <= rare_share else "fails" if ci.low > rare_share else "inconclusive"
-    return Result("H2 loyalty", claim, f"defection share, exact {confidence:.0%} CI (rare: <= {rare_share:g})",
-                  _share(k, n, confidence), verdict,
-                  f"{k} of {n} clients defected: {_names(tables, crisis.defectors)}.", crisis.roster)
+    everyone = crisis.roster
+    note = (f"{k} of {n} top clients defected ({_names(tables, top.loc[top['defected'], 'client_id'])}); among all "
+            f"{len(everyone)} recorded clients: {_share(int(everyone['defected'].sum()), len(everyone), confidence)}.")
+    return Result("H2 loyalty", claim, statistic, _share(k, n, confidence), verdict, note, top)
 
 
 def defectors_not_rewarded(tables, crisis: Crisis, window_days: int = 365) -> Result:
@@ -291,7 +295,7 @@ def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, 
              alpha: float = 0.05) -> list[Result]:
     """Every hypothesis for one crisis under the tables' current selection."""
     return [defectors_were_genuine_clients(tables, crisis),
-            clients_stay_loyal(tables, crisis, rare_share=rare_share),
+            clients_stay_loyal(tables, crisis, rare_share=rare_share, min_rank=min_rank),
             defectors_not_rewarded(tables, crisis, window_days=window_days),
             rewards_cost_rivals_clients(tables, crisis, window_days=window_days),
             not_for_reward(tables, crisis),
@@ -335,7 +339,16 @@ def compare_with_article(verdicts: pd.DataFrame, patron: str, date) -> pd.DataFr
     rows = []
     for h, computed in zip(verdicts["hypothesis"], verdicts["verdict"], strict=True):
         said, words, where = ARTICLE_READING.get(h, ("–", "", "")) if same_case else ("not discussed", "", "")
-        rows.append({"hypothesis": h, "computed": computed, "article": said,
-                     "agree": "yes" if computed == said else "no" if said not in ("–", "not discussed") else "–",
+        agree = "yes" if computed == said else "no" if said not in ("–", "not discussed") else "–"
+        rows.append({"hypothesis": h, "computed": computed, "article": said, "agree": agree,
+                     "why they differ": WHY_DIFFERENT.get(computed, "the rows contradict the article's reading")
+                     if agree == "no" else "",
                      "the article's words": f'"{words}" ({where})' if words else ""})
     return pd.DataFrame(rows)
+
+
+WHY_DIFFERENT = {
+    "inconclusive": "too few cases for the statistic to decide; the article argues from the case, not from a rate",
+    "no data": "the tables do not hold the rows the statistic needs",
+    "mixed": "some recorded cases agree with the article's reading and some do not",
+}

@@ -186,12 +186,12 @@ class Tables:
         """The tables by name."""
         return {n: getattr(self, n) for n in self.TABLES}
 
-    def replace(self, **frames: pd.DataFrame) -> "Tables":
+    def replace(self, **frames: pd.DataFrame) -> Tables:
         """A copy with some tables replaced, the derived person columns recomputed."""
         new = replace(self, **frames)
         return replace(new, persons=derive_person_columns(new))
 
-    def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> "Tables":
+    def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> Tables:
         """The rows one analysis uses; see :func:`patronage.readings.select`."""
         from patronage.readings import select
 

@@ -84,6 +84,13 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def short_labels(g: nx.DiGraph) -> list[str]:
+    """Surnames as node labels, with the initial where two persons share one (B. Kobulov, A. Kobulov)."""
+    nodes = sorted(g.nodes)
+    surnames = [g.nodes[n]["name"].split()[-1] for n in nodes]
+    return [f"{g.nodes[n]['name'][0]}. {s}" if surnames.count(s) > 1 else s for n, s in zip(nodes, surnames, strict=True)]
+
+
 def draw(g: nx.DiGraph, pos: dict, focus: str | None = None) -> go.Figure:
     """The graph as a plotly figure: edges coloured by kind, node size by seniority."""
     fig = go.Figure()
@@ -100,7 +107,7 @@ def draw(g: nx.DiGraph, pos: dict, focus: str | None = None) -> go.Figure:
     nodes = sorted(g.nodes)
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name="person",
-        text=[g.nodes[n]["name"].split()[-1] for n in nodes], textposition="top center",
+        text=short_labels(g), textposition="top center",
         hovertext=[f"{g.nodes[n]['name']} (rank {g.nodes[n]['seniority']})" for n in nodes], hoverinfo="text",
         marker={"size": [8 + 3 * g.nodes[n]["seniority"] for n in nodes],
                 "color": ["#D55E00" if n == focus else "#444444" for n in nodes]}, showlegend=False))

@@ -29,11 +29,22 @@ def first_loss(tables, persons, start, end) -> pd.DataFrame:
 
 
 def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
-    """Spells begun between two days whose seniority exceeds the person's rank in ``above``."""
-    s = tables.spells[tables.spells["person_id"].isin(list(persons))]
-    began = point(s, "start")
-    s = s[(began >= start) & (began <= end)]
-    return s[s["seniority"] > s["person_id"].map(above)].sort_values(["person_id", "start_lo"])
+    """Offices taken up between two days at a seniority above the person's rank in ``above``.
+
+    A spell that only continues the person's own office under a new name (same lineage, same
+    seniority, the previous spell ending at most SUCCESSION_GAP before) is not a new office.
+    """
+    lineage = tables.organisations.set_index("org_id")["lineage"]
+    mine = tables.spells[tables.spells["person_id"].isin(list(persons))]
+    mine = mine.assign(lineage=mine["org_id"].map(lineage), start_day=point(mine, "start"), end_day=point(mine, "end"))
+    new = mine[(mine["start_day"] >= start) & (mine["start_day"] <= end) & (mine["seniority"] > mine["person_id"].map(above))]
+    keep = []
+    for row in new.itertuples():
+        before = mine[(mine["person_id"] == row.person_id) & (mine["lineage"] == row.lineage)
+                      & (mine["seniority"] == row.seniority) & (mine["spell_id"] != row.spell_id)
+                      & (mine["start_day"] < row.start_day) & (mine["end_day"] >= row.start_day - SUCCESSION_GAP)]
+        keep.append(before.empty)
+    return new[keep].drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 
 
 def predecessors(tables, spells: pd.DataFrame) -> pd.DataFrame:

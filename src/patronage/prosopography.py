@@ -8,6 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from patronage.dates import to_date
+from patronage.figures import OKABE_ITO
 
 STUDY_END = "1977-12-31"  # the last date the article follows (Kruglov's death)
 
@@ -63,7 +64,7 @@ def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
     faint margin up to the person's death or the end of the study.
     """
     s = tables.spells.merge(tables.persons[["person_id", "name", "died_lo"]], on="person_id", how="left")
-    s = s.merge(tables.organisations[["org_id", "abbreviation", "name", "lineage"]].rename(
+    s = s.merge(tables.organisations[["org_id", "abbreviation", "name", "lineage", "kind"]].rename(
         columns={"name": "org_name"}), on="org_id", how="left")
     fallback = s["died_lo"].fillna(to_date(end_default))
     open_end = s["end_hi"].isna()
@@ -71,7 +72,7 @@ def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
     end_hi = s["end_hi"].where(~open_end, fallback.where(fallback > s["start_hi"], s["start_hi"]))
     org = s["abbreviation"].fillna(s["org_name"])
     label = s["post"] + ", " + org + " (" + s["start"] + " – " + s["end"].fillna("?") + ")"
-    base = {"person": s["name"], "lineage": s["lineage"], "label": label, "seniority": s["seniority"]}
+    base = {"person": s["name"], "lineage": s["lineage"], "kind": s["kind"], "label": label, "seniority": s["seniority"]}
     core = pd.DataFrame(base | {"start": s["start_hi"], "end": end_lo, "part": "certain"})
     lead = pd.DataFrame(base | {"start": s["start_lo"], "end": s["start_hi"], "part": "uncertain"})
     tail = pd.DataFrame(base | {"start": end_lo, "end": end_hi, "part": "uncertain"})
@@ -80,20 +81,25 @@ def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
     return segs.sort_values(["person", "start", "part"], kind="stable").reset_index(drop=True)
 
 
+KIND_COLOURS = dict(zip(["security", "party", "government", "military", "education", "other"], OKABE_ITO, strict=False))
+
+
 def career_timeline(tables, persons: list[str] | None = None) -> go.Figure:
-    """Gantt chart of the careers, coloured by organisational lineage, uncertainty faint."""
+    """Gantt chart of the careers, one row per person, coloured by kind of institution, uncertainty faint."""
     segs = timeline_segments(tables)
     order = tables.spells.groupby("person_id")["start_lo"].min().sort_values(kind="stable")
     names = tables.persons.set_index("person_id")["name"]
     wanted = [names[i] for i in order.index if persons is None or i in persons]
     segs = segs[segs["person"].isin(wanted)]
-    fig = px.timeline(segs, x_start="start", x_end="end", y="person", color="lineage",
-                      hover_name="label", category_orders={"person": wanted,
-                                                           "lineage": sorted(segs["lineage"].unique())})
+    fig = px.timeline(segs, x_start="start", x_end="end", y="person", color="kind", hover_name="label",
+                      hover_data={"lineage": True, "seniority": True, "kind": False, "person": False},
+                      color_discrete_map=KIND_COLOURS,
+                      category_orders={"person": wanted, "kind": list(KIND_COLOURS)})
     for trace in fig.data:  # px keeps the rows of each colour in frame order: fade the uncertain ones
-        faint = segs.loc[segs["lineage"] == trace.name, "part"].eq("uncertain").to_numpy()
+        faint = segs.loc[segs["kind"] == trace.name, "part"].eq("uncertain").to_numpy()
         trace.marker.opacity = np.where(faint, 0.3, 1.0)
         trace.marker.line.width = 0
-    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_yaxes(title=None, tickmode="linear", type="category")
     fig.update_xaxes(title=None)
+    fig.update_layout(height=160 + 24 * len(wanted), legend_title_text="institution")
     return fig

@@ -1,0 +1,84 @@
+"""The compendium's own tables: valid, complete where the article is, reusable without this package."""
+
+from __future__ import annotations
+
+import frictionless
+import pandas as pd
+import pytest
+
+from patronage import config
+from patronage.export import assertions
+
+ARTICLE_REFERENCES = {  # the reference list of Blauvelt (2008), one id per work
+    "aslanishvili-2005", "blauvelt-2007", "conquest-1961", "easter-2000", "fainsod-1963", "fairbanks-1983",
+    "fitzpatrick-2001", "khlevnyuk-inpress", "knight-1993", "khrushchev-1999", "medvedev-2006", "mlechin-2002",
+    "nekrasov-1991", "naumov-sigachev-1999", "petrov-2005", "petrov-skorkin-1999", "rayfield-2005", "rigby-1986",
+    "rigby-1990", "serov-1939", "service-2003", "sokolov-2003", "sukhomlinov-2003", "sulianov-2005", "taubman-2003",
+    "toptygin-2005", "tumshis-2004", "walder-1986", "yakovlev-2000"}
+
+
+def test_frictionless_validates_the_package():
+    report = frictionless.validate(str(config.DATA_DIR / config.PACKAGE_FILE))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:10]
+
+
+def test_reference_list_is_complete(tables):
+    listed = set(tables.sources.loc[tables.sources["in_article_references"], "source_id"])
+    assert listed == ARTICLE_REFERENCES
+
+
+def test_reference_list_errors_are_recorded(tables):
+    refs = tables.conflicts[tables.conflicts["kind"] == "reference"]
+    assert len(refs) >= 4
+    src = tables.sources.set_index("source_id")
+    assert src.loc["blauvelt-2007", "volume"] == "35" and src.loc["rigby-1986", "volume"] == "38"
+
+
+@pytest.mark.parametrize("person", ["beria", "kruglov", "serov", "merkulov", "kobulov-bogdan", "kobulov-amayak",
+                                    "malenkov", "khrushchev", "ignatiev", "abakumov", "rukhadze", "mgeladze", "snegov",
+                                    "sudoplatov", "eitingon", "goglidze", "dekanozov", "meshik", "vlodzimirsky",
+                                    "milshtein", "raikhman", "yezhov"])
+def test_every_person_the_article_names_is_there(tables, person):
+    assert person in set(tables.persons["person_id"])
+
+
+@pytest.mark.parametrize("person", ["kruglov", "serov"])
+def test_the_two_careers_run_from_the_1930s(tables, person):
+    s = tables.spells[tables.spells["person_id"] == person]
+    assert s["start_lo"].min() < pd.Timestamp("1931-01-01")
+    assert s["end_hi"].max() > pd.Timestamp("1956-01-01")
+    assert len(s) >= 10
+
+
+@pytest.mark.parametrize(("day", "kind"), [("1953-03-05", "death"), ("1953-06-26", "coup"), ("1953-07-11", "meeting")])
+def test_turning_points_of_1953(tables, day, kind):
+    e = tables.events
+    on = e[(e["date_lo"] <= pd.Timestamp(day)) & (e["date_hi"] >= pd.Timestamp(day)) & (e["kind"] == kind)]
+    assert len(on), f"no {kind} event on {day}"
+
+
+def test_the_execution_date_conflict_switches(tables):
+    article = tables.select(evidence="seed", reading="article").persons.set_index("person_id")
+    standard = tables.select(evidence="seed", reading="standard").persons.set_index("person_id")
+    assert article.loc["beria", "died_lo"] == pd.Timestamp("1953-12-18")
+    assert standard.loc["beria", "died_lo"] == pd.Timestamp("1953-12-23")
+
+
+def test_codings_disagree_where_the_historiography_does(tables):
+    def clients(coding):
+        t = tables.select(coding=coding).ties
+        return set(t.loc[(t["patron_id"] == "beria") & (t["kind"] == "patronage"), "client_id"])
+
+    assert {"kruglov", "serov"} <= clients("blauvelt")
+    assert {"kruglov", "serov"} <= clients("rayfield")
+    assert not {"kruglov", "serov"} & clients("not_true_clients")
+
+
+def test_flat_export_holds_every_assertion_and_is_current(tables):
+    flat = assertions(tables)
+    sizes = sum(len(getattr(tables, n)) for n in ("persons", "attributes", "organisations", "spells", "events",
+                                                   "event_participants", "ties"))
+    assert len(flat) == sizes
+    assert flat["source_id"].notna().all() and flat["evidence"].notna().all()
+    committed = pd.read_csv(config.EXPORTS_DIR / "assertions.csv", dtype="string", keep_default_na=False, na_values=[""])
+    pd.testing.assert_frame_equal(committed, flat, check_dtype=False)
