@@ -26,8 +26,11 @@ def write_package(folder: Path, rows: dict[str, list[dict]]) -> Path:
     given are written with their header only. Returns the folder.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(config.DATA_DIR / config.PACKAGE_FILE, folder / config.PACKAGE_FILE)
-    descriptor = json.loads((folder / config.PACKAGE_FILE).read_text(encoding="utf-8"))
+    descriptor = json.loads((config.DATA_DIR / config.PACKAGE_FILE).read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:  # new tables, so no recorded checksums
+        res.pop("hash", None)
+        res.pop("bytes", None)
+    (folder / config.PACKAGE_FILE).write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     for res in descriptor["resources"]:
         fields = [f["name"] for f in res["schema"]["fields"]]
         with (folder / res["path"]).open("w", encoding="utf-8", newline="") as fh:

@@ -39,6 +39,17 @@ def test_parameters_are_typed_and_commented(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_documents_every_parameter(path):
+    """`papermill --help-notebook` must see each parameter with its help text (no '=' in comments)."""
+    import papermill
+
+    seen = papermill.inspect_notebook(str(path))
+    lines = [line for line in parameters_cell(path).splitlines() if line.strip()]
+    assert len(seen) == len(lines)
+    assert all(p["help"] for p in seen.values())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_metadata_is_normalised(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert set(nb["metadata"]) <= {"kernelspec", "language_info", "patronage"}

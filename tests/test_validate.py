@@ -130,3 +130,14 @@ def test_cli_validate_good_and_bad(make_package):
 def test_cli_missing_folder(tmp_path):
     out = run_cli("validate", str(tmp_path / "nowhere"))
     assert out.returncode == 1 and "Traceback" not in out.stderr and "no data package descriptor" in out.stderr
+
+
+def test_a_table_changed_without_its_checksum_is_named(copy_data):
+    from patronage.integrity import rehash
+
+    path = copy_data / "codings.csv"
+    path.write_bytes(path.read_bytes().replace(b"Blauvelt", b"Blauvelt ", 1))
+    out = run_cli("validate", str(copy_data))
+    assert out.returncode == 1 and "codings.csv: the file changed but its hash in datapackage.json did not" in out.stderr
+    assert rehash(copy_data) == ["codings"]
+    assert run_cli("validate", str(copy_data)).returncode == 0

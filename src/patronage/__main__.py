@@ -1,4 +1,4 @@
-"""Command line: ``python -m patronage validate [DATA_DIR]`` and ``python -m patronage export [FILE]``.
+"""Command line: ``python -m patronage validate|rehash [DATA_DIR]`` and ``python -m patronage export [FILE]``.
 
 validate exits 0 on good data; on bad data it prints one line per problem (file, row, column,
 what is wrong) and exits 1. Neither command prints a traceback for bad input.
@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check the data package and the cross-table rules")
     v.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
+    r = sub.add_parser("rehash", help="record the current checksums of the tables in datapackage.json")
+    r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
     e = sub.add_parser("export", help="write every assertion as one flat CSV")
     e.add_argument("file", nargs="?", default=str(config.EXPORTS_DIR / "assertions.csv"))
     e.add_argument("--data-dir", default=str(config.DATA_DIR))
@@ -27,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from patronage.load import load
 
+    if args.command == "rehash":
+        from patronage.integrity import rehash
+
+        changed = rehash(Path(args.data_dir))
+        print(f"recorded new checksums for: {', '.join(changed)}" if changed else "checksums unchanged")
+        return 0
     data_dir = Path(args.data_dir)
     try:
         tables = load(data_dir)

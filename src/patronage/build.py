@@ -98,8 +98,9 @@ def scenario_runs() -> list[Run]:
         for nb_name in spec.get("notebooks", []):
             nb = config.NOTEBOOKS_DIR / nb_name
             out_dir = config.BUILD_DIR / "scenarios" / path.stem
-            runs.append(Run(f"{path.stem}/{nb.stem}", nb, out_dir / nb.name, out_dir / "figures",
-                            dict(spec.get("parameters", {}))))
+            params = {k: v.isoformat() if hasattr(v, "isoformat") else v  # YAML reads 1953-06-26 as a date
+                      for k, v in (spec.get("parameters") or {}).items()}
+            runs.append(Run(f"{path.stem}/{nb.stem}", nb, out_dir / nb.name, out_dir / "figures", params))
     return runs
 
 
@@ -110,6 +111,9 @@ def normalise(nb, record: dict):
     clear = ClearMetadataPreprocessor(preserve_nb_metadata_mask={"kernelspec", "language_info"},
                                       preserve_cell_metadata_mask={"tags"})
     nb, _ = clear.preprocess(nb, {})
+    for cell in nb.cells:  # the preprocessor clears code cells only; papermill also marks markdown cells
+        tags = cell.metadata.get("tags", [])
+        cell.metadata = {"tags": tags} if tags else {}
     nb.metadata["patronage"] = record
     return nb
 

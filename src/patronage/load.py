@@ -240,6 +240,9 @@ def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Proble
         frame, found = add_bounds(frame, schema, name)
         problems += found
         frames[res["name"]] = frame
+    from patronage.integrity import hash_problems
+
+    problems += hash_problems(descriptor, data_dir)
     missing = [n for n in Tables.TABLES if n not in frames]
     if missing:
         raise DataError([Problem(config.PACKAGE_FILE, None, None, f"no resource named {m!r}") for m in missing])

@@ -38,9 +38,9 @@ def name_index(persons: pd.DataFrame) -> dict[str, set[PersonId]]:
             forms.add(f"{row.given_name} {row.surname}")
             if isinstance(row.patronymic, str):
                 forms.add(f"{row.given_name} {row.patronymic} {row.surname}")
-        if isinstance(row.name_cyrillic, str):
+        if isinstance(row.name_cyrillic, str):  # given name, patronymic, surname: Лаврентий Павлович Берия
             parts = row.name_cyrillic.split()
-            forms.add(parts[0])  # the Russian surname comes first: Берия Лаврентий Павлович
+            forms.update({parts[-1], " ".join(parts[-1:] + parts[:-1]), " ".join([parts[0], parts[-1]])})
         if isinstance(row.variants, str):
             forms.update(v.strip() for v in row.variants.split("|"))
         for form in forms:
