@@ -7,9 +7,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all help install browser notebooks rebuild validate test lock lint clean citation
+.PHONY: all help install browser notebooks rebuild edition validate test lock lint clean citation
 
-all: notebooks ## Execute every out-of-date notebook and scenario, write figures/ and exports/
+all: notebooks ## Execute every out-of-date notebook and scenario; write figures/, exports/ and the HTML edition in docs/
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ notebooks: install ## Execute the notebooks (incremental; --force with `make reb
 
 rebuild: install ## Re-execute every notebook and scenario even if up to date
 	@$(PY) -m patronage.build --force
+
+edition: install ## Rebuild the offline HTML edition in docs/ (open docs/index.html; works with no network)
+	$(PY) -m patronage.edition docs
 
 validate: $(STAMP) ## Validate data/ against its schema and the cross-table rules
 	$(PY) -m patronage validate data

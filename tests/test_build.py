@@ -91,3 +91,10 @@ def test_scenario_yaml_is_plain(tmp_path):
     for path in config.SCENARIOS_DIR.glob("*.yaml"):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert set(spec) <= {"notebooks", "parameters"}, path.name
+
+
+def test_readme_findings_are_the_computed_ones():
+    from patronage import findings
+
+    assert findings.block() in findings.README.read_text(encoding="utf-8"), "run `make` to update README's findings"
+    assert "| H1 genuine clients |" in findings.block()

@@ -179,6 +179,13 @@ def test_tagged_inputs_are_removed_and_figures_escaped():
     assert "<noscript><svg></svg></noscript>" in body
 
 
+def test_figure_key_matches_the_figures_module():
+    """The edition reads figure names from the output metadata key that patronage.figures writes."""
+    from patronage import figures
+
+    assert edition.FIGURE_KEY == figures.FIGURE_KEY
+
+
 # --- in the browser --------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import patronage
@@ -120,3 +121,21 @@ def test_comparison_with_the_article_only_for_its_case(crisis_x):
     assert set(other["article"]) == {"not discussed"}
     same = H.compare_with_article(table, *H.ARTICLE_CASE)
     assert set(same["agree"]) <= {"yes", "no"}
+
+
+def test_renamed_office_is_no_new_reward_but_a_return_after_demotion_is(make_package):
+    import copy
+
+    from patronage.outcomes import gained_posts
+
+    from toyworld import ROWS, spell
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] += [spell("a-min3", "a", "min", 6, "1950-07-01", "1950-12-31", "reorganisation", post="Minister"),
+                       spell("a-min2b", "a", "min2", 6, "1951-01-01", "1951-06-30", "transfer", post="Minister")]
+    rows["spells"] = [s for s in rows["spells"] if s["spell_id"] != "a-min2"]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    c = make_crisis(view, "p", "1950-06-15")
+    ranks = pd.Series({"a": 5})
+    gained = gained_posts(view, ["a"], c.date, c.date + pd.Timedelta(days=365), ranks)
+    assert gained["spell_id"].tolist() == ["a-min3"]  # a-min2b only renames a-min3

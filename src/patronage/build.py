@@ -203,6 +203,30 @@ def add_static_figures(nb, folder: Path) -> int:
     return drawn
 
 
+EDITION_INPUTS = (("notebooks", "[0-9]*.ipynb"), ("figures", "*"), ("data", "*"), ("exports", "*"),
+                  (".", "CITATION.*"), ("src/patronage", "edition.py"))
+
+
+def build_edition_if_stale(force: bool = False) -> bool:
+    """Rebuild the HTML edition in docs/ if the notebooks, figures, data or citation changed.
+
+    returns: True if it was rebuilt.
+    """
+    h = hashlib.sha256()
+    for folder, pattern in EDITION_INPUTS:
+        for path in sorted((config.PROJ_ROOT / folder).glob(pattern)):
+            if path.is_file():
+                h.update(path.relative_to(config.PROJ_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    stamp, docs = config.BUILD_DIR / "stamps" / "edition.sha256", config.PROJ_ROOT / "docs"
+    if not force and (docs / "index.html").exists() and stamp.exists() and stamp.read_text() == h.hexdigest():
+        return False
+    from patronage.edition import build_edition
+
+    build_edition(docs)
+    write_atomic(stamp, h.hexdigest())
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build what is out of date; returns 0, or 1 naming every notebook that failed."""
     parser = argparse.ArgumentParser(prog="python -m patronage.build", description=__doc__.splitlines()[0])
@@ -239,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     if failures:
         print(f"build failed: {', '.join(failures)}", file=sys.stderr)
         return 1
+    from patronage.findings import update_readme
+
+    if update_readme():
+        print("updated the findings in README.md", flush=True)
+    if args.only is None and build_edition_if_stale(args.force):
+        print("wrote the HTML edition: docs/index.html", flush=True)
     return 0
 
 

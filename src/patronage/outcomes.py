@@ -8,6 +8,7 @@ from patronage.careers import point, rank_as_of
 from patronage.crisis import DAY, LOSS_ROLES, Crisis
 
 SUCCESSION_GAP = pd.Timedelta(days=120)  # a post counts as taken over if its holder left at most this long before
+RENAMING_GAP = pd.Timedelta(days=31)  # a spell continues the same office under a new name if it follows this closely
 
 
 def max_rank_between(tables, persons, start, end) -> pd.Series:
@@ -32,7 +33,7 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     """Offices taken up between two days at a seniority above the person's rank in ``above``.
 
     A spell that only continues the person's own office under a new name (same lineage, same
-    seniority, the previous spell ending at most SUCCESSION_GAP before) is not a new office.
+    seniority, the previous spell ending at most RENAMING_GAP before) is not a new office.
     """
     lineage = tables.organisations.set_index("org_id")["lineage"]
     mine = tables.spells[tables.spells["person_id"].isin(list(persons))]
@@ -42,7 +43,7 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     for row in new.itertuples():
         before = mine[(mine["person_id"] == row.person_id) & (mine["lineage"] == row.lineage)
                       & (mine["seniority"] == row.seniority) & (mine["spell_id"] != row.spell_id)
-                      & (mine["start_day"] < row.start_day) & (mine["end_day"] >= row.start_day - SUCCESSION_GAP)]
+                      & (mine["start_day"] < row.start_day) & (mine["end_day"] >= row.start_day - RENAMING_GAP)]
         keep.append(before.empty)
     return new[keep].drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 

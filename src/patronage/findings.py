@@ -1,0 +1,53 @@
+"""The README's findings section, written from the verdict tables the notebooks produce.
+
+The build calls ``update_readme()`` after the notebooks ran, so the numbers in the README are
+the computed ones; a test checks that the README holds what the current tables say.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from patronage import config
+
+BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
+README = config.PROJ_ROOT / "README.md"
+VERDICTS = config.FIGURES_DIR / "03-verdicts.csv"
+SHARES = config.FIGURES_DIR / "04-verdict-shares.csv"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a GitHub markdown table (no index)."""
+    cells = frame.astype(str).map(lambda s: s.replace("|", "\\|"))
+    head = "| " + " | ".join(frame.columns) + " |\n| " + " | ".join("---" for _ in frame.columns) + " |\n"
+    return head + "\n".join("| " + " | ".join(row) + " |" for row in cells.to_numpy().tolist())
+
+
+def block() -> str:
+    """The findings block: the default verdicts and, where computed, how robust each one is."""
+    parts = [BEGIN]
+    if VERDICTS.exists():
+        v = pd.read_csv(VERDICTS, dtype=str, keep_default_na=False)
+        parts += ["Verdicts of the default run of `03-fairbanks-test` (Beria, 26 June 1953; Blauvelt's coding; "
+                  "seed evidence; the article's reading of each conflict):", "",
+                  markdown_table(v[["hypothesis", "statistic", "value", "verdict"]])]
+    if SHARES.exists():
+        parts += ["", "How robust each verdict is: the share of specifications (coding × reading of the conflicts "
+                  "× evidence level × horizon) under which each verdict comes out, from `04-sensitivity`:", "",
+                  markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
+    parts.append(END)
+    return "\n".join(parts)
+
+
+def update_readme(readme: Path = README) -> bool:
+    """Rewrite the findings block of the README; returns True if it changed."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    new = text[:start] + block() + text[end:]
+    if new != text:
+        tmp = readme.with_name(f".{readme.name}.tmp")
+        tmp.write_text(new, encoding="utf-8")
+        tmp.replace(readme)
+    return new != text
