@@ -47,3 +47,30 @@ def test_to_date_accepts_strings_and_dates():
     assert to_date("1953-06-26") == pd.Timestamp("1953-06-26")
     assert to_date(dt.date(1953, 6, 26)) == pd.Timestamp("1953-06-26")
     assert to_date("1953-06") == pd.Timestamp("1953-06-01")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from patronage.dates import _edtf_bounds  # noqa: E402
+
+
+@st.composite
+def plain_dates(draw):
+    year = draw(st.integers(1800, 2020))
+    precision = draw(st.sampled_from(["year", "month", "day"]))
+    if precision == "year":
+        return f"{year}"
+    month = draw(st.integers(1, 12))
+    if precision == "month":
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(plain_dates(), plain_dates())
+def test_direct_path_agrees_with_edtf(a, b):
+    """The fast path for plain dates gives exactly the bounds the edtf library gives."""
+    assert parse_bounds(a) == _edtf_bounds(a)
+    if parse_bounds(a)[0] <= parse_bounds(b)[1]:
+        assert parse_bounds(f"{a}/{b}") == _edtf_bounds(f"{a}/{b}")

@@ -139,3 +139,9 @@ def test_renamed_office_is_no_new_reward_but_a_return_after_demotion_is(make_pac
     ranks = pd.Series({"a": 5})
     gained = gained_posts(view, ["a"], c.date, c.date + pd.Timedelta(days=365), ranks)
     assert gained["spell_id"].tolist() == ["a-min3"]  # a-min2b only renames a-min3
+
+
+def test_a_defection_counts_only_at_its_own_crisis(crisis_x):
+    view, _ = crisis_x
+    earlier = make_crisis(view, "p", "1948-01-01")
+    assert "a" in set(earlier.roster["client_id"]) and earlier.defectors == []

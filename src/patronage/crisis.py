@@ -25,7 +25,8 @@ class Crisis:
     """A patron's fall: who he was, when, his rivals and his clients the day before.
 
     roster: one row per client (patronage tie from the patron running the day before), with
-    rank_before, defected (tie says so, or the client acted against him at the crisis),
+    rank_before, defected (the tie records a defection dated within the window around the
+    crisis, or the client acted against him at the crisis),
     defection_date, motive, exposed (a prior tie to a rival) and rival_client (a rival's
     patronage running the day before).
     """
@@ -81,7 +82,11 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
     pairs = set(zip(exposed_to["patron_id"], exposed_to["client_id"], strict=True))
     rival_patronage = ties[(ties["kind"] == "patronage") & active(ties, before) & ties["patron_id"].isin(rivals)]
-    defected = mine["defected"].fillna(False).astype(bool).to_numpy() | mine["client_id"].isin(turncoats).to_numpy()
+    # a recorded defection belongs to this crisis if its date can fall within the window around it
+    window = window_days * DAY
+    near = ~((mine["defection_date_hi"] < day - window) | (mine["defection_date_lo"] > day + window)).fillna(False)
+    recorded = mine["defected"].fillna(False).astype(bool) & near
+    defected = recorded.to_numpy() | mine["client_id"].isin(turncoats).to_numpy()
     roster = pd.DataFrame({
         "client_id": mine["client_id"].to_numpy(),
         "tie_id": mine["tie_id"].to_numpy(),

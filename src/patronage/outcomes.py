@@ -45,6 +45,7 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
                       & (mine["seniority"] == row.seniority) & (mine["spell_id"] != row.spell_id)
                       & (mine["start_day"] < row.start_day) & (mine["end_day"] >= row.start_day - RENAMING_GAP)]
         keep.append(before.empty)
+    keep = pd.Series(keep, index=new.index, dtype=bool)
     return new[keep].drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 
 

@@ -41,7 +41,8 @@ def sources_summary(tables) -> pd.DataFrame:
     table["total"] = table.sum(axis=1)
     src = tables.sources.set_index("source_id")
     table.insert(0, "reliability", src["reliability"].reindex(table.index))
-    table.insert(0, "work", (src["authors"].fillna("") + " " + src["year"].astype("string").fillna("")).reindex(table.index))
+    who = src["authors"].fillna(src["container"]).fillna(src["title"])
+    table.insert(0, "work", (who + " " + src["year"].astype("string").fillna("")).str.strip().reindex(table.index))
     return table.sort_values(["total", "work"], ascending=[False, True])
 
 
