@@ -31,6 +31,8 @@ from patronage import config
 
 FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
 INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
+# modules no notebook runs: editing them must not re-execute the notebooks
+NOT_NOTEBOOK_CODE = {"edition.py", "citation.py", "findings.py", "synthetic.py", "__main__.py"}
 
 
 @dataclass
@@ -49,7 +51,7 @@ def shared_inputs_hash(root: Path = config.PROJ_ROOT) -> str:
     h = hashlib.sha256()
     for folder, pattern in INPUT_GLOBS:
         for path in sorted((root / folder).glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file() and "__pycache__" not in path.parts and path.name not in NOT_NOTEBOOK_CODE:
                 h.update(path.relative_to(root).as_posix().encode() + b"\0")
                 h.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
     return h.hexdigest()

@@ -284,6 +284,9 @@ def index_data(root: Path) -> str:
     rows += [(f"data/{config.PACKAGE_FILE}", "Data package descriptor", "Every table's fields, types, allowed values and keys (Frictionless)."),
              ("exports/assertions.csv", "All assertions", "Every assertion of every table in one table, for Palladio, Gephi or R."),
              ("figures/03-verdicts.csv", "Verdicts", "The verdict table of notebook 03's default run.")]
+    known = {p for p, _, _ in rows}
+    rows += [(f"figures/{p.name}", p.stem, "A table computed by the notebook of the same number.")
+             for p in sorted((root / "figures").glob("*.csv")) if f"figures/{p.name}" not in known]
     body = "".join(f'<tr><td><a href="{p}">{html.escape(p)}</a></td><td>{html.escape(t)}</td><td>{html.escape(d)}</td></tr>'
                    for p, t, d in rows if (root / p).exists())
     return f"<table><thead><tr><th>file</th><th>table</th><th>holds</th></tr></thead><tbody>{body}</tbody></table>"

@@ -78,6 +78,9 @@ def save(fig: go.Figure, name: str) -> Path:
     """
     out = figures_dir()
     out.mkdir(parents=True, exist_ok=True)
+    for i, trace in enumerate(fig.data):  # plotly.js names traces by a random uid unless given one
+        if trace.uid is None:
+            trace.uid = f"{name}-{i}"
     html = out / f"{name}.html"
     fig.write_html(html, include_plotlyjs="directory", full_html=True, div_id=name,
                    config={"displaylogo": False, "responsive": True})
