@@ -1,10 +1,9 @@
-"""The colophon that ends every notebook: what produced it, from which data."""
+"""The colophon that ends every notebook: what produced it, from which data and code."""
 
 from __future__ import annotations
 
 import hashlib
 import platform
-import subprocess
 from importlib import metadata
 
 import pandas as pd
@@ -23,16 +22,6 @@ def data_checksums(data_dir=None) -> pd.DataFrame:
                          "sha256": [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]}).set_index("file")
 
 
-def git_commit() -> str:
-    """The commit of the last change to data/ or src/ (what the outputs were computed from)."""
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%H %cs", "--", "data", "src"], cwd=config.PROJ_ROOT,
-                             capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "not a git checkout"
-    return out or "not committed yet"
-
-
 def versions() -> pd.DataFrame:
     """Python and the versions of the packages the analysis uses."""
     rows = {"python": platform.python_version()}
@@ -42,3 +31,14 @@ def versions() -> pd.DataFrame:
         except metadata.PackageNotFoundError:
             rows[name] = "not installed"
     return pd.Series(rows, name="version").to_frame()
+
+
+def inputs_hash() -> str:
+    """sha256 over the data, the package code and the lock file: the inputs every notebook shares.
+
+    Unlike a git commit, it is the same before and after the change is committed, so a rebuild
+    with nothing changed writes the same bytes.
+    """
+    from patronage.build import shared_inputs_hash
+
+    return shared_inputs_hash()

@@ -118,7 +118,7 @@ def show(fig: go.Figure, name: str) -> None:
     from IPython.display import display
 
     save(fig, name)
-    bundle = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig)) | {"config": {"displaylogo": False}},
+    bundle = {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, remove_uids=False)) | {"config": {"displaylogo": False}},
               "text/plain": f"Figure {name!r}: saved as {name}.html and {name}.svg"}
     if not deferred():
         bundle["image/svg+xml"] = (figures_dir() / f"{name}.svg").read_text(encoding="utf-8")
