@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -53,8 +54,9 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
     except UnicodeDecodeError as exc:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         row = raw.count(b"\n", 0, exc.start) + 1
-        col = raw.count(b",", line_start, exc.start)
-        column = fields[col] if col < len(fields) else None
+        prefix = raw[line_start:exc.start].decode("utf-8", errors="replace")
+        col = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0  # cells before the bad byte, quotes respected
+        column = fields[col] if 0 <= col < len(fields) else None
         return pd.DataFrame(columns=fields, dtype="string"), [
             Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -71,19 +73,19 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
             "columns out of order" if not (missing or extra) else ""]))
         return pd.DataFrame(columns=fields, dtype="string"), [
             Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")]
-    rows = []
+    rows, numbers = [], []
     try:
-        for row in reader:
+        for number, row in enumerate(reader, start=2):  # a row is a record: the header is row 1
             if len(row) != len(fields):
-                problems.append(Problem(name, reader.line_num, None,
-                                        f"row has {len(row)} cells, the header has {len(fields)}"))
+                problems.append(Problem(name, number, None, f"row has {len(row)} cells, the header has {len(fields)}"))
                 continue
             rows.append(row)
+            numbers.append(number)
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, None, f"malformed CSV: {exc}"))
+        problems.append(Problem(name, len(numbers) + 2, None, f"malformed CSV: {exc}"))
     frame = pd.DataFrame(rows, columns=fields, dtype="string")
     frame = frame.replace("", pd.NA)
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")  # the CSV row number, header = 1
+    frame.index = pd.Index(numbers, dtype="int64", name="row")
     return frame, problems
 
 
@@ -108,19 +110,27 @@ def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataF
 def check_schema(frame: pd.DataFrame, schema: dict, name: str) -> list[Problem]:
     """Required, unique, enum, pattern, length and range constraints, checked by pandera."""
     from pandera.errors import SchemaErrors
+
+    try:
+        _checker(json.dumps(schema, sort_keys=True)).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        return [_problem_from_failure(name, case, frame) for case in exc.failure_cases.to_dict("records")]
+    return []
+
+
+@cache
+def _checker(schema_json: str):
+    """The pandera schema of a Frictionless table schema, built once per process."""
     from pandera.io.pandas_io import from_frictionless_schema
 
+    schema = json.loads(schema_json)
     checker = from_frictionless_schema(schema)
     dtypes = {"integer": "Int64", "boolean": "boolean"}
     for fdesc in schema["fields"]:
         column = checker.columns[fdesc["name"]]
         column.dtype = dtypes.get(fdesc.get("type", "string"), "string")  # enums stay strings
         column.coerce = False
-    try:
-        checker.validate(frame, lazy=True)
-    except SchemaErrors as exc:
-        return [_problem_from_failure(name, case, frame) for case in exc.failure_cases.to_dict("records")]
-    return []
+    return checker
 
 
 def _problem_from_failure(name: str, case: dict, frame: pd.DataFrame) -> Problem:

@@ -117,12 +117,12 @@ def chronology(tables) -> list[Problem]:
                      lambda r: f"starts ({r['start']}) after {r['person_id']} died")
     out += _problems(tables, "spells", s["end_lo"] > dead, "end",
                      lambda r: f"ends ({r['end']}) after {r['person_id']} died")
-    p = tables.event_participants.merge(tables.events[["event_id", "kind", "date", "date_lo"]],
-                                        on="event_id", how="left")
-    p.index = tables.event_participants.index
-    living = p["kind"].isin({"appointment", "award", "arrest", "meeting", "testimony", "transfer"})
-    out += _problems(tables, "event_participants", living & (p["date_lo"] > lookup(p["person_id"], died)), "event_id",
-                     lambda r: f"{r['person_id']} takes part in {r['event_id']} ({r['kind']}) after his death")
+    p = tables.event_participants
+    events = tables.events.set_index("event_id")
+    kind, day = lookup(p["event_id"], events["kind"]), lookup(p["event_id"], events["date_lo"])
+    living = kind.isin({"appointment", "award", "arrest", "meeting", "testimony", "transfer"})
+    out += _problems(tables, "event_participants", living & (day > lookup(p["person_id"], died)), "event_id",
+                     lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death")
     return out
 
 
