@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all help install browser notebooks rebuild edition validate test lock lint clean citation
+.PHONY: all help install browser notebooks rebuild edition validate test lock lint clean citation bench
 
 all: notebooks ## Execute every out-of-date notebook and scenario; write figures/, exports/ and the HTML edition in docs/
 
@@ -53,6 +53,9 @@ lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock (n
 	  echo '# Regenerate with `make lock` (needs the network), then `make rebuild`, and commit both.'; \
 	  .lockenv/bin/pip freeze --exclude-editable | sort; } > requirements.lock
 	rm -rf .lockenv
+
+bench: install ## Time the build, a no-change build and the analysis on 1x-10x synthetic data against their goals (~10 min)
+	$(PY) benchmarks/run.py --json build/benchmarks.json
 
 lint: $(STAMP) ## Check code style with ruff
 	$(PY) -m ruff check src tests benchmarks

@@ -123,9 +123,14 @@ def normalise(nb, record: dict):
 def write_atomic(path: Path, text: str) -> None:
     """Write text to a temporary file beside ``path``, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per process: two builds do not share it
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:  # newline="": "\n" stays "\n" on Windows too
+            fh.write(text)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def execute(run: Run, inputs: str) -> list[str]:

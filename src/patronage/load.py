@@ -30,11 +30,17 @@ def read_descriptor(data_dir: Path) -> dict:
     """The data package descriptor (datapackage.json) of ``data_dir`` as a dict."""
     path = Path(data_dir) / config.PACKAGE_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        if not all(isinstance(r.get("schema", {}).get("fields"), list) and "path" in r and "name" in r
+                   for r in descriptor["resources"]):
+            raise ValueError("a resource lacks its name, path or schema fields")
+        return descriptor
     except FileNotFoundError:
         raise DataError([Problem(str(path), None, None, "no data package descriptor here")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise DataError([Problem(path.name, None, None, f"not a data package descriptor: {exc}")]) from None
 
 
 def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -52,10 +58,10 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        row = raw.count(b"\n", 0, exc.start) + 1
-        prefix = raw[line_start:exc.start].decode("utf-8", errors="replace")
-        col = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0  # cells before the bad byte, quotes respected
+        # the record and the cell of the bad byte, read as CSV: quoted commas and quoted line breaks count right
+        before = raw[:exc.start].decode("utf-8", errors="replace") + "?"
+        records = list(csv.reader(io.StringIO(before, newline="")))
+        row, col = len(records), len(records[-1]) - 1
         column = fields[col] if 0 <= col < len(fields) else None
         return pd.DataFrame(columns=fields, dtype="string"), [
             Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")]
