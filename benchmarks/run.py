@@ -1,0 +1,495 @@
+"""Benchmarks of the compendium, each printed beside its goal: ``python benchmarks/run.py``.
+
+(a) build vs floor: N bare notebooks that only import pandas, plotly and networkx, executed with
+    papermill's API (the floor: what any N-notebook build costs), against a full rebuild of the N
+    project notebooks (``python -m patronage.build --force --no-scenarios`` in a temporary clone
+    of HEAD, after touching data/). Goal: rebuild / floor <= 1.3.
+(b) incremental: ``make`` and ``python -m patronage.build`` with nothing changed. Goal: <= 1 s.
+(c) scale: a synthetic prosopography (``patronage.synthetic``; 40,000 persons and 200,000 spells
+    at 1x) through load + validate, the selection, ``network.graph_as_of``, ``crisis.make_crisis``
+    and ``hypotheses.run_all`` for one crisis. Goals: <= 2 s at 1x; 10x <= 12 x the 1x time.
+
+A missed goal is profiled (cProfile) and the report says where the time goes. The working tree is
+never written to: builds run in ``git clone`` copies, data in temporary folders.
+
+    python benchmarks/run.py                      # everything (about ten minutes on two cores)
+    python benchmarks/run.py --quick              # 1x and 2x only, one repeat, no scenario builds
+    python benchmarks/run.py --only scale --scales 1,2,5,10 --json build/bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import json
+import os
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+RESULTS: dict = {}
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRONAGE_")}
+    env.update(extra)
+    return env
+
+
+def timed_run(args: list, cwd: Path, env: dict, timeout: float = 3600) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    out = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}")
+    return elapsed, out
+
+
+def clone_head(folder: Path, worktree_src: bool) -> Path:
+    target = folder / "clone"
+    shutil.rmtree(target, ignore_errors=True)  # a kept work folder from an earlier run
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(target)], check=True, timeout=600)
+    if worktree_src:
+        shutil.copytree(SRC, target / "src", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return target
+
+
+def clone_env(clone: Path, **extra: str) -> dict:
+    return clean_env(PYTHONPATH=str(clone / "src"), PYTHONDONTWRITEBYTECODE="1", **extra)
+
+
+def top_functions(stats: pstats.Stats, key: str, n: int, only: str | None = None) -> list[tuple[str, float, int]]:
+    """(function, seconds, calls) of the n largest entries by 'cumulative' or 'tottime'."""
+    rows = []
+    for (file, _line, name), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
+        if only and only not in file:
+            continue
+        short = f"{Path(file).parent.name}/{Path(file).name}:{name}" if file != "~" else name
+        rows.append((short, cumtime if key == "cumulative" else tottime, calls))
+    return sorted(rows, key=lambda r: -r[1])[:n]
+
+
+def seconds_in(stats: pstats.Stats, *names: str) -> float:
+    """Cumulative seconds in functions named (module suffix:function), e.g. 'load.py:read_rows'."""
+    total = 0.0
+    for (file, _line, name), (_cc, _calls, _tt, cumtime, _callers) in stats.stats.items():
+        if any(file.endswith(n.split(":")[0]) and name == n.split(":")[1] for n in names):
+            total += cumtime
+    return total
+
+
+# --- (a) build vs floor ------------------------------------------------------------------------
+
+
+FLOOR_CELL = "import pandas\nimport plotly\nimport networkx"
+
+
+def floor_seconds(n: int, folder: Path) -> float:
+    """Execute n bare notebooks with papermill's API in this process, one kernel each (as the build does)."""
+    import logging
+
+    import nbformat
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = folder / f"bare-{i}.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    start = time.perf_counter()
+    for path in paths:
+        with contextlib.redirect_stderr(io.StringIO()):
+            papermill.execute_notebook(str(path), str(path.with_suffix(".out.ipynb")), kernel_name="python3",
+                                       progress_bar=False, log_output=False, cwd=str(folder))
+    return time.perf_counter() - start
+
+
+def floor_in_subprocess(n: int, folder: Path) -> float:
+    """The floor, timed from outside a fresh Python process (interpreter start and imports included, as for the build)."""
+    elapsed, _ = timed_run([sys.executable, __file__, "--floor", str(n), "--json", folder / "floor.json"], ROOT, clean_env())
+    return elapsed
+
+
+def normalised_diff(clone: Path) -> tuple[list[str], list[str]]:
+    """Tracked files a forced rebuild changed: those whose change is only plotly's random trace ids and the
+    colophon's commit line, and the others."""
+    changed = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True).stdout.split("\n")
+    only_ids, real = [], []
+    for line in filter(None, changed):
+        path = line[3:]
+        old = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=clone, capture_output=True, text=True).stdout
+        new = (clone / path).read_text(encoding="utf-8", errors="replace") if (clone / path).exists() else ""
+
+        def norm(text: str) -> str:
+            text = re.sub(r"trace[0-9a-f]{6}", "traceX", text)
+            return re.sub(r"as of commit: [0-9a-f]{40} \S+", "as of commit: X", text)
+        (only_ids if norm(old) == norm(new) else real).append(path)
+    return only_ids, real
+
+
+def bench_build(args, work: Path) -> Path:
+    say("(a) build vs floor   goal: full rebuild / floor <= 1.3")
+    clone = clone_head(work, args.worktree_src)
+    notebooks = sorted((clone / "notebooks").glob("[0-9]*.ipynb"))
+    n = len(notebooks)
+    floor_in_subprocess(1, work / "warm")  # warm the kernel start and the imports' file cache
+    floors = [floor_in_subprocess(n, work / f"floor-{r}") for r in range(args.repeats)]
+    floor = statistics.median(floors)
+    say(f"    floor: {n} bare notebooks ({FLOOR_CELL.replace(chr(10), '; ')}) through papermill's API in one "
+        f"Python process, as the build runs them: {floor:.1f} s (median of {len(floors)}: {', '.join(f'{f:.1f}' for f in floors)})")
+    for f in (clone / "data").iterdir():  # touch data/ (the build hashes contents, so --force is what re-runs)
+        os.utime(f)
+    env = clone_env(clone)
+    elapsed, out = timed_run([sys.executable, "-m", "patronage.build", "--force", "--no-scenarios"], clone, env)
+    per = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s+(\S+) done in ([\d.]+) s", out.stdout, re.M)}
+    say(f"    rebuild: python -m patronage.build --force --no-scenarios ({n} notebooks): {elapsed:.1f} s")
+    say("      " + ", ".join(f"{k} {v:.1f} s (x{v / (floor / n):.1f} its floor)" for k, v in per.items())
+        + f"; the rest (start, exports, README, HTML edition): {elapsed - sum(per.values()):.1f} s")
+    ratio = elapsed / floor
+    say(f"    ratio: {ratio:.2f}   {verdict(ratio <= 1.3)}")
+    only_ids, real = normalised_diff(clone)
+    if only_ids or real:
+        say(f"    determinism: the forced rebuild changed {len(only_ids) + len(real)} tracked file(s); "
+            f"{len(only_ids)} only by plotly's random trace ids in SVGs and/or the colophon's commit line"
+            + (f"; other changes in: {', '.join(real)}" if real else ""))
+    else:
+        say("    determinism: the forced rebuild left every tracked byte as committed")
+    RESULTS["build"] = {"notebooks": n, "floor_s": floor, "floors_s": floors, "rebuild_s": elapsed, "per_notebook_s": per,
+                        "ratio": ratio, "goal": 1.3, "met": ratio <= 1.3, "changed_by_ids_only": only_ids,
+                        "changed_otherwise": real}
+    if ratio > 1.3 and not args.no_profile:
+        per_floor = floor / n
+        slow = [k for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v > 1.3 * per_floor][:args.profile_notebooks]
+        for name in slow:
+            profile_notebook(clone, clone / "notebooks" / f"{name}.ipynb", work)
+    return clone
+
+
+NOTEBOOK_PROFILE = r'''
+import cProfile, json, pstats, sys, time
+import nbformat
+path, out = sys.argv[1], sys.argv[2]
+nb = nbformat.read(path, as_version=4)
+ns = {"display": lambda *a, **k: None, "__name__": "__main__"}
+cells, prof = [], cProfile.Profile()
+for i, cell in enumerate(nb.cells):
+    if cell.cell_type != "code":
+        continue
+    src = "\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!")))
+    start = time.perf_counter()
+    prof.enable()
+    exec(compile(src, f"{path}#cell{i}", "exec"), ns)
+    prof.disable()
+    code = [l for l in cell.source.splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    cells.append([i, time.perf_counter() - start, code[0] if code else ""])
+prof.dump_stats(out + ".prof")
+json.dump(cells, open(out, "w"))
+'''
+
+
+def profile_notebook(clone: Path, notebook: Path, work: Path) -> None:
+    """Run a notebook's code cells in one process under cProfile; print its slowest cells and functions."""
+    out = work / f"profile-{notebook.stem}.json"
+    env = clone_env(clone, PATRONAGE_FIGURES_DIR=str(work / "profile-figures"), PATRONAGE_DEFER_STATIC="1",
+                    MPLBACKEND="Agg")
+    elapsed, _ = timed_run([sys.executable, "-c", NOTEBOOK_PROFILE, notebook, out], notebook.parent, env)
+    cells = json.loads(out.read_text())
+    stats = pstats.Stats(str(out) + ".prof")
+    say(f"    profile of {notebook.stem} (its cells run in one process under cProfile: {elapsed:.1f} s):")
+    for i, secs, first in sorted(cells, key=lambda c: -c[1])[:4]:
+        say(f"      cell {i:>2}: {secs:6.2f} s   {first[:90]}")
+    say("      slowest functions of the package (cumulative):")
+    for name, secs, calls in top_functions(stats, "cumulative", 8, only="/patronage/"):
+        say(f"        {secs:6.2f} s  {calls:>8} calls  {name}")
+    say("      most time spent inside (own time):")
+    for name, secs, calls in top_functions(stats, "tottime", 6):
+        say(f"        {secs:6.2f} s  {calls:>8} calls  {name}")
+    RESULTS.setdefault("build_profile", {})[notebook.stem] = {
+        "cells": cells, "cumulative": top_functions(stats, "cumulative", 15, only="/patronage/"),
+        "own": top_functions(stats, "tottime", 15)}
+
+
+# --- (b) incremental ---------------------------------------------------------------------------
+
+
+def bench_incremental(args, work: Path, clone: Path | None) -> None:
+    say("(b) incremental build with nothing changed   goal: <= 1 s")
+    if clone is None:
+        clone = clone_head(work, args.worktree_src)
+        seconds, _ = timed_run([sys.executable, "-m", "patronage.build", "--no-scenarios"], clone, clone_env(clone))
+        say(f"    (first build of the clone, to make it current: {seconds:.1f} s)")
+    env = clone_env(clone)
+    results = {}
+    cmd = [sys.executable, "-m", "patronage.build", "--no-scenarios"]
+    results["python -m patronage.build --no-scenarios"] = [timed_run(cmd, clone, env)[0] for _ in range(args.repeats)]
+    if not args.quick:
+        seconds, out = timed_run([sys.executable, "-m", "patronage.build"], clone, env)
+        runs = len(re.findall(r"^executing ", out.stdout, re.M))
+        say(f"    (the named scenarios built once first: {runs} runs, {seconds:.1f} s, not counted)")
+        results["python -m patronage.build"] = [timed_run([sys.executable, "-m", "patronage.build"], clone, env)[0]
+                                                for _ in range(args.repeats)]
+        stamp = work / "make-stamp"
+        stamp.touch()  # newer than the clone's pyproject.toml and lock: make's install step is up to date
+        make = ["make", "-s", "-C", clone, f"VENV={Path(sys.executable).parent.parent}", f"STAMP={stamp}"]
+        if shutil.which("make"):
+            results["make"] = [timed_run(make, clone, env)[0] for _ in range(args.repeats)]
+    worst = 0.0
+    for name, times in results.items():
+        med = statistics.median(times)
+        worst = max(worst, med)
+        say(f"    {name}: {med:.2f} s (median of {len(times)}: {', '.join(f'{t:.2f}' for t in times)})   {verdict(med <= 1)}")
+    start_only = statistics.median(timed_run([sys.executable, "-c", "import patronage.build"], clone, env)[0] for _ in range(3))
+    say(f"      of which starting Python and importing patronage.build: {start_only:.2f} s")
+    RESULTS["incremental"] = {k: {"median_s": statistics.median(v), "runs_s": v} for k, v in results.items()}
+    RESULTS["incremental"]["import_s"] = start_only
+    if worst > 1 and not args.no_profile:
+        prof = work / "incremental.prof"
+        code = ("import cProfile, sys; from patronage import build; "
+                f"cProfile.run('build.main([])', {str(prof)!r})")
+        timed_run([sys.executable, "-c", code], clone, env)
+        stats = pstats.Stats(str(prof))
+        say("    profile of build.main() with nothing to do (cumulative):")
+        for name, secs, calls in top_functions(stats, "cumulative", 10):
+            say(f"      {secs:6.2f} s  {calls:>7} calls  {name}")
+
+
+# --- (c) scale ---------------------------------------------------------------------------------
+
+
+STAGES = ("load + validate", "select", "graph_as_of", "make_crisis", "run_all")
+
+
+def measure(folder: Path, patron: str, date: str, repeats: int, profile: str | None = None) -> dict:
+    """Time the analysis path on a package, cold (the EDTF parse cache emptied) each repeat."""
+    import patronage
+    from patronage import hypotheses, network
+    from patronage.crisis import make_crisis
+    from patronage.dates import parse_bounds
+
+    runs = []
+    for _ in range(repeats):
+        parse_bounds.cache_clear()
+        gc.collect()
+        prof = cProfile.Profile() if profile else None
+        t = {}
+        if prof:
+            prof.enable()
+        start = time.perf_counter()
+        tables = patronage.load(folder)
+        t["load + validate"] = time.perf_counter() - start
+        mark = time.perf_counter()
+        view = tables.select(evidence="seed", reading="article", coding="blauvelt")
+        t["select"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        g = network.graph_as_of(view, date)
+        t["graph_as_of"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        crisis = make_crisis(view, patron, date)
+        t["make_crisis"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        results = hypotheses.run_all(view, crisis)
+        t["run_all"] = time.perf_counter() - mark
+        if prof:
+            prof.disable()
+            prof.dump_stats(profile)
+        t["total"] = sum(t[s] for s in STAGES)
+        t["graph"] = [g.number_of_nodes(), g.number_of_edges()]
+        t["verdicts"] = {r.hypothesis: r.verdict for r in results}
+        t["rows"] = {name: len(frame) for name, frame in tables.frames().items()}
+        runs.append(t)
+        del tables, view, g, crisis, results
+    out = {s: statistics.median(r[s] for r in runs) for s in (*STAGES, "total")}
+    out.update(runs=[r["total"] for r in runs], graph=runs[0]["graph"], verdicts=runs[0]["verdicts"], rows=runs[0]["rows"])
+    return out
+
+
+def measure_in_subprocess(folder: Path, patron: str, date: str, repeats: int, out: Path,
+                          profile: Path | None = None) -> dict:
+    """``measure`` in a fresh interpreter (as a notebook kernel would run it); returns its result."""
+    cmd = [sys.executable, __file__, "--measure", folder, "--patron", patron, "--date", date, "--repeats", str(repeats),
+           "--json", out] + (["--profile-to", profile] if profile else [])
+    timed_run(cmd, ROOT, clean_env())
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def hypothesis_seconds(stats: pstats.Stats) -> list[tuple[str, float]]:
+    from patronage import hypotheses
+
+    names = [f.__name__ for f in (hypotheses.defectors_were_genuine_clients, hypotheses.clients_stay_loyal,
+                                  hypotheses.defectors_not_rewarded, hypotheses.rewards_cost_rivals_clients,
+                                  hypotheses.not_for_reward, hypotheses.later_defectors_refused,
+                                  hypotheses.defectors_do_not_outlast, hypotheses.reinsured_clients_defect)]
+    return [(n, seconds_in(stats, f"hypotheses.py:{n}")) for n in names]
+
+
+LOAD_PARTS = (("read the CSV files (csv module, DataFrame)", ("load.py:read_rows",)),
+              ("type integer and boolean columns", ("load.py:type_columns",)),
+              ("schema checks (pandera, built from the Frictionless schema)", ("load.py:check_schema",)),
+              ("EDTF bounds (all)", ("load.py:add_bounds",)),
+              ("  of which the edtf library (qualified dates, ~10 ms each)", ("dates.py:_edtf_bounds",)),
+              ("checksums", ("integrity.py:hash_problems",)),
+              ("derived person columns (twice: load and select)", ("load.py:derive_person_columns",)),
+              ("cross-table rule: foreign_keys", ("validate.py:foreign_keys",)),
+              ("cross-table rule: composite_keys", ("validate.py:composite_keys",)),
+              ("cross-table rule: sourcing", ("validate.py:sourcing",)),
+              ("cross-table rule: conflict_tags", ("validate.py:conflict_tags",)),
+              ("cross-table rule: chronology", ("validate.py:chronology",)))
+
+
+def bench_scale(args, work: Path) -> None:
+    from patronage import synthetic
+
+    base_p, base_s = args.persons, args.spells
+    say(f"(c) scale: synthetic prosopography, 1x = {base_p:,} persons and {base_s:,} spells   "
+        "goals: <= 2 s at 1x; 10x <= 12 x the 1x time")
+    say("    total = load + validate, select (seed, article, blauvelt), graph_as_of, make_crisis, run_all; "
+        "cold EDTF cache each repeat")
+    rows, base, first = [], None, None
+    for k in args.scales:
+        folder = work / f"synthetic-{k}x"
+        start = time.perf_counter()
+        pkg = synthetic.make_package(folder, persons=base_p * k, spells=base_s * k, seed=args.seed)
+        made = time.perf_counter() - start
+        size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+        crisis = pkg.crises[0]
+        first = first or crisis
+        repeats = args.repeats if k <= 2 else 1
+        out_json = work / f"scale-{k}.json"
+        m = measure_in_subprocess(folder, crisis.patron, crisis.date, repeats, out_json)
+        base = base or m["total"]
+        m.update(scale=k, generated_s=made, megabytes=size, ratio=m["total"] / base)
+        rows.append(m)
+        say(f"    {k:>2}x: {m['total']:7.2f} s  ({', '.join(f'{s} {m[s]:.2f}' for s in STAGES)}; "
+            f"{'median of ' + str(repeats) if repeats > 1 else 'one run'}); x{m['ratio']:.2f} the 1x time   "
+            f"[{m['rows']['persons']:,} persons, {m['rows']['spells']:,} spells, {sum(m['rows'].values()):,} rows, "
+            f"{size:.0f} MB, generated in {made:.1f} s; graph {m['graph'][0]:,} nodes]")
+        if k != args.scales[0]:
+            shutil.rmtree(folder)
+    one = rows[0]
+    say(f"    1x total: {one['total']:.2f} s   {verdict(one['total'] <= 2)}")
+    ten = next((r for r in rows if r["scale"] == 10), None)
+    if ten:
+        say(f"    10x / 1x: {ten['ratio']:.2f}   {verdict(ten['ratio'] <= 12)}")
+    say(f"    verdicts at {args.scales[0]}x, crisis of {first.patron} on {first.date}: "
+        + ", ".join(f"{h.split()[0]} {v}" for h, v in one["verdicts"].items()))
+    RESULTS["scale"] = rows
+    if (one["total"] > 2 or (ten and ten["ratio"] > 12)) and not args.no_profile:
+        profile_scale(work / f"synthetic-{args.scales[0]}x", work, first)
+
+
+def profile_scale(folder: Path, work: Path, crisis) -> None:
+    prof = work / "scale.prof"
+    start = time.perf_counter()
+    measure_in_subprocess(folder, crisis.patron, crisis.date, 1, work / "scale-profile.json", prof)
+    elapsed = time.perf_counter() - start
+    stats = pstats.Stats(str(prof))
+    say(f"    profile at 1x (cProfile, one cold run: {elapsed:.1f} s with the profiler's overhead):")
+    say("      load + validate:")
+    for label, names in LOAD_PARTS:
+        say(f"        {seconds_in(stats, *names):6.2f} s  {label}")
+    say("      analysis:")
+    for label, name in (("select (readings.select)", "readings.py:select"), ("graph_as_of", "network.py:graph_as_of"),
+                        ("  of which rank_as_of", "careers.py:rank_as_of"), ("make_crisis", "crisis.py:make_crisis")):
+        say(f"        {seconds_in(stats, name):6.2f} s  {label}")
+    for name, secs in hypothesis_seconds(stats):
+        say(f"        {secs:6.2f} s  hypotheses.{name}")
+    say("      most own time:")
+    for name, secs, calls in top_functions(stats, "tottime", 10):
+        say(f"        {secs:6.2f} s  {calls:>8} calls  {name}")
+    RESULTS["scale_profile"] = {"parts": {label: seconds_in(stats, *names) for label, names in LOAD_PARTS},
+                                "hypotheses": dict(hypothesis_seconds(stats)),
+                                "own": top_functions(stats, "tottime", 20),
+                                "cumulative": top_functions(stats, "cumulative", 30, only="/patronage/")}
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--only", default="build,incremental,scale", help="comma-separated: build, incremental, scale")
+    parser.add_argument("--scales", default="1,2,5,10", help="multiples of the 1x size (default 1,2,5,10)")
+    parser.add_argument("--persons", type=int, default=40_000, help="persons at 1x")
+    parser.add_argument("--spells", type=int, default=200_000, help="spells at 1x")
+    parser.add_argument("--seed", type=int, default=1953, help="seed of the synthetic data")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats where cheap (median reported)")
+    parser.add_argument("--quick", action="store_true", help="scales 1,2, one repeat, no scenario builds")
+    parser.add_argument("--no-profile", action="store_true", help="do not profile missed goals")
+    parser.add_argument("--profile-notebooks", type=int, default=2, help="how many of the slowest notebooks to profile")
+    parser.add_argument("--worktree-src", action="store_true", help="build with the working tree's src/ instead of HEAD's")
+    parser.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: time one package (see measure)
+    parser.add_argument("--floor", type=int, help=argparse.SUPPRESS)  # internal: execute N bare notebooks
+    parser.add_argument("--patron", help=argparse.SUPPRESS)
+    parser.add_argument("--date", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-to", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.floor:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        seconds = floor_seconds(args.floor, args.json.parent)
+        args.json.write_text(json.dumps({"seconds": seconds}), encoding="utf-8")
+        return 0
+    if args.measure:
+        result = measure(args.measure, args.patron, args.date, args.repeats, args.profile_to)
+        args.json.write_text(json.dumps(result), encoding="utf-8")
+        return 0
+    if args.quick:
+        args.scales, args.repeats = "1,2", 1
+    args.scales = [int(s) for s in args.scales.split(",")]
+    only = set(args.only.split(","))
+    say(f"patronage benchmarks: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}")
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            work = args.keep
+            work.mkdir(parents=True, exist_ok=True)
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="patronage-bench-")))
+        clone = None
+        if "build" in only:
+            clone = bench_build(args, work / "a")
+            say()
+        if "incremental" in only:
+            bench_incremental(args, work / "a" if clone else work / "b", clone)
+            say()
+        if "scale" in only:
+            bench_scale(args, work / "c")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(RESULTS, indent=2, default=str) + "\n", encoding="utf-8")
+        say(f"measurements written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
