@@ -202,7 +202,9 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
     from patronage.outcomes import first_loss
 
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
-    e = tables.events.assign(day=lambda f: f["date_lo"] + (f["date_hi"] - f["date_lo"]) / 2)
+    from patronage.careers import point
+
+    e = tables.events.assign(day=point(tables.events, "date"))
     parts = tables.event_participants.merge(e[["event_id", "day"]], on="event_id")
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
     appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal)]
