@@ -141,3 +141,11 @@ def test_a_table_changed_without_its_checksum_is_named(copy_data):
     assert out.returncode == 1 and "codings.csv: the file changed but its hash in datapackage.json did not" in out.stderr
     assert rehash(copy_data) == ["codings"]
     assert run_cli("validate", str(copy_data)).returncode == 0
+
+
+def test_an_unknown_id_in_a_shared_list_is_named_on_every_row(make_package):
+    """Lists of ids are split once per distinct list: each row holding the bad list is still named."""
+    found = problems_of(make_package, corrupted(ties=lambda r: [t.update(codings="x|zz") for t in r[:2]]))
+    assert {p for p in found if "'zz' is not an id in codings" in p} == {
+        "ties.csv, row 2, column 'codings': 'zz' is not an id in codings",
+        "ties.csv, row 3, column 'codings': 'zz' is not an id in codings"}

@@ -91,7 +91,10 @@ def save(fig: go.Figure, name: str) -> Path:
 
 def write_svg(fig: go.Figure | dict, name: str, folder: Path) -> str:
     """Write NAME.svg into ``folder``; returns the SVG text."""
-    svg = to_svg(go.Figure(fig) if isinstance(fig, dict) else fig, name)
+    from patronage.cache import cached_svg
+
+    fig = go.Figure(fig) if isinstance(fig, dict) else fig
+    svg = cached_svg(pio.to_json(fig, remove_uids=False), name, lambda: to_svg(fig, name))
     (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
     return svg
 

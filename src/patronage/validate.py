@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from patronage.errors import Problem
@@ -23,13 +24,17 @@ LIST_REFERENCES = {
 }
 
 
-def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """``values`` looked up by ``keys`` (first value of a duplicated key; NaT/NA when absent).
+def lookup(keys: pd.Series, values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """``values`` (a Series, or a DataFrame: several columns in one pass) looked up by ``keys``
+    (first value of a duplicated key; NaT/NA when absent).
 
     Series.map cannot take an empty datetime Series, and bad data may hold duplicate keys.
     """
     unique = values[~values.index.duplicated()]
-    return pd.Series(unique.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+    found = unique.reindex(keys.to_numpy())
+    if isinstance(found, pd.DataFrame):
+        return found.set_axis(keys.index)
+    return pd.Series(found.to_numpy(), index=keys.index)
 
 
 def _file(tables, name: str) -> str:
@@ -38,28 +43,53 @@ def _file(tables, name: str) -> str:
 
 def _problems(tables, name: str, mask: pd.Series, column: str | None, message) -> list[Problem]:
     """A Problem for every row of table ``name`` where ``mask`` holds; message may be a function of the row."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return []
     frame, file = getattr(tables, name), _file(tables, name)
-    rows = frame[mask.fillna(False).astype(bool)]
+    rows = frame[mask]
     return [Problem(file, int(i), column, message(r) if callable(message) else message) for i, r in rows.iterrows()]
 
 
 def foreign_keys(tables) -> list[Problem]:
     """Every id a row refers to exists in the table it points to (declared and list references)."""
     out: list[Problem] = []
+    ids: dict[tuple[str, str], pd.Index] = {}  # the ids of a target column, collected once for all tables that point to it
+
+    def known(table: str, column: str) -> pd.Index:
+        if (table, column) not in ids:
+            ids[table, column] = pd.Index(getattr(tables, table)[column].dropna().unique(), dtype=object)
+        return ids[table, column]
+
     for res in tables.descriptor["resources"]:
         for fk in res["schema"].get("foreignKeys", []):
             (col,), target = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]], fk["reference"]
             tcol = target["fields"][0] if isinstance(target["fields"], list) else target["fields"]
-            known = getattr(tables, target["resource"] or res["name"])[tcol]
-            values = getattr(tables, res["name"])[col]
-            out += _problems(tables, res["name"], values.notna() & ~values.isin(known), col,
-                             lambda r, c=col, t=target["resource"]: f"{r[c]!r} is not an id in {t}")
+            values = getattr(tables, res["name"])[col].dropna()  # isin is slow on empty cells (pd.NA hashes in Python)
+            bad = ~values.isin(known(target["resource"] or res["name"], tcol))
+            if bad.any():
+                out += _problems(tables, res["name"], bad.reindex(getattr(tables, res["name"]).index, fill_value=False),
+                                 col, lambda r, c=col, t=target["resource"]: f"{r[c]!r} is not an id in {t}")
     for (name, col), (tname, tcol) in LIST_REFERENCES.items():
-        frame, known = getattr(tables, name), set(getattr(tables, tname)[tcol].dropna())
-        items = frame[col].dropna().str.split("|").explode().str.strip()
-        bad = items[~items.isin(known)]
-        out += [Problem(_file(tables, name), int(i), col, f"{v!r} is not an id in {tname}") for i, v in bad.items()]
+        frame = getattr(tables, name)
+        codes, lists = pd.factorize(frame[col])  # each distinct list of ids split once
+        items = pd.Series(np.asarray(lists, dtype=object)).str.split("|").explode().str.strip()
+        bad = items[~items.isin(known(tname, tcol))]
+        if bad.empty:
+            continue
+        bad_items = bad.groupby(level=0).agg(list).to_dict()  # distinct list -> its unknown ids
+        where = pd.Series(codes, index=frame.index)
+        where = where[where.isin(bad.index)]
+        out += [Problem(_file(tables, name), int(i), col, f"{v!r} is not an id in {tname}")
+                for i, c in where.items() for v in bad_items[c]]
     return out
+
+
+def _word_counts(quotes: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Words in each quote (0 for an empty cell), counted once per distinct quote, and which cells are empty."""
+    codes, uniques = pd.factorize(quotes.to_numpy(dtype=object, na_value=None))
+    counts = pd.Series(uniques, dtype=object).str.count(WORD).to_numpy(dtype="int64")
+    return pd.Series(np.append(counts, 0)[codes], index=quotes.index), pd.Series(codes == -1, index=quotes.index)
 
 
 def sourcing(tables) -> list[Problem]:
@@ -71,14 +101,14 @@ def sourcing(tables) -> list[Problem]:
             q, ev, src = prefix + "quote", prefix + "evidence", prefix + "source_id"
             if q not in frame.columns:
                 continue
-            words = frame[q].fillna("").str.count(WORD)
+            words, empty = _word_counts(frame[q])
             seed = frame[ev] == "seed"
-            out += _problems(tables, name, seed & frame[q].isna(), q, "evidence is 'seed' but the quote is empty")
+            out += _problems(tables, name, seed & empty, q, "evidence is 'seed' but the quote is empty")
             out += _problems(tables, name, words > MAX_QUOTE_WORDS, q,
                              lambda r, q=q: f"quote has {len(re.findall(WORD, r[q]))} words; at most {MAX_QUOTE_WORDS}")
             out += _problems(tables, name, seed & ~frame[src].isin(seeds), src,
                              lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
-            out += _problems(tables, name, (frame[ev] == "external") & frame[q].notna(), q,
+            out += _problems(tables, name, (frame[ev] == "external") & ~empty, q,
                              "evidence is 'external' but a quote is given: no text of reference works is held")
     return out
 
@@ -86,22 +116,26 @@ def sourcing(tables) -> list[Problem]:
 def conflict_tags(tables) -> list[Problem]:
     """Rows tagged with a conflict name one of that conflict's readings, and vice versa."""
     out: list[Problem] = []
-    c = tables.conflicts.set_index("conflict_id")
-    allowed = {cid: {r["reading_a"], r["reading_b"]} for cid, r in c.iterrows()}
-    bad_default = tables.conflicts.apply(lambda r: r["default_reading"] not in (r["reading_a"], r["reading_b"]), axis=1)
-    out += _problems(tables, "conflicts", bad_default, "default_reading", "default reading is neither reading_a nor reading_b")
+    c = tables.conflicts.drop_duplicates("conflict_id", keep="last")  # a repeated id: its last row counts, as in a dict
+    allowed = {f"{cid} | {r}" for cid, a, b in zip(c["conflict_id"], c["reading_a"], c["reading_b"], strict=True)
+               for r in (a, b)}
+    default, a, b = tables.conflicts["default_reading"], tables.conflicts["reading_a"], tables.conflicts["reading_b"]
+    same_a = (default == a).fillna(False) | (default.isna() & a.isna())  # an empty cell matches an empty cell
+    same_b = (default == b).fillna(False) | (default.isna() & b.isna())
+    out += _problems(tables, "conflicts", ~(same_a | same_b), "default_reading", "default reading is neither reading_a nor reading_b")
     for name, frame in tables.frames().items():
         if "reading" not in frame.columns:  # the conflicts table itself
             continue
-        out += _problems(tables, name, frame["conflict_id"].notna() & frame["reading"].isna(), "reading",
-                         "row names a conflict but not which reading it belongs to")
-        out += _problems(tables, name, frame["conflict_id"].isna() & frame["reading"].notna(), "conflict_id",
-                         "row names a reading but no conflict")
-        pairs = frame["conflict_id"].astype("object") + " | " + frame["reading"].astype("object")
-        wrong = frame["conflict_id"].isin(allowed) & frame["reading"].notna() & ~pairs.isin(
-            {f"{cid} | {r}" for cid, rs in allowed.items() for r in rs})
-        out += _problems(tables, name, wrong, "reading",
-                         lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
+        cid, reading = frame["conflict_id"], frame["reading"]
+        tagged, read = cid.notna(), reading.notna()
+        out += _problems(tables, name, tagged & ~read, "reading", "row names a conflict but not which reading it belongs to")
+        out += _problems(tables, name, ~tagged & read, "conflict_id", "row names a reading but no conflict")
+        both = frame[tagged & read]  # the (few) tagged rows: each pair looked up among the conflicts' readings
+        pairs = both["conflict_id"].astype("object") + " | " + both["reading"].astype("object")
+        wrong = both["conflict_id"].isin(c["conflict_id"]) & ~pairs.isin(allowed)
+        if wrong.any():
+            out += _problems(tables, name, wrong.reindex(frame.index, fill_value=False), "reading",
+                             lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
     return out
 
 
@@ -122,7 +156,8 @@ def chronology(tables) -> list[Problem]:
                      lambda r: f"ends ({r['end']}) after {r['person_id']} died")
     p = tables.event_participants
     events = tables.events.set_index("event_id")
-    kind, day = lookup(p["event_id"], events["kind"]), lookup(p["event_id"], events["date_lo"])
+    found = lookup(p["event_id"], events[["kind", "date_lo"]])
+    kind, day = found["kind"], found["date_lo"]
     living = kind.isin({"appointment", "award", "arrest", "meeting", "testimony", "transfer"})
     out += _problems(tables, "event_participants", living & (day > lookup(p["person_id"], died)), "event_id",
                      lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death")

@@ -1,0 +1,95 @@
+"""Content-addressed caches for the build: validated tables and static figures.
+
+A notebook kernel starts empty, so without help every notebook of a build would read and
+validate the same tables again, and every figure would start a browser to draw an SVG that
+has not changed. When ``$PATRONAGE_CACHE_DIR`` is set (the build sets it to build/cache for its
+kernels; nothing else does unless asked), two results are kept there under the sha256 of
+everything they are computed from:
+
+- ``tables/KEY.pickle``: the Tables a successful ``patronage.load`` returned; KEY covers the
+  descriptor, every table's bytes, the loader's source code and the versions of the libraries
+  it uses. Any edit of the data or of the loader misses the cache and validates afresh.
+- ``svg/KEY.svg``: a figure's static SVG; KEY covers the figure's JSON, its name and the
+  plotly and kaleido versions.
+
+Only successes are stored, so bad data is reported exactly as without a cache. Entries are
+written atomically; deleting the folder is always safe (``make clean`` does). The pickles are
+the build's own products in the project's build/ folder: never point the variable at a folder
+others can write to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from patronage.atomic import write_bytes, write_text
+
+CACHE_ENV = "PATRONAGE_CACHE_DIR"
+LOADER_MODULES = ("load.py", "dates.py", "validate.py", "integrity.py", "errors.py", "config.py")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    folder = os.environ.get(CACHE_ENV)
+    return Path(folder) if folder else None
+
+
+def _versions(*packages: str) -> str:
+    return ",".join(f"{p}=={metadata.version(p)}" for p in packages)
+
+
+def tables_key(data_dir: Path) -> str | None:
+    """sha256 over the package's descriptor and tables, the loader's code and library versions.
+
+    None if the descriptor cannot be read as a package (the uncached path reports why).
+    """
+    h = hashlib.sha256(_versions("pandas", "numpy", "pandera", "edtf").encode() + str(data_dir.resolve()).encode())
+    here = Path(__file__).parent
+    for module in LOADER_MODULES:
+        h.update((here / module).read_bytes())
+    try:
+        raw = (data_dir / "datapackage.json").read_bytes()
+        paths = [r["path"] for r in json.loads(raw)["resources"]]
+        h.update(raw)
+        for p in paths:
+            h.update(b"\0" + p.encode() + b"\0" + (data_dir / p).read_bytes())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return h.hexdigest()
+
+
+def cached_tables(data_dir: Path, load: Callable):
+    """``load(data_dir)``, or the Tables a previous load of the same content returned."""
+    folder = cache_dir()
+    key = tables_key(data_dir) if folder else None
+    if key is None:
+        return load(data_dir)
+    path = folder / "tables" / f"{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # absent or unreadable: compute it again
+    tables = load(data_dir)
+    write_bytes(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
+    return tables
+
+
+def cached_svg(figure_json: str, name: str, draw: Callable[[], str]) -> str:
+    """The SVG text of a figure: ``draw()``, or the one drawn before for the same figure (its plotly JSON and name)."""
+    folder = cache_dir()
+    if folder is None:
+        return draw()
+    key = hashlib.sha256("\0".join([figure_json, name, _versions("plotly", "kaleido")]).encode()).hexdigest()
+    path = folder / "svg" / f"{key}.svg"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    svg = draw()
+    write_text(path, svg)
+    return svg

@@ -1,0 +1,122 @@
+"""The build's caches (patronage.cache): a cached result is used only for the very same inputs.
+
+- Tables: a second load of the same package returns the cached Tables without validating again;
+  any changed byte of a table, or another folder, is a miss; a package with problems is never
+  cached and raises the same DataError every time; with no cache folder nothing is written.
+- SVGs: a figure drawn once is not drawn again; another figure (or another name) is.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from patronage import cache, figures
+from patronage.errors import DataError
+from patronage.load import validated
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    return folder
+
+
+def counting_load():
+    """The uncached loader, counting its calls."""
+    calls = []
+
+    def load(folder):
+        calls.append(folder)
+        return validated(folder)
+    return load, calls
+
+
+def test_same_package_is_loaded_once(cache_folder, copy_data):
+    load, calls = counting_load()
+    first = cache.cached_tables(copy_data, load)
+    second = cache.cached_tables(copy_data, load)
+    assert len(calls) == 1, "the second load validated again"
+    assert len(list((cache_folder / "tables").glob("*.pickle"))) == 1
+    for name, frame in first.frames().items():
+        pd.testing.assert_frame_equal(frame, second.frames()[name], obj=name)
+    assert second.data_dir == copy_data
+
+
+def test_a_changed_byte_or_another_folder_is_a_miss(cache_folder, copy_data, tmp_path):
+    load, calls = counting_load()
+    cache.cached_tables(copy_data, load)
+    spells = copy_data / "spells.csv"
+    original = spells.read_bytes()
+    spells.write_bytes(original.replace(b"Deputy", b"deputy", 1))
+    with pytest.raises(DataError, match="checksum|sha256|hash"):
+        cache.cached_tables(copy_data, load)
+    assert len(calls) == 2
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(copy_data, other)
+    spells.write_bytes(original)  # back as it was: a hit again
+    cache.cached_tables(copy_data, load)
+    assert len(calls) == 2
+    with pytest.raises(DataError):
+        cache.cached_tables(other, load)  # same (changed) bytes, another folder: loaded and checked there
+    assert len(calls) == 3
+
+
+def test_bad_data_is_never_cached(cache_folder, copy_data):
+    load, calls = counting_load()
+    persons = copy_data / "persons.csv"
+    persons.write_bytes(persons.read_bytes() + b"ragged,row\n")
+    for _ in range(2):
+        with pytest.raises(DataError) as err:
+            cache.cached_tables(copy_data, load)
+        assert any(p.file == "persons.csv" for p in err.value.problems)
+    assert len(calls) == 2
+    assert not list(cache_folder.rglob("*.pickle"))
+
+
+def test_no_cache_folder_means_no_cache(monkeypatch, copy_data, tmp_path):
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    load, calls = counting_load()
+    cache.cached_tables(copy_data, load)
+    cache.cached_tables(copy_data, load)
+    assert len(calls) == 2
+
+
+def test_an_unreadable_entry_is_computed_again(cache_folder, copy_data):
+    load, calls = counting_load()
+    cache.cached_tables(copy_data, load)
+    (entry,) = (cache_folder / "tables").glob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    cache.cached_tables(copy_data, load)
+    assert len(calls) == 2
+
+
+def test_a_figure_is_drawn_once(cache_folder, tmp_path):
+    drawn = []
+
+    def draw(name):
+        drawn.append(name)
+        return f"<svg>{name} {len(drawn)}</svg>"
+
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    text = fig.to_json()
+    assert cache.cached_svg(text, "a", lambda: draw("a")) == "<svg>a 1</svg>"
+    assert cache.cached_svg(text, "a", lambda: draw("a")) == "<svg>a 1</svg>"
+    cache.cached_svg(text, "b", lambda: draw("b"))  # same figure, another name: other ids in the SVG
+    other = go.Figure(go.Bar(x=[1, 2], y=[3, 5])).to_json()
+    cache.cached_svg(other, "a", lambda: draw("a"))
+    assert drawn == ["a", "b", "a"]
+
+
+def test_write_svg_uses_the_cache(cache_folder, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(figures, "to_svg", lambda fig, name: calls.append(name) or "<svg/>")
+    fig = figures.decorate(go.Figure(go.Scatter(x=[1], y=[1], uid="u")), "t")
+    for _ in range(2):
+        assert figures.write_svg(fig, "x", tmp_path) == "<svg/>"
+        assert (tmp_path / "x.svg").read_text(encoding="utf-8") == "<svg/>"
+    assert calls == ["x"]

@@ -1,0 +1,84 @@
+"""The fast CSV path of load.read_rows (pandas' C parser) against the csv module path it stands in for.
+
+read_rows reads a clean file with pandas and falls back to the csv module whenever anything is off.
+These tests write clean and messy files (quoted commas and line breaks, doubled quotes, stray quotes,
+ragged rows, blank lines, carriage returns) and check both paths give the same frame and problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from patronage.load import read_rows
+
+LOAD = sys.modules["patronage.load"]  # the module: patronage.load is also the name of a function
+FIELDS = ["id", "text", "note"]
+
+
+def both_paths(path, monkeypatch):
+    fast = read_rows(path, FIELDS)
+    with monkeypatch.context() as m:
+        m.setattr(LOAD, "_read_clean", lambda raw, fields: None)
+        slow = read_rows(path, FIELDS)
+    return fast, slow
+
+
+def assert_same(fast, slow):
+    pd.testing.assert_frame_equal(fast[0], slow[0], check_exact=True)
+    assert fast[0].index.dtype == slow[0].index.dtype and fast[0].index.name == slow[0].index.name
+    assert fast[1] == slow[1]
+
+
+def written(records) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([FIELDS, *records])
+    return out.getvalue().encode("utf-8")
+
+
+def test_clean_file_takes_the_fast_path(tmp_path, monkeypatch):
+    """Quoted commas, quoted line breaks, doubled quotes and empty cells: pandas reads it, numbered as records."""
+    data = written([["a", 'say "so", then\nstop', ""], ["b", "", "x"], ["c", "plain", "NA"]])
+    assert LOAD._read_clean(data, FIELDS) is not None
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    fast, slow = both_paths(path, monkeypatch)
+    assert_same(fast, slow)
+    assert list(fast[0].index) == [2, 3, 4] and pd.isna(fast[0].loc[2, "note"]) and fast[0].loc[4, "note"] == "NA"
+
+
+@pytest.mark.parametrize("tail", ["a,b\n", "a,b,c,d\n", "\n", "a,b,c\n\n", 'a,"b,c\n', "a,b,c\r\n", "a,b\x00,c\n",
+                                  'a,x"y,c\n', 'a,"x"y,c\n'])
+def test_messy_rows_fall_back(tmp_path, monkeypatch, tail):
+    path = tmp_path / "t.csv"
+    path.write_bytes(written([["x", "y", "z"]]) + tail.encode())
+    assert_same(*both_paths(path, monkeypatch))
+
+
+cell = st.one_of(st.text(alphabet='ab ,"\n\ré', max_size=6), st.sampled_from(["NA", "nan", '""', '"a""b"']))
+record = st.lists(cell, min_size=0, max_size=5)
+
+
+@st.composite
+def csv_bytes(draw) -> bytes:
+    """A header and records, written by the csv module (quoted where needed) or joined raw (stray quotes)."""
+    records = draw(st.lists(record, max_size=6))
+    if draw(st.booleans()):
+        data = written(records)
+    else:
+        data = "\n".join([",".join(FIELDS), *(",".join(r) for r in records)]).encode("utf-8")
+    return data + draw(st.sampled_from([b"", b"\n", b"\n\n"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=csv_bytes())
+def test_fast_path_agrees_with_csv_module(tmp_path, monkeypatch, data):
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    assert_same(*both_paths(path, monkeypatch))
