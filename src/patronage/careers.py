@@ -35,8 +35,13 @@ def posts_as_of(tables, on) -> pd.DataFrame:
 
 def rank_as_of(tables, on, persons=None) -> pd.Series:
     """Highest seniority each person holds on day ``on`` (0 if no post), indexed by person_id."""
-    ids = list(persons) if persons is not None else list(tables.persons["person_id"])
-    held = posts_as_of(tables, on).groupby("person_id")["seniority"].max()
+    s = tables.spells
+    if persons is None:
+        ids = list(tables.persons["person_id"])
+    else:  # the persons' spells only: a handful of rows out of a register's hundreds of thousands
+        ids = list(persons)
+        s = s[s["person_id"].isin(ids)]
+    held = s[active(s, on)].groupby("person_id")["seniority"].max()
     return held.reindex(ids).fillna(0).astype(int).rename("seniority")
 
 

@@ -7,6 +7,7 @@ nothing about any particular patron is written into the code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -39,7 +40,7 @@ class Crisis:
     roster: pd.DataFrame
     window_days: int
 
-    @property
+    @cached_property
     def defectors(self) -> list[PersonId]:
         """The patron's clients who defected at the crisis."""
         return sorted(self.roster.loc[self.roster["defected"], "client_id"])

@@ -32,10 +32,11 @@ def graph_as_of(tables, on, kinds=DRAWN_KINDS) -> nx.DiGraph:
     names = tables.persons.set_index("person_id")["name"]
     people = sorted(set(t["patron_id"]) | set(t["client_id"]))
     ranks = rank_as_of(tables, on, people)
-    for pid in people:
-        g.add_node(pid, name=names[pid], seniority=int(ranks[pid]))
-    for row in t.sort_values("tie_id").itertuples(index=False):
-        g.add_edge(row.patron_id, row.client_id, kind=row.kind, basis=row.basis, tie_id=row.tie_id)
+    g.add_nodes_from((pid, {"name": name, "seniority": rank}) for pid, name, rank in
+                     zip(people, names.reindex(people).tolist(), ranks.reindex(people).tolist(), strict=True))
+    t = t.sort_values("tie_id")
+    columns = [t[c].tolist() for c in ("patron_id", "client_id", "kind", "basis", "tie_id")]
+    g.add_edges_from((a, b, {"kind": k, "basis": basis, "tie_id": i}) for a, b, k, basis, i in zip(*columns, strict=True))
     return g
 
 

@@ -21,12 +21,14 @@ def max_rank_between(tables, persons, start, end) -> pd.Series:
 
 def first_loss(tables, persons, start, end) -> pd.DataFrame:
     """Each person's first arrest, execution, dismissal or purge between two days (NaT if none)."""
-    parts = tables.event_participants.merge(tables.events[["event_id", "kind", "date_lo", "date_hi"]], on="event_id")
+    persons = list(persons)
+    p = tables.event_participants
+    p = p[p["person_id"].isin(persons) & p["role"].isin(LOSS_ROLES)]
+    parts = p.merge(tables.events[["event_id", "kind", "date_lo", "date_hi"]], on="event_id")
     parts = parts.assign(day=point(parts, "date"))
-    hit = parts[parts["person_id"].isin(list(persons)) & parts["role"].isin(LOSS_ROLES)
-                & (parts["day"] >= start) & (parts["day"] <= end)]
+    hit = parts[(parts["day"] >= start) & (parts["day"] <= end)]
     first = hit.sort_values(["day", "event_id"]).drop_duplicates("person_id").set_index("person_id")
-    return first[["event_id", "role", "day"]].reindex(list(persons))
+    return first[["event_id", "role", "day"]].reindex(persons)
 
 
 def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
@@ -49,25 +51,41 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     return new[keep].drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 
 
+def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
+    """spells with their office's lineage and the point estimates start_day and end_day."""
+    lineage = tables.organisations.set_index("org_id")["lineage"]
+    return spells.assign(lineage=spells["org_id"].map(lineage), start_day=point(spells, "start"), end_day=point(spells, "end"))
+
+
+def same_office(tables, spells: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of a spell in ``spells`` (left, key ``row``: its position) and another person's spell
+    of the same office (same lineage across renamings, same seniority; right columns suffixed ``_other``).
+
+    One merge on (lineage, seniority) instead of a scan of all spells per spell.
+    """
+    mine = with_lineage(tables, spells).assign(row=range(len(spells)))
+    mine = mine[mine["lineage"].notna()]
+    others = with_lineage(tables, tables.spells)[["lineage", "seniority", "person_id", "spell_id", "start_day", "end_day"]]
+    pairs = mine[["row", "lineage", "seniority", "person_id", "start_day", "end_day"]].merge(
+        others[others["lineage"].notna()], on=["lineage", "seniority"], suffixes=("", "_other"))
+    return pairs[pairs["person_id_other"] != pairs["person_id"]]
+
+
 def predecessors(tables, spells: pd.DataFrame) -> pd.DataFrame:
     """For each spell, who held the same office just before: same lineage, same seniority.
 
     "The same office" is computed across renamings through organisations.lineage (the NKVD
     and the MVD are one lineage). A holder counts as predecessor if his spell ended at most
-    SUCCESSION_GAP before (or a day after) the new spell began.
+    SUCCESSION_GAP before (or a day after) the new spell began; of several, the last to leave.
 
     returns: spells with predecessor_id (NA: a new office or no earlier holder recorded).
     """
-    lineage = tables.organisations.set_index("org_id")["lineage"]
-    allsp = tables.spells.assign(lineage=tables.spells["org_id"].map(lineage), end_day=point(tables.spells, "end"))
-    out = []
-    for row in spells.assign(lineage=spells["org_id"].map(lineage), start_day=point(spells, "start")).itertuples():
-        prior = allsp[(allsp["lineage"] == row.lineage) & (allsp["seniority"] == row.seniority)
-                      & (allsp["person_id"] != row.person_id)
-                      & (allsp["end_day"] >= row.start_day - SUCCESSION_GAP) & (allsp["end_day"] <= row.start_day + DAY)]
-        prior = prior.sort_values(["end_day", "spell_id"])
-        out.append(prior["person_id"].iloc[-1] if len(prior) else pd.NA)
-    return spells.assign(predecessor_id=pd.array(out, dtype="string"))
+    pairs = same_office(tables, spells)
+    prior = pairs[(pairs["end_day_other"] >= pairs["start_day"] - SUCCESSION_GAP)
+                  & (pairs["end_day_other"] <= pairs["start_day"] + DAY)]
+    last = prior.sort_values(["row", "end_day_other", "spell_id"]).drop_duplicates("row", keep="last")
+    found = last.set_index("row")["person_id_other"].reindex(range(len(spells)))
+    return spells.assign(predecessor_id=pd.array(found.to_numpy(), dtype="string"))
 
 
 def relation(person, crisis: Crisis, rival_clients: set) -> str:
@@ -99,41 +117,52 @@ def rival_clients(tables, crisis: Crisis) -> set:
 def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     """Posts the purge emptied: held the day before by the patron or a loyal client who then lost them.
 
+    The successor is the first other person to take up the same office (lineage and rank) between
+    the day before the crisis and SUCCESSION_GAP after the loss, unless he already held an office
+    of that lineage and rank the day before (then he is continuing, not succeeding).
+
     returns: one row per post: holder, post, loss, successor and how the successor stood.
     """
-    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors] + [crisis.patron]
-    before = crisis.date - DAY
     from patronage.careers import active
 
-    held = tables.spells[tables.spells["person_id"].isin(loyal) & active(tables.spells, before)]
+    columns = ["holder", "post", "seniority", "lost", "on", "successor", "successor stood"]
+    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors] + [crisis.patron]
+    before = crisis.date - DAY
+    held = tables.spells[tables.spells["person_id"].isin(loyal)]
+    held = held[active(held, before)].sort_values(["seniority", "spell_id"], ascending=[False, True])
     losses = first_loss(tables, loyal, crisis.date - DAY, crisis.horizon)
-    lineage = tables.organisations.set_index("org_id")["lineage"]
+    loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
+    held = held[pd.notna(loss_day)]
+    if held.empty:
+        return pd.DataFrame(columns=columns)
+    loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
+    pairs = same_office(tables, held)
+    pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
+    after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
+    running = with_lineage(tables, tables.spells[active(tables.spells, before)])
+    incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
+    after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
+    after = after[after["_merge"] == "left_only"]
+    first = after.sort_values(["row", "start_day_other", "spell_id"]).drop_duplicates("row").set_index("row")["person_id_other"]
     rc = rival_clients(tables, crisis)
-    allsp = tables.spells.assign(lineage=tables.spells["org_id"].map(lineage), start_day=point(tables.spells, "start"))
-    running = allsp[active(allsp, before)]
-    incumbents = set(zip(running["lineage"], running["seniority"], running["person_id"], strict=True))
     rows = []
-    for spell in held.sort_values(["seniority", "spell_id"], ascending=[False, True]).itertuples():
+    for row, spell in enumerate(held.itertuples()):
         loss = losses.loc[spell.person_id]
-        if pd.isna(loss["day"]):
-            continue
-        after = allsp[(allsp["lineage"] == lineage[spell.org_id]) & (allsp["seniority"] == spell.seniority)
-                      & (allsp["person_id"] != spell.person_id) & (allsp["start_day"] >= before)
-                      & (allsp["start_day"] <= loss["day"] + SUCCESSION_GAP)].sort_values(["start_day", "spell_id"])
-        # someone who already held an office of this lineage and rank is continuing, not succeeding
-        after = after[[(lineage[spell.org_id], spell.seniority, p) not in incumbents for p in after["person_id"]]]
-        successor = after["person_id"].iloc[0] if len(after) else pd.NA
+        successor = first.get(row, pd.NA)
         rows.append({"holder": spell.person_id, "post": spell.post, "seniority": spell.seniority,
                      "lost": loss["role"], "on": loss["day"].date().isoformat(), "successor": successor,
                      "successor stood": relation(successor, crisis, rc) if pd.notna(successor) else "not recorded"})
-    return pd.DataFrame(rows, columns=["holder", "post", "seniority", "lost", "on", "successor", "successor stood"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def high_office_spells(tables, person, min_rank: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """(start, end) point estimates of a person's spells at or above ``min_rank``, sorted; end NaT if open."""
     s = tables.spells[(tables.spells["person_id"] == person) & (tables.spells["seniority"] >= min_rank)]
-    spans = sorted(zip(point(s, "start"), point(s, "end"), strict=True), key=lambda x: x[0])
-    return spans
+    return _spans(s)
+
+
+def _spans(s: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    return sorted(zip(point(s, "start"), point(s, "end"), strict=True), key=lambda x: x[0])
 
 
 def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
@@ -144,9 +173,12 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     if it falls before the horizon and before the person's death, otherwise the time is censored.
     """
     died = tables.persons.set_index("person_id")["died_lo"]
+    persons = list(persons)
+    high = tables.spells[tables.spells["person_id"].isin(persons) & (tables.spells["seniority"] >= min_rank)]
+    by_person = dict(tuple(high.groupby("person_id", sort=False)))
     rows = []
     for person in persons:
-        spans = [(a, b) for a, b in high_office_spells(tables, person, min_rank)
+        spans = [(a, b) for a, b in _spans(by_person.get(person, high.iloc[:0]))
                  if a <= crisis.date + window and (pd.isna(b) or b >= crisis.date)]
         if not spans:
             continue

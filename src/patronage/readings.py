@@ -76,7 +76,8 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     frames = {name: getattr(tables, name) for name in FILTERED}
     frames = {name: f[keep_rows(f, evidence, chosen)] for name, f in frames.items()}
     ties = frames["ties"]
-    frames["ties"] = ties[ties["codings"].str.split("|").apply(lambda cs: coding in cs).astype(bool)]
+    listed = ("|" + ties["codings"].fillna("").str.replace(" ", "", regex=False) + "|")
+    frames["ties"] = ties[listed.str.contains(f"|{coding}|", regex=False).astype(bool)]
     parts = frames["event_participants"]
     frames["event_participants"] = parts[parts["event_id"].isin(frames["events"]["event_id"])]
     new = tables.replace(**frames)
