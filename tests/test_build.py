@@ -98,3 +98,34 @@ def test_readme_findings_are_the_computed_ones():
 
     assert findings.block() in findings.README.read_text(encoding="utf-8"), "run `make` to update README's findings"
     assert "| H1 genuine clients |" in findings.block()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_runs_at_once_report_each_failure_and_finish_the_others(monkeypatch, tmp_path, capsys, jobs):
+    """Kernels run in worker processes; a failed run is named and the others are still finished."""
+    runs = [build.Run(f"nb{i}", tmp_path / f"nb{i}.ipynb", tmp_path / f"nb{i}.ipynb", tmp_path) for i in range(4)]
+
+    def fake_papermill(run):
+        if run.name == "nb2":
+            raise RuntimeError("cell 3 raised\nValueError: no such patron")
+        return {"executed": run.name}
+
+    finished = tmp_path / "finished.txt"
+
+    def fake_finish(run, inputs, nb):  # runs in this process: the workers only execute
+        with open(finished, "a", encoding="utf-8") as fh:
+            fh.write(f"{run.name} {inputs} {nb['executed']}\n")
+        return []
+
+    monkeypatch.setattr(build, "run_papermill", fake_papermill)
+    monkeypatch.setattr(build, "finish", fake_finish)
+    failures = build.execute_all([(r, f"hash-{r.name}") for r in runs], jobs)
+    assert failures == ["nb2"]
+    assert sorted(finished.read_text(encoding="utf-8").splitlines()) == [
+        "nb0 hash-nb0 nb0", "nb1 hash-nb1 nb1", "nb3 hash-nb3 nb3"]
+    err = capsys.readouterr().err
+    assert "FAILED nb2: RuntimeError: ValueError: no such patron" in err and "build/failed/nb2.ipynb" in err
+
+
+def test_default_jobs_is_at_least_one():
+    assert 1 <= build.default_jobs() <= 4

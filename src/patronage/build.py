@@ -18,6 +18,7 @@ and every named scenario in notebooks/scenarios/*.yaml (writing to build/scenari
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -27,10 +28,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from patronage import config
+from patronage import cache, config
+from patronage.atomic import write_text
 
 FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
 INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
+CACHE_DIR = config.BUILD_DIR / "cache"  # validated tables and drawn SVGs, by content (patronage.cache)
 # modules no notebook runs: editing them must not re-execute the notebooks
 NOT_NOTEBOOK_CODE = {"edition.py", "citation.py", "findings.py", "synthetic.py", "__main__.py"}
 
@@ -122,15 +125,7 @@ def normalise(nb, record: dict):
 
 def write_atomic(path: Path, text: str) -> None:
     """Write text to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one per process: two builds do not share it
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:  # newline="": "\n" stays "\n" on Windows too
-            fh.write(text)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 def execute(run: Run, inputs: str) -> list[str]:
@@ -138,25 +133,51 @@ def execute(run: Run, inputs: str) -> list[str]:
 
     returns: the output files it wrote (relative to the project root); raises on failure.
     """
-    import nbformat
+    return finish(run, inputs, run_papermill(run))
+
+
+def run_papermill(run: Run):
+    """Execute the notebook with papermill, its figures into a fresh staging folder; returns the notebook.
+
+    A failed run raises; papermill has then written its error notebook to build/failed/.
+    """
     import papermill
 
     from patronage import figures
 
-    staging = config.BUILD_DIR / "staging" / run.name
+    staging, failed = _staging(run), _failed(run)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    failed = config.BUILD_DIR / "failed" / f"{run.name}.ipynb"
     failed.parent.mkdir(parents=True, exist_ok=True)
-    os.environ[FIGURES_ENV] = str(staging)
-    os.environ[figures.DEFER_ENV] = "1"
+    with environment({FIGURES_ENV: str(staging), figures.DEFER_ENV: "1",
+                      cache.CACHE_ENV: os.environ.get(cache.CACHE_ENV) or str(CACHE_DIR)}):
+        # shutdown_kernel="immediate": the outputs are all in once the last cell is done; a graceful
+        # shutdown only waits (about 0.15 s a notebook) and interrupts the kernel first, which it may log as an error
+        return papermill.execute_notebook(str(run.notebook), str(failed), parameters=run.parameters,
+                                          cwd=str(run.notebook.parent), progress_bar=False, kernel_name="python3",
+                                          shutdown_kernel="immediate")
+
+
+@contextlib.contextmanager
+def environment(variables: dict[str, str]):
+    """Environment variables set for the duration (a kernel started inside inherits them), then restored."""
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update(variables)
     try:
-        nb = papermill.execute_notebook(str(run.notebook), str(failed), parameters=run.parameters,
-                                        cwd=str(run.notebook.parent), progress_bar=False,
-                                        kernel_name="python3")
+        yield
     finally:
-        os.environ.pop(FIGURES_ENV, None)
-        os.environ.pop(figures.DEFER_ENV, None)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def finish(run: Run, inputs: str, nb) -> list[str]:
+    """Draw the static figures of an executed notebook, then move its figures and notebook into place."""
+    import nbformat
+
+    staging, failed = _staging(run), _failed(run)
     add_static_figures(nb, staging)
     run.figures.mkdir(parents=True, exist_ok=True)
     written = []
@@ -169,6 +190,68 @@ def execute(run: Run, inputs: str) -> list[str]:
     failed.unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def _staging(run: Run) -> Path:
+    return config.BUILD_DIR / "staging" / run.name
+
+
+def _failed(run: Run) -> Path:
+    return config.BUILD_DIR / "failed" / f"{run.name}.ipynb"
+
+
+def _worker(run: Run) -> tuple[str, object, float]:
+    """In a worker process: ("ok", notebook, seconds), or ("failed", message, seconds) instead of raising
+    (an exception does not always survive the trip back between processes)."""
+    start = time.perf_counter()
+    try:
+        return "ok", run_papermill(run), time.perf_counter() - start
+    except Exception as exc:  # reported by the parent with the notebook's name
+        return "failed", _summary(exc), time.perf_counter() - start
+
+
+def _summary(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{exc.__class__.__name__}: {text.splitlines()[-1] if text else ''}"
+
+
+def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
+    """Execute the runs, ``jobs`` kernels at a time; returns the names of those that failed.
+
+    Kernels run in worker processes (each sets its own environment for its kernel); this process
+    draws the static figures of each finished run with its one browser and writes the outputs,
+    so a run's files are replaced only when that run succeeded.
+    """
+    failures = []
+
+    def report(run: Run, inputs: str, status: str, value, seconds: float) -> None:
+        if status == "ok":
+            try:
+                finish(run, inputs, value)
+                print(f"  {run.name} done in {seconds:.1f} s", flush=True)
+                return
+            except Exception as exc:  # drawing or writing failed: the previous outputs stay
+                value = _summary(exc)
+        failures.append(run.name)
+        print(f"FAILED {run.name}: {value}\n"
+              f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
+
+    for run, _ in runs:
+        print(f"executing {run.name} ...", flush=True)
+    if jobs <= 1 or len(runs) <= 1:
+        for run, inputs in runs:
+            report(run, inputs, *_worker(run))
+        return failures
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork: the workers start with this process's imports instead of importing papermill again
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_worker, run): (run, inputs) for run, inputs in runs}
+        for future in as_completed(futures):
+            run, inputs = futures[future]
+            report(run, inputs, *future.result())
+    return failures
 
 
 def build_exports(shared: str, force: bool = False) -> bool:
@@ -234,39 +317,35 @@ def build_edition_if_stale(force: bool = False) -> bool:
     return True
 
 
+def default_jobs() -> int:
+    """Kernels at once: one per core (each notebook is single-threaded), at most 4."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build what is out of date; returns 0, or 1 naming every notebook that failed."""
     parser = argparse.ArgumentParser(prog="python -m patronage.build", description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="re-run even what is up to date")
     parser.add_argument("--only", nargs="*", default=None, help="run names (e.g. 03-fairbanks-test) to build")
     parser.add_argument("--no-scenarios", action="store_true", help="skip the named scenarios")
+    parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
+                        help="notebooks executed at once (default: the number of cores, at most 4)")
     args = parser.parse_args(argv)
     runs = default_runs() + ([] if args.no_scenarios else scenario_runs())
     if args.only is not None:
         runs = [r for r in runs if r.name in args.only]
     shared = shared_inputs_hash()
-    failures = []
-    if args.only is None:
-        try:
-            if build_exports(shared, args.force):
-                print("wrote exports/assertions.csv", flush=True)
-        except Exception as exc:  # bad data: say so, keep the previous export, build nothing on top of it
-            print(f"FAILED exports: {exc}", file=sys.stderr)
-            return 1
-    for run in runs:
-        inputs = run_hash(run, shared)
-        if not args.force and is_current(run, inputs):
-            continue
-        start = time.perf_counter()
-        print(f"executing {run.name} ...", flush=True)
-        try:
-            execute(run, inputs)
-        except Exception as exc:  # report every failing notebook, keep building the others
-            failures.append(run.name)
-            print(f"FAILED {run.name}: {exc.__class__.__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n"
-                  f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
-            continue
-        print(f"  {run.name} done in {time.perf_counter() - start:.1f} s", flush=True)
+    with environment({cache.CACHE_ENV: os.environ.get(cache.CACHE_ENV) or str(CACHE_DIR)}):
+        if args.only is None:
+            try:  # the export loads the tables: once, cached for every notebook after it
+                if build_exports(shared, args.force):
+                    print("wrote exports/assertions.csv", flush=True)
+            except Exception as exc:  # bad data: say so, keep the previous export, build nothing on top of it
+                print(f"FAILED exports: {exc}", file=sys.stderr)
+                return 1
+        todo = [(run, run_hash(run, shared)) for run in runs]
+        todo = [(run, inputs) for run, inputs in todo if args.force or not is_current(run, inputs)]
+        failures = execute_all(todo, args.jobs)
     if failures:
         print(f"build failed: {', '.join(failures)}", file=sys.stderr)
         return 1
