@@ -205,7 +205,8 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
     from patronage.careers import point
 
     e = tables.events.assign(day=point(tables.events, "date"))
-    parts = tables.event_participants.merge(e[["event_id", "day"]], on="event_id")
+    parts = tables.event_participants
+    parts = parts[parts["role"].isin(["appealing", "appealed_to"])].merge(e[["event_id", "day"]], on="event_id")
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
     appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal)]
     to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]

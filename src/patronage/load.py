@@ -169,12 +169,18 @@ def _checker(schema_json: str):
 
     schema = json.loads(schema_json)
     checker = from_frictionless_schema(schema)
-    checker.coerce = False  # type_columns has given every column its dtype: pandera checks it, not converts it again
-    dtypes = {"integer": "Int64", "boolean": "boolean"}
-    for fdesc in schema["fields"]:
-        column = checker.columns[fdesc["name"]]
-        column.dtype = dtypes.get(fdesc.get("type", "string"), "string")  # enums stay strings
-        column.coerce = False
+    # Types are not pandera's job here: read_rows has matched the header to the fields and
+    # type_columns has read every integer and boolean cell, naming each one it could not. So
+    # pandera neither converts nor re-checks dtypes, and skips the columns with no constraint;
+    # it checks what the schema says about values (required, unique, enum, pattern, range).
+    # On small packages this halves the cost of a load (pandera's overhead is per column).
+    checker.coerce = False
+    checker.strict = False
+    for name in list(checker.columns):
+        column = checker.columns[name]
+        column.dtype, column.coerce = None, False
+        if not column.checks and column.nullable and not column.unique:
+            del checker.columns[name]
     return checker
 
 
@@ -233,6 +239,9 @@ class Tables:
     descriptor: dict = field(repr=False)
     data_dir: Path = field(default=config.DATA_DIR)
     selection: dict = field(default_factory=dict)
+    # frames derived from these tables, computed once on first use (see ``derived``); a copy made
+    # with ``replace`` starts with none, so nothing derived outlives the rows it came from
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     TABLES = ("sources", "persons", "attributes", "organisations", "spells", "events",
               "event_participants", "ties", "codings", "conflicts")
@@ -245,6 +254,12 @@ class Tables:
         """A copy with some tables replaced, the derived person columns recomputed."""
         new = replace(self, **frames)
         return replace(new, persons=derive_person_columns(new))
+
+    def derived(self, key: str, compute):
+        """``compute(self)``, computed once for these tables and kept under ``key``."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]
 
     def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> Tables:
         """The rows one analysis uses; see :func:`patronage.readings.select`."""

@@ -65,9 +65,10 @@ def same_office(tables, spells: pd.DataFrame) -> pd.DataFrame:
     """
     mine = with_lineage(tables, spells).assign(row=range(len(spells)))
     mine = mine[mine["lineage"].notna()]
-    others = with_lineage(tables, tables.spells)[["lineage", "seniority", "person_id", "spell_id", "start_day", "end_day"]]
+    others = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    others = others.loc[others["lineage"].notna(), ["lineage", "seniority", "person_id", "spell_id", "start_day", "end_day"]]
     pairs = mine[["row", "lineage", "seniority", "person_id", "start_day", "end_day"]].merge(
-        others[others["lineage"].notna()], on=["lineage", "seniority"], suffixes=("", "_other"))
+        others, on=["lineage", "seniority"], suffixes=("", "_other"))
     return pairs[pairs["person_id_other"] != pairs["person_id"]]
 
 
@@ -139,7 +140,8 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     pairs = same_office(tables, held)
     pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
     after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
-    running = with_lineage(tables, tables.spells[active(tables.spells, before)])
+    every = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    running = every[(every["start_day"] <= before) & ~(every["end_day"] < before)]  # careers.active on the points
     incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
     after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
     after = after[after["_merge"] == "left_only"]

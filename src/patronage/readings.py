@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 
+import numpy as np
 import pandas as pd
 
 from patronage.errors import ParameterError
@@ -57,12 +58,21 @@ def chosen_readings(conflicts: pd.DataFrame, reading: str | dict) -> dict[str, s
 
 def keep_rows(frame: pd.DataFrame, evidence: str, chosen: dict[str, str]) -> pd.Series:
     """Mask of the rows of one assertion table kept under an evidence level and chosen readings."""
-    keep = frame["evidence"].eq("seed") if evidence == "seed" else pd.Series(True, index=frame.index)
-    tagged = frame["conflict_id"].notna()
-    if tagged.any():
-        want = frame["conflict_id"].map(chosen)
-        keep &= ~tagged | frame["reading"].eq(want).fillna(False)
-    return keep.fillna(False).astype(bool)
+    if evidence == "seed":
+        keep = frame["evidence"].eq("seed").to_numpy(dtype=bool, na_value=False)
+    else:
+        keep = np.ones(len(frame), dtype=bool)
+    tagged = frame["conflict_id"].notna().to_numpy(dtype=bool)
+    if tagged.any():  # only the few rows tagged with a conflict are looked at
+        rows = frame.loc[tagged, ["conflict_id", "reading"]]
+        keep[tagged] &= rows["reading"].eq(rows["conflict_id"].map(chosen)).to_numpy(dtype=bool, na_value=False)
+    return pd.Series(keep, index=frame.index)
+
+
+def rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` where ``mask`` holds; the frame itself when all do (tables are never
+    changed in place, and a register of hundreds of thousands of rows is not copied for nothing)."""
+    return frame if bool(mask.all()) else frame[mask]
 
 
 def select(tables, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt"):
@@ -74,12 +84,12 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     check_choice("coding", coding, tables.codings["coding_id"])
     chosen = chosen_readings(tables.conflicts, reading)
     frames = {name: getattr(tables, name) for name in FILTERED}
-    frames = {name: f[keep_rows(f, evidence, chosen)] for name, f in frames.items()}
+    frames = {name: rows(f, keep_rows(f, evidence, chosen)) for name, f in frames.items()}
     ties = frames["ties"]
     listed = ("|" + ties["codings"].fillna("").str.replace(" ", "", regex=False) + "|")
-    frames["ties"] = ties[listed.str.contains(f"|{coding}|", regex=False).astype(bool)]
+    frames["ties"] = rows(ties, listed.str.contains(f"|{coding}|", regex=False).astype(bool))
     parts = frames["event_participants"]
-    frames["event_participants"] = parts[parts["event_id"].isin(frames["events"]["event_id"])]
+    frames["event_participants"] = rows(parts, parts["event_id"].isin(frames["events"]["event_id"]))
     new = tables.replace(**frames)
     from dataclasses import replace
 
