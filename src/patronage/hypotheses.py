@@ -281,8 +281,9 @@ def reinsured_clients_defect(tables, crisis: Crisis, alpha: float = 0.05) -> Res
     """
     claim = f'clients secure themselves "by a system of reinsurances and ambiguity of position" (Conquest 1961: 72, in {BLAUVELT})'
     r = crisis.roster
-    table = pd.crosstab(r["exposed"], r["defected"]).reindex(index=[True, False], columns=[True, False], fill_value=0)
-    table.index, table.columns = ["exposed to a rival", "not exposed"], ["defected", "stayed"]
+    exposed, defected = r["exposed"].to_numpy(dtype=bool), r["defected"].to_numpy(dtype=bool)
+    table = pd.DataFrame([[int((e & d).sum()), int((e & ~d).sum())] for e in (exposed, ~exposed) for d in [defected]],
+                         index=["exposed to a rival", "not exposed"], columns=["defected", "stayed"])
     if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
         return Result("H6 reinsurance", claim, "Fisher exact test, exposure x defection", "–", "no data",
                       "A margin of the 2x2 table is empty: no test is possible.", table)

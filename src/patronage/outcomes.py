@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from patronage.careers import point, rank_as_of
@@ -37,18 +38,18 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     A spell that only continues the person's own office under a new name (same lineage, same
     seniority, the previous spell ending at most RENAMING_GAP before) is not a new office.
     """
-    lineage = tables.organisations.set_index("org_id")["lineage"]
-    mine = tables.spells[tables.spells["person_id"].isin(list(persons))]
-    mine = mine.assign(lineage=mine["org_id"].map(lineage), start_day=point(mine, "start"), end_day=point(mine, "end"))
+    mine = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(list(persons))])
     new = mine[(mine["start_day"] >= start) & (mine["start_day"] <= end) & (mine["seniority"] > mine["person_id"].map(above))]
-    keep = []
-    for row in new.itertuples():
-        before = mine[(mine["person_id"] == row.person_id) & (mine["lineage"] == row.lineage)
-                      & (mine["seniority"] == row.seniority) & (mine["spell_id"] != row.spell_id)
-                      & (mine["start_day"] < row.start_day) & (mine["end_day"] >= row.start_day - RENAMING_GAP)]
-        keep.append(before.empty)
-    keep = pd.Series(keep, index=new.index, dtype=bool)
-    return new[keep].drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
+    # an earlier spell of the same person in the same office (lineage, rank) still running, or ended
+    # at most RENAMING_GAP before: the new spell continues it under a new name
+    keys = ["person_id", "lineage", "seniority"]
+    pairs = new[keys + ["spell_id", "start_day"]].assign(row=np.arange(len(new))).merge(
+        mine.loc[mine["lineage"].notna(), keys + ["spell_id", "start_day", "end_day"]].rename(columns={"end_day": "end_day_before"}),
+        on=keys, suffixes=("", "_before"))
+    renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (pairs["start_day_before"] < pairs["start_day"])
+                    & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)]
+    new = new[~np.isin(np.arange(len(new)), renamed["row"].to_numpy())]
+    return new.drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 
 
 def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
