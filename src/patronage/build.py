@@ -245,8 +245,10 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # fork: the workers start with this process's imports instead of importing papermill again
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    # fork (Linux): the workers start with this process's imports instead of importing papermill again;
+    # elsewhere fork is unavailable (Windows) or unsafe (macOS) and the workers are spawned
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
         futures = {pool.submit(_worker, run): (run, inputs) for run, inputs in runs}
         for future in as_completed(futures):
             run, inputs = futures[future]
