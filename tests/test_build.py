@@ -87,6 +87,17 @@ def test_normalise_strips_run_metadata():
     assert dict(out.cells[0].metadata) == {"tags": ["parameters"]}
 
 
+def test_normalise_merges_text_printed_in_several_flushes():
+    """The same printed text gives the same bytes however the kernel flushed it."""
+    def executed(*chunks):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(...)")])
+        nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=c) for c in chunks]
+        return json.dumps(build.normalise(nb, {"inputs": "h"}).cells[0].outputs)  # cell ids are random here
+
+    assert executed("2/2", " -> fails\n") == executed("2/2 -> fails\n")
+    assert executed("a\n", "b\n") != executed("a\n")
+
+
 def test_scenario_yaml_is_plain(tmp_path):
     for path in config.SCENARIOS_DIR.glob("*.yaml"):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -111,11 +111,14 @@ def scenario_runs() -> list[Run]:
 
 def normalise(nb, record: dict):
     """Strip run metadata (timestamps, papermill's record) and store the build record."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
 
     clear = ClearMetadataPreprocessor(preserve_nb_metadata_mask={"kernelspec", "language_info"},
                                       preserve_cell_metadata_mask={"tags"})
     nb, _ = clear.preprocess(nb, {})
+    # a cell's printed text may arrive in one stream output or several, as the kernel happens to
+    # flush (a busy machine splits more): merged, the same text gives the same bytes
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     for cell in nb.cells:  # the preprocessor clears code cells only; papermill also marks markdown cells
         tags = cell.metadata.get("tags", [])
         cell.metadata = {"tags": tags} if tags else {}
