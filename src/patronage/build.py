@@ -131,14 +131,6 @@ def write_atomic(path: Path, text: str) -> None:
     write_text(path, text)
 
 
-def execute(run: Run, inputs: str) -> list[str]:
-    """Execute one run with papermill; on success replace its notebook and figures atomically.
-
-    returns: the output files it wrote (relative to the project root); raises on failure.
-    """
-    return finish(run, inputs, run_papermill(run))
-
-
 def run_papermill(run: Run):
     """Execute the notebook with papermill, its figures into a fresh staging folder; returns the notebook.
 
