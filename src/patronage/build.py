@@ -315,8 +315,10 @@ def build_edition_if_stale(force: bool = False) -> bool:
 
 
 def default_jobs() -> int:
-    """Kernels at once: one per core (each notebook is single-threaded), at most 4."""
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    """Kernels at once: one per core this process may use (each notebook is single-threaded), at most 4."""
+    from patronage.parallel import available_workers
+
+    return min(4, available_workers())
 
 
 def main(argv: list[str] | None = None) -> int:

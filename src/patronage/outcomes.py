@@ -134,15 +134,14 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     held = held[active(held, before)].sort_values(["seniority", "spell_id"], ascending=[False, True])
     losses = first_loss(tables, loyal, crisis.date - DAY, crisis.horizon)
     loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
-    held = held[pd.notna(loss_day)]
+    held, loss_day = held[pd.notna(loss_day)], loss_day[pd.notna(loss_day)]
     if held.empty:
         return pd.DataFrame(columns=columns)
-    loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
     pairs = same_office(tables, held)
     pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
     after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
     every = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
-    running = every[(every["start_day"] <= before) & ~(every["end_day"] < before)]  # careers.active on the points
+    running = every[active(every, before)]
     incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
     after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
     after = after[after["_merge"] == "left_only"]
@@ -158,13 +157,8 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def high_office_spells(tables, person, min_rank: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """(start, end) point estimates of a person's spells at or above ``min_rank``, sorted; end NaT if open."""
-    s = tables.spells[(tables.spells["person_id"] == person) & (tables.spells["seniority"] >= min_rank)]
-    return _spans(s)
-
-
 def _spans(s: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(start, end) point estimates of spells, sorted by start; end NaT if open."""
     return sorted(zip(point(s, "start"), point(s, "end"), strict=True), key=lambda x: x[0])
 
 
