@@ -4,10 +4,14 @@
   any changed byte of a table, or another folder, is a miss; a package with problems is never
   cached and raises the same DataError every time; with no cache folder nothing is written.
 - SVGs: a figure drawn once is not drawn again; another figure (or another name) is.
+- Results of the analysis (the sensitivity grid, the verdicts under the date draws): computed once
+  for the same tables, draws and arguments, again when any of them changes; the cached result
+  equals the computed one.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -120,3 +124,70 @@ def test_write_svg_uses_the_cache(cache_folder, tmp_path, monkeypatch):
         assert figures.write_svg(fig, "x", tmp_path) == "<svg/>"
         assert (tmp_path / "x.svg").read_text(encoding="utf-8") == "<svg/>"
     assert calls == ["x"]
+
+
+def test_a_result_is_computed_once_per_inputs(cache_folder, monkeypatch):
+    calls = []
+
+    def compute(x):
+        calls.append(x)
+        return pd.DataFrame({"x": [x]})
+
+    for x in (1, 1, 2, 1):
+        pd.testing.assert_frame_equal(cache.cached_result("t", [str(x)], lambda: compute(x)), pd.DataFrame({"x": [x]}))
+    assert calls == [1, 2]
+    monkeypatch.setattr(cache, "package_digest", lambda: "another version of the code")
+    cache.cached_result("t", ["1"], lambda: compute(1))
+    assert calls == [1, 2, 1], "a change of the package's code must miss the cache"
+    monkeypatch.delenv(cache.CACHE_ENV)
+    cache.cached_result("t", ["1"], lambda: compute(1))
+    assert calls == [1, 2, 1, 1]
+
+
+def test_frames_digest_sees_values_names_and_types():
+    a = pd.DataFrame({"x": [1, 2], "y": ["a", "b"]})
+    digest = cache.frames_digest({"t": a})
+    assert cache.frames_digest({"t": a.copy()}) == digest
+    assert cache.frames_digest({"t": a.assign(y=["a", "c"])}) != digest
+    assert cache.frames_digest({"t": a.rename(columns={"x": "z"})}) != digest
+    assert cache.frames_digest({"t": a.astype({"x": "float64"})}) != digest
+    assert cache.frames_digest({"u": a}) != digest
+    words = np.array(["a", "b"], dtype=object)
+    assert cache.frames_digest({"w": words}) == cache.frames_digest({"w": words.copy()})
+    assert cache.frames_digest({"w": words}) != cache.frames_digest({"w": np.array(["a", "c"], dtype=object)})
+
+
+def test_sensitivity_results_are_cached_by_content(cache_folder, make_package, monkeypatch):
+    from patronage import hypotheses, load, sensitivity
+
+    from toyworld import ROWS
+
+    toy = load(make_package(ROWS))
+    view = toy.select(coding="x")
+    draws = sensitivity.draw_dates(view, 20, seed=3)
+    runs = []
+    real = hypotheses.run_all
+    monkeypatch.setattr(hypotheses, "run_all", lambda *a, **k: runs.append(1) or real(*a, **k))
+    monkeypatch.setenv("PATRONAGE_WORKERS", "1")  # the counting function runs in this process
+
+    def grid(**kw):
+        return sensitivity.specification_grid(toy, "p", "1950-06-15", horizons=[5, 10], **kw)
+
+    def under(**kw):
+        return sensitivity.verdicts_under_draws(view, draws, "p", "1950-06-15", **{"k": 4, **kw})
+
+    first_grid, first_under = grid(), under()
+    counted = len(runs)
+    pd.testing.assert_frame_equal(grid(), first_grid)
+    pd.testing.assert_frame_equal(under(), first_under)
+    assert len(runs) == counted, "the same inputs ran the hypotheses again"
+    monkeypatch.delenv(cache.CACHE_ENV)
+    pd.testing.assert_frame_equal(grid(), first_grid)  # computed afresh: the same result
+    pd.testing.assert_frame_equal(under(), first_under)
+    monkeypatch.setenv(cache.CACHE_ENV, str(cache_folder))
+    for changed in (lambda: grid(rare_share=0.5), lambda: under(k=5), lambda: under(horizon_years=5),
+                    lambda: sensitivity.verdicts_under_draws(view, sensitivity.draw_dates(view, 20, seed=4), "p",
+                                                             "1950-06-15", k=4)):
+        before = len(runs)
+        changed()
+        assert len(runs) > before, "other inputs were answered from the cache"

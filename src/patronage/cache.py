@@ -11,6 +11,11 @@ everything they are computed from:
   it uses. Any edit of the data or of the loader misses the cache and validates afresh.
 - ``svg/KEY.svg``: a figure's static SVG; KEY covers the figure's JSON, its name and the
   plotly and kaleido versions.
+- ``results/NAME-KEY.pickle``: the result of a long computation of the analysis (the
+  sensitivity grid and the verdicts under the date draws, :func:`cached_result`); KEY covers the
+  content of the tables it reads (:func:`frames_digest`), its arguments, the source code of the
+  whole package and the versions of the libraries the analysis uses. A reader who changes a
+  parameter, a table or a line of the package computes afresh.
 
 Only successes are stored, so bad data is reported exactly as without a cache. Entries are
 written atomically; deleting the folder is always safe (``make clean`` does). The pickles are
@@ -24,14 +29,19 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+import functools
 from importlib import metadata
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from patronage.atomic import write_bytes, write_text
 
 CACHE_ENV = "PATRONAGE_CACHE_DIR"
 LOADER_MODULES = ("load.py", "dates.py", "validate.py", "integrity.py", "errors.py", "config.py")
+ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
 
 
 def cache_dir() -> Path | None:
@@ -93,3 +103,55 @@ def cached_svg(figure_json: str, name: str, draw: Callable[[], str]) -> str:
     svg = draw()
     write_text(path, svg)
     return svg
+
+
+@functools.cache
+def package_digest() -> str:
+    """sha256 of every module of the package (sorted by name) and the analysis libraries' versions."""
+    h = hashlib.sha256(_versions(*ANALYSIS_LIBRARIES).encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(b"\0" + module.name.encode() + b"\0" + module.read_bytes())
+    return h.hexdigest()
+
+
+def frames_digest(frames: dict) -> str:
+    """sha256 of the content of some DataFrames or arrays, by name: values, index, column names and dtypes.
+
+    pandas' own row hashing (``pd.util.hash_pandas_object``) reads the values; names and dtypes
+    are added so that the same numbers under another column or type differ.
+    """
+    h = hashlib.sha256()
+    for name in sorted(frames):
+        value = frames[name]
+        h.update(b"\0" + str(name).encode() + b"\0")
+        if isinstance(value, pd.DataFrame):
+            h.update(repr([(str(c), str(t)) for c, t in value.dtypes.items()]).encode())
+            h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        elif isinstance(value, np.ndarray):  # an object array's bytes are addresses: its values are hashed
+            data = pd.util.hash_array(value.ravel()) if value.dtype == object else np.ascontiguousarray(value)
+            h.update(f"{value.dtype}{value.shape}".encode() + data.tobytes())
+        else:
+            h.update(repr(value).encode())
+    return h.hexdigest()
+
+
+def cached_result(name: str, inputs: Iterable[str], compute: Callable):
+    """``compute()``, or the result an earlier call with the same name and inputs returned.
+
+    inputs: strings that together determine the result (digests of the tables read, the
+    arguments); the package's source and library versions (:func:`package_digest`) are added.
+    With no cache folder this is just ``compute()``.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    key = hashlib.sha256("\0".join([name, package_digest(), *inputs]).encode()).hexdigest()
+    path = folder / "results" / f"{name}-{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # absent or unreadable: compute it again
+    result = compute()
+    write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
