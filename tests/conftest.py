@@ -1,7 +1,8 @@
-"""Shared fixtures: the real tables, and a factory for small hand-built data packages."""
+"""Shared fixtures: the real tables, the toy world's tables, and a factory for small hand-built data packages."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import shutil
@@ -11,6 +12,8 @@ import pytest
 
 import patronage
 from patronage import config
+
+from toyworld import ROWS
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +44,25 @@ def write_package(folder: Path, rows: dict[str, list[dict]]) -> Path:
                 assert not unknown, f"{res['name']}: unknown fields {unknown}"
                 w.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
     return folder
+
+
+@pytest.fixture(scope="session")
+def toy_loaded(tmp_path_factory):
+    """The toy world (tests/toyworld.py) written as a data package and loaded once per test process.
+
+    Tests do not use it directly: ``toy`` hands each test its own copy.
+    """
+    return patronage.load(write_package(tmp_path_factory.mktemp("toy") / "pkg", ROWS))
+
+
+@pytest.fixture
+def toy(toy_loaded):
+    """The toy world's validated tables, as ``patronage.load`` returns them for its package.
+
+    A deep copy of the one load (every frame copied, nothing derived yet), so no test sees what
+    another changed; copying costs a few milliseconds where a load costs a tenth of a second or more.
+    """
+    return copy.deepcopy(toy_loaded)
 
 
 @pytest.fixture

@@ -134,7 +134,7 @@ def test_a_result_is_computed_once_per_inputs(cache_folder, monkeypatch):
         return pd.DataFrame({"x": [x]})
 
     for x in (1, 1, 2, 1):
-        pd.testing.assert_frame_equal(cache.cached_result("t", [str(x)], lambda: compute(x)), pd.DataFrame({"x": [x]}))
+        pd.testing.assert_frame_equal(cache.cached_result("t", [str(x)], lambda x=x: compute(x)), pd.DataFrame({"x": [x]}))
     assert calls == [1, 2]
     monkeypatch.setattr(cache, "package_digest", lambda: "another version of the code")
     cache.cached_result("t", ["1"], lambda: compute(1))

@@ -205,32 +205,59 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def open_page(browser):
-    """open_page(path) -> (page, problems): the page loaded with the network off; problems lists console
-    errors, page errors and every request that tried to leave the machine."""
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab of one browser context, with the network off, that every browser test of the module
+    loads its page into. A page costs a page load, not a browser start: Chromium keeps the tab's
+    renderer, which compiles plotly.min.js (4.8 MB) once instead of once per page; it still runs
+    it afresh on every page. Every request that is not a file:// URL is aborted and reported to the
+    test that is running (``listener["problems"]``), as are console errors and page errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    problems: list[str] = []
+    listener: dict[str, list[str] | None] = {"problems": None}
+
+    def report(problem: str) -> None:
+        if listener["problems"] is not None:
+            listener["problems"].append(problem)
 
     def route(r):
         url = r.request.url
         if url.startswith(("file://", "data:", "blob:")):
             r.continue_()
         else:
-            problems.append(f"network request: {url}")
+            report(f"network request: {url}")
             r.abort()
 
     context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and report(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: report(f"page error: {e}"))
+    yield page, listener
+    context.close()
+
+
+@pytest.fixture
+def open_page(tab):
+    """open_page(path) -> (page, problems): the page loaded with the network off; problems lists console
+    errors, page errors and every request that tried to leave the machine, from this test's loads only.
+
+    Afterwards the page's local storage (the edition remembers the code toggle there) is cleared and the
+    tab is left on about:blank, so no state and no late message passes to the next test.
+    """
+    page, listener = tab
+    problems: list[str] = []
+    listener["problems"] = problems
 
     def load(path: Path):
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.goto(path.as_uri(), wait_until="load")
         return page, problems
 
     yield load
-    context.close()
+    try:
+        if page.url.startswith("file://"):
+            page.evaluate("() => localStorage.clear()")
+    finally:
+        page.goto("about:blank")
+        listener["problems"] = None
 
 
 def expected_figures(rel: str) -> int:

@@ -10,13 +10,6 @@ from patronage import hypotheses as H
 from patronage.crisis import make_crisis
 from patronage.outcomes import vacancies
 
-from toyworld import ROWS
-
-
-@pytest.fixture
-def toy(make_package):
-    return patronage.load(make_package(ROWS))
-
 
 @pytest.fixture
 def crisis_x(toy):

@@ -10,18 +10,26 @@ import patronage
 from patronage.errors import ParameterError
 from patronage.names import fold, resolve_person
 
+from conftest import write_package
 from toyworld import ROWS
 
 
-@pytest.fixture
-def persons(make_package):
+@pytest.fixture(scope="module")
+def persons_once(tmp_path_factory):
+    """The toy world with recorded name variants, loaded once for the module."""
     rows = copy.deepcopy(ROWS)
     people = {p["person_id"]: p for p in rows["persons"]}
     people["a"].update(name="Semen Ignat'iev", surname="Ignat'iev", given_name="Semen", patronymic="Denisovich",
                        name_cyrillic="Семён Денисович Игнатьев", variants="Ignatiev|Ignatyev")
     people["b"].update(name="Bogdan Kobulov", surname="Kobulov", given_name="Bogdan", variants="Kabulov")
     people["c"].update(name="Amayak Kobulov", surname="Kobulov", given_name="Amayak", variants="Kabulov")
-    return patronage.load(make_package(rows)).persons
+    return patronage.load(write_package(tmp_path_factory.mktemp("names") / "pkg", rows)).persons
+
+
+@pytest.fixture
+def persons(persons_once):
+    """The persons table of that world (with the derived columns), a deep copy for each test."""
+    return persons_once.copy(deep=True)
 
 
 @pytest.mark.parametrize("name", ["a", "Ignatiev", "IGNAT'IEV", "ignatyev", "Semen Ignat’iev", "Игнатьев",

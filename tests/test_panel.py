@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
-import pytest
 
 import patronage
 from patronage import hypotheses as H
@@ -13,11 +12,6 @@ from patronage import panel
 from patronage.crisis import make_crisis
 
 from toyworld import ROWS, event, part, spell
-
-
-@pytest.fixture
-def toy(make_package):
-    return patronage.load(make_package(ROWS))
 
 
 def with_rows(**extra) -> dict:

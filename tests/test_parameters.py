@@ -7,6 +7,7 @@ import pytest
 
 from patronage import config
 from patronage import parameters as check
+from patronage.cache import CACHE_ENV
 from patronage.errors import ParameterError
 
 
@@ -39,12 +40,30 @@ NOTEBOOK_CASES = [  # one bad value per notebook, run for real: the notebook mus
 ]
 
 
+@pytest.fixture(scope="module")
+def tables_cache(tmp_path_factory):
+    """A fresh table cache (patronage.cache) for the kernels of this module, as the build gives its kernels.
+
+    The first notebook's kernel validates the real tables and stores them; the others read the same
+    validated tables instead of validating the same bytes again. A failed load is never stored.
+    """
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.mark.parametrize(("notebook", "params", "message"), NOTEBOOK_CASES, ids=[c[0][:2] for c in NOTEBOOK_CASES])
-def test_notebook_stops_at_its_check_cell(tmp_path, monkeypatch, notebook, params, message):
+def test_notebook_stops_at_its_check_cell(tmp_path, monkeypatch, tables_cache, notebook, params, message):
+    """The real notebook, run by papermill in a Jupyter kernel with one bad value, stops with the
+    ParameterError of its check cell; papermill has written the executed notebook.
+
+    The kernel is shut down at once (as the build does it): the error is in by then, and a graceful
+    shutdown only waits and interrupts the kernel.
+    """
     monkeypatch.setenv("PATRONAGE_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tables_cache))
     with pytest.raises(papermill.PapermillExecutionError) as err:
         papermill.execute_notebook(str(config.NOTEBOOKS_DIR / notebook), str(tmp_path / notebook), parameters=params,
-                                   cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, kernel_name="python3")
+                                   cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, kernel_name="python3",
+                                   shutdown_kernel="immediate")
     assert err.value.ename == "ParameterError"
     assert message in err.value.evalue
     assert (tmp_path / notebook).exists()

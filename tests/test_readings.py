@@ -9,6 +9,7 @@ import pytest
 import patronage
 from patronage.errors import ParameterError
 
+from conftest import write_package
 from toyworld import ROWS, S, event, part
 
 
@@ -29,9 +30,16 @@ def with_conflict():
     return rows
 
 
+@pytest.fixture(scope="module")
+def tables_once(tmp_path_factory):
+    """The toy world with one documented conflict, loaded once for the module."""
+    return patronage.load(write_package(tmp_path_factory.mktemp("readings") / "pkg", with_conflict()))
+
+
 @pytest.fixture
-def tables(make_package):
-    return patronage.load(make_package(with_conflict()))
+def tables(tables_once):
+    """That world's validated tables, a deep copy for each test."""
+    return copy.deepcopy(tables_once)
 
 
 def died(t, person="c"):

@@ -3,6 +3,8 @@ inferred from careers, each on a hand-built world whose right answers are known.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,14 +23,19 @@ from toyworld import S as SRC
 FALL = "1950-06-15"
 
 
-@pytest.fixture
-def toy(make_package):
-    return patronage.load(make_package(ROWS))
+@pytest.fixture(scope="module")
+def grid_once(toy_loaded):
+    """The toy world's specification grid, computed once for the module (on a copy of the tables)."""
+    return S.specification_grid(copy.deepcopy(toy_loaded), "p", FALL, horizons=[5, 10])
 
 
 @pytest.fixture
-def grid(toy):
-    return S.specification_grid(toy, "p", FALL, horizons=[5, 10])
+def grid(grid_once):
+    """The toy world's specification grid: every hypothesis under every specification, horizons 5 and 10.
+
+    Each test gets its own deep copy of the one computation.
+    """
+    return grid_once.copy(deep=True)
 
 
 # --- 1. the specification grid ----------------------------------------------------------------

@@ -25,12 +25,12 @@ others can write to.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import pickle
 from collections.abc import Callable, Iterable
-import functools
 from importlib import metadata
 from pathlib import Path
 
