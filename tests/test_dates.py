@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import pytest
@@ -74,7 +75,13 @@ def calendar_dates(draw):
     return f"{year:04d}-{month:02d}-{day:02d}{qualifier}"
 
 
+@functools.cache
 def edtf_or_none(text):
+    """The edtf library's bounds of ``text``, or None if it rejects it.
+
+    Remembered per text: the library's grammar takes about 15 ms a date and hypothesis draws
+    many dates more than once, so each distinct text is parsed by edtf once (it is deterministic).
+    """
     try:
         return _edtf_bounds(text)
     except ValueError:
@@ -97,7 +104,9 @@ cells = st.one_of(calendar_dates(), st.builds(lambda a, b: f"{a}/{b}", calendar_
                   st.none())
 
 
+@functools.cache
 def bounds_or_error(text):
+    """parse_bounds' answer for one cell: its bounds, or its error message (remembered per text, as above)."""
     try:
         return parse_bounds(text)
     except ValueError as exc:

@@ -32,6 +32,7 @@ Bounds = tuple[dt.date, dt.date]
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)")
 
 
+@cache
 def _padding(qualifier: str, month: bool, day: bool) -> relativedelta:
     """edtf's fuzzy padding of a date qualified as a whole by ~ ? or % (empty for no qualifier)."""
     if not qualifier:
@@ -106,27 +107,40 @@ def to_date(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(parse_bounds(str(value))[0])
 
 
-_PLAIN = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-
 def _plain_columns(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Bounds (datetime64[s]) of the plain calendar dates among distinct strings, NaT for all others.
 
-    The vectorised twin of the direct path of :func:`parse_bounds` for unqualified dates: pandas
-    parses each precision with its own format, numpy finds the last day of a year or month.
-    Years before 1 stay NaT, as does anything pandas cannot read: those go through parse_bounds.
+    The vectorised twin of the direct path of :func:`parse_bounds` for unqualified dates (YYYY,
+    YYYY-MM, YYYY-MM-DD in ASCII digits). The characters are checked and the numbers read as
+    arrays of code points, and the days found by numpy's calendar arithmetic, for all the strings
+    at once: pandas.to_datetime and a regular expression would read them one by one, at several
+    times the cost. A month or day out of range, a year before 1, and anything else stay NaT:
+    those go through parse_bounds.
     """
     lo = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[s]")
     hi = lo.copy()
-    plain = np.fromiter(map(bool, map(_PLAIN.fullmatch, texts)), dtype=bool, count=len(texts))
     size = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    for length, fmt, unit in ((4, "%Y", "Y"), (7, "%Y-%m", "M"), (10, "%Y-%m-%d", "D")):
-        rows = plain & (size == length)
-        if rows.any():
-            first = pd.to_datetime(texts[rows], format=fmt, errors="coerce").to_numpy().astype("datetime64[D]")
-            first[~(first >= np.datetime64("0001-01-01"))] = np.datetime64("NaT")
-            last = (first.astype(f"datetime64[{unit}]") + 1).astype("datetime64[D]") - 1
-            lo[rows], hi[rows] = first, last
+    for length, unit in ((4, "Y"), (7, "M"), (10, "D")):
+        rows = np.flatnonzero(size == length)
+        if not len(rows):
+            continue
+        chars = texts[rows].astype(f"<U{length}")
+        points = chars.view(np.uint32).reshape(len(rows), length).astype(np.int64)
+        digit = (points >= ord("0")) & (points <= ord("9"))
+        n = points - ord("0")
+        year = n[:, 0] * 1000 + n[:, 1] * 100 + n[:, 2] * 10 + n[:, 3]
+        month = n[:, 5] * 10 + n[:, 6] if length > 4 else np.ones(len(rows), dtype=np.int64)
+        day = n[:, 8] * 10 + n[:, 9] if length > 7 else np.ones(len(rows), dtype=np.int64)
+        plain = digit[:, :4].all(axis=1) & (np.strings.str_len(chars) == length)  # numpy drops a trailing NUL
+        if length > 4:
+            plain &= (points[:, 4] == ord("-")) & digit[:, 5:7].all(axis=1)
+        if length > 7:
+            plain &= (points[:, 7] == ord("-")) & digit[:, 8:10].all(axis=1)
+        start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+        first = start.astype("datetime64[D]") + (day - 1)
+        plain &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (first.astype("datetime64[M]") == start)
+        last = (first.astype(f"datetime64[{unit}]") + 1).astype("datetime64[D]") - 1
+        lo[rows[plain]], hi[rows[plain]] = first[plain], last[plain]
     return lo, hi
 
 
@@ -138,14 +152,15 @@ def bounds_columns(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, s
 
     returns: (lo, hi, errors) with lo/hi as datetime64 Series aligned with ``values``.
     """
-    codes, texts = pd.factorize(values.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    codes, texts = pd.factorize(np.asarray(values.array, dtype=object))  # an empty cell: code -1
     lo, hi = _plain_columns(texts)
-    interval = np.fromiter(map(str.count, texts, ["/"] * len(texts)), dtype=np.int64, count=len(texts)) == 1
-    if interval.any():  # two plain dates: the first one's start, the second one's end
+    other = np.flatnonzero(np.isnat(lo))  # not plain dates: intervals, qualified dates, errors
+    interval = other[np.fromiter(map(str.count, texts[other], ["/"] * len(other)), dtype=np.int64, count=len(other)) == 1]
+    if len(interval):  # two plain dates: the first one's start, the second one's end
         starts, _, ends = zip(*(text.partition("/") for text in texts[interval]), strict=True)
         lo[interval] = _plain_columns(np.array(starts, dtype=object))[0]
         hi[interval] = _plain_columns(np.array(ends, dtype=object))[1]
-    todo = np.flatnonzero(np.isnat(lo) | np.isnat(hi) | (lo > hi))  # the rest, and errors, decided by parse_bounds
+    todo = other[np.isnat(lo[other]) | np.isnat(hi[other]) | (lo[other] > hi[other])]  # the rest, and errors: parse_bounds
     bad: dict[int, str] = {}
     for i in todo:
         try:

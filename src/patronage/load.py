@@ -10,6 +10,7 @@ cross-table rules of :mod:`patronage.validate` run. Every EDTF field ``f`` gains
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -24,6 +25,7 @@ import pandas as pd
 from patronage import config
 from patronage.dates import bounds_columns
 from patronage.errors import DataError, Problem
+from patronage.validate import Distinct
 
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
@@ -58,6 +60,9 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
     except FileNotFoundError:
         return pd.DataFrame(columns=fields, dtype="string"), [Problem(name, None, None, "file is missing")]
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a leading byte-order mark is harmless: drop it
+    fast = _read_clean(raw, fields)
+    if fast is not None:
+        return fast, []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -68,7 +73,8 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
         column = fields[col] if 0 <= col < len(fields) else None
         return pd.DataFrame(columns=fields, dtype="string"), [
             Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")]
-    line = text.partition("\n")[0]
+    end = text.find("\n")
+    line = text if end < 0 else text[:end]
     if line and not any(c in line for c in '"\r\0'):
         header = line.split(",")  # a first line without quotes is the header record, as the csv module reads it
     else:
@@ -85,9 +91,6 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
             "columns out of order" if not (missing or extra) else ""]))
         return pd.DataFrame(columns=fields, dtype="string"), [
             Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")]
-    fast = _read_clean(raw, fields)
-    if fast is not None:
-        return fast, problems
     rows, numbers = [], []
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)  # the header
@@ -107,26 +110,46 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
 
 
 def _read_clean(raw: bytes, fields: list[str]) -> pd.DataFrame | None:
-    """The rows of a clean CSV file (valid UTF-8, header already checked) read by pandas' C parser,
+    """The rows of a clean CSV file (valid UTF-8, its first line the header) read by pandas' C parser,
     or None when anything is off: read_rows' csv module path then finds and names the problem.
 
     The C parser is several times faster than the csv module but forgiving: it pads short rows
     and blank lines with empty cells, and takes an extra leading cell as an index. So a file is
-    clean only if the parse succeeds without an index, has no carriage return or NUL byte (the
-    csv module may split or reject those differently), and the commas outside quotes (quote parity,
-    as in RFC 4180) number exactly fields - 1 per record: no record is longer (the parser raises),
-    so none is shorter. Records are numbered as the csv module numbers them, the header being row 1.
+    clean only if its first line, without quotes, names the fields; the parse succeeds without an
+    index (the parser decodes every cell as strict UTF-8, so it fails on a byte that is not); there
+    is no carriage return or NUL byte (the csv module may split or reject those differently); every
+    quote opens a field, closes one or is doubled inside one (RFC 4180; a stray quote inside an
+    unquoted cell is read differently by the two parsers); and the commas outside quotes number
+    exactly fields - 1 per record: no record is longer (the parser raises), so none is shorter.
+    Records are numbered as the csv module numbers them, the header being row 1.
     """
     if b"\r" in raw or b"\0" in raw:
+        return None
+    end = raw.find(b"\n")
+    try:
+        header = (raw if end < 0 else raw[:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if '"' in header or header.split(",") != fields:
         return None
     try:
         frame = pd.read_csv(io.BytesIO(raw), engine="c", encoding="utf-8", header=0, names=fields, dtype="string",
                             keep_default_na=False, na_values=[""], skip_blank_lines=False, quotechar='"', doublequote=True)
-    except (ValueError, pd.errors.ParserError, csv.Error):
+    except (ValueError, pd.errors.ParserError, csv.Error):  # UnicodeDecodeError is a ValueError
         return None
     if not isinstance(frame.index, pd.RangeIndex) or list(frame.columns) != fields:
         return None
-    separators = b"".join(raw.split(b'"')[::2]).count(b",") if b'"' in raw else raw.count(b",")
+    if b'"' in raw:
+        parts = raw.split(b'"')  # outside quotes, inside, outside, ...: by the quotes' parity
+        if len(parts) % 2 == 0:
+            return None  # a quote never closed
+        if not (all(p[:1] in (b",", b"\n", b"") for p in parts[2::2]) and  # a closing quote ends its cell (or is doubled)
+                all(p[-1:] in (b",", b"\n", b"") for p in parts[0:-1:2])):  # an opening quote starts one
+            return None
+        outside = b"".join(parts[::2])
+    else:
+        outside = raw
+    separators = np.count_nonzero(np.frombuffer(outside, dtype=np.uint8) == ord(","))  # 4x bytes.count
     if separators != (len(frame) + 1) * (len(fields) - 1):
         return None
     frame.index = pd.Index(np.arange(2, len(frame) + 2), dtype="int64", name="row")
@@ -139,10 +162,18 @@ def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataF
     for fdesc in schema["fields"]:
         col, kind = fdesc["name"], fdesc.get("type", "string")
         if kind == "integer":
-            num = pd.to_numeric(frame[col], errors="coerce")
-            bad = frame[col].notna() & (num.isna() | (num % 1 != 0))
-            problems += [Problem(name, int(r), col, f"{v!r} is not an integer") for r, v in frame.loc[bad, col].items()]
-            frame[col] = num.where(~bad).astype("Int64")
+            # each distinct cell read once (a column of small numbers repeats a few values): the same
+            # set of values as the column's, so to_numeric infers the same type and reads each value alike
+            text = frame[col]
+            codes, uniques = pd.factorize(np.asarray(text.array, dtype=object))
+            empty = codes < 0
+            values = pd.Series(pd.array([*uniques, *([None] if empty.any() else [])], dtype=text.dtype))
+            num = pd.to_numeric(values, errors="coerce")
+            bad = values.notna() & (num.isna() | (num % 1 != 0))
+            codes[empty] = len(uniques)  # the empty cell, last among the values
+            problems += [Problem(name, int(frame.index[i]), col, f"{uniques[codes[i]]!r} is not an integer")
+                         for i in np.flatnonzero(bad.fillna(False).to_numpy(dtype=bool)[codes])]
+            frame[col] = num.where(~bad).astype("Int64").array.take(codes)
         elif kind == "boolean":
             text = frame[col]
             bad = text.notna() & ~text.isin(TRUE_VALUES | FALSE_VALUES)
@@ -151,37 +182,91 @@ def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataF
     return frame, problems
 
 
-def check_schema(frame: pd.DataFrame, schema: dict, name: str) -> list[Problem]:
-    """Required, unique, enum, pattern, length and range constraints, checked by pandera."""
+SPLIT_ROWS = 10_000  # tables this long have most columns checked once per distinct value (see check_schema)
+
+
+def check_schema(frame: pd.DataFrame, schema: dict, name: str, distinct: Distinct | None = None,
+                 table: str | None = None) -> list[Problem]:
+    """Required, unique, enum, pattern, length and range constraints, checked by pandera.
+
+    Whether a cell is empty or breaks a value constraint (enum, pattern, length, range) depends
+    on its value alone. So in a long table (SPLIT_ROWS rows or more) pandera checks a repeating
+    column (a string column with a value constraint, but not a unique one) once per distinct value,
+    in a table of those columns' distinct values, and a value that fails is named on every row
+    holding it; unique columns, the other required ones and the primary key are checked on the rows.
+    ``distinct`` holds the frame as ``table``: the columns are factorised once, for the cross-table
+    rules too. A short table is checked in one pass (a second one would cost more than it saves).
+    """
+    whole, rows, values = _checkers(json.dumps(schema, sort_keys=True))
+    if len(frame) < SPLIT_ROWS or not values.columns:
+        return _failures(whole, frame, name)
+    problems = _failures(rows, frame, name)
+    if distinct is None:
+        distinct, table = Distinct({name: frame}), name
+    columns = {}
+    for c in values.columns:  # each column's distinct values, then an empty cell if it has one
+        codes, uniques = distinct.codes(table, c)
+        columns[c] = distinct.values(table, c)[:len(uniques) + bool((codes < 0).any())]
+    longest = max(map(len, columns.values()))
+    # padded to the longest with copies of a column's first value (the frame has rows, so each has one):
+    # a failure there is named on no row
+    table_of_values = pd.DataFrame({c: v.array.take(np.where(np.arange(longest) < len(v), np.arange(longest), 0))
+                                    for c, v in columns.items()})
+    failed: dict[str, dict[int, list[dict]]] = {}  # column -> position among its distinct values -> failures
+    for case in _failures(values, table_of_values, name, cases=True):
+        failed.setdefault(case["column"], {}).setdefault(int(case["index"]), []).append(case)
+    for column, cases in failed.items():
+        codes, uniques = distinct.codes(table, column)
+        empty = len(uniques)  # the empty cell's position, after the distinct values; code -1
+        where = [-1 if k == empty else k for k in cases if k <= empty]  # beyond: a repeated first value
+        for i in np.flatnonzero(np.isin(codes, where)):
+            problems += [_problem_from_failure(name, {**case, "index": frame.index[i]}, frame)
+                         for case in cases[empty if codes[i] < 0 else codes[i]]]
+    return problems
+
+
+def _failures(checker, frame: pd.DataFrame, name: str, cases: bool = False) -> list:
+    """The Problems pandera finds in ``frame`` (with ``cases``: its failure cases, as dicts)."""
     from pandera.errors import SchemaErrors
 
     try:
-        _checker(json.dumps(schema, sort_keys=True)).validate(frame, lazy=True, inplace=True)
+        checker.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
-        return [_problem_from_failure(name, case, frame) for case in exc.failure_cases.to_dict("records")]
+        found = exc.failure_cases.to_dict("records")
+        return found if cases else [_problem_from_failure(name, case, frame) for case in found]
     return []
 
 
 @cache
-def _checker(schema_json: str):
-    """The pandera schema of a Frictionless table schema, built once per process."""
+def _checkers(schema_json: str):
+    """The pandera schemas of a Frictionless table schema, built once per process: (whole, rows, values).
+
+    ``whole`` checks every constraint on the rows. ``values`` checks the repeating columns (see
+    check_schema) on their distinct values, ``rows`` the rest on the rows.
+    """
     from pandera.io.pandas_io import from_frictionless_schema
 
     schema = json.loads(schema_json)
-    checker = from_frictionless_schema(schema)
+    whole = from_frictionless_schema(schema)
     # Types are not pandera's job here: read_rows has matched the header to the fields and
     # type_columns has read every integer and boolean cell, naming each one it could not. So
     # pandera neither converts nor re-checks dtypes, and skips the columns with no constraint;
     # it checks what the schema says about values (required, unique, enum, pattern, range).
     # On small packages this halves the cost of a load (pandera's overhead is per column).
-    checker.coerce = False
-    checker.strict = False
-    for name in list(checker.columns):
-        column = checker.columns[name]
+    whole.coerce = False
+    whole.strict = False
+    for name in list(whole.columns):
+        column = whole.columns[name]
         column.dtype, column.coerce = None, False
         if not column.checks and column.nullable and not column.unique:
-            del checker.columns[name]
-    return checker
+            del whole.columns[name]
+    strings = {f["name"] for f in schema["fields"] if f.get("type", "string") == "string"}
+    repeating = {name for name, column in whole.columns.items() if name in strings and column.checks and not column.unique}
+    rows, values = copy.deepcopy(whole), copy.deepcopy(whole)
+    values.unique = None
+    for name in whole.columns:
+        del (rows if name in repeating else values).columns[name]
+    return whole, rows, values
 
 
 def _problem_from_failure(name: str, case: dict, frame: pd.DataFrame) -> Problem:
@@ -268,21 +353,34 @@ class Tables:
         return select(self, evidence=evidence, reading=reading, coding=coding)
 
 
-def derive_person_columns(tables: Tables) -> pd.DataFrame:
-    """persons with born_lo/hi, died_lo/hi and fate, derived from events and attributes."""
+def derive_person_columns(tables: Tables, distinct: Distinct | None = None) -> pd.DataFrame:
+    """persons with born_lo/hi, died_lo/hi and fate, derived from events and attributes.
+
+    Participants are joined to their events as pandas' merge on event_id joins them (every pair of
+    rows with equal ids, an empty id matching an empty id), but on integer codes of the ids from
+    ``distinct`` (shared with the cross-table rules), which costs a fraction of joining on the strings.
+    """
+    distinct = distinct or Distinct(tables.frames())
     persons = tables.persons.drop(columns=[c for c in DERIVED if c in tables.persons.columns])
     lives = (("born", {"birth"}, {"subject"}), ("died", {"death", "execution"}, {"subject", "executed"}))
-    events, participants = tables.events, tables.event_participants  # only the rows that can matter are joined
-    events = events.loc[events["kind"].isin(set().union(*(k for _, k, _ in lives))), ["event_id", "kind", "date_lo", "date_hi"]]
-    participants = participants.loc[participants["role"].isin(set().union(*(r for _, _, r in lives))),
-                                    ["event_id", "person_id", "role"]]
-    part = participants.merge(events, on="event_id", how="inner")
+    codes, ids = distinct.codes("events", "event_id")
+    key = np.where(codes < 0, len(ids), codes)  # each event's id as a code; an empty id takes the slot after the ids
+    at = distinct.spread("event_participants", "event_id",  # each participant's event id as a code of the events' ids
+                         distinct.match("event_participants", "event_id", "events", "event_id"))
+    who, people = distinct.codes("event_participants", "person_id")  # -1: no person, left out as groupby leaves out NA
+    where = distinct.match("persons", "person_id", "event_participants", "person_id")
+    where = distinct.spread("persons", "person_id", np.append(where[:-1], -1))  # -1: nothing known of that person
+    lo, hi = tables.events["date_lo"].to_numpy(), tables.events["date_hi"].to_numpy()
     for what, kinds, roles in lives:
-        rows = part[part["kind"].isin(kinds) & part["role"].isin(roles)]
-        bounds = rows.groupby("person_id", sort=False).agg(lo=("date_lo", "min"), hi=("date_hi", "max"))  # unsorted: reindexed
-        lo, hi = bounds["lo"].astype("datetime64[s]"), bounds["hi"].astype("datetime64[s]")
-        persons[f"{what}_lo"] = lo.reindex(persons["person_id"]).to_numpy()
-        persons[f"{what}_hi"] = hi.reindex(persons["person_id"]).to_numpy()
+        chosen = distinct.per_value("events", "kind", lambda v, k=kinds: v.isin(k))
+        events = pd.DataFrame({"key": key[chosen], "date_lo": lo[chosen], "date_hi": hi[chosen]})
+        rows = distinct.per_value("event_participants", "role", lambda v, r=roles: v.isin(r)) & (who >= 0)
+        part = pd.DataFrame({"key": at[rows], "person": who[rows]}).merge(events, on="key", how="inner")
+        bounds = part.groupby("person", sort=False).agg(lo=("date_lo", "min"), hi=("date_hi", "max"))
+        for end in ("lo", "hi"):
+            found = np.full(len(people) + 1, np.datetime64("NaT"), dtype="datetime64[s]")  # the last: nothing known
+            found[bounds.index.to_numpy()] = bounds[end].to_numpy()
+            persons[f"{what}_{end}"] = found[where]
     fates = tables.attributes[tables.attributes["attribute"] == "fate"]
     persons["fate"] = persons["person_id"].map(fates.drop_duplicates("person_id", keep="last")
                                                 .set_index("person_id")["value"]).astype("string")
@@ -297,24 +395,33 @@ def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Proble
 
     returns: (tables, problems, complete), complete False if some file could not be read at all.
     """
+    tables, problems, complete, _ = _read_tables(data_dir)
+    return tables, problems, complete
+
+
+def _read_tables(data_dir: Path | str | None) -> tuple[Tables, list[Problem], bool, Distinct]:
+    """read_tables, and the columns' distinct values that the derived columns were computed from
+    (the cross-table rules use them again)."""
     from patronage.integrity import hash_problems
 
     data_dir = Path(data_dir or config.DATA_DIR)
     descriptor = read_descriptor(data_dir)
     with ThreadPoolExecutor(1) as pool:  # sha256 releases the GIL: the checksums are computed while the tables are read
         hashes = pool.submit(hash_problems, descriptor, data_dir)
-        frames, problems, complete = _read_frames(descriptor, data_dir)
+        frames, problems, complete, distinct = _read_frames(descriptor, data_dir)
         problems += hashes.result()
     missing = [n for n in Tables.TABLES if n not in frames]
     if missing:
         raise DataError([Problem(config.PACKAGE_FILE, None, None, f"no resource named {m!r}") for m in missing])
     tables = Tables(**frames, descriptor=descriptor, data_dir=data_dir)
-    return replace(tables, persons=derive_person_columns(tables)), problems, complete
+    return replace(tables, persons=derive_person_columns(tables, distinct)), problems, complete, distinct
 
 
-def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem], bool]:
-    """Each resource read, typed, schema-checked and bounded: (frames by name, problems, complete)."""
+def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem], bool, Distinct]:
+    """Each resource read, typed, schema-checked and bounded: (frames by name, problems, complete,
+    the distinct values of the columns factorised so far)."""
     frames, problems, complete = {}, [], True
+    distinct = Distinct(frames)  # filled as the frames are read
     for res in descriptor["resources"]:
         schema, name = res["schema"], res["path"]
         fields = [f["name"] for f in schema["fields"]]
@@ -324,11 +431,12 @@ def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFra
                                      any("UTF-8" in p.message for p in found))
         frame, found = type_columns(frame, schema, name)
         problems += found
-        problems += check_schema(frame, schema, name)
+        frames[res["name"]] = frame
+        problems += check_schema(frame, schema, name, distinct, res["name"])
         frame, found = add_bounds(frame, schema, name)
         problems += found
         frames[res["name"]] = frame
-    return frames, problems, complete
+    return frames, problems, complete, distinct
 
 
 def load(data_dir: Path | str | None = None) -> Tables:
@@ -348,9 +456,9 @@ def validated(data_dir: Path) -> Tables:
     """The tables of ``data_dir`` read, typed and checked against every rule; raises DataError."""
     from patronage.validate import cross_table_problems
 
-    tables, problems, complete = read_tables(data_dir)
+    tables, problems, complete, distinct = _read_tables(data_dir)
     if complete:  # rules across tables mean nothing while a table is unreadable
-        problems += cross_table_problems(tables)
+        problems += cross_table_problems(tables, distinct)
     if problems:
         raise DataError(problems)
     return tables

@@ -1,7 +1,11 @@
 """Rules that span tables, beyond what a Frictionless schema can say.
 
 Each rule is a function from the tables to a list of Problems; ``cross_table_problems`` runs
-them all. All are vectorised with pandas.
+them all. All are vectorised with pandas. A rule that tests each cell against something (an id
+list, an allowed word, a death date) does so once per distinct value of the column and spreads the
+answer over the rows (:class:`Distinct`): the columns hold few distinct values (a source, a kind,
+an evidence) or repeat them (a person's id on each of his spells), and the factorisation that
+finds them, one pass over the column, is shared by every rule that reads it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from patronage.errors import Problem
 
 MAX_QUOTE_WORDS = 25
 WORD = r"[^\W_]+(?:'[^\W_]+)?"  # a hyphenated compound counts as two words: "Worker-Peasant"
+LIVING = {"appointment", "award", "arrest", "meeting", "testimony", "transfer"}  # events a dead man cannot attend
 
 # Columns that hold several ids separated by '|': a Frictionless foreign key cannot say this.
 LIST_REFERENCES = {
@@ -24,57 +29,123 @@ LIST_REFERENCES = {
 }
 
 
-def lookup(keys: pd.Series, values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
-    """``values`` (a Series, or a DataFrame: several columns in one pass) looked up by ``keys``
-    (first value of a duplicated key; NaT/NA when absent).
+class Distinct:
+    """The distinct values of the tables' columns, each column factorised once for all the rules.
 
-    Series.map cannot take an empty datetime Series, and bad data may hold duplicate keys.
+    ``codes(table, column)`` is (codes, values): each row's position among the column's distinct
+    non-empty values, -1 for an empty cell. ``per_value`` evaluates an elementwise expression once
+    per distinct value (and once for the empty cell) and returns it for every row: the same answer,
+    cell by cell, as the expression over the whole column.
     """
-    unique = values[~values.index.duplicated()]
-    found = unique.reindex(keys.to_numpy())
-    if isinstance(found, pd.DataFrame):
-        return found.set_axis(keys.index)
-    return pd.Series(found.to_numpy(), index=keys.index)
+
+    def __init__(self, frames: dict[str, pd.DataFrame]):
+        self.frames = frames  # may still be filled, as the tables are read
+        self._found: dict[tuple, np.ndarray | tuple[np.ndarray, np.ndarray]] = {}
+        self._seen: dict[str, pd.DataFrame] = {}
+
+    def _current(self, table: str) -> None:
+        """Forget what was found in a table whose frame has since been replaced (a resource named twice)."""
+        frame = self.frames[table]
+        if self._seen.setdefault(table, frame) is not frame:
+            self._found = {k: v for k, v in self._found.items() if table not in k}
+            self._seen[table] = frame
+
+    def codes(self, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, distinct values) of one column; an empty cell has code -1."""
+        self._current(table)
+        key = ("codes", table, column)
+        if key not in self._found:
+            values = np.asarray(self.frames[table][column].array, dtype=object)
+            sample = values[::max(1, len(values) // 64)]
+            if 2 * np.count_nonzero(pd.isna(sample)) > len(sample):  # mostly empty, by a sample of 64 cells:
+                empty = pd.isna(values)  # factorising only the filled cells is then much faster
+                codes = np.full(len(values), -1, dtype=np.intp)
+                codes[~empty], uniques = pd.factorize(values[~empty])
+            else:
+                codes, uniques = pd.factorize(values)  # an empty cell gets code -1
+            self._found[key] = codes, uniques
+        return self._found[key]
+
+    def values(self, table: str, column: str) -> pd.Series:
+        """The column's distinct values as a Series of its dtype, then one empty cell (which code -1 picks)."""
+        uniques = self.codes(table, column)[1]
+        return pd.Series(pd.array(np.append(uniques, [None]), dtype=self.frames[table][column].dtype))
+
+    def spread(self, table: str, column: str, answer) -> np.ndarray:
+        """``answer`` (one item per distinct value, then one for the empty cell) for every row of the column."""
+        return np.asarray(answer)[self.codes(table, column)[0]]
+
+    def per_value(self, table: str, column: str, expression) -> np.ndarray:
+        """``expression(values)`` (elementwise, over a Series like the column) for every row of the column."""
+        return self.spread(table, column, expression(self.values(table, column)).to_numpy())
+
+    def match(self, table: str, column: str, target: str, target_column: str) -> np.ndarray:
+        """For each distinct value of ``table.column``, then the empty cell: the position of the same value
+        among the distinct values of ``target.target_column``, -1 where it has none. The empty cell
+        matches the target's empty cell, at position len(target's values), as pandas' joins and index
+        lookups match them.
+        """
+        values, ids = self.codes(table, column)[1], self.codes(target, target_column)[1]
+        key, index = ("match", table, column, target, target_column), ("index", target, target_column)
+        if key not in self._found:
+            if index not in self._found:  # one index (and hash table) of the target's values for every column matched to it
+                self._found[index] = pd.Index(ids, dtype=object)
+            self._found[key] = np.append(self._found[index].get_indexer(pd.Index(values, dtype=object)), len(ids))
+        return self._found[key]
+
+    def first_rows(self, table: str, column: str) -> np.ndarray:
+        """For each distinct value of the column, then the empty cell: the position of the first row holding it (-1: none)."""
+        codes, uniques = self.codes(table, column)
+        first = pd.Series(codes).drop_duplicates(keep="first")
+        rows = np.full(len(uniques) + 1, -1, dtype=np.intp)
+        rows[first.to_numpy()] = first.index.to_numpy()  # code -1, the empty cell, lands in the last slot
+        return rows
+
+    def first_values(self, table: str, column: str, values: np.ndarray, missing) -> np.ndarray:
+        """``values`` (one per row of the table) looked up by ``column``: for each distinct value of the
+        column, then for the empty cell, ``values`` at the first row holding it, ``missing`` where no
+        row does; and last ``missing`` again, which position -1 (from ``match``) picks."""
+        rows = np.append(self.first_rows(table, column), -1)
+        found = values[np.maximum(rows, 0)] if len(values) else np.full(len(rows), missing)
+        return np.where(rows >= 0, found, missing)
 
 
 def _file(tables, name: str) -> str:
     return next(r["path"] for r in tables.descriptor["resources"] if r["name"] == name)
 
 
-def _problems(tables, name: str, mask: pd.Series, column: str | None, message) -> list[Problem]:
-    """A Problem for every row of table ``name`` where ``mask`` holds; message may be a function of the row."""
-    mask = mask.fillna(False).astype(bool)
+def _problems(tables, name: str, mask, column: str | None, message) -> list[Problem]:
+    """A Problem for every row of table ``name`` where ``mask`` (a boolean Series or array) holds;
+    message may be a function of the row."""
+    frame = getattr(tables, name)
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False).astype(bool).to_numpy()
     if not mask.any():
         return []
-    frame, file = getattr(tables, name), _file(tables, name)
-    rows = frame[mask]
+    file, rows = _file(tables, name), frame[mask]
     return [Problem(file, int(i), column, message(r) if callable(message) else message) for i, r in rows.iterrows()]
 
 
-def foreign_keys(tables) -> list[Problem]:
+def foreign_keys(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Every id a row refers to exists in the table it points to (declared and list references)."""
+    distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
-    ids: dict[tuple[str, str], pd.Index] = {}  # the ids of a target column, collected once for all tables that point to it
-
-    def known(table: str, column: str) -> pd.Index:
-        if (table, column) not in ids:
-            ids[table, column] = pd.Index(getattr(tables, table)[column].dropna().unique(), dtype=object)
-        return ids[table, column]
-
     for res in tables.descriptor["resources"]:
         for fk in res["schema"].get("foreignKeys", []):
             (col,), target = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]], fk["reference"]
             tcol = target["fields"][0] if isinstance(target["fields"], list) else target["fields"]
-            values = getattr(tables, res["name"])[col].dropna()  # isin is slow on empty cells (pd.NA hashes in Python)
-            bad = ~values.isin(known(target["resource"] or res["name"], tcol))
-            if bad.any():
-                out += _problems(tables, res["name"], bad.reindex(getattr(tables, res["name"]).index, fill_value=False),
-                                 col, lambda r, c=col, t=target["resource"]: f"{r[c]!r} is not an id in {t}")
+            codes, values = distinct.codes(res["name"], col)
+            unknown = distinct.match(res["name"], col, target["resource"] or res["name"], tcol) < 0
+            rows = np.flatnonzero(unknown[codes])  # an empty cell (code -1) refers to nothing: its slot is never -1
+            if len(rows):
+                file, index = _file(tables, res["name"]), getattr(tables, res["name"]).index
+                out += [Problem(file, int(index[i]), col, f"{values[codes[i]]!r} is not an id in {target['resource']}")
+                        for i in rows]
     for (name, col), (tname, tcol) in LIST_REFERENCES.items():
         frame = getattr(tables, name)
-        codes, lists = pd.factorize(frame[col])  # each distinct list of ids split once
+        codes, lists = distinct.codes(name, col)  # each distinct list of ids split once
         items = pd.Series(np.asarray(lists, dtype=object)).str.split("|").explode().str.strip()
-        bad = items[~items.isin(known(tname, tcol))]
+        bad = items[~items.isin(pd.Index(distinct.codes(tname, tcol)[1], dtype=object))]
         if bad.empty:
             continue
         bad_items = bad.groupby(level=0).agg(list).to_dict()  # distinct list -> its unknown ids
@@ -85,15 +156,16 @@ def foreign_keys(tables) -> list[Problem]:
     return out
 
 
-def _word_counts(quotes: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _word_counts(distinct: Distinct, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Words in each quote (0 for an empty cell), counted once per distinct quote, and which cells are empty."""
-    codes, uniques = pd.factorize(quotes.to_numpy(dtype=object, na_value=None))
+    codes, uniques = distinct.codes(table, column)
     counts = pd.Series(uniques, dtype=object).str.count(WORD).to_numpy(dtype="int64")
-    return pd.Series(np.append(counts, 0)[codes], index=quotes.index), pd.Series(codes == -1, index=quotes.index)
+    return np.append(counts, 0)[codes], codes == -1
 
 
-def sourcing(tables) -> list[Problem]:
+def sourcing(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Seed rows quote a seed text; quotes are at most 25 words; external rows hold no quote."""
+    distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     seeds = set(tables.sources.loc[tables.sources["seed"].fillna(False).astype(bool), "source_id"])
     for name, frame in tables.frames().items():
@@ -101,20 +173,22 @@ def sourcing(tables) -> list[Problem]:
             q, ev, src = prefix + "quote", prefix + "evidence", prefix + "source_id"
             if q not in frame.columns:
                 continue
-            words, empty = _word_counts(frame[q])
-            seed = frame[ev] == "seed"
+            words, empty = _word_counts(distinct, name, q)
+            seed = distinct.per_value(name, ev, lambda v: (v == "seed").fillna(False))
+            external = distinct.per_value(name, ev, lambda v: (v == "external").fillna(False))
             out += _problems(tables, name, seed & empty, q, "evidence is 'seed' but the quote is empty")
             out += _problems(tables, name, words > MAX_QUOTE_WORDS, q,
                              lambda r, q=q: f"quote has {len(re.findall(WORD, r[q]))} words; at most {MAX_QUOTE_WORDS}")
-            out += _problems(tables, name, seed & ~frame[src].isin(seeds), src,
+            out += _problems(tables, name, seed & ~distinct.per_value(name, src, lambda v: v.isin(seeds)), src,
                              lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
-            out += _problems(tables, name, (frame[ev] == "external") & ~empty, q,
+            out += _problems(tables, name, external & ~empty, q,
                              "evidence is 'external' but a quote is given: no text of reference works is held")
     return out
 
 
-def conflict_tags(tables) -> list[Problem]:
+def conflict_tags(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Rows tagged with a conflict name one of that conflict's readings, and vice versa."""
+    distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     c = tables.conflicts.drop_duplicates("conflict_id", keep="last")  # a repeated id: its last row counts, as in a dict
     allowed = {f"{cid} | {r}" for cid, a, b in zip(c["conflict_id"], c["reading_a"], c["reading_b"], strict=True)
@@ -126,10 +200,11 @@ def conflict_tags(tables) -> list[Problem]:
     for name, frame in tables.frames().items():
         if "reading" not in frame.columns:  # the conflicts table itself
             continue
-        cid, reading = frame["conflict_id"], frame["reading"]
-        tagged, read = cid.notna(), reading.notna()
+        tagged, read = distinct.codes(name, "conflict_id")[0] >= 0, distinct.codes(name, "reading")[0] >= 0
         out += _problems(tables, name, tagged & ~read, "reading", "row names a conflict but not which reading it belongs to")
         out += _problems(tables, name, ~tagged & read, "conflict_id", "row names a reading but no conflict")
+        if not (tagged & read).any():
+            continue
         both = frame[tagged & read]  # the (few) tagged rows: each pair looked up among the conflicts' readings
         pairs = both["conflict_id"].astype("object") + " | " + both["reading"].astype("object")
         wrong = both["conflict_id"].isin(c["conflict_id"]) & ~pairs.isin(allowed)
@@ -139,39 +214,52 @@ def conflict_tags(tables) -> list[Problem]:
     return out
 
 
-def chronology(tables) -> list[Problem]:
+def chronology(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Nothing ends before it starts, and nobody holds a post or gets an award after death."""
+    distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     for name, start, end in (("spells", "start", "end"), ("ties", "start", "end"),
                              ("organisations", "valid_from", "valid_to")):
         f = getattr(tables, name)
         out += _problems(tables, name, f[f"{end}_hi"] < f[f"{start}_lo"], end,
                          lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]})")
-    died = tables.persons.set_index("person_id")["died_hi"]
-    s = tables.spells
-    dead = lookup(s["person_id"], died)
-    out += _problems(tables, "spells", s["start_lo"] > dead, "start",
+    # each person's death, found once per distinct id: died_hi of the first row holding the id (an
+    # empty id matching an empty id, as a lookup in an index does), NaT where there is none
+    nat = np.datetime64("NaT")
+    died = distinct.first_values("persons", "person_id", tables.persons["died_hi"].to_numpy(), nat)
+
+    def death(table: str) -> np.ndarray:
+        """The death of the person each row of ``table`` names."""
+        return distinct.spread(table, "person_id", died[distinct.match(table, "person_id", "persons", "person_id")])
+
+    s, dead = tables.spells, death("spells")
+    out += _problems(tables, "spells", s["start_lo"].to_numpy() > dead, "start",
                      lambda r: f"starts ({r['start']}) after {r['person_id']} died")
-    out += _problems(tables, "spells", s["end_lo"] > dead, "end",
+    out += _problems(tables, "spells", s["end_lo"].to_numpy() > dead, "end",
                      lambda r: f"ends ({r['end']}) after {r['person_id']} died")
-    p = tables.event_participants
-    events = tables.events.set_index("event_id")
-    found = lookup(p["event_id"], events[["kind", "date_lo"]])
-    kind, day = found["kind"], found["date_lo"]
-    living = kind.isin({"appointment", "award", "arrest", "meeting", "testimony", "transfer"})
-    out += _problems(tables, "event_participants", living & (day > lookup(p["person_id"], died)), "event_id",
+    at = distinct.match("event_participants", "event_id", "events", "event_id")
+
+    def event(values: np.ndarray, missing) -> np.ndarray:
+        """``values`` (one per event) of the event each participant row names, the first of a repeated id."""
+        return distinct.spread("event_participants", "event_id", distinct.first_values("events", "event_id", values, missing)[at])
+
+    living = event(distinct.per_value("events", "kind", lambda kinds: kinds.isin(LIVING)), False)
+    day = event(tables.events["date_lo"].to_numpy(), nat)
+    out += _problems(tables, "event_participants", living & (day > death("event_participants")), "event_id",
                      lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death")
     return out
 
 
-def composite_keys(tables) -> list[Problem]:
+def composite_keys(tables, distinct: Distinct | None = None) -> list[Problem]:
     """No two rows share a composite primary key (single keys are checked by the schema)."""
+    distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     for res in tables.descriptor["resources"]:
         pk = res["schema"].get("primaryKey", [])
         if isinstance(pk, list) and len(pk) > 1:
-            frame = getattr(tables, res["name"])
-            out += _problems(tables, res["name"], frame.duplicated(pk, keep="first"), None,
+            # rows compared by the codes of their key cells: equal cells have equal codes (empty ones -1)
+            codes = pd.DataFrame({k: distinct.codes(res["name"], k)[0] for k in pk})
+            out += _problems(tables, res["name"], codes.duplicated(keep="first").to_numpy(), None,
                              lambda r, pk=pk: f"duplicate key {tuple(r[k] for k in pk)}")
     return out
 
@@ -179,6 +267,7 @@ def composite_keys(tables) -> list[Problem]:
 RULES = (foreign_keys, composite_keys, sourcing, conflict_tags, chronology)
 
 
-def cross_table_problems(tables) -> list[Problem]:
-    """Every cross-table rule run over the tables."""
-    return [p for rule in RULES for p in rule(tables)]
+def cross_table_problems(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """Every cross-table rule run over the tables, sharing one factorisation of each column."""
+    distinct = distinct or Distinct(tables.frames())
+    return [p for rule in RULES for p in rule(tables, distinct)]
