@@ -291,11 +291,15 @@ def add_static_figures(nb, folder: Path) -> int:
 
 
 EDITION_INPUTS = (("notebooks", "[0-9]*.ipynb"), ("figures", "*"), ("data", "*"), ("exports", "*"),
-                  (".", "CITATION.*"), ("src/patronage", "edition.py"))
+                  (".", "CITATION.*"), (".", "requirements.lock"), ("src/patronage", "edition.py"))
 
 
 def build_edition_if_stale(force: bool = False) -> bool:
-    """Rebuild the HTML edition in docs/ if the notebooks, figures, data or citation changed.
+    """Rebuild the HTML edition in docs/ if the notebooks, figures, data, citation or lock file changed.
+
+    The edition is made from these files alone, so when their content is what it was at the last
+    edition (after a forced rebuild that changed no byte, say) it is not written again;
+    ``python -m patronage.edition docs`` (``make edition``) writes it in any case.
 
     returns: True if it was rebuilt.
     """
@@ -324,7 +328,7 @@ def default_jobs() -> int:
 def main(argv: list[str] | None = None) -> int:
     """Build what is out of date; returns 0, or 1 naming every notebook that failed."""
     parser = argparse.ArgumentParser(prog="python -m patronage.build", description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true", help="re-run even what is up to date")
+    parser.add_argument("--force", action="store_true", help="re-run every notebook even if up to date (the HTML edition is still rebuilt only if its inputs changed)")
     parser.add_argument("--only", nargs="*", default=None, help="run names (e.g. 03-fairbanks-test) to build")
     parser.add_argument("--no-scenarios", action="store_true", help="skip the named scenarios")
     parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
@@ -352,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if update_readme():
         print("updated the findings in README.md", flush=True)
-    if args.only is None and build_edition_if_stale(args.force):
+    if args.only is None and build_edition_if_stale():  # by content: see its docstring
         print("wrote the HTML edition: docs/index.html", flush=True)
     return 0
 
