@@ -80,15 +80,19 @@ def cached_tables(data_dir: Path, load: Callable):
     key = tables_key(data_dir) if folder else None
     if key is None:
         return load(data_dir)
-    path = folder / "tables" / f"{key}.pickle"
+    return _pickled(folder / "tables" / f"{key}.pickle", lambda: load(data_dir))
+
+
+def _pickled(path: Path, compute: Callable):
+    """The object pickled at ``path``, or ``compute()`` stored there (an absent or unreadable entry is computed again)."""
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # absent or unreadable: compute it again
-    tables = load(data_dir)
-    write_bytes(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
-    return tables
+        pass
+    result = compute()
+    write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
 
 
 def cached_svg(figure_json: str, name: str, draw: Callable[[], str]) -> str:
@@ -146,12 +150,4 @@ def cached_result(name: str, inputs: Iterable[str], compute: Callable):
     if folder is None:
         return compute()
     key = hashlib.sha256("\0".join([name, package_digest(), *inputs]).encode()).hexdigest()
-    path = folder / "results" / f"{name}-{key}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # absent or unreadable: compute it again
-    result = compute()
-    write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return result
+    return _pickled(folder / "results" / f"{name}-{key}.pickle", compute)
