@@ -3,47 +3,20 @@
 from __future__ import annotations
 
 import copy
-import csv
-import json
 import shutil
-from pathlib import Path
 
 import pytest
 
 import patronage
 from patronage import config
 
-from toyworld import ROWS
+from toyworld import ROWS, write_package
 
 
 @pytest.fixture(scope="session")
 def tables():
     """The compendium's own tables, loaded and validated once."""
     return patronage.load()
-
-
-def write_package(folder: Path, rows: dict[str, list[dict]]) -> Path:
-    """A data package in ``folder`` with the compendium's schema and the given rows.
-
-    rows: table name -> list of {field: value}; fields not given are left empty, tables not
-    given are written with their header only. Returns the folder.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor = json.loads((config.DATA_DIR / config.PACKAGE_FILE).read_text(encoding="utf-8"))
-    for res in descriptor["resources"]:  # new tables, so no recorded checksums
-        res.pop("hash", None)
-        res.pop("bytes", None)
-    (folder / config.PACKAGE_FILE).write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-    for res in descriptor["resources"]:
-        fields = [f["name"] for f in res["schema"]["fields"]]
-        with (folder / res["path"]).open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-            w.writeheader()
-            for row in rows.get(res["name"], []):
-                unknown = set(row) - set(fields)
-                assert not unknown, f"{res['name']}: unknown fields {unknown}"
-                w.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
-    return folder
 
 
 @pytest.fixture(scope="session")

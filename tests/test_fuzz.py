@@ -46,8 +46,7 @@ from patronage.errors import DataError, Problem
 from patronage.load import FALSE_VALUES, TRUE_VALUES
 from patronage.validate import LIST_REFERENCES
 
-from conftest import write_package
-from toyworld import ROWS, S
+from toyworld import ROWS, S, write_package
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 220))  # corrupted copies in the main test; the test checks at least 200 were loaded
 DESCRIPTOR = json.loads((config.DATA_DIR / config.PACKAGE_FILE).read_text(encoding="utf-8"))

@@ -10,8 +10,7 @@ import patronage
 from patronage.errors import ParameterError
 from patronage.names import fold, resolve_person
 
-from conftest import write_package
-from toyworld import ROWS
+from toyworld import ROWS, write_package
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import pytest
 import patronage
 from patronage.errors import ParameterError
 
-from conftest import write_package
-from toyworld import ROWS, S, event, part
+from toyworld import ROWS, S, event, part, write_package
 
 
 def with_conflict():

@@ -5,7 +5,18 @@ reward, then takes P's own post, rank 6), B (rank 4, stays loyal, appeals to R o
 and is arrested on 1950-08-01) and C (rank 4, loyal, arrested 1950-06-16 and executed
 1950-12-01; his post goes to R's client D). R organises the fall. D, R's client, holds rank 4
 from 1949 to 1960.
+
+``write_package`` writes any such rows as a data package with the compendium's schema.
 """
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from patronage import config
+
 
 S = {"source_id": "src", "locator": "section 1", "quote": "as stated", "evidence": "seed"}
 
@@ -78,3 +89,27 @@ for c in CODINGS:
 
 ROWS = {"sources": SOURCES, "persons": PERSONS, "organisations": ORGS, "spells": SPELLS, "events": EVENTS,
         "event_participants": PARTS, "ties": TIES, "codings": CODINGS}
+
+
+def write_package(folder: Path, rows: dict[str, list[dict]]) -> Path:
+    """A data package in ``folder`` with the compendium's schema and the given rows.
+
+    rows: table name -> list of {field: value}; fields not given are left empty, tables not
+    given are written with their header only. Returns the folder.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = json.loads((config.DATA_DIR / config.PACKAGE_FILE).read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:  # new tables, so no recorded checksums
+        res.pop("hash", None)
+        res.pop("bytes", None)
+    (folder / config.PACKAGE_FILE).write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    for res in descriptor["resources"]:
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        with (folder / res["path"]).open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            for row in rows.get(res["name"], []):
+                unknown = set(row) - set(fields)
+                assert not unknown, f"{res['name']}: unknown fields {unknown}"
+                w.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
+    return folder
