@@ -191,3 +191,29 @@ def test_sensitivity_results_are_cached_by_content(cache_folder, make_package, m
         before = len(runs)
         changed()
         assert len(runs) > before, "other inputs were answered from the cache"
+
+
+def test_hypotheses_on_inferred_ties_are_cached_by_content(cache_folder, toy, monkeypatch):
+    from patronage import hypotheses, sensitivity
+
+    view = toy.select(coding="x")
+    rules = sensitivity.inferred_ties(view)
+    runs = []
+    real = hypotheses.run_all
+    monkeypatch.setattr(hypotheses, "run_all", lambda *a, **k: runs.append(1) or real(*a, **k))
+
+    def rerun(rules=rules, **kw):
+        return sensitivity.hypotheses_on_inferred(view, rules, "p", "1950-06-15", **kw)
+
+    first = rerun()
+    counted = len(runs)
+    assert counted == len(rules) + 1, "one run on the asserted ties and one per rule"
+    pd.testing.assert_frame_equal(rerun(), first)
+    assert len(runs) == counted, "the same inputs ran the hypotheses again"
+    fewer = {name: ties.iloc[:0] for name, ties in rules.items()}
+    for changed in (lambda: rerun(horizon_years=5), lambda: rerun(rules=fewer), lambda: rerun(window_days=30)):
+        before = len(runs)
+        changed()
+        assert len(runs) > before, "other inputs were answered from the cache"
+    monkeypatch.delenv(cache.CACHE_ENV)
+    pd.testing.assert_frame_equal(rerun(), first)  # computed afresh: the same result

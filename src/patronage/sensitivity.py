@@ -749,10 +749,22 @@ def hypotheses_on_inferred(view, rules: Mapping[str, pd.DataFrame], patron: str,
                            **hypothesis_kwargs) -> pd.DataFrame:
     """Every hypothesis on the asserted ties and on each rule's inferred ties.
 
+    In a build the result is kept in the cache (:func:`patronage.cache.cached_result`) under the
+    content of the tables and of each rule's ties, the arguments and the package's code.
+
     returns: one row per tie set and hypothesis: ties ('asserted' or the rule), hypothesis,
     value, verdict, clients (how many patronage clients the patron has the day before).
     """
     day = to_date(date)
+    inputs = [cache.frames_digest(view.frames()), repr(view.selection), repr(list(rules)),
+              cache.frames_digest(dict(rules)), repr(patron), str(day), repr(float(horizon_years)),
+              repr(sorted(hypothesis_kwargs.items()))]
+    return cache.cached_result("hypotheses-on-inferred", inputs,
+                               lambda: _hypotheses_on_inferred(view, rules, patron, day, horizon_years, hypothesis_kwargs))
+
+
+def _hypotheses_on_inferred(view, rules: Mapping[str, pd.DataFrame], patron, day, horizon_years,
+                            hypothesis_kwargs) -> pd.DataFrame:
     rows = []
     sets = {"asserted": view} | {name: with_inferred_ties(view, t) for name, t in rules.items()}
     for name, tables in sets.items():
