@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import papermill
 import pytest
+from jupyter_client import BlockingKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 
 from patronage import config
 from patronage import parameters as check
@@ -41,29 +46,46 @@ NOTEBOOK_CASES = [  # one bad value per notebook, run for real: the notebook mus
 
 
 @pytest.fixture(scope="module")
-def tables_cache(tmp_path_factory):
-    """A fresh table cache (patronage.cache) for the kernels of this module, as the build gives its kernels.
+def kernel(tmp_path_factory):
+    """One Jupyter kernel for the module's notebooks, started as papermill starts one (in notebooks/),
+    with a fresh table cache (patronage.cache) as the build gives its kernels and a scratch figures folder.
 
-    The first notebook's kernel validates the real tables and stores them; the others read the same
-    validated tables instead of validating the same bytes again. A failed load is never stored.
+    Each notebook runs in it from a clean namespace (``%reset -f``: every name the previous one
+    defined is gone); what stays is the modules already imported, so the notebooks after the first
+    skip the kernel start and the imports (about two seconds each). The first kernel validates the
+    real tables and stores them; the others read them from the cache. A failed load is never stored.
     """
-    return tmp_path_factory.mktemp("cache")
+    folder = tmp_path_factory.mktemp("kernel")
+    km = AsyncKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(config.NOTEBOOKS_DIR),
+                              env={**os.environ, "PATRONAGE_FIGURES_DIR": str(folder / "figures"),
+                                   CACHE_ENV: str(folder / "cache")})
+    yield km
+    run_sync(km.shutdown_kernel)(now=True)
+
+
+def reset(km) -> None:
+    """Empty the kernel's namespace, as a fresh kernel starts."""
+    kc = BlockingKernelClient()
+    kc.load_connection_info(km.get_connection_info())
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive("%reset -f", timeout=60, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        kc.stop_channels()
 
 
 @pytest.mark.parametrize(("notebook", "params", "message"), NOTEBOOK_CASES, ids=[c[0][:2] for c in NOTEBOOK_CASES])
-def test_notebook_stops_at_its_check_cell(tmp_path, monkeypatch, tables_cache, notebook, params, message):
+def test_notebook_stops_at_its_check_cell(tmp_path, kernel, notebook, params, message):
     """The real notebook, run by papermill in a Jupyter kernel with one bad value, stops with the
-    ParameterError of its check cell; papermill has written the executed notebook.
-
-    The kernel is shut down at once (as the build does it): the error is in by then, and a graceful
-    shutdown only waits and interrupts the kernel.
-    """
-    monkeypatch.setenv("PATRONAGE_FIGURES_DIR", str(tmp_path))
-    monkeypatch.setenv(CACHE_ENV, str(tables_cache))
+    ParameterError of its check cell; papermill has written the executed notebook."""
+    reset(kernel)
     with pytest.raises(papermill.PapermillExecutionError) as err:
         papermill.execute_notebook(str(config.NOTEBOOKS_DIR / notebook), str(tmp_path / notebook), parameters=params,
-                                   cwd=str(config.NOTEBOOKS_DIR), progress_bar=False, kernel_name="python3",
-                                   shutdown_kernel="immediate")
+                                   progress_bar=False, kernel_name="python3", km=kernel,
+                                   request_save_on_cell_execute=False)
     assert err.value.ename == "ParameterError"
     assert message in err.value.evalue
     assert (tmp_path / notebook).exists()
