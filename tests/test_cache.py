@@ -171,10 +171,10 @@ def test_sensitivity_results_are_cached_by_content(cache_folder, make_package, m
     monkeypatch.setenv("PATRONAGE_WORKERS", "1")  # the counting function runs in this process
 
     def grid(**kw):
-        return sensitivity.specification_grid(toy, "p", "1950-06-15", horizons=[5, 10], **kw)
+        return sensitivity.specification_grid(toy, "p", "1950-06-15", horizons=[5], **kw)
 
     def under(**kw):
-        return sensitivity.verdicts_under_draws(view, draws, "p", "1950-06-15", **{"k": 4, **kw})
+        return sensitivity.verdicts_under_draws(view, draws, "p", "1950-06-15", **{"k": 2, **kw})
 
     first_grid, first_under = grid(), under()
     counted = len(runs)
@@ -185,9 +185,9 @@ def test_sensitivity_results_are_cached_by_content(cache_folder, make_package, m
     pd.testing.assert_frame_equal(grid(), first_grid)  # computed afresh: the same result
     pd.testing.assert_frame_equal(under(), first_under)
     monkeypatch.setenv(cache.CACHE_ENV, str(cache_folder))
-    for changed in (lambda: grid(rare_share=0.5), lambda: under(k=5), lambda: under(horizon_years=5),
+    for changed in (lambda: grid(rare_share=0.5), lambda: under(k=3), lambda: under(horizon_years=5),
                     lambda: sensitivity.verdicts_under_draws(view, sensitivity.draw_dates(view, 20, seed=4), "p",
-                                                             "1950-06-15", k=4)):
+                                                             "1950-06-15", k=2)):
         before = len(runs)
         changed()
         assert len(runs) > before, "other inputs were answered from the cache"
