@@ -42,7 +42,7 @@ validate: $(STAMP) ## Validate data/ against its schema and the cross-table rule
 	$(PY) -m patronage validate data
 
 test: install ## Run the unit tests, the notebooks under nbval, and the citation check
-	$(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax tests notebooks
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax tests notebooks
 
 lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock (needs the network)
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
