@@ -12,7 +12,6 @@ from patronage import config
 
 from toyworld import ROWS, write_package
 
-
 # The files that take longest (from 25 s down to 5 s on two cores), first. With pytest-xdist's
 # --dist loadfile --no-loadscope-reorder (`make test`) the workers take files in this order, so the
 # long ones start early and the short ones fill the end: a long file started last would run alone

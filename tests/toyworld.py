@@ -17,7 +17,6 @@ from pathlib import Path
 
 from patronage import config
 
-
 S = {"source_id": "src", "locator": "section 1", "quote": "as stated", "evidence": "seed"}
 
 SOURCES = [{"source_id": "src", "type": "monograph", "title": "A toy source", "reliability": "scholarly",

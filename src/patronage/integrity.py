@@ -16,8 +16,10 @@ from patronage.errors import Problem
 
 
 def file_hash(path: Path) -> str:
-    """'sha256:<hex>' of a file's bytes."""
-    return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """'sha256:<hex>' of a file's bytes, read in chunks (a table of hundreds of megabytes is never
+    held in memory twice while the loader reads it)."""
+    with open(path, "rb") as fh:
+        return "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def hash_problems(descriptor: dict, data_dir: Path) -> list[Problem]:
