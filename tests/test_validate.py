@@ -11,7 +11,7 @@ import pytest
 import patronage
 from patronage.errors import DataError
 
-from toyworld import ROWS
+from toyworld import ROWS, S
 
 
 def corrupted(**changes):
@@ -178,3 +178,27 @@ def test_values_checked_once_per_distinct_value_are_named_on_every_row(make_pack
     assert found[0] == found[10**9]
     assert {(p.row, p.column) for p in found[0] if p.file == "spells.csv" and "'Seed'" in p.message} == {
         (2, "evidence"), (3, "evidence"), (4, "evidence")}
+
+
+def test_empty_optional_columns_left_out_of_pandera_change_no_problem(make_package, monkeypatch):
+    """A short table's optional columns with no value are left out of pandera's checks (they cannot
+    fail there): the problems are exactly those of checking every column, and a value in a column
+    the other rows leave empty is still checked."""
+    load_module = sys.modules["patronage.load"]
+    rows = corrupted(spells=lambda r: [r[0].update(end_cause="sacked"), r[1].update(seniority="9")],
+                     events=lambda r: r[0].update(reading="novel", conflict_id=""),
+                     attributes=lambda r: r.append({"attribute_id": "Bad Id", "person_id": "p", "attribute": "fate",
+                                                    "value": "shot", **S}),
+                     conflicts=lambda r: None)
+    folder = make_package(rows)
+    found = {}
+    for skip in (True, False):
+        if not skip:
+            monkeypatch.setattr(load_module, "_idle_columns", lambda checker, frame: ())
+        with pytest.raises(DataError) as err:
+            load_module.validated(folder)
+        found[skip] = err.value.problems
+    assert found[True] == found[False]
+    named = {(p.file, p.row, p.column) for p in found[True]}
+    assert {("spells.csv", 2, "end_cause"), ("spells.csv", 3, "seniority"),
+            ("attributes.csv", len(ROWS.get("attributes", [])) + 2, "attribute_id")} <= named
