@@ -11,9 +11,12 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from patronage import cache, figures
@@ -124,6 +127,11 @@ def test_write_svg_uses_the_cache(cache_folder, tmp_path, monkeypatch):
         assert figures.write_svg(fig, "x", tmp_path) == "<svg/>"
         assert (tmp_path / "x.svg").read_text(encoding="utf-8") == "<svg/>"
     assert calls == ["x"]
+    # the figure's JSON as a notebook output holds it (the build draws from that) is the same entry
+    output = json.loads(pio.to_json(fig, remove_uids=False)) | {"config": {"displaylogo": False}}
+    assert figures.write_svg(output, "x", tmp_path) == "<svg/>" and calls == ["x"]
+    figures.write_svg(output | {"layout": {**output["layout"], "width": 300}}, "x", tmp_path)
+    assert calls == ["x", "x"], "another figure was answered from the cache"
 
 
 def test_a_result_is_computed_once_per_inputs(cache_folder, monkeypatch):

@@ -90,11 +90,18 @@ def save(fig: go.Figure, name: str) -> Path:
 
 
 def write_svg(fig: go.Figure | dict, name: str, folder: Path) -> str:
-    """Write NAME.svg into ``folder``; returns the SVG text."""
+    """Write NAME.svg into ``folder``; returns the SVG text.
+
+    ``fig`` is a figure or its plotly JSON (``data`` and ``layout``, as a notebook output holds it).
+    The cache key is that JSON with sorted keys, the same for a figure and for its JSON; a plotly
+    Figure (which validates every property: about a tenth of a second) is built only to draw.
+    """
     from patronage.cache import cached_svg
 
-    fig = go.Figure(fig) if isinstance(fig, dict) else fig
-    svg = cached_svg(pio.to_json(fig, remove_uids=False), name, lambda: to_svg(fig, name))
+    spec = fig if isinstance(fig, dict) else json.loads(pio.to_json(fig, remove_uids=False))
+    spec = {k: spec[k] for k in ("data", "layout") if k in spec}
+    svg = cached_svg(json.dumps(spec, sort_keys=True), name,
+                     lambda: to_svg(go.Figure(spec) if isinstance(fig, dict) else fig, name))
     (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
     return svg
 
