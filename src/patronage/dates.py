@@ -14,8 +14,6 @@ import datetime as dt
 import re
 from functools import cache
 
-import edtf
-import edtf.appsettings
 import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
@@ -37,6 +35,9 @@ def _padding(qualifier: str, month: bool, day: bool) -> relativedelta:
     """edtf's fuzzy padding of a date qualified as a whole by ~ ? or % (empty for no qualifier)."""
     if not qualifier:
         return relativedelta()
+    import edtf.appsettings  # here, not at the top: importing edtf builds its grammar (about 0.1 s), which
+    # a kernel that reads the validated tables from the build's cache never needs
+
     s = edtf.appsettings
     m = {"?": s.MULTIPLIER_IF_UNCERTAIN, "~": s.MULTIPLIER_IF_APPROXIMATE, "%": s.MULTIPLIER_IF_BOTH}[qualifier]
     padding = relativedelta(years=int(m * s.PADDING_YEAR_PRECISION.years))
@@ -88,6 +89,8 @@ def parse_bounds(text: str) -> Bounds:
 
 def _edtf_bounds(text: str) -> Bounds:
     """Bounds computed by the edtf library (approximate and uncertain dates widened by its padding)."""
+    import edtf  # imported on first use: see _padding
+
     try:
         parsed = edtf.parse_edtf(text.strip())
         lower, upper = parsed.lower_fuzzy(), parsed.upper_fuzzy()

@@ -19,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from scipy import stats
 
 from patronage.crisis import DAY, Crisis
 from patronage.outcomes import gained_posts, predecessors, ranks_around, relation, rival_clients, tenure_after, vacancies
 
 BLAUVELT = "Blauvelt 2008"
+# scipy.stats is imported where a test is computed, not with this module: the import costs about
+# 0.4 s, and a notebook that reads its results from the build's cache computes none
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Result:
 
 def _share(k: int, n: int, confidence: float = 0.95) -> str:
     """'k/n = share [exact CI]' with the Clopper-Pearson interval from scipy."""
+    from scipy import stats
+
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
     return f"{k}/{n} = {k / n:.3f} [{ci.low:.3f}, {ci.high:.3f}]"
 
@@ -108,6 +111,8 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
     if n == 0:
         return Result("H2 loyalty", claim, statistic, "–", "no data",
                       f"The tables record no client of this patron holding rank >= {min_rank} the day before the crisis.")
+    from scipy import stats
+
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
     verdict = "holds" if ci.high <= rare_share else "fails" if ci.low > rare_share else "inconclusive"
     everyone = crisis.roster
@@ -287,6 +292,8 @@ def reinsured_clients_defect(tables, crisis: Crisis, alpha: float = 0.05) -> Res
     if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
         return Result("H6 reinsurance", claim, "Fisher exact test, exposure x defection", "–", "no data",
                       "A margin of the 2x2 table is empty: no test is possible.", table)
+    from scipy import stats
+
     odds, p = stats.fisher_exact(table.to_numpy(), alternative="greater")
     b = stats.boschloo_exact(table.to_numpy(), alternative="greater")
     verdict = "holds" if p < alpha else "inconclusive" if odds > 1 else "fails"
