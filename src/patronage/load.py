@@ -16,7 +16,7 @@ import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -289,9 +289,9 @@ def _idle_columns(checker, frame: pd.DataFrame) -> tuple[str, ...]:
                  if column.nullable and not column.unique and c in frame and frame[c].isna().all())
 
 
-@cache
+@lru_cache(maxsize=128)
 def _without(schema_json: str, idle: tuple[str, ...]):
-    """The ``whole`` checker of _checkers without the columns ``idle`` (one per set of columns, kept).
+    """The ``whole`` checker of _checkers without the columns ``idle`` (the last 128 sets of columns kept).
 
     pandera's cost is mostly per column, so short tables with many optional columns left empty
     (a new package, the test suite's small worlds) are checked in a fraction of the time.

@@ -89,7 +89,7 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     # each distinct list of codings read once: a register's ties repeat a few lists
     codes, lists = pd.factorize(ties["codings"].to_numpy(dtype=object, na_value=""))
     holds = np.array([coding in text.replace(" ", "").split("|") for text in lists], dtype=bool)
-    frames["ties"] = rows(ties, pd.Series(holds[codes] if len(lists) else np.zeros(len(ties), dtype=bool), index=ties.index))
+    frames["ties"] = rows(ties, pd.Series(holds[codes], index=ties.index))
     parts = frames["event_participants"]
     frames["event_participants"] = rows(parts, parts["event_id"].isin(frames["events"]["event_id"]))
     new = tables.replace(**frames)
