@@ -52,7 +52,7 @@ def kernel(tmp_path_factory):
 
     Each notebook runs in it from a clean namespace (``%reset -f``: every name the previous one
     defined is gone); what stays is the modules already imported, so the notebooks after the first
-    skip the kernel start and the imports (about two seconds each). The first kernel validates the
+    skip the kernel start and the imports (about two seconds each). The first notebook validates the
     real tables and stores them; the others read them from the cache. A failed load is never stored.
     """
     folder = tmp_path_factory.mktemp("kernel")
