@@ -82,3 +82,17 @@ def test_flat_export_holds_every_assertion_and_is_current(tables):
     assert flat["source_id"].notna().all() and flat["evidence"].notna().all()
     committed = pd.read_csv(config.EXPORTS_DIR / "assertions.csv", dtype="string", keep_default_na=False, na_values=[""])
     pd.testing.assert_frame_equal(committed, flat, check_dtype=False)
+
+
+def test_text_columns_hold_python_strings_whatever_is_installed(tables):
+    """Every text column, read, derived, selected or exported, is one dtype: pandas' nullable
+    string held as Python str (load.TEXT). pandas 3 would otherwise hold "string" columns in
+    pyarrow whenever pyarrow is installed, and the analysis would change engine with the machine."""
+    from patronage.load import TEXT
+
+    view = tables.select()
+    frames = {**tables.frames(), "selected persons": view.persons, "assertions": assertions(view)}
+    text = {(name, column): dtype for name, frame in frames.items() for column, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.StringDtype) or dtype == object}
+    assert len(text) > 50
+    assert {key: str(dtype) for key, dtype in text.items() if dtype != TEXT} == {}

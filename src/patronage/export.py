@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from patronage.load import TEXT
+
 COLUMNS = ["table", "row_id", "person_id", "other_person_id", "kind", "what", "when", "until",
            "source_id", "locator", "quote", "evidence", "conflict_id", "reading"]
 SOURCING = ["source_id", "locator", "quote", "evidence", "conflict_id", "reading"]
@@ -40,7 +42,7 @@ def assertions(tables) -> pd.DataFrame:
                            when=tables.ties["start"], until=tables.ties["end"]),
     ]
     flat = pd.concat([p.reindex(columns=COLUMNS) for p in pieces], ignore_index=True)
-    return flat.astype("string").sort_values(["table", "row_id"], kind="stable").reset_index(drop=True)
+    return flat.astype(TEXT).sort_values(["table", "row_id"], kind="stable").reset_index(drop=True)
 
 
 def write_assertions(tables, path: Path) -> Path:

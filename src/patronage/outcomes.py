@@ -7,6 +7,7 @@ import pandas as pd
 
 from patronage.careers import point, rank_as_of
 from patronage.crisis import DAY, LOSS_ROLES, Crisis
+from patronage.load import TEXT
 
 SUCCESSION_GAP = pd.Timedelta(days=120)  # a post counts as taken over if its holder left at most this long before
 RENAMING_GAP = pd.Timedelta(days=31)  # a spell continues the same office under a new name if it follows this closely
@@ -87,7 +88,7 @@ def predecessors(tables, spells: pd.DataFrame) -> pd.DataFrame:
                   & (pairs["end_day_other"] <= pairs["start_day"] + DAY)]
     last = prior.sort_values(["row", "end_day_other", "spell_id"]).drop_duplicates("row", keep="last")
     found = last.set_index("row")["person_id_other"].reindex(range(len(spells)))
-    return spells.assign(predecessor_id=pd.array(found.to_numpy(), dtype="string"))
+    return spells.assign(predecessor_id=pd.array(found.to_numpy(), dtype=TEXT))
 
 
 def relation(person, crisis: Crisis, rival_clients: set) -> str:

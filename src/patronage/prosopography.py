@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from patronage.dates import to_date
 from patronage.figures import OKABE_ITO
+from patronage.load import TEXT
 
 STUDY_END = "1977-12-31"  # the last date the article follows (Kruglov's death)
 
@@ -42,7 +43,7 @@ def sources_summary(tables) -> pd.DataFrame:
     src = tables.sources.set_index("source_id")
     table.insert(0, "reliability", src["reliability"].reindex(table.index))
     who = src["authors"].fillna(src["container"]).fillna(src["title"])
-    table.insert(0, "work", (who + " " + src["year"].astype("string").fillna("")).str.strip().reindex(table.index))
+    table.insert(0, "work", (who + " " + src["year"].astype(TEXT).fillna("")).str.strip().reindex(table.index))
     return table.sort_values(["total", "work"], ascending=[False, True])
 
 

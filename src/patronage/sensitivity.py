@@ -37,6 +37,7 @@ from patronage.crisis import DAY, Crisis, crisis_events, make_crisis
 from patronage.dates import to_date
 from patronage.errors import ParameterError
 from patronage.figures import OKABE_ITO
+from patronage.load import TEXT
 from patronage.outcomes import SUCCESSION_GAP, predecessors
 from patronage.parallel import map_ordered
 from patronage.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES
@@ -673,9 +674,9 @@ def union_ties(view, frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     allt = pd.concat(frames, ignore_index=True).sort_values(["patron_id", "client_id", "start_lo", "tie_id"], kind="stable")
     bases = allt.groupby(["patron_id", "client_id"])["basis"].agg(lambda b: "|".join(sorted(set(b))))
     first = allt.drop_duplicates(["patron_id", "client_id"]).set_index(["patron_id", "client_id"])
-    first["basis"] = bases.astype("string")
+    first["basis"] = bases.astype(TEXT)
     first = first.reset_index()
-    first["tie_id"] = ("inferred-any-" + first["patron_id"] + "-" + first["client_id"]).astype("string")
+    first["tie_id"] = ("inferred-any-" + first["patron_id"] + "-" + first["client_id"]).astype(TEXT)
     return first[list(frames[0].columns)].reset_index(drop=True)
 
 
