@@ -81,7 +81,9 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     ranks = rank_as_of(tables, before, mine["client_id"])
     ever = ties[point(ties, "start") < day]
     exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
-    pairs = set(zip(exposed_to["patron_id"], exposed_to["client_id"], strict=True))
+    # a client is exposed if a tie of these kinds joined him to a rival, in either direction
+    exposed = (exposed_to.loc[exposed_to["patron_id"].isin(rivals), "client_id"].tolist()
+               + exposed_to.loc[exposed_to["client_id"].isin(rivals), "patron_id"].tolist())
     rival_patronage = ties[(ties["kind"] == "patronage") & active(ties, before) & ties["patron_id"].isin(rivals)]
     # a recorded defection belongs to this crisis if its date can fall within the window around it
     window = window_days * DAY
@@ -95,7 +97,7 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
         "defected": defected,
         "defection_date": mine["defection_date"].to_numpy(),
         "motive": mine["motive"].to_numpy(),
-        "exposed": [any((r, c) in pairs or (c, r) in pairs for r in rivals) for c in mine["client_id"]],
+        "exposed": mine["client_id"].isin(exposed).to_numpy(),
         "rival_client": mine["client_id"].isin(rival_patronage["client_id"]).to_numpy(),
     })
     roster = roster[roster["rank_before"] >= min_rank].sort_values(

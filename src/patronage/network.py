@@ -30,7 +30,7 @@ def graph_as_of(tables, on, kinds=DRAWN_KINDS) -> nx.DiGraph:
     t = ties_as_of(tables, on, kinds)
     g = nx.DiGraph()
     names = tables.persons.set_index("person_id")["name"]
-    people = sorted(set(t["patron_id"]) | set(t["client_id"]))
+    people = sorted(set(t["patron_id"].tolist()) | set(t["client_id"].tolist()))
     ranks = rank_as_of(tables, on, people)
     g.add_nodes_from((pid, {"name": name, "seniority": rank}) for pid, name, rank in
                      zip(people, names.reindex(people).tolist(), ranks.reindex(people).tolist(), strict=True))
