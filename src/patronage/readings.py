@@ -56,8 +56,8 @@ def chosen_readings(conflicts: pd.DataFrame, reading: str | dict) -> dict[str, s
     return out
 
 
-def keep_rows(frame: pd.DataFrame, evidence: str, chosen: dict[str, str]) -> pd.Series:
-    """Mask of the rows of one assertion table kept under an evidence level and chosen readings."""
+def keep_rows(frame: pd.DataFrame, evidence: str, chosen: dict[str, str]) -> np.ndarray:
+    """Boolean mask of the rows of one assertion table kept under an evidence level and chosen readings."""
     if evidence == "seed":
         keep = frame["evidence"].eq("seed").to_numpy(dtype=bool, na_value=False)
     else:
@@ -66,10 +66,10 @@ def keep_rows(frame: pd.DataFrame, evidence: str, chosen: dict[str, str]) -> pd.
     if tagged.any():  # only the few rows tagged with a conflict are looked at
         rows = frame.loc[tagged, ["conflict_id", "reading"]]
         keep[tagged] &= rows["reading"].eq(rows["conflict_id"].map(chosen)).to_numpy(dtype=bool, na_value=False)
-    return pd.Series(keep, index=frame.index)
+    return keep
 
 
-def rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """The rows of ``frame`` where ``mask`` holds; the frame itself when all do (tables are never
     changed in place, and a register of hundreds of thousands of rows is not copied for nothing)."""
     return frame if bool(mask.all()) else frame[mask]
@@ -83,16 +83,23 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     check_choice("evidence", evidence, EVIDENCE_LEVELS)
     check_choice("coding", coding, tables.codings["coding_id"])
     chosen = chosen_readings(tables.conflicts, reading)
-    frames = {name: getattr(tables, name) for name in FILTERED}
-    frames = {name: rows(f, keep_rows(f, evidence, chosen)) for name, f in frames.items()}
-    ties = frames["ties"]
-    # each distinct list of codings read once: a register's ties repeat a few lists
-    codes, lists = pd.factorize(ties["codings"].to_numpy(dtype=object, na_value=""))
-    holds = np.array([coding in text.replace(" ", "").split("|") for text in lists], dtype=bool)
-    frames["ties"] = rows(ties, pd.Series(holds[codes], index=ties.index))
-    parts = frames["event_participants"]
-    frames["event_participants"] = rows(parts, parts["event_id"].isin(frames["events"]["event_id"]))
-    new = tables.replace(**frames)
+    distinct = tables.distinct()  # the columns' codes, shared by every selection of these tables
+    kept = {name: keep_rows(getattr(tables, name), evidence, chosen) for name in FILTERED}
+    # a tie holds under the coding if the coding is in its list: each distinct list read once
+    lists = distinct.codes("ties", "codings")[1]
+    holds = [coding in text.replace(" ", "").split("|") for text in lists] + [coding == ""]  # then the empty cell
+    kept["ties"] &= distinct.spread("ties", "codings", holds)
+    # a participation is kept if its event is (pandas' isin, on the codes: an empty id matches an empty id)
+    codes, ids = distinct.codes("events", "event_id")
+    event_kept = np.zeros(len(ids) + 2, dtype=bool)  # each id, then the empty id, then an id no event has
+    event_kept[np.where(codes < 0, len(ids), codes)[kept["events"]]] = True
+    found = distinct.match("event_participants", "event_id", "events", "event_id")
+    kept["event_participants"] &= distinct.spread("event_participants", "event_id",
+                                                  event_kept[np.where(found < 0, len(ids) + 1, found)])
+    frames = {name: rows(getattr(tables, name), mask) for name, mask in kept.items()}
+    narrowed = distinct.narrowed({**tables.frames(), **frames},
+                                 {"persons": None, **{name: None if mask.all() else mask for name, mask in kept.items()}})
+    new = tables.replace(distinct=narrowed, **frames)
     from dataclasses import replace
 
     return replace(new, selection={"evidence": evidence, "reading": reading, "coding": coding, "chosen": chosen})

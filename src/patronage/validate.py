@@ -42,18 +42,55 @@ class Distinct:
         self.frames = frames  # may still be filled, as the tables are read
         self._found: dict[tuple, np.ndarray | tuple[np.ndarray, np.ndarray]] = {}
         self._seen: dict[str, pd.DataFrame] = {}
+        self._parent: Distinct | None = None  # see narrowed
+        self._kept: dict[str, np.ndarray | None] = {}
+        self._inherited: set[tuple[str, str]] = set()
+
+    def narrowed(self, frames: dict[str, pd.DataFrame], kept: dict[str, np.ndarray | None]) -> Distinct:
+        """A Distinct of ``frames`` that factorises no column this one has already.
+
+        For each table named in ``kept``, ``frames`` holds the rows of this one's table that the
+        boolean mask ``kept[table]`` keeps (None: every row), in order, with the same values in
+        the columns this one's frame has. A column of such a table then takes this one's codes at
+        the kept rows and this one's distinct values, some of which may no longer occur in it; no
+        row holds their codes, so nothing is spread to a row from them. At a register's size,
+        factorising the id columns again was most of the cost of a selection.
+        """
+        child = Distinct(frames)
+        child._parent, child._kept = self, kept
+        return child
+
+    def _from_parent(self, table: str, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(codes, distinct values) of the column taken from the Distinct this one narrows, if it can be."""
+        parent = self._parent
+        if parent is None or table not in self._kept or table not in parent.frames \
+                or column not in parent.frames[table].columns:
+            return None
+        mask = self._kept[table]
+        codes, uniques = parent.codes(table, column)
+        if mask is not None:
+            if len(mask) != len(codes):
+                return None
+            codes = codes[mask]
+        if len(codes) != len(self.frames[table]):
+            return None
+        self._inherited.add((table, column))
+        return codes, uniques
 
     def _current(self, table: str) -> None:
         """Forget what was found in a table whose frame has since been replaced (a resource named twice)."""
         frame = self.frames[table]
         if self._seen.setdefault(table, frame) is not frame:
             self._found = {k: v for k, v in self._found.items() if table not in k}
+            self._inherited = {k for k in self._inherited if k[0] != table}
             self._seen[table] = frame
 
     def codes(self, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes, distinct values) of one column; an empty cell has code -1."""
         self._current(table)
         key = ("codes", table, column)
+        if key not in self._found and (inherited := self._from_parent(table, column)) is not None:
+            self._found[key] = inherited
         if key not in self._found:
             values = np.asarray(self.frames[table][column].array, dtype=object)
             sample = values[::max(1, len(values) // 64)]
@@ -86,6 +123,8 @@ class Distinct:
         lookups match them.
         """
         values, ids = self.codes(table, column)[1], self.codes(target, target_column)[1]
+        if {(table, column), (target, target_column)} <= self._inherited:  # the same distinct values: the same answer
+            return self._parent.match(table, column, target, target_column)
         key, index = ("match", table, column, target, target_column), ("index", target, target_column)
         if key not in self._found:
             if index not in self._found:  # one index (and hash table) of the target's values for every column matched to it
