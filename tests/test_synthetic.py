@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 
 import pytest
@@ -76,6 +77,22 @@ def test_network_as_of_the_crisis(package, tables):
     g = network.graph_as_of(view, package.crises[0].date)
     assert g.number_of_nodes() > 50 and g.number_of_edges() > 20
     assert package.crises[0].patron in g
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_graph_leaves_the_garbage_collector_as_it_found_it(package, tables, enabled):
+    view = tables.select()
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        network.graph_as_of(view, package.crises[0].date)
+        assert gc.isenabled() is enabled
+        with pytest.raises(KeyError), network.collector_paused():
+            assert not gc.isenabled()
+            raise KeyError("an error inside the block")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_same_seed_same_bytes(tmp_path):
