@@ -104,6 +104,13 @@ def plain_selection(tables, evidence, reading, coding):
     return dataclasses.replace(new, persons=derive_person_columns(new))
 
 
+def same_frames(got, expected):
+    """Every table equal, values, dtypes and row numbers (pandas' message where one is not)."""
+    for name, frame in expected.frames().items():
+        if not getattr(got, name).equals(frame) or not getattr(got, name).index.equals(frame.index):
+            pd.testing.assert_frame_equal(getattr(got, name), frame)
+
+
 def test_selection_on_the_loaders_codes_equals_plain_pandas(tables_once):
     """select narrows the codes the loader factorised; a copy read back from a pickle (the build's
     cache) carries none and makes its own. Both select exactly the rows plain pandas selects, with
@@ -111,14 +118,14 @@ def test_selection_on_the_loaders_codes_equals_plain_pandas(tables_once):
     when a selection is selected from."""
     from_cache = pickle.loads(pickle.dumps(tables_once))
     assert "distinct" in tables_once._derived and "distinct" not in from_cache._derived
-    for evidence, reading, coding in itertools.product(EVIDENCE_LEVELS, [*READING_POLICIES, {"shot-date": "standard"}],
-                                                       tables_once.codings["coding_id"]):
+    choices = itertools.product(EVIDENCE_LEVELS, [*READING_POLICIES, {"shot-date": "standard"}],
+                                tables_once.codings["coding_id"])
+    for i, (evidence, reading, coding) in enumerate(choices):
         expected = plain_selection(tables_once, evidence, reading, coding)
-        for source in (tables_once, from_cache):
-            got = source.select(evidence=evidence, reading=reading, coding=coding)
-            for name, frame in expected.frames().items():
-                pd.testing.assert_frame_equal(getattr(got, name), frame)
-            again = got.select(evidence="seed", reading="article", coding=coding)
-            for name, frame in plain_selection(expected, "seed", "article", coding).frames().items():
-                pd.testing.assert_frame_equal(getattr(again, name), frame)
+        got = tables_once.select(evidence=evidence, reading=reading, coding=coding)
+        same_frames(got, expected)
+        same_frames(got.select(evidence="seed", reading="article", coding=coding),
+                    plain_selection(expected, "seed", "article", coding))
+        if i % 4 == 0:
+            same_frames(from_cache.select(evidence=evidence, reading=reading, coding=coding), expected)
     assert died(tables_once.select(coding="x", evidence="seed+external", reading="standard")) == "1950-12-05"
