@@ -93,6 +93,6 @@ def test_text_columns_hold_python_strings_whatever_is_installed(tables):
     view = tables.select()
     frames = {**tables.frames(), "selected persons": view.persons, "assertions": assertions(view)}
     text = {(name, column): dtype for name, frame in frames.items() for column, dtype in frame.dtypes.items()
-            if isinstance(dtype, pd.StringDtype) or dtype == object}
+            if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)}
     assert len(text) > 50
     assert {key: str(dtype) for key, dtype in text.items() if dtype != TEXT} == {}

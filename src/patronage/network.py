@@ -51,8 +51,8 @@ def collector_paused():
 
     networkx keeps every node and edge in dicts of dicts. The collector runs each time 700 more
     containers are alive than before, and every so often walks all of them again; building a
-    graph of a register's 200,000 edges set it walking the half-built graph over and over, about
-    a third of the build's time, although nothing being built can be garbage. No library offers
+    graph of a register's 200,000 edges set it walking the half-built graph over and over, a
+    quarter to a third of the build's time, although nothing being built can be garbage. No library offers
     this pause as a context manager (gc.freeze is for forked servers), hence these lines.
     """
     enabled = gc.isenabled()
