@@ -449,6 +449,9 @@ def derive_person_columns(tables: Tables, distinct: Distinct | None = None) -> p
 
 DERIVED = ("born_lo", "born_hi", "died_lo", "died_hi", "fate")
 DISTINCT = "distinct"  # the key of Tables.distinct() among the derived
+# the columns whose codes a selection reads (readings.select, then derive_person_columns)
+SELECTION_COLUMNS = {("ties", "codings"), ("events", "event_id"), ("events", "kind"), ("event_participants", "event_id"),
+                     ("event_participants", "person_id"), ("event_participants", "role"), ("persons", "person_id")}
 
 
 def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Problem], bool]:
@@ -475,9 +478,7 @@ def _read_tables(data_dir: Path | str | None) -> tuple[Tables, list[Problem], bo
     if missing:
         raise DataError([Problem(config.PACKAGE_FILE, None, None, f"no resource named {m!r}") for m in missing])
     tables = Tables(**frames, descriptor=descriptor, data_dir=data_dir)
-    tables = replace(tables, persons=derive_person_columns(tables, distinct))
-    tables._derived[DISTINCT] = distinct  # its persons are the table as read, without the derived columns
-    return tables, problems, complete, distinct
+    return replace(tables, persons=derive_person_columns(tables, distinct)), problems, complete, distinct
 
 
 def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem], bool, Distinct]:
@@ -524,4 +525,7 @@ def validated(data_dir: Path) -> Tables:
         problems += cross_table_problems(tables, distinct)
     if problems:
         raise DataError(problems)
+    # what a selection reads again is kept with the tables (its persons are the table as read,
+    # without the derived columns; see Tables.distinct)
+    tables._derived[DISTINCT] = distinct.keeping(SELECTION_COLUMNS)
     return tables

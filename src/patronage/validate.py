@@ -60,6 +60,16 @@ class Distinct:
         child._parent, child._kept = self, kept
         return child
 
+    def keeping(self, columns: set[tuple[str, str]]) -> Distinct:
+        """A Distinct of the same frames with what this one found for ``columns`` ((table, column)
+        pairs) and the lookups between them, and nothing else: a few arrays to keep with the
+        tables, not one per column of the package (anything else is found again if asked for)."""
+        other = Distinct(self.frames)
+        other._seen = dict(self._seen)
+        other._found = {key: found for key, found in self._found.items()
+                        if {(key[i], key[i + 1]) for i in range(1, len(key), 2)} <= columns}
+        return other
+
     def _from_parent(self, table: str, column: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(codes, distinct values) of the column taken from the Distinct this one narrows, if it can be."""
         parent = self._parent
