@@ -388,14 +388,15 @@ class Tables:
 
     def distinct(self) -> Distinct:
         """The columns of these tables factorised (see :class:`patronage.validate.Distinct`), once:
-        the loader's own, or made on first use. The person columns derived from other tables are
-        left out, so that a selection narrowing this never takes them for its own."""
+        what the loader kept (the columns a selection reads), or made on first use. The person
+        columns derived from other tables are left out, so that a selection narrowing this never
+        takes them for its own."""
         return self.derived(DISTINCT, lambda t: Distinct({
             **t.frames(), "persons": t.persons.drop(columns=[c for c in DERIVED if c in t.persons.columns])}))
 
     def __getstate__(self) -> dict:
-        """What pickling keeps: everything but the factorised columns, which are as large as the
-        tables and made again in a fraction of the time it takes to read them from disk."""
+        """What pickling keeps: everything but the factorised columns, which the first selection
+        in the reading process makes again (they are arrays of its memory, not facts of the tables)."""
         state = dict(self.__dict__)
         state["_derived"] = {k: v for k, v in self._derived.items() if k != DISTINCT}
         return state
