@@ -93,7 +93,7 @@ def test_selection_is_recorded(tables):
 def plain_selection(tables, evidence, reading, coding):
     """The selection by plain pandas on the ids as text, nothing shared with the loader: rows kept
     by evidence and reading, ties by coding, participations by their event, person columns afresh."""
-    chosen = chosen_readings(tables.conflicts, reading)
+    chosen = chosen_readings(tables.conflicts, reading, evidence)
     frames = {n: getattr(tables, n)[keep_rows(getattr(tables, n), evidence, chosen)] for n in FILTERED}
     ties = frames["ties"]
     holds = [coding in text.replace(" ", "").split("|") for text in ties["codings"].fillna("")]
@@ -121,6 +121,8 @@ def test_selection_on_the_loaders_codes_equals_plain_pandas(tables_once):
     choices = itertools.product(EVIDENCE_LEVELS, [*READING_POLICIES, {"shot-date": "standard"}],
                                 tables_once.codings["coding_id"])
     for i, (evidence, reading, coding) in enumerate(choices):
+        if evidence == "seed" and isinstance(reading, dict):
+            continue  # an external side asked for by name under seed evidence is refused (tested below)
         expected = plain_selection(tables_once, evidence, reading, coding)
         got = tables_once.select(evidence=evidence, reading=reading, coding=coding)
         same_frames(got, expected)
@@ -129,3 +131,37 @@ def test_selection_on_the_loaders_codes_equals_plain_pandas(tables_once):
         if i % 4 == 0:
             same_frames(from_cache.select(evidence=evidence, reading=reading, coding=coding), expected)
     assert died(tables_once.select(coding="x", evidence="seed+external", reading="standard")) == "1950-12-05"
+
+
+def test_a_reading_never_deletes_a_fact_under_seed_evidence(tables):
+    """Under seed evidence a policy that lands on the external side of a conflict takes the seed side
+    instead (C's execution stays, dated as the seed dates it), and the selection says so."""
+    for reading in ("standard", "default", "blog"):
+        v = tables.select(coding="x", evidence="seed", reading=reading)
+        assert "c-shot" in set(v.events["event_id"]) and died(v) == "1950-12-01", reading
+        assert v.selection["chosen"] == {"shot-date": "article"}
+        assert v.selection["seed_fallbacks"] == {"shot-date": ("standard", "article")}
+    assert tables.select(coding="x", evidence="seed", reading="article").selection["seed_fallbacks"] == {}
+    assert tables.select(coding="x", evidence="seed+external", reading="standard").selection["seed_fallbacks"] == {}
+
+
+def test_an_external_side_asked_for_by_name_under_seed_evidence_is_refused(tables):
+    with pytest.raises(ParameterError) as err:
+        tables.select(coding="x", evidence="seed", reading={"shot-date": "standard"})
+    message = str(err.value)
+    assert "reading['shot-date']" in message and "external evidence" in message and "'article'" in message
+    assert died(tables.select(coding="x", evidence="seed", reading={"shot-date": "article"})) == "1950-12-01"
+
+
+def test_no_conflict_of_the_real_tables_vanishes_under_seed_evidence():
+    """Every table/conflict pair with seed rows keeps at least one of them under every reading policy
+    and coding: the reading picks an account, it never drops the fact."""
+    real = patronage.load()
+    for reading, coding in itertools.product(READING_POLICIES, real.codings["coding_id"]):
+        v = real.select(evidence="seed", reading=reading, coding=coding)
+        for name in FILTERED:
+            full, kept = getattr(real, name), getattr(v, name)
+            if name == "ties":
+                full = full[[coding in str(c).split("|") for c in full["codings"]]]
+            seeded = set(full.loc[full["evidence"] == "seed", "conflict_id"].dropna())
+            assert seeded <= set(kept["conflict_id"].dropna()), (reading, coding, name, seeded - set(kept["conflict_id"].dropna()))

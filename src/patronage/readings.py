@@ -6,6 +6,13 @@
   conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"`` or
   ``"standard"`` take that side wherever a conflict has it (and the default elsewhere); a dict
   ``{conflict_id: reading}`` sets single conflicts (the rest follow ``"article"``).
+
+  A reading chooses between two accounts of one fact; it never deletes a fact both accounts
+  agree exists. Under seed evidence, a side that rests on external evidence would be dropped
+  with the other: where a reading policy (or the fallback to the default) lands on such a side
+  and the other side is stated in the seeds, the seed side is used, and the selection records
+  the switch in ``selection["seed_fallbacks"]``. Asking for an external side of one conflict by
+  name (a dict) under seed evidence is refused with a ParameterError.
 - ``coding``: which historiographical reading of the ties (codings.coding_id).
 
 Persons, sources, organisations, codings and conflicts are never filtered: they are the frame
@@ -36,16 +43,26 @@ def check_choice(name: str, value: object, choices) -> str:
     raise ParameterError(name, value, f"valid choices are {', '.join(map(repr, choices))}{hint}")
 
 
-def chosen_readings(conflicts: pd.DataFrame, reading: str | dict) -> dict[str, str]:
-    """The reading used for each conflict under a policy name or a {conflict_id: reading} dict."""
+def chosen_readings(conflicts: pd.DataFrame, reading: str | dict, evidence: str = "seed+external") -> dict[str, str]:
+    """The reading used for each conflict under a policy name or a {conflict_id: reading} dict.
+
+    Under ``evidence="seed"`` a policy never lands on a side resting on external evidence when the
+    other side is stated in the seeds (see :func:`seed_fallbacks`); a dict that names such a side
+    raises ParameterError.
+    """
     if isinstance(reading, dict):
         unknown = set(reading) - set(conflicts["conflict_id"])
         if unknown:
             check_choice("reading", sorted(unknown)[0], conflicts["conflict_id"])
-        base = chosen_readings(conflicts, "article")
+        base = chosen_readings(conflicts, "article", evidence)
         for cid, side in reading.items():
             row = conflicts.loc[conflicts["conflict_id"] == cid].iloc[0]
             check_choice(f"reading[{cid!r}]", side, (row["reading_a"], row["reading_b"]))
+            if evidence == "seed" and side_evidence(row, side) != "seed":
+                raise ParameterError(f"reading[{cid!r}]", side, f"that side of conflict {cid!r} rests on external evidence, "
+                                     "which evidence='seed' leaves out, so the fact would vanish with both its readings; "
+                                     "choose evidence='seed+external', or the side stated in the seeds "
+                                     f"({', '.join(repr(s) for s in seed_sides(row)) or 'none'})")
             base[cid] = side
         return base
     check_choice("reading", reading, READING_POLICIES)
@@ -53,6 +70,35 @@ def chosen_readings(conflicts: pd.DataFrame, reading: str | dict) -> dict[str, s
     for row in conflicts.itertuples(index=False):
         sides = (row.reading_a, row.reading_b)
         out[row.conflict_id] = reading if reading in sides else row.default_reading
+    if evidence == "seed":
+        out |= seed_fallbacks(conflicts, out)
+    return out
+
+
+def side_evidence(row, side: str) -> str | None:
+    """The evidence level ('seed' or 'external') of one side of a conflict row (a Series or a namedtuple)."""
+    get = row.get if isinstance(row, pd.Series) else lambda k: getattr(row, k)
+    return get("a_evidence") if side == get("reading_a") else get("b_evidence") if side == get("reading_b") else None
+
+
+def seed_sides(row) -> list[str]:
+    """The sides of a conflict that are stated in the seed texts."""
+    get = row.get if isinstance(row, pd.Series) else lambda k: getattr(row, k)
+    return [get(f"reading_{x}") for x in "ab" if get(f"{x}_evidence") == "seed"]
+
+
+def seed_fallbacks(conflicts: pd.DataFrame, chosen: dict[str, str]) -> dict[str, str]:
+    """The conflicts whose chosen side rests on external evidence while the other side is stated in the
+    seeds, mapped to that seed side: under seed evidence both sides would otherwise be dropped.
+
+    returns: {conflict_id: seed side}, only for the conflicts that switch.
+    """
+    out = {}
+    for row in conflicts.itertuples(index=False):
+        side = chosen.get(row.conflict_id)
+        seeds = seed_sides(row)
+        if side is not None and side_evidence(row, side) != "seed" and len(seeds) == 1:
+            out[row.conflict_id] = seeds[0]
     return out
 
 
@@ -82,7 +128,9 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     """
     check_choice("evidence", evidence, EVIDENCE_LEVELS)
     check_choice("coding", coding, tables.codings["coding_id"])
-    chosen = chosen_readings(tables.conflicts, reading)
+    chosen = chosen_readings(tables.conflicts, reading, evidence)
+    as_asked = chosen_readings(tables.conflicts, reading) if not isinstance(reading, dict) else chosen
+    switched = {cid: (as_asked[cid], side) for cid, side in chosen.items() if as_asked[cid] != side}
     distinct = tables.distinct()  # the columns' codes, shared by every selection of these tables
     kept = {name: keep_rows(getattr(tables, name), evidence, chosen) for name in FILTERED}
     # a tie holds under the coding if the coding is in its list: each distinct list read once
@@ -102,4 +150,5 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     new = tables.replace(distinct=narrowed, **frames)
     from dataclasses import replace
 
-    return replace(new, selection={"evidence": evidence, "reading": reading, "coding": coding, "chosen": chosen})
+    return replace(new, selection={"evidence": evidence, "reading": reading, "coding": coding, "chosen": chosen,
+                                   "seed_fallbacks": switched})
