@@ -33,8 +33,12 @@ def posts_as_of(tables, on) -> pd.DataFrame:
     return s.sort_values(["seniority", "person_id"], ascending=[False, True], kind="stable")
 
 
-def rank_as_of(tables, on, persons=None) -> pd.Series:
-    """Highest seniority each person holds on day ``on`` (0 if no post), indexed by person_id."""
+def rank_as_of(tables, on, persons=None, missing=0) -> pd.Series:
+    """Highest seniority each person holds on day ``on``, indexed by person_id.
+
+    missing: the value for a person with no post recorded that day: 0 (no office) by default;
+    ``pd.NA`` where no recorded post means the rank is unknown, not zero.
+    """
     s = tables.spells
     # the spells running that day first (dates compare as numbers): about one in eight of a
     # register's spells, so the persons' ids are then looked up among far fewer rows
@@ -45,7 +49,9 @@ def rank_as_of(tables, on, persons=None) -> pd.Series:
         ids = list(persons)
         running = running[running["person_id"].isin(ids)]
     held = running.groupby("person_id")["seniority"].max()
-    return held.reindex(ids).fillna(0).astype(int).rename("seniority")
+    if missing is pd.NA:
+        return held.reindex(ids).astype("Int64").rename("seniority")
+    return held.reindex(ids).fillna(missing).astype(int).rename("seniority")
 
 
 def alive_on(tables, on, persons) -> pd.Series:

@@ -26,8 +26,9 @@ class Crisis:
     """A patron's fall: who he was, when, his rivals and his clients the day before.
 
     roster: one row per client (patronage tie from the patron running the day before), with
-    rank_before, defected (the tie records a defection dated within the window around the
-    crisis, or the client acted against him at the crisis),
+    rank_before (his highest seniority that day; NA where no post of his is recorded that day:
+    an unknown rank is missing, not zero), defected (the tie records a defection dated within the
+    window around the crisis, or the client acted against him at the crisis),
     defection_date, motive, exposed (a prior tie to a rival) and rival_client (a rival's
     patronage running the day before).
     """
@@ -68,7 +69,8 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
                 window_days: int = 30) -> Crisis:
     """The crisis of ``patron`` falling on ``date``, under the tables' current selection.
 
-    min_rank: keep only clients whose seniority the day before was at least this (0: all).
+    min_rank: keep only clients whose seniority the day before was at least this (0: all, the
+    clients of unknown rank included).
     """
     day = to_date(date)
     before = day - DAY
@@ -78,7 +80,7 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     ties = tables.ties
     mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & active(ties, before)]
     mine = mine.sort_values("tie_id").drop_duplicates("client_id")
-    ranks = rank_as_of(tables, before, mine["client_id"])
+    ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
     ever = ties[point(ties, "start") < day]
     exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
     # a client is exposed if a tie of these kinds joined him to a rival, in either direction
@@ -93,15 +95,17 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     roster = pd.DataFrame({
         "client_id": mine["client_id"].to_numpy(),
         "tie_id": mine["tie_id"].to_numpy(),
-        "rank_before": ranks.reindex(mine["client_id"]).to_numpy(),
+        "rank_before": ranks.reindex(mine["client_id"]).array,
         "defected": defected,
         "defection_date": mine["defection_date"].to_numpy(),
         "motive": mine["motive"].to_numpy(),
         "exposed": mine["client_id"].isin(exposed).to_numpy(),
         "rival_client": mine["client_id"].isin(rival_patronage["client_id"]).to_numpy(),
     })
-    roster = roster[roster["rank_before"] >= min_rank].sort_values(
-        ["rank_before", "client_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    if min_rank > 0:
+        roster = roster[roster["rank_before"].ge(min_rank).fillna(False).to_numpy(dtype=bool)]
+    roster = roster.sort_values(["rank_before", "client_id"], ascending=[False, True], kind="stable",
+                                na_position="last").reset_index(drop=True)
     return Crisis(patron=patron, date=day, horizon=day + pd.DateOffset(years=horizon_years),
                   rivals=tuple(sorted(rivals)), turncoats=tuple(sorted(turncoats)), roster=roster,
                   window_days=window_days)

@@ -5,27 +5,37 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from patronage.careers import point, rank_as_of
+from patronage.careers import active, point, rank_as_of
 from patronage.crisis import DAY, LOSS_ROLES, Crisis
 from patronage.load import TEXT
 
 SUCCESSION_GAP = pd.Timedelta(days=120)  # a post counts as taken over if its holder left at most this long before
 RENAMING_GAP = pd.Timedelta(days=31)  # a spell continues the same office under a new name if it follows this closely
+# the ends of a post that are a loss of it, not a move: spells.end_cause
+LOSS_CAUSES = ("dismissal", "demotion", "arrest", "execution", "retirement", "resignation")
+# the events that take a person's office from him: event_participants.role (medals and party cards are not offices)
+OFFICE_LOSS_ROLES = ("arrested", "executed", "dismissed", "purged")
 
 
-def max_rank_between(tables, persons, start, end) -> pd.Series:
-    """Highest seniority each person held at any time between two days (0 if none)."""
+def max_rank_between(tables, persons, start, end, missing=0) -> pd.Series:
+    """Highest seniority each person held at any time between two days.
+
+    missing: the value for a person with no post recorded in the span (0 by default; ``pd.NA``
+    where that means unknown).
+    """
     s = tables.spells[tables.spells["person_id"].isin(list(persons))]
     began, ended = point(s, "start"), point(s, "end")
     overlap = s[(began <= end) & ~(ended < start).fillna(False)]
-    return overlap.groupby("person_id")["seniority"].max().reindex(list(persons)).fillna(0).astype(int)
+    held = overlap.groupby("person_id")["seniority"].max().reindex(list(persons))
+    return held.astype("Int64") if missing is pd.NA else held.fillna(missing).astype(int)
 
 
-def first_loss(tables, persons, start, end) -> pd.DataFrame:
-    """Each person's first arrest, execution, dismissal or purge between two days (NaT if none)."""
+def first_loss(tables, persons, start, end, roles=LOSS_ROLES) -> pd.DataFrame:
+    """Each person's first event between two days in which he took part in one of ``roles`` (by default
+    arrested, executed, dismissed, purged, stripped, expelled): event_id, role, day (NaT if none)."""
     persons = list(persons)
     p = tables.event_participants
-    p = p[p["person_id"].isin(persons) & p["role"].isin(LOSS_ROLES)]
+    p = p[p["person_id"].isin(persons) & p["role"].isin(roles)]
     parts = p.merge(tables.events[["event_id", "kind", "date_lo", "date_hi"]], on="event_id")
     parts = parts.assign(day=point(parts, "date"))
     hit = parts[(parts["day"] >= start) & (parts["day"] <= end)]
@@ -110,8 +120,6 @@ def relation(person, crisis: Crisis, rival_clients: set) -> str:
 
 def rival_clients(tables, crisis: Crisis) -> set:
     """Clients of the rivals the day before the crisis (patronage ties), turncoats excluded."""
-    from patronage.careers import active
-
     t = tables.ties
     t = t[(t["kind"] == "patronage") & t["patron_id"].isin(crisis.rivals) & active(t, crisis.date - DAY)]
     return set(t["client_id"]) - set(crisis.turncoats) - set(crisis.roster["client_id"]) - {crisis.patron}
@@ -126,8 +134,6 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
 
     returns: one row per post: holder, post, loss, successor and how the successor stood.
     """
-    from patronage.careers import active
-
     columns = ["holder", "post", "seniority", "lost", "on", "successor", "successor stood"]
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors] + [crisis.patron]
     before = crisis.date - DAY
@@ -158,17 +164,52 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _spans(s: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """(start, end) point estimates of spells, sorted by start; end NaT if open."""
-    return sorted(zip(point(s, "start"), point(s, "end"), strict=True), key=lambda x: x[0])
+def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestamp) -> pd.DataFrame:
+    """The run of consecutive posts that starts with the first post running between ``not_before`` and
+    ``first_by``: each next post starts at most SUCCESSION_GAP after the run's end so far, whenever
+    that is (the window bounds the first post only). Sorted by start; empty if no post qualifies."""
+    s = spells.assign(_a=point(spells, "start"), _b=point(spells, "end")).sort_values(["_a", "spell_id"], kind="stable")
+    first = s[(s["_a"] <= first_by) & (s["_b"].isna() | (s["_b"] >= not_before))]
+    if first.empty:
+        return s.iloc[0:0]
+    kept, end = [first.index[0]], first["_b"].iloc[0]
+    for i, a, b in zip(s.index, s["_a"], s["_b"], strict=True):
+        if i in kept or a < first["_a"].iloc[0]:
+            continue
+        if pd.isna(end) or a <= end + SUCCESSION_GAP:
+            kept.append(i)
+            end = pd.NaT if pd.isna(end) or pd.isna(b) else max(end, b)
+    return s.loc[kept]
+
+
+def _how_it_ended(tables, person, chain: pd.DataFrame, end: pd.Timestamp, min_rank: int) -> str | None:
+    """How a run of high posts ended: its last post's end_cause if that is a loss, a loss event at its end,
+    or a lower post following it; None if the record just stops (a move to a post not recorded)."""
+    last = chain.loc[chain["_b"] == end].sort_values("spell_id").iloc[-1]
+    if pd.notna(last["end_cause"]) and last["end_cause"] in LOSS_CAUSES:
+        return str(last["end_cause"])
+    losses = first_loss(tables, [person], end - RENAMING_GAP, end + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
+    if pd.notna(losses["day"].iloc[0]):
+        return str(losses["role"].iloc[0])
+    later = tables.spells[(tables.spells["person_id"] == person) & (tables.spells["seniority"] < min_rank)]
+    began = point(later, "start")
+    if ((began >= end - RENAMING_GAP) & (began <= end + SUCCESSION_GAP)).any():
+        return "moved to a lower post"
+    return None
 
 
 def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
-    """Years each person held high office (rank >= min_rank) after the crisis, right-censored at the horizon.
+    """Years each person held high office (rank >= min_rank) after the crisis, right-censored.
 
-    Office is entered at the first high spell running within ``window`` after the crisis and held
-    while consecutive high spells follow within SUCCESSION_GAP. The loss is observed (event=1)
-    if it falls before the horizon and before the person's death, otherwise the time is censored.
+    Office is entered at the first high post running within ``window`` after the crisis and held
+    while consecutive high posts follow within SUCCESSION_GAP, however late they start (the window
+    bounds the first post only). The loss is observed if the run ends before the horizon and
+    before his death in a loss: its last post ended for a cause in LOSS_CAUSES, a loss event
+    (arrest, execution, dismissal, purge) falls at its end, or a lower post of his follows. A run
+    that simply stops (a transfer to a post the tables do not record, an end of unknown cause) is
+    censored there: the end of the recorded posts is not a loss of office.
+
+    returns: person_id, from, until, years, lost office, how (the cause of the loss, or why censored).
     """
     died = tables.persons.set_index("person_id")["died_lo"]
     persons = list(persons)
@@ -176,25 +217,68 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     by_person = dict(tuple(high.groupby("person_id", sort=False)))
     rows = []
     for person in persons:
-        spans = [(a, b) for a, b in _spans(by_person.get(person, high.iloc[:0]))
-                 if a <= crisis.date + window and (pd.isna(b) or b >= crisis.date)]
-        if not spans:
+        chain = _chain(by_person.get(person, high.iloc[:0]), crisis.date + window, crisis.date)
+        if chain.empty:
             continue
-        start = max(spans[0][0], crisis.date)
-        end = spans[0][1]
-        for a, b in spans[1:]:
-            if pd.isna(end) or a <= end + SUCCESSION_GAP:
-                end = pd.NaT if pd.isna(end) or pd.isna(b) else max(end, b)
+        start = max(chain["_a"].iloc[0], crisis.date)
+        end = pd.NaT if chain["_b"].isna().any() else chain["_b"].max()
         death = died.get(person, pd.NaT)
-        observed = pd.notna(end) and end < crisis.horizon and not (pd.notna(death) and end >= death - DAY)
+        cause = _how_it_ended(tables, person, chain, end, min_rank) if pd.notna(end) else None
+        observed = (pd.notna(end) and end < crisis.horizon and not (pd.notna(death) and end >= death - DAY)
+                    and cause is not None)
         stop = end if observed else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
+        if observed:
+            how = cause
+        elif stop == crisis.horizon:
+            how = "in office at the horizon"
+        elif pd.notna(death) and stop == death:
+            how = "died in office"
+        else:
+            how = "censored: the record ends (" + str(chain.loc[chain["_b"] == end, "end_cause"].fillna("unknown").iloc[-1]) + ")"
         rows.append({"person_id": person, "from": start.date().isoformat(), "until": stop.date().isoformat(),
-                     "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed)})
-    return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office"])
+                     "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how})
+    return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"])
+
+
+def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """What became of each person between two days.
+
+    - ``lost``: his first arrest, execution, dismissal or purge in the span, or a post of his
+      ending in it for a cause in LOSS_CAUSES, whichever came first;
+    - ``kept``: no loss, and a post of his recorded running on the last day (or on the day
+      before his death, if he died in the span);
+    - ``unknown``: neither: the tables do not say.
+
+    returns: person_id (index), fate, on (the day of the loss, or the last day), how.
+    """
+    persons = list(persons)
+    events = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES)
+    s = tables.spells[tables.spells["person_id"].isin(persons)]
+    ended = s.assign(day=point(s, "end"))
+    ended = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+                  & (ended["day"] >= start) & (ended["day"] <= end)]
+    ended = ended.sort_values(["day", "spell_id"]).drop_duplicates("person_id").set_index("person_id")
+    died = tables.persons.set_index("person_id")["died_lo"]
+    rows = []
+    for person in persons:
+        found = [(events.at[person, "day"], str(events.at[person, "role"]))] if pd.notna(events.at[person, "day"]) else []
+        if person in ended.index:
+            found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}"))
+        if found:
+            day, how = min(found, key=lambda x: x[0])
+            rows.append({"person_id": person, "fate": "lost", "on": day, "how": how})
+            continue
+        last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
+        held = s[(s["person_id"] == person) & active(s, last).to_numpy()]
+        if len(held):
+            rows.append({"person_id": person, "fate": "kept", "on": last, "how": f"held {held['post'].iloc[0]}"})
+        else:
+            rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "how": "no post or loss recorded"})
+    return pd.DataFrame(rows, columns=["person_id", "fate", "on", "how"]).set_index("person_id")
 
 
 def ranks_around(tables, crisis: Crisis, persons, window: pd.Timedelta) -> pd.DataFrame:
-    """Rank the day before the crisis and the highest rank within ``window`` after it."""
+    """Rank the day before the crisis and the highest rank within ``window`` after it (NA: no post recorded)."""
     persons = list(persons)
-    return pd.DataFrame({"rank before": rank_as_of(tables, crisis.date - DAY, persons),
-                         "rank after": max_rank_between(tables, persons, crisis.date, crisis.date + window)})
+    return pd.DataFrame({"rank before": rank_as_of(tables, crisis.date - DAY, persons, missing=pd.NA),
+                         "rank after": max_rank_between(tables, persons, crisis.date, crisis.date + window, missing=pd.NA)})
