@@ -1,58 +1,200 @@
-"""Every hypothesis on a hand-built world whose right answers are known (tests/toyworld.py)."""
+"""Every step of the test on hand-built worlds whose right answers are known: for each, a world where the
+claim holds, one where it fails, and one where the outcome is not recorded (tests/toyworld.py)."""
 
 from __future__ import annotations
+
+import copy
 
 import pandas as pd
 import pytest
 
 import patronage
+from patronage import article, verdicts
 from patronage import hypotheses as H
 from patronage.crisis import make_crisis
-from patronage.outcomes import vacancies
+from patronage.outcomes import tenure_after, vacancies
+from patronage.verdicts import DECIDED, VERDICTS, Result
+
+from toyworld import ROWS, event, part, spell, tie
+
+FALL = "1950-06-15"
 
 
 @pytest.fixture
 def crisis_x(toy):
     view = toy.select(coding="x")
-    return view, make_crisis(view, "p", "1950-06-15", horizon_years=10)
+    return view, make_crisis(view, "p", FALL, horizon_years=10)
 
 
-def test_crisis_roster_rivals_and_turncoats(crisis_x):
+@pytest.fixture
+def world(make_package):
+    """world(edit) -> (view, crisis): the toy world with ``edit(rows)`` applied, loaded, coding x."""
+    counter = iter(range(100))
+
+    def build(edit, coding="x", horizon=10):
+        rows = copy.deepcopy(ROWS)
+        edit(rows)
+        view = patronage.load(make_package(rows, f"w{next(counter)}")).select(coding=coding)
+        return view, make_crisis(view, "p", FALL, horizon_years=horizon)
+
+    return build
+
+
+def drop(rows, table, key, value):
+    rows[table] = [r for r in rows[table] if r[key] != value]
+
+
+def set_field(rows, table, key, value, **fields):
+    for r in rows[table]:
+        if r[key] == value:
+            r.update(fields)
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def test_split_rule_decides_only_when_every_missing_outcome_agrees():
+    assert verdicts.split_outcome(0, 3, 0) == "holds" and verdicts.split_outcome(3, 0, 0) == "fails"
+    assert verdicts.split_outcome(1, 2, 0) == "mixed"
+    assert verdicts.split_outcome(1, 1, 1) == "mixed"  # whatever the third, some for and some against
+    assert verdicts.split_outcome(0, 1, 1) == "inconclusive"  # the missing one could make it mixed
+    assert verdicts.split_outcome(0, 0, 2) == "no data"
+
+
+def test_share_rule_reachability_is_computed_from_the_exact_interval():
+    reach = verdicts.share_reach(0.1, 0.95)
+    assert reach == {"holds": 36, "fails": 2}
+    assert verdicts.share_verdict(0, 36, 0.1, 0.95) == "holds" and verdicts.share_verdict(0, 35, 0.1, 0.95) == "inconclusive"
+    assert verdicts.share_verdict(2, 2, 0.1, 0.95) == "fails" and verdicts.share_verdict(1, 1, 0.1, 0.95) == "inconclusive"
+    assert verdicts.share_could_differ(1, 0.1, 0.95).startswith("no: with N = 1")
+    assert verdicts.share_could_differ(3, 0.1, 0.95) == "yes"
+    assert "N >= 36" in verdicts.share_rule(0.1, 0.95) and "N >= 2" in verdicts.share_rule(0.1, 0.95)
+
+
+def test_a_row_that_could_not_differ_is_never_decided():
+    r = Result("X", "step", "claim", "pop", "rule", "stat", "1/1", "holds", "no: nothing else was possible", "1 of 1")
+    assert r.verdict == "untestable" and r.reason.startswith("nothing else was possible")
+    with pytest.raises(ValueError):
+        Result("X", "step", "claim", "pop", "rule", "stat", "1/1", "proven")
+    with pytest.raises(ValueError):
+        Result("X", "step", "claim", "pop", "rule", "stat", "1/1", "holds", "maybe")
+
+
+def test_every_result_names_population_and_rule_and_is_never_decided_when_fixed(crisis_x, toy):
+    for view, c in [crisis_x, (toy.select(coding="y"), make_crisis(toy.select(coding="y"), "p", FALL)),
+                    (toy.select(coding="x"), make_crisis(toy.select(coding="x"), "d", "1955-01-01"))]:
+        results = H.run_all(view, c)
+        assert len({r.hypothesis for r in results}) == len(results) == 11
+        for r in results:
+            assert r.verdict in VERDICTS and r.population and r.rule and r.statistic, r.hypothesis
+            assert r.could_differ == "yes" or (r.could_differ.startswith("no: ") and r.verdict not in DECIDED), r.hypothesis
+            assert r.verdict not in ("no data", "untestable") or r.reason, r.hypothesis
+
+
+# --- H1: the control ------------------------------------------------------------------------------
+
+
+def test_h1_holds_from_the_career_whatever_the_coding(crisis_x, toy):
     view, c = crisis_x
-    assert list(c.roster["client_id"]) == ["a", "b", "c"]
-    assert list(c.roster["rank_before"]) == [5, 4, 4]
-    assert c.rivals == ("r",)
-    assert c.turncoats == ("a",)
-    assert c.defectors == ["a"]
-    assert list(c.roster["exposed"]) == [True, False, False]
+    r = H.defectors_were_genuine_clients(view, c)
+    assert (r.value, r.verdict) == ("1/1 genuine", "holds")
+    y = toy.select(coding="y")  # the coding calls A R's client; his career says P's
+    ry = H.defectors_were_genuine_clients(y, make_crisis(y, "p", FALL))
+    assert ry.verdict == "holds" and "reads Person A otherwise" in ry.note
+    assert ry.detail.loc[0, "the coding says"] == "not his client"
 
 
-def test_h1_genuine_client_under_one_coding_not_the_other(toy, crisis_x):
+def test_h1_fails_when_a_rival_presided_over_his_promotions(world):
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min", appointed_by="r"))
+    r = H.defectors_were_genuine_clients(view, c)
+    assert r.verdict == "fails" and r.detail.loc[0, "career says"] == "a rival's client"
+
+
+def test_h1_no_data_without_a_recorded_promotion(world):
+    view, c = world(lambda rows: drop(rows, "spells", "person_id", "a"))
+    r = H.defectors_were_genuine_clients(view, c)
+    assert r.verdict == "no data" and "no promotion recorded" in r.value
+
+
+# --- H2: short-run stability --------------------------------------------------------------------
+
+
+def test_h2_population_is_named_and_an_unknown_rank_is_missing_not_zero(crisis_x, world):
     view, c = crisis_x
-    assert H.defectors_were_genuine_clients(view, c).verdict == "holds"
-    y = toy.select(coding="y")
-    r = H.defectors_were_genuine_clients(y, make_crisis(y, "p", "1950-06-15"))
-    assert (r.value, r.verdict) == ("0/1", "fails")
-    assert bool(r.detail.loc[0, "rival's client"]) is True
+    assert H.clients_stay_loyal(view, c, which="first deputies").members["person_id"].tolist() == ["a"]
+    high = H.clients_stay_loyal(view, c, which="high office")
+    assert high.members["person_id"].tolist() == ["a", "b", "c"]
+    assert high.value.startswith("1/3 = 0.333 [0.008, 0.906]") and high.verdict == "inconclusive"
+    view2, c2 = world(lambda rows: drop(rows, "spells", "person_id", "c"))  # C's rank no longer recorded
+    assert pd.isna(c2.roster.set_index("client_id").loc["c", "rank_before"])
+    r = H.clients_stay_loyal(view2, c2, which="high office")
+    assert r.members["person_id"].tolist() == ["a", "b"] and "1 client(s) of unknown rank" in r.population
+    assert H.clients_stay_loyal(view2, c2, which="all clients").members["person_id"].tolist() == ["a", "b", "c"]
 
 
-def test_h2_share_with_exact_interval(crisis_x):
+def test_h2_with_one_first_deputy_nothing_can_be_decided(crisis_x):
     view, c = crisis_x
-    r = H.clients_stay_loyal(view, c, rare_share=0.1)
-    assert r.value.startswith("1/3 = 0.333 [0.008, 0.906]")  # Clopper-Pearson, scipy
-    assert r.verdict == "inconclusive"
-    assert H.clients_stay_loyal(view, c, rare_share=0.005).verdict == "fails"
+    r = H.clients_stay_loyal(view, c)
+    assert r.verdict == "untestable" and r.could_differ.startswith("no: with N = 1")
 
 
-def test_h3_reward_and_where_it_came_from(crisis_x):
+def many_deputies(n, defect):
+    """n first deputies of P (rank 5 in his ministry), the first ``defect`` of them defecting at the fall."""
+    def edit(rows):
+        for i in range(n):
+            pid = f"z{i}"
+            rows["persons"].append({**rows["persons"][0], "person_id": pid, "name": f"Deputy {i}", "surname": f"D{i}"})
+            rows["spells"].append(spell(f"{pid}-min", pid, "min", 5, "1946", "1950-06-15", "transfer"))
+            rows["ties"].append(tie(f"p-{pid}", "p", pid, "patronage", "1946", "1950-06-15", i < defect,
+                                    "1950-06" if i < defect else ""))
+        set_field(rows, "spells", "spell_id", "a-min", seniority="4")  # A is no longer a first deputy
+    return edit
+
+
+def test_h2_holds_with_enough_loyal_deputies_and_fails_when_they_defect(world):
+    view, c = world(many_deputies(36, 0))
+    assert H.clients_stay_loyal(view, c).verdict == "holds"
+    view, c = world(many_deputies(2, 2))
+    r = H.clients_stay_loyal(view, c)
+    assert r.verdict == "fails" and r.value.startswith("2/2")
+
+
+# --- H3 and H3b: scarcity, the patron's side ---------------------------------------------------
+
+
+def test_h3_fails_when_rewarded_holds_when_not_and_no_data_when_unrecorded(crisis_x, world):
     view, c = crisis_x
     r = H.defectors_not_rewarded(view, c)
-    assert (r.value, r.verdict) == ("1/1", "fails")
-    assert r.detail.loc["a"].tolist() == [5, 6]
-    b = H.rewards_cost_rivals_clients(view, c)
-    assert (b.value, b.verdict) == ("0/1", "fails")
-    assert b.detail["predecessor_id"].tolist() == ["p"]
-    assert b.detail["predecessor"].tolist() == ["the fallen patron"]
+    assert (r.value, r.verdict) == ("1/1 promoted", "fails")
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min2", seniority="5"))
+    assert H.defectors_not_rewarded(view, c).verdict == "holds"
+    view, c = world(lambda rows: rows.update(spells=[s for s in rows["spells"] if not s["spell_id"].startswith(("a-min2", "a-later"))]))
+    r = H.defectors_not_rewarded(view, c)
+    assert r.verdict == "no data" and "not recorded" in r.value
+
+
+def test_h3b_untestable_when_no_rival_client_held_a_comparable_office(crisis_x):
+    view, c = crisis_x
+    r = H.rewards_cost_rivals_clients(view, c)
+    assert r.verdict == "untestable" and r.could_differ.startswith("no: no rival's client")
+    assert r.detail["predecessor"].tolist() == ["the fallen patron"]
+
+
+def rival_client_in_the_post(ended):
+    """P heads the ministry at rank 7; D, R's client, holds the rank-6 post A takes, until ``ended``."""
+    def edit(rows):
+        set_field(rows, "spells", "spell_id", "p-min", seniority="7")
+        rows["spells"].append(spell("d-min-6", "d", "min", 6, "1949", ended, "dismissal"))
+    return edit
+
+
+def test_h3b_holds_when_the_reward_displaced_a_rivals_client_and_fails_when_not(world):
+    view, c = world(rival_client_in_the_post("1950-06-15"))
+    r = H.rewards_cost_rivals_clients(view, c)
+    assert (r.verdict, r.detail["predecessor"].tolist()) == ("holds", ["rival's client"])
+    view, c = world(rival_client_in_the_post("1950-01-01"))  # held a comparable post, but left it long before
+    r = H.rewards_cost_rivals_clients(view, c)
+    assert r.could_differ == "yes" and r.verdict == "fails"
 
 
 def test_vacancies_follow_the_office_across_renaming(crisis_x):
@@ -62,79 +204,177 @@ def test_vacancies_follow_the_office_across_renaming(crisis_x):
     assert v.loc["b", "successor stood"] == "not recorded"  # D continues his own post: not a successor
 
 
-def test_h4_motive_comes_from_the_coding(toy, crisis_x):
+# --- H4 and H4b: scarcity, the client's side ----------------------------------------------------
+
+
+def test_h4_fails_when_he_switched_before_the_fall_and_rose(crisis_x):
     view, c = crisis_x
-    assert (H.not_for_reward(view, c).value, H.not_for_reward(view, c).verdict) == ("1/1", "fails")
+    r = H.clients_do_not_switch_for_gain(view, c)
+    assert r.verdict == "fails" and "by the day of the fall" in r.reason
+
+
+def late_defection(rows):
+    drop(rows, "event_participants", "role", "defecting")
+    set_field(rows, "ties", "tie_id", "p-a", defection_date="1950-07")
+
+
+def test_h4_holds_when_he_joined_only_after_the_fall_and_no_data_when_undated(world):
+    view, c = world(late_defection)
+    assert c.defectors == ["a"] and H.clients_do_not_switch_for_gain(view, c).verdict == "holds"
+    view, c = world(lambda rows: (drop(rows, "event_participants", "role", "defecting"),
+                                  set_field(rows, "ties", "tie_id", "p-a", defection_date="")))
+    r = H.clients_do_not_switch_for_gain(view, c)
+    assert c.defectors == ["a"] and r.verdict == "no data"
+
+
+def test_h4b_is_the_coding_never_a_test(crisis_x, toy):
+    view, c = crisis_x
+    r = H.motive_as_coded(view, c)
+    assert r.verdict == "coding" and r.could_differ.startswith("no: ") and "reward" in r.value
     y = toy.select(coding="y")
-    assert H.not_for_reward(y, make_crisis(y, "p", "1950-06-15")).verdict == "no data"
+    assert H.motive_as_coded(y, make_crisis(y, "p", FALL)).verdict == "no data"
 
 
-def test_h5a_later_appeal_refused(crisis_x):
+# --- H5: the precedent in the short run ---------------------------------------------------------
+
+
+def test_h5_public_reward_fails_the_claim_and_a_lesser_one_does_not(crisis_x, world):
+    view, c = crisis_x
+    assert H.rewards_not_public(view, c, public_rank=6).verdict == "fails"
+    assert H.rewards_not_public(view, c, public_rank=7).verdict == "holds"
+    view, c = world(lambda rows: rows.update(spells=[s for s in rows["spells"] if not s["spell_id"].startswith(("a-min2", "a-later"))]))
+    assert H.rewards_not_public(view, c).verdict == "no data"
+
+
+# --- H6a and H6b: the precedent in the long run -------------------------------------------------
+
+
+def test_h6a_refused_when_lost_accepted_when_kept_no_data_when_unrecorded(crisis_x, world):
     view, c = crisis_x
     r = H.later_defectors_refused(view, c)
-    assert (r.value, r.verdict) == ("1/1", "holds")
-    assert r.detail.loc[0, "then"] == "arrested"
+    assert (r.value, r.verdict) == ("1/1 refused", "holds") and r.detail.loc[0, "then"] == "lost"
+
+    def kept(rows):
+        drop(rows, "event_participants", "event_id", "b-arrest")
+        set_field(rows, "spells", "spell_id", "b-min", end="", end_cause="")
+    view, c = world(kept)
+    assert H.later_defectors_refused(view, c).verdict == "fails"
+
+    def unrecorded(rows):  # no loss recorded, and no post either: his fate is unknown, not acceptance
+        drop(rows, "event_participants", "event_id", "b-arrest")
+        set_field(rows, "spells", "spell_id", "b-min", end_cause="unknown")
+    view, c = world(unrecorded)
+    r = H.later_defectors_refused(view, c)
+    assert r.verdict == "no data" and r.detail.loc[0, "then"] == "unknown"
 
 
-def test_h5b_tenure_kaplan_meier(crisis_x):
+def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x, world):
     view, c = crisis_x
-    r = H.defectors_do_not_outlast(view, c, min_rank=4)
-    t = r.detail.set_index("person_id")
-    assert t.loc["a", "years"] == pytest.approx(564 / 365.25, abs=1e-3) and bool(t.loc["a", "lost office"])
-    assert t.loc["d", "years"] == pytest.approx(10.0, abs=0.01) and not bool(t.loc["d", "lost office"])
+    r = H.defectors_lose_office(view, c, which="high office")
     assert r.verdict == "holds"
+    loyal = r.detail[r.detail["group"] == "loyal clients"].set_index("person_id")
+    assert set(loyal.index) == {"b", "c"} and loyal["lost office"].all()
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min2", end="", end_cause=""))
+    assert H.defectors_lose_office(view, c).verdict == "fails"
 
 
-def test_h6_fisher_on_a_perfect_but_tiny_split(crisis_x):
+def test_h6b_a_record_that_stops_is_censored_not_a_loss(world):
+    def stops(rows):
+        set_field(rows, "spells", "spell_id", "a-min2", end_cause="transfer")
+        drop(rows, "spells", "spell_id", "a-later")
+    view, c = world(stops)
+    r = H.defectors_lose_office(view, c)
+    row = r.detail.set_index("person_id").loc["a"]
+    assert not row["lost office"] and row["how"].startswith("censored") and r.verdict == "no data"
+
+
+def test_tenure_chains_a_high_post_that_starts_after_the_window(world):
+    """Regression (bug 1): the window bounds the first high post only; a later consecutive one continues the run."""
+    def second_post(rows):
+        set_field(rows, "spells", "spell_id", "a-min2", end_cause="transfer")
+        drop(rows, "spells", "spell_id", "a-later")
+        rows["spells"].append(spell("a-next", "a", "min2", 4, "1952-02-01", "1958-03-01", "dismissal"))
+    view, c = world(second_post)
+    t = tenure_after(view, c, ["a"], 4, pd.Timedelta(days=365)).set_index("person_id")
+    assert t.loc["a", "until"] == "1958-03-01" and bool(t.loc["a", "lost office"]) and t.loc["a", "how"] == "dismissal"
+
+
+# --- H7: continuity below the top ---------------------------------------------------------------
+
+
+def lower_client(end, cause, arrested=False):
+    def edit(rows):
+        rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+        rows["spells"].append(spell("e-min", "e", "min", 3, "1946", end, cause))
+        rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946"))
+        if arrested:
+            rows["events"].append(event("e-arrest", "1950-07-01", "arrest"))
+            rows["event_participants"].append(part("e-arrest", "e", "arrested"))
+    return edit
+
+
+def test_h7_continuity_holds_fails_and_no_data(crisis_x, world):
+    view, c = crisis_x
+    assert H.network_below_top_continues(view, c).verdict == "no data"
+    view, c = world(lower_client("", ""))
+    assert H.network_below_top_continues(view, c).verdict == "holds"
+    view, c = world(lower_client("1950-07-01", "arrest", arrested=True))
+    r = H.network_below_top_continues(view, c)
+    assert r.verdict == "fails" and r.members["person_id"].tolist() == ["e"]
+    view, c = world(lower_client("1950-07-01", "unknown"))
+    assert H.network_below_top_continues(view, c).verdict == "no data"
+
+
+# --- H8: reinsurance, described -----------------------------------------------------------------
+
+
+def test_h8_is_described_with_the_conditional_odds_ratio(crisis_x, toy):
     view, c = crisis_x
     r = H.reinsured_clients_defect(view, c)
-    assert "p = 0.333" in r.value and r.verdict == "inconclusive"
-    assert r.detail.to_numpy().tolist() == [[1, 0], [0, 2]]
+    assert r.verdict == "descriptive" and r.could_differ.startswith("no: ")
+    assert r.detail.to_numpy().tolist() == [[1, 0], [0, 2]] and "p = 0.333" in r.value
+    y = toy.select(coding="y")
+    assert H.reinsured_clients_defect(y, make_crisis(y, "p", FALL)).verdict == "no data"
 
 
-def test_no_data_is_said_not_guessed(toy):
-    view = toy.select(coding="x")
-    c = make_crisis(view, "d", "1955-01-01")  # D has no clients
-    results = H.run_all(view, c)
-    assert {r.hypothesis: r.verdict for r in results}["H2 loyalty"] == "no data"
-    assert all(r.note for r in results if r.verdict == "no data")
+# --- the table and the article ------------------------------------------------------------------
 
 
-def test_verdict_table_sorted_and_complete(crisis_x):
+def test_verdict_table_sorted_with_population_rule_and_could_differ(crisis_x):
     view, c = crisis_x
-    table = H.verdict_table(H.run_all(view, c))
-    assert list(table.columns) == ["hypothesis", "claim", "statistic", "value", "verdict"]
-    assert table["hypothesis"].is_monotonic_increasing and len(table) == 8
+    table = verdicts.verdict_table(H.run_all(view, c))
+    assert {"population", "rule", "could_differ", "reason"} <= set(table.columns)
+    assert table["hypothesis"].is_monotonic_increasing and len(table) == 11
 
 
 def test_comparison_with_the_article_only_for_its_case(crisis_x):
     view, c = crisis_x
-    table = H.verdict_table(H.run_all(view, c))
-    other = H.compare_with_article(table, "p", "1950-06-15")
-    assert set(other["article"]) == {"not discussed"}
-    same = H.compare_with_article(table, *H.ARTICLE_CASE)
-    assert set(same["agree"]) <= {"yes", "no"}
-
-
-def test_renamed_office_is_no_new_reward_but_a_return_after_demotion_is(make_package):
-    import copy
-
-    from patronage.outcomes import gained_posts
-
-    from toyworld import ROWS, spell
-
-    rows = copy.deepcopy(ROWS)
-    rows["spells"] += [spell("a-min3", "a", "min", 6, "1950-07-01", "1950-12-31", "reorganisation", post="Minister"),
-                       spell("a-min2b", "a", "min2", 6, "1951-01-01", "1951-06-30", "transfer", post="Minister")]
-    rows["spells"] = [s for s in rows["spells"] if s["spell_id"] != "a-min2"]
-    view = patronage.load(make_package(rows)).select(coding="x")
-    c = make_crisis(view, "p", "1950-06-15")
-    ranks = pd.Series({"a": 5})
-    gained = gained_posts(view, ["a"], c.date, c.date + pd.Timedelta(days=365), ranks)
-    assert gained["spell_id"].tolist() == ["a-min3"]  # a-min2b only renames a-min3
+    table = verdicts.verdict_table(H.run_all(view, c))
+    other = article.compare_with_article(table, "p", FALL)
+    assert set(other["article"]) == {"not discussed"} and set(other["agree"]) == {"–"}
+    same = article.compare_with_article(table, *article.ARTICLE_CASE)
+    judged = same[same["agree"] != "–"]
+    assert len(judged) and set(judged["agree"]) <= {"yes", "no"}
+    # a coding or a description is never compared; a disagreement carries the result's own reason
+    assert (same.loc[same["computed"].isin(["coding", "descriptive"]), "agree"] == "–").all()
+    for row in same[same["agree"] == "no"].to_dict("records"):
+        assert row["why they differ"] == table.set_index("hypothesis").loc[row["hypothesis"], "reason"]
 
 
 def test_a_defection_counts_only_at_its_own_crisis(crisis_x):
     view, _ = crisis_x
     earlier = make_crisis(view, "p", "1948-01-01")
     assert "a" in set(earlier.roster["client_id"]) and earlier.defectors == []
+
+
+def test_renamed_office_is_no_new_reward_but_a_return_after_demotion_is(make_package):
+    from patronage.outcomes import gained_posts
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] += [spell("a-min3", "a", "min", 6, "1950-07-01", "1950-12-31", "reorganisation", post="Minister"),
+                       spell("a-min2b", "a", "min2", 6, "1951-01-01", "1951-06-30", "transfer", post="Minister")]
+    rows["spells"] = [s for s in rows["spells"] if s["spell_id"] != "a-min2"]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    c = make_crisis(view, "p", FALL)
+    gained = gained_posts(view, ["a"], c.date, c.date + pd.Timedelta(days=365), pd.Series({"a": 5}))
+    assert gained["spell_id"].tolist() == ["a-min3"]  # a-min2b only renames a-min3

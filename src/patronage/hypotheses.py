@@ -1,365 +1,559 @@
-"""Fairbanks' claims, and the claims they are tested against, as named predicates.
+"""Fairbanks' claims, tested step by step as Blauvelt (2008) tests them, each as a named predicate.
 
-Each function's docstring quotes the claim it tests (short, exact, cited as Blauvelt (2008)
-presents it), computes a statistic from the tables under the current selection, and returns a
-``Result`` with a verdict:
+Blauvelt sets out Fairbanks' assumptions in the section "Patronage and betrayal" and writes that
+his paper "will attempt to test these assumptions". Each step of that test is a function here.
+Its docstring quotes the claim (short, exact, cited); before it computes it names its population
+(who is counted, and the row that puts each person there: ``Result.members``) and its rule
+(which result gives which verdict, and from how many cases each verdict is reachable); after
+computing it says whether these tables could have produced another verdict. A row that could
+not is never ``holds`` or ``fails`` (see :mod:`patronage.verdicts`).
 
-- ``holds``: the tables agree with the claim;
-- ``fails``: the tables contradict it;
-- ``mixed``: some cases agree and some do not;
-- ``inconclusive``: the statistic cannot tell with this few cases;
-- ``no data``: the tables record nothing the claim can be tested on (the reason is given).
+The steps, in the article's order:
 
-Small-N statistics come from scipy (exact binomial intervals, Fisher's and Boschloo's exact
-tests) and statsmodels (Kaplan-Meier, log-rank); none is written by hand.
+1. the control: were the turncoats genuine clients? (from their careers, not from a coding);
+2. short-run stability among the patron's clients (by default his first deputies);
+3. scarcity on the patron's side: were defectors rewarded with higher office within about a
+   year, and whose posts did the rewards take?
+4. scarcity on the client's side: did they switch before the fall, and gain? (and the motive a
+   coding attributes, labelled as the coding);
+5. the precedent in the short run: were the rewards public?
+6. the precedent in the long run: were later would-be defectors refused, and what became of the
+   defectors themselves over the horizon?
+7. continuity of the network below the top;
+8. the reinsurance reading, as a description.
+
+Small-N statistics come from scipy (exact binomial intervals, Fisher's exact test, the conditional
+odds ratio); none is written by hand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
-from patronage.crisis import DAY, Crisis
-from patronage.outcomes import gained_posts, predecessors, ranks_around, relation, rival_clients, tenure_after, vacancies
+from patronage.advancement import career_evidence
+from patronage.careers import point
+from patronage.crisis import DAY, Crisis, crisis_events
+from patronage.outcomes import (
+    fate_between,
+    gained_posts,
+    predecessors,
+    ranks_around,
+    relation,
+    rival_clients,
+    tenure_after,
+    with_lineage,
+)
+from patronage.populations import POPULATIONS, below_the_top, evidence, population
+from patronage.verdicts import (
+    VERDICTS,
+    YES,
+    Result,
+    exact_interval,
+    names_of,
+    population_text,
+    share_could_differ,
+    share_reach,
+    share_rule,
+    share_verdict,
+    split_could_differ,
+    split_outcome,
+    split_rule,
+    verdict_table,
+)
+
+__all__ = ["POPULATIONS", "VERDICTS", "Result", "run_all", "verdict_table"]
 
 BLAUVELT = "Blauvelt 2008"
-# scipy.stats is imported where a test is computed, not with this module: the import costs about
-# 0.4 s, and a notebook that reads its results from the build's cache computes none
+FAIRBANKS = f"Fairbanks 1983: 365-6, in {BLAUVELT}, \"Patronage and betrayal\""
 
 
-@dataclass
-class Result:
-    """The outcome of testing one claim: the statistic, its value, the verdict and the rows behind it."""
-
-    hypothesis: str
-    claim: str
-    statistic: str
-    value: str
-    verdict: str
-    note: str = ""
-    detail: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-
-    def row(self) -> dict:
-        """The verdict-table row."""
-        return {"hypothesis": self.hypothesis, "claim": self.claim, "statistic": self.statistic,
-                "value": self.value, "verdict": self.verdict}
+def _count(outcomes: dict) -> tuple[int, int, int]:
+    """(against, agreeing, unknown) of per-case outcomes True / False / None."""
+    values = list(outcomes.values())
+    return sum(v is True for v in values), sum(v is False for v in values), sum(v is None for v in values)
 
 
-def _share(k: int, n: int, confidence: float = 0.95) -> str:
-    """'k/n = share [exact CI]' with the Clopper-Pearson interval from scipy."""
-    from scipy import stats
-
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
-    return f"{k}/{n} = {k / n:.3f} [{ci.low:.3f}, {ci.high:.3f}]"
+def _tally(outcomes: dict, against: str, agreeing: str) -> str:
+    """'k/n against-label' with the unknown cases named: the value of a split rule."""
+    k, m, u = _count(outcomes)
+    return f"{k}/{k + m + u} {against}" + (f" ({u} not recorded)" if u else "") if outcomes else "–"
 
 
-def _split(k: int, n: int) -> str:
-    """holds if none, fails if all, mixed otherwise (k cases against the claim out of n)."""
-    return "holds" if k == 0 else "fails" if k == n else "mixed"
+def _coding(tables) -> str:
+    return str(tables.selection.get("coding", "the chosen coding"))
 
 
-def _names(tables, ids) -> str:
-    names = tables.persons.set_index("person_id")["name"]
-    return ", ".join(names[i] for i in sorted(ids)) or "none"
+def _defectors(tables, crisis: Crisis):
+    """The defectors as a population: ids, description, evidence rows."""
+    ids = list(crisis.defectors)
+    text = population_text(tables, f"the patron's clients who defected at his fall under the coding '{_coding(tables)}'", ids)
+    return ids, text, evidence(tables, crisis, ids, "client whose tie records a defection at the crisis, "
+                                                     "or who acted against the patron at it")
+
+
+def _no_defectors(tables, crisis, hypothesis, step, claim, rule, statistic) -> Result:
+    ids, text, members = _defectors(tables, crisis)
+    return Result(hypothesis, step, claim, text, rule, statistic, "–", "no data",
+                  f"no: no client of the patron defected under the coding '{_coding(tables)}'",
+                  f"under the coding '{_coding(tables)}' no client of the patron defected", members=members)
 
 
 def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
-    """The turncoats were genuine clients of the fallen patron, not clients of his rivals.
+    """The control: the turncoats were genuine clients of the fallen patron, not clients of his rivals.
 
-    Blauvelt's control against the reading that Kruglov and Serov "were not true Beria clients
-    to begin with" (Blauvelt, 2008, "Betrayal and network stability"): a turncoat is genuine
-    if a patronage tie from the patron ran the day before the crisis and no rival's did.
+    Against the reading that Kruglov and Serov "were not true Beria clients to begin with"
+    (Medvedev, 2006: 93; Sul'ianov, 2005: 494, as cited in Blauvelt, 2008, "Betrayal and network
+    stability"). Read from their careers, which no coding touches (:mod:`patronage.advancement`):
+    a turncoat is genuine if the patron presided over more of his promotions than any rival and
+    he served under the patron the day before the fall.
     """
-    claim = f'Defectors "were not true Beria clients to begin with" is false ({BLAUVELT}, "Betrayal and network stability")'
+    claim = f'It is false that the turncoats "were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")'
+    rule = split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
+                      "serve under the patron the day before the fall (careers only: the coding of the ties is not read)")
+    statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
+    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
+    members = evidence(tables, crisis, turncoats, "acted against the patron at his fall").assign(
+        **{"act": lambda m: m["person_id"].map(acts.set_index("person_id")["event_id"]),
+           "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
+    text = population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
     if not turncoats:
-        return Result("H1 genuine clients", claim, "turncoats who were the patron's clients", "–", "no data",
-                      "No one is recorded acting against the patron at the crisis.")
-    clients = set(crisis.roster["client_id"])
-    rc = rival_clients(tables, crisis) | set(crisis.roster.loc[crisis.roster["rival_client"], "client_id"])
-    t = tables.ties
-    rival_tie = t[(t["kind"] == "patronage") & t["patron_id"].isin(crisis.rivals) & t["client_id"].isin(turncoats)]
-    from patronage.careers import active
+        return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–", "no data",
+                      "no: no one is recorded acting against the patron at the crisis",
+                      "no one is recorded acting against the patron at the crisis", members=members)
+    career = career_evidence(tables, crisis, turncoats)
+    coded = crisis.roster.set_index("client_id")
+    career["the coding says"] = ["the patron's client" if p in coded.index else "not his client" for p in career["person_id"]]
+    records = career.to_dict("records")
+    outcomes = {c["person_id"]: None if c["career says"] == "no promotion recorded" else c["career says"] != "the patron's client"
+                for c in records}
+    k, m, u = _count(outcomes)
+    verdict = split_outcome(k, m, u)
+    genuine = [p for p, v in outcomes.items() if v is False]
+    differ = career[career["career says"] != career["the coding says"]]
+    note = (f"Careers make {names_of(tables, genuine)} the patron's client(s)."
+            + (f" The coding '{_coding(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
+    reason = "; ".join(f"{names_of(tables, [c['person_id']])}: {c['promotions']} promotions, {c['by the patron']} under the "
+                       f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
+                       f"{'served' if c['under the patron'] else 'did not serve'} under him the day before -> {c['career says']}"
+                       for c in records)
+    return Result("H1 genuine clients", "control", claim, text, rule, statistic,
+                  f"{m}/{len(turncoats)} genuine" + (f" ({u} with no promotion recorded)" if u else ""),
+                  verdict, split_could_differ(len(turncoats), "turncoat"), reason, note, career, members)
 
-    rc |= set(rival_tie.loc[active(rival_tie, crisis.date - DAY), "client_id"])
-    detail = pd.DataFrame({"turncoat": turncoats,
-                           "patron's client": [p in clients for p in turncoats],
-                           "rival's client": [p in rc for p in turncoats]})
-    genuine = int((detail["patron's client"] & ~detail["rival's client"]).sum())
-    n = len(detail)
-    verdict = "holds" if genuine == n else "fails" if genuine == 0 else "mixed"
-    return Result("H1 genuine clients", claim, "turncoats who were the patron's clients and no rival's",
-                  f"{genuine}/{n}", verdict, f"Turncoats: {_names(tables, turncoats)}.", detail)
 
+def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, confidence: float = 0.95,
+                       which: str = "first deputies") -> Result:
+    """Short-run stability: the patron's clients stay loyal when he falls; defection among them is rare.
 
-def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4,
-                       confidence: float = 0.95) -> Result:
-    """Clients of a fallen patron stay loyal: defection among his top clients is rare.
-
-    Fairbanks: "informal rules may have grown up discouraging disloyalty to patrons"
-    (Fairbanks, 1983, as quoted in Blauvelt, 2008, "Patronage and betrayal"). The top clients
-    are those whose rank the day before was at least ``min_rank``. "Rare" is operationalised as
-    a defection share of at most ``rare_share``; the verdict compares the exact
-    (Clopper-Pearson) interval with it, so with a handful of clients it is often inconclusive:
-    a share from five people cannot show a rate.
+    Fairbanks: "informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks,
+    1983, as quoted in Blauvelt, 2008, "Patronage and betrayal"). The population is named by
+    ``which`` (:data:`patronage.populations.POPULATIONS`; by default the first deputies, the
+    right-hand men whose betrayal the article studies). "Rare" is a defection share of at most
+    ``rare_share``, judged by the exact (Clopper-Pearson) interval: a handful of clients can
+    rule out "rare" only if nearly all defect, and can never show it.
     """
     claim = f'"informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks 1983, in {BLAUVELT})'
-    top = crisis.roster[crisis.roster["rank_before"] >= min_rank]
-    statistic = f"defection share among clients of rank >= {min_rank}, exact {confidence:.0%} CI (rare: <= {rare_share:g})"
-    n, k = len(top), int(top["defected"].sum())
+    pop = population(tables, crisis, which, min_rank)
+    rule = share_rule(rare_share, confidence)
+    statistic = f"defection share, exact {confidence:.0%} interval (rare: <= {rare_share:g})"
+    n = len(pop.ids)
     if n == 0:
-        return Result("H2 loyalty", claim, statistic, "–", "no data",
-                      f"The tables record no client of this patron holding rank >= {min_rank} the day before the crisis.")
-    from scipy import stats
-
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
-    verdict = "holds" if ci.high <= rare_share else "fails" if ci.low > rare_share else "inconclusive"
+        return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", "no data",
+                      f"no: {pop.text.split(' (')[0]}: none recorded", "the tables record no one in the population",
+                      members=pop.members)
+    defected = crisis.roster.set_index("client_id")["defected"].reindex(pop.ids).astype(bool)
+    k = int(defected.sum())
+    low, high = exact_interval(k, n, confidence)
+    verdict = share_verdict(k, n, rare_share, confidence)
+    reach = share_reach(rare_share, confidence)
+    said = {"holds": f"the interval lies at or below {rare_share:g}",
+            "fails": f"the interval lies above {rare_share:g}",
+            "inconclusive": f"the interval still admits a share of at most {rare_share:g} (holds needs N >= {reach['holds']} "
+                            f"with no defection; {_to_fail(n, rare_share, confidence)})"}[verdict]
+    reason = (f"{k} of {n} defected ({names_of(tables, [p for p in pop.ids if defected[p]])}); exact {confidence:.0%} "
+              f"interval [{low:.3f}, {high:.3f}]: {said}")
     everyone = crisis.roster
-    note = (f"{k} of {n} top clients defected ({_names(tables, top.loc[top['defected'], 'client_id'])}); among all "
-            f"{len(everyone)} recorded clients: {_share(int(everyone['defected'].sum()), len(everyone), confidence)}.")
-    return Result("H2 loyalty", claim, statistic, _share(k, n, confidence), verdict, note, top)
+    lo_all, hi_all = exact_interval(int(everyone["defected"].sum()), len(everyone), confidence)
+    note = (f"Among all {len(everyone)} recorded clients: {int(everyone['defected'].sum())}/{len(everyone)} "
+            f"[{lo_all:.3f}, {hi_all:.3f}].")
+    return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic,
+                  f"{k}/{n} = {k / n:.3f} [{low:.3f}, {high:.3f}]", verdict,
+                  share_could_differ(n, rare_share, confidence), reason, note, pop.members.assign(defected=defected.to_numpy()),
+                  pop.members)
+
+
+def _to_fail(n: int, rare_share: float, confidence: float) -> str:
+    """How many of n defecting would give 'fails' under the share rule, in words."""
+    k = next((k for k in range(n + 1) if share_verdict(k, n, rare_share, confidence) == "fails"), None)
+    return f"{k} of {n} defecting would give fails" if k is not None else f"no count of {n} gives fails"
+
+
+def _rewards(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
+    """Each defector's rank the day before and his highest within the window (NA: not recorded), and promoted."""
+    ranks = ranks_around(tables, crisis, crisis.defectors, pd.Timedelta(days=window_days))
+    known = ranks["rank before"].notna() & ranks["rank after"].notna()
+    promoted = (ranks["rank after"] > ranks["rank before"]).astype("boolean").where(known.to_numpy(), pd.NA)
+    return ranks.assign(promoted=promoted)
 
 
 def defectors_not_rewarded(tables, crisis: Crisis, window_days: int = 365) -> Result:
-    """Rivals do not reward defectors with high office.
+    """Scarcity, the patron's side: rivals do not reward a defector with higher office.
 
     Fairbanks: "a patron would only rarely have the motive to reward a change of sides at the
     expense of his own clients" (Fairbanks, 1983: 365-6, as quoted in Blauvelt, 2008,
-    "Patronage and betrayal"). A defector is rewarded if his highest rank within
-    ``window_days`` after the crisis exceeds his rank the day before.
+    "Patronage and betrayal"). A defector is rewarded if his highest rank within ``window_days``
+    after the fall exceeds his rank the day before.
     """
-    claim = f'"a patron would only rarely have the motive to reward a change of sides" (Fairbanks 1983: 365-6, in {BLAUVELT})'
-    d = crisis.defectors
-    if not d:
-        return Result("H3 no reward", claim, "defectors promoted within the window", "–", "no data",
-                      "No client of this patron defected under this coding.")
-    ranks = ranks_around(tables, crisis, d, pd.Timedelta(days=window_days))
-    k = int((ranks["rank after"] > ranks["rank before"]).sum())
-    return Result("H3 no reward", claim, f"defectors promoted within {window_days} days", f"{k}/{len(d)}",
-                  _split(k, len(d)), f"Ranks before and after: {ranks.to_dict('index')}.", ranks)
+    claim = f'"a patron would only rarely have the motive to reward a change of sides at the expense of his own clients" ({FAIRBANKS})'
+    rule = split_rule("defector", f"his highest rank within {window_days} days after the fall is above his rank the day before")
+    statistic = f"defectors promoted within {window_days} days"
+    if not crisis.defectors:
+        return _no_defectors(tables, crisis, "H3 no reward", "scarcity: the patron's side", claim, rule, statistic)
+    ids, text, members = _defectors(tables, crisis)
+    ranks = _rewards(tables, crisis, window_days)
+    outcomes = {p: None if pd.isna(v) else bool(v) for p, v in ranks["promoted"].items()}
+    reason = "; ".join(f"{names_of(tables, [p])}: rank {r['rank before']} -> {r['rank after']}" for p, r in ranks.iterrows())
+    return Result("H3 no reward", "scarcity: the patron's side", claim, text, rule, statistic,
+                  _tally(outcomes, "promoted", "not promoted"), split_outcome(*_count(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason, "", ranks, members)
 
 
 def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) -> Result:
-    """High offices are scarce: a defector's reward costs the rival's own clients a post.
+    """Scarcity, the patron's side: a turncoat's reward costs the rewarding side's own clients a post.
 
-    Fairbanks' mechanism, as Blauvelt puts it: rewarding turncoats "would mean demoting or
-    denying positions to one's own clients" (Blauvelt, 2008, "Betrayal and network
-    stability"). For each post a defector gained, the previous holder of the same office
-    (same lineage across renamings, same rank) is found and classed.
+    Fairbanks, as Blauvelt puts it: "offering a position as a lure to a client of a rival patron
+    would mean denying that position to or demoting one's own client" (Blauvelt, 2008, "Patronage
+    and betrayal"). For each post a defector gained, the previous holder of the same office (same
+    lineage across renamings, same rank) is found. A reward that displaced a rival's own client
+    shows the cost Fairbanks describes; one carved from the fallen network or a new office does
+    not. If no rival's client held an office of that lineage and rank in the year either side of
+    the fall, no reward could have displaced one, and the row says so instead of deciding.
     """
-    claim = f'rewarding turncoats "would mean demoting or denying positions to one\'s own clients" ({BLAUVELT})'
-    d = crisis.defectors
+    claim = (f'"offering a position as a lure to a client of a rival patron would mean denying that position to or demoting '
+             f'one\'s own client" ({BLAUVELT}, "Patronage and betrayal")')
+    rule = split_rule("post gained by a defector", "its previous holder was not a rival's client (it came from the fallen "
+                      "network, or was a new office); untestable if no rival's client held an office of its lineage and "
+                      "rank in the year either side of the fall")
+    statistic = "rewards taken from a rival's client"
+    if not crisis.defectors:
+        return _no_defectors(tables, crisis, "H3b scarcity: whose posts", "scarcity: the patron's side", claim, rule, statistic)
     window = pd.Timedelta(days=window_days)
-    ranks = ranks_around(tables, crisis, d, window) if d else pd.DataFrame()
-    gained = gained_posts(tables, d, crisis.date - DAY, crisis.date + window, ranks["rank before"]) if d else pd.DataFrame()
+    ranks = _rewards(tables, crisis, window_days)
+    known = ranks["rank before"].dropna()
+    gained = gained_posts(tables, list(known.index), crisis.date - DAY, crisis.date + window, known.astype(int)) \
+        if len(known) else tables.spells.iloc[0:0]
+    text = (f"the higher posts the defectors took up within {window_days} days of the fall ({len(gained)})"
+            + ("".join(f"; {names_of(tables, [r.person_id])}: {r.post} ({r.spell_id})" for r in gained.itertuples())
+               if len(gained) else ""))
     if len(gained) == 0:
-        return Result("H3b scarcity", claim, "rewards that displaced a rival's client", "–", "no data",
-                      "No defector gained a higher post within the window.")
+        return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
+                      "no data", "no: no defector took up a higher post within the window",
+                      "no defector took up a higher post within the window")
     rc = rival_clients(tables, crisis)
     gained = predecessors(tables, gained)
     gained = gained.assign(predecessor=gained["predecessor_id"].map(lambda p: relation(p, crisis, rc)))
-    k = int(gained["predecessor"].isin(["rival's client", "rival"]).sum())
-    n = len(gained)
-    vac = vacancies(tables, crisis)
-    verdict = "holds" if k == n else "fails" if k == 0 else "mixed"
-    note = ("Posts gained came from: " + "; ".join(f"{r.person_id}: {r.post} (before: {r.predecessor})"
-                                                  for r in gained.itertuples())
-            + f". The purge emptied {len(vac)} post(s) held by the patron or his loyal clients.")
-    return Result("H3b scarcity", claim, "posts gained by defectors that displaced a rival or his client",
-                  f"{k}/{n}", verdict, note, gained[["person_id", "post", "seniority", "start", "predecessor_id",
-                                                     "predecessor"]])
+    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(rc)])
+    began, ended = theirs["start_day"], theirs["end_day"]
+    theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
+    posts = with_lineage(tables, gained)[["lineage", "seniority"]].drop_duplicates()
+    comparable = theirs.merge(posts, on=["lineage", "seniority"])
+    outcomes = {r.spell_id: r.predecessor != "rival's client" for r in gained.itertuples()}
+    k = sum(outcomes.values())
+    kinds = gained["predecessor"].value_counts()
+    value = f"{len(gained) - k}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
+    could = YES if len(comparable) else (
+        f"no: no rival's client is recorded in an office of the lineage and rank of the rewards "
+        f"({', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}) in the year either side of the fall, "
+        "so no reward could have displaced one")
+    reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor})" for r in gained.itertuples())
+    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
+                  split_outcome(k, len(gained) - k, 0), could, reason,
+                  f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
+                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]])
 
 
-def not_for_reward(tables, crisis: Crisis) -> Result:
-    """Clients do not change sides in the hope of reward.
+def _acted_by_fall(tables, crisis: Crisis) -> dict:
+    """For each defector: True if he is recorded acting against the patron by the day of the fall, False if only after, None if not dated."""
+    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    acts = parts[parts["role"].eq("defecting")].merge(tables.events[["event_id", "date_hi"]], on="event_id")
+    ties = tables.ties.set_index("tie_id")
+    out = {}
+    for r in crisis.roster[crisis.roster["defected"]].itertuples():
+        latest = [d for d in acts.loc[acts["person_id"] == r.client_id, "date_hi"] if pd.notna(d)]
+        if not latest and pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
+            latest = [ties.at[r.tie_id, "defection_date_hi"]]
+        out[r.client_id] = bool(min(latest) <= crisis.date) if latest else None
+    return out
 
-    Fairbanks: "clients would only rarely change sides in the hope of such a reward"
-    (Fairbanks, 1983, as quoted in Blauvelt, 2008, "Patronage and betrayal"). The motive
-    is the one the chosen coding attributes to each defection (ties.motive).
+
+def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 365) -> Result:
+    """Scarcity, the client's side: clients do not change sides in the hope of a reward.
+
+    Fairbanks: "clients would only rarely change sides in the hope of such a reward" (Fairbanks,
+    1983: 365-6, as quoted in Blauvelt, 2008, "Patronage and betrayal"). A hope cannot be
+    observed; what can is when a defector acted and what he gained. He counts against the claim if
+    he acted against the patron by the day of the fall, while its outcome was open, and then rose
+    within ``window_days``. The motive a coding attributes is reported apart (:func:`motive_as_coded`).
     """
-    claim = f'"clients would only rarely change sides in the hope of such a reward" (Fairbanks 1983, in {BLAUVELT})'
+    claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
+    rule = split_rule("defector", f"he is recorded acting against the patron by the day of the fall and rose within "
+                      f"{window_days} days after it")
+    statistic = "defectors who switched by the fall and gained"
+    if not crisis.defectors:
+        return _no_defectors(tables, crisis, "H4 no switch for gain", "scarcity: the client's side", claim, rule, statistic)
+    ids, text, members = _defectors(tables, crisis)
+    early = _acted_by_fall(tables, crisis)
+    rose = _rewards(tables, crisis, window_days)["promoted"]
+    outcomes = {}
+    for p in ids:
+        e, g = early.get(p), None if pd.isna(rose[p]) else bool(rose[p])
+        outcomes[p] = False if e is False or g is False else True if (e and g) else None
+    detail = pd.DataFrame({"acted by the fall": pd.Series(early, dtype="object"), "rose": rose.astype("object")}).reindex(ids)
+    said = {True: "acted against him by the day of the fall", False: "acted only after the fall", None: "his act is not dated"}
+    rank = _rewards(tables, crisis, window_days)
+    reason = "; ".join(f"{names_of(tables, [p])}: {said[early.get(p)]}, rank {rank.at[p, 'rank before']} -> "
+                       f"{rank.at[p, 'rank after']}" for p in ids)
+    return Result("H4 no switch for gain", "scarcity: the client's side", claim, text, rule, statistic,
+                  _tally(outcomes, "switched by the fall and gained", "did not"), split_outcome(*_count(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason, "", detail, members)
+
+
+def motive_as_coded(tables, crisis: Crisis) -> Result:
+    """The motive of each defection as the chosen coding reads it: a historian's reading, reported as the coding.
+
+    Blauvelt reads "tactical advantage"; Rayfield, as the article reports him, a grievance at the
+    promotion of Caucasians. ``ties.motive`` records each reading; switching the coding switches
+    the answer, which is why this row is labelled ``coding`` and decides nothing.
+    """
+    claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
+    rule = "none: the motive is the coding's reading of each defection (ties.motive), reported as the coding"
+    statistic = "defections the coding attributes to reward"
+    if not crisis.defectors:
+        return _no_defectors(tables, crisis, "H4b motive (coding)", "scarcity: the client's side", claim, rule, statistic)
+    ids, text, members = _defectors(tables, crisis)
     r = crisis.roster[crisis.roster["defected"]]
-    if r.empty:
-        return Result("H4 motive", claim, "defections motivated by reward", "–", "no data",
-                      "No client of this patron defected under this coding.")
     motives = r["motive"].fillna("unknown")
-    k = int((motives == "reward").sum())
-    known = int((motives != "unknown").sum())
-    if known == 0:
-        return Result("H4 motive", claim, "defections motivated by reward", f"0/{len(r)} known", "no data",
-                      "The coding attributes no motive to the defections.")
-    return Result("H4 motive", claim, "defections the coding attributes to reward", f"{k}/{known}",
-                  _split(k, known), "Motives: " + ", ".join(f"{c}: {m}" for c, m in zip(r["client_id"], motives,
-                                                                                      strict=True)) + ".",
-                  r[["client_id", "motive"]])
+    value = f"{int((motives == 'reward').sum())}/{len(r)} reward (" + ", ".join(f"{m}: {c}" for m, c in motives.value_counts().items()) + ")"
+    return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "coding",
+                  f"no: the motive is typed into the ties by the coding '{_coding(tables)}'",
+                  f"the coding '{_coding(tables)}' reads: " + ", ".join(f"{names_of(tables, [c])}: {m}"
+                                                                     for c, m in zip(r["client_id"], motives, strict=True)),
+                  "", r[["client_id", "motive"]], members)
+
+
+def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_rank: int = 6) -> Result:
+    """The precedent, short run: a patron is not seen to reward a defector.
+
+    Fairbanks, as Blauvelt puts it: "a patron would be reluctant to be seen to reward a defector
+    from another network" (Blauvelt, 2008, "Patronage and betrayal"). A reward counts as public if
+    it raised the defector, within ``window_days``, to rank ``public_rank`` or above (6: the head
+    of a union ministry or a member of the Presidium), a post no one in the elite could miss.
+    """
+    claim = f'"a patron would be reluctant to be seen to reward a defector from another network" ({BLAUVELT}, "Patronage and betrayal")'
+    rule = split_rule("defector", f"he rose within {window_days} days to rank >= {public_rank} (head of a union ministry or "
+                      "higher: a reward in public view)")
+    statistic = f"defectors raised to rank >= {public_rank} within {window_days} days"
+    if not crisis.defectors:
+        return _no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
+    ids, text, members = _defectors(tables, crisis)
+    ranks = _rewards(tables, crisis, window_days)
+    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean")
+    outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
+    reason = "; ".join(f"{names_of(tables, [p])}: rank {r['rank before']} -> {r['rank after']}" for p, r in ranks.iterrows())
+    return Result("H5 no public reward", "precedent: short run", claim, text, rule, statistic,
+                  _tally(outcomes, "publicly rewarded", "not"), split_outcome(*_count(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason, "", ranks.assign(public=public), members)
 
 
 def later_defectors_refused(tables, crisis: Crisis) -> Result:
-    """The precedent is contained: later would-be defectors are refused.
+    """The precedent, long run: later would-be defectors are refused.
 
-    Fairbanks: a patron fears "the dangerous precedent that this would set for his own
-    network" (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later
-    would-be defector is a loyal client of the fallen patron who appealed to a rival after the
-    crisis; he is refused if he was then arrested, dismissed or executed within the horizon.
+    Fairbanks: a patron fears "the dangerous precedent that this would set for his own network"
+    (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be
+    defector is a loyal client of the fallen patron who appealed to a rival after the fall. He was
+    refused if he then lost his office or freedom within the horizon, accepted if he is recorded
+    in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and
+    an unrecorded fate is never read as acceptance.
     """
-    claim = f'rewarding a defector sets "the dangerous precedent" for the patron\'s own network ({BLAUVELT})'
-    from patronage.outcomes import first_loss
-
+    claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" ({FAIRBANKS})'
+    rule = split_rule("later appeal", "the loyal client who appealed to a rival is recorded in office at the horizon "
+                      "(or at his death) with no arrest, execution, dismissal or purge after the appeal")
+    statistic = "later appeals to a rival that were refused"
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
-    from patronage.careers import point
-
     e = tables.events.assign(day=point(tables.events, "date"))
     parts = tables.event_participants
     parts = parts[parts["role"].isin(["appealing", "appealed_to"])].merge(e[["event_id", "day"]], on="event_id")
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
-    appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal)]
     to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
-    appeals = appeals[appeals["event_id"].isin(to_rival)].sort_values(["day", "person_id"]).drop_duplicates("person_id")
+    appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
+    appeals = appeals.sort_values(["day", "person_id"]).drop_duplicates("person_id")
+    text = population_text(tables, "loyal clients of the patron who appealed to a rival after the fall", appeals["person_id"])
+    members = evidence(tables, crisis, list(appeals["person_id"]), "loyal client who appealed to a rival after the fall")
+    members = members.assign(appeal=appeals["event_id"].to_numpy(), **{"appeal quote": appeals["quote"].to_numpy()})
     if appeals.empty:
-        return Result("H5a precedent: appeals refused", claim, "later appeals to a rival that were refused", "–",
-                      "no data", "No loyal client of the patron is recorded appealing to a rival after the crisis.")
+        return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–", "no data",
+                      "no: no loyal client of the patron is recorded appealing to a rival after the fall",
+                      "no loyal client of the patron is recorded appealing to a rival after the fall", members=members)
     rows = []
     for a in appeals.itertuples():
-        loss = first_loss(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
-        rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(),
-                     "then": loss["role"] if pd.notna(loss["day"]) else "no loss recorded",
-                     "refused": bool(pd.notna(loss["day"]))})
+        fate = fate_between(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
+        rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(), "then": fate["fate"],
+                     "how": fate["how"], "when": fate["on"].date().isoformat() if pd.notna(fate["on"]) else "–"})
     detail = pd.DataFrame(rows)
-    k, n = int(detail["refused"].sum()), len(detail)
-    return Result("H5a precedent: appeals refused", claim, "later appeals to a rival that were refused", f"{k}/{n}",
-                  "holds" if k == n else "fails" if k == 0 else "mixed", "", detail)
+    outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
+    reason = "; ".join(f"{names_of(tables, [r.person_id])} appealed on {r.on}, then {r.then} ({r.how}, {r.when})"
+                       for r in detail.itertuples())
+    k, m, u = _count(outcomes)
+    return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic,
+                  f"{m}/{k + m + u} refused" + (f" ({u} fate not recorded)" if u else ""), split_outcome(k, m, u),
+                  split_could_differ(len(detail), "appeal"), reason, "", detail, members)
 
 
-def defectors_do_not_outlast(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365) -> Result:
-    """The precedent is contained: defectors do not outlast the rivals' own clients in high office.
+def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365,
+                          which: str = "first deputies") -> Result:
+    """The precedent, long run: the new patrons do not keep the defectors in high office.
 
     Blauvelt: Khrushchev "attempted to ensure that such behavior would remain an exception"
-    (Blauvelt, 2008, "Betrayal and network stability"). Time in high office (rank >=
-    ``min_rank``) after the crisis is compared between defectors and the rivals' own
-    clients with Kaplan-Meier medians (statsmodels) and a log-rank test; with a few persons a
-    side the test cannot reach significance, so the verdict reports the direction only.
+    (Blauvelt, 2008, "Betrayal and network stability"). What became of each defector over the
+    horizon: how long he held high office (rank >= ``min_rank``) after the fall and how it ended
+    (:func:`patronage.outcomes.tenure_after`), beside the patron's loyal clients in the same
+    population. A defector counts against the claim if he is still in high office at the horizon.
     """
-    claim = f'Khrushchev "attempted to ensure that such behavior would remain an exception" ({BLAUVELT})'
+    claim = f'Khrushchev "attempted to ensure that such behavior would remain an exception" ({BLAUVELT}, "Betrayal and network stability")'
+    rule = split_rule("defector", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
+                      "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
+                      "outcome unrecorded")
+    statistic = f"defectors still in high office (rank >= {min_rank}) at the horizon"
+    if not crisis.defectors:
+        return _no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
+    ids, text, members = _defectors(tables, crisis)
     window = pd.Timedelta(days=window_days)
-    groups = {"defectors": crisis.defectors, "rivals' clients": sorted(rival_clients(tables, crisis))}
-    tenure = pd.concat([tenure_after(tables, crisis, ids, min_rank, window).assign(group=g)
-                        for g, ids in groups.items()], ignore_index=True)
-    sizes = tenure["group"].value_counts()
-    d_n, r_n = int(sizes.get("defectors", 0)), int(sizes.get("rivals' clients", 0))
-    statistic = f"years in office at rank >= {min_rank}, defectors vs rivals' clients"
-    if d_n == 0 or r_n == 0:
-        return Result("H5b precedent: tenure", claim, statistic, "–", "no data",
-                      "One of the two groups holds no high office after the crisis in the tables.", tenure)
-    km = survival(tenure)
-    d_med, r_med = km["median"]["defectors"], km["median"]["rivals' clients"]
-    value = f"median {d_med:.2f} vs {r_med:.2f} years (n = {d_n} vs {r_n}; log-rank p = {km['p']:.3f})"
-    return Result("H5b precedent: tenure", claim, statistic, value, "holds" if d_med < r_med else "fails",
-                  "Direction only: with this few persons the log-rank test cannot show a difference.", tenure)
+    loyal = [p for p in population(tables, crisis, which, min_rank).ids if p not in ids]
+    tenure = pd.concat([tenure_after(tables, crisis, ids, min_rank, window).assign(group="defectors"),
+                        tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
+                       ignore_index=True)
+    mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
+    after = _rewards(tables, crisis, window_days)["rank after"]
+    outcomes = {}
+    for p in ids:
+        if p in mine.index:
+            r = mine.loc[p]
+            outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
+        else:  # no high post after the fall: nothing kept, if his posts are recorded at all
+            outcomes[p] = None if pd.isna(after[p]) else False
+    horizon = f"{crisis.horizon.date().isoformat()}"
+    reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
+                       if p in mine.index else f"{names_of(tables, [p])}: no high office after the fall" for p in ids)
+    loyal_note = "; ".join(f"{names_of(tables, [r.person_id])} {r.years:.1f} years ({r.how})"
+                           for r in tenure[tenure["group"] == "loyal clients"].itertuples())
+    return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,
+                  _tally(outcomes, f"in high office on {horizon}", "not"), split_outcome(*_count(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason,
+                  f"The loyal clients in the population: {loyal_note or 'none with high office after the fall'}.",
+                  tenure, members)
 
 
-def survival(tenure: pd.DataFrame) -> dict:
-    """Kaplan-Meier medians per group (statsmodels SurvfuncRight) and the log-rank p-value (survdiff).
+def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365) -> Result:
+    """Continuity below the top: the purge stops at the top of the fallen network.
 
-    A median the curve never reaches is reported as the longest time observed (censored).
+    Blauvelt: "the lower levels of Beria's network, especially in the security service, were left
+    in place" (Blauvelt, 2008, "Betrayal and network stability"). The population is the patron's
+    clients of recorded rank below ``min_rank`` the day before, as the sources name them; each
+    counts against continuity if he lost his post or his freedom within ``window_days``.
     """
-    from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+    claim = (f'"the lower levels of Beria\'s network, especially in the security service, were left in place" '
+             f'({BLAUVELT}, "Betrayal and network stability")')
+    rule = split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
+                      f"such a loss, within {window_days} days of the fall; kept if a post of his is recorded running at "
+                      "the end of that span")
+    statistic = f"clients below the top who lost their post within {window_days} days"
+    lower = below_the_top(crisis, min_rank)
+    text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before, as the "
+                                   "sources name them (the unnamed lower levels are not in the tables)", lower)
+    members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
+    if not lower:
+        return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–", "no data",
+                      f"no: no client of recorded rank below {min_rank}", f"the tables record no client of the patron "
+                      f"of known rank below {min_rank}", members=members)
+    fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
+    outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
+    reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"
+                       + (f", {fate.at[p, 'on'].date().isoformat()})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower)
+    reason += (f". These are the only clients below rank {min_rank} the tables name; the lower levels the article "
+               "speaks of are not named in them")
+    return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic,
+                  _tally(outcomes, "lost their post", "kept"), split_outcome(*_count(outcomes)),
+                  split_could_differ(len(lower), "client below the top"), reason, "", fate.reset_index(), members)
 
-    medians = {}
-    for group, g in tenure.groupby("group"):
-        sf = SurvfuncRight(g["years"].to_numpy(float), g["lost office"].to_numpy(int))
-        below = sf.surv_times[sf.surv_prob <= 0.5]
-        medians[group] = float(below[0]) if len(below) else float(g["years"].max())
-    p = float("nan")
-    if tenure["lost office"].any() and tenure["group"].nunique() == 2:
-        _, p = survdiff(tenure["years"].to_numpy(float), tenure["lost office"].to_numpy(int), tenure["group"].to_numpy())
-    return {"median": medians, "p": p}
 
-
-def reinsured_clients_defect(tables, crisis: Crisis, alpha: float = 0.05) -> Result:
-    """Clients with prior ties to a rival ("reinsurance") are the ones who defect.
+def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -> Result:
+    """The reinsurance reading, described: clients with prior ties to a rival are the ones who defect.
 
     Conquest: a client seeks to secure himself "by a system of reinsurances and ambiguity of
-    position" (Conquest, 1961: 72, as quoted in Blauvelt, 2008, "Patronage and betrayal").
-    A 2x2 table of the patron's clients, exposed to a rival before the crisis or not, against
-    defected or not; Fisher's exact test (one-sided: exposure raises defection) and Boschloo's.
+    position" (Conquest, 1961: 72, as quoted in Blauvelt, 2008, "Patronage and betrayal"). A 2x2
+    table of the patron's recorded clients, exposed to a rival before the fall or not, against
+    defected or not, with the conditional odds ratio and its exact interval (scipy). Descriptive
+    only: the clients are those the sources name, not a sample, and exposure is recorded mainly
+    where a source uses it to explain a defection, so it is not independent of the outcome.
     """
     claim = f'clients secure themselves "by a system of reinsurances and ambiguity of position" (Conquest 1961: 72, in {BLAUVELT})'
+    rule = "none: a description of the recorded clients, not a test"
+    statistic = f"conditional odds ratio, exposure x defection, exact {confidence:.0%} interval"
     r = crisis.roster
+    text = population_text(tables, "every client of the patron recorded the day before", r["client_id"])
+    members = evidence(tables, crisis, list(r["client_id"]), "client the day before")
     exposed, defected = r["exposed"].to_numpy(dtype=bool), r["defected"].to_numpy(dtype=bool)
     table = pd.DataFrame([[int((e & d).sum()), int((e & ~d).sum())] for e in (exposed, ~exposed) for d in [defected]],
                          index=["exposed to a rival", "not exposed"], columns=["defected", "stayed"])
+    not_a_test = ("no: a description, not a test; the clients are those the sources name, and exposure is recorded "
+                  "mainly where a source explains a defection by it")
     if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
-        return Result("H6 reinsurance", claim, "Fisher exact test, exposure x defection", "–", "no data",
-                      "A margin of the 2x2 table is empty: no test is possible.", table)
+        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", "no data",
+                      not_a_test, "a margin of the 2x2 table is empty", "", table, members)
     from scipy import stats
+    from scipy.stats.contingency import odds_ratio
 
-    odds, p = stats.fisher_exact(table.to_numpy(), alternative="greater")
-    b = stats.boschloo_exact(table.to_numpy(), alternative="greater")
-    verdict = "holds" if p < alpha else "inconclusive" if odds > 1 else "fails"
-    return Result("H6 reinsurance", claim, "Fisher exact test (one-sided), exposure x defection",
-                  f"odds ratio {odds:.3g}, p = {p:.3f} (Boschloo p = {b.pvalue:.3f}); table {table.to_numpy().tolist()}",
-                  verdict, f"alpha = {alpha}", table)
+    est = odds_ratio(table.to_numpy(), kind="conditional")
+    ci = est.confidence_interval(confidence_level=confidence)
+    p = stats.fisher_exact(table.to_numpy(), alternative="greater").pvalue
+    cells = table.to_numpy()
+    halved = cells.copy()
+    halved[1, 1] = cells[1, 1] // 2
+    p_half = stats.fisher_exact(halved, alternative="greater").pvalue
+    value = (f"{est.statistic:.3g} [{ci.low:.3g}, {ci.high:.3g}]; table {cells.tolist()}; Fisher one-sided p = {p:.3f}")
+    note = (f"The p-value moves with the number of loyal, unexposed clients the sources happen to name: with "
+            f"{halved[1, 1]} instead of {cells[1, 1]} it would be {p_half:.3f}.")
+    reason = (f"{int(cells[0, 0])} of {int(cells[:, 0].sum())} defectors and {int(cells[0, 1])} of {int(cells[:, 1].sum())} "
+              f"loyal clients are recorded as exposed to a rival; the interval {'includes' if ci.low <= 1 <= ci.high else 'excludes'} 1")
+    return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
+                  not_a_test, reason, note, table, members)
 
 
 def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, window_days: int = 365,
-             alpha: float = 0.05) -> list[Result]:
-    """Every hypothesis for one crisis under the tables' current selection."""
+            alpha: float = 0.05, population: str = "first deputies", public_rank: int = 6) -> list[Result]:
+    """Every step of the test for one crisis under the tables' current selection, in the article's order.
+
+    alpha: one minus the confidence of the exact intervals.
+    population: who H2 (and H6b's comparison) counts, one of :data:`patronage.populations.POPULATIONS`.
+    """
+    confidence = 1 - alpha
     return [defectors_were_genuine_clients(tables, crisis),
-            clients_stay_loyal(tables, crisis, rare_share=rare_share, min_rank=min_rank),
-            defectors_not_rewarded(tables, crisis, window_days=window_days),
-            rewards_cost_rivals_clients(tables, crisis, window_days=window_days),
-            not_for_reward(tables, crisis),
+            clients_stay_loyal(tables, crisis, rare_share, min_rank, confidence, population),
+            defectors_not_rewarded(tables, crisis, window_days),
+            rewards_cost_rivals_clients(tables, crisis, window_days),
+            clients_do_not_switch_for_gain(tables, crisis, window_days),
+            motive_as_coded(tables, crisis),
+            rewards_not_public(tables, crisis, window_days, public_rank),
             later_defectors_refused(tables, crisis),
-            defectors_do_not_outlast(tables, crisis, min_rank=min_rank, window_days=window_days),
-            reinsured_clients_defect(tables, crisis, alpha=alpha)]
-
-
-def verdict_table(results: list[Result]) -> pd.DataFrame:
-    """The verdict table: one row per hypothesis, sorted by its id."""
-    return pd.DataFrame([r.row() for r in results]).sort_values("hypothesis", kind="stable").reset_index(drop=True)
-
-
-# The article's own reading of its case, hypothesis by hypothesis, with the words that carry it.
-ARTICLE_CASE = ("beria", "1953-06-26")
-ARTICLE_READING = {
-    "H1 genuine clients": ("holds", "this is demonstrably false", "Betrayal and network stability"),
-    "H2 loyalty": ("fails", "the case of Kruglov and Serov represented an exception to the more usual tendency in network stability",
-                   "Betrayal and network stability"),
-    "H3 no reward": ("fails", "both Kruglov and Serov profited from their betrayal", "Motivations and consequences"),
-    "H3b scarcity": ("fails", "does not seem to have acted as a block in the case of Kruglov and Serov",
-                     "Betrayal and network stability"),
-    "H4 motive": ("fails", "betrayal became a viable strategy for Kruglov and Serov", "Betrayal and network stability"),
-    "H5a precedent: appeals refused": ("holds", "Khrushchev was not interested in appearing to give assistance to any more "
-                                       "of the people closely associated with Beria", "Motivations and consequences"),
-    "H5b precedent: tenure": ("holds", "Khrushchev indeed attempted to ensure that such behavior would remain an exception",
-                              "Betrayal and network stability"),
-    "H6 reinsurance": ("holds", "Both men, however, had exposure during their careers to rival patrons.",
-                       "Inside men: Kruglov and Serov"),
-}
+            defectors_lose_office(tables, crisis, min_rank, window_days, population),
+            network_below_top_continues(tables, crisis, min_rank, window_days),
+            reinsured_clients_defect(tables, crisis, confidence)]
 
 
 def compare_with_article(verdicts: pd.DataFrame, patron: str, date) -> pd.DataFrame:
-    """Computed verdicts beside the article's own reading of its case (where the crisis is the article's).
+    """Computed verdicts beside the article's reading of each step (see :mod:`patronage.article`)."""
+    from patronage.article import compare_with_article as compare
 
-    returns: hypothesis, computed, article, agree, and the article's words with their locator.
-    """
-    from patronage.dates import to_date
-
-    same_case = patron == ARTICLE_CASE[0] and to_date(date) == to_date(ARTICLE_CASE[1])
-    rows = []
-    for h, computed in zip(verdicts["hypothesis"], verdicts["verdict"], strict=True):
-        said, words, where = ARTICLE_READING.get(h, ("–", "", "")) if same_case else ("not discussed", "", "")
-        agree = "yes" if computed == said else "no" if said not in ("–", "not discussed") else "–"
-        rows.append({"hypothesis": h, "computed": computed, "article": said, "agree": agree,
-                     "why they differ": WHY_DIFFERENT.get(computed, "the rows contradict the article's reading")
-                     if agree == "no" else "",
-                     "the article's words": f'"{words}" ({where})' if words else ""})
-    return pd.DataFrame(rows)
-
-
-WHY_DIFFERENT = {
-    "inconclusive": "too few cases for the statistic to decide; the article argues from the case, not from a rate",
-    "no data": "the tables do not hold the rows the statistic needs",
-    "mixed": "some recorded cases agree with the article's reading and some do not",
-}
+    return compare(verdicts, patron, date)

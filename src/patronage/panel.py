@@ -27,10 +27,10 @@ from scipy import stats
 from patronage.careers import point, posts_as_of
 from patronage.crisis import DAY, Crisis, make_crisis
 from patronage.hypotheses import run_all
+from patronage.verdicts import VERDICTS
 
 PersonId = str
 FALL_ROLES = ("arrested", "dismissed", "purged")
-VERDICTS = ("holds", "fails", "mixed", "inconclusive", "no data")
 CRISIS_COLUMNS = ["patron_id", "date", "event_id", "title"]
 
 

@@ -1,0 +1,103 @@
+"""The article's own case on the compendium's tables: who is in each denominator of the default run, and
+the quotation that puts each person there; the three bugs a reviewer found, each pinned on the real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from patronage import article, verdicts
+from patronage import hypotheses as H
+from patronage.crisis import make_crisis
+from patronage.readings import READING_POLICIES
+
+
+def run(tables, **selection):
+    view = tables.select(**({"evidence": "seed", "reading": "article", "coding": "blauvelt"} | selection))
+    crisis = make_crisis(view, *article.ARTICLE_CASE, horizon_years=10)
+    return view, crisis, {r.hypothesis: r for r in H.run_all(view, crisis)}
+
+
+@pytest.fixture(scope="module")
+def default(tables):
+    return run(tables)
+
+
+def surname_quoted(members: pd.DataFrame, column: str) -> None:
+    """Each person's own row names him in its quotation (by surname, as the article spells it)."""
+    spelled = {"kobulov-bogdan": ("Kobulov", "Kabulov")}
+    for person, quote in zip(members["person_id"], members[column], strict=True):
+        names = spelled.get(person, (person.split("-")[0].capitalize(),))
+        assert any(n in quote for n in names), (person, quote)
+
+
+def test_the_first_deputies_are_kobulov_kruglov_and_serov(default):
+    _, _, results = default
+    h2 = results["H2 loyalty"]
+    assert h2.members["person_id"].tolist() == ["kobulov-bogdan", "kruglov", "serov"]
+    assert h2.members["tie"].tolist() == ["beria-kobulov-bogdan-patronage", "beria-kruglov-patronage-blauvelt",
+                                          "beria-serov-patronage-blauvelt"]
+    assert h2.members["post the day before"].str.contains("1953-first-deputy").all()
+    surname_quoted(h2.members, "post quote")
+    assert h2.value.startswith("2/3") and h2.verdict == "inconclusive"
+
+
+def test_the_turncoats_and_the_appeal_are_quoted(default):
+    _, _, results = default
+    h1 = results["H1 genuine clients"]
+    assert h1.members["person_id"].tolist() == ["kruglov", "serov"] and (h1.members["act"] == "coup-1953-06-26").all()
+    assert h1.detail.set_index("person_id")["career says"].eq("the patron's client").all()
+    h6a = results["H6a later defectors refused"]
+    assert h6a.members["person_id"].tolist() == ["merkulov"]
+    assert "Merkulov" in h6a.members.loc[0, "appeal quote"] or "Khrushchev" in h6a.members.loc[0, "appeal quote"]
+    assert results["H7 network below the top"].members["person_id"].tolist() == ["sudoplatov", "eitingon"]
+    assert results["H3 no reward"].members["person_id"].tolist() == ["kruglov", "serov"]
+
+
+def test_serov_holds_high_office_into_1963(default):
+    """Regression (bug 1): his GRU post (from December 1958) continues his run of high office."""
+    _, _, results = default
+    tenure = results["H6b defectors' fate"].detail.set_index("person_id")
+    assert tenure.loc["serov", "until"].startswith("1963-") and tenure.loc["serov", "how"] == "demotion"
+    assert tenure.loc["kruglov", "until"] == "1956-01-31" and tenure.loc["kruglov", "how"] == "dismissal"
+
+
+@pytest.mark.parametrize("reading", READING_POLICIES)
+def test_no_reading_turns_a_missing_fate_into_a_failure(tables, reading):
+    """Regression (bug 2): under every reading Merkulov's appeal is refused or its sequel is 'no data', never 'fails'."""
+    _, _, results = run(tables, reading=reading)
+    assert results["H6a later defectors refused"].verdict in ("holds", "no data")
+
+
+@pytest.mark.parametrize("reading", READING_POLICIES)
+def test_no_reading_changes_who_is_counted(tables, reading):
+    """Regression (bug 3): a reading chooses between two accounts; under seed evidence it never deletes a post
+    both accounts agree on (Merkulov's Ministry of State Control, Kruglov's and Serov's first deputyships), so
+    every denominator is the one the article's reading gives."""
+    for which in ("first deputies", "high office"):
+        counted = {}
+        for r in ("article", reading):
+            view = tables.select(evidence="seed", reading=r, coding="blauvelt")
+            crisis = make_crisis(view, *article.ARTICLE_CASE, horizon_years=10)
+            counted[r] = H.clients_stay_loyal(view, crisis, which=which).members["person_id"].tolist()
+        assert counted[reading] == counted["article"], which
+    assert "merkulov" in counted["article"]
+
+
+def test_the_default_run_matches_the_article_or_gives_the_datas_reason(default):
+    _, _, results = default
+    table = verdicts.verdict_table(list(results.values()))
+    comparison = article.compare_with_article(table, *article.ARTICLE_CASE)
+    judged = comparison[comparison["agree"].isin(["yes", "no"])]
+    assert len(judged) >= 8
+    for row in comparison[comparison["agree"] == "no"].to_dict("records"):
+        assert row["why they differ"] == results[row["hypothesis"]].reason != ""
+    assert not table.loc[table["could_differ"] != "yes", "verdict"].isin(verdicts.DECIDED).any()
+
+
+def test_the_coding_that_denies_the_betrayal_is_answered_by_the_careers(tables):
+    """Under 'not_true_clients' the ties call Kruglov and Serov subordinates; their careers still make them
+    Beria's clients, and the steps that need defectors say it is the coding that removed them."""
+    _, _, results = run(tables, coding="not_true_clients")
+    assert results["H1 genuine clients"].verdict == "holds"
+    assert "not_true_clients" in results["H3 no reward"].reason and results["H3 no reward"].verdict == "no data"
