@@ -58,10 +58,16 @@ def test_turning_points_of_1953(tables, day, kind):
 
 
 def test_the_execution_date_conflict_switches(tables):
+    """The article dates the executions 18 December 1953, the standard account 23 December. The standard side
+    rests on reference works for the lieutenants, so under seed evidence it gives way to the article's side
+    (their executions would otherwise vanish); with the reference works admitted, the reading switches the date."""
     article = tables.select(evidence="seed", reading="article").persons.set_index("person_id")
-    standard = tables.select(evidence="seed", reading="standard").persons.set_index("person_id")
+    seed_standard = tables.select(evidence="seed", reading="standard")
+    standard = tables.select(evidence="seed+external", reading="standard").persons.set_index("person_id")
     assert article.loc["beria", "died_lo"] == pd.Timestamp("1953-12-18")
-    assert standard.loc["beria", "died_lo"] == pd.Timestamp("1953-12-23")
+    assert standard.loc["beria", "died_lo"] == standard.loc["merkulov", "died_lo"] == pd.Timestamp("1953-12-23")
+    assert seed_standard.selection["seed_fallbacks"]["execution-date-1953"] == ("standard", "article")
+    assert seed_standard.persons.set_index("person_id").loc["merkulov", "died_lo"] == pd.Timestamp("1953-12-18")
 
 
 def test_codings_disagree_where_the_historiography_does(tables):

@@ -68,7 +68,7 @@ def test_panel_has_one_row_per_crisis_and_hypothesis(toy):
     found = panel.crises(view)
     result = panel.panel(view, found, horizon_years=10)
     n_hypotheses = len(H.run_all(view, make_crisis(view, "p", "1950-06-15")))
-    assert len(result) == len(found) * n_hypotheses == 8
+    assert len(result) == len(found) * n_hypotheses == 11
     assert not result.duplicated(["crisis", "hypothesis"]).any()
     assert result["crisis"].unique().tolist() == ["P 1950-06-15"]
     row = result.iloc[0]
@@ -89,7 +89,7 @@ def test_summary_counts_each_verdict_once_per_crisis(toy):
     assert s.columns.tolist() == [*panel.VERDICTS, "crises"]
     assert s.index.is_monotonic_increasing and (s["crises"] == 1).all()
     assert (s[list(panel.VERDICTS)].sum(axis=1) == s["crises"]).all()
-    assert s.loc["H3 no reward", "fails"] == 1 and s.loc["H2 loyalty", "inconclusive"] == 1
+    assert s.loc["H3 no reward", "fails"] == 1 and s.loc["H2 loyalty", "untestable"] == 1  # one first deputy
 
 
 def test_grid_and_empty_panel(toy):

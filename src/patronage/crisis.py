@@ -6,7 +6,7 @@ nothing about any particular patron is written into the code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -40,6 +40,18 @@ class Crisis:
     turncoats: tuple[PersonId, ...]
     roster: pd.DataFrame
     window_days: int
+
+    # intermediate frames the steps of the test share (see ``remember``)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def remember(self, tables, key: tuple, compute):
+        """``compute()`` once per key for the same tables: the steps of the test read the same ranks,
+        rewards and populations, and each would otherwise compute them again."""
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not tables:
+            hit = (tables, compute())
+            self._memo[key] = hit
+        return hit[1]
 
     @cached_property
     def defectors(self) -> list[PersonId]:

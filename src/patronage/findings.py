@@ -16,6 +16,7 @@ BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
 VERDICTS = config.FIGURES_DIR / "03-verdicts.csv"
 SHARES = config.FIGURES_DIR / "04-verdict-shares.csv"
+COLUMNS = ("hypothesis", "population", "rule", "value", "verdict", "could_differ")  # of the verdict table, as shown
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -31,8 +32,10 @@ def block() -> str:
     if VERDICTS.exists():
         v = pd.read_csv(VERDICTS, dtype=str, keep_default_na=False)
         parts += ["Verdicts of the default run of `03-fairbanks-test` (Beria, 26 June 1953; Blauvelt's coding; "
-                  "seed evidence; the article's reading of each conflict):", "",
-                  markdown_table(v[["hypothesis", "statistic", "value", "verdict"]])]
+                  "seed evidence; the article's reading of each conflict; his first deputies for step 2). Each step names "
+                  "who it counts and its rule before it computes, and says whether these tables could have given another "
+                  "verdict; one that could not decides nothing:", "",
+                  markdown_table(v[[c for c in COLUMNS if c in v.columns]].rename(columns={"could_differ": "could differ"}))]
     if SHARES.exists():
         parts += ["", "How robust each verdict is: the share of specifications (coding × reading of the conflicts "
                   "× evidence level × horizon) under which each verdict comes out, from `04-sensitivity`:", "",

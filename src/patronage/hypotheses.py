@@ -85,6 +85,10 @@ def _coding(tables) -> str:
 
 def _defectors(tables, crisis: Crisis):
     """The defectors as a population: ids, description, evidence rows."""
+    return crisis.remember(tables, ("defectors",), lambda: _defectors_now(tables, crisis))
+
+
+def _defectors_now(tables, crisis: Crisis):
     ids = list(crisis.defectors)
     text = population_text(tables, f"the patron's clients who defected at his fall under the coding '{_coding(tables)}'", ids)
     return ids, text, evidence(tables, crisis, ids, "client whose tie records a defection at the crisis, "
@@ -155,7 +159,7 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
     rule out "rare" only if nearly all defect, and can never show it.
     """
     claim = f'"informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks 1983, in {BLAUVELT})'
-    pop = population(tables, crisis, which, min_rank)
+    pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
     rule = share_rule(rare_share, confidence)
     statistic = f"defection share, exact {confidence:.0%} interval (rare: <= {rare_share:g})"
     n = len(pop.ids)
@@ -192,6 +196,10 @@ def _to_fail(n: int, rare_share: float, confidence: float) -> str:
 
 def _rewards(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     """Each defector's rank the day before and his highest within the window (NA: not recorded), and promoted."""
+    return crisis.remember(tables, ("rewards", window_days), lambda: _rewards_now(tables, crisis, window_days))
+
+
+def _rewards_now(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     ranks = ranks_around(tables, crisis, crisis.defectors, pd.Timedelta(days=window_days))
     known = ranks["rank before"].notna() & ranks["rank after"].notna()
     promoted = (ranks["rank after"] > ranks["rank before"]).astype("boolean").where(known.to_numpy(), pd.NA)
@@ -382,9 +390,10 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
                       "(or at his death) with no arrest, execution, dismissal or purge after the appeal")
     statistic = "later appeals to a rival that were refused"
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
-    e = tables.events.assign(day=point(tables.events, "date"))
     parts = tables.event_participants
-    parts = parts[parts["role"].isin(["appealing", "appealed_to"])].merge(e[["event_id", "day"]], on="event_id")
+    parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
+    e = tables.events[tables.events["event_id"].isin(parts["event_id"])]
+    parts = parts.merge(e.assign(day=point(e, "date"))[["event_id", "day"]], on="event_id")
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
     to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
     appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
@@ -430,7 +439,8 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
         return _no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
     ids, text, members = _defectors(tables, crisis)
     window = pd.Timedelta(days=window_days)
-    loyal = [p for p in population(tables, crisis, which, min_rank).ids if p not in ids]
+    pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
+    loyal = [p for p in pop.ids if p not in ids]
     tenure = pd.concat([tenure_after(tables, crisis, ids, min_rank, window).assign(group="defectors"),
                         tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
                        ignore_index=True)

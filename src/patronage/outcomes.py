@@ -35,8 +35,10 @@ def first_loss(tables, persons, start, end, roles=LOSS_ROLES) -> pd.DataFrame:
     arrested, executed, dismissed, purged, stripped, expelled): event_id, role, day (NaT if none)."""
     persons = list(persons)
     p = tables.event_participants
-    p = p[p["person_id"].isin(persons) & p["role"].isin(roles)]
-    parts = p.merge(tables.events[["event_id", "kind", "date_lo", "date_hi"]], on="event_id")
+    p = p.loc[p["person_id"].isin(persons) & p["role"].isin(roles), ["event_id", "person_id", "role"]]
+    e = tables.events
+    e = e.loc[e["event_id"].isin(p["event_id"]), ["event_id", "kind", "date_lo", "date_hi"]]  # a few, not the register
+    parts = p.merge(e, on="event_id")
     parts = parts.assign(day=point(parts, "date"))
     hit = parts[(parts["day"] >= start) & (parts["day"] <= end)]
     first = hit.sort_values(["day", "event_id"]).drop_duplicates("person_id").set_index("person_id")

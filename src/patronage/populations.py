@@ -59,8 +59,8 @@ def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
 
 def evidence(tables, crisis: Crisis, ids, why: str) -> pd.DataFrame:
     """One row per person: his name, why he is counted, and the tie and the post (with their quotations) that put him there."""
-    names = tables.persons.set_index("person_id")["name"]
-    ties = tables.ties.set_index("tie_id")
+    names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
+    ties = tables.derived("ties by id", lambda t: t.ties.set_index("tie_id"))
     roster = crisis.roster.set_index("client_id")
     posts = posts_before(tables, crisis, ids)
     rows = []

@@ -173,7 +173,7 @@ def share_could_differ(n: int, rare_share: float, confidence: float) -> str:
 
 def names_of(tables, ids) -> str:
     """The persons' names, in the order given, joined by commas ('none' if there are none)."""
-    names = tables.persons.set_index("person_id")["name"]
+    names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
     return ", ".join(str(names.get(i, i)) for i in ids) or "none"
 
 
