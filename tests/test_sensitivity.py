@@ -1,97 +1,219 @@
 """Sensitivity of the verdicts: the specification grid, the Monte Carlo of the dates, and ties
-inferred from careers, each on a hand-built world whose right answers are known."""
+inferred from careers, each on a hand-built world whose right answers are known.
+
+The grid's world (``conflict_world``) is the toy world of tests/toyworld.py with what makes the
+reading and the evidence level matter: a documented conflict between a seed side (A took P's own
+post, rank 6, after the fall) and an external side (he stayed at rank 5), external rows outside
+the conflict, and an office (the ministry) whose validity ends on the day it was renamed.
+"""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import patronage
-from patronage import hypotheses as H
 from patronage import sensitivity as S
 from patronage.crisis import make_crisis
 from patronage.errors import ParameterError
-from patronage.figures import OKABE_ITO
+from patronage.figures import VERDICT_COLOURS
+from patronage.populations import POPULATIONS
 from patronage.readings import EVIDENCE_LEVELS, READING_POLICIES
+from patronage.verdicts import VERDICTS
 
-from toyworld import ROWS, spell, tie
+from toyworld import ROWS, spell, tie, write_package
 from toyworld import S as SRC
 
 FALL = "1950-06-15"
+HYPOTHESES = 11
+
+
+def conflict_world() -> dict:
+    """The toy world with a seed/external conflict over A's reward, external rows and a dated ministry.
+
+    - conflict 'a-reward': the article (seed) gives A P's own post (rank 6) from 1950-06-16; a
+      handbook (external, the curators' default) gives him rank 5, the rank he held: no promotion;
+    - an external spell of D in 1961, outside every conflict;
+    - the ministry 'min' is valid until 1950-06-15 (renamed 'min2' that day), and D's post in it
+      ends '1950-06' (the whole month): the draws must end it by the 15th;
+    - A's defection is dated 1950-06-01/1950-06-15, ending on the day of the fall.
+    """
+    rows = copy.deepcopy(ROWS)
+    rows["sources"].append({"source_id": "ref", "type": "reference_work", "title": "A handbook",
+                            "reliability": "reference", "seed": False, "in_article_references": False})
+    external = {"source_id": "ref", "locator": "entry A", "quote": "", "evidence": "external"}
+    rows["conflicts"] = [{"conflict_id": "a-reward", "kind": "fact", "topic": "the post A took after the fall",
+                          "reading_a": "article", "a_source_id": "src", "a_locator": "section 1", "a_quote": "as stated",
+                          "a_evidence": "seed", "reading_b": "standard", "b_source_id": "ref", "b_locator": "entry A",
+                          "b_evidence": "external", "default_reading": "standard"}]
+    for row in rows["spells"]:
+        if row["spell_id"] == "a-min2":
+            row.update(conflict_id="a-reward", reading="article")
+        if row["spell_id"] == "d-min":
+            row["end"] = "1950-06"
+    rows["spells"] += [{**spell("a-min2-std", "a", "min2", 5, "1950-06-16", "1952-01-01", "dismissal", post="First deputy"),
+                        **external, "conflict_id": "a-reward", "reading": "standard"},
+                       {**spell("d-later", "d", "min2", 2, "1961", "1962", "retirement"), **external}]
+    rows["organisations"] = [dict(o) for o in rows["organisations"]]
+    rows["organisations"][0]["valid_to"] = "1950-06-15"
+    for row in rows["ties"]:
+        if row["tie_id"] == "p-a":
+            row["defection_date"] = "1950-06-01/1950-06-15"
+    return rows
 
 
 @pytest.fixture(scope="module")
-def grid_once(toy_loaded):
-    """The toy world's specification grid, computed once for the module (on a copy of the tables)."""
-    return S.specification_grid(copy.deepcopy(toy_loaded), "p", FALL, horizons=[5, 10])
+def world_once(tmp_path_factory):
+    """The conflict world, loaded once for the module (tests take deep copies)."""
+    return patronage.load(write_package(tmp_path_factory.mktemp("sensitivity") / "pkg", conflict_world()))
+
+
+@pytest.fixture
+def world(world_once):
+    return copy.deepcopy(world_once)
+
+
+@pytest.fixture(scope="module")
+def grid_once(world_once):
+    """The conflict world's grid (horizons 5 and 10, every population), computed once for the module."""
+    return S.specification_grid(copy.deepcopy(world_once), "p", FALL, horizons=[5, 10])
 
 
 @pytest.fixture
 def grid(grid_once):
-    """The toy world's specification grid: every hypothesis under every specification, horizons 5 and 10.
-
-    Each test gets its own deep copy of the one computation.
-    """
     return grid_once.copy(deep=True)
 
 
 # --- 1. the specification grid ----------------------------------------------------------------
+# Per coding, three distinct selections: seed (every reading: the external side falls back to the
+# seed side), seed+external with the article's reading, seed+external with the handbook's (blog,
+# standard and default all land on it). Coding x: A defected; H3 fails on the article's side (he
+# was promoted) and holds on the handbook's. Coding y: A is R's client, nobody defected: no data.
 
 
-def test_grid_has_a_row_per_specification_and_hypothesis(toy, grid):
-    n_specs = 2 * len(READING_POLICIES) * len(EVIDENCE_LEVELS) * 2  # codings x, y; two horizons
-    assert len(S.specifications(toy, [5, 10])) == n_specs
-    assert len(grid) == n_specs * 8
-    assert grid.groupby("spec").size().eq(8).all()
-    assert set(grid["coding"]) == {"x", "y"} and set(grid["horizon"]) == {5, 10}
-    # the toy world has no conflicts and only seed rows: readings and evidence levels select the same rows
-    assert grid["selection"].nunique() == 2
+def h3(grid: pd.DataFrame) -> pd.DataFrame:
+    return grid[grid["hypothesis"] == "H3 no reward"]
 
 
-def test_grid_agrees_with_a_single_run(toy, grid):
-    view = toy.select(coding="x")
-    expected = {r.hypothesis: r.verdict for r in H.run_all(view, make_crisis(view, "p", FALL, horizon_years=10))}
-    spec = grid[(grid["coding"] == "x") & (grid["reading"] == "article") & (grid["evidence"] == "seed") & (grid["horizon"] == 10)]
-    assert dict(zip(spec["hypothesis"], spec["verdict"], strict=True)) == expected
+def test_distinct_specifications_are_counted_once(world, grid):
+    n_specs = 2 * len(READING_POLICIES) * len(EVIDENCE_LEVELS) * 2 * len(POPULATIONS)
+    assert len(S.specifications(world, [5, 10])) == n_specs == grid["spec"].nunique()
+    assert len(grid) == n_specs * HYPOTHESES
+    assert grid["selection"].nunique() == 6
+    assert grid["distinct"].nunique() == 6 * 2 * len(POPULATIONS)
+    # one number per (selection, horizon, population), and the other way round
+    pairs = grid[["distinct", *S.DISTINCT]].drop_duplicates()
+    assert pairs["distinct"].is_unique and not pairs.duplicated(list(S.DISTINCT)).any()
+    table = S.distinct_specifications(grid)
+    assert len(table) == 36 and table["specifications"].sum() == n_specs
+    seed = table[table["evidence"] == "seed"]
+    assert set(seed["reading"]) == {"article | blog | standard | default"} and set(seed["specifications"]) == {4}
+    assert set(table.loc[table["evidence"] == "seed+external", "reading"]) == {"article", "blog | standard | default"}
 
 
-def test_shares_are_hand_checked(grid):
+def test_reading_and_evidence_select_other_rows(world):
+    seed = world.select(coding="x", evidence="seed", reading="standard")
+    assert seed.selection["seed_fallbacks"] == {"a-reward": ("standard", "article")}
+    assert "a-min2" in set(seed.spells["spell_id"]) and "d-later" not in set(seed.spells["spell_id"])
+    handbook = world.select(coding="x", evidence="seed+external", reading="standard")
+    assert {"a-min2-std", "d-later"} <= set(handbook.spells["spell_id"]) and "a-min2" not in set(handbook.spells["spell_id"])
+
+
+def test_the_grid_gives_each_specification_its_own_result(grid):
+    """H3 by hand for every specification: which rows it reads decides it, the horizon and population do not."""
+    expected = {("x", "seed"): "fails", ("x", "seed+external", "article"): "fails", ("x", "seed+external"): "holds",
+                ("y", "seed"): "no data", ("y", "seed+external", "article"): "no data", ("y", "seed+external"): "no data"}
+    for row in h3(grid).itertuples():
+        key = (row.coding, row.evidence, row.reading) if row.evidence == "seed+external" and row.reading == "article" \
+            else (row.coding, row.evidence)
+        assert row.verdict == expected[key], row.spec
+
+
+def test_the_grid_runs_each_population(world, grid):
+    """H2 counts the population the specification names: only A (first deputies, one case, untestable)
+    or A, B and C (high office, all clients: 1 of 3 defected, inconclusive)."""
+    h2 = grid[(grid["hypothesis"] == "H2 loyalty") & (grid["coding"] == "x")]
+    assert set(h2.loc[h2["population"] == "first deputies", "verdict"]) == {"untestable"}
+    assert set(h2.loc[h2["population"] != "first deputies", "verdict"]) == {"inconclusive"}
+    assert set(h2["value"].str[:4]) == {"1/1 ", "1/3 "}
+
+
+def test_shares_are_over_distinct_specifications(grid):
+    """Counting each specification instead would give the handbook's selection 3 of every 8
+    choices of coding x (holds 18/96 = 0.1875): over distinct specifications it is 6 of 36."""
     shares = S.verdict_shares(grid)
-    values = shares[list(S.VERDICTS)]
-    assert ((values >= 0) & (values <= 1)).all().all()
-    assert np.allclose(values.sum(axis=1), 1)
-    assert (shares["n"] == 32).all()
-    # coding x: A was P's client and defected (H1 holds); coding y: A was R's client (H1 fails)
-    assert shares.loc["H1 genuine clients", "holds"] == 0.5 and shares.loc["H1 genuine clients", "fails"] == 0.5
-    # the motive is coded under x (reward: fails); under y there is no defection (no data)
-    assert shares.loc["H4 motive", "fails"] == 0.5 and shares.loc["H4 motive", "no data"] == 0.5
+    assert (shares["n"] == 36).all()
+    row = shares.loc["H3 no reward"]
+    assert row["holds"] == pytest.approx(6 / 36) and row["fails"] == pytest.approx(12 / 36)
+    assert row["no data"] == pytest.approx(18 / 36)
+    values = shares[list(VERDICTS)]
+    assert np.allclose(values.sum(axis=1), 1) and list(values.columns) == list(VERDICTS)
+    assert S.modal_verdicts(grid)["H3 no reward"] == "no data"
 
 
 def test_shares_of_a_small_frame():
     frame = pd.DataFrame({"hypothesis": ["A", "A", "A", "B"], "verdict": ["holds", "fails", "holds", "no data"]})
     shares = S.verdict_shares(frame)
     assert shares.loc["A", "holds"] == pytest.approx(2 / 3) and shares.loc["A", "fails"] == pytest.approx(1 / 3)
-    assert shares.loc["B", "no data"] == 1 and shares.loc["B", "holds"] == 0
+    assert shares.loc["B", "no data"] == 1 and shares.loc["B", "holds"] == 0 and shares.loc["A", "n"] == 3
     assert list(shares.index) == ["A", "B"]
     assert S.modal_verdicts(frame).to_dict() == {"A": "holds", "B": "no data"}
+    # the same frame as a grid: rows of one distinct specification count once
+    as_grid = frame.assign(distinct=[1, 2, 2, 1])
+    assert S.verdict_shares(as_grid).loc["A", "holds"] == pytest.approx(1 / 2)
+    assert S.verdict_shares(as_grid).loc["A", "n"] == 2
 
 
-def test_dimension_effects_name_the_coding(grid):
-    effects = S.dimension_effects(grid)
-    assert effects.loc["H1 genuine clients", "coding"] == 1.0  # x holds, y fails, whatever else is chosen
-    assert (effects[["reading", "evidence"]] == 0).all().all()  # no conflicts, seed rows only: nothing to change
+def test_dimension_effects_are_counted_over_distinct_comparisons(grid):
+    effects = S.dimension_effects(grid).set_index(["hypothesis", "dimension"])
+    # reading: under seed it changes no rows (no comparison); under seed+external, coding x moves H3
+    # (article: fails, handbook: holds) and coding y does not (no data): 6 of 12
+    reading = effects.loc[("H3 no reward", "reading")]
+    assert (reading["comparisons"], reading["moved"], reading["verdicts"]) == (12, 6, "holds / fails")
+    evidence = effects.loc[("H3 no reward", "evidence")]
+    assert (evidence["comparisons"], evidence["moved"]) == (24, 6)  # seed vs the article's, seed vs the handbook's
+    assert effects.loc[("H3 no reward", "coding"), "share"] == 1.0
+    assert effects.loc[("H3 no reward", "horizon"), "moved"] == 0 and effects.loc[("H3 no reward", "population"), "moved"] == 0
+    assert effects.loc[("H2 loyalty", "population"), "moved"] > 0
+    table = S.dimension_table(S.dimension_effects(grid))
+    assert list(table.columns) == list(S.DIMENSIONS)
+    assert table.loc["H3 no reward", "reading"] == "6 of 12: holds / fails"
+    assert table.loc["H3 no reward", "horizon"] == "never (0 of 18)"
+    assert table.loc["H3 no reward", "coding"] == "always (18 of 18): holds / fails / no data"
 
 
-def test_specification_curve_uses_the_palette_and_every_specification(grid):
+def test_a_dimension_that_changes_no_rows_is_never_a_comparison(grid):
+    seed_only = grid[grid["evidence"] == "seed"]
+    effects = S.dimension_effects(seed_only).set_index(["hypothesis", "dimension"])
+    assert effects.loc[("H3 no reward", "reading"), "comparisons"] == 0
+    assert S.dimension_table(S.dimension_effects(seed_only)).loc["H3 no reward", "reading"] == "never: same rows"
+
+
+def test_the_shares_table_names_what_moves_each_verdict(grid):
+    table = S.shares_table(grid).set_index("hypothesis")
+    assert list(table.reset_index().columns) == ["hypothesis", *VERDICTS, "n", "moved by"]
+    assert table.loc["H3 no reward", "moved by"] == "coding, reading, evidence"
+    assert table.loc["H6a later defectors refused", "moved by"] == "nothing"
+    assert table.loc["H2 loyalty", "moved by"].endswith("population")
+    assert (table["n"] == 36).all() and table.loc["H3 no reward", "holds"] == 0.17
+
+
+def test_specification_curve_has_a_column_per_distinct_specification(grid):
     fig = S.specification_curve(grid)
-    verdict_traces = [t for t in fig.data if t.name in S.VERDICTS]
-    assert {t.marker.color for t in verdict_traces} <= set(OKABE_ITO)
+    verdict_traces = [t for t in fig.data if t.name in VERDICTS]
+    assert all(t.marker.color == VERDICT_COLOURS[t.name] for t in verdict_traces)
     xs = sorted({x for t in verdict_traces for x in t.x})
-    assert xs == list(range(1, grid["spec"].nunique() + 1))
-    assert sum(len(t.x) for t in verdict_traces) == len(grid)
+    assert xs == list(range(1, 37))
+    assert sum(len(t.x) for t in verdict_traces) == 36 * HYPOTHESES
+
+
+def test_the_grid_takes_populations_not_a_population(world):
+    with pytest.raises(TypeError, match="populations"):
+        S.specification_grid(world, "p", FALL, horizons=[5], population="all clients")
 
 
 @pytest.mark.parametrize("bad", ["", "5,x", "0,10", "100", None])
@@ -101,12 +223,25 @@ def test_horizons_are_checked(bad):
     assert S.parse_horizons("20, 5,10,5") == [5, 10, 20]
 
 
+@pytest.mark.parametrize("bad", ["", "first deputy", None, "all clients, nobody"])
+def test_populations_are_checked(bad):
+    with pytest.raises(ParameterError, match="parameter 'populations'"):
+        S.parse_populations(bad)
+    assert S.parse_populations("all clients, first deputies") == ["first deputies", "all clients"]
+
+
 # --- 2. the Monte Carlo of the dates ----------------------------------------------------------
 
 
 @pytest.fixture
 def crisis_x(toy):
     view = toy.select(coding="x")
+    return view, make_crisis(view, "p", FALL, horizon_years=10)
+
+
+@pytest.fixture
+def world_x(world):
+    view = world.select(coding="x")
     return view, make_crisis(view, "p", FALL, horizon_years=10)
 
 
@@ -126,27 +261,108 @@ def test_draws_are_seeded_and_inside_their_bounds(crisis_x):
     assert len(np.unique(start[:, year])) > 300  # '1945' is drawn across the whole year
 
 
-def test_an_ordering_certain_in_the_toy_world_has_probability_one(crisis_x):
+def test_draws_stay_inside_the_organisations_period(world_x):
+    """D's post in the ministry ends '1950-06', but the ministry ended on the 15th: every draw ends it
+    from the 1st to the 15th. B's post ends on 1950-08-01, after the ministry did: the tables disagree
+    with themselves, and the recorded day is kept rather than no day at all."""
+    view, _ = world_x
+    draws = S.draw_dates(view, 3000, seed=5)
+    row = view.spells.index[view.spells["spell_id"] == "d-min"][0]
+    ends = draws.of("spells", "end", row)
+    assert ends.min() == np.datetime64("1950-06-01") and ends.max() == np.datetime64("1950-06-15")
+    assert draws.bounds_of("spells", "end", row) == (np.datetime64("1950-06-01"), np.datetime64("1950-06-15"))
+    b = view.spells.index[view.spells["spell_id"] == "b-min"][0]
+    assert set(draws.of("spells", "end", b)) == {np.datetime64("1950-08-01")}
+    first, last = S.organisation_periods(view, view.spells)
+    for field in ("start", "end"):
+        lo = view.spells[f"{field}_lo"].to_numpy("datetime64[D]")
+        hi = view.spells[f"{field}_hi"].to_numpy("datetime64[D]")
+        meets = (np.isnat(first) | (hi >= first)) & (np.isnat(last) | (lo <= last))
+        days = draws.days["spells", field][:, meets]
+        assert ((days >= np.where(np.isnat(first), lo, first)[meets]) | np.isnat(days)).all()
+        assert ((days <= np.where(np.isnat(last), hi, last)[meets]) | np.isnat(days)).all()
+    narrowed = S.uncertain_dates(view).set_index(["table", "field"])
+    assert narrowed.loc[("spells", "end"), "narrowed"] == 1 and narrowed.loc[("spells", "start"), "narrowed"] == 0
+
+
+def test_an_ordering_decided_by_the_bounds_reports_no_share(world_x):
+    """A's defection is dated 1950-06-01/1950-06-15 and P fell on the 15th: no draw can put it after
+    the fall, so the row says so and gives no share (every draw would give 'before or the same day')."""
+    view, crisis = world_x
+    o = S.orderings(view, crisis, S.draw_dates(view, 2000, seed=1)).set_index("ordering")
+    shares = ["before", "same day", "after", "undefined"]
+    fall = o.loc["defection vs the patron's fall"]
+    assert fall["decided by the bounds"] == "on or before" and fall[shares].isna().all()
+    assert fall["first's bounds"] == "1950-06-01 to 1950-06-15" and fall["second's bounds"] == "1950-06-15"
+    assert o.loc["defection vs reward", "decided by the bounds"] == "before"  # he took the post on the 16th
+    assert o.loc["reward vs end of window", "decided by the bounds"] == "before"
+    took = o.loc["took up the post vs previous holder left"]
+    assert took["decided by the bounds"] == "after" and took["second"] == "Person P left it" and took[shares].isna().all()
+
+
+def test_an_ordering_the_bounds_leave_open_gets_shares(crisis_x):
+    """In the toy world the defection is dated '1950-06' (30 days) and the fall is the 15th:
+    14 days before, 1 the same, 15 after."""
     view, crisis = crisis_x
     o = S.orderings(view, crisis, S.draw_dates(view, 10_000, seed=1)).set_index("ordering")
-    took = o.loc["took up the post vs previous holder left"]
-    # P left the ministry on 1950-06-15, A took it on 1950-06-16: both days exact
-    assert (took["after"], took["before"], took["same day"]) == (1.0, 0.0, 0.0)
-    assert took["second"] == "Person P left it"
-    assert o.loc["reward vs end of window", "before"] == 1.0
-    # the defection is dated '1950-06' (30 days), the reward 1950-06-16: 15 days before, 1 the same, 14 after
-    d = o.loc["defection vs reward"]
-    assert d["before"] == pytest.approx(15 / 30, abs=0.02) and d["same day"] == pytest.approx(1 / 30, abs=0.01)
-    assert d["after"] == pytest.approx(14 / 30, abs=0.02) and d["undefined"] == 0
+    d = o.loc["defection vs the patron's fall"]
+    assert d["decided by the bounds"] == "no" and d["undefined"] == 0
+    assert d["before"] == pytest.approx(14 / 30, abs=0.02) and d["same day"] == pytest.approx(1 / 30, abs=0.01)
+    assert d["after"] == pytest.approx(15 / 30, abs=0.02)
 
 
-def test_verdicts_under_exact_enough_dates_match_the_point_estimate(crisis_x):
-    view, crisis = crisis_x
-    draws = S.draw_dates(view, 50, seed=3)
-    v = S.verdicts_under_draws(view, draws, "p", FALL, horizon_years=10, k=4)
-    assert v["draw"].nunique() == 4 and len(v) == 4 * 8
-    expected = {r.hypothesis: r.verdict for r in H.run_all(view, crisis)}
-    assert S.modal_verdicts(v).to_dict() == expected
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    (("1950-01-01", "1950-01-31"), ("1950-02-01", "1950-02-01"), "before"),
+    (("1950-01-01", "1950-01-31"), ("1950-01-31", "1950-03-01"), "on or before"),
+    (("1950-01-31", "1950-03-01"), ("1950-01-01", "1950-01-31"), "on or after"),
+    (("1950-02-01", "1950-02-01"), ("1950-02-01", "1950-02-01"), "same day"),
+    (("1950-01-01", "1950-01-31"), ("1950-01-15", "1950-01-15"), "no"),
+    (("1950-01-01", "1950-01-31"), ("1950-01-30", "1950-02-28"), "no"),
+    (("1950-03-01", "1950-03-02"), ("1950-01-01", "1950-01-31"), "after"),
+    ((None, None), ("1950-01-01", "1950-01-31"), "not recorded"),
+])
+def test_decided_by_bounds(first, second, expected):
+    def drawn(bounds):
+        lo, hi = (np.datetime64(b, "D") if b else np.datetime64("NaT", "D") for b in bounds)
+        return S.Drawn(np.array([lo]), lo, hi, not np.isnat(lo))
+
+    assert S.decided_by_bounds(drawn(first), drawn(second)) == expected
+
+
+def test_an_unknown_rank_gives_no_reward_rather_than_an_error(world_x):
+    """A client whose rank the day before is not recorded has no post known to be higher."""
+    view, crisis = world_x
+    unknown = dataclasses.replace(crisis, roster=crisis.roster.assign(rank_before=pd.array([pd.NA] * len(crisis.roster),
+                                                                                           dtype="Int64")))
+    draws = S.draw_dates(view, 50, seed=2)
+    days, candidates = S.reward_days(view, unknown, draws, "a")
+    assert np.isnat(days).all() and candidates.empty
+    assert S.reward_spell(view, unknown, "a").empty
+    o = S.orderings(view, unknown, draws).set_index("ordering")
+    assert o.loc["defection vs reward", "decided by the bounds"] == "not recorded"
+    assert o.loc["took up the post vs previous holder left", "second"] == "no post"
+
+
+def test_redated_tables_carry_the_drawn_days(world_x):
+    view, _ = world_x
+    draws = S.draw_dates(view, 5, seed=4)
+    tables = S.redated(view, draws, 3)
+    for (table, field), days in draws.days.items():
+        frame = getattr(tables, table)
+        expected = days[3].astype("datetime64[s]")
+        for bound in ("lo", "hi"):
+            got = frame[f"{field}_{bound}"].to_numpy("datetime64[s]")
+            assert np.array_equal(got, expected, equal_nan=True), (table, field, bound)
+
+
+def test_verdicts_move_with_the_drawn_dates_only_where_the_bounds_allow(crisis_x):
+    """In the toy world the dates no hypothesis turns on are exact enough: every draw gives the
+    verdicts of the point estimates (hand-checked for H3: A was promoted within the year)."""
+    view, _ = crisis_x
+    v = S.verdicts_under_draws(view, S.draw_dates(view, 50, seed=3), "p", FALL, horizon_years=10, k=4)
+    assert v["draw"].nunique() == 4 and len(v) == 4 * HYPOTHESES
+    assert set(v.loc[v["hypothesis"] == "H3 no reward", "verdict"]) == {"fails"}
+    assert set(v.loc[v["hypothesis"] == "H6a later defectors refused", "verdict"]) == {"holds"}
 
 
 def test_uncertain_dates_are_counted(crisis_x):
@@ -169,17 +385,19 @@ def test_draws_belong_to_one_selection(toy, crisis_x):
 # C serves under him in l1 from 1941 (rank 3), is promoted to rank 4 in 1943, and follows him to l2 three months after.
 # S serves only 8 months under him; E has his rank; F works in another lineage; G is promoted after P left;
 # H is appointed by Q, who holds no post; K reaches l2 16 months after P; M only sees o1 renamed o1b
-# one month after T arrives.
+# one month after T arrives. In o4 (lineage l4) L leads (rank 7) from 1940; N joins at rank 6 in 1942
+# (two leaders: their tie is flagged), W at rank 4 in 1943 (not a leader).
 
 
 def _careers_world():
-    people = ["p", "c", "s", "e", "f", "g", "h", "q", "k", "m", "t", "z"]
+    people = ["p", "c", "s", "e", "f", "g", "h", "q", "k", "m", "t", "z", "l", "n", "w"]
     persons = [{"person_id": x, "name": f"Person {x.upper()}", "surname": x.upper(), **SRC} for x in people]
     org = {"kind": "government", "level": "union", "valid_from": "1930", **SRC}
     orgs = [{"org_id": "o1", "name": "One", "lineage": "l1", **org},
             {"org_id": "o1b", "name": "One, renamed", "lineage": "l1", "predecessors": "o1", **org},
             {"org_id": "o2", "name": "Two", "lineage": "l2", **org},
-            {"org_id": "o3", "name": "Three", "lineage": "l3", **org}]
+            {"org_id": "o3", "name": "Three", "lineage": "l3", **org},
+            {"org_id": "o4", "name": "Four", "lineage": "l4", **org}]
     spells = [spell("p-o1", "p", "o1", 5, "1940-01-01", "1945-01-31"), spell("p-o2", "p", "o2", 6, "1945-02-01", "1950-01-01"),
               spell("c-o1", "c", "o1", 3, "1941-01-01", "1942-12-31"), spell("c-o1-up", "c", "o1", 4, "1943-01-01", "1945-01-31"),
               spell("c-o2", "c", "o2", 4, "1945-05-01", "1950-01-01"),
@@ -189,7 +407,9 @@ def _careers_world():
               spell("g-o1", "g", "o1", 3, "1939-01-01", "1945-12-31"), spell("g-o1-up", "g", "o1", 4, "1946-01-01", "1947-01-01"),
               spell("k-o2", "k", "o2", 3, "1946-06-01", "1950-01-01"),
               spell("t-o1b", "t", "o1b", 6, "1944-12-01", "1950-01-01"),
-              spell("m-o1", "m", "o1", 4, "1940-01-01", "1944-12-31"), spell("m-o1b", "m", "o1b", 4, "1945-01-01", "1946-01-01")]
+              spell("m-o1", "m", "o1", 4, "1940-01-01", "1944-12-31"), spell("m-o1b", "m", "o1b", 4, "1945-01-01", "1946-01-01"),
+              spell("l-o4", "l", "o4", 7, "1940-01-01", "1950-01-01"), spell("n-o4", "n", "o4", 6, "1942-01-01", "1950-01-01"),
+              spell("w-o4", "w", "o4", 4, "1943-01-01", "1950-01-01")]
     spells.append({**spell("h-o2", "h", "o2", 2, "1948-01-01", "1949-01-01"), "appointed_by": "q"})
     ties = [tie("p-c", "p", "c", "patronage", "1941", "1950", True, "1945-03", "reward", codings="x"),
             tie("p-z", "p", "z", "patronage", "1941", "1950", codings="x"),
@@ -247,10 +467,30 @@ def test_following_rule(careers_view):
 
 def test_inferred_ties_have_the_shape_of_the_ties_table(careers_view):
     for name, found in S.inferred_ties(careers_view).items():
-        assert list(found.columns) == list(careers_view.ties.columns), name
-        assert (found.dtypes == careers_view.ties.dtypes).all(), name
+        assert list(found.columns) == [*careers_view.ties.columns, S.LEADERS], name
+        assert (found.dtypes[list(careers_view.ties.columns)] == careers_view.ties.dtypes).all(), name
         assert set(found["kind"]) <= {"patronage"} and set(found["codings"]) <= {"inferred"}
         assert found["tie_id"].is_unique and (found["patron_id"] != found["client_id"]).all()
+
+
+def test_ties_between_leaders_are_flagged(careers_view):
+    """L (rank 7) and N (rank 6) are both leaders when N joins; W (rank 4) is not; T (rank 6) over G and M is one leader only."""
+    for name, found in S.inferred_ties(careers_view).items():
+        flagged = set(zip(found.loc[found[S.LEADERS], "patron_id"], found.loc[found[S.LEADERS], "client_id"], strict=True))
+        assert flagged == ({("l", "n")} if name != "following" else set()), name
+    scores = S.rule_scores(careers_view, S.inferred_ties(careers_view)).set_index("rule")
+    assert scores.loc["promotion", S.LEADERS] == 1 and scores.loc["following", S.LEADERS] == 0
+    assert S.agreement(careers_view, S.inferred_ties(careers_view)).set_index(["patron_id", "client_id"]).loc[("l", "n"), S.LEADERS]
+
+
+def test_ties_between_leaders_are_left_out_unless_kept(careers_view):
+    rules = {"promotion": S.promotion_ties(careers_view)}
+    left_out = S.hypotheses_on_inferred(careers_view, rules, "l", "1948-01-01").groupby("ties", sort=False).first()
+    kept = S.hypotheses_on_inferred(careers_view, rules, "l", "1948-01-01", between_leaders=True).groupby("ties", sort=False).first()
+    assert list(left_out.index) == ["asserted", "promotion"]
+    assert left_out.loc["promotion", "clients"] == 1 and left_out.loc["promotion", "leader ties left out"] == 1  # W only
+    assert kept.loc["promotion", "clients"] == 2 and kept.loc["promotion", "leader ties left out"] == 0  # N and W
+    assert left_out.loc["asserted", "clients"] == 0  # no historian asserts a client of L
 
 
 def test_agreement_and_scores(careers_view):
@@ -267,6 +507,7 @@ def test_agreement_and_scores(careers_view):
 def test_rerun_on_inferred_ties_keeps_defections_and_other_kinds(careers_view):
     overlap = S.overlap_ties(careers_view, months=12)
     tables = S.with_inferred_ties(careers_view, overlap)
+    assert list(tables.ties.columns) == list(careers_view.ties.columns)  # the flag is not a column of the ties table
     t = tables.ties.set_index("tie_id")
     assert "p-e" in t.index and "p-c" not in t.index  # rivalry kept, asserted patronage replaced
     pc = t.loc["inferred-overlap-p-c"]
@@ -277,20 +518,22 @@ def test_rerun_on_inferred_ties_keeps_defections_and_other_kinds(careers_view):
     assert with_motive.loc["inferred-overlap-p-c", "motive"] == "reward"
 
 
-def test_hypotheses_on_inferred_ties(crisis_x):
-    view, crisis = crisis_x
-    rules = S.inferred_ties(view)
-    out = S.hypotheses_on_inferred(view, rules, "p", FALL, horizon_years=10)
+def test_hypotheses_on_inferred_ties_run_every_set(crisis_x):
+    """One run per tie set, in order; on the toy world's inferred ties P's clients are those his
+    careers show (A, B, C under him in the ministry), and A's asserted defection is carried over."""
+    view, _ = crisis_x
+    out = S.hypotheses_on_inferred(view, S.inferred_ties(view), "p", FALL, horizon_years=10)
     assert list(dict.fromkeys(out["ties"])) == ["asserted", "overlap", "promotion", "following", "any rule"]
-    asserted = out[out["ties"] == "asserted"]
-    assert dict(zip(asserted["hypothesis"], asserted["verdict"], strict=True)) == {r.hypothesis: r.verdict for r in H.run_all(view, crisis)}
+    assert out.groupby("ties").size().eq(HYPOTHESES).all()
+    h3_by_set = out[out["hypothesis"] == "H3 no reward"].set_index("ties")["verdict"]
+    assert h3_by_set["asserted"] == "fails"
 
 
-def test_robustness_table_sets_the_checks_side_by_side(toy, crisis_x, grid):
-    view, crisis = crisis_x
+def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
+    view, _ = crisis_x
     rerun = S.hypotheses_on_inferred(view, S.inferred_ties(view), "p", FALL)
     under = S.verdicts_under_draws(view, S.draw_dates(view, 10, seed=1), "p", FALL, k=2)
     table = S.robustness_table(grid, under, rerun)
-    assert list(table.columns[:3]) == ["base", "specifications", "date draws"] and len(table) == 8
-    assert table.loc["H1 genuine clients", "specifications"] == "holds / fails (0.50 each)"
-    assert table.loc["H1 genuine clients", "date draws"] == "holds (1.00)"
+    assert list(table.columns[:3]) == ["base", "distinct specifications", "date draws"] and len(table) == HYPOTHESES
+    assert table.loc["H3 no reward", "distinct specifications"] == "no data (0.50)"
+    assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"
