@@ -242,7 +242,9 @@ def effect_text(moved: int, comparisons: int, verdicts: str) -> str:
         return "never: same rows"
     if moved == 0:
         return f"never (0 of {comparisons})"
-    return f"{'always (' if moved == comparisons else ''}{moved} of {comparisons}{')' if moved == comparisons else ''}: {verdicts}"
+    if moved == comparisons:
+        return f"always ({moved} of {comparisons}): {verdicts}"
+    return f"{moved} of {comparisons}: {verdicts}"
 
 
 def dimension_table(effects: pd.DataFrame) -> pd.DataFrame:
