@@ -378,3 +378,19 @@ def test_renamed_office_is_no_new_reward_but_a_return_after_demotion_is(make_pac
     c = make_crisis(view, "p", FALL)
     gained = gained_posts(view, ["a"], c.date, c.date + pd.Timedelta(days=365), pd.Series({"a": 5}))
     assert gained["spell_id"].tolist() == ["a-min3"]  # a-min2b only renames a-min3
+
+
+def test_only_the_population_steps_depend_on_the_population(crisis_x, world):
+    """The grid re-runs only BY_POPULATION for another population: every other step must not move with it."""
+    for view, c in [crisis_x, world(lower_client("", ""))]:
+        runs = {p: {r.hypothesis: (r.value, r.verdict, r.population) for r in H.run_all(view, c, population=p)}
+                for p in H.POPULATIONS}
+        for h in runs["first deputies"]:
+            same = len({runs[p][h] for p in H.POPULATIONS}) == 1
+            assert same or h in H.BY_POPULATION, h
+        assert runs["first deputies"]["H2 loyalty"] != runs["high office"]["H2 loyalty"]
+        subset = H.run_all(view, c, population="all clients", steps=H.BY_POPULATION)
+        assert [r.hypothesis for r in subset] == list(H.BY_POPULATION)
+        assert [(r.value, r.verdict) for r in subset] == [runs["all clients"][h][:2] for h in H.BY_POPULATION]
+    with pytest.raises(ValueError, match="unknown step"):
+        H.run_all(*crisis_x, steps=("H9 nothing",))

@@ -37,8 +37,10 @@ def block() -> str:
                   "verdict; one that could not decides nothing:", "",
                   markdown_table(v[[c for c in COLUMNS if c in v.columns]].rename(columns={"could_differ": "could differ"}))]
     if SHARES.exists():
-        parts += ["", "How robust each verdict is: the share of specifications (coding × reading of the conflicts "
-                  "× evidence level × horizon) under which each verdict comes out, from `04-sensitivity`:", "",
+        parts += ["", "How robust each verdict is, from `04-sensitivity`: the share of distinct specifications under "
+                  "which each verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × "
+                  "horizon × population; choices that select the same rows count once, so `n` is the number of distinct "
+                  "analyses, and `moved by` names the choices that ever change the verdict when made alone:", "",
                   markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
     parts.append(END)
     return "\n".join(parts)

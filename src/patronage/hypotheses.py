@@ -111,7 +111,8 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     a turncoat is genuine if the patron presided over more of his promotions than any rival and
     he served under the patron the day before the fall.
     """
-    claim = f'It is false that the turncoats "were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")'
+    claim = ("The turncoats were the patron's own clients; against the reading (Medvedev, Sul'ianov) that they "
+             f'"were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")')
     rule = split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
                       "serve under the patron the day before the fall (careers only: the coding of the ties is not read)")
     statistic = "turncoats whose careers make them the patron's clients"
@@ -541,25 +542,38 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
                   not_a_test, reason, note, table, members)
 
 
+# the steps whose population is the ``population`` argument; the others count the same people whatever it is
+BY_POPULATION = ("H2 loyalty", "H6b defectors' fate")
+
+
 def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, window_days: int = 365,
-            alpha: float = 0.05, population: str = "first deputies", public_rank: int = 6) -> list[Result]:
+            alpha: float = 0.05, population: str = "first deputies", public_rank: int = 6,
+            steps: tuple[str, ...] | None = None) -> list[Result]:
     """Every step of the test for one crisis under the tables' current selection, in the article's order.
 
     alpha: one minus the confidence of the exact intervals.
     population: who H2 (and H6b's comparison) counts, one of :data:`patronage.populations.POPULATIONS`.
+    steps: only these hypotheses (by name), e.g. :data:`BY_POPULATION` to re-run what another
+    population changes; None for all.
     """
     confidence = 1 - alpha
-    return [defectors_were_genuine_clients(tables, crisis),
-            clients_stay_loyal(tables, crisis, rare_share, min_rank, confidence, population),
-            defectors_not_rewarded(tables, crisis, window_days),
-            rewards_cost_rivals_clients(tables, crisis, window_days),
-            clients_do_not_switch_for_gain(tables, crisis, window_days),
-            motive_as_coded(tables, crisis),
-            rewards_not_public(tables, crisis, window_days, public_rank),
-            later_defectors_refused(tables, crisis),
-            defectors_lose_office(tables, crisis, min_rank, window_days, population),
-            network_below_top_continues(tables, crisis, min_rank, window_days),
-            reinsured_clients_defect(tables, crisis, confidence)]
+    every = {
+        "H1 genuine clients": lambda: defectors_were_genuine_clients(tables, crisis),
+        "H2 loyalty": lambda: clients_stay_loyal(tables, crisis, rare_share, min_rank, confidence, population),
+        "H3 no reward": lambda: defectors_not_rewarded(tables, crisis, window_days),
+        "H3b scarcity: whose posts": lambda: rewards_cost_rivals_clients(tables, crisis, window_days),
+        "H4 no switch for gain": lambda: clients_do_not_switch_for_gain(tables, crisis, window_days),
+        "H4b motive (coding)": lambda: motive_as_coded(tables, crisis),
+        "H5 no public reward": lambda: rewards_not_public(tables, crisis, window_days, public_rank),
+        "H6a later defectors refused": lambda: later_defectors_refused(tables, crisis),
+        "H6b defectors' fate": lambda: defectors_lose_office(tables, crisis, min_rank, window_days, population),
+        "H7 network below the top": lambda: network_below_top_continues(tables, crisis, min_rank, window_days),
+        "H8 reinsurance": lambda: reinsured_clients_defect(tables, crisis, confidence),
+    }
+    unknown = set(steps or ()) - set(every)
+    if unknown:
+        raise ValueError(f"unknown step(s) {sorted(unknown)}; the steps are {list(every)}")
+    return [compute() for name, compute in every.items() if steps is None or name in steps]
 
 
 def compare_with_article(verdicts: pd.DataFrame, patron: str, date) -> pd.DataFrame:

@@ -149,8 +149,14 @@ def _grid(tables, patron, day, horizons, codings, readings, evidence_levels, pop
     def run(item: tuple) -> dict[str, list[tuple[str, str, str]]]:
         (_, horizon), view = item
         crisis = make_crisis(view, patron, day, horizon_years=horizon)
-        return {p: [(r.hypothesis, r.value, r.verdict) for r in hypotheses.run_all(view, crisis, population=p, **hypothesis_kwargs)]
-                for p in chosen}
+        first = hypotheses.run_all(view, crisis, population=chosen[0], **hypothesis_kwargs)
+        out = {chosen[0]: [(r.hypothesis, r.value, r.verdict) for r in first]}
+        for p in chosen[1:]:  # only the steps a population changes run again; the others are the same results
+            again = {r.hypothesis: r for r in hypotheses.run_all(view, crisis, population=p, steps=hypotheses.BY_POPULATION,
+                                                                 **hypothesis_kwargs)}
+            out[p] = [(h, again[h].value, again[h].verdict) if h in again else (h, value, verdict)
+                      for h, value, verdict in out[chosen[0]]]
+        return out
 
     results = dict(zip(runs, map_ordered(run, runs.items()), strict=True))
     distinct: dict[tuple, int] = {}
