@@ -58,16 +58,43 @@ def test_turning_points_of_1953(tables, day, kind):
 
 
 def test_the_execution_date_conflict_switches(tables):
-    """The article dates the executions 18 December 1953, the standard account 23 December. The standard side
-    rests on reference works for the lieutenants, so under seed evidence it gives way to the article's side
-    (their executions would otherwise vanish); with the reference works admitted, the reading switches the date."""
-    article = tables.select(evidence="seed", reading="article").persons.set_index("person_id")
-    seed_standard = tables.select(evidence="seed", reading="standard")
-    standard = tables.select(evidence="seed+external", reading="standard").persons.set_index("person_id")
-    assert article.loc["beria", "died_lo"] == pd.Timestamp("1953-12-18")
-    assert standard.loc["beria", "died_lo"] == standard.loc["merkulov", "died_lo"] == pd.Timestamp("1953-12-23")
-    assert seed_standard.selection["seed_fallbacks"]["execution-date-1953"] == ("standard", "article")
-    assert seed_standard.persons.set_index("person_id").loc["merkulov", "died_lo"] == pd.Timestamp("1953-12-18")
+    """The article dates the executions 18 December 1953; the blog dates Beria's 23 December, as do the reference
+    works for him and his lieutenants. Each account is its own side: Beria's date is conflict
+    execution-date-1953-beria (article against blog, both seeds), so under seed evidence the reading 'blog'
+    shows the blog's own date; the lieutenants' is execution-date-1953 (article against the reference works),
+    which under seed evidence gives way to the article's side. Only Merkulov is named among those shot in the
+    article: the other five lieutenants' executions are identifications (external), absent under seed evidence."""
+    def died(view, person):
+        return view.persons.set_index("person_id").loc[person, "died_lo"]
+
+    article = tables.select(evidence="seed", reading="article")
+    blog = tables.select(evidence="seed", reading="blog")
+    standard = tables.select(evidence="seed+external", reading="standard")
+    assert died(article, "beria") == died(article, "merkulov") == pd.Timestamp("1953-12-18")
+    assert died(blog, "beria") == pd.Timestamp("1953-12-23") and died(blog, "merkulov") == pd.Timestamp("1953-12-18")
+    assert blog.selection["seed_fallbacks"]["execution-date-1953"] == ("standard", "article")
+    assert died(standard, "beria") == died(standard, "merkulov") == died(standard, "dekanozov") == pd.Timestamp("1953-12-23")
+    assert pd.isna(died(article, "dekanozov"))
+    assert died(tables.select(evidence="seed+external", reading="article"), "dekanozov") == pd.Timestamp("1953-12-18")
+
+
+def test_seed_evidence_keeps_the_seeds_precision(tables):
+    """Under seed evidence a post is dated as the seed dates it; the reference work's day is its own row
+    (a refinement) that replaces it, with the reference works admitted."""
+    seed = tables.select(evidence="seed").spells.set_index("spell_id")
+    full = tables.select(evidence="seed+external").spells
+    assert seed.loc["serov-1954-kgb-chairman", "start"] == "1954"
+    assert "serov-1954-kgb-chairman" not in set(full["spell_id"])
+    assert full.set_index("spell_id").loc["serov-1954-kgb-chairman-ref", "start"] == "1954-03-13"
+    assert (tables.select(evidence="seed").spells["evidence"] == "seed").all()
+
+
+def test_every_refinement_names_a_consulted_work(tables):
+    """A refinement cites a work of sources.csv with a locator, never the seed texts."""
+    for name in ("attributes", "spells", "events", "ties"):
+        r = getattr(tables, name)
+        r = r[r["refines"].notna()]
+        assert r["locator"].notna().all() and not r["source_id"].isin(["blauvelt-2008", "blog-beria"]).any(), name
 
 
 def test_codings_disagree_where_the_historiography_does(tables):

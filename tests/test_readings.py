@@ -13,7 +13,7 @@ import pytest
 import patronage
 from patronage.errors import ParameterError
 from patronage.load import derive_person_columns
-from patronage.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, chosen_readings, keep_rows
+from patronage.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, REFINABLE, chosen_readings, keep_rows
 
 from toyworld import ROWS, S, event, part, write_package
 
@@ -32,6 +32,17 @@ def with_conflict():
                            "evidence": "external", "locator": "entry C", "conflict_id": "shot-date", "reading": "standard"})
     rows["event_participants"].append({**part("c-shot-std", "c", "executed"), "source_id": "ref", "quote": "",
                                        "evidence": "external", "locator": "entry C"})
+    # refinements: the handbook's day of A's first post (the seed says '1946'), the handbook's day of B's
+    # arrest (the seed says August 1950), repeating its participation, and the day of the tie p-b
+    ext = {"source_id": "ref", "quote": "", "evidence": "external", "locator": "entry A"}
+    a_min = [s for s in rows["spells"] if s["spell_id"] == "a-min"][0]
+    rows["spells"].append({**a_min, **ext, "spell_id": "a-min-day", "start": "1946-03-15", "refines": "a-min"})
+    b_arrest = [e for e in rows["events"] if e["event_id"] == "b-arrest"][0]
+    b_arrest["date"] = "1950-08"
+    rows["events"].append({**b_arrest, **ext, "event_id": "b-arrest-day", "date": "1950-08-01", "refines": "b-arrest"})
+    rows["event_participants"].append({**part("b-arrest-day", "b", "arrested"), **ext})
+    p_b = [t for t in rows["ties"] if t["tie_id"] == "p-b"][0]
+    rows["ties"].append({**p_b, **ext, "tie_id": "p-b-day", "start": "1946-05-01", "refines": "p-b"})
     return rows
 
 
@@ -98,6 +109,9 @@ def plain_selection(tables, evidence, reading, coding):
     ties = frames["ties"]
     holds = [coding in text.replace(" ", "").split("|") for text in ties["codings"].fillna("")]
     frames["ties"] = ties[holds]
+    for name, key in REFINABLE.items():  # a kept refinement replaces the row it refines
+        frame = frames[name]
+        frames[name] = frame[~frame[key].isin(set(frame["refines"].dropna()))]
     parts = frames["event_participants"]
     frames["event_participants"] = parts[parts["event_id"].isin(frames["events"]["event_id"])]
     new = dataclasses.replace(tables, **frames)
@@ -165,3 +179,41 @@ def test_no_conflict_of_the_real_tables_vanishes_under_seed_evidence():
                 full = full[[coding in str(c).split("|") for c in full["codings"]]]
             seeded = set(full.loc[full["evidence"] == "seed", "conflict_id"].dropna())
             assert seeded <= set(kept["conflict_id"].dropna()), (reading, coding, name, seeded - set(kept["conflict_id"].dropna()))
+
+
+def started(t, spell="a-min"):
+    """The day a spell (or its refinement) starts in a selection, by the refined id."""
+    s = t.spells
+    row = s[(s["spell_id"] == spell) | (s["refines"] == spell)]
+    assert len(row) == 1, row
+    return row["start_lo"].iloc[0].date().isoformat()
+
+
+def test_seed_evidence_returns_the_seeds_precision_and_the_reference_work_refines_it(tables):
+    """Under seed evidence A's post starts in 1946 as the seed says (its first day, 1 January, is the
+    bound); with the reference works the handbook's 15 March 1946 is used instead of the seed row,
+    not beside it: one row for the post, so nothing is counted twice."""
+    seed = tables.select(coding="x", evidence="seed")
+    assert started(seed) == "1946-01-01" and "a-min-day" not in set(seed.spells["spell_id"])
+    full = tables.select(coding="x", evidence="seed+external")
+    assert started(full) == "1946-03-15" and "a-min" not in set(full.spells["spell_id"])
+    assert len(full.spells) == len(seed.spells)
+
+
+def test_an_event_refinement_carries_its_participations(tables):
+    """B's arrest: August 1950 in the seed, 1 August 1950 in the handbook; the participation follows its event."""
+    for evidence, event_id in (("seed", "b-arrest"), ("seed+external", "b-arrest-day")):
+        v = tables.select(coding="x", evidence=evidence)
+        arrested = v.event_participants[(v.event_participants["person_id"] == "b")
+                                        & (v.event_participants["role"] == "arrested")]
+        assert arrested["event_id"].tolist() == [event_id], evidence
+    seed = tables.select(coding="x", evidence="seed").events.set_index("event_id")
+    assert seed.loc["b-arrest", "date_hi"].date().isoformat() == "1950-08-31"
+
+
+def test_a_refined_tie_gives_way_under_every_coding_that_holds_both(tables):
+    for coding in ("x", "y"):
+        ids = set(tables.select(coding=coding, evidence="seed+external").ties["tie_id"])
+        assert "p-b-day" in ids and "p-b" not in ids, coding
+        ids = set(tables.select(coding=coding, evidence="seed").ties["tie_id"])
+        assert "p-b" in ids and "p-b-day" not in ids, coding

@@ -15,6 +15,28 @@
   name (a dict) under seed evidence is refused with a ParameterError.
 - ``coding``: which historiographical reading of the ties (codings.coding_id).
 
+Refinements (provenance per assertion). What a seed text says is a seed row at the seed's own
+precision ("in 1946": ``1946``). A reference work's added precision (the exact day, the full
+title, the seniority, the end cause) is not what the seed said: it is a row of its own, with its
+own source, locator and evidence 'external', that names the seed row it restates in ``refines``
+(the factoid model; DPRR keeps each PostAssertion's own source and date uncertainty). Under
+``evidence="seed"`` the refinement is left out with every external row, so a filter on the seeds
+returns what they say at their precision; under ``"seed+external"`` the refinement is used
+*instead of* the row it refines, never beside it, so no post, fate or tie is counted twice. A
+refinement shares the conflict tag of the row it refines, so the reading keeps or drops both
+together. Refinable tables: attributes, spells, events, ties (those with one id column); an
+event's refinement repeats the event's participations on its own id, since a participation
+follows its event. The validator (:func:`patronage.validate.refinements`) holds the rules:
+a refinement is external and refines a seed row of the same table, at most one per row, keeps the
+row's subject, and narrows its dates rather than contradicting them (a contradiction is a
+conflict, with both readings).
+
+Why a row and not per-field provenance: a second set of source/locator/evidence columns for each
+refinable field (start, end, post, seniority, end_cause, appointed_by...) would double the width
+of every table and still need a seed-precision value beside the refined one. A whole row keeps
+the shape every assertion already has (who, what, when, source, locator, quote, evidence), so the
+evidence filter and every analysis read it unchanged.
+
 Persons, sources, organisations, codings and conflicts are never filtered: they are the frame
 of reference, not assertions the analysis counts.
 """
@@ -31,6 +53,8 @@ from patronage.errors import ParameterError
 EVIDENCE_LEVELS = ("seed", "seed+external")
 READING_POLICIES = ("article", "blog", "standard", "default")
 FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
+REFINABLE = {"attributes": "attribute_id", "spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # table: its id
+REFINEMENTS = "refinements"  # the key of refinement_pairs among a Tables' derived frames
 
 
 def check_choice(name: str, value: object, choices) -> str:
@@ -115,6 +139,38 @@ def keep_rows(frame: pd.DataFrame, evidence: str, chosen: dict[str, str]) -> np.
     return keep
 
 
+def refinement_pairs(tables) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each refinable table: (positions of the rows that refine another row, positions of the rows
+    they refine), found once per Tables (a register's id column is hashed once, not per selection).
+    A ``refines`` id that names no row of its table (the validator names it) pairs with nothing."""
+    out = {}
+    for name, key in REFINABLE.items():
+        frame = getattr(tables, name)
+        if "refines" not in frame.columns:
+            continue
+        refining = np.flatnonzero(frame["refines"].notna().to_numpy(dtype=bool))
+        if not len(refining):
+            out[name] = (refining, refining)
+            continue
+        where = pd.Index(np.asarray(frame[key].array, dtype=object)).get_indexer(
+            np.asarray(frame["refines"].array, dtype=object)[refining])
+        if (where < 0).any():  # an id repeated (the schema names it) or missing: the first row holding it, else none
+            first = pd.Series(np.arange(len(frame))).groupby(np.asarray(frame[key].array, dtype=object)).first()
+            where = first.reindex(np.asarray(frame["refines"].array, dtype=object)[refining]).fillna(-1).to_numpy(dtype=np.intp)
+        found = where >= 0
+        out[name] = (refining[found], where[found])
+    return out
+
+
+def give_way(keep: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``keep`` with every row whose refinement is kept turned off: a refinement replaces the row it refines."""
+    refining, refined = pairs
+    if len(refining):
+        keep = keep.copy()
+        keep[refined[keep[refining]]] = False
+    return keep
+
+
 def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """The rows of ``frame`` where ``mask`` holds; the frame itself when all do (tables are never
     changed in place, and a register of hundreds of thousands of rows is not copied for nothing)."""
@@ -137,6 +193,10 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     lists = distinct.codes("ties", "codings")[1]
     holds = [coding in text.replace(" ", "").split("|") for text in lists] + [coding == ""]  # then the empty cell
     kept["ties"] &= distinct.spread("ties", "codings", holds)
+    if evidence != "seed":  # under seed evidence every refinement (external) is already left out
+        pairs = tables.derived(REFINEMENTS, refinement_pairs)
+        for name in pairs:
+            kept[name] = give_way(kept[name], pairs[name])
     # a participation is kept if its event is (pandas' isin, on the codes: an empty id matches an empty id)
     codes, ids = distinct.codes("events", "event_id")
     event_kept = np.zeros(len(ids) + 2, dtype=bool)  # each id, then the empty id, then an id no event has
