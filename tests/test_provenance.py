@@ -74,6 +74,11 @@ CASES = {
         lambda r: r["events"].append({**[e for e in r["events"] if e["event_id"] == "c-shot"][0], **EXT, "event_id": "c-shot-day",
                                       "refines": "c-shot"}),
         "refines 'c-shot' but does not repeat all of its participations"),
+    "a conflict side cites a source not in sources.csv": (lambda r: r.setdefault("conflicts", []).append(
+        {"conflict_id": "k", "kind": "date", "topic": "t", "reading_a": "article", "a_source_id": "src", "a_locator": "s", "a_quote": "q",
+         "a_evidence": "seed", "reading_b": "standard", "b_source_id": "nobody-2010", "b_locator": "e", "b_evidence": "external",
+         "default_reading": "article"}),
+        "conflicts.csv, row 2, column 'b_source_id': 'nobody-2010' is not an id in sources"),
     "a note cites a source not in sources.csv": (lambda r: spell(r, "a-min").update(note="Day from nobody-2010."),
                                                   "cites nobody-2010, which is not in sources.csv"),
     "a working note": (lambda r: spell(r, "a-min").update(note="Not in the brief; see the report."),

@@ -419,7 +419,7 @@ def cited_sources(tables, distinct: Distinct | None = None) -> list[Problem]:
 
 
 # phrases of curators' working notes that must not stand in published rows
-WORKING_NOTES = re.compile(r"see the report|(?:not )?in the brief|reported to the lead|new conflict id|not verified",
+WORKING_NOTES = re.compile(r"see the report|not in the brief|reported to the lead|new conflict id|not verified",
                            re.IGNORECASE)
 # an unnamed 'standard' account given as the basis of a fact in a seed row's note: the fact belongs in
 # a refinement (or an external row) that names its work
