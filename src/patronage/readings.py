@@ -152,11 +152,13 @@ def refinement_pairs(tables) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         if not len(refining):
             out[name] = (refining, refining)
             continue
-        where = pd.Index(np.asarray(frame[key].array, dtype=object)).get_indexer(
-            np.asarray(frame["refines"].array, dtype=object)[refining])
-        if (where < 0).any():  # an id repeated (the schema names it) or missing: the first row holding it, else none
-            first = pd.Series(np.arange(len(frame))).groupby(np.asarray(frame[key].array, dtype=object)).first()
-            where = first.reindex(np.asarray(frame["refines"].array, dtype=object)[refining]).fillna(-1).to_numpy(dtype=np.intp)
+        ids, wanted = np.asarray(frame[key].array, dtype=object), np.asarray(frame["refines"].array, dtype=object)[refining]
+        index = pd.Index(ids)
+        if index.is_unique:
+            where = index.get_indexer(wanted)
+        else:  # an id repeated (the schema names it): the first row holding it, as the validator reads it
+            first = pd.Series(np.arange(len(frame))).groupby(ids).first()
+            where = first.reindex(wanted).fillna(-1).to_numpy(dtype=np.intp)
         found = where >= 0
         out[name] = (refining[found], where[found])
     return out

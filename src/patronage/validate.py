@@ -398,23 +398,30 @@ FREE_TEXT = {"conflicts": ("resolution",)}  # every table's 'note' is free text 
 def cited_sources(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Every source id cited in a note (a slug ending in a year, e.g. 'petrov-2010') is a source of
     sources.csv, or the id of a conflict or of a row (notes also name those: 'conflict march-arrangement-1953',
-    'event meshik-arrested-1953-06'). Ids that end otherwise ('britannica') are not recognisable in free text."""
-    known = set(tables.sources["source_id"].dropna()) | set(tables.conflicts["conflict_id"].dropna())
-    for frame in tables.frames().values():
-        for key in ("person_id", "org_id", "attribute_id", "spell_id", "event_id", "tie_id", "coding_id"):
-            if key in frame.columns and frame.columns[0] == key:
-                known |= set(frame[key].dropna())
-    out: list[Problem] = []
+    'event meshik-arrested-1953-06'). Ids that end otherwise ('britannica') are not recognisable in free text.
+    Each distinct note is read once; the id columns are searched only for the slugs that are neither a
+    source nor a conflict (none, in a register whose notes cite nothing)."""
+    distinct = distinct or Distinct(tables.frames())
+    found: dict[tuple[str, str], tuple[np.ndarray, list[set[str]]]] = {}
     for name, frame in tables.frames().items():
         for column in ("note", *FREE_TEXT.get(name, ())):
-            if column not in frame.columns:
-                continue
-            codes, texts = (distinct or Distinct(tables.frames())).codes(name, column)
-            unknown = [sorted({m for m in CITED.findall(str(t)) if m not in known}) for t in texts]
-            bad = np.array([bool(u) for u in unknown] + [False])[codes]
-            out += _problems(tables, name, bad, column,
-                             lambda r, c=column: f"cites {', '.join(sorted({m for m in CITED.findall(str(r[c])) if m not in known}))}, "
-                                                 "which is not in sources.csv (nor the id of a conflict or a row)")
+            if column in frame.columns:
+                codes, texts = distinct.codes(name, column)
+                found[(name, column)] = (codes, [set(CITED.findall(str(t))) for t in texts])
+    unknown = set().union(*(s for _, sets in found.values() for s in sets))
+    unknown -= set(tables.sources["source_id"].dropna()) | set(tables.conflicts["conflict_id"].dropna())
+    for frame in tables.frames().values():
+        if unknown and frame.columns[0] in ("person_id", "org_id", "attribute_id", "spell_id", "event_id", "tie_id", "coding_id"):
+            ids = frame[frame.columns[0]]
+            unknown -= set(ids[ids.isin(list(unknown))])
+    out: list[Problem] = []
+    for (name, column), (codes, sets) in found.items():
+        if not unknown:
+            break
+        bad = np.array([bool(s & unknown) for s in sets] + [False])[codes]
+        out += _problems(tables, name, bad, column,
+                         lambda r, c=column: f"cites {', '.join(sorted(set(CITED.findall(str(r[c]))) & unknown))}, "
+                                             "which is not in sources.csv (nor the id of a conflict or a row)")
     return out
 
 
@@ -492,14 +499,19 @@ def seed_subjects(tables, distinct: Distinct | None = None) -> list[Problem]:
     its subject; a register's line (the synthetic data's seed) need not.
 
     What this cannot check: that a referent is right, only that it is declared and names the subject."""
-    prose = set(tables.descriptor.get(PROSE_SEEDS, []))
+    distinct = distinct or Distinct(tables.frames())
+    prose = set(tables.descriptor.get(PROSE_SEEDS, [])) & set(tables.sources["source_id"].dropna())
     if not prose:
         return []
     names = person_names(tables.persons)
     out: list[Problem] = []
     for name, columns in SUBJECTS.items():
         frame = getattr(tables, name)
-        seed = frame[frame["evidence"].eq("seed").fillna(False) & frame["source_id"].isin(prose).fillna(False)]
+        quoted = distinct.per_value(name, "source_id", lambda v: v.isin(prose).fillna(False)) & \
+            distinct.per_value(name, "evidence", lambda v: (v == "seed").fillna(False))
+        if not quoted.any():
+            continue
+        seed = frame.iloc[np.flatnonzero(quoted)]
         for column in columns:
             bad = [not _names_in(str(q) if isinstance(q, str) else "", names.get(p, [p]))
                    and not _names_in(" ".join(REFERENT.findall(n)) if isinstance(n, str) else "", names.get(p, [p]))
