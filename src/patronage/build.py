@@ -18,7 +18,6 @@ and every named scenario in notebooks/scenarios/*.yaml (writing to build/scenari
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from patronage import cache, config
 from patronage.atomic import write_text
-from patronage.runs import QUIET_KERNEL
+from patronage.runs import QUIET_KERNEL, environment
 
 FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
 INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
@@ -170,21 +169,6 @@ def run_papermill(run: Run):
                                           cwd=str(run.notebook.parent), progress_bar=False, kernel_name="python3",
                                           shutdown_kernel="immediate", request_save_on_cell_execute=False,
                                           extra_arguments=QUIET_KERNEL)
-
-
-@contextlib.contextmanager
-def environment(variables: dict[str, str]):
-    """Environment variables set for the duration (a kernel started inside inherits them), then restored."""
-    saved = {k: os.environ.get(k) for k in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def finish(run: Run, inputs: str, nb) -> list[str]:

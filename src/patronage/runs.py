@@ -18,6 +18,7 @@ Plain ``papermill`` works too: the notebooks make the same checks in their first
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -96,6 +97,21 @@ def check_output(output: Path) -> None:
                            "write your run elsewhere, e.g. build/my-run.ipynb")
 
 
+@contextlib.contextmanager
+def environment(variables: dict[str, str]):
+    """Environment variables set for the duration (a kernel started inside inherits them), then restored."""
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def run(notebook: Path, output: Path, parameters: dict) -> Path:
     """Execute ``notebook`` into ``output`` with ``parameters``; returns the folder of its figures and tables.
 
@@ -109,18 +125,10 @@ def run(notebook: Path, output: Path, parameters: dict) -> Path:
     unknown_parameters({k: v["default"] for k, v in declared_parameters(notebook).items()}, parameters)
     folder = output.parent / output.stem
     output.parent.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in (RUN_ENV, QUIET_ENV)}
-    os.environ.update({RUN_ENV: str(folder.resolve()), QUIET_ENV: "1"})
-    try:
+    with environment({RUN_ENV: str(folder.resolve()), QUIET_ENV: "1"}):
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent),
                                    progress_bar=False, request_save_on_cell_execute=False,
                                    shutdown_kernel="immediate", extra_arguments=QUIET_KERNEL)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return folder
 
 
