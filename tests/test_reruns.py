@@ -142,3 +142,20 @@ def test_a_day_with_no_recorded_network_says_nothing_changed(tmp_path, unchanged
 def test_scenario_parameters_typed_as_papermill_types_them():
     assert [runs.typed(v) for v in ("5", "2.5", "True", "None", "1953-06-26", "seed+external")] == \
         [5, 2.5, True, None, "1953-06-26", "seed+external"]
+
+
+def test_a_bad_table_is_reported_count_first_on_one_screen(copy_data, capsys):
+    from patronage.__main__ import main
+
+    spells = copy_data / "spells.csv"
+    lines = spells.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    lines = [lines[0]] + [",".join(["x y"] + line.split(",")[1:]) for line in lines[1:]]  # every id malformed
+    spells.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(copy_data)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith(f"problem(s) in {copy_data}:") and int(err[0].split()[0]) > 30, err[:3]
+    assert len(err) <= 30 and "--all" in err[-1] and "spells.csv, row 2, column 'spell_id'" in "\n".join(err)
+    assert main(["validate", "--all", str(copy_data)]) == 1
+    assert len(capsys.readouterr().err.splitlines()) == int(err[0].split()[0]) + 1
+    assert head[0] == "spell_id"

@@ -14,12 +14,16 @@ from patronage import config
 from patronage.errors import DataError
 
 
+SHOWN = 25  # problems listed by default: the count comes first, the whole report fits a screen
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m patronage", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check the data package and the cross-table rules")
     v.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
+    v.add_argument("--all", action="store_true", help=f"list every problem (by default the first {SHOWN})")
     r = sub.add_parser("rehash", help="record the current checksums of the tables in datapackage.json")
     r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
     e = sub.add_parser("export", help="write every assertion as one flat CSV (the committed exports/assertions.csv "
@@ -69,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         tables = load(data_dir)
     except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {data_dir}", file=sys.stderr)
+        shown = exc.problems if getattr(args, "all", False) else exc.problems[:SHOWN]
+        print(f"{len(exc.problems)} problem(s) in {data_dir}:", file=sys.stderr)
+        for problem in shown:
+            print(f"  {problem}", file=sys.stderr)
+        if len(shown) < len(exc.problems):
+            print(f"  ... and {len(exc.problems) - len(shown)} more: `python -m patronage validate --all` lists every one",
+                  file=sys.stderr)
         return 1
     if args.command == "validate":
         counts = ", ".join(f"{len(f)} {n}" for n, f in tables.frames().items())
