@@ -186,6 +186,9 @@ def finish(run: Run, inputs: str, nb) -> list[str]:
     record = {"inputs": inputs, "parameters": run.parameters, "outputs": written}
     write_atomic(run.output, nbformat.writes(normalise(nb, record)) + "\n")
     failed.unlink(missing_ok=True)
+    for folder in (failed.parent, failed.parent.parent):  # build/failed/SCENARIO/ and build/failed/, if now empty
+        if folder != config.BUILD_DIR and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
     shutil.rmtree(staging, ignore_errors=True)
     return written
 
