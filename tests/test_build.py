@@ -98,10 +98,33 @@ def test_normalise_merges_text_printed_in_several_flushes():
     assert executed("a\n", "b\n") != executed("a\n")
 
 
-def test_scenario_yaml_is_plain(tmp_path):
+def test_scenario_files_are_flat_mappings_of_parameters_papermill_reads():
+    """`papermill -f FILE` injects every key of the file as a parameter: a scenario holds parameters only,
+    and the build passes exactly those, unchanged, to the notebooks it names."""
+    runs = build.scenario_runs()
     for path in config.SCENARIOS_DIR.glob("*.yaml"):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert set(spec) <= {"notebooks", "parameters"}, path.name
+        assert isinstance(spec, dict) and not any(isinstance(v, (dict, list)) for v in spec.values()), path.name
+        mine = [r for r in runs if r.name.split("/")[0] == path.stem]
+        assert mine, f"{path.name} runs in no notebook"
+        expected = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in spec.items()}
+        assert all(r.parameters == expected for r in mine), path.name
+
+
+def test_a_scenario_that_names_no_notebook_runs_wherever_its_parameters_are_declared(tmp_path, monkeypatch):
+    (tmp_path / "only-coding.yaml").write_text("coding: rayfield\n", encoding="utf-8")
+    (tmp_path / "named.yaml").write_text("# notebooks: 02-network\ncoding: rayfield\n", encoding="utf-8")
+    (tmp_path / "nested.yaml").write_text("parameters:\n  coding: rayfield\n", encoding="utf-8")
+    from patronage.runs import RunError, read_scenario
+
+    with pytest.raises(RunError, match="flat mapping"):
+        read_scenario(tmp_path / "nested.yaml")
+    (tmp_path / "nested.yaml").unlink()
+    monkeypatch.setattr(config, "SCENARIOS_DIR", tmp_path)
+    runs = {r.name for r in build.scenario_runs()}
+    declaring = {nb.stem for nb in config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb") if "coding:" in parameters_cell(nb)}
+    assert {n.split("/")[1] for n in runs if n.startswith("only-coding/")} == declaring and len(declaring) >= 3
+    assert {n for n in runs if n.startswith("named/")} == {"named/02-network"}
 
 
 def test_readme_findings_are_the_computed_ones():
@@ -140,3 +163,18 @@ def test_runs_at_once_report_each_failure_and_finish_the_others(monkeypatch, tmp
 
 def test_default_jobs_is_at_least_one():
     assert 1 <= build.default_jobs() <= 4
+
+
+def test_a_run_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypatch):
+    """build/failed/ holds failed runs only: after a success neither it nor a scenario's folder in it stays empty."""
+    import nbformat
+
+    monkeypatch.setattr(config, "BUILD_DIR", tmp_path / "build")
+    monkeypatch.setattr(config, "PROJ_ROOT", tmp_path)
+    nb_path = tmp_path / "01-x.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), nb_path)
+    run = build.Run("scenario/01-x", nb_path, tmp_path / "out" / "01-x.ipynb", tmp_path / "figs")
+    build._staging(run).mkdir(parents=True)
+    build._failed(run).parent.mkdir(parents=True)
+    build.finish(run, "inputs", nbformat.v4.new_notebook())
+    assert (tmp_path / "out" / "01-x.ipynb").exists() and not (tmp_path / "build" / "failed").exists()

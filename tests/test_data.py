@@ -111,7 +111,9 @@ def test_flat_export_holds_every_assertion_and_is_current(tables):
     flat = assertions(tables)
     sizes = sum(len(getattr(tables, n)) for n in ("persons", "attributes", "organisations", "spells", "events",
                                                    "event_participants", "ties"))
-    assert len(flat) == sizes
+    assert len(flat) == sizes + 2 * len(tables.conflicts)  # each conflict: one row per reading
+    sides = flat[flat["table"] == "conflicts"]
+    assert set(sides["reading"]) >= {"article", "standard"} and sides["source_id"].notna().all()
     assert flat["source_id"].notna().all() and flat["evidence"].notna().all()
     committed = pd.read_csv(config.EXPORTS_DIR / "assertions.csv", dtype="string", keep_default_na=False, na_values=[""])
     pd.testing.assert_frame_equal(committed, flat, check_dtype=False)

@@ -89,3 +89,22 @@ def test_notebook_stops_at_its_check_cell(tmp_path, kernel, notebook, params, me
     assert err.value.ename == "ParameterError"
     assert message in err.value.evalue
     assert (tmp_path / notebook).exists()
+
+
+def test_a_date_with_spaces_or_outside_the_tables_is_refused(tables):
+    with pytest.raises(ParameterError, match="no spaces around it"):
+        check.date("crisis_date", " 1955-02-08")
+    with pytest.raises(ParameterError, match=r"parameter 'crisis_date' = '2999-01-01' .* their dates run from 1878-12-18 to "):
+        check.date("crisis_date", "2999-01-01", tables)
+    assert check.date("crisis_date", "1955-02-08", tables) == check.date("crisis_date", "1955-02-08")
+
+
+def test_unknown_parameters_are_read_from_the_cells_papermill_ran():
+    history = ["", "import patronage", 'patron: str = "Beria"  # who\ncrisis_date: str = "1953-06-26"',
+               '# Parameters\ncrisis_dte = "1955-02-08"\n', "check.start('03')"]
+    declared, given = check.injected(history)
+    assert set(declared) == {"patron", "crisis_date"} and given == {"crisis_dte": "1955-02-08"}
+    with pytest.raises(ParameterError, match="no parameter 'crisis_dte'; did you mean 'crisis_date'"):
+        check.unknown_parameters(declared, given)
+    assert check.injected(history[:3]) == ({}, {})  # nothing injected: a run in JupyterLab
+    check.unknown_parameters(declared, {"patron": "Malenkov"})

@@ -1,4 +1,4 @@
-"""Command line: ``python -m patronage validate|rehash [DATA_DIR]`` and ``python -m patronage export [FILE]``.
+"""Command line: ``python -m patronage validate|rehash|export|run|about|who-held|conflicts`` (``--help`` on each).
 
 validate exits 0 on good data; on bad data it prints one line per problem (file, row, column,
 what is wrong) and exits 1. Neither command prints a traceback for bad input.
@@ -14,18 +14,52 @@ from patronage import config
 from patronage.errors import DataError
 
 
+SHOWN = 25  # problems listed by default: the count comes first, the whole report fits a screen
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m patronage", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check the data package and the cross-table rules")
     v.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
+    v.add_argument("--all", action="store_true", help=f"list every problem (by default the first {SHOWN})")
     r = sub.add_parser("rehash", help="record the current checksums of the tables in datapackage.json")
     r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
-    e = sub.add_parser("export", help="write every assertion as one flat CSV")
-    e.add_argument("file", nargs="?", default=str(config.EXPORTS_DIR / "assertions.csv"))
+    e = sub.add_parser("export", help="write every assertion as one flat CSV (the committed exports/assertions.csv "
+                                      "is written by the build)")
+    e.add_argument("file", nargs="?", default=str(config.BUILD_DIR / "assertions.csv"))
     e.add_argument("--data-dir", default=str(config.DATA_DIR))
+    n = sub.add_parser("run", help="run one notebook with your own parameters (its figures go beside the output)",
+                       description="Run NOTEBOOK into OUTPUT with papermill, after checking the parameters' names; "
+                                   "the run's figures and tables go to a folder beside OUTPUT, named after it.")
+    n.add_argument("notebook", help="e.g. notebooks/03-fairbanks-test.ipynb")
+    n.add_argument("output", help="the executed notebook, e.g. build/not-true-clients.ipynb (not in notebooks/)")
+    n.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="a parameter, as papermill's -p (repeatable)")
+    n.add_argument("-f", "--parameters-file", metavar="FILE", help="a scenario: a flat YAML mapping of parameters")
+    looks = {"about": "every assertion about a person, with its source, locator, quote and evidence",
+             "who-held": "who held a post (words of its title or organisation) on a day or in an EDTF interval",
+             "conflicts": "where the sources disagree: both readings, and which one each reading parameter picks"}
+    for name, text in looks.items():
+        q = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ". Reads every row of the tables.")
+        if name == "about":
+            q.add_argument("person", help="any recorded name variant, Latin or Cyrillic (e.g. Serov, Серов)")
+        elif name == "who-held":
+            q.add_argument("post", help="words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
+            q.add_argument("date", help="an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07")
+        else:
+            q.add_argument("person", nargs="?", help="only the conflicts that touch this person's rows")
+        q.add_argument("--format", choices=("csv", "table"), default="csv", help="csv (default) or a table to read")
+        q.add_argument("--data-dir", default=str(config.DATA_DIR))
     args = parser.parse_args(argv)
+
+    if args.command in looks:
+        return look_up(args)
+    if args.command == "run":
+        from patronage.runs import main as run_main
+
+        return run_main(args.notebook, args.output, [tuple(p) for p in args.parameter], args.parameters_file)
 
     from patronage.load import load
 
@@ -39,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         tables = load(data_dir)
     except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {data_dir}", file=sys.stderr)
+        shown = exc.problems if getattr(args, "all", False) else exc.problems[:SHOWN]
+        print(f"{len(exc.problems)} problem(s) in {data_dir}:", file=sys.stderr)
+        for problem in shown:
+            print(f"  {problem}", file=sys.stderr)
+        if len(shown) < len(exc.problems):
+            print(f"  ... and {len(exc.problems) - len(shown)} more: `python -m patronage validate --all` lists every one",
+                  file=sys.stderr)
         return 1
     if args.command == "validate":
         counts = ", ".join(f"{len(f)} {n}" for n, f in tables.frames().items())
@@ -50,6 +88,30 @@ def main(argv: list[str] | None = None) -> int:
     from patronage.export import write_assertions
 
     print(write_assertions(tables, Path(args.file)))
+    return 0
+
+
+def look_up(args) -> int:
+    """about, who-held, conflicts: the table on stdout; a bad name or date as one line on stderr (exit 2)."""
+    from patronage import lookup
+    from patronage.errors import ParameterError
+    from patronage.load import load
+
+    try:
+        tables = load(Path(args.data_dir))
+        if args.command == "about":
+            frame = lookup.about(tables, args.person)
+        elif args.command == "who-held":
+            frame = lookup.who_held(tables, args.post, args.date)
+        else:
+            frame = lookup.conflicts(tables, args.person)
+    except ParameterError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"{len(exc.problems)} problem(s) in {args.data_dir}; run `python -m patronage validate`", file=sys.stderr)
+        return 1
+    sys.stdout.write(lookup.as_text(frame, args.format) + ("\n" if args.format == "table" else ""))
     return 0
 
 

@@ -18,7 +18,6 @@ and every named scenario in notebooks/scenarios/*.yaml (writing to build/scenari
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from patronage import cache, config
 from patronage.atomic import write_text
+from patronage.runs import QUIET_KERNEL, environment
 
 FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
 INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
@@ -93,18 +93,32 @@ def default_runs() -> list[Run]:
     return [Run(nb.stem, nb, nb, config.FIGURES_DIR) for nb in sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))]
 
 
-def scenario_runs() -> list[Run]:
-    """Every named scenario in notebooks/scenarios/*.yaml, written to build/scenarios/NAME/."""
-    import yaml
+def scenario_runs(problems: list[str] | None = None) -> list[Run]:
+    """Every named scenario in notebooks/scenarios/*.yaml, written to build/scenarios/NAME/.
 
+    A scenario file is a flat mapping of parameters, the file ``papermill -f`` reads
+    (:func:`patronage.runs.read_scenario`); it runs in the notebooks its comment line
+    ``# notebooks: ...`` names, or else in every notebook that declares all its parameters.
+    problems: where a file that is no such mapping is reported (else it raises RunError).
+    """
+    from patronage.runs import RunError, declared_parameters, read_scenario, scenario_notebooks
+
+    notebooks = {nb.stem: nb for nb in sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))}
     runs = []
     for path in sorted(config.SCENARIOS_DIR.glob("*.yaml")):
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for nb_name in spec.get("notebooks", []):
-            nb = config.NOTEBOOKS_DIR / nb_name
+        try:
+            params = read_scenario(path)
+        except RunError as exc:  # one bad file: named, and the other scenarios still run
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            continue
+        named = scenario_notebooks(path)
+        chosen = named if named is not None else [n for n, nb in notebooks.items()
+                                                  if set(params) <= set(declared_parameters(nb))]
+        for stem in chosen:
+            nb = notebooks.get(stem, config.NOTEBOOKS_DIR / f"{stem}.ipynb")
             out_dir = config.BUILD_DIR / "scenarios" / path.stem
-            params = {k: v.isoformat() if hasattr(v, "isoformat") else v  # YAML reads 1953-06-26 as a date
-                      for k, v in (spec.get("parameters") or {}).items()}
             runs.append(Run(f"{path.stem}/{nb.stem}", nb, out_dir / nb.name, out_dir / "figures", params))
     return runs
 
@@ -153,22 +167,8 @@ def run_papermill(run: Run):
         # it still writes the notebook, the error at its top, when a cell fails
         return papermill.execute_notebook(str(run.notebook), str(failed), parameters=run.parameters,
                                           cwd=str(run.notebook.parent), progress_bar=False, kernel_name="python3",
-                                          shutdown_kernel="immediate", request_save_on_cell_execute=False)
-
-
-@contextlib.contextmanager
-def environment(variables: dict[str, str]):
-    """Environment variables set for the duration (a kernel started inside inherits them), then restored."""
-    saved = {k: os.environ.get(k) for k in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+                                          shutdown_kernel="immediate", request_save_on_cell_execute=False,
+                                          extra_arguments=QUIET_KERNEL)
 
 
 def finish(run: Run, inputs: str, nb) -> list[str]:
@@ -186,6 +186,9 @@ def finish(run: Run, inputs: str, nb) -> list[str]:
     record = {"inputs": inputs, "parameters": run.parameters, "outputs": written}
     write_atomic(run.output, nbformat.writes(normalise(nb, record)) + "\n")
     failed.unlink(missing_ok=True)
+    for folder in (failed.parent, failed.parent.parent):  # build/failed/SCENARIO/ and build/failed/, if now empty
+        if folder != config.BUILD_DIR and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
     shutil.rmtree(staging, ignore_errors=True)
     return written
 
@@ -337,7 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
                         help="notebooks executed at once (default: the number of cores, at most 4)")
     args = parser.parse_args(argv)
-    runs = default_runs() + ([] if args.no_scenarios else scenario_runs())
+    problems: list[str] = []
+    runs = default_runs() + ([] if args.no_scenarios else scenario_runs(problems))
+    for problem in problems:
+        print(f"FAILED scenario {problem}", file=sys.stderr)
     if args.only is not None:
         runs = [r for r in runs if r.name in args.only]
     shared = shared_inputs_hash()
@@ -352,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         todo = [(run, run_hash(run, shared)) for run in runs]
         todo = [(run, inputs) for run, inputs in todo if args.force or not is_current(run, inputs)]
         failures = execute_all(todo, args.jobs)
+    failures += [p.split(":")[0] for p in problems]
     if failures:
         print(f"build failed: {', '.join(failures)}", file=sys.stderr)
         return 1

@@ -14,7 +14,8 @@ SOURCING = ["source_id", "locator", "quote", "evidence", "conflict_id", "reading
 
 
 def assertions(tables) -> pd.DataFrame:
-    """Every sourced row of every table as (table, who, what, when, source, locator, quote, evidence)."""
+    """Every sourced row of every table as (table, who, what, when, source, locator, quote, evidence); each
+    documented conflict as two rows, one per reading, each with its own sourcing."""
     orgs = tables.organisations.set_index("org_id")["name"]
     events = tables.events.set_index("event_id")
     parts = tables.event_participants
@@ -41,6 +42,12 @@ def assertions(tables) -> pd.DataFrame:
                            what=tables.ties["patron_id"] + " -> " + tables.ties["client_id"] + " [" + tables.ties["codings"] + "]",
                            when=tables.ties["start"], until=tables.ties["end"]),
     ]
+    c = tables.conflicts  # a disagreement is two assertions: each reading with its own source, locator, quote, evidence
+    pieces += [pd.DataFrame({"table": "conflicts", "row_id": c["conflict_id"] + "/" + side, "kind": "conflict:" + c["kind"],
+                             "what": c["topic"] + " — reading '" + c[f"reading_{side}"] + "'",
+                             "source_id": c[f"{side}_source_id"], "locator": c[f"{side}_locator"], "quote": c[f"{side}_quote"],
+                             "evidence": c[f"{side}_evidence"], "conflict_id": c["conflict_id"], "reading": c[f"reading_{side}"]})
+               for side in ("a", "b")]
     flat = pd.concat([p.reindex(columns=COLUMNS) for p in pieces], ignore_index=True)
     return flat.astype(TEXT).sort_values(["table", "row_id"], kind="stable").reset_index(drop=True)
 

@@ -36,8 +36,12 @@ _BROWSER = ("chromium", "chromium-browser", "google-chrome")
 
 
 def figures_dir() -> Path:
-    """Where figures are written: $PATRONAGE_FIGURES_DIR if the build set it, else figures/."""
-    return Path(os.environ.get("PATRONAGE_FIGURES_DIR", config.FIGURES_DIR))
+    """Where figures and tables are written: $PATRONAGE_FIGURES_DIR (the build's staging folder, the tests'
+    scratch folder, or a reader's run folder set by ``patronage.parameters.start``), else build/runs/unnamed.
+
+    Never the committed figures/: only the build puts files there, by moving a successful run's staging folder.
+    """
+    return Path(os.environ.get("PATRONAGE_FIGURES_DIR", config.BUILD_DIR / "runs" / "unnamed"))
 
 
 def decorate(fig: go.Figure, title: str, caption: str = "") -> go.Figure:

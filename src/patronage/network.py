@@ -106,7 +106,7 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
         fmt = lambda ts: "; ".join(f"{names[p]} → {names[c]}" for p, c in sorted(ts)) or "–"  # noqa: E731
         rows.append({"from": a.date().isoformat(), "to": b.date().isoformat(), "ties before": len(before),
                      "ties after": len(after), "lost": fmt(before - after), "gained": fmt(after - before)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["from", "to", "ties before", "ties after", "lost", "gained"])
 
 
 def short_labels(g: nx.DiGraph) -> list[str]:

@@ -195,3 +195,15 @@ def members_table(results: list[Result]) -> pd.DataFrame:
         return pd.DataFrame(columns=["hypothesis", "person_id", "name", "counted because"])
     table = pd.concat(frames, ignore_index=True)
     return table[["hypothesis", *[c for c in table.columns if c != "hypothesis"]]]
+
+
+def hints(table: pd.DataFrame, evidence: str) -> list[str]:
+    """What a reader can do when most steps have no data (computed from the verdict table; empty otherwise)."""
+    missing = int((table["verdict"] == "no data").sum())
+    if 2 * missing <= len(table):
+        return []
+    hint = (f"{missing} of {len(table)} steps have no data." + (
+        " Under evidence 'seed' the tables hold only what the article and the blog post state, and they say little "
+        "about this crisis; run with evidence 'seed+external' to add the facts from named reference works."
+        if evidence == "seed" else " The tables record too little about this crisis for these steps."))
+    return [hint]

@@ -1,0 +1,69 @@
+"""The look-ups on real rows: everything about Serov, the first deputy ministers on 25 June 1953, the conflicts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from patronage import lookup
+from patronage.__main__ import main
+from patronage.errors import ParameterError
+
+
+def test_about_serov_holds_every_row_that_names_him(tables):
+    got = lookup.about(tables, "Serov")
+    assert got.equals(lookup.about(tables, "Серов")) and got.equals(lookup.about(tables, "Ivan Aleksandrovich Serov"))
+    ids = set(got["row_id"])
+    own = {"attributes": tables.attributes.loc[tables.attributes["person_id"] == "serov", "attribute_id"],
+           "spells": tables.spells.loc[tables.spells["person_id"] == "serov", "spell_id"],
+           "ties": tables.ties.loc[(tables.ties["patron_id"] == "serov") | (tables.ties["client_id"] == "serov"), "tie_id"],
+           "events": tables.event_participants.loc[tables.event_participants["person_id"] == "serov", "event_id"]}
+    for table, rows in own.items():
+        assert set(rows) <= ids, (table, set(rows) - ids)
+    assert {"serov", *own["attributes"]} <= ids
+    parts = got[got["table"] == "event_participants"]
+    assert len(parts) == (tables.event_participants["person_id"] == "serov").sum()
+    ties = got[got["table"] == "ties"].set_index("row_id")
+    assert ties.loc["khrushchev-serov-patronage", "counterpart"] == "Nikita Khrushchev"
+    assert (got["source_id"].notna() | (got["table"] == "persons")).all()
+    # the conflicts touching his rows, both readings of each
+    touched = set(pd.concat([tables.spells, tables.event_participants])
+                  .loc[lambda f: f["person_id"] == "serov", "conflict_id"].dropna())
+    conflicts = got[got["table"] == "conflicts"]
+    assert touched and touched <= set(conflicts["conflict_id"])
+    assert (conflicts.groupby("conflict_id").size() == 2).all()
+
+
+def test_about_names_the_closest_on_a_miss(tables):
+    with pytest.raises(ParameterError, match="closest known: 'serov'"):
+        lookup.about(tables, "Serof")
+
+
+def test_the_first_deputy_ministers_of_internal_affairs_on_25_june_1953(tables):
+    held = lookup.who_held(tables, "first deputy minister of internal affairs of the USSR", "1953-06-25")
+    assert set(held["person_id"]) == {"kobulov-bogdan", "kruglov", "serov"}
+    assert held["quote"].str.contains("First Deputy Ministers|long time client").all()
+    # across the renamings: the NKVD's successor in 1954, by its old name
+    assert {"kruglov", "serov"} <= set(lookup.who_held(tables, "NKVD", "1954-06")["person_id"])
+    assert set(lookup.who_held(tables, "first deputy minister of internal affairs of the USSR", "1952-01/1952-12")["person_id"]) == {"serov"}
+    with pytest.raises(ParameterError, match="'date'"):
+        lookup.who_held(tables, "minister", "26/06/1953")
+
+
+def test_conflicts_show_both_readings_and_what_each_parameter_picks(tables):
+    c = lookup.conflicts(tables).set_index("conflict_id")
+    assert len(c) == len(tables.conflicts)
+    row = c.loc["execution-date-1953"]
+    assert row["reading=article, evidence=seed"] == "article" and row["reading=standard, evidence=seed+external"] == "standard"
+    assert row["reading=standard, evidence=seed"] == "article"  # the standard side rests on reference works
+    assert set(lookup.conflicts(tables, "Merkulov")["conflict_id"]) >= {"execution-date-1953", "merkulov-state-control-1950"}
+
+
+def test_the_command_line_prints_csv_and_a_miss_on_one_line(capsys):
+    assert main(["who-held", "first deputy minister of internal affairs of the USSR", "1953-06-25"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("person_id,name,post") and out.count("\n") == 4
+    assert main(["about", "Serof"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "closest known: 'serov'" in err[0]
+    assert main(["conflicts", "--format", "table"]) == 0 and "execution-date-1953" in capsys.readouterr().out
