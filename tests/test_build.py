@@ -165,16 +165,15 @@ def test_default_jobs_is_at_least_one():
     assert 1 <= build.default_jobs() <= 4
 
 
-def test_a_run_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypatch):
-    """build/failed/ holds failed runs only: after a success neither it nor a scenario's folder in it stays empty."""
-    import nbformat
-
+def test_a_build_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypatch):
+    """build/failed/ holds failed runs only: once the runs are done, folders with none in them are removed."""
     monkeypatch.setattr(config, "BUILD_DIR", tmp_path / "build")
-    monkeypatch.setattr(config, "PROJ_ROOT", tmp_path)
-    nb_path = tmp_path / "01-x.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(), nb_path)
-    run = build.Run("scenario/01-x", nb_path, tmp_path / "out" / "01-x.ipynb", tmp_path / "figs")
-    build._staging(run).mkdir(parents=True)
-    build._failed(run).parent.mkdir(parents=True)
-    build.finish(run, "inputs", nbformat.v4.new_notebook())
-    assert (tmp_path / "out" / "01-x.ipynb").exists() and not (tmp_path / "build" / "failed").exists()
+    (tmp_path / "build" / "failed" / "scenario").mkdir(parents=True)
+    (tmp_path / "build" / "failed" / "other").mkdir()
+    (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").write_text("{}", encoding="utf-8")
+    build.prune_failed()
+    assert not (tmp_path / "build" / "failed" / "scenario").exists()
+    assert (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").exists()
+    (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").unlink()
+    build.prune_failed()
+    assert not (tmp_path / "build" / "failed").exists()

@@ -394,3 +394,17 @@ def test_only_the_population_steps_depend_on_the_population(crisis_x, world):
         assert [(r.value, r.verdict) for r in subset] == [runs["all clients"][h][:2] for h in H.BY_POPULATION]
     with pytest.raises(ValueError, match="unknown step"):
         H.run_all(*crisis_x, steps=("H9 nothing",))
+
+
+def test_h6b_an_end_dated_loosely_around_the_horizon_is_unknown_not_kept(world):
+    """A post that ended 'in 1960' against a horizon of 15 June 1960: neither in office then nor out of it."""
+    def loose(rows):
+        set_field(rows, "spells", "spell_id", "a-min2", end="1960", end_cause="dismissal")
+        drop(rows, "spells", "spell_id", "a-later")
+    view, c = world(loose)
+    r = H.defectors_lose_office(view, c)
+    row = r.detail.set_index("person_id").loc["a"]
+    assert row["how"].startswith("unknown at the horizon") and not row["lost office"]
+    assert r.verdict == "no data"
+    view, c = world(loose, horizon=11)  # with the horizon past the whole year the loss is observed
+    assert H.defectors_lose_office(view, c).verdict == "holds"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -62,7 +64,9 @@ def test_conflicts_show_both_readings_and_what_each_parameter_picks(tables):
 def test_the_command_line_prints_csv_and_a_miss_on_one_line(capsys):
     assert main(["who-held", "first deputy minister of internal affairs of the USSR", "1953-06-25"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("person_id,name,post") and out.count("\n") == 4
+    printed = pd.read_csv(io.StringIO(out))
+    assert out.startswith("person_id,name,post") and set(printed["person_id"]) == {"kobulov-bogdan", "kruglov", "serov"}
+    assert printed["refines"].dropna().isin(printed["spell_id"]).all()  # a refinement is shown beside the row it restates
     assert main(["about", "Serof"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "closest known: 'serov'" in err[0]

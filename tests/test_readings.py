@@ -65,7 +65,7 @@ def died(t, person="c"):
 def test_reading_switches_the_date(tables):
     assert died(tables.select(coding="x", evidence="seed+external", reading="article")) == "1950-12-01"
     assert died(tables.select(coding="x", evidence="seed+external", reading="standard")) == "1950-12-05"
-    assert died(tables.select(coding="x", evidence="seed+external", reading="default")) == "1950-12-05"
+    assert died(tables.select(coding="x", evidence="seed+external", reading="curated")) == "1950-12-05"
     assert died(tables.select(coding="x", evidence="seed+external", reading={"shot-date": "standard"})) == "1950-12-05"
 
 
@@ -150,7 +150,7 @@ def test_selection_on_the_loaders_codes_equals_plain_pandas(tables_once):
 def test_a_reading_never_deletes_a_fact_under_seed_evidence(tables):
     """Under seed evidence a policy that lands on the external side of a conflict takes the seed side
     instead (C's execution stays, dated as the seed dates it), and the selection says so."""
-    for reading in ("standard", "default", "blog"):
+    for reading in ("standard", "curated", "blog"):
         v = tables.select(coding="x", evidence="seed", reading=reading)
         assert "c-shot" in set(v.events["event_id"]) and died(v) == "1950-12-01", reading
         assert v.selection["chosen"] == {"shot-date": "article"}

@@ -13,7 +13,6 @@ from pathlib import Path
 from patronage import config
 from patronage.errors import DataError
 
-
 SHOWN = 25  # problems listed by default: the count comes first, the whole report fits a screen
 
 

@@ -186,11 +186,19 @@ def finish(run: Run, inputs: str, nb) -> list[str]:
     record = {"inputs": inputs, "parameters": run.parameters, "outputs": written}
     write_atomic(run.output, nbformat.writes(normalise(nb, record)) + "\n")
     failed.unlink(missing_ok=True)
-    for folder in (failed.parent, failed.parent.parent):  # build/failed/SCENARIO/ and build/failed/, if now empty
-        if folder != config.BUILD_DIR and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
     shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def prune_failed() -> None:
+    """Remove the folders of build/failed/ that hold no failed run (once every run is done: a run in
+    progress writes its notebook there only if it fails)."""
+    top = config.BUILD_DIR / "failed"
+    if not top.is_dir():
+        return
+    for folder in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True) + [top]:
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _staging(run: Run) -> Path:
@@ -358,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         todo = [(run, run_hash(run, shared)) for run in runs]
         todo = [(run, inputs) for run, inputs in todo if args.force or not is_current(run, inputs)]
         failures = execute_all(todo, args.jobs)
+        prune_failed()
     failures += [p.split(":")[0] for p in problems]
     if failures:
         print(f"build failed: {', '.join(failures)}", file=sys.stderr)

@@ -9,7 +9,7 @@ import pandas as pd
 from patronage.load import TEXT
 
 COLUMNS = ["table", "row_id", "person_id", "other_person_id", "kind", "what", "when", "until",
-           "source_id", "locator", "quote", "evidence", "conflict_id", "reading"]
+           "source_id", "locator", "quote", "evidence", "conflict_id", "reading", "refines"]
 SOURCING = ["source_id", "locator", "quote", "evidence", "conflict_id", "reading"]
 
 

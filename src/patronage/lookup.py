@@ -56,7 +56,8 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     renamings). It is counted if its dates, as bounded by EDTF, can overlap ``when``.
 
     returns: person_id, name, post, organisation, start, end (as recorded), earliest start, latest end,
-    spell_id and its sourcing; most senior first.
+    spell_id and its sourcing, refines (the seed row an external row restates at a reference work's
+    precision: both are shown); most senior first.
     """
     try:
         lo, hi = (pd.Timestamp(d) for d in parse_bounds(str(when).strip()))
@@ -80,7 +81,8 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
                         "start": found["start"], "end": found["end"],
                         "earliest start": found["start_lo"].dt.date.astype(str),
                         "latest end": found["end_hi"].dt.date.astype(str).where(found["end_hi"].notna(), "open"),
-                        "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING}, "seniority": found["seniority"],
+                        "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING},
+                        "refines": found["refines"] if "refines" in found else pd.NA, "seniority": found["seniority"],
                         "_start": point(found, "start")})
     return out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(
         columns=["_start"]).reset_index(drop=True)

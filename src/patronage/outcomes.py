@@ -209,7 +209,9 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     before his death in a loss: its last post ended for a cause in LOSS_CAUSES, a loss event
     (arrest, execution, dismissal, purge) falls at its end, or a lower post of his follows. A run
     that simply stops (a transfer to a post the tables do not record, an end of unknown cause) is
-    censored there: the end of the recorded posts is not a loss of office.
+    censored there: the end of the recorded posts is not a loss of office. Nor is an end dated so
+    loosely that the horizon falls inside its bounds (a post that ended "in 1963", against a
+    horizon in June 1963) read either way: ``how`` says so and the outcome at the horizon is unknown.
 
     returns: person_id, from, until, years, lost office, how (the cause of the loss, or why censored).
     """
@@ -220,26 +222,36 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     rows = []
     for person in persons:
         chain = _chain(by_person.get(person, high.iloc[:0]), crisis.date + window, crisis.date)
-        if chain.empty:
-            continue
-        start = max(chain["_a"].iloc[0], crisis.date)
-        end = pd.NaT if chain["_b"].isna().any() else chain["_b"].max()
-        death = died.get(person, pd.NaT)
-        cause = _how_it_ended(tables, person, chain, end, min_rank) if pd.notna(end) else None
-        observed = (pd.notna(end) and end < crisis.horizon and not (pd.notna(death) and end >= death - DAY)
-                    and cause is not None)
-        stop = end if observed else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
-        if observed:
-            how = cause
-        elif stop == crisis.horizon:
-            how = "in office at the horizon"
-        elif pd.notna(death) and stop == death:
-            how = "died in office"
-        else:
-            how = "censored: the record ends (" + str(chain.loc[chain["_b"] == end, "end_cause"].fillna("unknown").iloc[-1]) + ")"
-        rows.append({"person_id": person, "from": start.date().isoformat(), "until": stop.date().isoformat(),
-                     "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how})
+        if not chain.empty:
+            rows.append({"person_id": person, **_run_outcome(tables, crisis, person, chain, died.get(person, pd.NaT), min_rank)})
     return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"])
+
+
+STRADDLES = "unknown at the horizon: the end of his last post is dated"  # the start of ``how`` for such an end
+
+
+def _run_outcome(tables, crisis: Crisis, person, chain: pd.DataFrame, death, min_rank: int) -> dict:
+    """from, until, years, lost office and how, for one person's run of high posts (see :func:`tenure_after`)."""
+    start = max(chain["_a"].iloc[0], crisis.date)
+    end = pd.NaT if chain["_b"].isna().any() else chain["_b"].max()
+    last = chain.loc[chain["_b"] == end].iloc[-1] if pd.notna(end) else None
+    straddles = last is not None and last["end_lo"] < crisis.horizon <= last["end_hi"]
+    cause = _how_it_ended(tables, person, chain, end, min_rank) if pd.notna(end) else None
+    observed = (pd.notna(end) and end < crisis.horizon and not straddles and cause is not None
+                and not (pd.notna(death) and end >= death - DAY))
+    stop = end if observed else crisis.horizon if straddles else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
+    if observed:
+        how = cause
+    elif straddles:
+        how = f"{STRADDLES} {last['end_lo'].date()} to {last['end_hi'].date()}"
+    elif stop == crisis.horizon:
+        how = "in office at the horizon"
+    elif pd.notna(death) and stop == death:
+        how = "died in office"
+    else:
+        how = f"censored: the record ends ({last['end_cause'] if pd.notna(last['end_cause']) else 'unknown'})"
+    return {"from": start.date().isoformat(), "until": stop.date().isoformat(),
+            "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how}
 
 
 def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

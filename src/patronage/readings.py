@@ -2,7 +2,7 @@
 
 - ``evidence``: ``"seed"`` keeps only rows stated in the seed texts; ``"seed+external"`` adds the
   rows resting on named reference works.
-- ``reading``: for every documented conflict, which side to use. ``"default"`` takes each
+- ``reading``: for every documented conflict, which side to use. ``"curated"`` takes each
   conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"`` or
   ``"standard"`` take that side wherever a conflict has it (and the default elsewhere); a dict
   ``{conflict_id: reading}`` sets single conflicts (the rest follow ``"article"``).
@@ -51,7 +51,7 @@ import pandas as pd
 from patronage.errors import ParameterError
 
 EVIDENCE_LEVELS = ("seed", "seed+external")
-READING_POLICIES = ("article", "blog", "standard", "default")
+READING_POLICIES = ("article", "blog", "standard", "curated")
 FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
 REFINABLE = {"attributes": "attribute_id", "spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # table: its id
 REFINEMENTS = "refinements"  # the key of refinement_pairs among a Tables' derived frames
