@@ -61,6 +61,7 @@ def test_the_readme_examples_leave_every_committed_file_as_it_was(unchanged, tmp
     under build/, nothing committed changes, and `make` would leave the README as it is."""
     commands = readme_commands("papermill notebooks/") + readme_commands("python -m patronage run ")
     assert len(commands) >= 2, commands
+    config.BUILD_DIR.mkdir(exist_ok=True)  # as after `make`, which the README's examples follow (papermill makes no folder)
     for command in commands:
         out = shell(command, tmp_path)
         assert out.returncode == 0, (command, out.stdout[-2000:], out.stderr[-2000:])
