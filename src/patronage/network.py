@@ -109,6 +109,45 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["from", "to", "ties before", "ties after", "lost", "gained"])
 
 
+def days_around(points: pd.DataFrame) -> list[pd.Timestamp]:
+    """The day before and the day after each turning point (:func:`turning_points`), sorted, each once."""
+    one = pd.Timedelta(days=1)
+    return sorted({d - one for d in points["date_lo"]} | {d + one for d in points["date_lo"]})
+
+
+def clients_on_days(tables, days: list) -> pd.DataFrame:
+    """How many clients each patron had on each of ``days`` (0 on a day he had none, if he had some on another).
+
+    returns: long frame: patron (name), day (ISO), clients.
+    """
+    counts = [clients_by_patron(tables, d)["clients"].rename(to_date(d).date().isoformat()) for d in days]
+    if not counts:
+        return pd.DataFrame(columns=["patron", "day", "clients"])
+    wide = pd.concat(counts, axis=1).fillna(0).astype(int).sort_index()
+    return wide.reset_index().melt(id_vars="patron", var_name="day", value_name="clients")
+
+
+def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
+    """What the network shows, in sentences built from the tables: its size on the day, the patron's clients
+    and his place among the patrons, and the intervals between turning points in which ties changed."""
+    names = tables.persons.set_index("person_id")["name"]
+    day = to_date(on).date()
+    g, by_patron = graph_as_of(tables, on), clients_by_patron(tables, on)
+    mine = int(by_patron["clients"].get(names.get(patron, patron), 0))
+    more = int((by_patron["clients"] > mine).sum())
+    out = [f"On {day} the tables record {g.number_of_nodes()} persons joined by {g.number_of_edges()} ties of all kinds, "
+           f"{int(by_patron['clients'].sum())} of them patronage ties of {len(by_patron)} patrons.",
+           f"{names.get(patron, patron)} had {mine} client(s) that day"
+           + (f"; {more} patron(s) had more." if more else ", more than any other patron." if mine else ".")]
+    if len(changed):
+        out.append(f"Ties changed in {len(changed)} of the intervals between the turning points of {day.year}: "
+                   + "; ".join(f"{r['from']} to {r['to']}: lost {r['lost']}, gained {r['gained']}"
+                               for r in changed.to_dict("records")) + ".")
+    else:
+        out.append(f"No patronage tie the tables record changed across the turning points of {day.year}.")
+    return out
+
+
 def short_labels(g: nx.DiGraph) -> list[str]:
     """Surnames as node labels, with the initial where two persons share one (B. Kobulov, A. Kobulov)."""
     nodes = sorted(g.nodes)
