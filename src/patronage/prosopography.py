@@ -58,6 +58,32 @@ def evidence_summary(tables) -> pd.DataFrame:
     return pd.DataFrame(out).T
 
 
+def evidence_summary_with_refinements(tables) -> pd.DataFrame:
+    """:func:`evidence_summary` with, per table, how many external rows refine a seed row (column ``refines``)."""
+    table = evidence_summary(tables)
+    table["of which refinements"] = [int(getattr(tables, n)["refines"].notna().sum()) if "refines" in getattr(tables, n)
+                                     else 0 for n in table.index]
+    return table
+
+
+def describe(tables, view) -> list[str]:
+    """What the tables hold, in sentences built from them: persons and careers, the evidence behind the rows,
+    the refinements and the documented disagreements."""
+    summary = evidence_summary_with_refinements(tables)
+    seed, external, refined = (int(summary[c].sum()) for c in ("seed", "external", "of which refinements"))
+    careers = tables.spells["person_id"].nunique()
+    return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career of "
+            f"{len(tables.spells)} posts in {len(tables.organisations)} organisations.",
+            f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works, "
+            f"{refined} of which restate a seed row more exactly and replace it when reference works are admitted.",
+            f"{len(tables.conflicts)} disagreements between sources are recorded with both readings; "
+            f"{int(tables.sources['in_article_references'].sum())} of the {len(tables.sources)} works cited are in the "
+            "article's reference list.",
+            f"Under this run's choices ({view.selection.get('evidence')}, {view.selection.get('reading')}, "
+            f"{view.selection.get('coding')}) the analysis reads {len(view.spells)} posts, {len(view.events)} events "
+            f"and {len(view.ties)} ties."]
+
+
 def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
     """Spells as drawable segments: the certain core and the uncertain margins of each date.
 
