@@ -341,7 +341,9 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
         ("Mingrelian affair 1951", "rukhadze"), ("Beria 1953", "kruglov"), ("Beria 1953", "serov")]
     assert fates.loc[("Beria 1953", "kruglov"), "fate"] == "promoted" and fates.loc[("Beria 1953", "merkulov"), "fate"] == "shot"
     assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "arrested"
-    assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # a turncoat with no recorded tie: not on the roster
+    assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
+    assert rosters["Yezhov 1938"].turncoats == ("zhuravlev",)
+    assert not {"ryumin", "zhuravlev"} & set(fates.index.get_level_values("person_id"))
     pooled = panel.pooled_top_clients(view, rosters)
     assert (pooled["top clients"], pooled["defected"]) == (15, 3)
     assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.043, 0.481)
