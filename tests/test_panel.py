@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import patronage
 from patronage import hypotheses as H
@@ -119,3 +121,232 @@ def test_pooled_defection_and_clients_lost_before_the_fall(toy, make_package):
     other = patronage.load(make_package(rows, "pkg3")).select(coding="x")
     gone = panel.lost_before(other, make_crisis(other, "p", "1950-06-15"))
     assert gone[["client_id", "tie ended"]].values.tolist() == [["c", "1950-03-01"]]
+
+
+# --- the crises listed in a YAML file (data/crises.yaml) and their validation -----------------------------------
+
+TOY_ENTRY = {"name": "P 1950", "patron": "p", "date": "1950-06-15", "event": "fall", "model": "fall", "note": "the toy fall"}
+
+
+def write_list(tmp_path, entries, name="crises.yaml") -> Path:
+    import yaml
+
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"crises": entries}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def problems_of(toy, path) -> list[str]:
+    with pytest.raises(panel.CrisisListError) as caught:
+        panel.crisis_list(toy, path)
+    return caught.value.problems
+
+
+def test_a_good_list_gives_one_row_per_crisis_in_the_files_order(toy, tmp_path):
+    second = {**TOY_ENTRY, "name": "P by name", "patron": "Person P"}  # a recorded name works as well as an id
+    listed = panel.crisis_list(toy, write_list(tmp_path, [TOY_ENTRY, second]))
+    assert listed.columns.tolist() == panel.LIST_COLUMNS
+    assert listed[["crisis", "patron_id", "event_id", "model"]].values.tolist() == [
+        ["P 1950", "p", "fall", "fall"], ["P by name", "p", "fall", "fall"]]
+    assert (listed["date"] == pd.Timestamp("1950-06-15")).all()
+    assert listed.loc[0, "note"] == "the toy fall" and panel.crisis_list(toy, write_list(
+        tmp_path, [{k: v for k, v in TOY_ENTRY.items() if k != "note"}], "n.yaml")).loc[0, "note"] == ""
+
+
+def test_an_unknown_person_is_named_with_the_closest(toy, tmp_path):
+    (problem,) = problems_of(toy, write_list(tmp_path, [{**TOY_ENTRY, "patron": "Nobody"}]))
+    assert problem.startswith("entry 1 (P 1950): unknown person 'Nobody'")
+
+
+@pytest.mark.parametrize("value, says", [
+    ("1950-06", "give the day as YYYY-MM-DD"),  # a month is not a day
+    ("15 June 1950", "give the day as YYYY-MM-DD"),
+    ("1950-13-01", "give an ISO or EDTF date"),  # right shape, no such day
+    ("2050-06-15", "the tables record nothing on that day"),  # outside the span of the tables
+])
+def test_a_bad_date_is_refused_with_what_to_give(toy, tmp_path, value, says):
+    (problem,) = problems_of(toy, write_list(tmp_path, [{**TOY_ENTRY, "date": value}]))
+    assert problem.startswith(f"entry 1 (P 1950): bad date {value!r}") and says in problem
+
+
+def test_a_yaml_date_is_read_as_a_day(toy, tmp_path):
+    import datetime
+
+    path = tmp_path / "d.yaml"  # unquoted in YAML, the date arrives as a datetime.date
+    path.write_text("crises:\n  - {name: P, patron: p, date: 1950-06-15, event: fall, model: fall}\n", encoding="utf-8")
+    assert panel.crisis_list(toy, path).loc[0, "date"] == pd.Timestamp(datetime.date(1950, 6, 15))
+
+
+def test_the_event_must_exist_and_contain_the_day(toy, tmp_path):
+    (unknown,) = problems_of(toy, write_list(tmp_path, [{**TOY_ENTRY, "event": "no-such-event"}]))
+    assert "unknown event 'no-such-event'" in unknown
+    (outside,) = problems_of(toy, write_list(tmp_path, [{**TOY_ENTRY, "event": "appeal"}], "o.yaml"))
+    assert "date 1950-06-15 lies outside the event 'appeal', dated 1950-07-01" in outside
+
+
+def test_keys_model_names_and_shape_are_checked_and_every_problem_is_listed(toy, tmp_path):
+    bad = [{**TOY_ENTRY, "modle": "fall"}, {k: v for k, v in TOY_ENTRY.items() if k != "event"},
+           {**TOY_ENTRY, "name": "Other", "model": "collapse"}, "just a line", TOY_ENTRY]
+    problems = problems_of(toy, write_list(tmp_path, bad))
+    assert "entry 1 (P 1950): unknown key 'modle'; the keys are name, patron, date, event, model, note" in problems
+    assert "entry 2 (P 1950): missing 'event'" in problems
+    assert "entry 3 (Other): model 'collapse' is not one of fall, attacked network" in problems
+    assert any(p.startswith("entry 4: expected a mapping") for p in problems)
+    assert "the name 'P 1950' is given to more than one crisis" in problems
+    assert str(len(problems)) + " problem(s) in the list of crises" in str(panel.CrisisListError("x", problems))
+
+
+@pytest.mark.parametrize("text, says", [("crises: []\n", "non-empty list under 'crises:'"),
+                                        ("- a\n- b\n", "non-empty list under 'crises:'"),
+                                        ("crises: [\n", "not valid YAML")])
+def test_a_malformed_file_is_refused(toy, tmp_path, text, says):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert says in problems_of(toy, path)[0]
+    assert "cannot read it" in problems_of(toy, tmp_path / "missing.yaml")[0]
+
+
+# --- the new rules, both branches, on the toy world ---------------------------------------------------------------
+
+def toy_panel(view, entries=(TOY_ENTRY,), tmp_path=None):
+    listed = pd.DataFrame([{"crisis": e["name"], "patron_id": e["patron"], "date": pd.Timestamp(e["date"]),
+                            "event_id": e["event"], "model": e["model"], "note": ""} for e in entries])
+    return listed, panel.named_crises(view, listed)
+
+
+def test_top_clients_are_the_clients_at_or_above_the_rank_with_their_tie_and_post(toy):
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view)
+    top = panel.top_clients(view, rosters["P 1950"], min_rank=4)
+    assert top[["person_id", "tie", "post the day before", "rank", "defected"]].values.tolist() == [
+        ["a", "p-a", "a-min", 5, True], ["b", "p-b", "b-min", 4, False], ["c", "p-c", "c-min", 4, False]]
+    assert panel.top_clients(view, rosters["P 1950"], min_rank=5)["person_id"].tolist() == ["a"]  # below: left out
+
+
+def test_each_fate_word_comes_from_its_own_rows(toy, make_package):
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view)
+    fates = panel.client_fates(view, rosters).set_index("person_id")
+    assert fates["fate"].to_dict() == {"a": "promoted", "b": "arrested", "c": "shot"}
+    assert fates.at["b", "how"] == "arrested (1950-08-01)" and fates.at["c", "how"].startswith("c-shot")
+    rows = with_rows(spells=[spell("e-min", "e", "min", 4, "1946", "1950-09-01", "dismissal"),
+                             spell("f-min", "f", "min", 4, "1946", "1950-06-14", "demotion"),
+                             spell("f-low", "f", "min2", 3, "1950-06-15", "1960"),
+                             spell("g-min", "g", "min", 4, "1946", "1950-06-14", "reorganisation"),
+                             spell("g-min2", "g", "min2", 4, "1950-06-15", "1960"),
+                             spell("h-min", "h", "min", 4, "1946", "1950-06-14", "transfer")],
+                     persons=[{**ROWS["persons"][0], "person_id": x, "name": f"Person {x}", "surname": x} for x in "efgh"],
+                     ties=[{**ROWS["ties"][3], "tie_id": f"p-{x}", "client_id": x} for x in "efgh"])
+    other = patronage.load(make_package(rows)).select(coding="x")
+    _, rosters = toy_panel(other)
+    crisis = rosters["P 1950"]
+    said = {p: panel.client_fate(other, crisis, p, 4)[0] for p in "efgh"}
+    assert said == {"e": "dismissed", "f": "demoted", "g": "kept his post", "h": "not recorded"}
+    assert panel.client_fate(other, crisis, "g", pd.NA)[0] == "not recorded"  # no rank the day before
+
+
+def test_the_panel_table_has_the_columns_and_counts_the_top_clients(toy):
+    view = toy.select(coding="x")
+    listed, rosters = toy_panel(view)
+    table = panel.panel_table(view, rosters, listed)
+    assert table.columns.tolist()[:7] == panel.PANEL_COLUMNS
+    assert len(table) == 11 and set(table["top_clients"]) == {3} and set(table["defected"]) == {1}
+    assert table.set_index("hypothesis").at["H2 loyalty", "population"].startswith(
+        "the patron's clients in high office (rank >= 4) the day before (3)")
+    assert panel.no_data_share(table) == (table["verdict"] == "no data").mean()
+    assert pd.isna(panel.no_data_share(table.iloc[0:0]))
+
+
+def test_the_pooled_share_and_leaving_a_crisis_out(toy):
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view, [TOY_ENTRY, {**TOY_ENTRY, "name": "P again"}])
+    pooled = panel.pooled_top_clients(view, rosters)
+    assert (pooled["crises"], pooled["top clients"], pooled["defected"]) == (2, 6, 2)  # each crisis a separate chance
+    assert round(pooled["ci low"], 4) == 0.0433 and round(pooled["ci high"], 4) == 0.7772
+    rest = panel.pooled_top_clients(view, rosters, leave_out="P again")
+    assert (rest["crises"], rest["top clients"], rest["defected"]) == (1, 3, 1)
+    none = panel.pooled_top_clients(view, rosters, min_rank=7)
+    assert none["top clients"] == 0 and pd.isna(none["share"]) and pd.isna(none["ci low"])
+
+
+def test_the_tests_against_the_case_and_with_nothing_to_compare(toy):
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view, [TOY_ENTRY, {**TOY_ENTRY, "name": "P again"}])
+    t = panel.rarer_than_case(view, rosters, "P 1950")
+    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (1, 1, 1, 3)
+    assert round(t["fisher p (one-sided, less)"], 4) == 0.5 and t["binomial p0"] == 1.0
+    assert round(t["binomial p (one-sided, less)"], 4) == 0.0  # 1 of 3 when the case's rate is 1: impossible
+    _, alone = toy_panel(view)
+    lonely = panel.rarer_than_case(view, alone, "P 1950")
+    assert lonely["others top clients"] == 0 and pd.isna(lonely["fisher p (one-sided, less)"])
+
+
+def test_career_bars_clip_each_post_to_the_span_around_the_crisis(toy):
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view)
+    bars = panel.career_bars(view, panel.client_fates(view, rosters), rosters, years_before=2, years_after=3)
+    a = bars[bars["name"] == "Person A"].set_index("post")
+    assert round(a.at["First deputy", "from"], 2) == -2.0 and round(a.at["First deputy", "to"], 2) == 0.0
+    assert a.at["Minister", "fate"] == "promoted" and round(a["to"].max(), 2) == 3.0  # clipped at three years
+
+
+# --- pins of the real panel: each crisis's top clients and the rows that put each there ---------------------------
+
+REAL_TOP_CLIENTS = {
+    "Yezhov 1938": [("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar")],
+    "Abakumov 1951": [("kovalchuk", "abakumov-kovalchuk-patronage", "kovalchuk-1951-mgb-ukraine-minister"),
+                      ("selivanovsky", "abakumov-selivanovsky-patronage", "selivanovsky-1946-mgb-deputy-minister")],
+    "Mingrelian affair 1951": [("kruglov", "beria-kruglov-patronage-blauvelt", "kruglov-1946-minister-ref"),
+                               ("merkulov", "beria-merkulov-patronage", "merkulov-1950-state-control-minister"),
+                               ("serov", "beria-serov-patronage-blauvelt", "serov-1947-first-deputy-minister"),
+                               ("goglidze", "beria-goglidze-patronage", "goglidze-1951-mgb-deputy-minister"),
+                               ("karanadze", "beria-karanadze-patronage", "karanadze-1951-mvd-georgia-minister"),
+                               ("rukhadze", "beria-rukhadze-patronage", "rukhadze-1948-mgb-georgia")],
+    "Beria 1953": [("merkulov", "beria-merkulov-patronage", "merkulov-1950-state-control-minister"),
+                   ("kobulov-bogdan", "beria-kobulov-bogdan-patronage", "kobulov-bogdan-1953-first-deputy-minister-ref"),
+                   ("kruglov", "beria-kruglov-patronage-blauvelt", "kruglov-1953-first-deputy-minister"),
+                   ("serov", "beria-serov-patronage-blauvelt", "serov-1953-first-deputy-minister"),
+                   ("meshik", "beria-meshik-patronage", "meshik-1953-mvd-ukraine")],
+    "Malenkov 1955": [("kruglov", "malenkov-kruglov-patronage", "kruglov-1954-minister-ref")],
+    "Anti-Party Group 1957": [],
+    "Zhukov 1957": [],
+}
+
+
+@pytest.fixture(scope="module")
+def real_panel(tables):
+    view = tables.select(evidence="seed+external", reading="curated", coding="blauvelt")
+    listed = panel.crisis_list(tables)
+    return view, listed, panel.named_crises(view, listed)
+
+
+def test_the_listed_crises_are_valid_and_include_the_mingrelian_affair(real_panel):
+    _, listed, _ = real_panel
+    assert listed["crisis"].tolist() == list(REAL_TOP_CLIENTS)
+    m = listed.set_index("crisis").loc["Mingrelian affair 1951"]
+    assert (m["patron_id"], m["model"], m["event_id"]) == ("beria", "attacked network", "mingrelian-affair-1951-11-09")
+
+
+def test_each_real_crisis_top_clients_and_the_rows_that_put_them_there(real_panel):
+    view, _, rosters = real_panel
+    for name, expected in REAL_TOP_CLIENTS.items():
+        top = panel.top_clients(view, rosters[name])
+        assert list(top[["person_id", "tie", "post the day before"]].itertuples(index=False, name=None)) == expected, name
+
+
+def test_the_real_defections_fates_and_pooled_rate(real_panel):
+    view, _, rosters = real_panel
+    fates = panel.client_fates(view, rosters).set_index(["crisis", "person_id"])
+    assert fates.loc[fates["defected"]].index.tolist() == [
+        ("Mingrelian affair 1951", "rukhadze"), ("Beria 1953", "kruglov"), ("Beria 1953", "serov")]
+    assert fates.loc[("Beria 1953", "kruglov"), "fate"] == "promoted" and fates.loc[("Beria 1953", "merkulov"), "fate"] == "shot"
+    assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "arrested"
+    assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
+    assert rosters["Yezhov 1938"].turncoats == ("zhuravlev",)
+    assert not {"ryumin", "zhuravlev"} & set(fates.index.get_level_values("person_id"))
+    pooled = panel.pooled_top_clients(view, rosters)
+    assert (pooled["top clients"], pooled["defected"]) == (15, 3)
+    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.043, 0.481)
+    t = panel.rarer_than_case(view, rosters, "Beria 1953")
+    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 1, 10)
+    assert round(t["fisher p (one-sided, less)"], 3) == 0.108 and round(t["binomial p (one-sided, less)"], 4) == 0.0004

@@ -16,6 +16,7 @@ BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
 VERDICTS = config.FIGURES_DIR / "03-verdicts.csv"
 SHARES = config.FIGURES_DIR / "04-verdict-shares.csv"
+POOLED = config.FIGURES_DIR / "05-pooled-defection.csv"
 COLUMNS = ("hypothesis", "population", "rule", "value", "verdict", "could_differ")  # of the verdict table, as shown
 
 
@@ -42,8 +43,24 @@ def block() -> str:
                   "horizon × population; choices that select the same rows count once, so `n` is the number of distinct "
                   "analyses, and `moved by` names the choices that ever change the verdict when made alone:", "",
                   markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
+    if POOLED.exists():
+        parts += ["", pooled_sentence(pd.read_csv(POOLED).iloc[0])]
     parts.append(END)
     return "\n".join(parts)
+
+
+def pooled_sentence(row: pd.Series) -> str:
+    """The panel's pooled defection rate, its exact interval and the test against the case, in two sentences."""
+    return (f"Across the crisis panel of `05-crises` ({int(row['crises'])} crises listed in `data/crises.yaml`; evidence "
+            f"{row['evidence']}, the {row['reading']} reading, the coding '{row['coding']}'), {int(row['defected'])} of "
+            f"{int(row['top clients'])} top clients (rank >= {int(row['min rank'])} the day before) defected: a pooled share of "
+            f"{row['share']:.3f}, exact {row['confidence']:.0%} interval [{row['ci low']:.3f}, {row['ci high']:.3f}]. "
+            f"Outside {row['case']}, {int(row['others defected'])} of {int(row['others top clients'])} defected; set against "
+            f"its {int(row['case defected'])} of {int(row['case first deputies'])} first deputies, Fisher's exact test (one-sided) "
+            f"gives p = {row['fisher p (one-sided, less)']:.3f}, and a binomial test against a rate of "
+            f"{row['binomial p0']:.3f} gives p = {row['binomial p (one-sided, less)']:.4f}. The crises and the clients are those "
+            f"the sources record, not a random sample, and {row['no data share']:.0%} of the panel's cells are 'no data': "
+            "a rate for these crises, not for the system.")
 
 
 def update_readme(readme: Path = README) -> bool:

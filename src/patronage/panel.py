@@ -203,3 +203,268 @@ def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
     out = t.assign(**{"counted in": where})
     return out[["tie_id", "patron_id", "client_id", "kind", "defection_date", "counted in"]].sort_values(
         "tie_id").reset_index(drop=True)
+
+
+# --- the crises a historian lists: data/crises.yaml -----------------------------------------------------------------
+
+CRISES_FILE = "crises.yaml"
+CRISIS_KEYS = ("name", "patron", "date", "event", "model", "note")
+MODELS = ("fall", "attacked network")
+LIST_COLUMNS = ["crisis", "patron_id", "date", "event_id", "model", "note"]
+
+
+class CrisisListError(ValueError):
+    """The list of crises is malformed; ``problems`` holds one line per defect (entry, field, value, what to do)."""
+
+    def __init__(self, path, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the list of crises {path}:\n"
+                         + "\n".join(f"  {p}" for p in problems))
+
+
+def read_crisis_list(path=None) -> list[dict]:
+    """The entries of the crises file as written (a list of mappings under ``crises:``); raises CrisisListError."""
+    import yaml
+
+    from patronage import config
+
+    path = config.DATA_DIR / CRISES_FILE if path is None else path
+    try:
+        spec = yaml.safe_load(open(path, encoding="utf-8").read())
+    except OSError as exc:
+        raise CrisisListError(path, [f"cannot read it: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise CrisisListError(path, [f"not valid YAML: {exc}"]) from None
+    entries = spec.get("crises") if isinstance(spec, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise CrisisListError(path, ["expected a mapping with a non-empty list under 'crises:'"])
+    return entries
+
+
+def check_crisis(tables, entry, where: str) -> tuple[dict | None, list[str]]:
+    """One entry of the crises file checked against the tables: (the crisis as a row, or None; its problems).
+
+    An entry names the crisis (``name``), the fallen patron or the patron of the attacked network
+    (``patron``: a person id or any recorded name), the day (``date``: an ISO day), the event row
+    that dates it (``event``: an event_id, whose date must contain the day), how it is modelled
+    (``model``: 'fall' or 'attacked network') and optionally a ``note``.
+    """
+    from patronage import parameters
+    from patronage.errors import ParameterError
+
+    if not isinstance(entry, dict):
+        return None, [f"{where}: expected a mapping with keys {', '.join(CRISIS_KEYS)}, got {entry!r}"]
+    problems = [f"{where}: unknown key {k!r}; the keys are {', '.join(CRISIS_KEYS)}" for k in entry if k not in CRISIS_KEYS]
+    problems += [f"{where}: missing {k!r}" for k in CRISIS_KEYS[:5] if k not in entry]
+    row = {"crisis": entry.get("name"), "note": entry.get("note") or ""}
+    if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"].strip()):
+        problems.append(f"{where}: name must be a non-empty text, not {entry['name']!r}")
+    if "patron" in entry:
+        try:
+            row["patron_id"] = parameters.person("patron", str(entry["patron"]), tables)
+        except ParameterError as exc:
+            problems.append(f"{where}: unknown person {entry['patron']!r}: {exc.choices}")
+    if "date" in entry:
+        value = entry["date"].isoformat() if hasattr(entry["date"], "isoformat") else entry["date"]
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ParameterError("date", value, "give the day as YYYY-MM-DD")
+            row["date"] = parameters.date("date", value, tables)
+        except ParameterError as exc:
+            problems.append(f"{where}: bad date {value!r}: {exc.choices}")
+    if "model" in entry and entry["model"] not in MODELS:
+        problems.append(f"{where}: model {entry['model']!r} is not one of {', '.join(MODELS)}")
+    row["model"] = entry.get("model")
+    if "event" in entry:
+        events = tables.events.set_index("event_id")
+        if entry["event"] not in events.index:
+            problems.append(f"{where}: unknown event {entry['event']!r}: no such event_id in events.csv")
+        else:
+            row["event_id"] = entry["event"]
+            e = events.loc[entry["event"]]
+            if "date" in row and not e["date_lo"] <= row["date"] <= e["date_hi"]:
+                problems.append(f"{where}: date {row['date'].date()} lies outside the event {entry['event']!r}, "
+                                f"dated {e['date']}")
+    return (row if not problems else None), problems
+
+
+def crisis_list(tables, path=None) -> pd.DataFrame:
+    """The crises of the panel, read from the crises file (data/crises.yaml) and checked against the tables.
+
+    returns: crisis (its name), patron_id, date (a day), event_id, model, note; in the file's order.
+    raises CrisisListError listing every problem (an unknown person, a bad date, an unknown event, ...).
+    """
+    rows, problems = [], []
+    entries = read_crisis_list(path)
+    for i, entry in enumerate(entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        row, found = check_crisis(tables, entry, f"entry {i}" + (f" ({name})" if name else ""))
+        problems += found
+        if row is not None:
+            rows.append(row)
+    names = [e.get("name") for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
+    problems += [f"the name {n!r} is given to more than one crisis" for n in sorted({n for n in names if names.count(n) > 1})]
+    if problems:
+        raise CrisisListError(path or CRISES_FILE, problems)
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+# --- the panel's tables ---------------------------------------------------------------------------------------------
+
+PANEL_COLUMNS = ["crisis", "patron", "date", "hypothesis", "verdict", "top_clients", "defected"]
+
+
+def named_crises(tables, listed: pd.DataFrame, horizon_years: float = 10) -> dict[str, Crisis]:
+    """One Crisis per row of the crises list (from :func:`crisis_list`), keyed by its name, in the list's order."""
+    return {c.crisis: make_crisis(tables, c.patron_id, c.date, horizon_years=horizon_years)
+            for c in listed.itertuples(index=False)}
+
+
+def top_clients(tables, crisis: Crisis, min_rank: int = 4) -> pd.DataFrame:
+    """The patron's clients in high office (rank >= min_rank) the day before, each with the rows that put him there.
+
+    returns: person_id, name, tie (the patronage tie running that day), post the day before
+    (the spell that gives his rank), rank, defected.
+    """
+    from patronage.populations import population
+
+    pop = population(tables, crisis, "high office", min_rank)
+    defected = crisis.roster.set_index("client_id")["defected"]
+    return pop.members[["person_id", "name", "tie", "post the day before", "rank"]].assign(
+        defected=[bool(defected.get(p, False)) for p in pop.ids])
+
+
+def panel_table(tables, rosters: dict[str, Crisis], listed: pd.DataFrame, min_rank: int = 4, rare_share: float = 0.1,
+                window_days: int = 365, alpha: float = 0.05, population: str = "high office") -> pd.DataFrame:
+    """The panel: one row per crisis and hypothesis (:data:`PANEL_COLUMNS`, then value and population).
+
+    Each crisis is tested by :func:`patronage.hypotheses.run_all`, exactly as notebook 03 tests one;
+    ``population`` is whom the loyalty step counts (by default every client in high office, the
+    top clients whose number the row gives). top_clients: his clients of rank >= min_rank the day
+    before; defected: how many of them defected.
+    """
+    names = tables.persons.set_index("person_id")["name"]
+    rows = []
+    for c in listed.itertuples(index=False):
+        crisis = rosters[c.crisis]
+        top = top_clients(tables, crisis, min_rank)
+        for r in run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days, alpha=alpha,
+                         population=population):
+            rows.append({"crisis": c.crisis, "patron": names.get(c.patron_id, c.patron_id),
+                         "date": crisis.date.date().isoformat(), "hypothesis": r.hypothesis, "verdict": r.verdict,
+                         "top_clients": len(top), "defected": int(top["defected"].sum()), "value": r.value,
+                         "population": r.population})
+    return pd.DataFrame(rows, columns=[*PANEL_COLUMNS, "value", "population"])
+
+
+def no_data_share(table: pd.DataFrame) -> float:
+    """The share of the panel's cells (crisis x hypothesis) whose verdict is 'no data'."""
+    return float((table["verdict"] == "no data").mean()) if len(table) else float("nan")
+
+
+def pooled_top_clients(tables, rosters: dict[str, Crisis], min_rank: int = 4, confidence: float = 0.95,
+                       leave_out: str | None = None) -> pd.Series:
+    """Defection among the top clients of the crises pooled (optionally leaving one crisis out), with the exact interval.
+
+    A client who is a top client in two crises counts once per crisis: each crisis is a separate
+    chance to defect. Pooling treats every one as a draw from one common rate: an assumption, not
+    a finding (see the notebook's caveats).
+    """
+    tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items() if name != leave_out}
+    n, k = sum(len(t) for t in tops.values()), sum(int(t["defected"].sum()) for t in tops.values())
+    low = high = float("nan")
+    if n:
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+        low, high = ci.low, ci.high
+    return pd.Series({"crises": len(tops), "top clients": n, "defected": k, "share": k / n if n else float("nan"),
+                      "ci low": low, "ci high": high, "confidence": confidence}, dtype="object")
+
+
+def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int = 4) -> pd.Series:
+    """Was defection rarer in the other crises than among the case's first deputies? Two exact one-sided tests.
+
+    The case's rate is that of its first deputies (the article's 2 of 3 for Beria); the others are
+    the top clients of every other crisis, pooled. Fisher's exact test (alternative 'less': the
+    others' odds of defecting are lower) treats both as samples; the binomial test takes the case's
+    share as a fixed rate p0 and asks whether the others' count is improbably low under it.
+    """
+    from patronage.populations import first_deputies
+
+    crisis = rosters[case]
+    deputies = first_deputies(tables, crisis)
+    defected = crisis.roster.set_index("client_id")["defected"]
+    k_case, n_case = int(sum(bool(defected[p]) for p in deputies)), len(deputies)
+    rest = pooled_top_clients(tables, rosters, min_rank, leave_out=case)
+    k, n = int(rest["defected"]), int(rest["top clients"])
+    out = {"case": case, "case defected": k_case, "case first deputies": n_case, "others defected": k, "others top clients": n,
+           "fisher odds ratio": float("nan"), "fisher p (one-sided, less)": float("nan"), "binomial p0": float("nan"),
+           "binomial p (one-sided, less)": float("nan")}
+    if n and n_case:
+        odds, p = stats.fisher_exact([[k, n - k], [k_case, n_case - k_case]], alternative="less")
+        out |= {"fisher odds ratio": float(odds), "fisher p (one-sided, less)": float(p), "binomial p0": k_case / n_case,
+                "binomial p (one-sided, less)": float(stats.binomtest(k, n, k_case / n_case, alternative="less").pvalue)}
+    return pd.Series(out, dtype="object")
+
+
+FATE_ORDER = ("shot", "arrested", "dismissed", "demoted", "kept his post", "promoted", "not recorded")
+
+
+def client_fate(tables, crisis: Crisis, person: PersonId, rank_before, window_days: int = 365) -> tuple[str, str]:
+    """What became of one client within ``window_days`` after the crisis, in one word, and how (the row's words).
+
+    shot (executed within the span), arrested, dismissed (a loss of office other than arrest),
+    demoted (his highest rank in the span fell below his rank the day before, with no loss),
+    promoted (it rose), kept his post (it stayed), not recorded.
+    """
+    from patronage.outcomes import fate_between, first_loss, max_rank_between
+
+    end = crisis.date + pd.Timedelta(days=window_days)
+    executed = first_loss(tables, [person], crisis.date, end, ("executed",)).iloc[0]
+    if pd.notna(executed["day"]):
+        return "shot", f"{executed['event_id']} ({executed['day'].date()})"
+    fate = fate_between(tables, [person], crisis.date, end).iloc[0]
+    if fate["fate"] == "lost":
+        word = "arrested" if "arrest" in fate["how"] else "demoted" if "demotion" in fate["how"] else "dismissed"
+        return word, f"{fate['how']} ({fate['on'].date()})"
+    after = max_rank_between(tables, [person], crisis.date + DAY, end, missing=pd.NA).iloc[0]
+    if pd.isna(after) or pd.isna(rank_before) or fate["fate"] == "unknown":
+        return "not recorded", fate["how"]
+    word = "promoted" if after > rank_before else "demoted" if after < rank_before else "kept his post"
+    return word, f"rank {rank_before} -> {after}; {fate['how']}"
+
+
+def client_fates(tables, rosters: dict[str, Crisis], min_rank: int = 4, window_days: int = 365) -> pd.DataFrame:
+    """Each top client of each crisis: the rows that put him there, whether he defected, and his fate within the window.
+
+    returns: crisis, person_id, name, tie, post the day before, rank, defected, fate (one of
+    FATE_ORDER), how.
+    """
+    frames = []
+    for name, crisis in rosters.items():
+        top = top_clients(tables, crisis, min_rank)
+        fates = [client_fate(tables, crisis, p, r, window_days) for p, r in zip(top["person_id"], top["rank"], strict=True)]
+        frames.append(top.assign(crisis=name, fate=[f for f, _ in fates], how=[h for _, h in fates]))
+    columns = ["crisis", "person_id", "name", "tie", "post the day before", "rank", "defected", "fate", "how"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def career_bars(tables, fates: pd.DataFrame, rosters: dict[str, Crisis], years_before: float = 2,
+                years_after: float = 3) -> pd.DataFrame:
+    """The posts of each top client around his crisis, in years from it (for the small-multiples timeline).
+
+    returns: crisis, name, post, rank, from, to (years from the crisis, clipped to the span), end_cause, fate.
+    """
+    rows = []
+    s = tables.spells
+    for f in fates.itertuples(index=False):
+        day = rosters[f.crisis].date
+        lo, hi = day - pd.DateOffset(years=years_before), day + pd.DateOffset(years=years_after)
+        mine = s[s["person_id"] == f.person_id]
+        start, end = point(mine, "start"), point(mine, "end").fillna(hi)
+        for spell, a, b in zip(mine.itertuples(index=False), start, end, strict=True):
+            if b < lo or a > hi:
+                continue
+            rows.append({"crisis": f.crisis, "name": f.name, "post": spell.post, "rank": spell.seniority,
+                         "from": (max(a, lo) - day).days / 365.25, "to": (min(b, hi) - day).days / 365.25,
+                         "end_cause": spell.end_cause, "fate": f.fate})
+    return pd.DataFrame(rows, columns=["crisis", "name", "post", "rank", "from", "to", "end_cause", "fate"])
