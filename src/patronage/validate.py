@@ -213,7 +213,8 @@ def _word_counts(distinct: Distinct, table: str, column: str) -> tuple[np.ndarra
 
 
 def sourcing(tables, distinct: Distinct | None = None) -> list[Problem]:
-    """Seed rows quote a seed text; quotes are at most 25 words; external rows hold no quote."""
+    """Seed rows quote a seed text; quotes are at most 25 words. An external row quotes its reference work where
+    its text was read (the same limit), and holds no quote where it was not."""
     distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     seeds = set(tables.sources.loc[tables.sources["seed"].fillna(False).astype(bool), "source_id"])
@@ -224,14 +225,11 @@ def sourcing(tables, distinct: Distinct | None = None) -> list[Problem]:
                 continue
             words, empty = _word_counts(distinct, name, q)
             seed = distinct.per_value(name, ev, lambda v: (v == "seed").fillna(False))
-            external = distinct.per_value(name, ev, lambda v: (v == "external").fillna(False))
             out += _problems(tables, name, seed & empty, q, "evidence is 'seed' but the quote is empty")
             out += _problems(tables, name, words > MAX_QUOTE_WORDS, q,
                              lambda r, q=q: f"quote has {len(re.findall(WORD, r[q]))} words; at most {MAX_QUOTE_WORDS}")
             out += _problems(tables, name, seed & ~distinct.per_value(name, src, lambda v: v.isin(seeds)), src,
                              lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
-            out += _problems(tables, name, external & ~empty, q,
-                             "evidence is 'external' but a quote is given: no text of reference works is held")
     return out
 
 
