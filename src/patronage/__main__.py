@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
     e = sub.add_parser("export", help="write every assertion as one flat CSV (the committed exports/assertions.csv "
                                       "is written by the build)")
-    e.add_argument("file", nargs="?", default=str(config.BUILD_DIR / "assertions.csv"))
+    e.add_argument("file", nargs="?", help="where to write it (default: build/assertions.csv of the compendium checkout)")
     e.add_argument("--data-dir", default=str(config.DATA_DIR))
     n = sub.add_parser("run", help="run one notebook with your own parameters (its figures go beside the output)",
                        description="Run NOTEBOOK into OUTPUT with papermill, after checking the parameters' names; "
@@ -80,9 +80,16 @@ def main(argv: list[str] | None = None) -> int:
         counts = ", ".join(f"{len(f)} {n}" for n, f in tables.frames().items())
         print(f"valid: {counts}")
         return 0
+    from patronage.errors import CheckoutError
     from patronage.export import write_assertions
 
-    print(write_assertions(tables, Path(args.file)))
+    if not args.file:
+        try:
+            config.require_checkout("export without a FILE")
+        except CheckoutError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    print(write_assertions(tables, Path(args.file) if args.file else config.BUILD_DIR / "assertions.csv"))
     return 0
 
 
