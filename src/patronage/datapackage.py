@@ -137,7 +137,7 @@ def read_descriptor(data_dir: Path, checksums: bool = True) -> dict:
     except FileProblem as exc:
         missing = str(exc) == "file is missing"
         raise DataError([Problem(str(path) if missing else path.name, None, None,
-                                 "no data package descriptor here" if missing else str(exc))]) from None
+                                 "no data package descriptor here: the file is missing" if missing else str(exc))]) from None
     try:
         descriptor = json.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except UnicodeDecodeError as exc:
