@@ -1,11 +1,13 @@
 """Read the data package into typed, validated pandas DataFrames.
 
-The schema lives in one place, ``data/datapackage.json`` (Frictionless Table Schema). Each table
-is read by pandas' C parser when it is clean, else with the csv module (so that ragged rows and
-bad bytes are found and named), typed
-and checked against its schema by pandera (``pandera.io.from_frictionless_schema``), then the
-cross-table rules of :mod:`patronage.validate` run. Every EDTF field ``f`` gains two columns,
-``f_lo`` and ``f_hi``, the earliest and latest day it can denote.
+The schema lives in one place, ``data/datapackage.json`` (Frictionless Table Schema), checked
+before it is used, and each table is read as a regular file inside the package's folder
+(:mod:`patronage.datapackage`). Each table is parsed by pandas' C parser when it is clean, else
+with the csv module in strict mode (so that ragged rows, bad bytes and a file cut short inside a
+quoted cell are found and named), typed and checked against its schema by pandera
+(``pandera.io.from_frictionless_schema``), then the cross-table rules of :mod:`patronage.validate`
+run, unless a table could not be read whole. Every EDTF field ``f`` gains two columns, ``f_lo``
+and ``f_hi``, the earliest and latest day it can denote.
 """
 
 from __future__ import annotations
