@@ -86,9 +86,9 @@ def read_file(path: Path, folder: Path, limit: int = MAX_TABLE_BYTES) -> bytes:
         os.close(fd)
         raise
     with os.fdopen(fd, "rb") as fh:
-        data = fh.read(limit + 1)  # a file that grows while it is read stops at the limit too
-    if len(data) > limit:
-        raise FileProblem(f"holds more than the {limit:,} bytes a file may hold")
+        data = fh.read(info.st_size + 1)  # a buffer of the file's size (read(limit) would reserve the limit)
+    if len(data) > info.st_size:
+        raise FileProblem("grew while it was read (is it being written?): read it again when it is complete")
     return data
 
 
