@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.atomic import write_bytes, write_text
-from patronage.datapackage import MAX_DESCRIPTOR_BYTES, FileProblem, read_descriptor, read_file
+from patronage.datapackage import MAX_DESCRIPTOR_BYTES, FileProblem, parse_descriptor, read_file
 from patronage.errors import DataError
 
 CACHE_ENV = "PATRONAGE_CACHE_DIR"
@@ -64,9 +64,10 @@ def tables_key(data_dir: Path) -> str | None:
     here = Path(__file__).parent
     for module in LOADER_MODULES:
         h.update((here / module).read_bytes())
-    try:  # read as the loader reads: a checked descriptor, regular files inside the folder
+    try:  # read as the loader reads (regular files inside the folder, safe paths); the descriptor is in the key,
+        # and only a package that passed every check is stored, so a hit needs no second check of it
         raw = read_file(data_dir / "datapackage.json", data_dir, MAX_DESCRIPTOR_BYTES)
-        paths = [r["path"] for r in read_descriptor(data_dir)["resources"]]
+        paths = [r["path"] for r in parse_descriptor(data_dir)["resources"]]
         h.update(raw)
         for p in paths:
             h.update(b"\0" + p.encode() + b"\0" + read_file(data_dir / p, data_dir))

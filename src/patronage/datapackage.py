@@ -71,7 +71,7 @@ def read_file(path: Path, folder: Path, limit: int = MAX_TABLE_BYTES) -> bytes:
     except FileNotFoundError:
         raise FileProblem("file is missing" + (f" (a link to {target}, which does not exist)" if target != Path(path).absolute()
                                                else "")) from None
-    except IsADirectoryError:  # Windows opens no directory
+    except IsADirectoryError:  # where a directory cannot be opened at all
         raise FileProblem("is a directory, not a file") from None
     except OSError as exc:
         raise FileProblem(f"cannot be read: {exc.strerror or exc}") from None
@@ -113,10 +113,11 @@ def path_problem(path: object) -> str | None:
         return "is a list of files; each table of this package is one CSV file"
     if not isinstance(path, str) or not path.strip():
         return "must be a file name"
-    if urlparse(path).scheme and not re.match(r"^[A-Za-z]:[\\/]", path):
+    drive = re.match(r"^[A-Za-z]:", path)  # C:\... is absolute on Windows, whatever the machine
+    if urlparse(path).scheme and not drive:
         return "is a URL: the loader reads local files only, inside the data package's folder"
     parts = PurePosixPath(path.replace("\\", "/")).parts
-    if not is_safe_path(path) or ".." in parts or path.startswith(("/", "\\")):
+    if not is_safe_path(path) or drive or ".." in parts or path.startswith(("/", "\\")):
         return "is not safe: a resource path is a relative file name inside the data package's folder (no '..', no absolute path)"
     return None
 
@@ -125,9 +126,20 @@ def read_descriptor(data_dir: Path, checksums: bool = True) -> dict:
     """The data package descriptor (datapackage.json) of ``data_dir``, checked (see
     :func:`descriptor_problems`); raises DataError naming every fault.
 
-    A leading byte-order mark (as some editors save) is dropped, as it is from the tables.
     checksums: False leaves the recorded ``hash`` and ``bytes`` unchecked (``rehash`` replaces them).
     """
+    descriptor = parse_descriptor(data_dir)
+    problems = descriptor_problems(descriptor, checksums)
+    if problems:
+        raise DataError(problems)
+    return descriptor
+
+
+def parse_descriptor(data_dir: Path) -> dict:
+    """The descriptor of ``data_dir`` read safely and parsed, with the structure every reader of it
+    walks (resources with names, safe paths and schemas of named fields), not yet checked against
+    the specification; raises DataError naming the fault. A leading byte-order mark (as some
+    editors save) is dropped, as it is from the tables."""
     path = Path(data_dir) / config.PACKAGE_FILE
     if not Path(data_dir).is_dir():
         why = "is not a folder" if Path(data_dir).exists() else "does not exist"
@@ -145,18 +157,18 @@ def read_descriptor(data_dir: Path, checksums: bool = True) -> dict:
                                  "save the file as UTF-8")]) from None
     except json.JSONDecodeError as exc:
         raise DataError([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
-    problems = descriptor_problems(descriptor, checksums)
-    if problems:
-        raise DataError(problems)
+    shape = _shape_problems(descriptor)
+    if shape:
+        raise DataError([Problem(config.PACKAGE_FILE, None, None, text) for text in shape])
     return descriptor
 
 
 def descriptor_problems(descriptor: object, checksums: bool = True) -> list[Problem]:
     """Every fault of a parsed descriptor, each naming the resource and field it is in
     (checksums: False leaves the recorded hash and bytes of each resource out)."""
-    found = _shape_problems(descriptor)
-    if found:  # what the checks below read is not there: say that first
-        return [Problem(config.PACKAGE_FILE, None, None, text) for text in found]
+    shape = _shape_problems(descriptor)
+    if shape:  # what the checks below read is not there: say that first
+        return [Problem(config.PACKAGE_FILE, None, None, text) for text in shape]
     if not checksums:
         descriptor = {**descriptor, "resources": [{k: v for k, v in r.items() if k not in ("hash", "bytes")}
                                                   for r in descriptor["resources"]]}

@@ -42,8 +42,6 @@ TEXT = pd.StringDtype("python")
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 
-__all__ = ["Tables", "load", "read_descriptor", "read_rows", "read_tables", "validated"]
-
 
 def read_rows(path: Path, fields: list[str], name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """The cells of one CSV file as strings (empty cells as NA), and the problems found reading it.
