@@ -31,6 +31,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -275,18 +276,24 @@ def limits() -> None:
     setrlimit(RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+SECONDS: list[float] = []  # how long each command took
+
+
 def run(args: list[str], src: Path, cwd: Path) -> tuple[str, int | None, str]:
     """('ok'|'hang', exit status, stderr + stdout) of ``python -m patronage ARGS``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRONAGE_")}
     env.update(PYTHONPATH=str(src), PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.Popen([sys.executable, "-m", "patronage", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, preexec_fn=limits)
+    start = time.perf_counter()
     try:
         out, err = proc.communicate(timeout=TIME_LIMIT)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         return "hang", None, err + out
+    finally:
+        SECONDS.append(time.perf_counter() - start)
     return "ok", proc.returncode, err + out
 
 
@@ -353,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     for outcome in ("clear", "wrong place", "silent pass", "traceback", "hang", "accepted", "false alarm",
                     "rehash traceback", "rehash hang"):
         print(f"  {outcome:>16}: {counts.get(outcome, 0)}")
+    print(f"  slowest command: {max(SECONDS):.1f} s (limit {TIME_LIMIT} s; a hang is killed at the limit)")
     bad = sum(counts.get(k, 0) for k in ("wrong place", "silent pass", "traceback", "hang", "false alarm",
                                          "rehash traceback", "rehash hang"))
     return 1 if bad else 0
