@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all help install browser notebooks rebuild edition validate test lock lint clean citation bench
+.PHONY: all help install browser notebooks rebuild edition validate test lock lint clean citation bench hostile
 
 all: notebooks ## Execute every out-of-date notebook and scenario; write figures/, exports/ and the HTML edition in docs/
 
@@ -55,6 +55,9 @@ lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock (n
 
 bench: install ## Time the build, a no-change build and the analysis on 1x-10x synthetic data against their goals (~10 min)
 	$(PY) benchmarks/run.py --json build/benchmarks.json
+
+hostile: $(STAMP) ## Run 95 damaged or hostile copies of data/ through validate (as they are, then after rehash) and count the outcomes (~5 min)
+	$(PY) benchmarks/hostile.py
 
 lint: $(STAMP) ## Check code style with ruff
 	$(PY) -m ruff check src tests benchmarks

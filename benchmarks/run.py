@@ -443,12 +443,13 @@ def hypothesis_seconds(stats: pstats.Stats) -> list[tuple[str, float]]:
     return [(n, seconds_in(stats, f"hypotheses.py:{n}")) for n in names]
 
 
-LOAD_PARTS = (("read the CSV files (csv module, DataFrame)", ("load.py:read_rows",)),
+LOAD_PARTS = (("read the CSV files (the bytes, then pandas or the csv module)", ("load.py:parse_rows", "datapackage.py:read_file")),
               ("type integer and boolean columns", ("load.py:type_columns",)),
               ("schema checks (pandera, built from the Frictionless schema)", ("load.py:check_schema",)),
               ("EDTF bounds (all)", ("load.py:add_bounds",)),
               ("  of which the edtf library (qualified dates, ~10 ms each)", ("dates.py:_edtf_bounds",)),
-              ("checksums", ("integrity.py:hash_problems",)),
+              ("checksums (in a thread, while the next table is parsed)", ("integrity.py:digest",)),
+              ("the descriptor checked (Frictionless; once per process)", ("datapackage.py:descriptor_problems",)),
               ("derived person columns (twice: load and select)", ("load.py:derive_person_columns",)),
               ("cross-table rule: foreign_keys", ("validate.py:foreign_keys",)),
               ("cross-table rule: composite_keys", ("validate.py:composite_keys",)),

@@ -16,8 +16,9 @@ from toyworld import ROWS, write_package
 # --dist loadfile --no-loadscope-reorder (`make test`) the workers take files in this order, so the
 # long ones start early and the short ones fill the end: a long file started last would run alone
 # while the other worker waits. The notebooks under nbval (2-4 s each) come next, the rest after.
-LONGEST_FIRST = ("test_reruns.py", "test_fuzz.py", "test_edition.py", "test_offline.py", "test_safe_build.py", "test_parameters.py",
-                 "test_cache.py", "test_validate.py", "test_dates.py", "test_sensitivity.py")
+LONGEST_FIRST = ("test_reruns.py", "test_fuzz.py", "test_concurrent_build.py", "test_edition.py", "test_offline.py",
+                 "test_safe_build.py", "test_installed.py", "test_parameters.py", "test_cache.py", "test_validate.py",
+                 "test_dates.py", "test_sensitivity.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -9,9 +9,18 @@ problems name the file, and for a defect in one row that row and the column, or,
 leading byte-order mark, load as if it were not there. Any other exception fails the test: the
 command line would show a traceback.
 
-The defects this fuzz found first are pinned by plain tests at the end: a bad byte after a quoted
-comma named the wrong column; rows after a ragged row were numbered one too early; a duplicated
-event id and an event attended after death raised ValueError and KeyError instead of a DataError.
+The defects this fuzz found first are pinned by plain tests: a bad byte after a quoted comma named
+the wrong column; rows after a ragged row were numbered one too early; a duplicated event id and an
+event attended after death raised ValueError and KeyError instead of a DataError.
+
+Then the hostile inputs of issue 17, each a plain test run in a forked child with a time and a
+memory limit (a hang or a read of /dev/zero fails the test instead of stalling the suite): a table
+cut short inside a quoted cell, for every table (also drawn by hypothesis, ``cut short``); a table
+that is a directory, a link to /dev/zero, a named pipe, a link outside the package, missing;
+resource paths that leave the package (``../``, absolute, ``~``, a variable, a URL); each fault of
+datapackage.json (field types, keys, patterns, constraints, names, checksums, JSON, the file
+itself); and each of these through ``python -m patronage rehash``, which must name the fault and
+write nothing. ``benchmarks/hostile.py`` runs the same kinds of case on the compendium's own tables.
 
 The folders are made with tempfile, not pytest's tmp_path: hypothesis runs many examples inside
 one test call, and a function-scoped fixture would be shared between them.
@@ -462,7 +471,31 @@ def after_death_case(draw) -> Case:
     return Case(f"spell {how}", rows, Expect(FILES["spells"], csv_row(len(rows["spells"]) - 1), frozenset({column})))
 
 
+CUT = "QQCUTQQ"  # where the file is cut, once written
+
+
+def cut_at_mark(data: bytes) -> bytes:
+    """The file up to the mark: cut short there."""
+    assert data.count(CUT.encode()) == 1
+    return data[:data.index(CUT.encode())]
+
+
+@st.composite
+def cut_short_case(draw) -> Case:
+    """A table cut short inside a quoted cell (a comma makes the writer quote it), of any column of any row:
+    the strict reader must name the row and the cell, and the rows after it are gone."""
+    table = draw(st.sampled_from(FILLED))
+    i = pick_row(draw, table)
+    col = draw(st.sampled_from(FIELDS[table]))
+    before = draw(st.text(st.characters(blacklist_characters='"\r\n,', blacklist_categories=("Cs",)), max_size=8))
+    after = draw(cell_text(8))
+    rows = set_cell(table, i, col, f"{before}, {CUT}{after}")
+    return Case("cut short inside a quoted cell", rows, Expect(FILES[table], csv_row(i), frozenset({col})),
+                edits=[(FILES[table], cut_at_mark)])
+
+
 STRATEGIES = {
+    "cut short": cut_short_case(),
     "bad EDTF date": bad_date_case(),
     "wrong type": wrong_type_case(),
     "missing required cell": missing_required_case(),
@@ -479,8 +512,11 @@ STRATEGIES = {
 # --- the check ----------------------------------------------------------------------------------
 
 
-def check(case: Case) -> None:
-    """Write the case, load it, and check the outcome; any exception but DataError propagates."""
+def check(case: Case) -> list[Problem]:
+    """Write the case, load it, and check the outcome; any exception but DataError propagates.
+
+    returns: the problems found ([] if the copy loaded).
+    """
     with tempfile.TemporaryDirectory(prefix="patronage-fuzz-") as tmp:
         folder = case.write(Path(tmp) / "data")
         try:
@@ -491,7 +527,7 @@ def check(case: Case) -> None:
             assert case.expect is None or case.may_load, f"{case.kind}: loaded without a problem, expected {case.expect}"
             assert len(tables.persons) == len(case.rows["persons"])
             assert len(tables.spells) == len(case.rows["spells"])
-            return
+            return []
     assert case.expect is not None, f"{case.kind}: harmless, but load raised {[str(p) for p in problems]}"
     assert problems, "a DataError with no problems"
     known = set(FILES.values()) | {config.PACKAGE_FILE}
@@ -504,6 +540,7 @@ def check(case: Case) -> None:
         str(p)
     assert any(case.expect.matches(p) for p in problems), (
         f"{case.kind}: expected a problem at {case.expect}, got:\n" + "\n".join(map(str, problems)))
+    return problems
 
 
 def test_toy_package_loads():
@@ -621,3 +658,344 @@ def test_first_columns_break_with_a_mark():
         is_reference = any(t == table and c == first for t, c, _, _ in FOREIGN_KEYS)
         assert has_pattern or is_reference, f"{table}.{first} is neither patterned nor a foreign key"
     assert not any(str(r.get(FIELDS[t][0], "")).startswith("zz") for t in FILLED for r in ROWS[t]), "new ids must be new"
+
+
+# --- hostile inputs (issue 17): each in a forked child, within seconds, with a memory limit ---------------
+
+
+SECONDS = 20  # a case that takes longer has hung (each takes a fraction of a second)
+
+
+def in_child(function, *args):
+    """``function(*args)`` in a forked child, which must finish within SECONDS without reserving more than
+    2 GiB beyond what this process holds (a read of /dev/zero stops at that limit); returns its result.
+    A hang, an exception or a crash of the child fails the test with what happened."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return function(*args)  # pragma: no cover - the hostile cases run where fork exists (not Windows)
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+
+    def child():
+        try:
+            import resource
+
+            with open("/proc/self/statm") as fh:
+                held = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            resource.setrlimit(resource.RLIMIT_AS, (held + (2 << 30), resource.RLIM_INFINITY))
+        except (ImportError, OSError, ValueError):
+            pass
+        try:
+            writer.send(("ok", function(*args)))
+        except BaseException:  # noqa: B036 - everything the child meets is reported to the parent
+            writer.send(("raised", traceback.format_exc()))
+
+    process = context.Process(target=child)
+    process.start()
+    writer.close()
+    try:
+        if not reader.poll(SECONDS):
+            pytest.fail(f"hung: no answer within {SECONDS} s")
+        status, value = reader.recv()
+    except EOFError:
+        pytest.fail(f"the child died without an answer (exit code {process.exitcode})")
+    finally:
+        process.kill()
+        process.join()
+    if status == "raised":
+        pytest.fail(value)
+    return value
+
+
+def edit_descriptor(change):
+    """A byte edit of datapackage.json that parses it, applies ``change`` to the dict, and writes it back."""
+    def edit(data: bytes) -> bytes:
+        descriptor = json.loads(data)
+        change(descriptor)
+        return json.dumps(descriptor, indent=2).encode()
+    return (config.PACKAGE_FILE, edit)
+
+
+def resource_of(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def field_of(descriptor: dict, table: str, name: str) -> dict:
+    return next(f for f in resource_of(descriptor, table)["schema"]["fields"] if f["name"] == name)
+
+
+@dataclass
+class Hostile(Case):
+    """A Case whose files are also replaced by other kinds of file (``replace``: name -> function(path))."""
+
+    replace: dict = field(default_factory=dict)
+    words: tuple = ()  # words the problem naming the place must hold
+
+    def write(self, folder: Path) -> Path:
+        super().write(folder)
+        for name, change in self.replace.items():
+            path = folder / name
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+            change(path)
+        return folder
+
+
+def check_hostile(case: Hostile) -> None:
+    """check(case), and a problem naming the place holds the case's words."""
+    placed = [str(p) for p in check(case) if case.expect.matches(p)]
+    assert any(all(w in text for w in case.words) for text in placed), f"{case.words} not in {placed}"
+
+
+# Every table cut short inside a quoted cell: the last row of the tables the toy world fills, a row of
+# the two it leaves empty; a column in the middle and the last column (a last cell cut short used to
+# be read as a shorter cell: the table passed with its later rows gone).
+CUT_ROWS = {"attributes": {"attribute_id": "zz-attribute", "person_id": "p", "attribute": "fate", "value": "executed", **S},
+            "conflicts": {"conflict_id": "zz-conflict", "kind": "date", "topic": "a topic"}}
+
+
+@pytest.mark.parametrize("table", sorted(FILES))
+@pytest.mark.parametrize("where", ["middle", "last"])
+def test_a_table_cut_short_inside_a_quoted_cell_is_named(table, where):
+    rows = copy.deepcopy(ROWS)
+    rows.setdefault(table, [])
+    if not rows[table]:
+        rows[table] = [copy.deepcopy(CUT_ROWS[table])]
+    i = len(rows[table]) - 1
+    column = FIELDS[table][-1] if where == "last" else FIELDS[table][len(FIELDS[table]) // 2]
+    rows[table][i][column] = f"cut, {CUT}here"
+    in_child(check_hostile, Hostile("cut short", rows, Expect(FILES[table], csv_row(i), frozenset({column})),
+                                    edits=[(FILES[table], cut_at_mark)], words=("cut short",)))
+
+
+def test_a_short_last_row_without_a_line_break_is_named_as_cut_short():
+    def cut(data: bytes) -> bytes:
+        return data[:data.rindex(b"\n", 0, len(data) - 1) + 12]  # twelve bytes into the last row
+    in_child(check_hostile, Hostile("cut short between cells", copy.deepcopy(ROWS),
+                                    Expect(FILES["ties"], csv_row(len(ROWS["ties"]) - 1)),
+                                    edits=[(FILES["ties"], cut)], words=("cut short",)))
+
+
+def test_a_truncated_table_is_named_before_the_rules_across_tables():
+    """sources.csv cut short: the rows it lost would make every other table's source ids dangle; the cut is
+    the one problem reported (the rules across tables do not run on a table read in part)."""
+    rows = copy.deepcopy(ROWS)
+    rows["sources"][0]["note"] = f"cut, {CUT}"
+
+    def problems():
+        with tempfile.TemporaryDirectory(prefix="patronage-fuzz-") as tmp:
+            folder = Case("", rows, None, edits=[(FILES["sources"], cut_at_mark)]).write(Path(tmp) / "data")
+            try:
+                patronage.load(folder)
+            except DataError as err:
+                return [str(p) for p in err.problems]
+        return []
+    assert in_child(problems) == [f"{FILES['sources']}, row 2, column 'note': the file ends inside this quoted cell: the "
+                                  "file is cut short (truncated), or the cell's closing quote is missing"]
+
+
+def fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+KINDS_OF_FILE = {  # what a table or the descriptor may be instead of a file, and the words that say so
+    "a directory": (lambda p: p.mkdir(), ("directory",)),
+    "a link to /dev/zero": (lambda p: p.symlink_to("/dev/zero"), ("/dev/zero", "outside")),
+    "a named pipe": (fifo, ("named pipe",)),
+    "a link outside the package": (lambda p: p.symlink_to(Path(__file__).resolve()), ("outside",)),
+    "a link to nowhere": (lambda p: p.symlink_to(p.with_name("nowhere.csv")), ("missing",)),
+    "missing": (lambda p: None, ("missing",)),
+}
+needs_posix = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symlinks as on POSIX")
+
+
+@needs_posix
+@pytest.mark.parametrize("kind", sorted(KINDS_OF_FILE))
+@pytest.mark.parametrize("name", [FILES["ties"], config.PACKAGE_FILE])
+def test_a_file_that_is_no_regular_file_inside_the_package_is_named(kind, name):
+    make, words = KINDS_OF_FILE[kind]
+    case = Hostile(f"{name} is {kind}", copy.deepcopy(ROWS), Expect(name), replace={name: make}, words=words)
+    in_child(check_hostile, case)
+
+
+UNSAFE_PATHS = ["../../../../etc/passwd", "/etc/passwd", "~/codings.csv", "$HOME/codings.csv", "%HOME%/codings.csv",
+                "file:///etc/passwd", "https://example.com/codings.csv", "sub/../../codings.csv", "..", "a/..", "",
+                42, ["codings.csv"]]
+
+
+@pytest.mark.parametrize("path", UNSAFE_PATHS, ids=repr)
+def test_a_resource_path_outside_the_package_is_refused(path):
+    case = Hostile(f"path {path!r}", copy.deepcopy(ROWS), Expect(config.PACKAGE_FILE),
+                   edits=[edit_descriptor(lambda d: resource_of(d, "codings").update(path=path))],
+                   words=("resource 'codings': path",))
+    in_child(check_hostile, case)
+
+
+def add_key(table: str, key: dict):
+    return lambda d: resource_of(d, table)["schema"].setdefault("foreignKeys", []).append(key)
+
+
+def drop_field(d: dict) -> None:
+    schema = resource_of(d, "ties")["schema"]
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "motive"]
+
+
+def drop_column(data: bytes) -> bytes:
+    records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    k = records[0].index("motive")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:k] + r[k + 1:] for r in records])
+    return out.getvalue().encode("utf-8")
+
+
+# each fault of datapackage.json: how it is made, and words the problem must hold (the place, then what is wrong)
+DESCRIPTOR_FAULTS = {
+    "unknown field type": (lambda d: field_of(d, "ties", "kind").update(type="strnig"), ("field 'kind'", "strnig")),
+    "a type the loader does not read": (lambda d: field_of(d, "spells", "seniority").update(type="number"),
+                                        ("field 'seniority'", "'number'")),
+    "primary key names an unknown field": (lambda d: resource_of(d, "ties")["schema"].update(primaryKey=["nowhere"]),
+                                           ("resource 'ties'", "nowhere")),
+    "foreign key to an unknown resource": (add_key("spells", {"fields": "person_id", "reference": {
+        "resource": "nowhere", "fields": "person_id"}}), ("resource 'spells'", "'nowhere'")),
+    "foreign key from an unknown field": (add_key("spells", {"fields": "nowhere", "reference": {
+        "resource": "persons", "fields": "person_id"}}), ("resource 'spells'", "nowhere")),
+    "foreign key to an unknown field": (add_key("spells", {"fields": "person_id", "reference": {
+        "resource": "persons", "fields": "nowhere"}}), ("resource 'spells'", "'nowhere'")),
+    "invalid regular expression": (lambda d: field_of(d, "ties", "tie_id")["constraints"].update(pattern="^[a-z(+$"),
+                                   ("field 'tie_id'", "not a valid regular expression")),
+    "pattern is not text": (lambda d: field_of(d, "ties", "tie_id")["constraints"].update(pattern=5), ("field 'tie_id'",)),
+    "maxLength is not a number": (lambda d: field_of(d, "ties", "quote")["constraints"].update(maxLength="ten"),
+                                  ("field 'quote'", "maxLength")),
+    "enum is not a list": (lambda d: field_of(d, "ties", "kind")["constraints"].update(enum="patronage"), ("field 'kind'",)),
+    "minimum is not a number": (lambda d: field_of(d, "spells", "seniority")["constraints"].update(minimum="low"),
+                                ("field 'seniority'", "minimum")),
+    "pattern on an integer": (lambda d: field_of(d, "spells", "seniority")["constraints"].update(pattern="^[0-9]$"),
+                              ("field 'seniority'", "pattern")),
+    "a constraint the loader does not check": (
+        lambda d: field_of(d, "spells", "seniority")["constraints"].update(exclusiveMaximum=8),
+        ("field 'seniority'", "exclusiveMaximum")),
+    "two resources with one name": (lambda d: resource_of(d, "codings").update(name="ties"), ("not unique",)),
+    "two fields with one name": (lambda d: field_of(d, "ties", "note").update(name="kind"), ("resource 'ties'", "not unique")),
+    "a resource without a schema": (lambda d: resource_of(d, "codings").pop("schema"), ("resource 'codings'", "schema")),
+    "fields is not a list": (lambda d: resource_of(d, "codings")["schema"].update(fields={"a": 1}), ("resource 'codings'",)),
+    "a field is not an object": (lambda d: resource_of(d, "codings")["schema"]["fields"].append(1), ("resource 'codings'",)),
+    "a field without a name": (lambda d: resource_of(d, "codings")["schema"]["fields"][0].pop("name"), ("resource 'codings'",)),
+    "no resources": (lambda d: d.pop("resources"), ("resources",)),
+    "resources is not a list": (lambda d: d.update(resources="all"), ("resources",)),
+    "a resource is not an object": (lambda d: d["resources"].append(1), ("resources[10]",)),
+    "a table the package lacks": (lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != "codings"]),
+                                  ("'codings'",)),
+    "malformed hash": (lambda d: resource_of(d, "ties").update(hash="sha256:xyz"), ("resource 'ties'", "hash")),
+    "hash of an unknown algorithm": (lambda d: resource_of(d, "ties").update(hash="crc32:abcd"), ("resource 'ties'", "hash")),
+    "bytes is not a number": (lambda d: resource_of(d, "ties").update(bytes="many"), ("resource 'ties'", "'many'")),
+}
+RAW_DESCRIPTORS = {"not JSON": b"{ not json", "empty": b"", "a JSON list": b"[]", "a JSON string": b'"datapackage.json"',
+                   "not UTF-8": b'{"resources": "\xff"}'}
+
+
+@pytest.mark.parametrize("fault", sorted(DESCRIPTOR_FAULTS))
+def test_each_fault_of_the_descriptor_is_named(fault):
+    change, words = DESCRIPTOR_FAULTS[fault]
+    in_child(check_hostile, Hostile(fault, copy.deepcopy(ROWS), Expect(config.PACKAGE_FILE), edits=[edit_descriptor(change)],
+                                    words=words))
+
+
+@pytest.mark.parametrize("what", sorted(RAW_DESCRIPTORS))
+def test_a_descriptor_that_is_no_json_object_is_named(what):
+    data = RAW_DESCRIPTORS[what]
+    in_child(check_hostile, Hostile(what, copy.deepcopy(ROWS), Expect(config.PACKAGE_FILE),
+                                    edits=[(config.PACKAGE_FILE, lambda b, data=data: data)]))
+
+
+def test_a_field_the_analysis_reads_removed_from_schema_and_table_is_named():
+    in_child(check_hostile, Hostile("a field removed", copy.deepcopy(ROWS), Expect(config.PACKAGE_FILE),
+                                    edits=[edit_descriptor(drop_field), (FILES["ties"], drop_column)],
+                                    words=("resource 'ties'", "'motive'")))
+
+
+def test_a_recorded_size_that_differs_names_the_table():
+    def wrong_size(d):
+        resource_of(d, "ties")["bytes"] = 1
+    in_child(check_hostile, Hostile("bytes differ", copy.deepcopy(ROWS), Expect(FILES["ties"]), edits=[edit_descriptor(wrong_size)],
+                                    words=("bytes",)))
+
+
+def test_a_pattern_is_named_as_the_schema_writes_it():
+    """pandera anchors each pattern again (^^...$$ in its check's name): the message shows the schema's own."""
+    rows = set_cell("ties", 0, "tie_id", "Bad Id")
+    pattern = constraint("ties", "tie_id", "pattern")
+    in_child(check_hostile, Hostile("bad id", rows, Expect(FILES["ties"], csv_row(0), frozenset({"tie_id"})),
+                                    words=(f"does not match the pattern {pattern!r}",)))
+
+
+def test_remote_profiles_are_never_fetched():
+    """A profile may be a URL, which the Frictionless library would download: the loader checks the package as the
+    tabular data package it is, offline, and loads it."""
+    def remote(d):
+        d["profile"] = "https://example.invalid/profile.json"
+        resource_of(d, "ties")["profile"] = "https://example.invalid/resource.json"
+    in_child(check, Case("remote profile", copy.deepcopy(ROWS), None, edits=[edit_descriptor(remote)]))
+
+
+# --- python -m patronage rehash on the same faults: a clear message, exit 1, nothing written -----------
+
+
+def rehash_outcome(case: Case) -> tuple[int, str, bool]:
+    """(exit status, what it printed, whether datapackage.json changed) of ``python -m patronage rehash``'s code."""
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from patronage.__main__ import main
+
+    with tempfile.TemporaryDirectory(prefix="patronage-fuzz-") as tmp:
+        folder = case.write(Path(tmp) / "data")
+        descriptor = folder / config.PACKAGE_FILE
+        before = descriptor.read_bytes() if descriptor.is_file() and not descriptor.is_symlink() else None
+        out = io.StringIO()
+        with redirect_stdout(out), redirect_stderr(out):
+            status = main(["rehash", str(folder)])
+        after = descriptor.read_bytes() if descriptor.is_file() and not descriptor.is_symlink() else None
+    return status, out.getvalue(), before != after
+
+
+REHASH_FAULTS = {
+    **{f"ties.csv is {kind}": ({FILES["ties"]: KINDS_OF_FILE[kind][0]}, [], FILES["ties"]) for kind in KINDS_OF_FILE},
+    **{f"datapackage.json is {kind}": ({config.PACKAGE_FILE: KINDS_OF_FILE[kind][0]}, [], config.PACKAGE_FILE)
+       for kind in ("a directory", "a link to /dev/zero", "a named pipe", "missing")},
+    "datapackage.json is not JSON": ({}, [(config.PACKAGE_FILE, lambda b: b"{ not json")], config.PACKAGE_FILE),
+    "datapackage.json is a JSON list": ({}, [(config.PACKAGE_FILE, lambda b: b"[]")], config.PACKAGE_FILE),
+    "no resources": ({}, [edit_descriptor(lambda d: d.pop("resources"))], config.PACKAGE_FILE),
+    "a resource is not an object": ({}, [edit_descriptor(lambda d: d["resources"].append(1))], config.PACKAGE_FILE),
+    "a resource path outside the package": (
+        {}, [edit_descriptor(lambda d: resource_of(d, "codings").update(path="../../../../etc/passwd"))], config.PACKAGE_FILE),
+}
+
+
+@needs_posix
+@pytest.mark.parametrize("fault", sorted(REHASH_FAULTS))
+def test_rehash_names_each_fault_and_writes_nothing(fault):
+    replace, edits, file = REHASH_FAULTS[fault]
+    status, printed, changed = in_child(rehash_outcome, Hostile(fault, copy.deepcopy(ROWS), None, edits=edits, replace=replace))
+    assert status == 1 and "Traceback" not in printed, printed
+    assert file in printed and "no checksum was recorded" in printed, printed
+    assert not changed, "rehash rewrote datapackage.json though it could not read the package"
+
+
+@pytest.mark.parametrize("how", ["a leading byte-order mark", "a malformed hash", "a hash of another algorithm"])
+def test_rehash_repairs_what_it_records(how):
+    """What rehash is for: the recorded checksums are rewritten (a malformed one too), a BOM'd descriptor is read,
+    and the package then loads."""
+    edits = {"a leading byte-order mark": [(config.PACKAGE_FILE, lambda b: BOM.encode() + b)],
+             "a malformed hash": [edit_descriptor(lambda d: resource_of(d, "ties").update(hash="sha256:xyz"))],
+             "a hash of another algorithm": [edit_descriptor(lambda d: resource_of(d, "ties").update(
+                 hash="md5:" + "0" * 32))]}[how]
+
+    def rehash_then_load(case):
+        from patronage.integrity import rehash
+
+        with tempfile.TemporaryDirectory(prefix="patronage-fuzz-") as tmp:
+            folder = case.write(Path(tmp) / "data")
+            changed = rehash(folder)
+            return changed, len(patronage.load(folder).ties)
+    changed, ties = in_child(rehash_then_load, Case(how, copy.deepcopy(ROWS), None, edits=edits))
+    assert len(changed) == len(FILES) and ties == len(ROWS["ties"])

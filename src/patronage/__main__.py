@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
     e = sub.add_parser("export", help="write every assertion as one flat CSV (the committed exports/assertions.csv "
                                       "is written by the build)")
-    e.add_argument("file", nargs="?", default=str(config.BUILD_DIR / "assertions.csv"))
+    e.add_argument("file", nargs="?", help="where to write it (default: build/assertions.csv of the compendium checkout)")
     e.add_argument("--data-dir", default=str(config.DATA_DIR))
     n = sub.add_parser("run", help="run one notebook with your own parameters (its figures go beside the output)",
                        description="Run NOTEBOOK into OUTPUT with papermill, after checking the parameters' names; "
@@ -62,32 +62,47 @@ def main(argv: list[str] | None = None) -> int:
 
     from patronage.load import load
 
+    data_dir = Path(args.data_dir)
     if args.command == "rehash":
         from patronage.integrity import rehash
 
-        changed = rehash(Path(args.data_dir))
+        try:
+            changed = rehash(data_dir)
+        except DataError as exc:
+            return report(exc, data_dir, every=True, then="no checksum was recorded")
         print(f"recorded new checksums for: {', '.join(changed)}" if changed else "checksums unchanged")
         return 0
-    data_dir = Path(args.data_dir)
     try:
         tables = load(data_dir)
     except DataError as exc:
-        shown = exc.problems if getattr(args, "all", False) else exc.problems[:SHOWN]
-        print(f"{len(exc.problems)} problem(s) in {data_dir}:", file=sys.stderr)
-        for problem in shown:
-            print(f"  {problem}", file=sys.stderr)
-        if len(shown) < len(exc.problems):
-            print(f"  ... and {len(exc.problems) - len(shown)} more: `python -m patronage validate --all` lists every one",
-                  file=sys.stderr)
-        return 1
+        return report(exc, data_dir, every=getattr(args, "all", False))
     if args.command == "validate":
         counts = ", ".join(f"{len(f)} {n}" for n, f in tables.frames().items())
         print(f"valid: {counts}")
         return 0
+    from patronage.errors import CheckoutError
     from patronage.export import write_assertions
 
-    print(write_assertions(tables, Path(args.file)))
+    if not args.file:
+        try:
+            config.require_checkout("export without a FILE")
+        except CheckoutError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    print(write_assertions(tables, Path(args.file) if args.file else config.BUILD_DIR / "assertions.csv"))
     return 0
+
+
+def report(exc: DataError, data_dir: Path, every: bool, then: str = "") -> int:
+    """The problems of a data package on stderr, the count first (the first SHOWN unless ``every``); returns 1."""
+    shown = exc.problems if every else exc.problems[:SHOWN]
+    print(f"{len(exc.problems)} problem(s) in {data_dir}{'; ' + then if then else ''}:", file=sys.stderr)
+    for problem in shown:
+        print(f"  {problem}", file=sys.stderr)
+    if len(shown) < len(exc.problems):
+        print(f"  ... and {len(exc.problems) - len(shown)} more: `python -m patronage validate --all` lists every one",
+              file=sys.stderr)
+    return 1
 
 
 def look_up(args) -> int:

@@ -13,6 +13,13 @@ and every named scenario in notebooks/scenarios/*.yaml (writing to build/scenari
   error notebook to build/failed/, and the command exits 1 naming the notebook.
 - Reproducible: papermill's timestamps and run metadata are removed (nbconvert's
   ClearMetadataPreprocessor), so a rebuild with nothing changed writes identical bytes.
+- One at a time: a build holds the compendium's lock (:mod:`patronage.lock`, build/.lock) from
+  start to end; a second build started meanwhile waits for it (or, with ``--no-wait``, refuses),
+  then finds what the first one wrote up to date. The HTML edition is rebuilt unless the files
+  it published are still there, byte for byte, and its inputs have not changed.
+- Stopped with its parent: killing ``make`` (or this command) stops the build, its worker
+  processes and their kernels (see :func:`stop_with_parent`); the outputs of the runs that had
+  not finished stay as they were.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -29,13 +37,15 @@ from pathlib import Path
 
 from patronage import cache, config
 from patronage.atomic import write_text
+from patronage.errors import CheckoutError
+from patronage.lock import BuildLocked, build_lock
 from patronage.runs import QUIET_KERNEL, environment
 
 FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
 INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
 CACHE_DIR = config.BUILD_DIR / "cache"  # validated tables and drawn SVGs, by content (patronage.cache)
 # modules no notebook runs: editing them must not re-execute the notebooks
-NOT_NOTEBOOK_CODE = {"edition.py", "citation.py", "findings.py", "synthetic.py", "__main__.py"}
+NOT_NOTEBOOK_CODE = {"edition.py", "citation.py", "findings.py", "synthetic.py", "__main__.py", "lock.py"}
 
 
 @dataclass
@@ -257,12 +267,60 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
     # fork (Linux): the workers start with this process's imports instead of importing papermill again;
     # elsewhere fork is unavailable (Windows) or unsafe (macOS) and the workers are spawned
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_start_worker)
+    try:
         futures = {pool.submit(_worker, run): (run, inputs) for run, inputs in runs}
         for future in as_completed(futures):
             run, inputs = futures[future]
             report(run, inputs, *future.result())
+    except BaseException:  # stopped (Ctrl-C, SIGTERM, the parent gone): the runs in progress stop too
+        # leaving the pool's block would wait for every running notebook to finish; the executor has no
+        # public way to stop work already started, so its worker processes are ended here
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return failures
+
+
+def _start_worker() -> None:
+    """In each worker process: die at once on SIGTERM (from the build, when it stops) or when the build
+    process dies, and leave Ctrl-C to the build, which ends the workers itself. A worker's kernel stops
+    when the worker does (ipykernel watches its parent)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(signal.SIGKILL)
+
+
+def _die_with_parent(sig: int) -> None:
+    """Linux: have the kernel send this process ``sig`` when the parent that started it ends (prctl's
+    PR_SET_PDEATHSIG); a parent already gone by then ends this process now. Elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, sig, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was in place
+        os.kill(os.getpid(), sig)
+
+
+def stop_with_parent() -> None:
+    """For the command line: stop the build as on Ctrl-C when it receives SIGTERM, and send it SIGTERM
+    when its parent process ends (Linux), so killing ``make`` stops the build instead of leaving it running.
+
+    The signal is the parent *thread's* end, so this is set only for ``python -m patronage.build``,
+    whose parent is make or a shell, never for a build started in-process (tests, benchmarks).
+    """
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+    _die_with_parent(signal.SIGTERM)
 
 
 def build_exports(shared: str, force: bool = False) -> bool:
@@ -308,27 +366,47 @@ EDITION_INPUTS = (("notebooks", "[0-9]*.ipynb"), ("figures", "*"), ("data", "*")
                   (".", "CITATION.*"), (".", "requirements.lock"), ("src/patronage", "edition.py"))
 
 
-def build_edition_if_stale(force: bool = False) -> bool:
-    """Rebuild the HTML edition in docs/ if the notebooks, figures, data, citation or lock file changed.
-
-    The edition is made from these files alone, so when their content is what it was at the last
-    edition (after a forced rebuild that changed no byte, say) it is not written again;
-    ``python -m patronage.edition docs`` (``make edition``) writes it in any case.
-
-    returns: True if it was rebuilt.
-    """
+def edition_inputs_hash() -> str:
+    """sha256 over the files the edition is made from (EDITION_INPUTS)."""
     h = hashlib.sha256()
     for folder, pattern in EDITION_INPUTS:
         for path in sorted((config.PROJ_ROOT / folder).glob(pattern)):
             if path.is_file():
                 h.update(path.relative_to(config.PROJ_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    stamp, docs = config.BUILD_DIR / "stamps" / "edition.sha256", config.PROJ_ROOT / "docs"
-    if not force and (docs / "index.html").exists() and stamp.exists() and stamp.read_text() == h.hexdigest():
+    return h.hexdigest()
+
+
+def published(folder: Path) -> dict[str, str]:
+    """sha256 of every file in ``folder`` (an edition), by its path inside it."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_edition_if_stale(force: bool = False) -> bool:
+    """Rebuild the HTML edition in docs/ unless it is the one the last build published from the same inputs.
+
+    The edition is made from the notebooks, figures, data, citation and lock file alone, so when their
+    content is what it was at the last edition (after a forced rebuild that changed no byte, say) it
+    is not written again, provided docs/ still holds exactly the files that edition published, each
+    byte for byte (the stamp records them: a file deleted, added or changed in docs/ is repaired).
+    ``python -m patronage.edition docs`` (``make edition``) writes it in any case.
+
+    returns: True if it was rebuilt.
+    """
+    inputs = edition_inputs_hash()
+    stamp, docs = config.BUILD_DIR / "stamps" / "edition.json", config.PROJ_ROOT / "docs"
+    try:
+        record = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
+    if not force and isinstance(record, dict) and record.get("inputs") == inputs and record.get("published") == published(docs):
         return False
     from patronage.edition import build_edition
 
     build_edition(docs)
-    write_atomic(stamp, h.hexdigest())
+    write_atomic(stamp, json.dumps({"inputs": inputs, "published": published(docs)}, indent=1, sort_keys=True) + "\n")
     return True
 
 
@@ -347,7 +425,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-scenarios", action="store_true", help="skip the named scenarios")
     parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
                         help="notebooks executed at once (default: the number of cores, at most 4)")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="if another build of this compendium is running, stop at once instead of waiting for it")
     args = parser.parse_args(argv)
+    try:
+        config.require_checkout("python -m patronage.build")
+        with build_lock(wait=not args.no_wait):
+            return build(args)
+    except (CheckoutError, BuildLocked) as exc:
+        print(exc, file=sys.stderr)
+        return 2 if isinstance(exc, CheckoutError) else 1
+    except KeyboardInterrupt:
+        print("build stopped: the runs that had not finished keep their previous outputs; "
+              "`make` (or python -m patronage.build) runs what is out of date", file=sys.stderr)
+        return 130
+
+
+def build(args: argparse.Namespace) -> int:
+    """The build itself, with the lock held: exports, the runs out of date, the README's findings, the edition."""
     problems: list[str] = []
     runs = default_runs() + ([] if args.no_scenarios else scenario_runs(problems))
     for problem in problems:
@@ -381,4 +476,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    stop_with_parent()
     sys.exit(main())

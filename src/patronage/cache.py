@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import pickle
 from collections.abc import Callable, Iterable
@@ -38,9 +37,11 @@ import numpy as np
 import pandas as pd
 
 from patronage.atomic import write_bytes, write_text
+from patronage.datapackage import MAX_DESCRIPTOR_BYTES, FileProblem, parse_descriptor, read_file
+from patronage.errors import DataError
 
 CACHE_ENV = "PATRONAGE_CACHE_DIR"
-LOADER_MODULES = ("load.py", "dates.py", "validate.py", "integrity.py", "errors.py", "config.py")
+LOADER_MODULES = ("load.py", "datapackage.py", "dates.py", "validate.py", "integrity.py", "errors.py", "config.py")
 ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
 
 
@@ -63,13 +64,14 @@ def tables_key(data_dir: Path) -> str | None:
     here = Path(__file__).parent
     for module in LOADER_MODULES:
         h.update((here / module).read_bytes())
-    try:
-        raw = (data_dir / "datapackage.json").read_bytes()
-        paths = [r["path"] for r in json.loads(raw)["resources"]]
+    try:  # read as the loader reads (regular files inside the folder, safe paths); the descriptor is in the key,
+        # and only a package that passed every check is stored, so a hit needs no second check of it
+        raw = read_file(data_dir / "datapackage.json", data_dir, MAX_DESCRIPTOR_BYTES)
+        paths = [r["path"] for r in parse_descriptor(data_dir)["resources"]]
         h.update(raw)
         for p in paths:
-            h.update(b"\0" + p.encode() + b"\0" + (data_dir / p).read_bytes())
-    except (OSError, ValueError, KeyError, TypeError):
+            h.update(b"\0" + p.encode() + b"\0" + read_file(data_dir / p, data_dir))
+    except (DataError, FileProblem):
         return None
     return h.hexdigest()
 

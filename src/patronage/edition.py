@@ -16,7 +16,10 @@
 - Code hiding: cells tagged 'remove_input' lose their input ('remove_output' their outputs,
   'remove_cell' the whole cell); every page has a checkbox that hides all code.
 - Deterministic and atomic: no timestamps or random ids, so two builds write identical bytes; the
-  edition is built in a temporary folder beside OUT_DIR, which then replaces OUT_DIR.
+  edition is built in a temporary folder of its own beside OUT_DIR, which then replaces OUT_DIR.
+- One at a time: it holds the compendium's build lock (:mod:`patronage.lock`) while it reads the
+  notebooks and figures and replaces OUT_DIR, so it never copies a build's half-written outputs, and
+  two editions started together write one after the other, each complete.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import argparse
 import csv
 import html
 import json
+import os
 import re
 import shutil
 import sys
@@ -38,6 +42,8 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from patronage import config
+from patronage.errors import CheckoutError
+from patronage.lock import build_lock
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLY_JS = "figures/plotly.min.js"
@@ -362,12 +368,19 @@ def write_edition(root: Path, out: Path) -> None:
 
 def replace_dir(new: Path, target: Path) -> None:
     """Put the folder ``new`` in place of ``target``: two renames, never a half-written edition."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
+    old = _own(target, "old")
     if target.exists():
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _own(target: Path, what: str) -> Path:
+    """A path beside ``target`` that is this process's own (.docs.building-PID), emptied of what a
+    killed process of the same id may have left."""
+    path = target.with_name(f".{target.name}.{what}-{os.getpid()}")
+    shutil.rmtree(path, ignore_errors=True)
+    return path
 
 
 def check_target(target: Path) -> None:
@@ -385,16 +398,17 @@ def build_edition(out_dir: Path | None = None, root: Path = config.PROJ_ROOT) ->
     """
     target = Path(out_dir) if out_dir is not None else root / "docs"
     target = target.resolve()
-    check_target(target)
-    staging = target.with_name(f".{target.name}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        write_edition(Path(root), staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    replace_dir(staging, target)
+    with build_lock(Path(root) / "build", holder="python -m patronage.edition"):
+        check_target(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = _own(target, "building")
+        staging.mkdir()
+        try:
+            write_edition(Path(root), staging)
+            replace_dir(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return target
 
 
@@ -404,7 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", nargs="?", type=Path, default=config.PROJ_ROOT / "docs", help="the edition folder (default: docs/)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    out = build_edition(args.out_dir)
+    try:
+        config.require_checkout("python -m patronage.edition")
+        out = build_edition(args.out_dir)
+    except (CheckoutError, FileExistsError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
     files = sum(1 for p in out.rglob("*") if p.is_file())
     print(f"wrote {out} ({files} files) in {time.perf_counter() - start:.1f} s")
     return 0

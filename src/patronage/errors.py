@@ -44,3 +44,7 @@ class ParameterError(ValueError):
     def __init__(self, name: str, value: object, choices: str):
         self.name, self.value, self.choices = name, value, choices
         super().__init__(f"parameter {name!r} = {value!r} is not valid; {choices}")
+
+
+class CheckoutError(RuntimeError):
+    """Outputs asked of a copy of the package installed without its compendium checkout (see config.require_checkout)."""

@@ -40,8 +40,12 @@ def figures_dir() -> Path:
     scratch folder, or a reader's run folder set by ``patronage.parameters.start``), else build/runs/unnamed.
 
     Never the committed figures/: only the build puts files there, by moving a successful run's staging folder.
+    An installed copy without a checkout has no build/: it needs $PATRONAGE_FIGURES_DIR (config.require_checkout).
     """
-    return Path(os.environ.get("PATRONAGE_FIGURES_DIR", config.BUILD_DIR / "runs" / "unnamed"))
+    if "PATRONAGE_FIGURES_DIR" in os.environ:
+        return Path(os.environ["PATRONAGE_FIGURES_DIR"])
+    config.require_checkout("saving a figure without $PATRONAGE_FIGURES_DIR")
+    return config.BUILD_DIR / "runs" / "unnamed"
 
 
 def decorate(fig: go.Figure, title: str, caption: str = "") -> go.Figure:

@@ -1,15 +1,18 @@
 """Read the data package into typed, validated pandas DataFrames.
 
-The schema lives in one place, ``data/datapackage.json`` (Frictionless Table Schema). Each table
-is read by pandas' C parser when it is clean, else with the csv module (so that ragged rows and
-bad bytes are found and named), typed
-and checked against its schema by pandera (``pandera.io.from_frictionless_schema``), then the
-cross-table rules of :mod:`patronage.validate` run. Every EDTF field ``f`` gains two columns,
-``f_lo`` and ``f_hi``, the earliest and latest day it can denote.
+The schema lives in one place, ``data/datapackage.json`` (Frictionless Table Schema), checked
+before it is used, and each table is read as a regular file inside the package's folder
+(:mod:`patronage.datapackage`). Each table is parsed by pandas' C parser when it is clean, else
+with the csv module in strict mode (so that ragged rows, bad bytes and a file cut short inside a
+quoted cell are found and named), typed and checked against its schema by pandera
+(``pandera.io.from_frictionless_schema``), then the cross-table rules of :mod:`patronage.validate`
+run, unless a table could not be read whole. Every EDTF field ``f`` gains two columns, ``f_lo``
+and ``f_hi``, the earliest and latest day it can denote.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import csv
 import io
@@ -23,8 +26,10 @@ import numpy as np
 import pandas as pd
 
 from patronage import config
+from patronage.datapackage import FileProblem, read_descriptor, read_file
 from patronage.dates import bounds_columns
 from patronage.errors import DataError, Problem
+from patronage.integrity import checksum_problem, digest
 from patronage.validate import Distinct
 
 # Text cells are pandas' nullable strings (pd.NA for an empty cell) held as Python str objects.
@@ -38,38 +43,38 @@ TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 
 
-def read_descriptor(data_dir: Path) -> dict:
-    """The data package descriptor (datapackage.json) of ``data_dir`` as a dict."""
-    path = Path(data_dir) / config.PACKAGE_FILE
-    try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        if not all(isinstance(r.get("schema", {}).get("fields"), list) and "path" in r and "name" in r
-                   for r in descriptor["resources"]):
-            raise ValueError("a resource lacks its name, path or schema fields")
-        return descriptor
-    except FileNotFoundError:
-        raise DataError([Problem(str(path), None, None, "no data package descriptor here")]) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError([Problem(path.name, None, None, f"not valid JSON: {exc}")]) from None
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise DataError([Problem(path.name, None, None, f"not a data package descriptor: {exc}")]) from None
-
-
-def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+def read_rows(path: Path, fields: list[str], name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """The cells of one CSV file as strings (empty cells as NA), and the problems found reading it.
 
-    Checks the bytes are UTF-8, the header names the schema's fields in order, and every row has
-    as many cells as the header.
+    The file must be a regular file of its folder (see :func:`patronage.datapackage.read_file`);
+    name: how problems name it (default: the file's name).
     """
-    name = path.name
+    name = name or path.name
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return pd.DataFrame(columns=fields, dtype=TEXT), [Problem(name, None, None, "file is missing")]
+        raw = read_file(path, path.parent)
+    except FileProblem as exc:
+        return _empty(fields), [Problem(name, None, None, str(exc))]
+    frame, problems, _ = parse_rows(raw, fields, name)
+    return frame, problems
+
+
+def _empty(fields: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=fields, dtype=TEXT)
+
+
+def parse_rows(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, list[Problem], bool]:
+    """The rows of the CSV bytes ``raw``, the problems found, and whether every record could be read.
+
+    Checks the bytes are UTF-8, the header names the schema's fields in order, and every row has
+    as many cells as the header. The csv module reads in strict mode: a quote left open at the end
+    of the file (a file cut short inside a quoted cell), or text after a closing quote, is an error
+    naming the record, not a cell silently ended there. A row of the wrong length is left out of the
+    frame, so the table is then not whole either (the rules across tables would find its ids missing).
+    """
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a leading byte-order mark is harmless: drop it
     fast = _read_clean(raw, fields)
     if fast is not None:
-        return fast, []
+        return fast, [], True
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,42 +83,67 @@ def read_rows(path: Path, fields: list[str]) -> tuple[pd.DataFrame, list[Problem
         records = list(csv.reader(io.StringIO(before, newline="")))
         row, col = len(records), len(records[-1]) - 1
         column = fields[col] if 0 <= col < len(fields) else None
-        return pd.DataFrame(columns=fields, dtype=TEXT), [
-            Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")]
+        return _empty(fields), [
+            Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")], False
     end = text.find("\n")
     line = text if end < 0 else text[:end]
     if line and not any(c in line for c in '"\r\0'):
         header = line.split(",")  # a first line without quotes is the header record, as the csv module reads it
     else:
         try:
-            header = next(csv.reader(io.StringIO(text, newline="")))
+            header = next(csv.reader(io.StringIO(text, newline=""), strict=True))
         except StopIteration:
-            return pd.DataFrame(columns=fields, dtype=TEXT), [Problem(name, 1, None, "file is empty")]
-    problems: list[Problem] = []
+            return _empty(fields), [Problem(name, 1, None, "file is empty")], False
+        except csv.Error as exc:
+            return _empty(fields), [_malformed(name, text, fields, 1, 0, exc)], False
     if header != fields:
         missing = [f for f in fields if f not in header]
         extra = [h for h in header if h not in fields]
         detail = "; ".join(filter(None, [
             f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "",
             "columns out of order" if not (missing or extra) else ""]))
-        return pd.DataFrame(columns=fields, dtype=TEXT), [
-            Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")]
+        return _empty(fields), [
+            Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")], False
+    problems: list[Problem] = []
     rows, numbers = [], []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     next(reader)  # the header
+    number, lines_read, whole, short = 1, reader.line_num, True, None
     try:
         for number, row in enumerate(reader, start=2):  # a row is a record: the header is row 1
+            lines_read = reader.line_num
             if len(row) != len(fields):
                 problems.append(Problem(name, number, None, f"row has {len(row)} cells, the header has {len(fields)}"))
+                whole, short = False, (number if len(row) < len(fields) else None)
                 continue
             rows.append(row)
             numbers.append(number)
     except csv.Error as exc:
-        problems.append(Problem(name, len(numbers) + 2, None, f"malformed CSV: {exc}"))
+        problems.append(_malformed(name, text, fields, number + 1, lines_read, exc))
+        whole = False
+    else:
+        if short is not None and short == number and not text.endswith(("\n", "\r")):  # the last row, short, unended
+            problems[-1] = replace(problems[-1], message=problems[-1].message + "; it is the last row and the file ends "
+                                   "without a line break: the file is cut short (truncated)?")
     frame = pd.DataFrame(rows, columns=fields, dtype=TEXT)
     frame = frame.replace("", pd.NA)
     frame.index = pd.Index(numbers, dtype="int64", name="row")
-    return frame, problems
+    return frame, problems, whole
+
+
+def _malformed(name: str, text: str, fields: list[str], row: int, lines_before: int, exc: csv.Error) -> Problem:
+    """The strict csv module's error on record ``row`` (which starts after ``lines_before`` physical
+    lines) as a Problem. The csv module names neither the record nor the cell: the record is counted
+    by the caller, and for a quote left open at the end of the file the cell is found by reading the
+    record's text again without strict mode (which ends the open cell at the end of the file)."""
+    if "unexpected end of data" not in str(exc):
+        hint = " (a quoted cell ends at a comma or the end of its line)" if "expected after" in str(exc) else ""
+        return Problem(name, row, None, f"malformed CSV: {exc}{hint}")
+    rest = "".join(io.StringIO(text, newline="").readlines()[lines_before:])
+    cells = next(csv.reader(io.StringIO(rest, newline="")), [])
+    column = fields[len(cells) - 1] if 0 < len(cells) <= len(fields) else None
+    return Problem(name, row, column, "the file ends inside this quoted cell: the file is cut short (truncated), "
+                                      "or the cell's closing quote is missing")
 
 
 def _read_clean(raw: bytes, fields: list[str]) -> pd.DataFrame | None:
@@ -323,7 +353,9 @@ def _problem_from_failure(name: str, case: dict, frame: pd.DataFrame) -> Problem
     elif check.startswith("isin"):
         message = f"{value!r} is not one of the allowed values {check[len('isin('):-1]}"
     elif check.startswith("str_matches"):
-        message = f"{value!r} does not match the pattern {check[len('str_matches('):-1]}"
+        # pandera anchors the schema's pattern (^PATTERN$: Frictionless matches the whole value); the schema's own is named
+        pattern = ast.literal_eval(check[len("str_matches("):-1]).removeprefix("^").removesuffix("$")
+        message = f"{value!r} does not match the pattern {pattern!r}"
     elif check.startswith("str_length"):
         message = f"text too long ({len(str(value))} characters; limit {check})"
     else:
@@ -467,40 +499,79 @@ def read_tables(data_dir: Path | str | None = None) -> tuple[Tables, list[Proble
 def _read_tables(data_dir: Path | str | None) -> tuple[Tables, list[Problem], bool, Distinct]:
     """read_tables, and the columns' distinct values that the derived columns were computed from
     (the cross-table rules use them again)."""
-    from patronage.integrity import hash_problems
-
     data_dir = Path(data_dir or config.DATA_DIR)
-    descriptor = read_descriptor(data_dir)
-    with ThreadPoolExecutor(1) as pool:  # sha256 releases the GIL: the checksums are computed while the tables are read
-        hashes = pool.submit(hash_problems, descriptor, data_dir)
-        frames, problems, complete, distinct = _read_frames(descriptor, data_dir)
-        problems += hashes.result()
-    missing = [n for n in Tables.TABLES if n not in frames]
+    descriptor = read_descriptor(data_dir)  # checked: raises DataError naming each fault
+    names = [r["name"] for r in descriptor["resources"]]
+    missing = [n for n in Tables.TABLES if n not in names]
     if missing:
         raise DataError([Problem(config.PACKAGE_FILE, None, None, f"no resource named {m!r}") for m in missing])
-    tables = Tables(**frames, descriptor=descriptor, data_dir=data_dir)
+    unread = unread_fields(descriptor)
+    if unread:
+        raise DataError(unread)
+    frames, problems, complete, distinct = _read_frames(descriptor, data_dir)
+    tables = Tables(**{n: frames[n] for n in Tables.TABLES}, descriptor=descriptor, data_dir=data_dir)
     return replace(tables, persons=derive_person_columns(tables, distinct)), problems, complete, distinct
+
+
+@cache
+def compendium_fields() -> dict[str, dict[str, str]]:
+    """{table: {field: type}} of the compendium's own schema (config.PACKAGE_DATA_DIR): the fields
+    the analysis was written to read. {} if that descriptor cannot be read (its own load says why)."""
+    try:
+        descriptor = json.loads(read_file(config.PACKAGE_DATA_DIR / config.PACKAGE_FILE, config.PACKAGE_DATA_DIR))
+        return {r["name"]: {f["name"]: f.get("type", "string") for f in r["schema"]["fields"]} for r in descriptor["resources"]}
+    except (FileProblem, ValueError, KeyError, TypeError):
+        return {}
+
+
+def unread_fields(descriptor: dict) -> list[Problem]:
+    """A Problem for each field of the compendium's schema that a table of ``descriptor`` lacks or
+    types otherwise: the rules and the analysis read those columns by name (a table may add fields)."""
+    out = []
+    for res in descriptor["resources"]:
+        have = {f["name"]: f.get("type", "string") for f in res["schema"]["fields"]}
+        for name, kind in compendium_fields().get(res["name"], {}).items() if res["name"] in Tables.TABLES else ():
+            if name not in have:
+                out.append(Problem(config.PACKAGE_FILE, None, None, f"resource {res['name']!r} has no field {name!r}, "
+                                   "which the compendium's schema has and the analysis reads"))
+            elif have[name] != kind:
+                out.append(Problem(config.PACKAGE_FILE, None, None, f"resource {res['name']!r}, field {name!r}: type "
+                                   f"{have[name]!r}, where the compendium's schema (which the analysis reads) has {kind!r}"))
+    return out
 
 
 def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem], bool, Distinct]:
     """Each resource read, typed, schema-checked and bounded: (frames by name, problems, complete,
-    the distinct values of the columns factorised so far)."""
+    the distinct values of the columns factorised so far).
+
+    complete is False when a table could not be read whole (missing, not a file, not UTF-8, a bad
+    header, a file cut short): rules across tables mean nothing then. Each table's bytes are read
+    once; their checksum is computed in a thread (hashlib releases the GIL) while they are parsed.
+    """
     frames, problems, complete = {}, [], True
     distinct = Distinct(frames)  # filled as the frames are read
-    for res in descriptor["resources"]:
-        schema, name = res["schema"], res["path"]
-        fields = [f["name"] for f in schema["fields"]]
-        frame, found = read_rows(data_dir / name, fields)
-        problems += found
-        complete = complete and not (found and frame.empty and found[0].row in (None, 1) or
-                                     any("UTF-8" in p.message for p in found))
-        frame, found = type_columns(frame, schema, name)
-        problems += found
-        frames[res["name"]] = frame
-        problems += check_schema(frame, schema, name, distinct, res["name"])
-        frame, found = add_bounds(frame, schema, name)
-        problems += found
-        frames[res["name"]] = frame
+    with ThreadPoolExecutor(1) as pool:
+        digests = []
+        for res in descriptor["resources"]:
+            schema, name = res["schema"], res["path"]
+            fields = [f["name"] for f in schema["fields"]]
+            try:
+                raw = read_file(data_dir / name, data_dir)
+            except FileProblem as exc:
+                frame, found, whole = _empty(fields), [Problem(name, None, None, str(exc))], False
+            else:
+                digests.append((res, len(raw), pool.submit(digest, raw, res.get("hash"))))
+                frame, found, whole = parse_rows(raw, fields, name)
+            problems += found
+            complete = complete and whole
+            frame, found = type_columns(frame, schema, name)
+            problems += found
+            frames[res["name"]] = frame
+            problems += check_schema(frame, schema, name, distinct, res["name"])
+            frame, found = add_bounds(frame, schema, name)
+            problems += found
+            frames[res["name"]] = frame
+        problems += [p for res, size, found in digests if (p := checksum_problem(res, found.result(), size))]
     return frames, problems, complete, distinct
 
 

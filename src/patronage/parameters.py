@@ -114,15 +114,18 @@ def unknown_parameters(declared: dict, given: dict) -> None:
 
 
 def run_folder(notebook: str, given: dict) -> Path:
-    """Where a run outside the build writes its figures and tables: build/runs/NOTEBOOK/PARAMETERS."""
+    """Where a run outside the build writes its figures and tables: build/runs/NOTEBOOK/PARAMETERS of the
+    checkout (an installed copy without one raises CheckoutError: it writes nothing into site-packages)."""
     import hashlib
     import re
 
+    config.require_checkout("a notebook run outside the build")
+    runs = config.BUILD_DIR / "runs" / notebook
     if not given:
-        return config.BUILD_DIR / "runs" / notebook / "default"
+        return runs / "default"
     text = "_".join(f"{k}={v}" for k, v in sorted(given.items()))
     slug = re.sub(r"[^A-Za-z0-9._=+-]+", "-", text)[:80]
-    return config.BUILD_DIR / "runs" / notebook / f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return runs / f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def start(notebook: str) -> Path:

@@ -441,7 +441,7 @@ class _World:
     # -- writing ---------------------------------------------------------------------------------
 
     def write(self, folder: Path, seed: int) -> dict[str, int]:
-        descriptor = json.loads((config.PROJ_ROOT / "data" / config.PACKAGE_FILE).read_text(encoding="utf-8"))
+        descriptor = json.loads((config.PACKAGE_DATA_DIR / config.PACKAGE_FILE).read_text(encoding="utf-8"))
         descriptor["name"] = "patronage-synthetic"
         descriptor["title"] = f"Synthetic prosopography (seed {seed}): not historical data"
         self.add("sources", {"source_id": [SEED_SOURCE, REFERENCE], "type": ["archival_document", "reference_work"],
