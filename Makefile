@@ -36,7 +36,7 @@ rebuild: install ## Re-execute every notebook and scenario even if up to date
 	@$(PY) -m patronage.build --force
 
 edition: install ## Rebuild the offline HTML edition in docs/ (open docs/index.html; works with no network)
-	$(PY) -m patronage.edition docs
+	$(PY) -m patronage.publish.edition docs
 
 validate: $(STAMP) ## Validate data/ against its schema and the cross-table rules
 	$(PY) -m patronage validate data
@@ -71,4 +71,4 @@ citation: $(STAMP) ## Regenerate CITATION.bib, codemeta.json and the README's ci
 	.cffenv/bin/cffconvert -f bibtex | sed "s/YourReferenceHere/patronage_compendium/" > CITATION.bib
 	.cffenv/bin/cffconvert -f codemeta > codemeta.json
 	mkdir -p build && .cffenv/bin/cffconvert -f apalike > build/citation-apa.txt
-	$(PY) -m patronage.citation CITATION.bib build/citation-apa.txt
+	$(PY) -m patronage.publish.citation CITATION.bib build/citation-apa.txt

@@ -9,7 +9,7 @@
     slow spell of a shared machine then weighs on both). Also printed: the rebuild with nothing
     cached (as after an edit of the data), and both against the floor run as many kernels at once as the build.
 (b) incremental: ``make`` and ``python -m patronage.build`` with nothing changed. Goal: <= 1 s.
-(c) scale: a synthetic prosopography (``patronage.synthetic``; 40,000 persons and 200,000 spells
+(c) scale: a synthetic prosopography (``patronage.tables.synthetic``; 40,000 persons and 200,000 spells
     at 1x) through load + validate, the selection, ``network.graph_as_of``, ``crisis.make_crisis``
     and ``hypotheses.run_all`` for one crisis. Goals: <= 2 s at 1x; 10x <= 12 x the 1x time.
     Each size runs in a fresh interpreter; the libraries are imported and pandera's schemas built
@@ -185,7 +185,7 @@ def normalised_diff(clone: Path) -> tuple[list[str], list[str]]:
 
 def jobs_of_build() -> int:
     sys.path.insert(0, str(SRC))
-    from patronage.build import default_jobs
+    from patronage.build.runner import default_jobs
 
     return default_jobs()
 
@@ -350,13 +350,13 @@ def bench_incremental(args, work: Path, clone: Path | None) -> None:
         med = statistics.median(times)
         worst = max(worst, med)
         say(f"    {name}: {med:.2f} s (median of {len(times)}: {', '.join(f'{t:.2f}' for t in times)})   {verdict(med <= 1)}")
-    start_only = statistics.median(timed_run([sys.executable, "-c", "import patronage.build"], clone, env)[0] for _ in range(3))
-    say(f"      of which starting Python and importing patronage.build: {start_only:.2f} s")
+    start_only = statistics.median(timed_run([sys.executable, "-c", "import patronage.build.runner"], clone, env)[0] for _ in range(3))
+    say(f"      of which starting Python and importing patronage.build.runner: {start_only:.2f} s")
     RESULTS["incremental"] = {k: {"median_s": statistics.median(v), "runs_s": v} for k, v in results.items()}
     RESULTS["incremental"]["import_s"] = start_only
     if worst > 1 and not args.no_profile:
         prof = work / "incremental.prof"
-        code = ("import cProfile, sys; from patronage import build; "
+        code = ("import cProfile, sys; from patronage.build import runner as build; "
                 f"cProfile.run('build.main([])', {str(prof)!r})")
         timed_run([sys.executable, "-c", code], clone, env)
         stats = pstats.Stats(str(prof))
@@ -381,10 +381,10 @@ def measure(folder: Path, patron: str, date: str, repeats: int, profile: str | N
     import statsmodels.duration.survfunc  # noqa: F401
 
     import patronage
-    from patronage import hypotheses, network
-    from patronage.crisis import make_crisis
-    from patronage.dates import parse_bounds
-    from patronage.load import _checkers, read_descriptor
+    from patronage.analysis import hypotheses, network
+    from patronage.analysis.crisis import make_crisis
+    from patronage.tables.dates import parse_bounds
+    from patronage.tables.load import _checkers, read_descriptor
 
     for res in read_descriptor(folder)["resources"]:  # pandera's schemas, built once per process whatever the
         _checkers(json.dumps(res["schema"], sort_keys=True))  # size (as the imports): not counted at any size
@@ -435,7 +435,7 @@ def measure_in_subprocess(folder: Path, patron: str, date: str, repeats: int, ou
 
 
 def hypothesis_seconds(stats: pstats.Stats) -> list[tuple[str, float]]:
-    from patronage import hypotheses
+    from patronage.analysis import hypotheses
 
     # every step of the test: the public functions the module defines, but the one that runs them all
     names = sorted(n for n, f in vars(hypotheses).items() if callable(f) and not n.startswith("_")
@@ -459,7 +459,7 @@ LOAD_PARTS = (("read the CSV files (the bytes, then pandas or the csv module)", 
 
 
 def bench_scale(args, work: Path) -> None:
-    from patronage import synthetic
+    from patronage.tables import synthetic
 
     base_p, base_s = args.persons, args.spells
     say(f"(c) scale: synthetic prosopography, 1x = {base_p:,} persons and {base_s:,} spells   "

@@ -8,7 +8,8 @@ import nbformat
 import pytest
 import yaml
 
-from patronage import build, config
+from patronage import config
+from patronage.build import runner as build
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
 
@@ -115,7 +116,7 @@ def test_a_scenario_that_names_no_notebook_runs_wherever_its_parameters_are_decl
     (tmp_path / "only-coding.yaml").write_text("coding: rayfield\n", encoding="utf-8")
     (tmp_path / "named.yaml").write_text("# notebooks: 02-network\ncoding: rayfield\n", encoding="utf-8")
     (tmp_path / "nested.yaml").write_text("parameters:\n  coding: rayfield\n", encoding="utf-8")
-    from patronage.runs import RunError, read_scenario
+    from patronage.build.runs import RunError, read_scenario
 
     with pytest.raises(RunError, match="flat mapping"):
         read_scenario(tmp_path / "nested.yaml")
@@ -128,7 +129,7 @@ def test_a_scenario_that_names_no_notebook_runs_wherever_its_parameters_are_decl
 
 
 def test_readme_findings_are_the_computed_ones():
-    from patronage import findings
+    from patronage.publish import findings
 
     assert findings.block() in findings.README.read_text(encoding="utf-8"), "run `make` to update README's findings"
     assert "| H1 genuine clients |" in findings.block()

@@ -19,9 +19,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from patronage import cache, figures
+from patronage import cache
 from patronage.errors import DataError
-from patronage.load import validated
+from patronage.publish import figures
+from patronage.tables.load import validated
 
 
 @pytest.fixture
@@ -166,7 +167,9 @@ def test_frames_digest_sees_values_names_and_types():
 
 
 def test_sensitivity_results_are_cached_by_content(cache_folder, make_package, monkeypatch):
-    from patronage import hypotheses, load, sensitivity
+    from patronage import load
+    from patronage.analysis import hypotheses
+    from patronage.robustness import sensitivity
 
     from toyworld import ROWS
 
@@ -202,7 +205,8 @@ def test_sensitivity_results_are_cached_by_content(cache_folder, make_package, m
 
 
 def test_hypotheses_on_inferred_ties_are_cached_by_content(cache_folder, toy, monkeypatch):
-    from patronage import hypotheses, sensitivity
+    from patronage.analysis import hypotheses
+    from patronage.robustness import sensitivity
 
     view = toy.select(coding="x")
     rules = sensitivity.inferred_ties(view)

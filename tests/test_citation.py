@@ -7,7 +7,8 @@ import json
 import jsonschema
 import yaml
 
-from patronage import citation, config
+from patronage import config
+from patronage.publish import citation
 
 ROOT = config.PROJ_ROOT
 

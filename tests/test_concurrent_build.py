@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from patronage import build, config
+from patronage import config
+from patronage.build import runner as build
 from patronage.lock import build_lock
 
 ROOT = config.PROJ_ROOT
@@ -104,7 +105,7 @@ def test_a_build_told_not_to_wait_refuses_while_another_runs(clone):
 STALE = """
 import json, sys
 from pathlib import Path
-from patronage import build
+from patronage.build import runner as build
 docs = Path("docs")
 said = [build.build_edition_if_stale(), build.build_edition_if_stale()]
 (docs / "figures" / "plotly.min.js").unlink()
@@ -116,8 +117,8 @@ print(json.dumps(said))
 
 
 def test_two_editions_at_once_leave_the_whole_edition_and_the_check_looks_at_what_was_published(clone):
-    first = start(clone, "docs", module="patronage.edition")
-    second = start(clone, "docs", module="patronage.edition")
+    first = start(clone, "docs", module="patronage.publish.edition")
+    second = start(clone, "docs", module="patronage.publish.edition")
     results = [finish(first), finish(second)]
     for code, out, err in results:
         assert code == 0 and "Traceback" not in err, f"exit {code}\n{out}\n{err}"

@@ -8,7 +8,7 @@ import functools
 import pandas as pd
 import pytest
 
-from patronage.dates import bounds_columns, midpoint, parse_bounds, to_date
+from patronage.tables.dates import bounds_columns, midpoint, parse_bounds, to_date
 
 D = dt.date
 
@@ -53,7 +53,7 @@ def test_to_date_accepts_strings_and_dates():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from patronage.dates import _direct_bounds, _edtf_bounds  # noqa: E402
+from patronage.tables.dates import _direct_bounds, _edtf_bounds  # noqa: E402
 
 
 @st.composite

@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from patronage import config, edition
+from patronage import config
+from patronage.publish import edition
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
 FIGURE_PAGES = sorted(p.name for p in config.FIGURES_DIR.glob("*.html"))
@@ -181,8 +182,8 @@ def test_tagged_inputs_are_removed_and_figures_escaped():
 
 
 def test_figure_key_matches_the_figures_module():
-    """The edition reads figure names from the output metadata key that patronage.figures writes."""
-    from patronage import figures
+    """The edition reads figure names from the output metadata key that patronage.publish.figures writes."""
+    from patronage.publish import figures
 
     assert edition.FIGURE_KEY == figures.FIGURE_KEY
 

@@ -50,10 +50,10 @@ from hypothesis import strategies as st
 
 import patronage
 from patronage import config
-from patronage.dates import parse_bounds
 from patronage.errors import DataError, Problem
-from patronage.load import FALSE_VALUES, TRUE_VALUES
-from patronage.validate import LIST_REFERENCES
+from patronage.tables.dates import parse_bounds
+from patronage.tables.load import FALSE_VALUES, TRUE_VALUES
+from patronage.tables.validate import LIST_REFERENCES
 
 from toyworld import ROWS, S, write_package
 
@@ -991,7 +991,7 @@ def test_rehash_repairs_what_it_records(how):
                  hash="md5:" + "0" * 32))]}[how]
 
     def rehash_then_load(case):
-        from patronage.integrity import rehash
+        from patronage.tables.integrity import rehash
 
         with tempfile.TemporaryDirectory(prefix="patronage-fuzz-") as tmp:
             folder = case.write(Path(tmp) / "data")

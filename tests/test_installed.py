@@ -118,7 +118,8 @@ def test_the_installed_package_loads_its_tables_from_another_folder(installed, t
 
 WRITERS = """
 import json, sys
-from patronage import build, edition, figures, parameters
+from patronage.build import parameters, runner as build
+from patronage.publish import edition, figures
 from patronage.__main__ import main
 from patronage.errors import CheckoutError
 said = {"build": build.main([]), "edition": edition.main([]), "export": main(["export"])}

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patronage.load import read_rows
+from patronage.tables.load import read_rows
 
-LOAD = sys.modules["patronage.load"]  # the module: patronage.load is also the name of a function
+LOAD = sys.modules["patronage.tables.load"]  # the module: patronage.load is also the name of a function
 FIELDS = ["id", "text", "note"]
 
 

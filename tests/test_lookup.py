@@ -7,9 +7,9 @@ import io
 import pandas as pd
 import pytest
 
-from patronage import lookup
 from patronage.__main__ import main
 from patronage.errors import ParameterError
+from patronage.tables import lookup
 
 
 def test_about_serov_holds_every_row_that_names_him(tables):

@@ -8,7 +8,7 @@ import pytest
 
 import patronage
 from patronage.errors import ParameterError
-from patronage.names import fold, resolve_person
+from patronage.tables.names import fold, resolve_person
 
 from toyworld import ROWS, write_package
 

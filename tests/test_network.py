@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage import network
+from patronage.analysis import network
 
 
 def test_days_around_turning_points_each_once():

@@ -184,9 +184,9 @@ def test_validate_offline(offline):
 
 ANALYSIS = """
 import patronage
-from patronage import hypotheses, network
-from patronage.crisis import make_crisis
-from patronage.names import resolve_person
+from patronage.analysis import hypotheses, network
+from patronage.analysis.crisis import make_crisis
+from patronage.tables.names import resolve_person
 
 tables = patronage.load()
 view = tables.select(evidence="seed", reading="article", coding="blauvelt")
@@ -222,7 +222,7 @@ def test_notebook_offline(offline, tmp_path):
 
 
 STALE = """
-from patronage import build
+from patronage.build import runner as build
 shared = build.shared_inputs_hash()
 print("\\n".join(r.name for r in build.default_runs() if not build.is_current(r, build.run_hash(r, shared))))
 """

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import patronage
-from patronage import hypotheses as H
-from patronage import panel
-from patronage.crisis import make_crisis
+from patronage.analysis import hypotheses as H
+from patronage.analysis.crisis import make_crisis
+from patronage.robustness import panel
 
 from toyworld import ROWS, event, part, spell
 

@@ -11,7 +11,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 from patronage import config
-from patronage import parameters as check
+from patronage.build import parameters as check
 from patronage.cache import CACHE_ENV
 from patronage.errors import ParameterError
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from patronage import prosopography
+from patronage.analysis import prosopography
 
 
 def test_refinements_are_counted_beside_the_evidence(tables):

@@ -1,4 +1,4 @@
-"""Provenance per assertion: each rule of patronage.validate fed its violation, on its own copy of the toy world."""
+"""Provenance per assertion: each rule of patronage.tables.validate fed its violation, on its own copy of the toy world."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ import pytest
 
 import patronage
 from patronage.errors import ParameterError
-from patronage.load import derive_person_columns
-from patronage.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, REFINABLE, chosen_readings, keep_rows
+from patronage.tables.load import derive_person_columns
+from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, REFINABLE, chosen_readings, keep_rows
 
 from toyworld import ROWS, S, event, part, write_package
 

@@ -17,8 +17,10 @@ from pathlib import Path
 import papermill
 import pytest
 
-from patronage import config, findings, runs
-from patronage.parameters import RUN_ENV
+from patronage import config
+from patronage.build import runs
+from patronage.build.parameters import RUN_ENV
+from patronage.publish import findings
 
 BIN = Path(sys.executable).parent
 COMMITTED = ("figures", "exports", "notebooks", "README.md")

@@ -6,7 +6,7 @@ places data/, notebooks/, figures/ and build/ beside its own source, so nothing 
 tree is touched.
 
 - A default notebook whose data went bad (a corrupted table, checksums recorded with
-  ``patronage.integrity.rehash``, what ``python -m patronage rehash`` runs):
+  ``patronage.tables.integrity.rehash``, what ``python -m patronage rehash`` runs):
   ``python -m patronage.build --only 03-fairbanks-test`` exits 1
   naming the notebook, the committed notebook and figures are byte-for-byte unchanged, and
   build/failed/03-fairbanks-test.ipynb holds papermill's error notebook, the error flagged in its
@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from patronage import build, config
-from patronage.integrity import rehash
+from patronage import config
+from patronage.build import runner as build
+from patronage.tables.integrity import rehash
 
 ROOT = config.PROJ_ROOT
 NAME = "03-fairbanks-test"

@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 
 import patronage
-from patronage import sensitivity as S
-from patronage.crisis import make_crisis
+from patronage.analysis.crisis import make_crisis
+from patronage.analysis.populations import POPULATIONS
+from patronage.analysis.verdicts import VERDICTS
 from patronage.errors import ParameterError
-from patronage.figures import VERDICT_COLOURS
-from patronage.populations import POPULATIONS
-from patronage.readings import EVIDENCE_LEVELS, READING_POLICIES
-from patronage.verdicts import VERDICTS
+from patronage.publish.figures import VERDICT_COLOURS
+from patronage.robustness import sensitivity as S
+from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
 
 from toyworld import ROWS, spell, tie, write_package
 from toyworld import S as SRC

@@ -8,9 +8,10 @@ import hashlib
 import pytest
 
 import patronage
-from patronage import hypotheses, network, synthetic
-from patronage.crisis import make_crisis
-from patronage.verdicts import VERDICTS
+from patronage.analysis import hypotheses, network
+from patronage.analysis.crisis import make_crisis
+from patronage.analysis.verdicts import VERDICTS
+from patronage.tables import synthetic
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from patronage import article, verdicts
-from patronage import hypotheses as H
-from patronage.crisis import make_crisis
-from patronage.readings import READING_POLICIES
+from patronage.analysis import article, verdicts
+from patronage.analysis import hypotheses as H
+from patronage.analysis.crisis import make_crisis
+from patronage.tables.readings import READING_POLICIES
 
 
 def run(tables, **selection):

@@ -138,7 +138,7 @@ def test_a_table_changed_without_its_checksum_is_named(copy_data):
     """`python -m patronage validate` names a table whose bytes no longer match its recorded checksum;
     once ``rehash`` has recorded the new checksum, the same command finds the package valid."""
     from patronage.__main__ import main
-    from patronage.integrity import rehash
+    from patronage.tables.integrity import rehash
 
     path = copy_data / "codings.csv"
     path.write_bytes(path.read_bytes().replace(b"Blauvelt", b"Blauvelt ", 1))
@@ -160,7 +160,7 @@ def test_values_checked_once_per_distinct_value_are_named_on_every_row(make_pack
     """In a long table (load.SPLIT_ROWS) pandera checks the enum, pattern and length constraints (and
     whether such a column's required cells are filled) once per distinct value: every row holding a
     bad value is named, exactly as when every cell is checked."""
-    load_module = sys.modules["patronage.load"]
+    load_module = sys.modules["patronage.tables.load"]
     rows = corrupted(spells=lambda r: [s.update(evidence="Seed", quote="word " * 90) for s in r[:3]] + [r[4].update(
                          end_cause="sacked", evidence="", person_id="")],
                      events=lambda r: [r[0].update(kind="picnic"), r[1].update(kind="picnic", reading="novel")],
@@ -182,7 +182,7 @@ def test_empty_optional_columns_left_out_of_pandera_change_no_problem(make_packa
     """A short table's optional columns with no value are left out of pandera's checks (they cannot
     fail there): the problems are exactly those of checking every column, and a value in a column
     the other rows leave empty is still checked."""
-    load_module = sys.modules["patronage.load"]
+    load_module = sys.modules["patronage.tables.load"]
     rows = corrupted(spells=lambda r: [r[0].update(end_cause="sacked"), r[1].update(seniority="9")],
                      events=lambda r: r[0].update(reading="novel", conflict_id=""),
                      attributes=lambda r: r.append({"attribute_id": "Bad Id", "person_id": "p", "attribute": "fate",

@@ -11,7 +11,7 @@ codings and readings of conflicts), ``network``, ``crisis`` and ``hypotheses`` (
 """
 
 from patronage.errors import DataError, ParameterError, Problem
-from patronage.load import Tables, load
+from patronage.tables.load import Tables, load
 
 __all__ = ["DataError", "ParameterError", "Problem", "Tables", "load"]
 __version__ = "0.1.0"

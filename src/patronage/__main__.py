@@ -56,15 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in looks:
         return look_up(args)
     if args.command == "run":
-        from patronage.runs import main as run_main
+        from patronage.build.runs import main as run_main
 
         return run_main(args.notebook, args.output, [tuple(p) for p in args.parameter], args.parameters_file)
 
-    from patronage.load import load
+    from patronage.tables.load import load
 
     data_dir = Path(args.data_dir)
     if args.command == "rehash":
-        from patronage.integrity import rehash
+        from patronage.tables.integrity import rehash
 
         try:
             changed = rehash(data_dir)
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"valid: {counts}")
         return 0
     from patronage.errors import CheckoutError
-    from patronage.export import write_assertions
+    from patronage.publish.export import write_assertions
 
     if not args.file:
         try:
@@ -107,9 +107,9 @@ def report(exc: DataError, data_dir: Path, every: bool, then: str = "") -> int:
 
 def look_up(args) -> int:
     """about, who-held, conflicts: the table on stdout; a bad name or date as one line on stderr (exit 2)."""
-    from patronage import lookup
     from patronage.errors import ParameterError
-    from patronage.load import load
+    from patronage.tables import lookup
+    from patronage.tables.load import load
 
     try:
         tables = load(Path(args.data_dir))

@@ -37,11 +37,13 @@ import numpy as np
 import pandas as pd
 
 from patronage.atomic import write_bytes, write_text
-from patronage.datapackage import MAX_DESCRIPTOR_BYTES, FileProblem, parse_descriptor, read_file
 from patronage.errors import DataError
+from patronage.tables.datapackage import MAX_DESCRIPTOR_BYTES, FileProblem, parse_descriptor, read_file
 
 CACHE_ENV = "PATRONAGE_CACHE_DIR"
-LOADER_MODULES = ("load.py", "datapackage.py", "dates.py", "validate.py", "integrity.py", "errors.py", "config.py")
+# the loader's code, as paths inside the package: the modules patronage.load runs
+LOADER_MODULES = ("tables/load.py", "tables/datapackage.py", "tables/dates.py", "tables/validate.py", "tables/integrity.py",
+                  "errors.py", "config.py")
 ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
 
 
@@ -113,10 +115,11 @@ def cached_svg(figure_json: str, name: str, draw: Callable[[], str]) -> str:
 
 @functools.cache
 def package_digest() -> str:
-    """sha256 of every module of the package (sorted by name) and the analysis libraries' versions."""
+    """sha256 of every module of the package, its subpackages' included (sorted by path), and the analysis libraries' versions."""
     h = hashlib.sha256(_versions(*ANALYSIS_LIBRARIES).encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(b"\0" + module.name.encode() + b"\0" + module.read_bytes())
+    package = Path(__file__).parent
+    for module in sorted(package.rglob("*.py")):
+        h.update(b"\0" + module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
     return h.hexdigest()
 
 

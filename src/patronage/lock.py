@@ -1,6 +1,6 @@
 """One build at a time in a compendium checkout: a lock on the file build/.lock.
 
-The build (``python -m patronage.build``, ``make``) and the HTML edition (``python -m patronage.edition``,
+The build (``python -m patronage.build``, ``make``) and the HTML edition (``python -m patronage.publish.edition``,
 ``make edition``) read and write the same folders: notebooks/, figures/, exports/, build/staging/,
 docs/. Two at once would interleave their writes (one run's staging folder emptied under the other,
 an edition copied while the figures are being replaced), so each holds this lock while it runs. A

@@ -1,0 +1,98 @@
+"""Whose client was he? The evidence of a career, independent of any historian's coding of the ties.
+
+Blauvelt answers the reading that Kruglov and Serov "were not true Beria clients" with their
+careers: they owed their positions and advancement to Beria, and were among his highest-ranking
+subordinates when he fell. The same evidence is read here from the spells, which no coding
+touches:
+
+- a *promotion* is a post above every post the person held in the SUCCESSION_GAP before it
+  began (his first recorded post counts, from nothing);
+- the promotion was *presided over* by the person recorded as appointing him (spells.appointed_by)
+  or, where none is recorded, by whoever of the candidates (the patron and his rivals) held the
+  highest post above him in the same organisation (lineage) on the day it began.
+
+networkx or a prosopography library offer no such rule; it is the promotion rule of the
+inferred ties (patronage.robustness.sensitivity.promotion_ties), applied to a few persons and candidates.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.careers import active
+from patronage.analysis.crisis import DAY, Crisis, PersonId
+from patronage.analysis.outcomes import SUCCESSION_GAP, with_lineage
+
+
+def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
+    """Each person's promotions begun before ``before``: spell_id, person_id, post, seniority, lineage, day, appointed_by."""
+    s = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(list(persons))])
+    s = s[s["start_day"] < before]
+    pairs = s.merge(s, on="person_id", suffixes=("", "_o"))
+    prior = pairs[(pairs["spell_id_o"] != pairs["spell_id"]) & (pairs["start_day_o"] < pairs["start_day"])
+                  & ~(pairs["end_day_o"] < pairs["start_day"] - SUCCESSION_GAP).fillna(False)]
+    highest = prior.groupby("spell_id")["seniority_o"].max()
+    up = s[s["seniority"] > s["spell_id"].map(highest).fillna(0)]
+    return up.rename(columns={"start_day": "day"})[["spell_id", "person_id", "post", "seniority", "lineage", "day",
+                                                      "appointed_by"]].sort_values(["person_id", "day", "spell_id"])
+
+
+def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
+    """Who presided over each promotion: its recorded appointer, else the candidate holding the highest
+    post above the promoted person in the same lineage that day, else NA."""
+    candidates = list(candidates)
+    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(candidates)])
+    out = []
+    for r in promoted.itertuples():
+        if pd.notna(r.appointed_by):
+            out.append(r.appointed_by)
+            continue
+        above = theirs[(theirs["lineage"] == r.lineage) & (theirs["seniority"] > r.seniority)
+                       & active(theirs, r.day).to_numpy()]
+        above = above.sort_values(["seniority", "person_id"], ascending=[False, True])
+        out.append(above["person_id"].iloc[0] if len(above) else pd.NA)
+    return pd.Series(out, index=promoted.index, dtype="object")
+
+
+def served_under(tables, crisis: Crisis, persons) -> set[PersonId]:
+    """The persons who, the day before the crisis, held a post below one of the patron's in the same lineage."""
+    s = with_lineage(tables, tables.spells[active(tables.spells, crisis.date - DAY).to_numpy()])
+    his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
+    under = s[s["person_id"].isin(list(persons))].merge(his, on="lineage")
+    return set(under.loc[under["seniority"] < under["his"], "person_id"])
+
+
+def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
+    """For each person: his promotions before the crisis, how many the patron and the busiest rival presided
+    over, whether he served under the patron the day before, and the reading that follows.
+
+    returns: one row per person: promotions, by the patron, by a rival (the most), which rival,
+    under the patron, career says ('the patron's client', 'a rival's client', 'neither', or
+    'no promotion recorded').
+    """
+    persons = list(persons)
+    promoted = promotions(tables, persons, crisis.date)
+    promoted = promoted.assign(by=presided(tables, promoted, [crisis.patron, *crisis.rivals]))
+    under = served_under(tables, crisis, persons)
+    rows = []
+    for person in persons:
+        mine = promoted[promoted["person_id"] == person]
+        counts = mine["by"].value_counts()
+        rival_counts = counts[counts.index.isin(crisis.rivals)]
+        by_rival = int(rival_counts.max()) if len(rival_counts) else 0
+        which = ", ".join(sorted(rival_counts[rival_counts == by_rival].index)) if by_rival else ""
+        by_patron = int(counts.get(crisis.patron, 0))
+        if mine.empty:
+            says = "no promotion recorded"
+        elif by_patron > by_rival and person in under:
+            says = "the patron's client"
+        elif by_rival > by_patron:
+            says = "a rival's client"
+        else:
+            says = "neither"
+        rows.append({"person_id": person, "promotions": len(mine), "by the patron": by_patron, "by a rival": by_rival,
+                     "which rival": which, "under the patron": person in under, "career says": says,
+                     "promotions presided": "; ".join(f"{r.spell_id} ({r.by if pd.notna(r.by) else 'none recorded'})"
+                                                     for r in mine.itertuples())})
+    return pd.DataFrame(rows, columns=["person_id", "promotions", "by the patron", "by a rival", "which rival",
+                                       "under the patron", "career says", "promotions presided"])

@@ -1,0 +1,60 @@
+"""Careers: who held which post, and how senior, on a given day.
+
+A date stored as EDTF has bounds; decisions on a given day use the point estimate of each
+bound pair, its midpoint (``patronage.tables.dates.midpoint``). A spell or tie with no end is taken to
+continue. The Monte Carlo of the sensitivity analysis draws inside the bounds instead.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.tables.dates import midpoint, to_date
+
+PersonId = str
+
+
+def point(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Point estimate (midpoint of the bounds) of an EDTF column of ``frame``."""
+    return midpoint(frame[f"{column}_lo"], frame[f"{column}_hi"])
+
+
+def active(frame: pd.DataFrame, on, start: str = "start", end: str = "end") -> pd.Series:
+    """Mask of rows (spells, ties) running on day ``on``: started by then and not ended before."""
+    day = to_date(on)
+    began = point(frame, start) <= day
+    ended = point(frame, end) < day
+    return (began & ~ended.fillna(False)).astype(bool)
+
+
+def posts_as_of(tables, on) -> pd.DataFrame:
+    """The spells running on day ``on``, most senior first."""
+    s = tables.spells[active(tables.spells, on)]
+    return s.sort_values(["seniority", "person_id"], ascending=[False, True], kind="stable")
+
+
+def rank_as_of(tables, on, persons=None, missing=0) -> pd.Series:
+    """Highest seniority each person holds on day ``on``, indexed by person_id.
+
+    missing: the value for a person with no post recorded that day: 0 (no office) by default;
+    ``pd.NA`` where no recorded post means the rank is unknown, not zero.
+    """
+    s = tables.spells
+    # the spells running that day first (dates compare as numbers): about one in eight of a
+    # register's spells, so the persons' ids are then looked up among far fewer rows
+    running = s.loc[active(s, on).to_numpy(), ["person_id", "seniority"]]
+    if persons is None:
+        ids = list(tables.persons["person_id"])
+    else:
+        ids = list(persons)
+        running = running[running["person_id"].isin(ids)]
+    held = running.groupby("person_id")["seniority"].max()
+    if missing is pd.NA:
+        return held.reindex(ids).astype("Int64").rename("seniority")
+    return held.reindex(ids).fillna(missing).astype(int).rename("seniority")
+
+
+def alive_on(tables, on, persons) -> pd.Series:
+    """True for each person not known to be dead on day ``on``."""
+    died = tables.persons.set_index("person_id")["died_lo"].reindex(list(persons))
+    return ~(died <= to_date(on)).fillna(False).astype(bool)

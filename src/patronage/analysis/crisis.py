@@ -1,0 +1,123 @@
+"""A crisis: a patron's fall on a date, his clients at that moment, his rivals, the turncoats.
+
+Everything here is computed from the tables under one selection (evidence, reading, coding):
+nothing about any particular patron is written into the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from patronage.analysis.careers import active, point, rank_as_of
+from patronage.tables.dates import to_date
+
+PersonId = str
+DAY = pd.Timedelta(days=1)
+AGAINST_ROLES = ("defecting",)
+RIVAL_ROLES = ("organiser",)
+LOSS_ROLES = ("arrested", "executed", "dismissed", "purged", "stripped", "expelled")
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """A patron's fall: who he was, when, his rivals and his clients the day before.
+
+    roster: one row per client (patronage tie from the patron running the day before), with
+    rank_before (his highest seniority that day; NA where no post of his is recorded that day:
+    an unknown rank is missing, not zero), defected (the tie records a defection dated within the
+    window around the crisis, or the client acted against him at the crisis),
+    defection_date, motive, exposed (a prior tie to a rival) and rival_client (a rival's
+    patronage running the day before).
+    """
+
+    patron: PersonId
+    date: pd.Timestamp
+    horizon: pd.Timestamp
+    rivals: tuple[PersonId, ...]
+    turncoats: tuple[PersonId, ...]
+    roster: pd.DataFrame
+    window_days: int
+
+    # intermediate frames the steps of the test share (see ``remember``)
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def remember(self, tables, key: tuple, compute):
+        """``compute()`` once per key for the same tables: the steps of the test read the same ranks,
+        rewards and populations, and each would otherwise compute them again."""
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not tables:
+            hit = (tables, compute())
+            self._memo[key] = hit
+        return hit[1]
+
+    @cached_property
+    def defectors(self) -> list[PersonId]:
+        """The patron's clients who defected at the crisis."""
+        return sorted(self.roster.loc[self.roster["defected"], "client_id"])
+
+
+def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int) -> pd.DataFrame:
+    """Participations in the events that involve the patron within ``window_days`` before ``day`` (and on it)."""
+    e = tables.events
+    mid = point(e, "date")
+    near = e.loc[(mid >= day - window_days * DAY) & (mid <= day + DAY), "event_id"]
+    parts = tables.event_participants[tables.event_participants["event_id"].isin(near)]
+    involving = parts.loc[parts["person_id"] == patron, "event_id"]
+    return parts[parts["event_id"].isin(involving)]
+
+
+def rivals_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFrame) -> set[PersonId]:
+    """Rivals: a rivalry tie with the patron running that day, or organisers of the crisis events."""
+    t = tables.ties[(tables.ties["kind"] == "rivalry") & active(tables.ties, day)]
+    rivals = set(t.loc[t["patron_id"] == patron, "client_id"]) | set(t.loc[t["client_id"] == patron, "patron_id"])
+    rivals |= set(parts.loc[parts["role"].isin(RIVAL_ROLES), "person_id"])
+    return rivals - {patron}
+
+
+def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_rank: int = 0,
+                window_days: int = 30) -> Crisis:
+    """The crisis of ``patron`` falling on ``date``, under the tables' current selection.
+
+    min_rank: keep only clients whose seniority the day before was at least this (0: all, the
+    clients of unknown rank included).
+    """
+    day = to_date(date)
+    before = day - DAY
+    parts = crisis_events(tables, patron, day, window_days)
+    turncoats = set(parts.loc[parts["role"].isin(AGAINST_ROLES), "person_id"]) - {patron}
+    rivals = rivals_of(tables, patron, day, parts) - turncoats
+    ties = tables.ties
+    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & active(ties, before)]
+    mine = mine.sort_values("tie_id").drop_duplicates("client_id")
+    ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
+    ever = ties[point(ties, "start") < day]
+    exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
+    # a client is exposed if a tie of these kinds joined him to a rival, in either direction
+    exposed = (exposed_to.loc[exposed_to["patron_id"].isin(rivals), "client_id"].tolist()
+               + exposed_to.loc[exposed_to["client_id"].isin(rivals), "patron_id"].tolist())
+    rival_patronage = ties[(ties["kind"] == "patronage") & active(ties, before) & ties["patron_id"].isin(rivals)]
+    # a recorded defection belongs to this crisis if its date can fall within the window around it
+    window = window_days * DAY
+    near = ~((mine["defection_date_hi"] < day - window) | (mine["defection_date_lo"] > day + window)).fillna(False)
+    recorded = mine["defected"].fillna(False).astype(bool) & near
+    defected = recorded.to_numpy() | mine["client_id"].isin(turncoats).to_numpy()
+    roster = pd.DataFrame({
+        "client_id": mine["client_id"].to_numpy(),
+        "tie_id": mine["tie_id"].to_numpy(),
+        "rank_before": ranks.reindex(mine["client_id"]).array,
+        "defected": defected,
+        "defection_date": mine["defection_date"].to_numpy(),
+        "motive": mine["motive"].to_numpy(),
+        "exposed": mine["client_id"].isin(exposed).to_numpy(),
+        "rival_client": mine["client_id"].isin(rival_patronage["client_id"]).to_numpy(),
+    })
+    if min_rank > 0:
+        roster = roster[roster["rank_before"].ge(min_rank).fillna(False).to_numpy(dtype=bool)]
+    roster = roster.sort_values(["rank_before", "client_id"], ascending=[False, True], kind="stable",
+                                na_position="last").reset_index(drop=True)
+    return Crisis(patron=patron, date=day, horizon=day + pd.DateOffset(years=horizon_years),
+                  rivals=tuple(sorted(rivals)), turncoats=tuple(sorted(turncoats)), roster=roster,
+                  window_days=window_days)

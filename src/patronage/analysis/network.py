@@ -1,0 +1,180 @@
+"""The patronage network as of a date: its ties, its graph, its layout, and how it changed."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from patronage.analysis.careers import active, rank_as_of
+from patronage.publish.figures import OKABE_ITO
+from patronage.tables.dates import to_date
+
+CLIENT_KINDS = ("patronage",)
+DRAWN_KINDS = ("patronage", "subordination", "alliance", "exposure", "rivalry", "surveillance")
+TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress")
+KIND_COLOURS = dict(zip(DRAWN_KINDS, OKABE_ITO, strict=False))
+
+
+def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
+    """The ties of the given kinds running on day ``on``."""
+    t = tables.ties[tables.ties["kind"].isin(kinds)]
+    return t[active(t, on)]
+
+
+def graph_as_of(tables, on, kinds=DRAWN_KINDS) -> nx.DiGraph:
+    """Directed graph patron -> client of the ties running on day ``on``.
+
+    Nodes carry name and seniority on that day; edges carry kind, basis and tie_id.
+    """
+    with collector_paused():
+        t = ties_as_of(tables, on, kinds)
+        g = nx.DiGraph()
+        names = tables.persons.set_index("person_id")["name"]
+        people = sorted(set(t["patron_id"].tolist()) | set(t["client_id"].tolist()))
+        ranks = rank_as_of(tables, on, people)
+        t = t.sort_values("tie_id")
+        columns = [t[c].tolist() for c in ("patron_id", "client_id", "kind", "basis", "tie_id")]
+        g.add_nodes_from((pid, {"name": name, "seniority": rank}) for pid, name, rank in
+                         zip(people, names.reindex(people).tolist(), ranks.reindex(people).tolist(), strict=True))
+        g.add_edges_from((a, b, {"kind": k, "basis": basis, "tie_id": i})
+                         for a, b, k, basis, i in zip(*columns, strict=True))
+    return g
+
+
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for the block, then restored as it was.
+
+    networkx keeps every node and edge in dicts of dicts. The collector runs each time 700 more
+    containers are alive than before, and every so often walks all of them again; building a
+    graph of a register's 200,000 edges set it walking the half-built graph over and over, a
+    quarter to a third of the build's time, although nothing being built can be garbage. No library offers
+    this pause as a context manager (gc.freeze is for forked servers), hence these lines.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def layout(g: nx.Graph, seed: int = 1953) -> dict:
+    """Deterministic positions: spring layout over the sorted nodes with a fixed seed."""
+    h = nx.Graph()
+    h.add_nodes_from(sorted(g.nodes))
+    h.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in g.edges))
+    pos = nx.spring_layout(h, seed=seed, k=1.2 / max(len(h), 1) ** 0.5)
+    return {n: (round(float(x), 6), round(float(y), 6)) for n, (x, y) in pos.items()}
+
+
+def clients_by_patron(tables, on) -> pd.DataFrame:
+    """For each patron, the number and names of his clients on day ``on``."""
+    t = ties_as_of(tables, on, CLIENT_KINDS)
+    names = tables.persons.set_index("person_id")["name"]
+    grouped = t.groupby("patron_id")["client_id"]
+    out = pd.DataFrame({"clients": grouped.size(),
+                        "names": grouped.apply(lambda c: ", ".join(sorted(names[i] for i in c)))})
+    out.index = out.index.map(names)
+    out.index.name = "patron"
+    return out.sort_values(["clients", "names"], ascending=[False, True])
+
+
+def turning_points(tables, year: int) -> pd.DataFrame:
+    """The events of ``year`` that can change a network: deaths, coups, plenums, reorganisations, executions."""
+    e = tables.events
+    mask = e["kind"].isin(TURNING_KINDS) & (e["date_lo"].dt.year == year)
+    return e.loc[mask, ["event_id", "date", "date_lo", "kind", "title"]].sort_values(["date_lo", "event_id"])
+
+
+def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
+    """How the network changed between consecutive dates: ties lost and gained.
+
+    returns: one row per interval with counts and the ties (patron -> client) lost and gained.
+    """
+    names = tables.persons.set_index("person_id")["name"]
+    days = [to_date(d) for d in dates]
+    rows = []
+    for a, b in zip(days, days[1:], strict=False):
+        before = set(map(tuple, ties_as_of(tables, a, kinds)[["patron_id", "client_id"]].to_numpy()))
+        after = set(map(tuple, ties_as_of(tables, b, kinds)[["patron_id", "client_id"]].to_numpy()))
+        fmt = lambda ts: "; ".join(f"{names[p]} → {names[c]}" for p, c in sorted(ts)) or "–"  # noqa: E731
+        rows.append({"from": a.date().isoformat(), "to": b.date().isoformat(), "ties before": len(before),
+                     "ties after": len(after), "lost": fmt(before - after), "gained": fmt(after - before)})
+    return pd.DataFrame(rows, columns=["from", "to", "ties before", "ties after", "lost", "gained"])
+
+
+def days_around(points: pd.DataFrame) -> list[pd.Timestamp]:
+    """The day before and the day after each turning point (:func:`turning_points`), sorted, each once."""
+    one = pd.Timedelta(days=1)
+    return sorted({d - one for d in points["date_lo"]} | {d + one for d in points["date_lo"]})
+
+
+def clients_on_days(tables, days: list) -> pd.DataFrame:
+    """How many clients each patron had on each of ``days`` (0 on a day he had none, if he had some on another).
+
+    returns: long frame: patron (name), day (ISO), clients.
+    """
+    counts = [clients_by_patron(tables, d)["clients"].rename(to_date(d).date().isoformat()) for d in days]
+    if not counts:
+        return pd.DataFrame(columns=["patron", "day", "clients"])
+    wide = pd.concat(counts, axis=1).fillna(0).astype(int).sort_index()
+    return wide.reset_index().melt(id_vars="patron", var_name="day", value_name="clients")
+
+
+def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
+    """What the network shows, in sentences built from the tables: its size on the day, the patron's clients
+    and his place among the patrons, and the intervals between turning points in which ties changed."""
+    names = tables.persons.set_index("person_id")["name"]
+    day = to_date(on).date()
+    g, by_patron = graph_as_of(tables, on), clients_by_patron(tables, on)
+    mine = int(by_patron["clients"].get(names.get(patron, patron), 0))
+    more = int((by_patron["clients"] > mine).sum())
+    out = [f"On {day} the tables record {g.number_of_nodes()} persons joined by {g.number_of_edges()} ties of all kinds, "
+           f"{int(by_patron['clients'].sum())} of them patronage ties of {len(by_patron)} patrons.",
+           f"{names.get(patron, patron)} had {mine} client(s) that day"
+           + (f"; {more} patron(s) had more." if more else ", more than any other patron." if mine else ".")]
+    if len(changed):
+        out.append(f"Ties changed in {len(changed)} of the intervals between the turning points of {day.year}: "
+                   + "; ".join(f"{r['from']} to {r['to']}: lost {r['lost']}, gained {r['gained']}"
+                               for r in changed.to_dict("records")) + ".")
+    else:
+        out.append(f"No patronage tie the tables record changed across the turning points of {day.year}.")
+    return out
+
+
+def short_labels(g: nx.DiGraph) -> list[str]:
+    """Surnames as node labels, with the initial where two persons share one (B. Kobulov, A. Kobulov)."""
+    nodes = sorted(g.nodes)
+    surnames = [g.nodes[n]["name"].split()[-1] for n in nodes]
+    return [f"{g.nodes[n]['name'][0]}. {s}" if surnames.count(s) > 1 else s for n, s in zip(nodes, surnames, strict=True)]
+
+
+def draw(g: nx.DiGraph, pos: dict, focus: str | None = None) -> go.Figure:
+    """The graph as a plotly figure: edges coloured by kind, node size by seniority."""
+    fig = go.Figure()
+    for kind in DRAWN_KINDS:
+        xs, ys = [], []
+        for a, b, d in g.edges(data=True):
+            if d["kind"] == kind:
+                xs += [pos[a][0], pos[b][0], None]
+                ys += [pos[a][1], pos[b][1], None]
+        if xs:
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=kind, hoverinfo="skip",
+                                     line={"color": KIND_COLOURS[kind], "width": 2,
+                                           "dash": "solid" if kind == "patronage" else "dot"}))
+    nodes = sorted(g.nodes)
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name="person",
+        text=short_labels(g), textposition="top center",
+        hovertext=[f"{g.nodes[n]['name']} (rank {g.nodes[n]['seniority']})" for n in nodes], hoverinfo="text",
+        marker={"size": [8 + 3 * g.nodes[n]["seniority"] for n in nodes],
+                "color": ["#D55E00" if n == focus else "#444444" for n in nodes]}, showlegend=False))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig

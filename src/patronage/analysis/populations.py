@@ -1,0 +1,108 @@
+"""Who is counted: the populations of the hypotheses, each person with the rows that put him there.
+
+A population is chosen before anything is computed, and named by a parameter, never implied by
+a threshold that pulls people in through posts nobody chose to count:
+
+- ``first deputies``: the patron's clients who, the day before his fall, held a post one rank
+  below his in an organisation (lineage) in which he held a post: his right-hand men;
+- ``high office``: his clients whose rank that day is recorded and at least ``min_rank``;
+- ``all clients``: every client of his recorded that day, whatever his rank.
+
+A client whose rank the day before is not recorded is never counted as rank 0: he is left out of
+the populations defined by rank, and the population's description says how many were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from patronage.analysis.careers import active
+from patronage.analysis.crisis import DAY, Crisis, PersonId
+from patronage.analysis.outcomes import with_lineage
+from patronage.analysis.verdicts import population_text
+from patronage.tables.readings import check_choice
+
+POPULATIONS = ("first deputies", "high office", "all clients")
+
+
+@dataclass(frozen=True)
+class Population:
+    """Who is counted: ids in roster order, a description with the number, and one row of evidence per person."""
+
+    ids: list[PersonId]
+    text: str
+    members: pd.DataFrame = field(repr=False)
+
+
+def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
+    """Each person's highest post running the day before the crisis: spell_id, post, seniority, lineage, quote.
+
+    returns: one row per person who held a post that day (index person_id).
+    """
+    s = tables.spells[tables.spells["person_id"].isin(list(persons))]
+    s = with_lineage(tables, s[active(s, crisis.date - DAY).to_numpy()])
+    s = s.sort_values(["person_id", "seniority", "spell_id"], ascending=[True, False, True], kind="stable")
+    return s.drop_duplicates("person_id").set_index("person_id")[["spell_id", "post", "seniority", "lineage", "quote"]]
+
+
+def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
+    """The patron's clients who held, the day before his fall, a post one rank below one of his, in the same lineage."""
+    before = crisis.date - DAY
+    s = with_lineage(tables, tables.spells[active(tables.spells, before).to_numpy()])
+    his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
+    under = s[s["person_id"].isin(crisis.roster["client_id"])].merge(his, on="lineage")
+    chosen = set(under.loc[under["seniority"] == under["his"] - 1, "person_id"])
+    return [c for c in crisis.roster["client_id"] if c in chosen]
+
+
+def evidence(tables, crisis: Crisis, ids, why: str) -> pd.DataFrame:
+    """One row per person: his name, why he is counted, and the tie and the post (with their quotations) that put him there."""
+    names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
+    ties = tables.derived("ties by id", lambda t: t.ties.set_index("tie_id"))
+    roster = crisis.roster.set_index("client_id")
+    posts = posts_before(tables, crisis, ids)
+    rows = []
+    for person in ids:
+        tie = roster.at[person, "tie_id"] if person in roster.index else pd.NA
+        post = posts.loc[person] if person in posts.index else None
+        rows.append({"person_id": person, "name": names.get(person, person), "counted because": why,
+                     "tie": tie, "tie quote": ties.at[tie, "quote"] if pd.notna(tie) and tie in ties.index else pd.NA,
+                     "post the day before": post["spell_id"] if post is not None else pd.NA,
+                     "rank": post["seniority"] if post is not None else pd.NA,
+                     "post quote": post["quote"] if post is not None else pd.NA})
+    return pd.DataFrame(rows, columns=["person_id", "name", "counted because", "tie", "tie quote", "post the day before",
+                                       "rank", "post quote"])
+
+
+def population(tables, crisis: Crisis, which: str = "first deputies", min_rank: int = 4) -> Population:
+    """The clients a hypothesis counts, by name of the population (see the module docstring).
+
+    raises ParameterError naming ``population`` for an unknown name.
+    """
+    check_choice("population", which, POPULATIONS)
+    roster = crisis.roster
+    unknown = int(roster["rank_before"].isna().sum())
+    if which == "first deputies":
+        ids = first_deputies(tables, crisis)
+        label = "the patron's clients one rank below him in his own organisation the day before (his first deputies)"
+        why = "client, and one rank below the patron in an organisation where the patron held a post"
+    elif which == "high office":
+        ids = list(roster.loc[roster["rank_before"].ge(min_rank).fillna(False).to_numpy(dtype=bool), "client_id"])
+        label = f"the patron's clients in high office (rank >= {min_rank}) the day before"
+        why = f"client, rank >= {min_rank} the day before"
+    else:
+        ids = list(roster["client_id"])
+        label = "every client of the patron recorded the day before"
+        why = "client the day before"
+    text = population_text(tables, label, ids)
+    if which != "all clients" and unknown:
+        text += f"; {unknown} client(s) of unknown rank that day not counted"
+    return Population(ids, text, evidence(tables, crisis, ids, why))
+
+
+def below_the_top(crisis: Crisis, min_rank: int) -> list[PersonId]:
+    """The patron's clients whose rank the day before is recorded and below ``min_rank``: his network below the top."""
+    r = crisis.roster
+    return list(r.loc[r["rank_before"].lt(min_rank).fillna(False).to_numpy(dtype=bool), "client_id"])

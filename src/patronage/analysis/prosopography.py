@@ -1,0 +1,133 @@
+"""Who is who: summaries of the persons, their careers, the sources and the evidence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from patronage.publish.figures import OKABE_ITO
+from patronage.tables.dates import to_date
+from patronage.tables.load import TEXT
+
+STUDY_END = "1977-12-31"  # the last date the article follows (Kruglov's death)
+
+
+def who_is_who(tables) -> pd.DataFrame:
+    """One row per person with a career in the tables: names, life dates, fate, posts, rows.
+
+    returns: DataFrame sorted by the start of the first spell.
+    """
+    p = tables.persons.set_index("person_id")
+    s = tables.spells
+    first = s.groupby("person_id")["start_lo"].min()
+    top = s.groupby("person_id")["seniority"].max()
+    rows = pd.DataFrame({
+        "name": p["name"], "russian": p["name_cyrillic"],
+        "born": p["born_lo"].dt.year.astype("Int64"), "died": p["died_hi"].dt.year.astype("Int64"),
+        "fate": p["fate"], "posts": s.groupby("person_id").size(), "highest rank": top,
+    }).loc[first.sort_values(kind="stable").index]
+    rows["posts"] = rows["posts"].astype("Int64")
+    return rows
+
+
+def sources_summary(tables) -> pd.DataFrame:
+    """Each source that supports at least one row, with how many rows of each table it supports."""
+    counts = {}
+    for name, frame in tables.frames().items():
+        if "source_id" in frame.columns and name not in ("sources",):
+            counts[name] = frame["source_id"].value_counts()
+    table = pd.DataFrame(counts).fillna(0).astype(int)
+    table["total"] = table.sum(axis=1)
+    src = tables.sources.set_index("source_id")
+    table.insert(0, "reliability", src["reliability"].reindex(table.index))
+    who = src["authors"].fillna(src["container"]).fillna(src["title"])
+    table.insert(0, "work", (who + " " + src["year"].astype(TEXT).fillna("")).str.strip().reindex(table.index))
+    return table.sort_values(["total", "work"], ascending=[False, True])
+
+
+def evidence_summary(tables) -> pd.DataFrame:
+    """Rows of each assertion table by evidence level, and how many belong to a conflict."""
+    out = {}
+    for name, frame in tables.frames().items():
+        if "evidence" in frame.columns:
+            out[name] = {"seed": int((frame["evidence"] == "seed").sum()),
+                         "external": int((frame["evidence"] == "external").sum()),
+                         "in a conflict": int(frame["conflict_id"].notna().sum()) if "conflict_id" in frame else 0}
+    return pd.DataFrame(out).T
+
+
+def evidence_summary_with_refinements(tables) -> pd.DataFrame:
+    """:func:`evidence_summary` with, per table, how many external rows refine a seed row (column ``refines``)."""
+    table = evidence_summary(tables)
+    table["of which refinements"] = [int(getattr(tables, n)["refines"].notna().sum()) if "refines" in getattr(tables, n)
+                                     else 0 for n in table.index]
+    return table
+
+
+def describe(tables, view) -> list[str]:
+    """What the tables hold, in sentences built from them: persons and careers, the evidence behind the rows,
+    the refinements and the documented disagreements."""
+    summary = evidence_summary_with_refinements(tables)
+    seed, external, refined = (int(summary[c].sum()) for c in ("seed", "external", "of which refinements"))
+    careers = tables.spells["person_id"].nunique()
+    return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career of "
+            f"{len(tables.spells)} posts in {len(tables.organisations)} organisations.",
+            f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works, "
+            f"{refined} of which restate a seed row more exactly and replace it when reference works are admitted.",
+            f"{len(tables.conflicts)} disagreements between sources are recorded with both readings; "
+            f"{int(tables.sources['in_article_references'].sum())} of the {len(tables.sources)} works cited are in the "
+            "article's reference list.",
+            f"Under this run's choices ({view.selection.get('evidence')}, {view.selection.get('reading')}, "
+            f"{view.selection.get('coding')}) the analysis reads {len(view.spells)} posts, {len(view.events)} events "
+            f"and {len(view.ties)} ties."]
+
+
+def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
+    """Spells as drawable segments: the certain core and the uncertain margins of each date.
+
+    A spell runs from its start to its end; an EDTF date known only to the month or year (or
+    approximately) spans a range, drawn as a faint margin. A spell without an end is drawn as a
+    faint margin up to the person's death or the end of the study.
+    """
+    s = tables.spells.merge(tables.persons[["person_id", "name", "died_lo"]], on="person_id", how="left")
+    s = s.merge(tables.organisations[["org_id", "abbreviation", "name", "lineage", "kind"]].rename(
+        columns={"name": "org_name"}), on="org_id", how="left")
+    fallback = s["died_lo"].fillna(to_date(end_default))
+    open_end = s["end_hi"].isna()
+    end_lo = s["end_lo"].where(~open_end, s["start_hi"])
+    end_hi = s["end_hi"].where(~open_end, fallback.where(fallback > s["start_hi"], s["start_hi"]))
+    org = s["abbreviation"].fillna(s["org_name"])
+    label = s["post"] + ", " + org + " (" + s["start"] + " – " + s["end"].fillna("?") + ")"
+    base = {"person": s["name"], "lineage": s["lineage"], "kind": s["kind"], "label": label, "seniority": s["seniority"]}
+    core = pd.DataFrame(base | {"start": s["start_hi"], "end": end_lo, "part": "certain"})
+    lead = pd.DataFrame(base | {"start": s["start_lo"], "end": s["start_hi"], "part": "uncertain"})
+    tail = pd.DataFrame(base | {"start": end_lo, "end": end_hi, "part": "uncertain"})
+    segs = pd.concat([core, lead, tail], ignore_index=True)
+    segs = segs[segs["end"] > segs["start"]]
+    return segs.sort_values(["person", "start", "part"], kind="stable").reset_index(drop=True)
+
+
+KIND_COLOURS = dict(zip(["security", "party", "government", "military", "education", "other"], OKABE_ITO, strict=False))
+
+
+def career_timeline(tables, persons: list[str] | None = None) -> go.Figure:
+    """Gantt chart of the careers, one row per person, coloured by kind of institution, uncertainty faint."""
+    segs = timeline_segments(tables)
+    order = tables.spells.groupby("person_id")["start_lo"].min().sort_values(kind="stable")
+    names = tables.persons.set_index("person_id")["name"]
+    wanted = [names[i] for i in order.index if persons is None or i in persons]
+    segs = segs[segs["person"].isin(wanted)]
+    fig = px.timeline(segs, x_start="start", x_end="end", y="person", color="kind", hover_name="label",
+                      hover_data={"lineage": True, "seniority": True, "kind": False, "person": False},
+                      color_discrete_map=KIND_COLOURS,
+                      category_orders={"person": wanted, "kind": list(KIND_COLOURS)})
+    for trace in fig.data:  # px keeps the rows of each colour in frame order: fade the uncertain ones
+        faint = segs.loc[segs["kind"] == trace.name, "part"].eq("uncertain").to_numpy()
+        trace.marker.opacity = np.where(faint, 0.3, 1.0)
+        trace.marker.line.width = 0
+    fig.update_yaxes(title=None, tickmode="linear", type="category")
+    fig.update_xaxes(title=None)
+    fig.update_layout(height=160 + 24 * len(wanted), legend_title_text="institution")
+    return fig

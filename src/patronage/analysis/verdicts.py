@@ -1,0 +1,209 @@
+"""Verdicts, and the rules that give them: each stated before it computes, each able to fail.
+
+A hypothesis of :mod:`patronage.analysis.hypotheses` names its population (who is counted, and the row
+that puts each person there), states its rule (which result gives which verdict) and says
+whether these tables could have produced another verdict. The verdicts:
+
+- ``holds`` / ``fails`` / ``mixed``: the rule decided, and another result was possible;
+- ``inconclusive``: the cases counted cannot decide (a wide interval, or missing outcomes that
+  could tip the verdict either way);
+- ``no data``: the tables record nothing the rule can count;
+- ``untestable``: the tables could not have produced another verdict, so none is given;
+- ``coding``: the row repeats a historian's coding, not a test;
+- ``descriptive``: an estimate reported for what it describes, not decided.
+
+The rules are small and written here once: a split over cases (none, some or all against the
+claim) and a share with its exact interval against a threshold. Both know which verdicts a given
+number of cases can reach, so a row says so instead of deciding when only one can.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+VERDICTS = ("holds", "mixed", "inconclusive", "fails", "no data", "untestable", "coding", "descriptive")
+DECIDED = ("holds", "mixed", "inconclusive", "fails")  # the verdicts of a rule that could have come out otherwise
+YES = "yes"
+
+
+@dataclass
+class Result:
+    """One step of the test: what is counted, by which rule, what came out, and whether it could have differed.
+
+    population: who is counted, in words, with the number; ``members`` lists them with the row and
+    the quotation that put each one there. rule: which result gives which verdict, fixed before
+    computing. could_differ: "yes", or "no: " and why. reason: the data's own account of the verdict
+    (used where it differs from the article's reading).
+    """
+
+    hypothesis: str
+    step: str
+    claim: str
+    population: str
+    rule: str
+    statistic: str
+    value: str
+    verdict: str
+    could_differ: str = YES
+    reason: str = ""
+    note: str = ""
+    detail: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    members: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}; one of {VERDICTS}")
+        if self.could_differ != YES and not self.could_differ.startswith("no: "):
+            raise ValueError(f"could_differ must be 'yes' or start with 'no: ', not {self.could_differ!r}")
+        if self.could_differ != YES and self.verdict in DECIDED:
+            # a rule whose outcome was fixed before counting decides nothing; the reason says why first
+            self.reason = self.could_differ[4:] + (f" (what the rows show: {self.reason})" if self.reason else "")
+            self.verdict = "untestable"
+
+    def summary(self) -> str:
+        """The step in words, one line per part: who is counted, the rule, what came out and why."""
+        lines = [f"{self.hypothesis} ({self.step})", f"  population:   {self.population}", f"  rule:         {self.rule}",
+                 f"  statistic:    {self.statistic}: {self.value}", f"  verdict:      {self.verdict}",
+                 f"  could differ: {self.could_differ}"]
+        if self.reason:
+            lines.append(f"  because:      {self.reason}")
+        if self.note:
+            lines.append(f"  note:         {self.note}")
+        return "\n".join(lines)
+
+    def row(self) -> dict:
+        """The verdict-table row."""
+        return {"hypothesis": self.hypothesis, "step": self.step, "claim": self.claim, "population": self.population,
+                "rule": self.rule, "statistic": self.statistic, "value": self.value, "verdict": self.verdict,
+                "could_differ": self.could_differ, "reason": self.reason}
+
+
+def split(against: int, n: int) -> str:
+    """holds if no case is against the claim, fails if every one is, mixed otherwise."""
+    return "holds" if against == 0 else "fails" if against == n else "mixed"
+
+
+def split_outcome(against: int, agreeing: int, unknown: int) -> str:
+    """The verdict of the split rule when some cases' outcomes are not recorded.
+
+    A verdict is given only if every way of filling in the unknown cases gives it; otherwise
+    ``inconclusive``. ``no data`` if no case's outcome is known.
+    """
+    n = against + agreeing + unknown
+    if against + agreeing == 0:
+        return "no data"
+    possible = {split(j, n) for j in range(against, against + unknown + 1)}
+    return possible.pop() if len(possible) == 1 else "inconclusive"
+
+
+def split_rule(unit: str, against_if: str) -> str:
+    """The split rule in words: what puts a case against the claim, which count gives which verdict, and
+    the smallest number of cases at which each verdict is reachable (computed, not typed)."""
+    reach = {v: min(n for n in range(1, 4) if any(split(k, n) == v for k in range(n + 1))) for v in ("holds", "fails", "mixed")}
+    return (f"a {unit} counts against the claim if {against_if}. holds if none does, fails if every one does, mixed "
+            f"otherwise (reachable from N = {reach['holds']}, {reach['fails']} and {reach['mixed']}); a case whose "
+            "outcome is not recorded makes the verdict inconclusive if it could tip it")
+
+
+def split_could_differ(n: int, unit: str) -> str:
+    """'yes' if the split rule had cases to count (any verdict was then possible), else why not."""
+    return YES if n else f"no: no {unit} to count"
+
+
+def exact_interval(k: int, n: int, confidence: float) -> tuple[float, float]:
+    """Clopper-Pearson interval of k successes in n (scipy)."""
+    from scipy import stats
+
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+    return float(ci.low), float(ci.high)
+
+
+def share_verdict(k: int, n: int, rare_share: float, confidence: float) -> str:
+    """holds if the exact interval lies at or below rare_share, fails if above it, inconclusive otherwise."""
+    low, high = exact_interval(k, n, confidence)
+    return "holds" if high <= rare_share else "fails" if low > rare_share else "inconclusive"
+
+
+@cache
+def share_reach(rare_share: float, confidence: float, limit: int = 10_000) -> dict[str, int | None]:
+    """The smallest number of cases at which the share rule can reach holds (none against) and fails (all against).
+
+    returns: {"holds": N or None, "fails": N or None} (None: not within ``limit`` cases).
+    """
+    out = {}
+    for verdict, k_of in (("holds", lambda n: 0), ("fails", lambda n: n)):
+        lo, hi = 1, limit  # the interval for k = 0 (k = n) shrinks as n grows: bisect for the first n that decides
+        if share_verdict(k_of(hi), hi, rare_share, confidence) != verdict:
+            out[verdict] = None
+            continue
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if share_verdict(k_of(mid), mid, rare_share, confidence) == verdict else (mid + 1, hi)
+        out[verdict] = lo
+    return out
+
+
+def share_reachable(n: int, rare_share: float, confidence: float) -> set[str]:
+    """Every verdict the share rule can give with n cases, whatever their outcomes."""
+    return {share_verdict(k, n, rare_share, confidence) for k in range(n + 1)} if n else set()
+
+
+def share_rule(rare_share: float, confidence: float) -> str:
+    """The share rule in words, with the smallest N at which holds and fails become reachable."""
+    reach = share_reach(rare_share, confidence)
+    at = {v: f"N >= {n}" if n else "no N up to 10,000" for v, n in reach.items()}
+    return (f"holds if the exact {confidence:.0%} interval of the defection share lies at or below {rare_share:g} "
+            f"(reachable from {at['holds']}, with no defection); fails if it lies above {rare_share:g} (reachable from "
+            f"{at['fails']}, with every client defecting); inconclusive otherwise")
+
+
+def share_could_differ(n: int, rare_share: float, confidence: float) -> str:
+    """'yes' if n cases can give more than one verdict under the share rule, else why not."""
+    reachable = share_reachable(n, rare_share, confidence)
+    if len(reachable) > 1:
+        return YES
+    reach = share_reach(rare_share, confidence)
+    only = next(iter(reachable), "nothing")
+    return (f"no: with N = {n} every outcome gives '{only}' (holds needs N >= {reach['holds']}, "
+            f"fails N >= {reach['fails']})")
+
+
+def names_of(tables, ids) -> str:
+    """The persons' names, in the order given, joined by commas ('none' if there are none)."""
+    names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
+    return ", ".join(str(names.get(i, i)) for i in ids) or "none"
+
+
+def population_text(tables, label: str, ids) -> str:
+    """'label (N): name, name, ...': who is counted, in words, with the number."""
+    ids = list(ids)
+    return f"{label} ({len(ids)}): {names_of(tables, ids)}" if ids else f"{label} (0)"
+
+
+def verdict_table(results: list[Result]) -> pd.DataFrame:
+    """The verdict table: one row per hypothesis, sorted by its id."""
+    return pd.DataFrame([r.row() for r in results]).sort_values("hypothesis", kind="stable").reset_index(drop=True)
+
+
+def members_table(results: list[Result]) -> pd.DataFrame:
+    """Everyone each step counts, with the rows and quotations that put him there: one row per step and person."""
+    frames = [r.members.assign(hypothesis=r.hypothesis) for r in results if len(r.members)]
+    if not frames:
+        return pd.DataFrame(columns=["hypothesis", "person_id", "name", "counted because"])
+    table = pd.concat(frames, ignore_index=True)
+    return table[["hypothesis", *[c for c in table.columns if c != "hypothesis"]]]
+
+
+def hints(table: pd.DataFrame, evidence: str) -> list[str]:
+    """What a reader can do when most steps have no data (computed from the verdict table; empty otherwise)."""
+    missing = int((table["verdict"] == "no data").sum())
+    if 2 * missing <= len(table):
+        return []
+    hint = (f"{missing} of {len(table)} steps have no data." + (
+        " Under evidence 'seed' the tables hold only what the article and the blog post state, and they say little "
+        "about this crisis; run with evidence 'seed+external' to add the facts from named reference works."
+        if evidence == "seed" else " The tables record too little about this crisis for these steps."))
+    return [hint]

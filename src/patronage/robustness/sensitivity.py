@@ -1,0 +1,124 @@
+"""How robust is the verdict: other specifications, the uncertainty of the dates, ties inferred from careers.
+
+Three checks on the hypotheses of :mod:`patronage.analysis.hypotheses`, each computed by calling the
+package's functions directly (no notebook is re-run), each in its own module and all importable
+from here:
+
+1. **Specifications** (:mod:`patronage.robustness.specifications`): every coding × reading × evidence level
+   × horizon × population; shares of verdicts over *distinct* specifications (a distinct
+   selection of rows, horizon and population counted once, however many choices lead to it),
+   and which dimension moves which verdict.
+2. **Date uncertainty** (:mod:`patronage.robustness.date_draws`, :mod:`patronage.robustness.date_orderings`): every
+   EDTF date drawn inside its bounds (a spell's kept inside its organisation's period); the
+   orderings the argument rests on, decided by the bounds or given as shares of the draws; the
+   verdicts under the first draws.
+3. **Ties inferred from careers** (:mod:`patronage.robustness.career_ties`,
+   :mod:`patronage.robustness.inferred_vs_asserted`): the usual political-science rules over the spells,
+   their agreement with the asserted ties, and the hypotheses re-run on them (inferred ties
+   between leaders left out by default).
+
+:func:`robustness_table` sets the three side by side. Nothing here names a patron: the patron
+and the date are arguments.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.verdicts import VERDICTS
+from patronage.robustness.career_ties import (
+    LEADER_RANK,
+    LEADERS,
+    MONTH,
+    OPEN_END,
+    RULES,
+    as_ties,
+    careers,
+    following_ties,
+    inferred_ties,
+    leader_ties,
+    overlap_ties,
+    promotion_ties,
+    rank_on,
+    union_ties,
+)
+from patronage.robustness.date_draws import (
+    EDTF_FIELDS,
+    NOT_A_DAY,
+    DateDraws,
+    date_bounds,
+    draw_dates,
+    organisation_periods,
+    redated,
+    uncertain_dates,
+    verdicts_under_draws,
+)
+from patronage.robustness.date_orderings import (
+    Drawn,
+    decided_by_bounds,
+    defection_days,
+    orderings,
+    predecessor_spell,
+    reward_days,
+    reward_spell,
+)
+from patronage.robustness.inferred_vs_asserted import (
+    agreement,
+    asserted_pairs,
+    hypotheses_on_inferred,
+    rule_scores,
+    with_inferred_ties,
+)
+from patronage.robustness.specifications import (
+    DEFAULT_HORIZONS,
+    DIMENSIONS,
+    DISTINCT,
+    dimension_effects,
+    dimension_table,
+    distinct_specifications,
+    modal_verdicts,
+    moved_by,
+    parse_horizons,
+    parse_populations,
+    selection_key,
+    shares_table,
+    spec_label,
+    specification_curve,
+    specification_grid,
+    specifications,
+    verdict_shares,
+)
+
+__all__ = [
+    "DEFAULT_HORIZONS", "DIMENSIONS", "DISTINCT", "EDTF_FIELDS", "LEADERS", "LEADER_RANK", "MONTH", "NOT_A_DAY",
+    "OPEN_END", "RULES", "VERDICTS", "DateDraws", "Drawn", "agreement", "as_ties", "asserted_pairs", "careers",
+    "date_bounds", "decided_by_bounds", "defection_days", "dimension_effects", "dimension_table",
+    "distinct_specifications", "draw_dates", "following_ties", "hypotheses_on_inferred", "inferred_ties",
+    "leader_ties", "modal_verdicts", "moved_by", "orderings", "organisation_periods", "overlap_ties",
+    "parse_horizons", "parse_populations", "predecessor_spell", "promotion_ties", "rank_on", "redated",
+    "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "shares_table",
+    "spec_label", "specification_curve", "specification_grid", "specifications", "uncertain_dates",
+    "union_ties", "verdict_shares", "verdicts_under_draws", "with_inferred_ties",
+]
+
+
+def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame) -> pd.DataFrame:
+    """The three checks side by side, one row per hypothesis.
+
+    Columns: the verdict on the asserted ties under the base specification; the most frequent
+    verdict across the distinct specifications and across the date draws, with its share (every
+    verdict sharing the top share is named); the verdict on the ties of every inference rule.
+    """
+    def modal(frame):
+        if frame.empty:
+            return pd.Series(dtype="object")
+        out = {}
+        for h, row in verdict_shares(frame)[list(VERDICTS)].iterrows():
+            top = row[row == row.max()]
+            out[h] = f"{' / '.join(top.index)} ({row.max():.2f}{' each' if len(top) > 1 else ''})"
+        return pd.Series(out)
+
+    verdicts = rerun.pivot(index="hypothesis", columns="ties", values="verdict")
+    columns = {"base": verdicts["asserted"], "distinct specifications": modal(grid), "date draws": modal(under_draws)}
+    columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
+    return pd.DataFrame(columns).sort_index()

@@ -1,0 +1,338 @@
+"""The specification grid: every hypothesis under every coding, reading, evidence level, horizon and population.
+
+Every combination of coding (``tables.codings``), reading
+(:data:`patronage.tables.readings.READING_POLICIES`), evidence level
+(:data:`patronage.tables.readings.EVIDENCE_LEVELS`), horizon and population
+(:data:`patronage.analysis.populations.POPULATIONS`) is a specification (:func:`specification_grid`). Many
+select exactly the same rows (a reading that touches no conflict the test reads; under seed
+evidence, a reading whose side is external falls back to the seed side), so the analyses are
+counted as *distinct specifications*: a distinct selection of rows, horizon and population, each
+counted once however many choices lead to it (:func:`distinct_specifications`). Shares of
+verdicts are over distinct specifications (:func:`verdict_shares`); which dimension moves which
+verdict is read off the full factorial grid, one dimension changed at a time
+(:func:`dimension_effects`, :func:`dimension_table`); :func:`shares_table` puts both in the table
+the README shows, and :func:`specification_curve` draws them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from patronage import cache
+from patronage.analysis import hypotheses
+from patronage.analysis.crisis import make_crisis
+from patronage.analysis.populations import POPULATIONS
+from patronage.analysis.verdicts import VERDICTS
+from patronage.errors import ParameterError
+from patronage.parallel import map_ordered
+from patronage.publish.figures import OKABE_ITO, VERDICT_COLOURS, VERDICT_SYMBOLS
+from patronage.tables.dates import to_date
+from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, check_choice
+
+DEFAULT_HORIZONS = (5, 10, 20)
+DIMENSIONS = ("coding", "reading", "evidence", "horizon", "population")
+DISTINCT = ("selection", "horizon", "population")  # what makes two specifications the same analysis
+
+
+def parse_horizons(value: object, low: int = 1, high: int = 60) -> list[int]:
+    """A comma-separated list of whole years ("5,10,20") as a sorted list of distinct ints.
+
+    raises ParameterError naming ``horizons`` if a part is not a whole number from low to high.
+    """
+    parts = [p.strip() for p in str(value).split(",")] if isinstance(value, (str, int)) else []
+    try:
+        years = sorted({int(p) for p in parts})
+    except ValueError:
+        years = []
+    if not years or any(not low <= y <= high for y in years):
+        raise ParameterError("horizons", value, f"give whole numbers of years from {low} to {high}, separated by commas, e.g. '5,10,20'")
+    return years
+
+
+def parse_populations(value: object) -> list[str]:
+    """A comma-separated list of populations ("first deputies, all clients") as a list in the order of POPULATIONS.
+
+    raises ParameterError naming ``populations`` for an empty list or an unknown name.
+    """
+    parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else []
+    if not any(parts):
+        raise ParameterError("populations", value, f"give one or more of {', '.join(map(repr, POPULATIONS))}, separated by commas")
+    for part in parts:
+        check_choice("populations", part, POPULATIONS)
+    return [p for p in POPULATIONS if p in parts]
+
+
+def specifications(tables, horizons: Iterable[int] = DEFAULT_HORIZONS, codings: Iterable[str] | None = None,
+                   readings: Iterable[str] | None = None, evidence_levels: Iterable[str] | None = None,
+                   populations: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every combination of coding, reading, evidence level, horizon and population: one row per specification.
+
+    Defaults: every coding in ``tables.codings``, every reading policy, every evidence level, every population.
+    returns: columns spec (a label), coding, reading, evidence, horizon, population.
+    """
+    codings = list(codings) if codings is not None else list(tables.codings["coding_id"])
+    readings = list(readings) if readings is not None else list(READING_POLICIES)
+    levels = list(evidence_levels) if evidence_levels is not None else list(EVIDENCE_LEVELS)
+    populations = list(populations) if populations is not None else list(POPULATIONS)
+    rows = [dict(zip(DIMENSIONS, (c, r, e, int(h), p), strict=True))
+            for c, r, e, h, p in itertools.product(codings, readings, levels, list(horizons), populations)]
+    frame = pd.DataFrame(rows, columns=list(DIMENSIONS))
+    frame.insert(0, "spec", [spec_label(r) for r in rows])
+    return frame
+
+
+def spec_label(spec: Mapping) -> str:
+    """'coding / reading / evidence / N y / population': the name of one specification."""
+    return f"{spec['coding']} / {spec['reading']} / {spec['evidence']} / {spec['horizon']} y / {spec['population']}"
+
+
+def selection_key(view) -> tuple:
+    """The rows a selection keeps, table by table: two selections with the same key are the same data."""
+    return tuple(tuple(getattr(view, name).index) for name in FILTERED)
+
+
+def specification_grid(tables, patron: str, date, horizons: Iterable[int] = DEFAULT_HORIZONS, *,
+                       codings: Iterable[str] | None = None, readings: Iterable[str] | None = None,
+                       evidence_levels: Iterable[str] | None = None, populations: Iterable[str] | None = None,
+                       **hypothesis_kwargs) -> pd.DataFrame:
+    """Every hypothesis under every specification: one row per specification and hypothesis.
+
+    patron: a person id (resolve names first with :func:`patronage.build.parameters.person`).
+    populations: the populations H2 counts (``population=`` of :func:`patronage.analysis.hypotheses.run_all`).
+    hypothesis_kwargs: the other arguments of run_all (rare_share, min_rank, window_days, alpha,
+    public_rank), the same under every specification.
+
+    Work that does not depend on a dimension is done once: ``select`` once per (coding, reading,
+    evidence); the crisis once per distinct selection and horizon; the hypotheses once per
+    distinct specification (selection, horizon, population), shared by every specification that
+    leads to it. The runs are spread over the cores (:func:`patronage.parallel.map_ordered`); in
+    a build the whole grid is kept in the cache (:func:`patronage.cache.cached_result`) under the
+    content of the tables, the arguments and the package's code.
+
+    returns: spec, coding, reading, evidence, horizon, population, selection (number of the
+    distinct selection of rows, in order of first use), distinct (number of the distinct
+    specification, in order of first use), hypothesis, value, verdict.
+    """
+    if "population" in hypothesis_kwargs:
+        raise TypeError("the grid varies the population: pass populations=[...] instead of population=")
+    horizons, day = [int(h) for h in horizons], to_date(date)
+    codings, readings, evidence_levels, populations = (None if x is None else list(x)
+                                                       for x in (codings, readings, evidence_levels, populations))
+    inputs = [cache.frames_digest(tables.frames()), repr(tables.selection), repr(patron), str(day), repr(horizons),
+              repr(codings), repr(readings), repr(evidence_levels), repr(populations),
+              repr(sorted(hypothesis_kwargs.items()))]
+    return cache.cached_result("grid", inputs, lambda: _grid(tables, patron, day, horizons, codings, readings,
+                                                              evidence_levels, populations, hypothesis_kwargs))
+
+
+GRID_COLUMNS = ["spec", *DIMENSIONS, "selection", "distinct", "hypothesis", "value", "verdict"]
+
+
+def _grid(tables, patron, day, horizons, codings, readings, evidence_levels, populations, hypothesis_kwargs) -> pd.DataFrame:
+    """The computation of :func:`specification_grid`."""
+    specs = specifications(tables, horizons, codings, readings, evidence_levels, populations)
+    views: dict[tuple, object] = {}
+    keys: dict[tuple, int] = {}
+    numbers, runs = [], {}
+    for spec in specs.itertuples(index=False):
+        choice = (spec.coding, spec.reading, spec.evidence)
+        if choice not in views:
+            views[choice] = tables.select(evidence=spec.evidence, reading=spec.reading, coding=spec.coding)
+        number = keys.setdefault(selection_key(views[choice]), len(keys) + 1)
+        numbers.append(number)
+        runs.setdefault((number, spec.horizon), views[choice])
+    chosen = list(dict.fromkeys(specs["population"]))
+
+    def run(item: tuple) -> dict[str, list[tuple[str, str, str]]]:
+        (_, horizon), view = item
+        crisis = make_crisis(view, patron, day, horizon_years=horizon)
+        first = hypotheses.run_all(view, crisis, population=chosen[0], **hypothesis_kwargs)
+        out = {chosen[0]: [(r.hypothesis, r.value, r.verdict) for r in first]}
+        for p in chosen[1:]:  # only the steps a population changes run again; the others are the same results
+            again = {r.hypothesis: r for r in hypotheses.run_all(view, crisis, population=p, steps=hypotheses.BY_POPULATION,
+                                                                 **hypothesis_kwargs)}
+            out[p] = [(h, again[h].value, again[h].verdict) if h in again else (h, value, verdict)
+                      for h, value, verdict in out[chosen[0]]]
+        return out
+
+    results = dict(zip(runs, map_ordered(run, runs.items()), strict=True))
+    distinct: dict[tuple, int] = {}
+    rows = []
+    for spec, number in zip(specs.itertuples(index=False), numbers, strict=True):
+        d = distinct.setdefault((number, spec.horizon, spec.population), len(distinct) + 1)
+        rows += [{**spec._asdict(), "selection": number, "distinct": d, "hypothesis": h, "value": value, "verdict": verdict}
+                 for h, value, verdict in results[number, spec.horizon][spec.population]]
+    return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+def distinct_specifications(grid: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct specification of a grid, with every choice that leads to it.
+
+    returns: index ``distinct``; selection, horizon, population; for each dimension the values
+    that lead to it (joined by ' | ', in the grid's order); ``specifications``: how many
+    specifications of the grid it stands for.
+    """
+    specs = grid.drop_duplicates("spec")
+    groups = specs.groupby("distinct", sort=True)
+    out = pd.DataFrame({dim: groups[dim].agg(lambda v: " | ".join(map(str, dict.fromkeys(v)))) for dim in DIMENSIONS})
+    out.insert(0, "selection", groups["selection"].first())
+    out["specifications"] = groups.size()
+    return out
+
+
+def verdict_shares(frame: pd.DataFrame, by: str = "hypothesis") -> pd.DataFrame:
+    """The share of distinct specifications (or of draws) giving each verdict, per hypothesis.
+
+    On the grid (:func:`specification_grid`) the rows of one distinct specification (column
+    ``distinct``) are counted once, however many choices of coding, reading or evidence select
+    the same rows: ``n`` is the number of distinct specifications. On any other frame (the
+    verdicts under the date draws) every row counts: ``n`` is the number of draws.
+
+    returns: one row per hypothesis (sorted), a column per verdict in VERDICTS (shares summing
+    to 1) and ``n``.
+    """
+    if "distinct" in frame.columns:
+        frame = frame.drop_duplicates([by, "distinct"])
+    counts = pd.crosstab(frame[by], frame["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+    n = counts.sum(axis=1)
+    shares = counts.div(n, axis=0).astype(float)
+    shares["n"] = n
+    shares.columns.name = None
+    return shares.sort_index()
+
+
+def modal_verdicts(frame: pd.DataFrame, by: str = "hypothesis") -> pd.Series:
+    """The most frequent verdict per hypothesis (over distinct specifications on the grid; ties broken in the order of VERDICTS)."""
+    shares = verdict_shares(frame, by)[list(VERDICTS)]
+    return shares.idxmax(axis=1).rename("modal verdict")
+
+
+def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
+    """Which dimension moves which verdict, read off the full factorial grid.
+
+    For each dimension, the specifications that agree on every other dimension form one
+    comparison: changing that dimension alone. A comparison is counted only if the change
+    leads to more than one distinct specification (a reading that selects the same rows changes
+    nothing), and once however often it recurs (two comparisons over the same distinct
+    specifications are one). The verdict moves in a comparison if its distinct specifications
+    do not all give the same verdict.
+
+    returns: one row per hypothesis and dimension: comparisons, moved (in how many the verdict
+    changes), share (moved / comparisons, NaN if none), verdicts (those it moves between, in
+    the order of VERDICTS).
+    """
+    verdict = grid.drop_duplicates(["distinct", "hypothesis"]).set_index(["distinct", "hypothesis"])["verdict"]
+    hyps = sorted(grid["hypothesis"].unique())
+    specs = grid.drop_duplicates("spec")
+    rows = []
+    for dim in DIMENSIONS:
+        others = [d for d in DIMENSIONS if d != dim]
+        sets = {frozenset(g) for g in specs.groupby(others, sort=False)["distinct"].agg(set)}
+        comparisons = [sorted(s) for s in sets if len(s) > 1]
+        for h in hyps:
+            seen = [{verdict[d, h] for d in ids} for ids in comparisons]
+            moved = [v for v in seen if len(v) > 1]
+            between = set().union(*moved) if moved else set()
+            rows.append({"hypothesis": h, "dimension": dim, "comparisons": len(comparisons), "moved": len(moved),
+                         "share": len(moved) / len(comparisons) if comparisons else float("nan"),
+                         "verdicts": " / ".join(v for v in VERDICTS if v in between)})
+    return pd.DataFrame(rows, columns=["hypothesis", "dimension", "comparisons", "moved", "share", "verdicts"])
+
+
+def effect_text(moved: int, comparisons: int, verdicts: str) -> str:
+    """One cell of :func:`dimension_table`: 'never (0 of 4)', '2 of 4: holds / fails', 'always (4 of 4): ...'."""
+    if comparisons == 0:
+        return "never: same rows"
+    if moved == 0:
+        return f"never (0 of {comparisons})"
+    if moved == comparisons:
+        return f"always ({moved} of {comparisons}): {verdicts}"
+    return f"{moved} of {comparisons}: {verdicts}"
+
+
+def dimension_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """:func:`dimension_effects` as a table to read: one row per hypothesis, one column per dimension.
+
+    A cell says whether changing that dimension alone ever moves the verdict: 'never (0 of k)'
+    over the k distinct comparisons; 'm of k: v1 / v2', with the verdicts it moves between; 'always
+    (k of k): ...'; 'never: same rows' where the dimension never changes the rows the test reads.
+    """
+    cells = effects.assign(text=[effect_text(m, c, v) for m, c, v in
+                                 zip(effects["moved"], effects["comparisons"], effects["verdicts"], strict=True)])
+    table = cells.pivot(index="hypothesis", columns="dimension", values="text")[list(DIMENSIONS)]
+    table.columns.name = None
+    return table.sort_index()
+
+
+def moved_by(effects: pd.DataFrame) -> pd.Series:
+    """Per hypothesis, the dimensions that ever move its verdict (in the order of DIMENSIONS), or 'nothing'."""
+    moving = effects[effects["moved"] > 0]
+    order = {d: i for i, d in enumerate(DIMENSIONS)}
+    named = moving.groupby("hypothesis")["dimension"].agg(lambda d: ", ".join(sorted(d, key=order.get)))
+    return named.reindex(sorted(effects["hypothesis"].unique())).fillna("nothing").rename("moved by")
+
+
+def shares_table(grid: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """The robustness table of the README (``figures/04-verdict-shares.csv``): one row per hypothesis.
+
+    returns: hypothesis; a column per verdict in VERDICTS, the share of distinct specifications
+    giving it (rounded to ``digits``); n, the number of distinct specifications; moved by, the
+    dimensions that ever move the verdict (:func:`moved_by`), or 'nothing'.
+    """
+    shares = verdict_shares(grid)
+    table = shares[list(VERDICTS)].round(digits)
+    table["n"] = shares["n"].astype(int)
+    table["moved by"] = moved_by(dimension_effects(grid))
+    return table.rename_axis("hypothesis").reset_index()
+
+
+def specification_curve(grid: pd.DataFrame, sort_by: str = "holds") -> go.Figure:
+    """Specification curve over the distinct specifications: hypotheses (rows) by distinct
+    specifications (columns), the verdict as colour.
+
+    One column per distinct specification (:func:`distinct_specifications`), however many choices
+    lead to it. Columns are sorted by how many hypotheses give ``sort_by`` (most first), then by
+    their pattern of verdicts (identical patterns sit together), then in the grid's order. The
+    panel below marks every choice of coding, reading, evidence level, horizon and population that
+    leads to each column. Colours and symbols: patronage.publish.figures.VERDICT_COLOURS and VERDICT_SYMBOLS
+    (the verdicts that decide nothing are open squares).
+    """
+    from plotly.subplots import make_subplots
+
+    cells = grid.drop_duplicates(["distinct", "hypothesis"])
+    wide = cells.pivot(index="distinct", columns="hypothesis", values="verdict")
+    hyps = sorted(wide.columns)
+    rank = {v: i for i, v in enumerate(VERDICTS)}
+    order = sorted(wide.index, key=lambda d: (-(wide.loc[d] == sort_by).sum(), [rank[v] for v in wide.loc[d, hyps]], d))
+    pos = {d: i + 1 for i, d in enumerate(order)}
+    specs = grid.drop_duplicates("spec")
+    levels = [f"{d}: {v}" for d in DIMENSIONS for v in dict.fromkeys(specs[d].astype(str))]
+    labels = {d: " / ".join(row[dim] for dim in DIMENSIONS) for d, row in distinct_specifications(grid).iterrows()}
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        row_heights=[len(hyps), len(levels)])
+    for verdict in VERDICTS:
+        these = cells[cells["verdict"] == verdict]
+        if these.empty:
+            continue
+        colour = VERDICT_COLOURS[verdict]
+        fig.add_trace(go.Scatter(
+            x=these["distinct"].map(pos), y=these["hypothesis"], mode="markers", name=verdict,
+            marker={"symbol": VERDICT_SYMBOLS[verdict], "size": 9, "color": colour, "line": {"width": 1, "color": colour}},
+            customdata=list(zip(these["distinct"].map(labels), these["value"], strict=True)),
+            hovertemplate="%{customdata[0]}<br>%{y}: " + verdict + "<br>%{customdata[1]}<extra></extra>"), row=1, col=1)
+    marks = specs[["distinct", *DIMENSIONS]].melt(id_vars="distinct", var_name="dimension").drop_duplicates()
+    fig.add_trace(go.Scatter(x=marks["distinct"].map(pos), y=marks["dimension"] + ": " + marks["value"].astype(str),
+                             mode="markers", name="choices", showlegend=False,
+                             marker={"symbol": "line-ns-open", "size": 9, "color": OKABE_ITO[7], "line": {"width": 2}},
+                             text=marks["distinct"].map(labels), hovertemplate="%{text}<extra></extra>"), row=2, col=1)
+    fig.update_yaxes(categoryorder="array", categoryarray=hyps[::-1], row=1, col=1, automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=levels[::-1], row=2, col=1, automargin=True)
+    fig.update_xaxes(title_text=f"distinct specification, sorted by the number of verdicts '{sort_by}'", row=2, col=1)
+    fig.update_xaxes(showgrid=False, zeroline=False, range=[0.3, len(order) + 0.7])
+    fig.update_layout(height=240 + 22 * (len(hyps) + len(levels)), legend={"title": {"text": "verdict"}},
+                      margin={"l": 10})
+    return fig
