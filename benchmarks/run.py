@@ -108,7 +108,7 @@ def top_functions(stats: pstats.Stats, key: str, n: int, only: str | None = None
 
 
 def seconds_in(stats: pstats.Stats, *names: str) -> float:
-    """Cumulative seconds in functions named (module suffix:function), e.g. 'load.py:read_rows'."""
+    """Cumulative seconds in functions named (module suffix:function), e.g. 'rows.py:read_rows'."""
     total = 0.0
     for (file, _line, name), (_cc, _calls, _tt, cumtime, _callers) in stats.stats.items():
         if any(file.endswith(n.split(":")[0]) and name == n.split(":")[1] for n in names):
@@ -383,8 +383,9 @@ def measure(folder: Path, patron: str, date: str, repeats: int, profile: str | N
     import patronage
     from patronage.analysis import hypotheses, network
     from patronage.analysis.crisis import make_crisis
+    from patronage.tables.datapackage import read_descriptor
     from patronage.tables.dates import parse_bounds
-    from patronage.tables.load import _checkers, read_descriptor
+    from patronage.tables.schema import _checkers
 
     for res in read_descriptor(folder)["resources"]:  # pandera's schemas, built once per process whatever the
         _checkers(json.dumps(res["schema"], sort_keys=True))  # size (as the imports): not counted at any size
@@ -443,19 +444,19 @@ def hypothesis_seconds(stats: pstats.Stats) -> list[tuple[str, float]]:
     return [(n, seconds_in(stats, f"hypotheses.py:{n}")) for n in names]
 
 
-LOAD_PARTS = (("read the CSV files (the bytes, then pandas or the csv module)", ("load.py:parse_rows", "datapackage.py:read_file")),
-              ("type integer and boolean columns", ("load.py:type_columns",)),
-              ("schema checks (pandera, built from the Frictionless schema)", ("load.py:check_schema",)),
-              ("EDTF bounds (all)", ("load.py:add_bounds",)),
+LOAD_PARTS = (("read the CSV files (the bytes, then pandas or the csv module)", ("rows.py:parse_rows", "files.py:read_file")),
+              ("type integer and boolean columns", ("columns.py:type_columns",)),
+              ("schema checks (pandera, built from the Frictionless schema)", ("schema.py:check_schema",)),
+              ("EDTF bounds (all)", ("columns.py:add_bounds",)),
               ("  of which the edtf library (qualified dates, ~10 ms each)", ("dates.py:_edtf_bounds",)),
               ("checksums (in a thread, while the next table is parsed)", ("integrity.py:digest",)),
               ("the descriptor checked (Frictionless; once per process)", ("datapackage.py:descriptor_problems",)),
               ("derived person columns (twice: load and select)", ("load.py:derive_person_columns",)),
-              ("cross-table rule: foreign_keys", ("validate.py:foreign_keys",)),
-              ("cross-table rule: composite_keys", ("validate.py:composite_keys",)),
-              ("cross-table rule: sourcing", ("validate.py:sourcing",)),
-              ("cross-table rule: conflict_tags", ("validate.py:conflict_tags",)),
-              ("cross-table rule: chronology", ("validate.py:chronology",)))
+              ("cross-table rule: foreign_keys", ("rules_structure.py:foreign_keys",)),
+              ("cross-table rule: composite_keys", ("rules_structure.py:composite_keys",)),
+              ("cross-table rule: sourcing", ("rules_sourcing.py:sourcing",)),
+              ("cross-table rule: conflict_tags", ("rules_sourcing.py:conflict_tags",)),
+              ("cross-table rule: chronology", ("rules_structure.py:chronology",)))
 
 
 def bench_scale(args, work: Path) -> None:

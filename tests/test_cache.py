@@ -22,6 +22,7 @@ import pytest
 from patronage import cache
 from patronage.errors import DataError
 from patronage.publish import figures
+from patronage.tables.cached import cached_tables
 from patronage.tables.load import validated
 
 
@@ -44,8 +45,8 @@ def counting_load():
 
 def test_same_package_is_loaded_once(cache_folder, copy_data):
     load, calls = counting_load()
-    first = cache.cached_tables(copy_data, load)
-    second = cache.cached_tables(copy_data, load)
+    first = cached_tables(copy_data, load)
+    second = cached_tables(copy_data, load)
     assert len(calls) == 1, "the second load validated again"
     assert len(list((cache_folder / "tables").glob("*.pickle"))) == 1
     for name, frame in first.frames().items():
@@ -55,22 +56,22 @@ def test_same_package_is_loaded_once(cache_folder, copy_data):
 
 def test_a_changed_byte_or_another_folder_is_a_miss(cache_folder, copy_data, tmp_path):
     load, calls = counting_load()
-    cache.cached_tables(copy_data, load)
+    cached_tables(copy_data, load)
     spells = copy_data / "spells.csv"
     original = spells.read_bytes()
     spells.write_bytes(original.replace(b"Deputy", b"deputy", 1))
     with pytest.raises(DataError, match="checksum|sha256|hash"):
-        cache.cached_tables(copy_data, load)
+        cached_tables(copy_data, load)
     assert len(calls) == 2
     import shutil
 
     other = tmp_path / "other"
     shutil.copytree(copy_data, other)
     spells.write_bytes(original)  # back as it was: a hit again
-    cache.cached_tables(copy_data, load)
+    cached_tables(copy_data, load)
     assert len(calls) == 2
     with pytest.raises(DataError):
-        cache.cached_tables(other, load)  # same (changed) bytes, another folder: loaded and checked there
+        cached_tables(other, load)  # same (changed) bytes, another folder: loaded and checked there
     assert len(calls) == 3
 
 
@@ -80,7 +81,7 @@ def test_bad_data_is_never_cached(cache_folder, copy_data):
     persons.write_bytes(persons.read_bytes() + b"ragged,row\n")
     for _ in range(2):
         with pytest.raises(DataError) as err:
-            cache.cached_tables(copy_data, load)
+            cached_tables(copy_data, load)
         assert any(p.file == "persons.csv" for p in err.value.problems)
     assert len(calls) == 2
     assert not list(cache_folder.rglob("*.pickle"))
@@ -89,17 +90,17 @@ def test_bad_data_is_never_cached(cache_folder, copy_data):
 def test_no_cache_folder_means_no_cache(monkeypatch, copy_data, tmp_path):
     monkeypatch.delenv(cache.CACHE_ENV, raising=False)
     load, calls = counting_load()
-    cache.cached_tables(copy_data, load)
-    cache.cached_tables(copy_data, load)
+    cached_tables(copy_data, load)
+    cached_tables(copy_data, load)
     assert len(calls) == 2
 
 
 def test_an_unreadable_entry_is_computed_again(cache_folder, copy_data):
     load, calls = counting_load()
-    cache.cached_tables(copy_data, load)
+    cached_tables(copy_data, load)
     (entry,) = (cache_folder / "tables").glob("*.pickle")
     entry.write_bytes(b"not a pickle")
-    cache.cached_tables(copy_data, load)
+    cached_tables(copy_data, load)
     assert len(calls) == 2
 
 
@@ -112,11 +113,11 @@ def test_a_figure_is_drawn_once(cache_folder, tmp_path):
 
     fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
     text = fig.to_json()
-    assert cache.cached_svg(text, "a", lambda: draw("a")) == "<svg>a 1</svg>"
-    assert cache.cached_svg(text, "a", lambda: draw("a")) == "<svg>a 1</svg>"
-    cache.cached_svg(text, "b", lambda: draw("b"))  # same figure, another name: other ids in the SVG
+    assert figures.cached_svg(text, "a", lambda: draw("a")) == "<svg>a 1</svg>"
+    assert figures.cached_svg(text, "a", lambda: draw("a")) == "<svg>a 1</svg>"
+    figures.cached_svg(text, "b", lambda: draw("b"))  # same figure, another name: other ids in the SVG
     other = go.Figure(go.Bar(x=[1, 2], y=[3, 5])).to_json()
-    cache.cached_svg(other, "a", lambda: draw("a"))
+    figures.cached_svg(other, "a", lambda: draw("a"))
     assert drawn == ["a", "b", "a"]
 
 

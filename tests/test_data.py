@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from patronage import config
-from patronage.publish.export import assertions
+from patronage.tables.assertions import assertions
 
 ARTICLE_REFERENCES = {  # the reference list of Blauvelt (2008), one id per work
     "aslanishvili-2005", "blauvelt-2007", "conquest-1961", "easter-2000", "fainsod-1963", "fairbanks-1983",
@@ -123,7 +123,7 @@ def test_text_columns_hold_python_strings_whatever_is_installed(tables):
     """Every text column, read, derived, selected or exported, is one dtype: pandas' nullable
     string held as Python str (load.TEXT). pandas 3 would otherwise hold "string" columns in
     pyarrow whenever pyarrow is installed, and the analysis would change engine with the machine."""
-    from patronage.tables.load import TEXT
+    from patronage.tables.columns import TEXT
 
     view = tables.select()
     frames = {**tables.frames(), "selected persons": view.persons, "assertions": assertions(view)}

@@ -51,9 +51,9 @@ from hypothesis import strategies as st
 import patronage
 from patronage import config
 from patronage.errors import DataError, Problem
+from patronage.tables.columns import FALSE_VALUES, TRUE_VALUES
 from patronage.tables.dates import parse_bounds
-from patronage.tables.load import FALSE_VALUES, TRUE_VALUES
-from patronage.tables.validate import LIST_REFERENCES
+from patronage.tables.rules_structure import LIST_REFERENCES
 
 from toyworld import ROWS, S, write_package
 

@@ -1,4 +1,4 @@
-"""The fast CSV path of load.read_rows (pandas' C parser) against the csv module path it stands in for.
+"""The fast CSV path of rows.read_rows (pandas' C parser) against the csv module path it stands in for.
 
 read_rows reads a clean file with pandas and falls back to the csv module whenever anything is off.
 These tests write clean and messy files (quoted commas and line breaks, doubled quotes, stray quotes,
@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patronage.tables.load import read_rows
+from patronage.tables import rows as LOAD  # the module that reads the rows
+from patronage.tables.rows import read_rows
 
-LOAD = sys.modules["patronage.tables.load"]  # the module: patronage.load is also the name of a function
 FIELDS = ["id", "text", "note"]
 
 

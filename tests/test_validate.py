@@ -10,6 +10,8 @@ import pytest
 
 import patronage
 from patronage.errors import DataError
+from patronage.tables import schema
+from patronage.tables.load import validated
 
 from toyworld import ROWS, S
 
@@ -157,10 +159,9 @@ def test_an_unknown_id_in_a_shared_list_is_named_on_every_row(make_package):
 
 
 def test_values_checked_once_per_distinct_value_are_named_on_every_row(make_package, monkeypatch):
-    """In a long table (load.SPLIT_ROWS) pandera checks the enum, pattern and length constraints (and
+    """In a long table (schema.SPLIT_ROWS) pandera checks the enum, pattern and length constraints (and
     whether such a column's required cells are filled) once per distinct value: every row holding a
     bad value is named, exactly as when every cell is checked."""
-    load_module = sys.modules["patronage.tables.load"]
     rows = corrupted(spells=lambda r: [s.update(evidence="Seed", quote="word " * 90) for s in r[:3]] + [r[4].update(
                          end_cause="sacked", evidence="", person_id="")],
                      events=lambda r: [r[0].update(kind="picnic"), r[1].update(kind="picnic", reading="novel")],
@@ -169,9 +170,9 @@ def test_values_checked_once_per_distinct_value_are_named_on_every_row(make_pack
     folder = make_package(rows)
     found = {}
     for split in (0, 10**9):  # every table checked on its distinct values; every table checked cell by cell
-        monkeypatch.setattr(load_module, "SPLIT_ROWS", split)
+        monkeypatch.setattr(schema, "SPLIT_ROWS", split)
         with pytest.raises(DataError) as err:
-            load_module.validated(folder)
+            validated(folder)
         found[split] = err.value.problems
     assert found[0] == found[10**9]
     assert {(p.row, p.column) for p in found[0] if p.file == "spells.csv" and "'Seed'" in p.message} == {
@@ -182,7 +183,6 @@ def test_empty_optional_columns_left_out_of_pandera_change_no_problem(make_packa
     """A short table's optional columns with no value are left out of pandera's checks (they cannot
     fail there): the problems are exactly those of checking every column, and a value in a column
     the other rows leave empty is still checked."""
-    load_module = sys.modules["patronage.tables.load"]
     rows = corrupted(spells=lambda r: [r[0].update(end_cause="sacked"), r[1].update(seniority="9")],
                      events=lambda r: r[0].update(reading="novel", conflict_id=""),
                      attributes=lambda r: r.append({"attribute_id": "Bad Id", "person_id": "p", "attribute": "fate",
@@ -192,9 +192,9 @@ def test_empty_optional_columns_left_out_of_pandera_change_no_problem(make_packa
     found = {}
     for skip in (True, False):
         if not skip:
-            monkeypatch.setattr(load_module, "_idle_columns", lambda checker, frame: ())
+            monkeypatch.setattr(schema, "_idle_columns", lambda checker, frame: ())
         with pytest.raises(DataError) as err:
-            load_module.validated(folder)
+            validated(folder)
         found[skip] = err.value.problems
     assert found[True] == found[False]
     named = {(p.file, p.row, p.column) for p in found[True]}

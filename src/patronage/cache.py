@@ -8,9 +8,10 @@ everything they are computed from:
 
 - ``tables/KEY.pickle``: the Tables a successful ``patronage.load`` returned; KEY covers the
   descriptor, every table's bytes, the loader's source code and the versions of the libraries
-  it uses. Any edit of the data or of the loader misses the cache and validates afresh.
+  it uses (:mod:`patronage.tables.cached`). Any edit of the data or of the loader misses the
+  cache and validates afresh.
 - ``svg/KEY.svg``: a figure's static SVG; KEY covers the figure's JSON, its name and the
-  plotly and kaleido versions.
+  plotly and kaleido versions (:func:`patronage.publish.figures.cached_svg`).
 - ``results/NAME-KEY.pickle``: the result of a long computation of the analysis (the
   sensitivity grid and the verdicts under the date draws, :func:`cached_result`); KEY covers the
   content of the tables it reads (:func:`frames_digest`), its arguments, the source code of the
@@ -36,14 +37,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from patronage.atomic import write_bytes, write_text
-from patronage.errors import DataError
-from patronage.tables.datapackage import MAX_DESCRIPTOR_BYTES, FileProblem, parse_descriptor, read_file
+from patronage.atomic import write_bytes
 
 CACHE_ENV = "PATRONAGE_CACHE_DIR"
-# the loader's code, as paths inside the package: the modules patronage.load runs
-LOADER_MODULES = ("tables/load.py", "tables/datapackage.py", "tables/dates.py", "tables/validate.py", "tables/integrity.py",
-                  "errors.py", "config.py")
 ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
 
 
@@ -53,41 +49,12 @@ def cache_dir() -> Path | None:
     return Path(folder) if folder else None
 
 
-def _versions(*packages: str) -> str:
+def versions(*packages: str) -> str:
+    """'name==version,...' of the installed packages: part of every key."""
     return ",".join(f"{p}=={metadata.version(p)}" for p in packages)
 
 
-def tables_key(data_dir: Path) -> str | None:
-    """sha256 over the package's descriptor and tables, the loader's code and library versions.
-
-    None if the descriptor cannot be read as a package (the uncached path reports why).
-    """
-    h = hashlib.sha256(_versions("pandas", "numpy", "pandera", "edtf").encode() + str(data_dir.resolve()).encode())
-    here = Path(__file__).parent
-    for module in LOADER_MODULES:
-        h.update((here / module).read_bytes())
-    try:  # read as the loader reads (regular files inside the folder, safe paths); the descriptor is in the key,
-        # and only a package that passed every check is stored, so a hit needs no second check of it
-        raw = read_file(data_dir / "datapackage.json", data_dir, MAX_DESCRIPTOR_BYTES)
-        paths = [r["path"] for r in parse_descriptor(data_dir)["resources"]]
-        h.update(raw)
-        for p in paths:
-            h.update(b"\0" + p.encode() + b"\0" + read_file(data_dir / p, data_dir))
-    except (DataError, FileProblem):
-        return None
-    return h.hexdigest()
-
-
-def cached_tables(data_dir: Path, load: Callable):
-    """``load(data_dir)``, or the Tables a previous load of the same content returned."""
-    folder = cache_dir()
-    key = tables_key(data_dir) if folder else None
-    if key is None:
-        return load(data_dir)
-    return _pickled(folder / "tables" / f"{key}.pickle", lambda: load(data_dir))
-
-
-def _pickled(path: Path, compute: Callable):
+def pickled(path: Path, compute: Callable):
     """The object pickled at ``path``, or ``compute()`` stored there (an absent or unreadable entry is computed again)."""
     try:
         with open(path, "rb") as fh:
@@ -99,24 +66,10 @@ def _pickled(path: Path, compute: Callable):
     return result
 
 
-def cached_svg(figure_json: str, name: str, draw: Callable[[], str]) -> str:
-    """The SVG text of a figure: ``draw()``, or the one drawn before for the same figure (its plotly JSON and name)."""
-    folder = cache_dir()
-    if folder is None:
-        return draw()
-    key = hashlib.sha256("\0".join([figure_json, name, _versions("plotly", "kaleido")]).encode()).hexdigest()
-    path = folder / "svg" / f"{key}.svg"
-    if path.exists():
-        return path.read_text(encoding="utf-8")
-    svg = draw()
-    write_text(path, svg)
-    return svg
-
-
 @functools.cache
 def package_digest() -> str:
     """sha256 of every module of the package, its subpackages' included (sorted by path), and the analysis libraries' versions."""
-    h = hashlib.sha256(_versions(*ANALYSIS_LIBRARIES).encode())
+    h = hashlib.sha256(versions(*ANALYSIS_LIBRARIES).encode())
     package = Path(__file__).parent
     for module in sorted(package.rglob("*.py")):
         h.update(b"\0" + module.relative_to(package).as_posix().encode() + b"\0" + module.read_bytes())
@@ -155,4 +108,4 @@ def cached_result(name: str, inputs: Iterable[str], compute: Callable):
     if folder is None:
         return compute()
     key = hashlib.sha256("\0".join([name, package_digest(), *inputs]).encode()).hexdigest()
-    return _pickled(folder / "results" / f"{name}-{key}.pickle", compute)
+    return pickled(folder / "results" / f"{name}-{key}.pickle", compute)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from patronage.analysis.careers import active, point, rank_as_of
 from patronage.analysis.crisis import DAY, LOSS_ROLES, Crisis
-from patronage.tables.load import TEXT
+from patronage.tables.columns import TEXT
 
 SUCCESSION_GAP = pd.Timedelta(days=120)  # a post counts as taken over if its holder left at most this long before
 RENAMING_GAP = pd.Timedelta(days=31)  # a spell continues the same office under a new name if it follows this closely

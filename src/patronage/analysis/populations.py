@@ -22,7 +22,7 @@ from patronage.analysis.careers import active
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.outcomes import with_lineage
 from patronage.analysis.verdicts import population_text
-from patronage.tables.readings import check_choice
+from patronage.tables.checks import check_choice
 
 POPULATIONS = ("first deputies", "high office", "all clients")
 

@@ -8,8 +8,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from patronage.publish.figures import OKABE_ITO
+from patronage.tables.columns import TEXT
 from patronage.tables.dates import to_date
-from patronage.tables.load import TEXT
 
 STUDY_END = "1977-12-31"  # the last date the article follows (Kruglov's death)
 

@@ -1,4 +1,9 @@
-"""Checks for notebook parameters: each returns the usable value or raises a ParameterError that
+"""What a notebook checks of its parameters, as ``check`` (``from patronage.build import parameters as check``).
+
+At its start (:func:`start`): no parameter given that the notebook does not declare, a bad value shown
+as its message alone, and where a run outside the build writes its figures and tables. Then each value:
+:func:`person`, :func:`date` and :func:`number`, the checks of :mod:`patronage.tables.checks`, which
+the crises file is checked with too; each returns the usable value or raises a ParameterError that
 names the parameter, the bad value and the valid choices (for a person, the closest names)."""
 
 from __future__ import annotations
@@ -7,63 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from patronage import config
-from patronage.tables.dates import to_date
 from patronage.errors import ParameterError
-from patronage.tables.names import PersonId, resolve_person
+from patronage.tables.checks import date, number, person
 
-
-def person(name: str, value: object, tables) -> PersonId:
-    """The person_id that ``value`` (an id or any recorded name variant) denotes."""
-    if not isinstance(value, str) or not value.strip():
-        raise ParameterError(name, value, "give a person id or a recorded name, e.g. 'Beria' or 'Берия'")
-    return resolve_person(value, tables.persons, parameter=name)
-
-
-def date(name: str, value: object, tables=None) -> pd.Timestamp:
-    """The first day of an ISO or EDTF date; with ``tables``, one inside the span of days they record.
-
-    A date with spaces around it is refused rather than trimmed: it is a sign of a value typed by
-    hand that may not be what was meant. A date outside every recorded date would run to the end
-    with nothing to count, so it is refused with the span the tables cover.
-    """
-    if isinstance(value, str) and value != value.strip():
-        raise ParameterError(name, value, "a date has no spaces around it; give e.g. 1953-06-26 or 1953-06")
-    try:
-        day = to_date(value)  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        raise ParameterError(name, value, "give an ISO or EDTF date such as 1953-06-26 or 1953-06") from None
-    if tables is not None:
-        first, last = recorded_span(tables)
-        if not first <= day <= last:
-            raise ParameterError(name, value, f"the tables record nothing on that day: their dates run from "
-                                              f"{first.date()} to {last.date()}")
-    return day
-
-
-def recorded_span(tables) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and the last day any event, post or tie of the tables is dated to."""
-    def bounds():
-        days = [tables.events[["date_lo", "date_hi"]]]
-        days += [tables.spells[[f"{c}_lo", f"{c}_hi"]] for c in ("start", "end")]
-        days += [tables.ties[[f"{c}_lo", f"{c}_hi"]] for c in ("start", "end")]
-        values = pd.concat([d.stack() for d in days])
-        return values.min(), values.max()
-    return tables.derived("recorded span", lambda t: bounds())
-
-
-def number(name: str, value: object, low: float, high: float, integer: bool = False) -> float:
-    """A number between ``low`` and ``high`` (a whole number if ``integer``)."""
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or not low <= value <= high:
-        what = "a whole number" if integer else "a number"
-        raise ParameterError(name, value, f"give {what} from {low} to {high}")
-    return value
-
-
-# --- the run: parameters papermill injected, and where a run outside the build writes ----------------
+__all__ = ["date", "number", "person", "start", "injected", "unknown_parameters", "run_folder"]
 
 INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects after the cell tagged 'parameters'
 RUN_ENV = "PATRONAGE_FIGURES_DIR"

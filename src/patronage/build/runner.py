@@ -37,9 +37,9 @@ from pathlib import Path
 
 from patronage import cache, config
 from patronage.atomic import write_text
+from patronage.build.runs import QUIET_KERNEL, environment
 from patronage.errors import CheckoutError
 from patronage.lock import BuildLocked, build_lock
-from patronage.build.runs import QUIET_KERNEL, environment
 
 FIGURES_ENV = "PATRONAGE_FIGURES_DIR"
 INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))

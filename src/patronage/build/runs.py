@@ -25,8 +25,8 @@ import sys
 from pathlib import Path
 
 from patronage import config
-from patronage.errors import ParameterError
 from patronage.build.parameters import QUIET_ENV, RUN_ENV, unknown_parameters
+from patronage.errors import ParameterError
 
 COMMITTED = (config.NOTEBOOKS_DIR, config.FIGURES_DIR, config.EXPORTS_DIR)
 # the kernel's notice that it runs over local TCP without encryption tells a reader nothing

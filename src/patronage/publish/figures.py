@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import plotly.express as px
@@ -21,6 +22,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from patronage import config
+from patronage.atomic import write_text
+from patronage.cache import cache_dir, versions
 
 # Okabe & Ito (2008) colour-blind-safe palette, also the default of every plotly express figure.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -109,8 +112,6 @@ def write_svg(fig: go.Figure | dict, name: str, folder: Path) -> str:
     The cache key is that JSON with sorted keys, the same for a figure and for its JSON; a plotly
     Figure (which validates every property: about a tenth of a second) is built only to draw.
     """
-    from patronage.cache import cached_svg
-
     spec = fig if isinstance(fig, dict) else json.loads(pio.to_json(fig, remove_uids=False))
     spec = {k: spec[k] for k in ("data", "layout") if k in spec}
     svg = cached_svg(json.dumps(spec, sort_keys=True), name,
@@ -146,3 +147,17 @@ def show(fig: go.Figure, name: str) -> None:
     if not deferred():
         bundle["image/svg+xml"] = (figures_dir() / f"{name}.svg").read_text(encoding="utf-8")
     display(bundle, raw=True, metadata={FIGURE_KEY: name})
+
+
+def cached_svg(figure_json: str, name: str, draw: Callable[[], str]) -> str:
+    """The SVG text of a figure: ``draw()``, or the one drawn before for the same figure (its plotly JSON and name)."""
+    folder = cache_dir()
+    if folder is None:
+        return draw()
+    key = hashlib.sha256("\0".join([figure_json, name, versions("plotly", "kaleido")]).encode()).hexdigest()
+    path = folder / "svg" / f"{key}.svg"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    svg = draw()
+    write_text(path, svg)
+    return svg

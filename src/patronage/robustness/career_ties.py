@@ -24,7 +24,7 @@ import pandas as pd
 
 from patronage.analysis.careers import point
 from patronage.analysis.outcomes import SUCCESSION_GAP
-from patronage.tables.load import TEXT
+from patronage.tables.columns import TEXT
 
 MONTH = pd.Timedelta(days=365.25 / 12)
 OPEN_END = pd.Timestamp("2200-01-01")  # stands for "still running" in overlap arithmetic

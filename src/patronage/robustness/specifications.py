@@ -30,8 +30,9 @@ from patronage.analysis.verdicts import VERDICTS
 from patronage.errors import ParameterError
 from patronage.parallel import map_ordered
 from patronage.publish.figures import OKABE_ITO, VERDICT_COLOURS, VERDICT_SYMBOLS
+from patronage.tables.checks import check_choice
 from patronage.tables.dates import to_date
-from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, check_choice
+from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES
 
 DEFAULT_HORIZONS = (5, 10, 20)
 DIMENSIONS = ("coding", "reading", "evidence", "horizon", "population")

@@ -17,7 +17,8 @@ from pathlib import Path
 from patronage import config
 from patronage.atomic import write_text
 from patronage.errors import DataError, Problem
-from patronage.tables.datapackage import FileProblem, parse_hash, read_descriptor, read_file
+from patronage.tables.datapackage import parse_hash, read_descriptor
+from patronage.tables.files import FileProblem, read_file
 
 
 def digest(data: bytes, recorded: object) -> str | None:

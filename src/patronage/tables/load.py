@@ -1,25 +1,26 @@
-"""Read the data package into typed, validated pandas DataFrames.
+"""Read the data package into typed, validated pandas DataFrames: :func:`load` and the :class:`Tables` it returns.
 
 The schema lives in one place, ``data/datapackage.json`` (Frictionless Table Schema), checked
-before it is used, and each table is read as a regular file inside the package's folder
-(:mod:`patronage.tables.datapackage`). Each table is parsed by pandas' C parser when it is clean, else
-with the csv module in strict mode (so that ragged rows, bad bytes and a file cut short inside a
-quoted cell are found and named), typed and checked against its schema by pandera
-(``pandera.io.from_frictionless_schema``), then the cross-table rules of :mod:`patronage.tables.validate`
-run, unless a table could not be read whole. Every EDTF field ``f`` gains two columns, ``f_lo``
-and ``f_hi``, the earliest and latest day it can denote.
+before it is used (:mod:`patronage.tables.datapackage`), and each table is read as a regular file
+inside the package's folder (:mod:`patronage.tables.files`). Each table is then, in turn:
+
+- parsed into rows of text, strictly (:mod:`patronage.tables.rows`): pandas' C parser when the file
+  is clean, else the csv module in strict mode, so that ragged rows, bad bytes and a file cut
+  short inside a quoted cell are found and named;
+- typed (:mod:`patronage.tables.columns`): integers and booleans, and every EDTF field ``f`` gains
+  two columns, ``f_lo`` and ``f_hi``, the earliest and latest day it can denote;
+- checked against its schema by pandera (:mod:`patronage.tables.schema`);
+
+then the cross-table rules of :mod:`patronage.tables.validate` run, unless a table could not be
+read whole.
 """
 
 from __future__ import annotations
 
-import ast
-import copy
-import csv
-import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -27,355 +28,16 @@ import pandas as pd
 
 from patronage import config
 from patronage.errors import DataError, Problem
-from patronage.tables.datapackage import FileProblem, read_descriptor, read_file
-from patronage.tables.dates import bounds_columns
+from patronage.tables.cached import cached_tables
+from patronage.tables.columns import TEXT, add_bounds, type_columns
+from patronage.tables.datapackage import read_descriptor
+from patronage.tables.distinct import Distinct
+from patronage.tables.files import FileProblem, read_file
 from patronage.tables.integrity import checksum_problem, digest
-from patronage.tables.validate import Distinct
-
-# Text cells are pandas' nullable strings (pd.NA for an empty cell) held as Python str objects.
-# The storage is named, not left to pandas: pandas 3 keeps "string" columns in pyarrow whenever
-# pyarrow happens to be installed, which changes the regular-expression engine of the pattern
-# checks and makes the analysis about 1.5 times slower (measured at the 1x synthetic size).
-# Every table the package reads or derives holds text in this one dtype, whatever is installed.
-TEXT = pd.StringDtype("python")
-
-TRUE_VALUES = {"true", "True", "TRUE", "1"}
-FALSE_VALUES = {"false", "False", "FALSE", "0"}
-
-
-def read_rows(path: Path, fields: list[str], name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """The cells of one CSV file as strings (empty cells as NA), and the problems found reading it.
-
-    The file must be a regular file of its folder (see :func:`patronage.tables.datapackage.read_file`);
-    name: how problems name it (default: the file's name).
-    """
-    name = name or path.name
-    try:
-        raw = read_file(path, path.parent)
-    except FileProblem as exc:
-        return _empty(fields), [Problem(name, None, None, str(exc))]
-    frame, problems, _ = parse_rows(raw, fields, name)
-    return frame, problems
-
-
-def _empty(fields: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(columns=fields, dtype=TEXT)
-
-
-def parse_rows(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, list[Problem], bool]:
-    """The rows of the CSV bytes ``raw``, the problems found, and whether every record could be read.
-
-    Checks the bytes are UTF-8, the header names the schema's fields in order, and every row has
-    as many cells as the header. The csv module reads in strict mode: a quote left open at the end
-    of the file (a file cut short inside a quoted cell), or text after a closing quote, is an error
-    naming the record, not a cell silently ended there. A row of the wrong length is left out of the
-    frame, so the table is then not whole either (the rules across tables would find its ids missing).
-    """
-    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a leading byte-order mark is harmless: drop it
-    fast = _read_clean(raw, fields)
-    if fast is not None:
-        return fast, [], True
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # the record and the cell of the bad byte, read as CSV: quoted commas and quoted line breaks count right
-        before = raw[:exc.start].decode("utf-8", errors="replace") + "?"
-        records = list(csv.reader(io.StringIO(before, newline="")))
-        row, col = len(records), len(records[-1]) - 1
-        column = fields[col] if 0 <= col < len(fields) else None
-        return _empty(fields), [
-            Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")], False
-    end = text.find("\n")
-    line = text if end < 0 else text[:end]
-    if line and not any(c in line for c in '"\r\0'):
-        header = line.split(",")  # a first line without quotes is the header record, as the csv module reads it
-    else:
-        try:
-            header = next(csv.reader(io.StringIO(text, newline=""), strict=True))
-        except StopIteration:
-            return _empty(fields), [Problem(name, 1, None, "file is empty")], False
-        except csv.Error as exc:
-            return _empty(fields), [_malformed(name, text, fields, 1, 0, exc)], False
-    if header != fields:
-        missing = [f for f in fields if f not in header]
-        extra = [h for h in header if h not in fields]
-        detail = "; ".join(filter(None, [
-            f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "",
-            "columns out of order" if not (missing or extra) else ""]))
-        return _empty(fields), [
-            Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")], False
-    problems: list[Problem] = []
-    rows, numbers = [], []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    next(reader)  # the header
-    number, lines_read, whole, short = 1, reader.line_num, True, None
-    try:
-        for number, row in enumerate(reader, start=2):  # a row is a record: the header is row 1
-            lines_read = reader.line_num
-            if len(row) != len(fields):
-                problems.append(Problem(name, number, None, f"row has {len(row)} cells, the header has {len(fields)}"))
-                whole, short = False, (number if len(row) < len(fields) else None)
-                continue
-            rows.append(row)
-            numbers.append(number)
-    except csv.Error as exc:
-        problems.append(_malformed(name, text, fields, number + 1, lines_read, exc))
-        whole = False
-    else:
-        if short is not None and short == number and not text.endswith(("\n", "\r")):  # the last row, short, unended
-            problems[-1] = replace(problems[-1], message=problems[-1].message + "; it is the last row and the file ends "
-                                   "without a line break: the file is cut short (truncated)?")
-    frame = pd.DataFrame(rows, columns=fields, dtype=TEXT)
-    frame = frame.replace("", pd.NA)
-    frame.index = pd.Index(numbers, dtype="int64", name="row")
-    return frame, problems, whole
-
-
-def _malformed(name: str, text: str, fields: list[str], row: int, lines_before: int, exc: csv.Error) -> Problem:
-    """The strict csv module's error on record ``row`` (which starts after ``lines_before`` physical
-    lines) as a Problem. The csv module names neither the record nor the cell: the record is counted
-    by the caller, and for a quote left open at the end of the file the cell is found by reading the
-    record's text again without strict mode (which ends the open cell at the end of the file)."""
-    if "unexpected end of data" not in str(exc):
-        hint = " (a quoted cell ends at a comma or the end of its line)" if "expected after" in str(exc) else ""
-        return Problem(name, row, None, f"malformed CSV: {exc}{hint}")
-    rest = "".join(io.StringIO(text, newline="").readlines()[lines_before:])
-    cells = next(csv.reader(io.StringIO(rest, newline="")), [])
-    column = fields[len(cells) - 1] if 0 < len(cells) <= len(fields) else None
-    return Problem(name, row, column, "the file ends inside this quoted cell: the file is cut short (truncated), "
-                                      "or the cell's closing quote is missing")
-
-
-def _read_clean(raw: bytes, fields: list[str]) -> pd.DataFrame | None:
-    """The rows of a clean CSV file (valid UTF-8, its first line the header) read by pandas' C parser,
-    or None when anything is off: read_rows' csv module path then finds and names the problem.
-
-    The C parser is several times faster than the csv module but forgiving: it pads short rows
-    and blank lines with empty cells, and takes an extra leading cell as an index. So a file is
-    clean only if its first line, without quotes, names the fields; the parse succeeds without an
-    index (the parser decodes every cell as strict UTF-8, so it fails on a byte that is not); there
-    is no carriage return or NUL byte (the csv module may split or reject those differently); every
-    quote opens a field, closes one or is doubled inside one (RFC 4180; a stray quote inside an
-    unquoted cell is read differently by the two parsers); and the commas outside quotes number
-    exactly fields - 1 per record: no record is longer (the parser raises), so none is shorter.
-    Records are numbered as the csv module numbers them, the header being row 1.
-    """
-    if b"\r" in raw or b"\0" in raw:
-        return None
-    end = raw.find(b"\n")
-    try:
-        header = (raw if end < 0 else raw[:end]).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if '"' in header or header.split(",") != fields:
-        return None
-    try:
-        frame = pd.read_csv(io.BytesIO(raw), engine="c", encoding="utf-8", header=0, names=fields, dtype=TEXT,
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False, quotechar='"', doublequote=True)
-    except (ValueError, pd.errors.ParserError, csv.Error):  # UnicodeDecodeError is a ValueError
-        return None
-    if not isinstance(frame.index, pd.RangeIndex) or list(frame.columns) != fields:
-        return None
-    if b'"' in raw:
-        parts = raw.split(b'"')  # outside quotes, inside, outside, ...: by the quotes' parity
-        if len(parts) % 2 == 0:
-            return None  # a quote never closed
-        if not (all(p[:1] in (b",", b"\n", b"") for p in parts[2::2]) and  # a closing quote ends its cell (or is doubled)
-                all(p[-1:] in (b",", b"\n", b"") for p in parts[0:-1:2])):  # an opening quote starts one
-            return None
-        outside = b"".join(parts[::2])
-    else:
-        outside = raw
-    separators = _count_commas(outside)
-    if separators != (len(frame) + 1) * (len(fields) - 1):
-        return None
-    frame.index = pd.Index(np.arange(2, len(frame) + 2), dtype="int64", name="row")
-    return frame
-
-
-def _count_commas(data: bytes, step: int = 1 << 20) -> int:
-    """How many commas ``data`` holds: numpy compares a megabyte at a time (4x bytes.count). One
-    comparison of a whole file of hundreds of megabytes would first allocate (and the system zero)
-    a mask as large as the file, which costs more than the counting."""
-    view = np.frombuffer(data, dtype=np.uint8)
-    return sum(int(np.count_nonzero(view[i:i + step] == ord(","))) for i in range(0, len(view), step))
-
-
-def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Integer and boolean fields converted to pandas' nullable dtypes; unreadable cells named."""
-    problems: list[Problem] = []
-    for fdesc in schema["fields"]:
-        col, kind = fdesc["name"], fdesc.get("type", "string")
-        if kind == "integer":
-            # each distinct cell read once (a column of small numbers repeats a few values): the same
-            # set of values as the column's, so to_numeric infers the same type and reads each value alike
-            text = frame[col]
-            codes, uniques = pd.factorize(np.asarray(text.array, dtype=object))
-            empty = codes < 0
-            values = pd.Series(pd.array([*uniques, *([None] if empty.any() else [])], dtype=text.dtype))
-            num = pd.to_numeric(values, errors="coerce")
-            bad = values.notna() & (num.isna() | (num % 1 != 0))
-            codes[empty] = len(uniques)  # the empty cell, last among the values
-            problems += [Problem(name, int(frame.index[i]), col, f"{uniques[codes[i]]!r} is not an integer")
-                         for i in np.flatnonzero(bad.fillna(False).to_numpy(dtype=bool)[codes])]
-            frame[col] = num.where(~bad).astype("Int64").array.take(codes)
-        elif kind == "boolean":
-            text = frame[col]
-            bad = text.notna() & ~text.isin(TRUE_VALUES | FALSE_VALUES)
-            problems += [Problem(name, int(r), col, f"{v!r} is not true or false") for r, v in text[bad].items()]
-            frame[col] = pd.arrays.BooleanArray(text.isin(TRUE_VALUES).to_numpy(dtype=bool), text.isna().to_numpy(dtype=bool))
-    return frame, problems
-
-
-SPLIT_ROWS = 10_000  # tables this long have most columns checked once per distinct value (see check_schema)
-
-
-def check_schema(frame: pd.DataFrame, schema: dict, name: str, distinct: Distinct | None = None,
-                 table: str | None = None) -> list[Problem]:
-    """Required, unique, enum, pattern, length and range constraints, checked by pandera.
-
-    Whether a cell is empty or breaks a value constraint (enum, pattern, length, range) depends
-    on its value alone. So in a long table (SPLIT_ROWS rows or more) pandera checks a repeating
-    column (a string column with a value constraint, but not a unique one) once per distinct value,
-    in a table of those columns' distinct values, and a value that fails is named on every row
-    holding it; unique columns, the other required ones and the primary key are checked on the rows.
-    ``distinct`` holds the frame as ``table``: the columns are factorised once, for the cross-table
-    rules too. A short table is checked in one pass (a second one would cost more than it saves).
-    """
-    schema_json = json.dumps(schema, sort_keys=True)
-    whole, rows, values = _checkers(schema_json)
-    if not len(frame):
-        return []  # no row: no cell to be empty, out of range or repeated
-    if len(frame) < SPLIT_ROWS:
-        return _failures(_without(schema_json, _idle_columns(whole, frame)), frame, name)
-    if not values.columns:
-        return _failures(whole, frame, name)
-    problems = _failures(rows, frame, name)
-    if distinct is None:
-        distinct, table = Distinct({name: frame}), name
-    columns = {}
-    for c in values.columns:  # each column's distinct values, then an empty cell if it has one
-        codes, uniques = distinct.codes(table, c)
-        columns[c] = distinct.values(table, c)[:len(uniques) + bool((codes < 0).any())]
-    longest = max(map(len, columns.values()))
-    # padded to the longest with copies of a column's first value (the frame has rows, so each has one):
-    # a failure there is named on no row
-    table_of_values = pd.DataFrame({c: v.array.take(np.where(np.arange(longest) < len(v), np.arange(longest), 0))
-                                    for c, v in columns.items()})
-    failed: dict[str, dict[int, list[dict]]] = {}  # column -> position among its distinct values -> failures
-    for case in _failures(values, table_of_values, name, cases=True):
-        failed.setdefault(case["column"], {}).setdefault(int(case["index"]), []).append(case)
-    for column, cases in failed.items():
-        codes, uniques = distinct.codes(table, column)
-        empty = len(uniques)  # the empty cell's position, after the distinct values; code -1
-        where = [-1 if k == empty else k for k in cases if k <= empty]  # beyond: a repeated first value
-        for i in np.flatnonzero(np.isin(codes, where)):
-            problems += [_problem_from_failure(name, {**case, "index": frame.index[i]}, frame)
-                         for case in cases[empty if codes[i] < 0 else codes[i]]]
-    return problems
-
-
-def _failures(checker, frame: pd.DataFrame, name: str, cases: bool = False) -> list:
-    """The Problems pandera finds in ``frame`` (with ``cases``: its failure cases, as dicts)."""
-    from pandera.errors import SchemaErrors
-
-    try:
-        checker.validate(frame, lazy=True, inplace=True)
-    except SchemaErrors as exc:
-        found = exc.failure_cases.to_dict("records")
-        return found if cases else [_problem_from_failure(name, case, frame) for case in found]
-    return []
-
-
-@cache
-def _checkers(schema_json: str):
-    """The pandera schemas of a Frictionless table schema, built once per process: (whole, rows, values).
-
-    ``whole`` checks every constraint on the rows. ``values`` checks the repeating columns (see
-    check_schema) on their distinct values, ``rows`` the rest on the rows.
-    """
-    from pandera.io.pandas_io import from_frictionless_schema
-
-    schema = json.loads(schema_json)
-    whole = from_frictionless_schema(schema)
-    # Types are not pandera's job here: read_rows has matched the header to the fields and
-    # type_columns has read every integer and boolean cell, naming each one it could not. So
-    # pandera neither converts nor re-checks dtypes, and skips the columns with no constraint;
-    # it checks what the schema says about values (required, unique, enum, pattern, range).
-    # On small packages this halves the cost of a load (pandera's overhead is per column).
-    whole.coerce = False
-    whole.strict = False
-    for name in list(whole.columns):
-        column = whole.columns[name]
-        column.dtype, column.coerce = None, False
-        if not column.checks and column.nullable and not column.unique:
-            del whole.columns[name]
-    strings = {f["name"] for f in schema["fields"] if f.get("type", "string") == "string"}
-    repeating = {name for name, column in whole.columns.items() if name in strings and column.checks and not column.unique}
-    rows, values = copy.deepcopy(whole), copy.deepcopy(whole)
-    values.unique = None
-    for name in whole.columns:
-        del (rows if name in repeating else values).columns[name]
-    return whole, rows, values
-
-
-def _idle_columns(checker, frame: pd.DataFrame) -> tuple[str, ...]:
-    """The optional, non-unique columns of ``checker`` with no value in ``frame``: their checks
-    (enum, pattern, length, range) skip empty cells, so on such a column they cannot fail."""
-    return tuple(c for c, column in checker.columns.items()
-                 if column.nullable and not column.unique and c in frame and frame[c].isna().all())
-
-
-@lru_cache(maxsize=128)
-def _without(schema_json: str, idle: tuple[str, ...]):
-    """The ``whole`` checker of _checkers without the columns ``idle`` (the last 128 sets of columns kept).
-
-    pandera's cost is mostly per column, so short tables with many optional columns left empty
-    (a new package, the test suite's small worlds) are checked in a fraction of the time.
-    """
-    whole = _checkers(schema_json)[0]
-    if not idle:
-        return whole
-    fewer = copy.deepcopy(whole)
-    for c in idle:
-        del fewer.columns[c]
-    return fewer
-
-
-def _problem_from_failure(name: str, case: dict, frame: pd.DataFrame) -> Problem:
-    """One pandera failure case as a Problem naming file, row and column."""
-    index, column, check, value = case.get("index"), case.get("column"), str(case.get("check")), case.get("failure_case")
-    row = int(index) if index is not None and not pd.isna(index) else None
-    if check == "not_nullable":
-        message = "required cell is empty"
-    elif check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
-        message = f"duplicate value {value!r}" if column else "duplicate primary key"
-    elif check.startswith("isin"):
-        message = f"{value!r} is not one of the allowed values {check[len('isin('):-1]}"
-    elif check.startswith("str_matches"):
-        # pandera anchors the schema's pattern (^PATTERN$: Frictionless matches the whole value); the schema's own is named
-        pattern = ast.literal_eval(check[len("str_matches("):-1]).removeprefix("^").removesuffix("$")
-        message = f"{value!r} does not match the pattern {pattern!r}"
-    elif check.startswith("str_length"):
-        message = f"text too long ({len(str(value))} characters; limit {check})"
-    else:
-        message = f"{value!r} fails {check}"
-    if isinstance(column, str) and column not in frame.columns:
-        column = None
-    return Problem(name, row, column if isinstance(column, str) else None, message)
-
-
-def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """For each EDTF field f, the columns f_lo and f_hi; unparseable dates named."""
-    problems: list[Problem] = []
-    for fdesc in schema["fields"]:
-        if not fdesc.get("edtf"):
-            continue
-        col = fdesc["name"]
-        lo, hi, errors = bounds_columns(frame[col])
-        frame[f"{col}_lo"], frame[f"{col}_hi"] = lo, hi
-        problems += [Problem(name, int(frame.index[pos]), col, msg) for pos, msg in errors.items()]
-    return frame, problems
+from patronage.tables.readings import select
+from patronage.tables.rows import empty_rows, parse_rows
+from patronage.tables.schema import check_schema
+from patronage.tables.validate import cross_table_problems
 
 
 @dataclass(frozen=True)
@@ -441,8 +103,6 @@ class Tables:
 
     def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> Tables:
         """The rows one analysis uses; see :func:`patronage.tables.readings.select`."""
-        from patronage.tables.readings import select
-
         return select(self, evidence=evidence, reading=reading, coding=coding)
 
 
@@ -558,7 +218,7 @@ def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFra
             try:
                 raw = read_file(data_dir / name, data_dir)
             except FileProblem as exc:
-                frame, found, whole = _empty(fields), [Problem(name, None, None, str(exc))], False
+                frame, found, whole = empty_rows(fields), [Problem(name, None, None, str(exc))], False
             else:
                 digests.append((res, len(raw), pool.submit(digest, raw, res.get("hash"))))
                 frame, found, whole = parse_rows(raw, fields, name)
@@ -579,19 +239,15 @@ def load(data_dir: Path | str | None = None) -> Tables:
     """The validated tables of ``data_dir`` (default: the compendium's data/).
 
     When the build has set ``$PATRONAGE_CACHE_DIR``, a package already validated with the same
-    bytes and the same loader comes from that cache (see :mod:`patronage.cache`).
+    bytes and the same loader comes from that cache (see :mod:`patronage.tables.cached`).
 
     returns: Tables; raises DataError listing every problem (file, row, column) if any.
     """
-    from patronage.cache import cached_tables
-
     return cached_tables(Path(data_dir or config.DATA_DIR), validated)
 
 
 def validated(data_dir: Path) -> Tables:
     """The tables of ``data_dir`` read, typed and checked against every rule; raises DataError."""
-    from patronage.tables.validate import cross_table_problems
-
     tables, problems, complete, distinct = _read_tables(data_dir)
     if complete:  # rules across tables mean nothing while a table is unreadable
         problems += cross_table_problems(tables, distinct)

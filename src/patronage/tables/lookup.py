@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import point
 from patronage.errors import ParameterError
-from patronage.publish.export import SOURCING, assertions
-from patronage.tables.dates import parse_bounds
+from patronage.tables.assertions import SOURCING, assertions
+from patronage.tables.dates import midpoint, parse_bounds
 from patronage.tables.names import fold, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
 
@@ -83,7 +82,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
                         "latest end": found["end_hi"].dt.date.astype(str).where(found["end_hi"].notna(), "open"),
                         "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING},
                         "refines": found["refines"] if "refines" in found else pd.NA, "seniority": found["seniority"],
-                        "_start": point(found, "start")})
+                        "_start": midpoint(found["start_lo"], found["start_hi"])})
     return out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(
         columns=["_start"]).reset_index(drop=True)
 

@@ -43,28 +43,17 @@ of reference, not assertions the analysis counts.
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
 from patronage.errors import ParameterError
+from patronage.tables.checks import check_choice
 
 EVIDENCE_LEVELS = ("seed", "seed+external")
 READING_POLICIES = ("article", "blog", "standard", "curated")
 FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
 REFINABLE = {"attributes": "attribute_id", "spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # table: its id
 REFINEMENTS = "refinements"  # the key of refinement_pairs among a Tables' derived frames
-
-
-def check_choice(name: str, value: object, choices) -> str:
-    """``value`` if it is one of ``choices``, else a ParameterError naming the closest ones."""
-    choices = list(choices)
-    if isinstance(value, str) and value in choices:
-        return value
-    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-    raise ParameterError(name, value, f"valid choices are {', '.join(map(repr, choices))}{hint}")
 
 
 def chosen_readings(conflicts: pd.DataFrame, reading: str | dict, evidence: str = "seed+external") -> dict[str, str]:

@@ -1,0 +1,71 @@
+"""Checks of a value a reader gives (a notebook's parameter, an entry of the crises file): each returns the
+usable value or raises a ParameterError that names the parameter, the bad value and the valid choices
+(for a person, the closest names; for a date, the span of days the tables record)."""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from patronage.errors import ParameterError
+from patronage.tables.dates import to_date
+from patronage.tables.names import PersonId, resolve_person
+
+
+def check_choice(name: str, value: object, choices) -> str:
+    """``value`` if it is one of ``choices``, else a ParameterError naming the closest ones."""
+    choices = list(choices)
+    if isinstance(value, str) and value in choices:
+        return value
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise ParameterError(name, value, f"valid choices are {', '.join(map(repr, choices))}{hint}")
+
+
+def person(name: str, value: object, tables) -> PersonId:
+    """The person_id that ``value`` (an id or any recorded name variant) denotes."""
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(name, value, "give a person id or a recorded name, e.g. 'Beria' or 'Берия'")
+    return resolve_person(value, tables.persons, parameter=name)
+
+
+def date(name: str, value: object, tables=None) -> pd.Timestamp:
+    """The first day of an ISO or EDTF date; with ``tables``, one inside the span of days they record.
+
+    A date with spaces around it is refused rather than trimmed: it is a sign of a value typed by
+    hand that may not be what was meant. A date outside every recorded date would run to the end
+    with nothing to count, so it is refused with the span the tables cover.
+    """
+    if isinstance(value, str) and value != value.strip():
+        raise ParameterError(name, value, "a date has no spaces around it; give e.g. 1953-06-26 or 1953-06")
+    try:
+        day = to_date(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        raise ParameterError(name, value, "give an ISO or EDTF date such as 1953-06-26 or 1953-06") from None
+    if tables is not None:
+        first, last = recorded_span(tables)
+        if not first <= day <= last:
+            raise ParameterError(name, value, f"the tables record nothing on that day: their dates run from "
+                                              f"{first.date()} to {last.date()}")
+    return day
+
+
+def recorded_span(tables) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and the last day any event, post or tie of the tables is dated to."""
+    def bounds():
+        days = [tables.events[["date_lo", "date_hi"]]]
+        days += [tables.spells[[f"{c}_lo", f"{c}_hi"]] for c in ("start", "end")]
+        days += [tables.ties[[f"{c}_lo", f"{c}_hi"]] for c in ("start", "end")]
+        values = pd.concat([d.stack() for d in days])
+        return values.min(), values.max()
+    return tables.derived("recorded span", lambda t: bounds())
+
+
+def number(name: str, value: object, low: float, high: float, integer: bool = False) -> float:
+    """A number between ``low`` and ``high`` (a whole number if ``integer``)."""
+    kind = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or not low <= value <= high:
+        what = "a whole number" if integer else "a number"
+        raise ParameterError(name, value, f"give {what} from {low} to {high}")
+    return value

@@ -1,0 +1,60 @@
+"""The cells of a table typed: text as pandas' nullable strings held as Python str, integer and boolean
+fields as nullable integers and booleans (each unreadable cell named), and each EDTF field ``f`` with
+its earliest and latest day in ``f_lo`` and ``f_hi``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from patronage.errors import Problem
+from patronage.tables.dates import bounds_columns
+
+# Text cells are pandas' nullable strings (pd.NA for an empty cell) held as Python str objects.
+# The storage is named, not left to pandas: pandas 3 keeps "string" columns in pyarrow whenever
+# pyarrow happens to be installed, which changes the regular-expression engine of the pattern
+# checks and makes the analysis about 1.5 times slower (measured at the 1x synthetic size).
+# Every table the package reads or derives holds text in this one dtype, whatever is installed.
+TEXT = pd.StringDtype("python")
+
+TRUE_VALUES = {"true", "True", "TRUE", "1"}
+FALSE_VALUES = {"false", "False", "FALSE", "0"}
+
+
+def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Integer and boolean fields converted to pandas' nullable dtypes; unreadable cells named."""
+    problems: list[Problem] = []
+    for fdesc in schema["fields"]:
+        col, kind = fdesc["name"], fdesc.get("type", "string")
+        if kind == "integer":
+            # each distinct cell read once (a column of small numbers repeats a few values): the same
+            # set of values as the column's, so to_numeric infers the same type and reads each value alike
+            text = frame[col]
+            codes, uniques = pd.factorize(np.asarray(text.array, dtype=object))
+            empty = codes < 0
+            values = pd.Series(pd.array([*uniques, *([None] if empty.any() else [])], dtype=text.dtype))
+            num = pd.to_numeric(values, errors="coerce")
+            bad = values.notna() & (num.isna() | (num % 1 != 0))
+            codes[empty] = len(uniques)  # the empty cell, last among the values
+            problems += [Problem(name, int(frame.index[i]), col, f"{uniques[codes[i]]!r} is not an integer")
+                         for i in np.flatnonzero(bad.fillna(False).to_numpy(dtype=bool)[codes])]
+            frame[col] = num.where(~bad).astype("Int64").array.take(codes)
+        elif kind == "boolean":
+            text = frame[col]
+            bad = text.notna() & ~text.isin(TRUE_VALUES | FALSE_VALUES)
+            problems += [Problem(name, int(r), col, f"{v!r} is not true or false") for r, v in text[bad].items()]
+            frame[col] = pd.arrays.BooleanArray(text.isin(TRUE_VALUES).to_numpy(dtype=bool), text.isna().to_numpy(dtype=bool))
+    return frame, problems
+
+
+def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """For each EDTF field f, the columns f_lo and f_hi; unparseable dates named."""
+    problems: list[Problem] = []
+    for fdesc in schema["fields"]:
+        if not fdesc.get("edtf"):
+            continue
+        col = fdesc["name"]
+        lo, hi, errors = bounds_columns(frame[col])
+        frame[f"{col}_lo"], frame[f"{col}_hi"] = lo, hi
+        problems += [Problem(name, int(frame.index[pos]), col, msg) for pos, msg in errors.items()]
+    return frame, problems

@@ -1,0 +1,178 @@
+"""The rows of a CSV file of the package, read strictly: each cell as text, each defect named by its row and cell.
+
+A clean file is parsed by pandas' C parser; anything off (bytes that are not UTF-8, a header that
+does not name the schema's fields in order, a ragged row, a file cut short inside a quoted cell)
+sends it to the csv module in strict mode, which finds and names the problem."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from patronage.errors import Problem
+from patronage.tables.columns import TEXT
+from patronage.tables.files import FileProblem, read_file
+
+
+def read_rows(path: Path, fields: list[str], name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """The cells of one CSV file as strings (empty cells as NA), and the problems found reading it.
+
+    The file must be a regular file of its folder (see :func:`patronage.tables.datapackage.read_file`);
+    name: how problems name it (default: the file's name).
+    """
+    name = name or path.name
+    try:
+        raw = read_file(path, path.parent)
+    except FileProblem as exc:
+        return empty_rows(fields), [Problem(name, None, None, str(exc))]
+    frame, problems, _ = parse_rows(raw, fields, name)
+    return frame, problems
+
+
+def empty_rows(fields: list[str]) -> pd.DataFrame:
+    """No rows: a frame of the fields, every column text."""
+    return pd.DataFrame(columns=fields, dtype=TEXT)
+
+
+def parse_rows(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, list[Problem], bool]:
+    """The rows of the CSV bytes ``raw``, the problems found, and whether every record could be read.
+
+    Checks the bytes are UTF-8, the header names the schema's fields in order, and every row has
+    as many cells as the header. The csv module reads in strict mode: a quote left open at the end
+    of the file (a file cut short inside a quoted cell), or text after a closing quote, is an error
+    naming the record, not a cell silently ended there. A row of the wrong length is left out of the
+    frame, so the table is then not whole either (the rules across tables would find its ids missing).
+    """
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a leading byte-order mark is harmless: drop it
+    fast = _read_clean(raw, fields)
+    if fast is not None:
+        return fast, [], True
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # the record and the cell of the bad byte, read as CSV: quoted commas and quoted line breaks count right
+        before = raw[:exc.start].decode("utf-8", errors="replace") + "?"
+        records = list(csv.reader(io.StringIO(before, newline="")))
+        row, col = len(records), len(records[-1]) - 1
+        column = fields[col] if 0 <= col < len(fields) else None
+        return empty_rows(fields), [
+            Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")], False
+    end = text.find("\n")
+    line = text if end < 0 else text[:end]
+    if line and not any(c in line for c in '"\r\0'):
+        header = line.split(",")  # a first line without quotes is the header record, as the csv module reads it
+    else:
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=""), strict=True))
+        except StopIteration:
+            return empty_rows(fields), [Problem(name, 1, None, "file is empty")], False
+        except csv.Error as exc:
+            return empty_rows(fields), [_malformed(name, text, fields, 1, 0, exc)], False
+    if header != fields:
+        missing = [f for f in fields if f not in header]
+        extra = [h for h in header if h not in fields]
+        detail = "; ".join(filter(None, [
+            f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "",
+            "columns out of order" if not (missing or extra) else ""]))
+        return empty_rows(fields), [
+            Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")], False
+    problems: list[Problem] = []
+    rows, numbers = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next(reader)  # the header
+    number, lines_read, whole, short = 1, reader.line_num, True, None
+    try:
+        for number, row in enumerate(reader, start=2):  # a row is a record: the header is row 1
+            lines_read = reader.line_num
+            if len(row) != len(fields):
+                problems.append(Problem(name, number, None, f"row has {len(row)} cells, the header has {len(fields)}"))
+                whole, short = False, (number if len(row) < len(fields) else None)
+                continue
+            rows.append(row)
+            numbers.append(number)
+    except csv.Error as exc:
+        problems.append(_malformed(name, text, fields, number + 1, lines_read, exc))
+        whole = False
+    else:
+        if short is not None and short == number and not text.endswith(("\n", "\r")):  # the last row, short, unended
+            problems[-1] = replace(problems[-1], message=problems[-1].message + "; it is the last row and the file ends "
+                                   "without a line break: the file is cut short (truncated)?")
+    frame = pd.DataFrame(rows, columns=fields, dtype=TEXT)
+    frame = frame.replace("", pd.NA)
+    frame.index = pd.Index(numbers, dtype="int64", name="row")
+    return frame, problems, whole
+
+
+def _malformed(name: str, text: str, fields: list[str], row: int, lines_before: int, exc: csv.Error) -> Problem:
+    """The strict csv module's error on record ``row`` (which starts after ``lines_before`` physical
+    lines) as a Problem. The csv module names neither the record nor the cell: the record is counted
+    by the caller, and for a quote left open at the end of the file the cell is found by reading the
+    record's text again without strict mode (which ends the open cell at the end of the file)."""
+    if "unexpected end of data" not in str(exc):
+        hint = " (a quoted cell ends at a comma or the end of its line)" if "expected after" in str(exc) else ""
+        return Problem(name, row, None, f"malformed CSV: {exc}{hint}")
+    rest = "".join(io.StringIO(text, newline="").readlines()[lines_before:])
+    cells = next(csv.reader(io.StringIO(rest, newline="")), [])
+    column = fields[len(cells) - 1] if 0 < len(cells) <= len(fields) else None
+    return Problem(name, row, column, "the file ends inside this quoted cell: the file is cut short (truncated), "
+                                      "or the cell's closing quote is missing")
+
+
+def _read_clean(raw: bytes, fields: list[str]) -> pd.DataFrame | None:
+    """The rows of a clean CSV file (valid UTF-8, its first line the header) read by pandas' C parser,
+    or None when anything is off: read_rows' csv module path then finds and names the problem.
+
+    The C parser is several times faster than the csv module but forgiving: it pads short rows
+    and blank lines with empty cells, and takes an extra leading cell as an index. So a file is
+    clean only if its first line, without quotes, names the fields; the parse succeeds without an
+    index (the parser decodes every cell as strict UTF-8, so it fails on a byte that is not); there
+    is no carriage return or NUL byte (the csv module may split or reject those differently); every
+    quote opens a field, closes one or is doubled inside one (RFC 4180; a stray quote inside an
+    unquoted cell is read differently by the two parsers); and the commas outside quotes number
+    exactly fields - 1 per record: no record is longer (the parser raises), so none is shorter.
+    Records are numbered as the csv module numbers them, the header being row 1.
+    """
+    if b"\r" in raw or b"\0" in raw:
+        return None
+    end = raw.find(b"\n")
+    try:
+        header = (raw if end < 0 else raw[:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if '"' in header or header.split(",") != fields:
+        return None
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), engine="c", encoding="utf-8", header=0, names=fields, dtype=TEXT,
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False, quotechar='"', doublequote=True)
+    except (ValueError, pd.errors.ParserError, csv.Error):  # UnicodeDecodeError is a ValueError
+        return None
+    if not isinstance(frame.index, pd.RangeIndex) or list(frame.columns) != fields:
+        return None
+    if b'"' in raw:
+        parts = raw.split(b'"')  # outside quotes, inside, outside, ...: by the quotes' parity
+        if len(parts) % 2 == 0:
+            return None  # a quote never closed
+        if not (all(p[:1] in (b",", b"\n", b"") for p in parts[2::2]) and  # a closing quote ends its cell (or is doubled)
+                all(p[-1:] in (b",", b"\n", b"") for p in parts[0:-1:2])):  # an opening quote starts one
+            return None
+        outside = b"".join(parts[::2])
+    else:
+        outside = raw
+    separators = _count_commas(outside)
+    if separators != (len(frame) + 1) * (len(fields) - 1):
+        return None
+    frame.index = pd.Index(np.arange(2, len(frame) + 2), dtype="int64", name="row")
+    return frame
+
+
+def _count_commas(data: bytes, step: int = 1 << 20) -> int:
+    """How many commas ``data`` holds: numpy compares a megabyte at a time (4x bytes.count). One
+    comparison of a whole file of hundreds of megabytes would first allocate (and the system zero)
+    a mask as large as the file, which costs more than the counting."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    return sum(int(np.count_nonzero(view[i:i + step] == ord(","))) for i in range(0, len(view), step))

@@ -1,0 +1,218 @@
+"""Provenance per assertion: refinements restate a seed row at a reference work's precision, the sources a
+note cites exist, no curators' working notes stand in published rows, and a seed row's quotation names
+its subject."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from patronage.errors import Problem
+from patronage.tables.distinct import Distinct
+from patronage.tables.rules import problems_where
+
+REFINABLE = {"attributes": "attribute_id", "spells": "spell_id", "events": "event_id", "ties": "tie_id"}
+# what a refinement keeps of the row it refines (besides conflict_id and reading): its subject
+SAME_SUBJECT = {"attributes": ("person_id", "attribute"), "spells": ("person_id",), "events": ("kind",),
+                "ties": ("patron_id", "client_id", "kind", "codings")}
+EDTF_FIELDS = {"attributes": ("date",), "spells": ("start", "end"), "events": ("date",),
+               "ties": ("start", "end", "defection_date")}
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Cell by cell: equal values, or both empty."""
+    a, b = a.astype("object"), b.astype("object")
+    return ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+
+
+def refinements(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """A refinement (a row naming in ``refines`` the seed row it restates at a reference work's precision,
+    see :mod:`patronage.tables.readings`) is external, refines a seed row of its own table that no other row
+    refines, keeps that row's subject, conflict and reading, and narrows its dates: each bound lies
+    within the seed row's bounds where the seed row has a date (a date outside them contradicts the
+    seed and belongs in a conflict). An event's refinement repeats the event's participations."""
+    out: list[Problem] = []
+    for name, key in REFINABLE.items():
+        frame = getattr(tables, name)
+        if "refines" not in frame.columns or not frame["refines"].notna().any():
+            continue
+        mine = frame[frame["refines"].notna()]
+        first = frame.drop_duplicates(key, keep="first").set_index(key)
+        found = mine["refines"].isin(first.index)  # an unknown id is named by foreign_keys
+        out += problems_where(tables, name, mine["evidence"].ne("external").reindex(frame.index, fill_value=False), "evidence",
+                         lambda r: f"refines {r['refines']!r} but its evidence is {r['evidence']!r}: a refinement is external")
+        mine = mine[found]
+        base = first.loc[mine["refines"].to_numpy()].set_axis(mine.index)
+
+        def name_rows(mask, column, message, name=name, mine=mine, frame=frame):
+            return problems_where(tables, name, pd.Series(mask, index=mine.index).reindex(frame.index, fill_value=False),
+                             column, message)
+
+        out += name_rows(base["evidence"].ne("seed").to_numpy(dtype=bool, na_value=True), "refines",
+                         lambda r: f"refines {r['refines']!r}, which is not a seed row: only what a seed says is refined")
+        out += name_rows(mine["refines"].isin(frame.loc[frame["refines"].notna(), key]).to_numpy(), "refines",
+                         lambda r: f"refines {r['refines']!r}, which is itself a refinement: refine the seed row")
+        out += name_rows(mine["refines"].duplicated(keep=False).to_numpy(), "refines",
+                         lambda r: f"{r['refines']!r} has more than one refinement: restate every refined field in one row")
+        out += name_rows((mine["refines"] == mine[key]).to_numpy(), "refines", "a row cannot refine itself")
+        for column in (*SAME_SUBJECT[name], "conflict_id", "reading"):
+            out += name_rows(~_same(mine[column], base[column]), column,
+                             lambda r, c=column: f"refines {r['refines']!r} but its {c} ({r[c]!r}) differs from that row's: "
+                                                 "a refinement restates the same assertion")
+        for column in EDTF_FIELDS[name]:
+            lo, hi = mine[f"{column}_lo"].to_numpy(), mine[f"{column}_hi"].to_numpy()
+            blo, bhi = base[f"{column}_lo"].to_numpy(), base[f"{column}_hi"].to_numpy()
+            dated = ~pd.isna(blo)
+            text = base[column].astype("object").fillna("")
+            open_start = text.str.startswith("/").to_numpy(dtype=bool)  # '/1948': by 1948, start unknown
+            open_end = text.str.endswith("/").to_numpy(dtype=bool)  # '1953-03-06/': from then, end unknown
+            outside = dated & (pd.isna(lo) | ((lo < blo) & ~open_start) | ((hi > bhi) & ~open_end))
+            out += name_rows(outside, column,
+                             lambda r, c=column: f"{c} ({r[c]!r}) is not within the dates of the row it refines "
+                                                 f"({r['refines']!r}): a date that contradicts the seed is a conflict")
+        if name == "events":
+            parts = tables.event_participants[["event_id", "person_id", "role"]].astype("object")
+            pairs = pd.DataFrame({"refining": mine[key].to_numpy(dtype=object), "event_id": mine["refines"].to_numpy(dtype=object)})
+            needed = pairs.merge(parts, on="event_id")
+            have = set(map(tuple, parts.to_numpy()))
+            missing = {a for a, p, r in zip(needed["refining"], needed["person_id"], needed["role"], strict=True)
+                       if (a, p, r) not in have}
+            out += name_rows(mine[key].isin(missing).to_numpy(), "refines",
+                             lambda r: f"refines {r['refines']!r} but does not repeat all of its participations "
+                                       "(a participation follows its event)")
+    return out
+
+
+# a source id cited in free text: a slug ending in a year or 'inpress' (petrov-2010, khlevnyuk-inpress)
+CITED = re.compile(r"(?<![\w'/-])([a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:1[89]\d\d|20\d\d|inpress))(?![\w-])")
+FREE_TEXT = {"conflicts": ("resolution",)}  # every table's 'note' is free text too
+
+
+def cited_sources(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """Every source id cited in a note (a slug ending in a year, e.g. 'petrov-2010') is a source of
+    sources.csv, or the id of a conflict or of a row (notes also name those: 'conflict march-arrangement-1953',
+    'event meshik-arrested-1953-06'). Ids that end otherwise ('britannica') are not recognisable in free text.
+    Each distinct note is read once; the id columns are searched only for the slugs that are neither a
+    source nor a conflict (none, in a register whose notes cite nothing)."""
+    distinct = distinct or Distinct(tables.frames())
+    found: dict[tuple[str, str], tuple[np.ndarray, list[set[str]]]] = {}
+    for name, frame in tables.frames().items():
+        for column in ("note", *FREE_TEXT.get(name, ())):
+            if column in frame.columns:
+                codes, texts = distinct.codes(name, column)
+                found[(name, column)] = (codes, [set(CITED.findall(str(t))) for t in texts])
+    unknown = set().union(*(s for _, sets in found.values() for s in sets))
+    unknown -= set(tables.sources["source_id"].dropna()) | set(tables.conflicts["conflict_id"].dropna())
+    for frame in tables.frames().values():
+        if unknown and frame.columns[0] in ("person_id", "org_id", "attribute_id", "spell_id", "event_id", "tie_id", "coding_id"):
+            ids = frame[frame.columns[0]]
+            unknown -= set(ids[ids.isin(list(unknown))])
+    out: list[Problem] = []
+    for (name, column), (codes, sets) in found.items():
+        if not unknown:
+            break
+        bad = np.array([bool(s & unknown) for s in sets] + [False])[codes]
+        out += problems_where(tables, name, bad, column,
+                         lambda r, c=column: f"cites {', '.join(sorted(set(CITED.findall(str(r[c]))) & unknown))}, "
+                                             "which is not in sources.csv (nor the id of a conflict or a row)")
+    return out
+
+
+# phrases of curators' working notes that must not stand in published rows
+WORKING_NOTES = re.compile(r"see the report|not in the brief|reported to the lead|new conflict id|not verified",
+                           re.IGNORECASE)
+# an unnamed 'standard' account given as the basis of a fact in a seed row's note: the fact belongs in
+# a refinement (or an external row) that names its work
+UNNAMED_STANDARD = re.compile(r"\bstandard (?:accounts?|biograph\w*|chronology|reference|date|dates|start|end)\b|"
+                              r"\(standard\b|\bstandard:|\bstandard\)|standard accounts", re.IGNORECASE)
+SEED_FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
+
+
+def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """No curators' working notes in published rows ('see the report', 'not in the brief', 'not verified',
+    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; and no seed
+    row of an assertion table takes a fact from unnamed 'standard accounts': name the work, in a row of
+    its own."""
+    distinct = distinct or Distinct(tables.frames())
+    out: list[Problem] = []
+    for name, frame in tables.frames().items():
+        if name == "sources":
+            continue
+        for column in ("note", "locator", *FREE_TEXT.get(name, ())):
+            if column not in frame.columns:
+                continue
+            bad = distinct.per_value(name, column, lambda v: v.str.contains(WORKING_NOTES).fillna(False))
+            out += problems_where(tables, name, bad, column,
+                             lambda r, c=column: f"holds a working note ({WORKING_NOTES.search(r[c]).group(0)!r}): "
+                                                 "say what the sources say, or leave it out")
+        if name in SEED_FILTERED:
+            seed = distinct.per_value(name, "evidence", lambda v: (v == "seed").fillna(False))
+            cites = distinct.per_value(name, "note", lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
+            out += problems_where(tables, name, seed & cites, "note",
+                             lambda r: f"a seed row's note takes a fact from unnamed accounts "
+                                       f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work in a row of its own "
+                                       "(a refinement or an external row), or leave the fact out")
+    return out
+
+
+PROSE_SEEDS = "patronage:proseSeeds"  # descriptor property: the seed texts whose quotes must name their subject
+SUBJECTS = {"attributes": ("person_id",), "spells": ("person_id",), "event_participants": ("person_id",),
+            "ties": ("patron_id", "client_id")}
+REFERENT = re.compile(r"Referent: ([^\n]*?)(?:(?<![A-Z])\.(?:\s|$)|$)")  # to the sentence's end, past initials ('Z. Kobulov')
+
+
+def person_names(persons: pd.DataFrame) -> dict[str, list[str]]:
+    """Each person's names as the sources spell them: surname, full name and every variant (for an
+    initialled or inverted form, its surname too)."""
+    out = {}
+    for pid, surname, name, variants in zip(persons["person_id"], persons["surname"], persons["name"],
+                                            persons["variants"].fillna(""), strict=True):
+        names = {str(surname), str(name)}
+        for v in str(variants).split("|"):
+            v = v.strip()
+            if v:
+                names.add(v)
+                names.add(v.split(",")[0].split()[-1])  # 'Kobulov, B.Z.' -> Kobulov; 'V.N. Merkulov' -> Merkulov
+        out[pid] = sorted(n for n in names if len(n) > 2)
+    return out
+
+
+def _names_in(text: str, names: list[str]) -> bool:
+    return any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", text, re.IGNORECASE) for n in names)
+
+
+def seed_subjects(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """A seed row's subject (the person of a post, an attribute or a participation; both parties of a
+    tie) is named in its quote, or its note says whom the quote's words refer to ('Referent: "he" is
+    Kruglov, named in the sentence before'). An identification from elsewhere (the article's 'his
+    other main lieutenants') is not a seed assertion: it is an external row naming its own source.
+
+    The rule holds for the seed texts the package lists as prose in its descriptor
+    (``"patronage:proseSeeds"``: the article and the blog post): a quotation from prose can name
+    its subject; a register's line (the synthetic data's seed) need not.
+
+    What this cannot check: that a referent is right, only that it is declared and names the subject."""
+    distinct = distinct or Distinct(tables.frames())
+    prose = set(tables.descriptor.get(PROSE_SEEDS, [])) & set(tables.sources["source_id"].dropna())
+    if not prose:
+        return []
+    names = person_names(tables.persons)
+    out: list[Problem] = []
+    for name, columns in SUBJECTS.items():
+        frame = getattr(tables, name)
+        quoted = distinct.per_value(name, "source_id", lambda v: v.isin(prose).fillna(False)) & \
+            distinct.per_value(name, "evidence", lambda v: (v == "seed").fillna(False))
+        if not quoted.any():
+            continue
+        seed = frame.iloc[np.flatnonzero(quoted)]
+        for column in columns:
+            bad = [not _names_in(str(q) if isinstance(q, str) else "", names.get(p, [p]))
+                   and not _names_in(" ".join(REFERENT.findall(n)) if isinstance(n, str) else "", names.get(p, [p]))
+                   for p, q, n in zip(seed[column], seed["quote"], seed["note"], strict=True)]
+            out += problems_where(tables, name, pd.Series(bad, index=seed.index, dtype=bool).reindex(frame.index, fill_value=False),
+                             "quote", lambda r, c=column: f"the quote does not name {r[c]!r} and the note declares no "
+                                                          "'Referent:' naming him; an identification from elsewhere is an "
+                                                          "external row with its own source")
+    return out
