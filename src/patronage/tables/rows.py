@@ -52,35 +52,58 @@ def parse_rows(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, 
     fast = _read_clean(raw, fields)
     if fast is not None:
         return fast, [], True
+    text, header, problem = _text_and_header(raw, fields, name)
+    if problem is None and header != fields:
+        problem = _header_problem(header, fields, name)
+    if problem is not None:
+        return empty_rows(fields), [problem], False
+    return _records(text, fields, name)
+
+
+def _text_and_header(raw: bytes, fields: list[str], name: str) -> tuple[str, list[str] | None, Problem | None]:
+    """The file's text and its header record, or the problem that stops the reading there (bytes that are
+    not UTF-8, an empty file, a malformed first record)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # the record and the cell of the bad byte, read as CSV: quoted commas and quoted line breaks count right
-        before = raw[:exc.start].decode("utf-8", errors="replace") + "?"
-        records = list(csv.reader(io.StringIO(before, newline="")))
-        row, col = len(records), len(records[-1]) - 1
-        column = fields[col] if 0 <= col < len(fields) else None
-        return empty_rows(fields), [
-            Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")], False
+        return "", None, _not_utf8(raw, exc, fields, name)
     end = text.find("\n")
     line = text if end < 0 else text[:end]
     if line and not any(c in line for c in '"\r\0'):
-        header = line.split(",")  # a first line without quotes is the header record, as the csv module reads it
-    else:
-        try:
-            header = next(csv.reader(io.StringIO(text, newline=""), strict=True))
-        except StopIteration:
-            return empty_rows(fields), [Problem(name, 1, None, "file is empty")], False
-        except csv.Error as exc:
-            return empty_rows(fields), [_malformed(name, text, fields, 1, 0, exc)], False
-    if header != fields:
-        missing = [f for f in fields if f not in header]
-        extra = [h for h in header if h not in fields]
-        detail = "; ".join(filter(None, [
-            f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "",
-            "columns out of order" if not (missing or extra) else ""]))
-        return empty_rows(fields), [
-            Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")], False
+        return text, line.split(","), None  # a first line without quotes is the header record, as the csv module reads it
+    try:
+        return text, next(csv.reader(io.StringIO(text, newline=""), strict=True)), None
+    except StopIteration:
+        return text, None, Problem(name, 1, None, "file is empty")
+    except csv.Error as exc:
+        return text, None, _malformed(name, text, fields, 1, 0, exc)
+
+
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError, fields: list[str], name: str) -> Problem:
+    """The byte that is not UTF-8, named by its record and cell (the bytes before it read as CSV: quoted
+    commas and quoted line breaks count right)."""
+    before = raw[:exc.start].decode("utf-8", errors="replace") + "?"
+    records = list(csv.reader(io.StringIO(before, newline="")))
+    row, col = len(records), len(records[-1]) - 1
+    column = fields[col] if 0 <= col < len(fields) else None
+    return Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")
+
+
+def _header_problem(header: list[str], fields: list[str], name: str) -> Problem:
+    """How a header differs from the schema's fields: missing, unexpected, or out of order."""
+    missing = [f for f in fields if f not in header]
+    extra = [h for h in header if h not in fields]
+    detail = "; ".join(filter(None, [
+        f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "",
+        "columns out of order" if not (missing or extra) else ""]))
+    return Problem(name, 1, None, f"header does not match the schema ({detail}); expected {fields}")
+
+
+def _records(text: str, fields: list[str], name: str) -> tuple[pd.DataFrame, list[Problem], bool]:
+    """The records after the header, read by the csv module in strict mode: (rows, problems, whole).
+
+    A row of the wrong length is named and left out; a malformed record ends the reading, named.
+    """
     problems: list[Problem] = []
     rows, numbers = [], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -137,14 +160,7 @@ def _read_clean(raw: bytes, fields: list[str]) -> pd.DataFrame | None:
     exactly fields - 1 per record: no record is longer (the parser raises), so none is shorter.
     Records are numbered as the csv module numbers them, the header being row 1.
     """
-    if b"\r" in raw or b"\0" in raw:
-        return None
-    end = raw.find(b"\n")
-    try:
-        header = (raw if end < 0 else raw[:end]).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if '"' in header or header.split(",") != fields:
+    if b"\r" in raw or b"\0" in raw or not _clean_header(raw, fields):
         return None
     try:
         frame = pd.read_csv(io.BytesIO(raw), engine="c", encoding="utf-8", header=0, names=fields, dtype=TEXT,
@@ -153,21 +169,35 @@ def _read_clean(raw: bytes, fields: list[str]) -> pd.DataFrame | None:
         return None
     if not isinstance(frame.index, pd.RangeIndex) or list(frame.columns) != fields:
         return None
-    if b'"' in raw:
-        parts = raw.split(b'"')  # outside quotes, inside, outside, ...: by the quotes' parity
-        if len(parts) % 2 == 0:
-            return None  # a quote never closed
-        if not (all(p[:1] in (b",", b"\n", b"") for p in parts[2::2]) and  # a closing quote ends its cell (or is doubled)
-                all(p[-1:] in (b",", b"\n", b"") for p in parts[0:-1:2])):  # an opening quote starts one
-            return None
-        outside = b"".join(parts[::2])
-    else:
-        outside = raw
-    separators = _count_commas(outside)
-    if separators != (len(frame) + 1) * (len(fields) - 1):
+    outside = _outside_quotes(raw)
+    if outside is None or _count_commas(outside) != (len(frame) + 1) * (len(fields) - 1):
         return None
     frame.index = pd.Index(np.arange(2, len(frame) + 2), dtype="int64", name="row")
     return frame
+
+
+def _clean_header(raw: bytes, fields: list[str]) -> bool:
+    """True if the first line is UTF-8, holds no quote, and names the fields in order."""
+    end = raw.find(b"\n")
+    try:
+        header = (raw if end < 0 else raw[:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return '"' not in header and header.split(",") == fields
+
+
+def _outside_quotes(raw: bytes) -> bytes | None:
+    """The bytes outside quoted cells, or None if a quote neither opens a cell, closes one nor is doubled
+    inside one (RFC 4180), or is never closed."""
+    if b'"' not in raw:
+        return raw
+    parts = raw.split(b'"')  # outside quotes, inside, outside, ...: by the quotes' parity
+    if len(parts) % 2 == 0:
+        return None  # a quote never closed
+    if not (all(p[:1] in (b",", b"\n", b"") for p in parts[2::2]) and  # a closing quote ends its cell (or is doubled)
+            all(p[-1:] in (b",", b"\n", b"") for p in parts[0:-1:2])):  # an opening quote starts one
+        return None
+    return b"".join(parts[::2])
 
 
 def _count_commas(data: bytes, step: int = 1 << 20) -> int:

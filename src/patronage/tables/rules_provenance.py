@@ -36,53 +36,76 @@ def refinements(tables, distinct: Distinct | None = None) -> list[Problem]:
     out: list[Problem] = []
     for name, key in REFINABLE.items():
         frame = getattr(tables, name)
-        if "refines" not in frame.columns or not frame["refines"].notna().any():
-            continue
-        mine = frame[frame["refines"].notna()]
-        first = frame.drop_duplicates(key, keep="first").set_index(key)
-        found = mine["refines"].isin(first.index)  # an unknown id is named by foreign_keys
-        out += problems_where(tables, name, mine["evidence"].ne("external").reindex(frame.index, fill_value=False), "evidence",
-                         lambda r: f"refines {r['refines']!r} but its evidence is {r['evidence']!r}: a refinement is external")
-        mine = mine[found]
-        base = first.loc[mine["refines"].to_numpy()].set_axis(mine.index)
-
-        def name_rows(mask, column, message, name=name, mine=mine, frame=frame):
-            return problems_where(tables, name, pd.Series(mask, index=mine.index).reindex(frame.index, fill_value=False),
-                             column, message)
-
-        out += name_rows(base["evidence"].ne("seed").to_numpy(dtype=bool, na_value=True), "refines",
-                         lambda r: f"refines {r['refines']!r}, which is not a seed row: only what a seed says is refined")
-        out += name_rows(mine["refines"].isin(frame.loc[frame["refines"].notna(), key]).to_numpy(), "refines",
-                         lambda r: f"refines {r['refines']!r}, which is itself a refinement: refine the seed row")
-        out += name_rows(mine["refines"].duplicated(keep=False).to_numpy(), "refines",
-                         lambda r: f"{r['refines']!r} has more than one refinement: restate every refined field in one row")
-        out += name_rows((mine["refines"] == mine[key]).to_numpy(), "refines", "a row cannot refine itself")
-        for column in (*SAME_SUBJECT[name], "conflict_id", "reading"):
-            out += name_rows(~_same(mine[column], base[column]), column,
-                             lambda r, c=column: f"refines {r['refines']!r} but its {c} ({r[c]!r}) differs from that row's: "
-                                                 "a refinement restates the same assertion")
-        for column in EDTF_FIELDS[name]:
-            lo, hi = mine[f"{column}_lo"].to_numpy(), mine[f"{column}_hi"].to_numpy()
-            blo, bhi = base[f"{column}_lo"].to_numpy(), base[f"{column}_hi"].to_numpy()
-            dated = ~pd.isna(blo)
-            text = base[column].astype("object").fillna("")
-            open_start = text.str.startswith("/").to_numpy(dtype=bool)  # '/1948': by 1948, start unknown
-            open_end = text.str.endswith("/").to_numpy(dtype=bool)  # '1953-03-06/': from then, end unknown
-            outside = dated & (pd.isna(lo) | ((lo < blo) & ~open_start) | ((hi > bhi) & ~open_end))
-            out += name_rows(outside, column,
-                             lambda r, c=column: f"{c} ({r[c]!r}) is not within the dates of the row it refines "
-                                                 f"({r['refines']!r}): a date that contradicts the seed is a conflict")
-        if name == "events":
-            parts = tables.event_participants[["event_id", "person_id", "role"]].astype("object")
-            pairs = pd.DataFrame({"refining": mine[key].to_numpy(dtype=object), "event_id": mine["refines"].to_numpy(dtype=object)})
-            needed = pairs.merge(parts, on="event_id")
-            have = set(map(tuple, parts.to_numpy()))
-            missing = {a for a, p, r in zip(needed["refining"], needed["person_id"], needed["role"], strict=True)
-                       if (a, p, r) not in have}
-            out += name_rows(mine[key].isin(missing).to_numpy(), "refines",
-                             lambda r: f"refines {r['refines']!r} but does not repeat all of its participations "
-                                       "(a participation follows its event)")
+        if "refines" in frame.columns and frame["refines"].notna().any():
+            out += _refinements_of(tables, name, key)
     return out
+
+
+def _refinements_of(tables, name: str, key: str) -> list[Problem]:
+    """The rules of :func:`refinements` on the refinements of one table (``key``: its id column)."""
+    frame = getattr(tables, name)
+    mine = frame[frame["refines"].notna()]
+    first = frame.drop_duplicates(key, keep="first").set_index(key)
+    found = mine["refines"].isin(first.index)  # an unknown id is named by foreign_keys
+    out = problems_where(tables, name, mine["evidence"].ne("external").reindex(frame.index, fill_value=False), "evidence",
+                         lambda r: f"refines {r['refines']!r} but its evidence is {r['evidence']!r}: a refinement is external")
+    mine = mine[found]
+    base = first.loc[mine["refines"].to_numpy()].set_axis(mine.index)
+    name_rows = _namer(tables, name, mine, frame)
+    out += name_rows(base["evidence"].ne("seed").to_numpy(dtype=bool, na_value=True), "refines",
+                     lambda r: f"refines {r['refines']!r}, which is not a seed row: only what a seed says is refined")
+    out += name_rows(mine["refines"].isin(frame.loc[frame["refines"].notna(), key]).to_numpy(), "refines",
+                     lambda r: f"refines {r['refines']!r}, which is itself a refinement: refine the seed row")
+    out += name_rows(mine["refines"].duplicated(keep=False).to_numpy(), "refines",
+                     lambda r: f"{r['refines']!r} has more than one refinement: restate every refined field in one row")
+    out += name_rows((mine["refines"] == mine[key]).to_numpy(), "refines", "a row cannot refine itself")
+    for column in (*SAME_SUBJECT[name], "conflict_id", "reading"):
+        out += name_rows(~_same(mine[column], base[column]), column,
+                         lambda r, c=column: f"refines {r['refines']!r} but its {c} ({r[c]!r}) differs from that row's: "
+                                             "a refinement restates the same assertion")
+    out += _dates_outside(name, mine, base, name_rows)
+    if name == "events":
+        out += _participations_missing(tables, key, mine, name_rows)
+    return out
+
+
+def _namer(tables, name: str, mine: pd.DataFrame, frame: pd.DataFrame):
+    """name_rows(mask, column, message): a Problem for each refinement (a row of ``mine``) where ``mask`` holds."""
+    def name_rows(mask, column: str, message) -> list[Problem]:
+        return problems_where(tables, name, pd.Series(mask, index=mine.index).reindex(frame.index, fill_value=False),
+                              column, message)
+    return name_rows
+
+
+def _dates_outside(name: str, mine: pd.DataFrame, base: pd.DataFrame, name_rows) -> list[Problem]:
+    """The refinements with a date outside the bounds of the seed row's (an open start or end of the seed
+    row's interval bounds nothing on that side)."""
+    out = []
+    for column in EDTF_FIELDS[name]:
+        lo, hi = mine[f"{column}_lo"].to_numpy(), mine[f"{column}_hi"].to_numpy()
+        blo, bhi = base[f"{column}_lo"].to_numpy(), base[f"{column}_hi"].to_numpy()
+        dated = ~pd.isna(blo)
+        text = base[column].astype("object").fillna("")
+        open_start = text.str.startswith("/").to_numpy(dtype=bool)  # '/1948': by 1948, start unknown
+        open_end = text.str.endswith("/").to_numpy(dtype=bool)  # '1953-03-06/': from then, end unknown
+        outside = dated & (pd.isna(lo) | ((lo < blo) & ~open_start) | ((hi > bhi) & ~open_end))
+        out += name_rows(outside, column,
+                         lambda r, c=column: f"{c} ({r[c]!r}) is not within the dates of the row it refines "
+                                             f"({r['refines']!r}): a date that contradicts the seed is a conflict")
+    return out
+
+
+def _participations_missing(tables, key: str, mine: pd.DataFrame, name_rows) -> list[Problem]:
+    """The refinements of events that do not repeat every participation of the event they refine."""
+    parts = tables.event_participants[["event_id", "person_id", "role"]].astype("object")
+    pairs = pd.DataFrame({"refining": mine[key].to_numpy(dtype=object), "event_id": mine["refines"].to_numpy(dtype=object)})
+    needed = pairs.merge(parts, on="event_id")
+    have = set(map(tuple, parts.to_numpy()))
+    missing = {a for a, p, r in zip(needed["refining"], needed["person_id"], needed["role"], strict=True)
+               if (a, p, r) not in have}
+    return name_rows(mine[key].isin(missing).to_numpy(), "refines",
+                     lambda r: f"refines {r['refines']!r} but does not repeat all of its participations "
+                               "(a participation follows its event)")
 
 
 # a source id cited in free text: a slug ending in a year or 'inpress' (petrov-2010, khlevnyuk-inpress)
@@ -115,7 +138,7 @@ def cited_sources(tables, distinct: Distinct | None = None) -> list[Problem]:
             break
         bad = np.array([bool(s & unknown) for s in sets] + [False])[codes]
         out += problems_where(tables, name, bad, column,
-                         lambda r, c=column: f"cites {', '.join(sorted(set(CITED.findall(str(r[c]))) & unknown))}, "
+                              lambda r, c=column: f"cites {', '.join(sorted(set(CITED.findall(str(r[c]))) & unknown))}, "
                                              "which is not in sources.csv (nor the id of a conflict or a row)")
     return out
 
@@ -145,13 +168,13 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
                 continue
             bad = distinct.per_value(name, column, lambda v: v.str.contains(WORKING_NOTES).fillna(False))
             out += problems_where(tables, name, bad, column,
-                             lambda r, c=column: f"holds a working note ({WORKING_NOTES.search(r[c]).group(0)!r}): "
+                                  lambda r, c=column: f"holds a working note ({WORKING_NOTES.search(r[c]).group(0)!r}): "
                                                  "say what the sources say, or leave it out")
         if name in SEED_FILTERED:
             seed = distinct.per_value(name, "evidence", lambda v: (v == "seed").fillna(False))
             cites = distinct.per_value(name, "note", lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
             out += problems_where(tables, name, seed & cites, "note",
-                             lambda r: f"a seed row's note takes a fact from unnamed accounts "
+                                  lambda r: f"a seed row's note takes a fact from unnamed accounts "
                                        f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work in a row of its own "
                                        "(a refinement or an external row), or leave the fact out")
     return out
@@ -212,7 +235,7 @@ def seed_subjects(tables, distinct: Distinct | None = None) -> list[Problem]:
                    and not _names_in(" ".join(REFERENT.findall(n)) if isinstance(n, str) else "", names.get(p, [p]))
                    for p, q, n in zip(seed[column], seed["quote"], seed["note"], strict=True)]
             out += problems_where(tables, name, pd.Series(bad, index=seed.index, dtype=bool).reindex(frame.index, fill_value=False),
-                             "quote", lambda r, c=column: f"the quote does not name {r[c]!r} and the note declares no "
+                                  "quote", lambda r, c=column: f"the quote does not name {r[c]!r} and the note declares no "
                                                           "'Referent:' naming him; an identification from elsewhere is an "
                                                           "external row with its own source")
     return out

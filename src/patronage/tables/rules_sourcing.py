@@ -38,9 +38,9 @@ def sourcing(tables, distinct: Distinct | None = None) -> list[Problem]:
             seed = distinct.per_value(name, ev, lambda v: (v == "seed").fillna(False))
             out += problems_where(tables, name, seed & empty, q, "evidence is 'seed' but the quote is empty")
             out += problems_where(tables, name, words > MAX_QUOTE_WORDS, q,
-                             lambda r, q=q: f"quote has {len(re.findall(WORD, r[q]))} words; at most {MAX_QUOTE_WORDS}")
+                                  lambda r, q=q: f"quote has {len(re.findall(WORD, r[q]))} words; at most {MAX_QUOTE_WORDS}")
             out += problems_where(tables, name, seed & ~distinct.per_value(name, src, lambda v: v.isin(seeds)), src,
-                             lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
+                                  lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
     return out
 
 
@@ -68,5 +68,5 @@ def conflict_tags(tables, distinct: Distinct | None = None) -> list[Problem]:
         wrong = both["conflict_id"].isin(c["conflict_id"]) & ~pairs.isin(allowed)
         if wrong.any():
             out += problems_where(tables, name, wrong.reindex(frame.index, fill_value=False), "reading",
-                             lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
+                                  lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
     return out

@@ -58,7 +58,7 @@ def chronology(tables, distinct: Distinct | None = None) -> list[Problem]:
                              ("organisations", "valid_from", "valid_to")):
         f = getattr(tables, name)
         out += problems_where(tables, name, f[f"{end}_hi"] < f[f"{start}_lo"], end,
-                         lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]})")
+                              lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]})")
     # each person's death, found once per distinct id: died_hi of the first row holding the id (an
     # empty id matching an empty id, as a lookup in an index does), NaT where there is none
     nat = np.datetime64("NaT")
@@ -70,9 +70,9 @@ def chronology(tables, distinct: Distinct | None = None) -> list[Problem]:
 
     s, dead = tables.spells, death("spells")
     out += problems_where(tables, "spells", s["start_lo"].to_numpy() > dead, "start",
-                     lambda r: f"starts ({r['start']}) after {r['person_id']} died")
+                          lambda r: f"starts ({r['start']}) after {r['person_id']} died")
     out += problems_where(tables, "spells", s["end_lo"].to_numpy() > dead, "end",
-                     lambda r: f"ends ({r['end']}) after {r['person_id']} died")
+                          lambda r: f"ends ({r['end']}) after {r['person_id']} died")
     at = distinct.match("event_participants", "event_id", "events", "event_id")
 
     def event(values: np.ndarray, missing) -> np.ndarray:
@@ -82,7 +82,7 @@ def chronology(tables, distinct: Distinct | None = None) -> list[Problem]:
     living = event(distinct.per_value("events", "kind", lambda kinds: kinds.isin(LIVING)), False)
     day = event(tables.events["date_lo"].to_numpy(), nat)
     out += problems_where(tables, "event_participants", living & (day > death("event_participants")), "event_id",
-                     lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death")
+                          lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death")
     return out
 
 
@@ -96,5 +96,5 @@ def composite_keys(tables, distinct: Distinct | None = None) -> list[Problem]:
             # rows compared by the codes of their key cells: equal cells have equal codes (empty ones -1)
             codes = pd.DataFrame({k: distinct.codes(res["name"], k)[0] for k in pk})
             out += problems_where(tables, res["name"], codes.duplicated(keep="first").to_numpy(), None,
-                             lambda r, pk=pk: f"duplicate key {tuple(r[k] for k in pk)}")
+                                  lambda r, pk=pk: f"duplicate key {tuple(r[k] for k in pk)}")
     return out

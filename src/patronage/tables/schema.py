@@ -37,9 +37,14 @@ def check_schema(frame: pd.DataFrame, schema: dict, name: str, distinct: Distinc
         return _failures(_without(schema_json, _idle_columns(whole, frame)), frame, name)
     if not values.columns:
         return _failures(whole, frame, name)
-    problems = _failures(rows, frame, name)
     if distinct is None:
         distinct, table = Distinct({name: frame}), name
+    return _failures(rows, frame, name) + _value_failures(values, frame, name, distinct, table)
+
+
+def _value_failures(values, frame: pd.DataFrame, name: str, distinct: Distinct, table: str) -> list[Problem]:
+    """The checks of ``values`` run once on a table of the columns' distinct values, each failure named on
+    every row of ``frame`` that holds the failing value."""
     columns = {}
     for c in values.columns:  # each column's distinct values, then an empty cell if it has one
         codes, uniques = distinct.codes(table, c)
@@ -52,6 +57,7 @@ def check_schema(frame: pd.DataFrame, schema: dict, name: str, distinct: Distinc
     failed: dict[str, dict[int, list[dict]]] = {}  # column -> position among its distinct values -> failures
     for case in _failures(values, table_of_values, name, cases=True):
         failed.setdefault(case["column"], {}).setdefault(int(case["index"]), []).append(case)
+    problems = []
     for column, cases in failed.items():
         codes, uniques = distinct.codes(table, column)
         empty = len(uniques)  # the empty cell's position, after the distinct values; code -1
