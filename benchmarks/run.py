@@ -36,6 +36,7 @@ import argparse
 import contextlib
 import cProfile
 import gc
+import inspect
 import io
 import json
 import os
@@ -438,10 +439,10 @@ def measure_in_subprocess(folder: Path, patron: str, date: str, repeats: int, ou
 def hypothesis_seconds(stats: pstats.Stats) -> list[tuple[str, float]]:
     from patronage.analysis import hypotheses
 
-    # every step of the test: the public functions the module defines, but the one that runs them all
-    names = sorted(n for n, f in vars(hypotheses).items() if callable(f) and not n.startswith("_")
-                   and getattr(f, "__module__", "") == hypotheses.__name__ and n not in ("run_all", "compare_with_article"))
-    return [(n, seconds_in(stats, f"hypotheses.py:{n}")) for n in names]
+    # every step of the test: the functions the module hands on from the modules of the steps
+    steps = {n: f for n in hypotheses.__all__ if inspect.isfunction(f := getattr(hypotheses, n))
+             and n not in ("run_all", "compare_with_article", "verdict_table")}
+    return [(n, seconds_in(stats, f"{Path(f.__code__.co_filename).name}:{n}")) for n, f in sorted(steps.items())]
 
 
 LOAD_PARTS = (("read the CSV files (the bytes, then pandas or the csv module)", ("rows.py:parse_rows", "files.py:read_file")),

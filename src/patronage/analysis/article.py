@@ -94,3 +94,7 @@ def findings(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> list[str]:
             out.append(f"{r['hypothesis']}: computed {r['computed']}, the article reads {r['article']}; the data's "
                        f"reason: {r['why they differ']}.")
     return out
+
+
+BLAUVELT = "Blauvelt 2008"
+FAIRBANKS = f"Fairbanks 1983: 365-6, in {BLAUVELT}, \"Patronage and betrayal\""

@@ -207,3 +207,15 @@ def hints(table: pd.DataFrame, evidence: str) -> list[str]:
         "about this crisis; run with evidence 'seed+external' to add the facts from named reference works."
         if evidence == "seed" else " The tables record too little about this crisis for these steps."))
     return [hint]
+
+
+def count_outcomes(outcomes: dict) -> tuple[int, int, int]:
+    """(against, agreeing, unknown) of per-case outcomes True / False / None."""
+    values = list(outcomes.values())
+    return sum(v is True for v in values), sum(v is False for v in values), sum(v is None for v in values)
+
+
+def tally(outcomes: dict, against: str, agreeing: str) -> str:
+    """'k/n against-label' with the unknown cases named: the value of a split rule."""
+    k, m, u = count_outcomes(outcomes)
+    return f"{k}/{k + m + u} {against}" + (f" ({u} not recorded)" if u else "") if outcomes else "–"

@@ -1,0 +1,65 @@
+"""Step 1 of the test, the control: were the turncoats genuine clients of the fallen patron? Read from their
+careers (:mod:`patronage.analysis.advancement`), which no coding of the ties touches."""
+
+from __future__ import annotations
+
+from patronage.analysis.advancement import career_evidence
+from patronage.analysis.article import BLAUVELT
+from patronage.analysis.crisis import Crisis, crisis_events
+from patronage.analysis.defectors import coding_of
+from patronage.analysis.populations import evidence
+from patronage.analysis.verdicts import (
+    Result,
+    count_outcomes,
+    names_of,
+    population_text,
+    split_could_differ,
+    split_outcome,
+    split_rule,
+)
+
+
+def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
+    """The control: the turncoats were genuine clients of the fallen patron, not clients of his rivals.
+
+    Against the reading that Kruglov and Serov "were not true Beria clients to begin with"
+    (Medvedev, 2006: 93; Sul'ianov, 2005: 494, as cited in Blauvelt, 2008, "Betrayal and network
+    stability"). Read from their careers, which no coding touches (:mod:`patronage.analysis.advancement`):
+    a turncoat is genuine if the patron presided over more of his promotions than any rival and
+    he served under the patron the day before the fall.
+    """
+    claim = ("The turncoats were the patron's own clients; against the reading (Medvedev, Sul'ianov) that they "
+             f'"were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")')
+    rule = split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
+                      "serve under the patron the day before the fall (careers only: the coding of the ties is not read)")
+    statistic = "turncoats whose careers make them the patron's clients"
+    turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
+    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
+    members = evidence(tables, crisis, turncoats, "acted against the patron at his fall").assign(
+        **{"act": lambda m: m["person_id"].map(acts.set_index("person_id")["event_id"]),
+           "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
+    text = population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
+    if not turncoats:
+        return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–", "no data",
+                      "no: no one is recorded acting against the patron at the crisis",
+                      "no one is recorded acting against the patron at the crisis", members=members)
+    career = career_evidence(tables, crisis, turncoats)
+    coded = crisis.roster.set_index("client_id")
+    career["the coding says"] = ["the patron's client" if p in coded.index else "not his client" for p in career["person_id"]]
+    records = career.to_dict("records")
+    outcomes = {c["person_id"]: None if c["career says"] == "no promotion recorded" else c["career says"] != "the patron's client"
+                for c in records}
+    k, m, u = count_outcomes(outcomes)
+    verdict = split_outcome(k, m, u)
+    genuine = [p for p, v in outcomes.items() if v is False]
+    differ = career[career["career says"] != career["the coding says"]]
+    note = (f"Careers make {names_of(tables, genuine)} the patron's client(s)."
+            + (f" The coding '{coding_of(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
+    reason = "; ".join(f"{names_of(tables, [c['person_id']])}: {c['promotions']} promotions, {c['by the patron']} under the "
+                       f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
+                       f"{'served' if c['under the patron'] else 'did not serve'} under him the day before -> {c['career says']}"
+                       for c in records)
+    return Result("H1 genuine clients", "control", claim, text, rule, statistic,
+                  f"{m}/{len(turncoats)} genuine" + (f" ({u} with no promotion recorded)" if u else ""),
+                  verdict, split_could_differ(len(turncoats), "turncoat"), reason, note, career, members)

@@ -1,0 +1,137 @@
+"""The precedent a reward sets: was it public (step 5, the short run); were later would-be defectors refused,
+and what became of the defectors over the horizon (step 6, the long run)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.article import BLAUVELT, FAIRBANKS
+from patronage.analysis.careers import point
+from patronage.analysis.crisis import Crisis
+from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
+from patronage.analysis.outcomes import fate_between, tenure_after
+from patronage.analysis.populations import evidence, population
+from patronage.analysis.verdicts import (
+    Result,
+    count_outcomes,
+    names_of,
+    population_text,
+    split_could_differ,
+    split_outcome,
+    split_rule,
+    tally,
+)
+
+
+def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_rank: int = 6) -> Result:
+    """The precedent, short run: a patron is not seen to reward a defector.
+
+    Fairbanks, as Blauvelt puts it: "a patron would be reluctant to be seen to reward a defector
+    from another network" (Blauvelt, 2008, "Patronage and betrayal"). A reward counts as public if
+    it raised the defector, within ``window_days``, to rank ``public_rank`` or above (6: the head
+    of a union ministry or a member of the Presidium), a post no one in the elite could miss.
+    """
+    claim = f'"a patron would be reluctant to be seen to reward a defector from another network" ({BLAUVELT}, "Patronage and betrayal")'
+    rule = split_rule("defector", f"he rose within {window_days} days to rank >= {public_rank} (head of a union ministry or "
+                      "higher: a reward in public view)")
+    statistic = f"defectors raised to rank >= {public_rank} within {window_days} days"
+    if not crisis.defectors:
+        return no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
+    ids, text, members = defectors_of(tables, crisis)
+    ranks = rewards_of(tables, crisis, window_days)
+    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean")
+    outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
+    reason = "; ".join(f"{names_of(tables, [p])}: rank {r['rank before']} -> {r['rank after']}" for p, r in ranks.iterrows())
+    return Result("H5 no public reward", "precedent: short run", claim, text, rule, statistic,
+                  tally(outcomes, "publicly rewarded", "not"), split_outcome(*count_outcomes(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason, "", ranks.assign(public=public), members)
+
+
+def later_defectors_refused(tables, crisis: Crisis) -> Result:
+    """The precedent, long run: later would-be defectors are refused.
+
+    Fairbanks: a patron fears "the dangerous precedent that this would set for his own network"
+    (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be
+    defector is a loyal client of the fallen patron who appealed to a rival after the fall. He was
+    refused if he then lost his office or freedom within the horizon, accepted if he is recorded
+    in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and
+    an unrecorded fate is never read as acceptance.
+    """
+    claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" ({FAIRBANKS})'
+    rule = split_rule("later appeal", "the loyal client who appealed to a rival is recorded in office at the horizon "
+                      "(or at his death) with no arrest, execution, dismissal or purge after the appeal")
+    statistic = "later appeals to a rival that were refused"
+    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
+    parts = tables.event_participants
+    parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
+    e = tables.events[tables.events["event_id"].isin(parts["event_id"])]
+    parts = parts.merge(e.assign(day=point(e, "date"))[["event_id", "day"]], on="event_id")
+    later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
+    to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
+    appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
+    appeals = appeals.sort_values(["day", "person_id"]).drop_duplicates("person_id")
+    text = population_text(tables, "loyal clients of the patron who appealed to a rival after the fall", appeals["person_id"])
+    members = evidence(tables, crisis, list(appeals["person_id"]), "loyal client who appealed to a rival after the fall")
+    members = members.assign(appeal=appeals["event_id"].to_numpy(), **{"appeal quote": appeals["quote"].to_numpy()})
+    if appeals.empty:
+        return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–", "no data",
+                      "no: no loyal client of the patron is recorded appealing to a rival after the fall",
+                      "no loyal client of the patron is recorded appealing to a rival after the fall", members=members)
+    rows = []
+    for a in appeals.itertuples():
+        fate = fate_between(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
+        rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(), "then": fate["fate"],
+                     "how": fate["how"], "when": fate["on"].date().isoformat() if pd.notna(fate["on"]) else "–"})
+    detail = pd.DataFrame(rows)
+    outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
+    reason = "; ".join(f"{names_of(tables, [r.person_id])} appealed on {r.on}, then {r.then} ({r.how}, {r.when})"
+                       for r in detail.itertuples())
+    k, m, u = count_outcomes(outcomes)
+    return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic,
+                  f"{m}/{k + m + u} refused" + (f" ({u} fate not recorded)" if u else ""), split_outcome(k, m, u),
+                  split_could_differ(len(detail), "appeal"), reason, "", detail, members)
+
+
+def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365,
+                          which: str = "first deputies") -> Result:
+    """The precedent, long run: the new patrons do not keep the defectors in high office.
+
+    Blauvelt: Khrushchev "attempted to ensure that such behavior would remain an exception"
+    (Blauvelt, 2008, "Betrayal and network stability"). What became of each defector over the
+    horizon: how long he held high office (rank >= ``min_rank``) after the fall and how it ended
+    (:func:`patronage.analysis.outcomes.tenure_after`), beside the patron's loyal clients in the same
+    population. A defector counts against the claim if he is still in high office at the horizon.
+    """
+    claim = f'Khrushchev "attempted to ensure that such behavior would remain an exception" ({BLAUVELT}, "Betrayal and network stability")'
+    rule = split_rule("defector", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
+                      "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
+                      "outcome unrecorded")
+    statistic = f"defectors still in high office (rank >= {min_rank}) at the horizon"
+    if not crisis.defectors:
+        return no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
+    ids, text, members = defectors_of(tables, crisis)
+    window = pd.Timedelta(days=window_days)
+    pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
+    loyal = [p for p in pop.ids if p not in ids]
+    tenure = pd.concat([tenure_after(tables, crisis, ids, min_rank, window).assign(group="defectors"),
+                        tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
+                       ignore_index=True)
+    mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
+    after = rewards_of(tables, crisis, window_days)["rank after"]
+    outcomes = {}
+    for p in ids:
+        if p in mine.index:
+            r = mine.loc[p]
+            outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
+        else:  # no high post after the fall: nothing kept, if his posts are recorded at all
+            outcomes[p] = None if pd.isna(after[p]) else False
+    horizon = f"{crisis.horizon.date().isoformat()}"
+    reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
+                       if p in mine.index else f"{names_of(tables, [p])}: no high office after the fall" for p in ids)
+    loyal_note = "; ".join(f"{names_of(tables, [r.person_id])} {r.years:.1f} years ({r.how})"
+                           for r in tenure[tenure["group"] == "loyal clients"].itertuples())
+    return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,
+                  tally(outcomes, f"in high office on {horizon}", "not"), split_outcome(*count_outcomes(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason,
+                  f"The loyal clients in the population: {loyal_note or 'none with high office after the fall'}.",
+                  tenure, members)

@@ -1,0 +1,54 @@
+"""Step 8, the reinsurance reading, described rather than tested: are the clients with prior ties to a rival
+the ones who defect?"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.article import BLAUVELT
+from patronage.analysis.crisis import Crisis
+from patronage.analysis.populations import evidence
+from patronage.analysis.verdicts import Result, population_text
+
+
+def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -> Result:
+    """The reinsurance reading, described: clients with prior ties to a rival are the ones who defect.
+
+    Conquest: a client seeks to secure himself "by a system of reinsurances and ambiguity of
+    position" (Conquest, 1961: 72, as quoted in Blauvelt, 2008, "Patronage and betrayal"). A 2x2
+    table of the patron's recorded clients, exposed to a rival before the fall or not, against
+    defected or not, with the conditional odds ratio and its exact interval (scipy). Descriptive
+    only: the clients are those the sources name, not a sample, and exposure is recorded mainly
+    where a source uses it to explain a defection, so it is not independent of the outcome.
+    """
+    claim = f'clients secure themselves "by a system of reinsurances and ambiguity of position" (Conquest 1961: 72, in {BLAUVELT})'
+    rule = "none: a description of the recorded clients, not a test"
+    statistic = f"conditional odds ratio, exposure x defection, exact {confidence:.0%} interval"
+    r = crisis.roster
+    text = population_text(tables, "every client of the patron recorded the day before", r["client_id"])
+    members = evidence(tables, crisis, list(r["client_id"]), "client the day before")
+    exposed, defected = r["exposed"].to_numpy(dtype=bool), r["defected"].to_numpy(dtype=bool)
+    table = pd.DataFrame([[int((e & d).sum()), int((e & ~d).sum())] for e in (exposed, ~exposed) for d in [defected]],
+                         index=["exposed to a rival", "not exposed"], columns=["defected", "stayed"])
+    not_a_test = ("no: a description, not a test; the clients are those the sources name, and exposure is recorded "
+                  "mainly where a source explains a defection by it")
+    if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
+        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", "no data",
+                      not_a_test, "a margin of the 2x2 table is empty", "", table, members)
+    from scipy import stats
+    from scipy.stats.contingency import odds_ratio
+
+    est = odds_ratio(table.to_numpy(), kind="conditional")
+    ci = est.confidence_interval(confidence_level=confidence)
+    p = stats.fisher_exact(table.to_numpy(), alternative="greater").pvalue
+    cells = table.to_numpy()
+    halved = cells.copy()
+    halved[1, 1] = cells[1, 1] // 2
+    p_half = stats.fisher_exact(halved, alternative="greater").pvalue
+    value = (f"{est.statistic:.3g} [{ci.low:.3g}, {ci.high:.3g}]; table {cells.tolist()}; Fisher one-sided p = {p:.3f}")
+    note = (f"The p-value moves with the number of loyal, unexposed clients the sources happen to name: with "
+            f"{halved[1, 1]} instead of {cells[1, 1]} it would be {p_half:.3f}.")
+    reason = (f"{int(cells[0, 0])} of {int(cells[:, 0].sum())} defectors and {int(cells[0, 1])} of {int(cells[:, 1].sum())} "
+              f"loyal clients are recorded as exposed to a rival; the interval {'includes' if ci.low <= 1 <= ci.high else 'excludes'} 1")
+    return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
+                  not_a_test, reason, note, table, members)

@@ -1,0 +1,167 @@
+"""Scarcity of high office, from both sides: were the defectors rewarded, and whose posts did the rewards take
+(step 3, the patron's side); did they switch before the fall and gain, and what motive does a coding
+attribute to them (step 4, the client's side)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.article import BLAUVELT, FAIRBANKS
+from patronage.analysis.crisis import DAY, Crisis, crisis_events
+from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
+from patronage.analysis.outcomes import gained_posts, predecessors, relation, rival_clients, with_lineage
+from patronage.analysis.verdicts import (
+    YES,
+    Result,
+    count_outcomes,
+    names_of,
+    split_could_differ,
+    split_outcome,
+    split_rule,
+    tally,
+)
+
+
+def defectors_not_rewarded(tables, crisis: Crisis, window_days: int = 365) -> Result:
+    """Scarcity, the patron's side: rivals do not reward a defector with higher office.
+
+    Fairbanks: "a patron would only rarely have the motive to reward a change of sides at the
+    expense of his own clients" (Fairbanks, 1983: 365-6, as quoted in Blauvelt, 2008,
+    "Patronage and betrayal"). A defector is rewarded if his highest rank within ``window_days``
+    after the fall exceeds his rank the day before.
+    """
+    claim = f'"a patron would only rarely have the motive to reward a change of sides at the expense of his own clients" ({FAIRBANKS})'
+    rule = split_rule("defector", f"his highest rank within {window_days} days after the fall is above his rank the day before")
+    statistic = f"defectors promoted within {window_days} days"
+    if not crisis.defectors:
+        return no_defectors(tables, crisis, "H3 no reward", "scarcity: the patron's side", claim, rule, statistic)
+    ids, text, members = defectors_of(tables, crisis)
+    ranks = rewards_of(tables, crisis, window_days)
+    outcomes = {p: None if pd.isna(v) else bool(v) for p, v in ranks["promoted"].items()}
+    reason = "; ".join(f"{names_of(tables, [p])}: rank {r['rank before']} -> {r['rank after']}" for p, r in ranks.iterrows())
+    return Result("H3 no reward", "scarcity: the patron's side", claim, text, rule, statistic,
+                  tally(outcomes, "promoted", "not promoted"), split_outcome(*count_outcomes(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason, "", ranks, members)
+
+
+def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) -> Result:
+    """Scarcity, the patron's side: a turncoat's reward costs the rewarding side's own clients a post.
+
+    Fairbanks, as Blauvelt puts it: "offering a position as a lure to a client of a rival patron
+    would mean denying that position to or demoting one's own client" (Blauvelt, 2008, "Patronage
+    and betrayal"). For each post a defector gained, the previous holder of the same office (same
+    lineage across renamings, same rank) is found. A reward that displaced a rival's own client
+    shows the cost Fairbanks describes; one carved from the fallen network or a new office does
+    not. If no rival's client held an office of that lineage and rank in the year either side of
+    the fall, no reward could have displaced one, and the row says so instead of deciding.
+    """
+    claim = (f'"offering a position as a lure to a client of a rival patron would mean denying that position to or demoting '
+             f'one\'s own client" ({BLAUVELT}, "Patronage and betrayal")')
+    rule = split_rule("post gained by a defector", "its previous holder was not a rival's client (it came from the fallen "
+                      "network, or was a new office); untestable if no rival's client held an office of its lineage and "
+                      "rank in the year either side of the fall")
+    statistic = "rewards taken from a rival's client"
+    if not crisis.defectors:
+        return no_defectors(tables, crisis, "H3b scarcity: whose posts", "scarcity: the patron's side", claim, rule, statistic)
+    window = pd.Timedelta(days=window_days)
+    ranks = rewards_of(tables, crisis, window_days)
+    known = ranks["rank before"].dropna()
+    gained = gained_posts(tables, list(known.index), crisis.date - DAY, crisis.date + window, known.astype(int)) \
+        if len(known) else tables.spells.iloc[0:0]
+    text = (f"the higher posts the defectors took up within {window_days} days of the fall ({len(gained)})"
+            + ("".join(f"; {names_of(tables, [r.person_id])}: {r.post} ({r.spell_id})" for r in gained.itertuples())
+               if len(gained) else ""))
+    if len(gained) == 0:
+        return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
+                      "no data", "no: no defector took up a higher post within the window",
+                      "no defector took up a higher post within the window")
+    rc = rival_clients(tables, crisis)
+    gained = predecessors(tables, gained)
+    gained = gained.assign(predecessor=gained["predecessor_id"].map(lambda p: relation(p, crisis, rc)))
+    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(rc)])
+    began, ended = theirs["start_day"], theirs["end_day"]
+    theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
+    posts = with_lineage(tables, gained)[["lineage", "seniority"]].drop_duplicates()
+    comparable = theirs.merge(posts, on=["lineage", "seniority"])
+    outcomes = {r.spell_id: r.predecessor != "rival's client" for r in gained.itertuples()}
+    k = sum(outcomes.values())
+    kinds = gained["predecessor"].value_counts()
+    value = f"{len(gained) - k}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
+    could = YES if len(comparable) else (
+        f"no: no rival's client is recorded in an office of the lineage and rank of the rewards "
+        f"({', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}) in the year either side of the fall, "
+        "so no reward could have displaced one")
+    reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor})" for r in gained.itertuples())
+    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
+                  split_outcome(k, len(gained) - k, 0), could, reason,
+                  f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
+                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]])
+
+
+def _acted_by_fall(tables, crisis: Crisis) -> dict:
+    """For each defector: True if he is recorded acting against the patron by the day of the fall, False if only after, None if not dated."""
+    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    acts = parts[parts["role"].eq("defecting")].merge(tables.events[["event_id", "date_hi"]], on="event_id")
+    ties = tables.ties.set_index("tie_id")
+    out = {}
+    for r in crisis.roster[crisis.roster["defected"]].itertuples():
+        latest = [d for d in acts.loc[acts["person_id"] == r.client_id, "date_hi"] if pd.notna(d)]
+        if not latest and pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
+            latest = [ties.at[r.tie_id, "defection_date_hi"]]
+        out[r.client_id] = bool(min(latest) <= crisis.date) if latest else None
+    return out
+
+
+def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 365) -> Result:
+    """Scarcity, the client's side: clients do not change sides in the hope of a reward.
+
+    Fairbanks: "clients would only rarely change sides in the hope of such a reward" (Fairbanks,
+    1983: 365-6, as quoted in Blauvelt, 2008, "Patronage and betrayal"). A hope cannot be
+    observed; what can is when a defector acted and what he gained. He counts against the claim if
+    he acted against the patron by the day of the fall, while its outcome was open, and then rose
+    within ``window_days``. The motive a coding attributes is reported apart (:func:`motive_as_coded`).
+    """
+    claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
+    rule = split_rule("defector", f"he is recorded acting against the patron by the day of the fall and rose within "
+                      f"{window_days} days after it")
+    statistic = "defectors who switched by the fall and gained"
+    if not crisis.defectors:
+        return no_defectors(tables, crisis, "H4 no switch for gain", "scarcity: the client's side", claim, rule, statistic)
+    ids, text, members = defectors_of(tables, crisis)
+    early = _acted_by_fall(tables, crisis)
+    rose = rewards_of(tables, crisis, window_days)["promoted"]
+    outcomes = {}
+    for p in ids:
+        e, g = early.get(p), None if pd.isna(rose[p]) else bool(rose[p])
+        outcomes[p] = False if e is False or g is False else True if (e and g) else None
+    detail = pd.DataFrame({"acted by the fall": pd.Series(early, dtype="object"), "rose": rose.astype("object")}).reindex(ids)
+    said = {True: "acted against him by the day of the fall", False: "acted only after the fall", None: "his act is not dated"}
+    rank = rewards_of(tables, crisis, window_days)
+    reason = "; ".join(f"{names_of(tables, [p])}: {said[early.get(p)]}, rank {rank.at[p, 'rank before']} -> "
+                       f"{rank.at[p, 'rank after']}" for p in ids)
+    return Result("H4 no switch for gain", "scarcity: the client's side", claim, text, rule, statistic,
+                  tally(outcomes, "switched by the fall and gained", "did not"), split_outcome(*count_outcomes(outcomes)),
+                  split_could_differ(len(ids), "defector"), reason, "", detail, members)
+
+
+def motive_as_coded(tables, crisis: Crisis) -> Result:
+    """The motive of each defection as the chosen coding reads it: a historian's reading, reported as the coding.
+
+    Blauvelt reads "tactical advantage"; Rayfield, as the article reports him, a grievance at the
+    promotion of Caucasians. ``ties.motive`` records each reading; switching the coding switches
+    the answer, which is why this row is labelled ``coding`` and decides nothing.
+    """
+    claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
+    rule = "none: the motive is the coding's reading of each defection (ties.motive), reported as the coding"
+    statistic = "defections the coding attributes to reward"
+    if not crisis.defectors:
+        return no_defectors(tables, crisis, "H4b motive (coding)", "scarcity: the client's side", claim, rule, statistic)
+    ids, text, members = defectors_of(tables, crisis)
+    r = crisis.roster[crisis.roster["defected"]]
+    motives = r["motive"].fillna("unknown")
+    value = f"{int((motives == 'reward').sum())}/{len(r)} reward (" + ", ".join(f"{m}: {c}" for m, c in motives.value_counts().items()) + ")"
+    return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "coding",
+                  f"no: the motive is typed into the ties by the coding '{coding_of(tables)}'",
+                  f"the coding '{coding_of(tables)}' reads: " + ", ".join(f"{names_of(tables, [c])}: {m}"
+                                                                     for c, m in zip(r["client_id"], motives, strict=True)),
+                  "", r[["client_id", "motive"]], members)

@@ -1,0 +1,106 @@
+"""The stability of the network: short-run loyalty among the patron's clients (step 2) and continuity below
+the top of the fallen network (step 7)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.article import BLAUVELT
+from patronage.analysis.crisis import Crisis
+from patronage.analysis.outcomes import fate_between
+from patronage.analysis.populations import below_the_top, evidence, population
+from patronage.analysis.verdicts import (
+    Result,
+    count_outcomes,
+    exact_interval,
+    names_of,
+    population_text,
+    share_could_differ,
+    share_reach,
+    share_rule,
+    share_verdict,
+    split_could_differ,
+    split_outcome,
+    split_rule,
+    tally,
+)
+
+
+def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, confidence: float = 0.95,
+                       which: str = "first deputies") -> Result:
+    """Short-run stability: the patron's clients stay loyal when he falls; defection among them is rare.
+
+    Fairbanks: "informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks,
+    1983, as quoted in Blauvelt, 2008, "Patronage and betrayal"). The population is named by
+    ``which`` (:data:`patronage.analysis.populations.POPULATIONS`; by default the first deputies, the
+    right-hand men whose betrayal the article studies). "Rare" is a defection share of at most
+    ``rare_share``, judged by the exact (Clopper-Pearson) interval: a handful of clients can
+    rule out "rare" only if nearly all defect, and can never show it.
+    """
+    claim = f'"informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks 1983, in {BLAUVELT})'
+    pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
+    rule = share_rule(rare_share, confidence)
+    statistic = f"defection share, exact {confidence:.0%} interval (rare: <= {rare_share:g})"
+    n = len(pop.ids)
+    if n == 0:
+        return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", "no data",
+                      f"no: {pop.text.split(' (')[0]}: none recorded", "the tables record no one in the population",
+                      members=pop.members)
+    defected = crisis.roster.set_index("client_id")["defected"].reindex(pop.ids).astype(bool)
+    k = int(defected.sum())
+    low, high = exact_interval(k, n, confidence)
+    verdict = share_verdict(k, n, rare_share, confidence)
+    reach = share_reach(rare_share, confidence)
+    said = {"holds": f"the interval lies at or below {rare_share:g}",
+            "fails": f"the interval lies above {rare_share:g}",
+            "inconclusive": f"the interval still admits a share of at most {rare_share:g} (holds needs N >= {reach['holds']} "
+                            f"with no defection; {_to_fail(n, rare_share, confidence)})"}[verdict]
+    reason = (f"{k} of {n} defected ({names_of(tables, [p for p in pop.ids if defected[p]])}); exact {confidence:.0%} "
+              f"interval [{low:.3f}, {high:.3f}]: {said}")
+    everyone = crisis.roster
+    lo_all, hi_all = exact_interval(int(everyone["defected"].sum()), len(everyone), confidence)
+    note = (f"Among all {len(everyone)} recorded clients: {int(everyone['defected'].sum())}/{len(everyone)} "
+            f"[{lo_all:.3f}, {hi_all:.3f}].")
+    return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic,
+                  f"{k}/{n} = {k / n:.3f} [{low:.3f}, {high:.3f}]", verdict,
+                  share_could_differ(n, rare_share, confidence), reason, note, pop.members.assign(defected=defected.to_numpy()),
+                  pop.members)
+
+
+def _to_fail(n: int, rare_share: float, confidence: float) -> str:
+    """How many of n defecting would give 'fails' under the share rule, in words."""
+    k = next((k for k in range(n + 1) if share_verdict(k, n, rare_share, confidence) == "fails"), None)
+    return f"{k} of {n} defecting would give fails" if k is not None else f"no count of {n} gives fails"
+
+
+def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365) -> Result:
+    """Continuity below the top: the purge stops at the top of the fallen network.
+
+    Blauvelt: "the lower levels of Beria's network, especially in the security service, were left
+    in place" (Blauvelt, 2008, "Betrayal and network stability"). The population is the patron's
+    clients of recorded rank below ``min_rank`` the day before, as the sources name them; each
+    counts against continuity if he lost his post or his freedom within ``window_days``.
+    """
+    claim = (f'"the lower levels of Beria\'s network, especially in the security service, were left in place" '
+             f'({BLAUVELT}, "Betrayal and network stability")')
+    rule = split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
+                      f"such a loss, within {window_days} days of the fall; kept if a post of his is recorded running at "
+                      "the end of that span")
+    statistic = f"clients below the top who lost their post within {window_days} days"
+    lower = below_the_top(crisis, min_rank)
+    text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before, as the "
+                                   "sources name them (the unnamed lower levels are not in the tables)", lower)
+    members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
+    if not lower:
+        return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–", "no data",
+                      f"no: no client of recorded rank below {min_rank}", f"the tables record no client of the patron "
+                      f"of known rank below {min_rank}", members=members)
+    fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
+    outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
+    reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"
+                       + (f", {fate.at[p, 'on'].date().isoformat()})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower)
+    reason += (f". These are the only clients below rank {min_rank} the tables name; the lower levels the article "
+               "speaks of are not named in them")
+    return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic,
+                  tally(outcomes, "lost their post", "kept"), split_outcome(*count_outcomes(outcomes)),
+                  split_could_differ(len(lower), "client below the top"), reason, "", fate.reset_index(), members)
