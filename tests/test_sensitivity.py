@@ -21,6 +21,7 @@ from patronage.analysis.crisis import make_crisis
 from patronage.analysis.populations import POPULATIONS
 from patronage.analysis.verdicts import VERDICTS
 from patronage.errors import ParameterError
+from patronage.publish import charts
 from patronage.publish.figures import VERDICT_COLOURS
 from patronage.robustness import sensitivity as S
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
@@ -203,7 +204,7 @@ def test_the_shares_table_names_what_moves_each_verdict(grid):
 
 
 def test_specification_curve_has_a_column_per_distinct_specification(grid):
-    fig = S.specification_curve(grid)
+    fig = charts.specification_curve(grid)
     verdict_traces = [t for t in fig.data if t.name in VERDICTS]
     assert all(t.marker.color == VERDICT_COLOURS[t.name] for t in verdict_traces)
     xs = sorted({x for t in verdict_traces for x in t.x})

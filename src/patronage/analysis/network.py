@@ -7,16 +7,13 @@ from contextlib import contextmanager
 
 import networkx as nx
 import pandas as pd
-import plotly.graph_objects as go
 
 from patronage.analysis.careers import active, rank_as_of
-from patronage.publish.figures import OKABE_ITO
 from patronage.tables.dates import to_date
 
 CLIENT_KINDS = ("patronage",)
 DRAWN_KINDS = ("patronage", "subordination", "alliance", "exposure", "rivalry", "surveillance")
 TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress")
-KIND_COLOURS = dict(zip(DRAWN_KINDS, OKABE_ITO, strict=False))
 
 
 def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
@@ -148,33 +145,3 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
     return out
 
 
-def short_labels(g: nx.DiGraph) -> list[str]:
-    """Surnames as node labels, with the initial where two persons share one (B. Kobulov, A. Kobulov)."""
-    nodes = sorted(g.nodes)
-    surnames = [g.nodes[n]["name"].split()[-1] for n in nodes]
-    return [f"{g.nodes[n]['name'][0]}. {s}" if surnames.count(s) > 1 else s for n, s in zip(nodes, surnames, strict=True)]
-
-
-def draw(g: nx.DiGraph, pos: dict, focus: str | None = None) -> go.Figure:
-    """The graph as a plotly figure: edges coloured by kind, node size by seniority."""
-    fig = go.Figure()
-    for kind in DRAWN_KINDS:
-        xs, ys = [], []
-        for a, b, d in g.edges(data=True):
-            if d["kind"] == kind:
-                xs += [pos[a][0], pos[b][0], None]
-                ys += [pos[a][1], pos[b][1], None]
-        if xs:
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=kind, hoverinfo="skip",
-                                     line={"color": KIND_COLOURS[kind], "width": 2,
-                                           "dash": "solid" if kind == "patronage" else "dot"}))
-    nodes = sorted(g.nodes)
-    fig.add_trace(go.Scatter(
-        x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name="person",
-        text=short_labels(g), textposition="top center",
-        hovertext=[f"{g.nodes[n]['name']} (rank {g.nodes[n]['seniority']})" for n in nodes], hoverinfo="text",
-        marker={"size": [8 + 3 * g.nodes[n]["seniority"] for n in nodes],
-                "color": ["#D55E00" if n == focus else "#444444" for n in nodes]}, showlegend=False))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 
-from patronage.publish.figures import OKABE_ITO
 from patronage.tables.columns import TEXT
 from patronage.tables.dates import to_date
 
@@ -109,25 +105,3 @@ def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
     return segs.sort_values(["person", "start", "part"], kind="stable").reset_index(drop=True)
 
 
-KIND_COLOURS = dict(zip(["security", "party", "government", "military", "education", "other"], OKABE_ITO, strict=False))
-
-
-def career_timeline(tables, persons: list[str] | None = None) -> go.Figure:
-    """Gantt chart of the careers, one row per person, coloured by kind of institution, uncertainty faint."""
-    segs = timeline_segments(tables)
-    order = tables.spells.groupby("person_id")["start_lo"].min().sort_values(kind="stable")
-    names = tables.persons.set_index("person_id")["name"]
-    wanted = [names[i] for i in order.index if persons is None or i in persons]
-    segs = segs[segs["person"].isin(wanted)]
-    fig = px.timeline(segs, x_start="start", x_end="end", y="person", color="kind", hover_name="label",
-                      hover_data={"lineage": True, "seniority": True, "kind": False, "person": False},
-                      color_discrete_map=KIND_COLOURS,
-                      category_orders={"person": wanted, "kind": list(KIND_COLOURS)})
-    for trace in fig.data:  # px keeps the rows of each colour in frame order: fade the uncertain ones
-        faint = segs.loc[segs["kind"] == trace.name, "part"].eq("uncertain").to_numpy()
-        trace.marker.opacity = np.where(faint, 0.3, 1.0)
-        trace.marker.line.width = 0
-    fig.update_yaxes(title=None, tickmode="linear", type="category")
-    fig.update_xaxes(title=None)
-    fig.update_layout(height=160 + 24 * len(wanted), legend_title_text="institution")
-    return fig

@@ -83,7 +83,6 @@ from patronage.robustness.specifications import (
     selection_key,
     shares_table,
     spec_label,
-    specification_curve,
     specification_grid,
     specifications,
     verdict_shares,
@@ -97,7 +96,7 @@ __all__ = [
     "leader_ties", "modal_verdicts", "moved_by", "orderings", "organisation_periods", "overlap_ties",
     "parse_horizons", "parse_populations", "predecessor_spell", "promotion_ties", "rank_on", "redated",
     "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "shares_table",
-    "spec_label", "specification_curve", "specification_grid", "specifications", "uncertain_dates",
+    "spec_label", "specification_grid", "specifications", "uncertain_dates",
     "union_ties", "verdict_shares", "verdicts_under_draws", "with_inferred_ties",
 ]
 

@@ -11,7 +11,7 @@ counted once however many choices lead to it (:func:`distinct_specifications`). 
 verdicts are over distinct specifications (:func:`verdict_shares`); which dimension moves which
 verdict is read off the full factorial grid, one dimension changed at a time
 (:func:`dimension_effects`, :func:`dimension_table`); :func:`shares_table` puts both in the table
-the README shows, and :func:`specification_curve` draws them.
+the README shows, and :func:`patronage.publish.charts.specification_curve` draws them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import itertools
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from patronage import cache
 from patronage.analysis import hypotheses
@@ -29,7 +28,6 @@ from patronage.analysis.populations import POPULATIONS
 from patronage.analysis.verdicts import VERDICTS
 from patronage.errors import ParameterError
 from patronage.parallel import map_ordered
-from patronage.publish.figures import OKABE_ITO, VERDICT_COLOURS, VERDICT_SYMBOLS
 from patronage.tables.checks import check_choice
 from patronage.tables.dates import to_date
 from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES
@@ -291,49 +289,3 @@ def shares_table(grid: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     return table.rename_axis("hypothesis").reset_index()
 
 
-def specification_curve(grid: pd.DataFrame, sort_by: str = "holds") -> go.Figure:
-    """Specification curve over the distinct specifications: hypotheses (rows) by distinct
-    specifications (columns), the verdict as colour.
-
-    One column per distinct specification (:func:`distinct_specifications`), however many choices
-    lead to it. Columns are sorted by how many hypotheses give ``sort_by`` (most first), then by
-    their pattern of verdicts (identical patterns sit together), then in the grid's order. The
-    panel below marks every choice of coding, reading, evidence level, horizon and population that
-    leads to each column. Colours and symbols: patronage.publish.figures.VERDICT_COLOURS and VERDICT_SYMBOLS
-    (the verdicts that decide nothing are open squares).
-    """
-    from plotly.subplots import make_subplots
-
-    cells = grid.drop_duplicates(["distinct", "hypothesis"])
-    wide = cells.pivot(index="distinct", columns="hypothesis", values="verdict")
-    hyps = sorted(wide.columns)
-    rank = {v: i for i, v in enumerate(VERDICTS)}
-    order = sorted(wide.index, key=lambda d: (-(wide.loc[d] == sort_by).sum(), [rank[v] for v in wide.loc[d, hyps]], d))
-    pos = {d: i + 1 for i, d in enumerate(order)}
-    specs = grid.drop_duplicates("spec")
-    levels = [f"{d}: {v}" for d in DIMENSIONS for v in dict.fromkeys(specs[d].astype(str))]
-    labels = {d: " / ".join(row[dim] for dim in DIMENSIONS) for d, row in distinct_specifications(grid).iterrows()}
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        row_heights=[len(hyps), len(levels)])
-    for verdict in VERDICTS:
-        these = cells[cells["verdict"] == verdict]
-        if these.empty:
-            continue
-        colour = VERDICT_COLOURS[verdict]
-        fig.add_trace(go.Scatter(
-            x=these["distinct"].map(pos), y=these["hypothesis"], mode="markers", name=verdict,
-            marker={"symbol": VERDICT_SYMBOLS[verdict], "size": 9, "color": colour, "line": {"width": 1, "color": colour}},
-            customdata=list(zip(these["distinct"].map(labels), these["value"], strict=True)),
-            hovertemplate="%{customdata[0]}<br>%{y}: " + verdict + "<br>%{customdata[1]}<extra></extra>"), row=1, col=1)
-    marks = specs[["distinct", *DIMENSIONS]].melt(id_vars="distinct", var_name="dimension").drop_duplicates()
-    fig.add_trace(go.Scatter(x=marks["distinct"].map(pos), y=marks["dimension"] + ": " + marks["value"].astype(str),
-                             mode="markers", name="choices", showlegend=False,
-                             marker={"symbol": "line-ns-open", "size": 9, "color": OKABE_ITO[7], "line": {"width": 2}},
-                             text=marks["distinct"].map(labels), hovertemplate="%{text}<extra></extra>"), row=2, col=1)
-    fig.update_yaxes(categoryorder="array", categoryarray=hyps[::-1], row=1, col=1, automargin=True)
-    fig.update_yaxes(categoryorder="array", categoryarray=levels[::-1], row=2, col=1, automargin=True)
-    fig.update_xaxes(title_text=f"distinct specification, sorted by the number of verdicts '{sort_by}'", row=2, col=1)
-    fig.update_xaxes(showgrid=False, zeroline=False, range=[0.3, len(order) + 0.7])
-    fig.update_layout(height=240 + 22 * (len(hyps) + len(levels)), legend={"title": {"text": "verdict"}},
-                      margin={"l": 10})
-    return fig
