@@ -12,7 +12,8 @@ import patronage
 from patronage.analysis import article, verdicts
 from patronage.analysis import hypotheses as H
 from patronage.analysis.crisis import make_crisis
-from patronage.analysis.outcomes import tenure_after, vacancies
+from patronage.analysis.offices import vacancies
+from patronage.analysis.tenure import tenure_after
 from patronage.analysis.verdicts import DECIDED, VERDICTS, Result
 
 from toyworld import ROWS, event, part, spell, tie
@@ -368,7 +369,7 @@ def test_a_defection_counts_only_at_its_own_crisis(crisis_x):
 
 
 def test_renamed_office_is_no_new_reward_but_a_return_after_demotion_is(make_package):
-    from patronage.analysis.outcomes import gained_posts
+    from patronage.analysis.offices import gained_posts
 
     rows = copy.deepcopy(ROWS)
     rows["spells"] += [spell("a-min3", "a", "min", 6, "1950-07-01", "1950-12-31", "reorganisation", post="Minister"),

@@ -21,7 +21,7 @@ import pandas as pd
 
 from patronage.analysis.careers import active
 from patronage.analysis.crisis import DAY, Crisis, PersonId
-from patronage.analysis.outcomes import SUCCESSION_GAP, with_lineage
+from patronage.analysis.offices import SUCCESSION_GAP, with_lineage
 
 
 def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:

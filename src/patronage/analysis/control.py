@@ -3,6 +3,8 @@ careers (:mod:`patronage.analysis.advancement`), which no coding of the ties tou
 
 from __future__ import annotations
 
+import pandas as pd
+
 from patronage.analysis.advancement import career_evidence
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis, crisis_events
@@ -34,11 +36,7 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
                       "serve under the patron the day before the fall (careers only: the coding of the ties is not read)")
     statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
-    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
-    acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
-    members = evidence(tables, crisis, turncoats, "acted against the patron at his fall").assign(
-        **{"act": lambda m: m["person_id"].map(acts.set_index("person_id")["event_id"]),
-           "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
+    members = _turncoat_members(tables, crisis, turncoats)
     text = population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
     if not turncoats:
         return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–", "no data",
@@ -51,15 +49,33 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     outcomes = {c["person_id"]: None if c["career says"] == "no promotion recorded" else c["career says"] != "the patron's client"
                 for c in records}
     k, m, u = count_outcomes(outcomes)
-    verdict = split_outcome(k, m, u)
-    genuine = [p for p, v in outcomes.items() if v is False]
-    differ = career[career["career says"] != career["the coding says"]]
-    note = (f"Careers make {names_of(tables, genuine)} the patron's client(s)."
-            + (f" The coding '{coding_of(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
-    reason = "; ".join(f"{names_of(tables, [c['person_id']])}: {c['promotions']} promotions, {c['by the patron']} under the "
-                       f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
-                       f"{'served' if c['under the patron'] else 'did not serve'} under him the day before -> {c['career says']}"
-                       for c in records)
     return Result("H1 genuine clients", "control", claim, text, rule, statistic,
                   f"{m}/{len(turncoats)} genuine" + (f" ({u} with no promotion recorded)" if u else ""),
-                  verdict, split_could_differ(len(turncoats), "turncoat"), reason, note, career, members)
+                  split_outcome(k, m, u), split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, records),
+                  _coding_note(tables, outcomes, career), career, members)
+
+
+def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
+    """The turncoats with the rows that put each one there: his tie and post (:func:`patronage.analysis.populations.evidence`),
+    and his act against the patron at the fall, with its quotation."""
+    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
+    return evidence(tables, crisis, turncoats, "acted against the patron at his fall").assign(
+        **{"act": lambda m: m["person_id"].map(acts.set_index("person_id")["event_id"]),
+           "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
+
+
+def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
+    """Whom the careers make the patron's clients, and whom the chosen coding reads otherwise."""
+    genuine = [p for p, v in outcomes.items() if v is False]
+    differ = career[career["career says"] != career["the coding says"]]
+    return (f"Careers make {names_of(tables, genuine)} the patron's client(s)."
+            + (f" The coding '{coding_of(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
+
+
+def _career_reason(tables, records: list[dict]) -> str:
+    """Each turncoat's promotions, who presided over them, and the reading that follows, in words."""
+    return "; ".join(f"{names_of(tables, [c['person_id']])}: {c['promotions']} promotions, {c['by the patron']} under the "
+                     f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
+                     f"{'served' if c['under the patron'] else 'did not serve'} under him the day before -> {c['career says']}"
+                     for c in records)

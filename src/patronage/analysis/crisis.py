@@ -85,35 +85,10 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     clients of unknown rank included).
     """
     day = to_date(date)
-    before = day - DAY
     parts = crisis_events(tables, patron, day, window_days)
     turncoats = set(parts.loc[parts["role"].isin(AGAINST_ROLES), "person_id"]) - {patron}
     rivals = rivals_of(tables, patron, day, parts) - turncoats
-    ties = tables.ties
-    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & active(ties, before)]
-    mine = mine.sort_values("tie_id").drop_duplicates("client_id")
-    ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
-    ever = ties[point(ties, "start") < day]
-    exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
-    # a client is exposed if a tie of these kinds joined him to a rival, in either direction
-    exposed = (exposed_to.loc[exposed_to["patron_id"].isin(rivals), "client_id"].tolist()
-               + exposed_to.loc[exposed_to["client_id"].isin(rivals), "patron_id"].tolist())
-    rival_patronage = ties[(ties["kind"] == "patronage") & active(ties, before) & ties["patron_id"].isin(rivals)]
-    # a recorded defection belongs to this crisis if its date can fall within the window around it
-    window = window_days * DAY
-    near = ~((mine["defection_date_hi"] < day - window) | (mine["defection_date_lo"] > day + window)).fillna(False)
-    recorded = mine["defected"].fillna(False).astype(bool) & near
-    defected = recorded.to_numpy() | mine["client_id"].isin(turncoats).to_numpy()
-    roster = pd.DataFrame({
-        "client_id": mine["client_id"].to_numpy(),
-        "tie_id": mine["tie_id"].to_numpy(),
-        "rank_before": ranks.reindex(mine["client_id"]).array,
-        "defected": defected,
-        "defection_date": mine["defection_date"].to_numpy(),
-        "motive": mine["motive"].to_numpy(),
-        "exposed": mine["client_id"].isin(exposed).to_numpy(),
-        "rival_client": mine["client_id"].isin(rival_patronage["client_id"]).to_numpy(),
-    })
+    roster = roster_of(tables, patron, day, rivals, turncoats, window_days)
     if min_rank > 0:
         roster = roster[roster["rank_before"].ge(min_rank).fillna(False).to_numpy(dtype=bool)]
     roster = roster.sort_values(["rank_before", "client_id"], ascending=[False, True], kind="stable",
@@ -121,3 +96,36 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     return Crisis(patron=patron, date=day, horizon=day + pd.DateOffset(years=horizon_years),
                   rivals=tuple(sorted(rivals)), turncoats=tuple(sorted(turncoats)), roster=roster,
                   window_days=window_days)
+
+
+def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoats: set, window_days: int) -> pd.DataFrame:
+    """The patron's clients the day before ``day`` (one row per patronage tie from him running then), with the
+    columns of :attr:`Crisis.roster`, in the order of their ties."""
+    before = day - DAY
+    ties = tables.ties
+    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & active(ties, before)]
+    mine = mine.sort_values("tie_id").drop_duplicates("client_id")
+    ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
+    rival_patronage = ties[(ties["kind"] == "patronage") & active(ties, before) & ties["patron_id"].isin(rivals)]
+    # a recorded defection belongs to this crisis if its date can fall within the window around it
+    window = window_days * DAY
+    near = ~((mine["defection_date_hi"] < day - window) | (mine["defection_date_lo"] > day + window)).fillna(False)
+    recorded = mine["defected"].fillna(False).astype(bool) & near
+    return pd.DataFrame({
+        "client_id": mine["client_id"].to_numpy(),
+        "tie_id": mine["tie_id"].to_numpy(),
+        "rank_before": ranks.reindex(mine["client_id"]).array,
+        "defected": recorded.to_numpy() | mine["client_id"].isin(turncoats).to_numpy(),
+        "defection_date": mine["defection_date"].to_numpy(),
+        "motive": mine["motive"].to_numpy(),
+        "exposed": mine["client_id"].isin(exposed_to_rivals(ties, day, rivals)).to_numpy(),
+        "rival_client": mine["client_id"].isin(rival_patronage["client_id"]).to_numpy(),
+    })
+
+
+def exposed_to_rivals(ties: pd.DataFrame, day: pd.Timestamp, rivals: set) -> list[PersonId]:
+    """Everyone an exposure, patronage or alliance tie begun before ``day`` joined to a rival, in either direction."""
+    ever = ties[point(ties, "start") < day]
+    exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
+    return (exposed_to.loc[exposed_to["patron_id"].isin(rivals), "client_id"].tolist()
+            + exposed_to.loc[exposed_to["client_id"].isin(rivals), "patron_id"].tolist())

@@ -20,7 +20,7 @@ import pandas as pd
 
 from patronage.analysis.careers import active
 from patronage.analysis.crisis import DAY, Crisis, PersonId
-from patronage.analysis.outcomes import with_lineage
+from patronage.analysis.offices import with_lineage
 from patronage.analysis.verdicts import population_text
 from patronage.tables.checks import check_choice
 

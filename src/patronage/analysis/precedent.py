@@ -9,8 +9,9 @@ from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import point
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
-from patronage.analysis.outcomes import fate_between, tenure_after
+from patronage.analysis.outcomes import fate_between
 from patronage.analysis.populations import evidence, population
+from patronage.analysis.tenure import tenure_after
 from patronage.analysis.verdicts import (
     Result,
     count_outcomes,
@@ -61,15 +62,7 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
     rule = split_rule("later appeal", "the loyal client who appealed to a rival is recorded in office at the horizon "
                       "(or at his death) with no arrest, execution, dismissal or purge after the appeal")
     statistic = "later appeals to a rival that were refused"
-    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
-    parts = tables.event_participants
-    parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
-    e = tables.events[tables.events["event_id"].isin(parts["event_id"])]
-    parts = parts.merge(e.assign(day=point(e, "date"))[["event_id", "day"]], on="event_id")
-    later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
-    to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
-    appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
-    appeals = appeals.sort_values(["day", "person_id"]).drop_duplicates("person_id")
+    appeals = _later_appeals(tables, crisis)
     text = population_text(tables, "loyal clients of the patron who appealed to a rival after the fall", appeals["person_id"])
     members = evidence(tables, crisis, list(appeals["person_id"]), "loyal client who appealed to a rival after the fall")
     members = members.assign(appeal=appeals["event_id"].to_numpy(), **{"appeal quote": appeals["quote"].to_numpy()})
@@ -77,12 +70,7 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
         return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–", "no data",
                       "no: no loyal client of the patron is recorded appealing to a rival after the fall",
                       "no loyal client of the patron is recorded appealing to a rival after the fall", members=members)
-    rows = []
-    for a in appeals.itertuples():
-        fate = fate_between(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
-        rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(), "then": fate["fate"],
-                     "how": fate["how"], "when": fate["on"].date().isoformat() if pd.notna(fate["on"]) else "–"})
-    detail = pd.DataFrame(rows)
+    detail = _appeal_fates(tables, crisis, appeals)
     outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
     reason = "; ".join(f"{names_of(tables, [r.person_id])} appealed on {r.on}, then {r.then} ({r.how}, {r.when})"
                        for r in detail.itertuples())
@@ -92,6 +80,30 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
                   split_could_differ(len(detail), "appeal"), reason, "", detail, members)
 
 
+def _later_appeals(tables, crisis: Crisis) -> pd.DataFrame:
+    """The first appeal of each loyal client of the patron to a rival between the fall and the horizon (the
+    participation as 'appealing', with its day), in order of day."""
+    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
+    parts = tables.event_participants
+    parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
+    e = tables.events[tables.events["event_id"].isin(parts["event_id"])]
+    parts = parts.merge(e.assign(day=point(e, "date"))[["event_id", "day"]], on="event_id")
+    later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
+    to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
+    appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
+    return appeals.sort_values(["day", "person_id"]).drop_duplicates("person_id")
+
+
+def _appeal_fates(tables, crisis: Crisis, appeals: pd.DataFrame) -> pd.DataFrame:
+    """What became of each appellant between his appeal and the horizon: person_id, appeal, on, then, how, when."""
+    rows = []
+    for a in appeals.itertuples():
+        fate = fate_between(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
+        rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(), "then": fate["fate"],
+                     "how": fate["how"], "when": fate["on"].date().isoformat() if pd.notna(fate["on"]) else "–"})
+    return pd.DataFrame(rows)
+
+
 def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365,
                           which: str = "first deputies") -> Result:
     """The precedent, long run: the new patrons do not keep the defectors in high office.
@@ -99,7 +111,7 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     Blauvelt: Khrushchev "attempted to ensure that such behavior would remain an exception"
     (Blauvelt, 2008, "Betrayal and network stability"). What became of each defector over the
     horizon: how long he held high office (rank >= ``min_rank``) after the fall and how it ended
-    (:func:`patronage.analysis.outcomes.tenure_after`), beside the patron's loyal clients in the same
+    (:func:`patronage.analysis.tenure.tenure_after`), beside the patron's loyal clients in the same
     population. A defector counts against the claim if he is still in high office at the horizon.
     """
     claim = f'Khrushchev "attempted to ensure that such behavior would remain an exception" ({BLAUVELT}, "Betrayal and network stability")'
@@ -110,21 +122,10 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
-    window = pd.Timedelta(days=window_days)
     pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
-    loyal = [p for p in pop.ids if p not in ids]
-    tenure = pd.concat([tenure_after(tables, crisis, ids, min_rank, window).assign(group="defectors"),
-                        tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
-                       ignore_index=True)
+    tenure = _tenures(tables, crisis, ids, [p for p in pop.ids if p not in ids], min_rank, pd.Timedelta(days=window_days))
     mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
-    after = rewards_of(tables, crisis, window_days)["rank after"]
-    outcomes = {}
-    for p in ids:
-        if p in mine.index:
-            r = mine.loc[p]
-            outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
-        else:  # no high post after the fall: nothing kept, if his posts are recorded at all
-            outcomes[p] = None if pd.isna(after[p]) else False
+    outcomes = _still_in_office(ids, mine, rewards_of(tables, crisis, window_days)["rank after"])
     horizon = f"{crisis.horizon.date().isoformat()}"
     reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
                        if p in mine.index else f"{names_of(tables, [p])}: no high office after the fall" for p in ids)
@@ -135,3 +136,24 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
                   split_could_differ(len(ids), "defector"), reason,
                   f"The loyal clients in the population: {loyal_note or 'none with high office after the fall'}.",
                   tenure, members)
+
+
+def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
+    """Time in high office after the fall (:func:`patronage.analysis.tenure.tenure_after`) of the defectors and of
+    the loyal clients of the population, one frame, each row with its ``group``."""
+    return pd.concat([tenure_after(tables, crisis, defectors, min_rank, window).assign(group="defectors"),
+                      tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
+                     ignore_index=True)
+
+
+def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series) -> dict:
+    """Per defector: True if in high office at the horizon, False if he lost it (or held none after the fall
+    while his posts are recorded), None if the record does not say."""
+    outcomes = {}
+    for p in ids:
+        if p in mine.index:
+            r = mine.loc[p]
+            outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
+        else:  # no high post after the fall: nothing kept, if his posts are recorded at all
+            outcomes[p] = None if pd.isna(after[p]) else False
+    return outcomes

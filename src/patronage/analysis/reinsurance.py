@@ -35,6 +35,14 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
     if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
         return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", "no data",
                       not_a_test, "a margin of the 2x2 table is empty", "", table, members)
+    value, note, reason = _odds(table, confidence)
+    return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
+                  not_a_test, reason, note, table, members)
+
+
+def _odds(table: pd.DataFrame, confidence: float) -> tuple[str, str, str]:
+    """The 2x2 table described: (value: the conditional odds ratio with its exact interval and Fisher's
+    one-sided p; note: how p moves with the number of loyal, unexposed clients; reason: the table in words)."""
     from scipy import stats
     from scipy.stats.contingency import odds_ratio
 
@@ -50,5 +58,4 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
             f"{halved[1, 1]} instead of {cells[1, 1]} it would be {p_half:.3f}.")
     reason = (f"{int(cells[0, 0])} of {int(cells[:, 0].sum())} defectors and {int(cells[0, 1])} of {int(cells[:, 1].sum())} "
               f"loyal clients are recorded as exposed to a rival; the interval {'includes' if ci.low <= 1 <= ci.high else 'excludes'} 1")
-    return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
-                  not_a_test, reason, note, table, members)
+    return value, note, reason

@@ -9,7 +9,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.crisis import DAY, Crisis, crisis_events
 from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
-from patronage.analysis.outcomes import gained_posts, predecessors, relation, rival_clients, with_lineage
+from patronage.analysis.offices import gained_posts, predecessors, relation, rival_clients, with_lineage
 from patronage.analysis.verdicts import (
     YES,
     Result,
@@ -64,13 +64,8 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H3b scarcity: whose posts", "scarcity: the patron's side", claim, rule, statistic)
     window = pd.Timedelta(days=window_days)
-    ranks = rewards_of(tables, crisis, window_days)
-    known = ranks["rank before"].dropna()
-    gained = gained_posts(tables, list(known.index), crisis.date - DAY, crisis.date + window, known.astype(int)) \
-        if len(known) else tables.spells.iloc[0:0]
-    text = (f"the higher posts the defectors took up within {window_days} days of the fall ({len(gained)})"
-            + ("".join(f"; {names_of(tables, [r.person_id])}: {r.post} ({r.spell_id})" for r in gained.itertuples())
-               if len(gained) else ""))
+    gained = _rewards_gained(tables, crisis, window_days)
+    text = _gained_text(tables, gained, window_days)
     if len(gained) == 0:
         return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
                       "no data", "no: no defector took up a higher post within the window",
@@ -78,24 +73,52 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     rc = rival_clients(tables, crisis)
     gained = predecessors(tables, gained)
     gained = gained.assign(predecessor=gained["predecessor_id"].map(lambda p: relation(p, crisis, rc)))
-    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(rc)])
-    began, ended = theirs["start_day"], theirs["end_day"]
-    theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
-    posts = with_lineage(tables, gained)[["lineage", "seniority"]].drop_duplicates()
-    comparable = theirs.merge(posts, on=["lineage", "seniority"])
+    comparable, posts = _comparable_offices(tables, crisis, rc, gained, window)
     outcomes = {r.spell_id: r.predecessor != "rival's client" for r in gained.itertuples()}
     k = sum(outcomes.values())
     kinds = gained["predecessor"].value_counts()
     value = f"{len(gained) - k}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
-    could = YES if len(comparable) else (
+    reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor})" for r in gained.itertuples())
+    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
+                  split_outcome(k, len(gained) - k, 0), _could_displace(comparable, posts), reason,
+                  f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
+                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]])
+
+
+def _rewards_gained(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
+    """The posts above his rank the day before that each defector of known rank took up within ``window_days`` of the fall."""
+    window = pd.Timedelta(days=window_days)
+    ranks = rewards_of(tables, crisis, window_days)
+    known = ranks["rank before"].dropna()
+    if not len(known):
+        return tables.spells.iloc[0:0]
+    return gained_posts(tables, list(known.index), crisis.date - DAY, crisis.date + window, known.astype(int))
+
+
+def _gained_text(tables, gained: pd.DataFrame, window_days: int) -> str:
+    """The rewards as the population of step 3b: how many, and each one's holder, post and row."""
+    return (f"the higher posts the defectors took up within {window_days} days of the fall ({len(gained)})"
+            + ("".join(f"; {names_of(tables, [r.person_id])}: {r.post} ({r.spell_id})" for r in gained.itertuples())
+               if len(gained) else ""))
+
+
+def _comparable_offices(tables, crisis: Crisis, rc: set, gained: pd.DataFrame,
+                        window: pd.Timedelta) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The spells of rivals' clients in an office of the lineage and rank of a reward, running within ``window``
+    either side of the fall; and those (lineage, rank) pairs."""
+    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(rc)])
+    began, ended = theirs["start_day"], theirs["end_day"]
+    theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
+    posts = with_lineage(tables, gained)[["lineage", "seniority"]].drop_duplicates()
+    return theirs.merge(posts, on=["lineage", "seniority"]), posts
+
+
+def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame) -> str:
+    """'yes' if a rival's client held an office comparable to a reward (so a reward could have displaced one), else why not."""
+    return YES if len(comparable) else (
         f"no: no rival's client is recorded in an office of the lineage and rank of the rewards "
         f"({', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}) in the year either side of the fall, "
         "so no reward could have displaced one")
-    reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor})" for r in gained.itertuples())
-    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
-                  split_outcome(k, len(gained) - k, 0), could, reason,
-                  f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
-                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]])
 
 
 def _acted_by_fall(tables, crisis: Crisis) -> dict:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.analysis.careers import point
-from patronage.analysis.outcomes import SUCCESSION_GAP
+from patronage.analysis.offices import SUCCESSION_GAP
 from patronage.tables.columns import TEXT
 
 MONTH = pd.Timedelta(days=365.25 / 12)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from patronage.analysis.careers import point
 from patronage.analysis.crisis import DAY, Crisis, crisis_events
-from patronage.analysis.outcomes import SUCCESSION_GAP, predecessors
+from patronage.analysis.offices import SUCCESSION_GAP, predecessors
 from patronage.robustness.date_draws import NOT_A_DAY, DateDraws
 
 LAST_DAY = np.datetime64("9999-12-31", "D")
@@ -125,7 +125,7 @@ def reward_spell(view, crisis: Crisis, person) -> pd.DataFrame:
 
 
 def predecessor_spell(view, spell: pd.DataFrame) -> pd.DataFrame:
-    """The spell the previous holder of an office left, as :func:`patronage.analysis.outcomes.predecessors` finds him."""
+    """The spell the previous holder of an office left, as :func:`patronage.analysis.offices.predecessors` finds him."""
     if spell.empty:
         return spell
     pred = predecessors(view, spell)["predecessor_id"].iloc[0]

@@ -1,0 +1,136 @@
+"""The same office across the renamings of 1941-1954 (organisations.lineage, and the rank): who held it
+before, the higher posts a person took up, and the posts a purge emptied, with who took them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from patronage.analysis.careers import active, point
+from patronage.analysis.crisis import DAY, Crisis
+from patronage.analysis.outcomes import first_loss
+from patronage.tables.columns import TEXT
+
+SUCCESSION_GAP = pd.Timedelta(days=120)  # a post counts as taken over if its holder left at most this long before
+RENAMING_GAP = pd.Timedelta(days=31)  # a spell continues the same office under a new name if it follows this closely
+
+
+def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
+    """Offices taken up between two days at a seniority above the person's rank in ``above``.
+
+    A spell that only continues the person's own office under a new name (same lineage, same
+    seniority, the previous spell ending at most RENAMING_GAP before) is not a new office.
+    """
+    mine = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(list(persons))])
+    new = mine[(mine["start_day"] >= start) & (mine["start_day"] <= end) & (mine["seniority"] > mine["person_id"].map(above))]
+    # an earlier spell of the same person in the same office (lineage, rank) still running, or ended
+    # at most RENAMING_GAP before: the new spell continues it under a new name
+    keys = ["person_id", "lineage", "seniority"]
+    pairs = new[keys + ["spell_id", "start_day"]].assign(row=np.arange(len(new))).merge(
+        mine.loc[mine["lineage"].notna(), keys + ["spell_id", "start_day", "end_day"]].rename(columns={"end_day": "end_day_before"}),
+        on=keys, suffixes=("", "_before"))
+    renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (pairs["start_day_before"] < pairs["start_day"])
+                    & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)]
+    new = new[~np.isin(np.arange(len(new)), renamed["row"].to_numpy())]
+    return new.drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
+
+
+def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
+    """spells with their office's lineage and the point estimates start_day and end_day."""
+    lineage = tables.organisations.set_index("org_id")["lineage"]
+    return spells.assign(lineage=spells["org_id"].map(lineage), start_day=point(spells, "start"), end_day=point(spells, "end"))
+
+
+def same_office(tables, spells: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of a spell in ``spells`` (left, key ``row``: its position) and another person's spell
+    of the same office (same lineage across renamings, same seniority; right columns suffixed ``_other``).
+
+    One merge on (lineage, seniority) instead of a scan of all spells per spell.
+    """
+    mine = with_lineage(tables, spells).assign(row=range(len(spells)))
+    mine = mine[mine["lineage"].notna()]
+    others = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    others = others.loc[others["lineage"].notna(), ["lineage", "seniority", "person_id", "spell_id", "start_day", "end_day"]]
+    pairs = mine[["row", "lineage", "seniority", "person_id", "start_day", "end_day"]].merge(
+        others, on=["lineage", "seniority"], suffixes=("", "_other"))
+    return pairs[pairs["person_id_other"] != pairs["person_id"]]
+
+
+def predecessors(tables, spells: pd.DataFrame) -> pd.DataFrame:
+    """For each spell, who held the same office just before: same lineage, same seniority.
+
+    "The same office" is computed across renamings through organisations.lineage (the NKVD
+    and the MVD are one lineage). A holder counts as predecessor if his spell ended at most
+    SUCCESSION_GAP before (or a day after) the new spell began; of several, the last to leave.
+
+    returns: spells with predecessor_id (NA: a new office or no earlier holder recorded).
+    """
+    pairs = same_office(tables, spells)
+    prior = pairs[(pairs["end_day_other"] >= pairs["start_day"] - SUCCESSION_GAP)
+                  & (pairs["end_day_other"] <= pairs["start_day"] + DAY)]
+    last = prior.sort_values(["row", "end_day_other", "spell_id"]).drop_duplicates("row", keep="last")
+    found = last.set_index("row")["person_id_other"].reindex(range(len(spells)))
+    return spells.assign(predecessor_id=pd.array(found.to_numpy(), dtype=TEXT))
+
+
+def relation(person, crisis: Crisis, rival_clients: set) -> str:
+    """How a person stood at the crisis: the patron, his loyal client, a defector, a rival('s client)."""
+    if pd.isna(person):
+        return "new office"
+    if person == crisis.patron:
+        return "the fallen patron"
+    if person in crisis.defectors or person in crisis.turncoats:
+        return "defector"
+    if person in set(crisis.roster["client_id"]):
+        return "patron's client"
+    if person in crisis.rivals:
+        return "rival"
+    if person in rival_clients:
+        return "rival's client"
+    return "other"
+
+
+def rival_clients(tables, crisis: Crisis) -> set:
+    """Clients of the rivals the day before the crisis (patronage ties), turncoats excluded."""
+    t = tables.ties
+    t = t[(t["kind"] == "patronage") & t["patron_id"].isin(crisis.rivals) & active(t, crisis.date - DAY)]
+    return set(t["client_id"]) - set(crisis.turncoats) - set(crisis.roster["client_id"]) - {crisis.patron}
+
+
+def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
+    """Posts the purge emptied: held the day before by the patron or a loyal client who then lost them.
+
+    The successor is the first other person to take up the same office (lineage and rank) between
+    the day before the crisis and SUCCESSION_GAP after the loss, unless he already held an office
+    of that lineage and rank the day before (then he is continuing, not succeeding).
+
+    returns: one row per post: holder, post, loss, successor and how the successor stood.
+    """
+    columns = ["holder", "post", "seniority", "lost", "on", "successor", "successor stood"]
+    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors] + [crisis.patron]
+    before = crisis.date - DAY
+    held = tables.spells[tables.spells["person_id"].isin(loyal)]
+    held = held[active(held, before)].sort_values(["seniority", "spell_id"], ascending=[False, True])
+    losses = first_loss(tables, loyal, crisis.date - DAY, crisis.horizon)
+    loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
+    held, loss_day = held[pd.notna(loss_day)], loss_day[pd.notna(loss_day)]
+    if held.empty:
+        return pd.DataFrame(columns=columns)
+    pairs = same_office(tables, held)
+    pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
+    after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
+    every = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    running = every[active(every, before)]
+    incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
+    after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
+    after = after[after["_merge"] == "left_only"]
+    first = after.sort_values(["row", "start_day_other", "spell_id"]).drop_duplicates("row").set_index("row")["person_id_other"]
+    rc = rival_clients(tables, crisis)
+    rows = []
+    for row, spell in enumerate(held.itertuples()):
+        loss = losses.loc[spell.person_id]
+        successor = first.get(row, pd.NA)
+        rows.append({"holder": spell.person_id, "post": spell.post, "seniority": spell.seniority,
+                     "lost": loss["role"], "on": loss["day"].date().isoformat(), "successor": successor,
+                     "successor stood": relation(successor, crisis, rc) if pd.notna(successor) else "not recorded"})
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,99 @@
+"""Time in high office after a crisis, right-censored as a survival analysis needs it: when each person's run
+of high posts began and ended, and whether it ended in a loss or the record simply stops."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.careers import point
+from patronage.analysis.crisis import DAY, Crisis
+from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP
+from patronage.analysis.outcomes import LOSS_CAUSES, OFFICE_LOSS_ROLES, first_loss
+
+
+def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestamp) -> pd.DataFrame:
+    """The run of consecutive posts that starts with the first post running between ``not_before`` and
+    ``first_by``: each next post starts at most SUCCESSION_GAP after the run's end so far, whenever
+    that is (the window bounds the first post only). Sorted by start; empty if no post qualifies."""
+    s = spells.assign(_a=point(spells, "start"), _b=point(spells, "end")).sort_values(["_a", "spell_id"], kind="stable")
+    first = s[(s["_a"] <= first_by) & (s["_b"].isna() | (s["_b"] >= not_before))]
+    if first.empty:
+        return s.iloc[0:0]
+    kept, end = [first.index[0]], first["_b"].iloc[0]
+    for i, a, b in zip(s.index, s["_a"], s["_b"], strict=True):
+        if i in kept or a < first["_a"].iloc[0]:
+            continue
+        if pd.isna(end) or a <= end + SUCCESSION_GAP:
+            kept.append(i)
+            end = pd.NaT if pd.isna(end) or pd.isna(b) else max(end, b)
+    return s.loc[kept]
+
+
+def _how_it_ended(tables, person, chain: pd.DataFrame, end: pd.Timestamp, min_rank: int) -> str | None:
+    """How a run of high posts ended: its last post's end_cause if that is a loss, a loss event at its end,
+    or a lower post following it; None if the record just stops (a move to a post not recorded)."""
+    last = chain.loc[chain["_b"] == end].sort_values("spell_id").iloc[-1]
+    if pd.notna(last["end_cause"]) and last["end_cause"] in LOSS_CAUSES:
+        return str(last["end_cause"])
+    losses = first_loss(tables, [person], end - RENAMING_GAP, end + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
+    if pd.notna(losses["day"].iloc[0]):
+        return str(losses["role"].iloc[0])
+    later = tables.spells[(tables.spells["person_id"] == person) & (tables.spells["seniority"] < min_rank)]
+    began = point(later, "start")
+    if ((began >= end - RENAMING_GAP) & (began <= end + SUCCESSION_GAP)).any():
+        return "moved to a lower post"
+    return None
+
+
+def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
+    """Years each person held high office (rank >= min_rank) after the crisis, right-censored.
+
+    Office is entered at the first high post running within ``window`` after the crisis and held
+    while consecutive high posts follow within SUCCESSION_GAP, however late they start (the window
+    bounds the first post only). The loss is observed if the run ends before the horizon and
+    before his death in a loss: its last post ended for a cause in LOSS_CAUSES, a loss event
+    (arrest, execution, dismissal, purge) falls at its end, or a lower post of his follows. A run
+    that simply stops (a transfer to a post the tables do not record, an end of unknown cause) is
+    censored there: the end of the recorded posts is not a loss of office. Nor is an end dated so
+    loosely that the horizon falls inside its bounds (a post that ended "in 1963", against a
+    horizon in June 1963) read either way: ``how`` says so and the outcome at the horizon is unknown.
+
+    returns: person_id, from, until, years, lost office, how (the cause of the loss, or why censored).
+    """
+    died = tables.persons.set_index("person_id")["died_lo"]
+    persons = list(persons)
+    high = tables.spells[tables.spells["person_id"].isin(persons) & (tables.spells["seniority"] >= min_rank)]
+    by_person = dict(tuple(high.groupby("person_id", sort=False)))
+    rows = []
+    for person in persons:
+        chain = _chain(by_person.get(person, high.iloc[:0]), crisis.date + window, crisis.date)
+        if not chain.empty:
+            rows.append({"person_id": person, **_run_outcome(tables, crisis, person, chain, died.get(person, pd.NaT), min_rank)})
+    return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"])
+
+
+STRADDLES = "unknown at the horizon: the end of his last post is dated"  # the start of ``how`` for such an end
+
+
+def _run_outcome(tables, crisis: Crisis, person, chain: pd.DataFrame, death, min_rank: int) -> dict:
+    """from, until, years, lost office and how, for one person's run of high posts (see :func:`tenure_after`)."""
+    start = max(chain["_a"].iloc[0], crisis.date)
+    end = pd.NaT if chain["_b"].isna().any() else chain["_b"].max()
+    last = chain.loc[chain["_b"] == end].iloc[-1] if pd.notna(end) else None
+    straddles = last is not None and last["end_lo"] < crisis.horizon <= last["end_hi"]
+    cause = _how_it_ended(tables, person, chain, end, min_rank) if pd.notna(end) else None
+    observed = (pd.notna(end) and end < crisis.horizon and not straddles and cause is not None
+                and not (pd.notna(death) and end >= death - DAY))
+    stop = end if observed else crisis.horizon if straddles else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
+    if observed:
+        how = cause
+    elif straddles:
+        how = f"{STRADDLES} {last['end_lo'].date()} to {last['end_hi'].date()}"
+    elif stop == crisis.horizon:
+        how = "in office at the horizon"
+    elif pd.notna(death) and stop == death:
+        how = "died in office"
+    else:
+        how = f"censored: the record ends ({last['end_cause'] if pd.notna(last['end_cause']) else 'unknown'})"
+    return {"from": start.date().isoformat(), "until": stop.date().isoformat(),
+            "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how}
