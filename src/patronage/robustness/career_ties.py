@@ -165,27 +165,34 @@ def overlap_ties(view, months: float = 12, lasting: bool = True) -> pd.DataFrame
     need = months * MONTH
     found = []
     for (p, cl, lin), g in pairs.groupby(["person_id_p", "person_id_c", "lineage"], sort=True):
-        total, formed, last_end = pd.Timedelta(0), pd.NaT, pd.NaT
-        cur_a, cur_b = None, None
-        merged = []
-        for a, b in sorted(zip(g["a"], g["b"], strict=True)):
-            if cur_b is not None and a <= cur_b:
-                cur_b = max(cur_b, b)
-            else:
-                if cur_a is not None:
-                    merged.append((cur_a, cur_b))
-                cur_a, cur_b = a, b
-        merged.append((cur_a, cur_b))
-        for a, b in merged:
-            if pd.isna(formed) and total + (b - a) >= need:
-                formed = a + (need - total)
-            total += b - a
-            last_end = b
+        total, formed, last_end = _shared_time(zip(g["a"], g["b"], strict=True), need)
         if pd.notna(formed):
             found.append({"patron_id": p, "client_id": cl, "start": formed,
                           "end": pd.NaT if last_end >= OPEN_END else last_end, "basis": "overlap",
                           "note": f"{total / MONTH:.0f} months under him in {lin}"})
     return as_ties(view, _close(view, _pairs_first(found), lasting), "overlap")
+
+
+def _shared_time(intervals, need: pd.Timedelta) -> tuple[pd.Timedelta, pd.Timestamp, pd.Timestamp]:
+    """The union of (start, end) intervals: its total length, the day on which it reached ``need`` (NaT if
+    never), and its last end."""
+    total, formed, last_end = pd.Timedelta(0), pd.NaT, pd.NaT
+    cur_a, cur_b = None, None
+    merged = []
+    for a, b in sorted(intervals):
+        if cur_b is not None and a <= cur_b:
+            cur_b = max(cur_b, b)
+        else:
+            if cur_a is not None:
+                merged.append((cur_a, cur_b))
+            cur_a, cur_b = a, b
+    merged.append((cur_a, cur_b))
+    for a, b in merged:
+        if pd.isna(formed) and total + (b - a) >= need:
+            formed = a + (need - total)
+        total += b - a
+        last_end = b
+    return total, formed, last_end
 
 
 def promotion_ties(view, lasting: bool = True) -> pd.DataFrame:

@@ -222,17 +222,23 @@ def orderings(view, crisis: Crisis, draws: DateDraws, window_days: int = 365) ->
                      "second": "first higher post", **_compare(defection, reward)})
         rows.append({"person_id": person, "ordering": "reward vs end of window", "first": "first higher post",
                      "second": f"crisis + {window_days} days", **_compare(reward, window_end)})
-        took = nothing(draws.n) if post.empty else Drawn(draws.of("spells", "start", post.index[0]),
-                                                          *draws.bounds_of("spells", "start", post.index[0]), True)
-        if len(prior):
-            holder = names.get(prior["person_id"].iloc[0], prior["person_id"].iloc[0])
-            lo, hi = draws.bounds_of("spells", "end", prior.index[0])
-            left = Drawn(draws.of("spells", "end", prior.index[0]), lo, hi, not np.isnat(lo))
-            second = f"{holder} left it"
-        else:
-            left, second = nothing(draws.n), "no previous holder recorded" if len(post) else "no post"
         rows.append({"person_id": person, "ordering": "took up the post vs previous holder left",
-                     "first": f"start: {name}", "second": second, **_compare(took, left)})
+                     "first": f"start: {name}", **_succession(draws, names, post, prior)})
     return pd.DataFrame(rows, columns=ORDERING_COLUMNS)
+
+
+def _succession(draws: DateDraws, names: pd.Series, post: pd.DataFrame, prior: pd.DataFrame) -> dict:
+    """A defector's taking up his reward against its previous holder leaving it: ``second`` (who left it,
+    or why no one did) and the comparison of the two days (:func:`_compare`)."""
+    took = nothing(draws.n) if post.empty else Drawn(draws.of("spells", "start", post.index[0]),
+                                                      *draws.bounds_of("spells", "start", post.index[0]), True)
+    if len(prior):
+        holder = names.get(prior["person_id"].iloc[0], prior["person_id"].iloc[0])
+        lo, hi = draws.bounds_of("spells", "end", prior.index[0])
+        left = Drawn(draws.of("spells", "end", prior.index[0]), lo, hi, not np.isnat(lo))
+        second = f"{holder} left it"
+    else:
+        left, second = nothing(draws.n), "no previous holder recorded" if len(post) else "no post"
+    return {"second": second, **_compare(took, left)}
 
 

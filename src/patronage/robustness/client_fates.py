@@ -1,0 +1,107 @@
+"""What became of the top clients of each crisis within a year (shot, arrested, dismissed, demoted, kept his post,
+promoted), their posts around it for the small-multiples timeline, the clients lost before the fall, and
+every defection the tables record with the crisis that counts it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.careers import point
+from patronage.analysis.crisis import DAY, Crisis, PersonId
+from patronage.analysis.outcomes import fate_between, first_loss, max_rank_between
+from patronage.robustness.verdict_panel import top_clients
+
+
+def lost_before(tables, crisis: Crisis, days: int = 365) -> pd.DataFrame:
+    """The patron's clients whose patronage tie ended in the ``days`` before his fall, and their fate.
+
+    They are not on the roster (a roster holds the clients of the day before): a network taken
+    apart before its patron fell shows here, not in the verdicts.
+    """
+    t = tables.ties
+    end = point(t, "end")
+    gone = t[(t["kind"] == "patronage") & (t["patron_id"] == crisis.patron)
+             & (end < crisis.date - DAY) & (end >= crisis.date - pd.Timedelta(days=days))]
+    fate = tables.persons.set_index("person_id")["fate"]
+    return pd.DataFrame({"client_id": gone["client_id"].to_numpy(), "tie ended": gone["end"].to_numpy(),
+                         "fate": fate.reindex(gone["client_id"]).to_numpy()}).sort_values(
+        ["tie ended", "client_id"]).reset_index(drop=True)
+
+
+def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
+    """Every defection the tables record (a tie with ``defected`` true), and the crisis that counts it.
+
+    A defection is counted by a crisis if its client is a defector on the roster of that crisis of
+    its patron. The others happened where no patron fell (Rukhadze leaving Beria before the
+    Mingrelian affair; a client deserting a patron who survived), or are not patronage ties.
+
+    returns: tie_id, patron_id, client_id, kind, defection_date, counted in (a crisis label, or "none").
+    """
+    counted = {(c.patron, d): name for name, c in rosters.items() for d in c.defectors}
+    t = tables.ties[tables.ties["defected"].fillna(False).astype(bool)]
+    where = [counted.get((p, c), "none") for p, c in zip(t["patron_id"], t["client_id"], strict=True)]
+    out = t.assign(**{"counted in": where})
+    return out[["tie_id", "patron_id", "client_id", "kind", "defection_date", "counted in"]].sort_values(
+        "tie_id").reset_index(drop=True)
+
+
+FATE_ORDER = ("shot", "arrested", "dismissed", "demoted", "kept his post", "promoted", "not recorded")
+
+
+def client_fate(tables, crisis: Crisis, person: PersonId, rank_before, window_days: int = 365) -> tuple[str, str]:
+    """What became of one client within ``window_days`` after the crisis, in one word, and how (the row's words).
+
+    shot (executed within the span), arrested, dismissed (a loss of office other than arrest),
+    demoted (his highest rank in the span fell below his rank the day before, with no loss),
+    promoted (it rose), kept his post (it stayed), not recorded.
+    """
+    end = crisis.date + pd.Timedelta(days=window_days)
+    executed = first_loss(tables, [person], crisis.date, end, ("executed",)).iloc[0]
+    if pd.notna(executed["day"]):
+        return "shot", f"{executed['event_id']} ({executed['day'].date()})"
+    fate = fate_between(tables, [person], crisis.date, end).iloc[0]
+    if fate["fate"] == "lost":
+        word = "arrested" if "arrest" in fate["how"] else "demoted" if "demotion" in fate["how"] else "dismissed"
+        return word, f"{fate['how']} ({fate['on'].date()})"
+    after = max_rank_between(tables, [person], crisis.date + DAY, end, missing=pd.NA).iloc[0]
+    if pd.isna(after) or pd.isna(rank_before) or fate["fate"] == "unknown":
+        return "not recorded", fate["how"]
+    word = "promoted" if after > rank_before else "demoted" if after < rank_before else "kept his post"
+    return word, f"rank {rank_before} -> {after}; {fate['how']}"
+
+
+def client_fates(tables, rosters: dict[str, Crisis], min_rank: int = 4, window_days: int = 365) -> pd.DataFrame:
+    """Each top client of each crisis: the rows that put him there, whether he defected, and his fate within the window.
+
+    returns: crisis, person_id, name, tie, post the day before, rank, defected, fate (one of
+    FATE_ORDER), how.
+    """
+    frames = []
+    for name, crisis in rosters.items():
+        top = top_clients(tables, crisis, min_rank)
+        fates = [client_fate(tables, crisis, p, r, window_days) for p, r in zip(top["person_id"], top["rank"], strict=True)]
+        frames.append(top.assign(crisis=name, fate=[f for f, _ in fates], how=[h for _, h in fates]))
+    columns = ["crisis", "person_id", "name", "tie", "post the day before", "rank", "defected", "fate", "how"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def career_bars(tables, fates: pd.DataFrame, rosters: dict[str, Crisis], years_before: float = 2,
+                years_after: float = 3) -> pd.DataFrame:
+    """The posts of each top client around his crisis, in years from it (for the small-multiples timeline).
+
+    returns: crisis, name, post, rank, from, to (years from the crisis, clipped to the span), end_cause, fate.
+    """
+    rows = []
+    s = tables.spells
+    for f in fates.itertuples(index=False):
+        day = rosters[f.crisis].date
+        lo, hi = day - pd.DateOffset(years=years_before), day + pd.DateOffset(years=years_after)
+        mine = s[s["person_id"] == f.person_id]
+        start, end = point(mine, "start"), point(mine, "end").fillna(hi)
+        for spell, a, b in zip(mine.itertuples(index=False), start, end, strict=True):
+            if b < lo or a > hi:
+                continue
+            rows.append({"crisis": f.crisis, "name": f.name, "post": spell.post, "rank": spell.seniority,
+                         "from": (max(a, lo) - day).days / 365.25, "to": (min(b, hi) - day).days / 365.25,
+                         "end_cause": spell.end_cause, "fate": f.fate})
+    return pd.DataFrame(rows, columns=["crisis", "name", "post", "rank", "from", "to", "end_cause", "fate"])

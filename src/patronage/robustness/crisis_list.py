@@ -1,0 +1,129 @@
+"""The crises a historian lists, in data/crises.yaml: each entry read and checked against the tables (the
+patron by any recorded name, the day inside the span the tables record and inside the dates of the event
+row that dates it, how it is modelled), every problem named with its entry."""
+
+from __future__ import annotations
+
+import pandas as pd
+import yaml
+
+from patronage import config
+from patronage.analysis.crisis import Crisis, make_crisis
+from patronage.errors import ParameterError
+from patronage.tables import checks
+
+CRISES_FILE = "crises.yaml"
+CRISIS_KEYS = ("name", "patron", "date", "event", "model", "note")
+MODELS = ("fall", "attacked network")
+LIST_COLUMNS = ["crisis", "patron_id", "date", "event_id", "model", "note"]
+
+
+class CrisisListError(ValueError):
+    """The list of crises is malformed; ``problems`` holds one line per defect (entry, field, value, what to do)."""
+
+    def __init__(self, path, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the list of crises {path}:\n"
+                         + "\n".join(f"  {p}" for p in problems))
+
+
+def read_crisis_list(path=None) -> list[dict]:
+    """The entries of the crises file as written (a list of mappings under ``crises:``); raises CrisisListError."""
+    path = config.DATA_DIR / CRISES_FILE if path is None else path
+    try:
+        spec = yaml.safe_load(open(path, encoding="utf-8").read())
+    except OSError as exc:
+        raise CrisisListError(path, [f"cannot read it: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise CrisisListError(path, [f"not valid YAML: {exc}"]) from None
+    entries = spec.get("crises") if isinstance(spec, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise CrisisListError(path, ["expected a mapping with a non-empty list under 'crises:'"])
+    return entries
+
+
+def check_crisis(tables, entry, where: str) -> tuple[dict | None, list[str]]:
+    """One entry of the crises file checked against the tables: (the crisis as a row, or None; its problems).
+
+    An entry names the crisis (``name``), the fallen patron or the patron of the attacked network
+    (``patron``: a person id or any recorded name), the day (``date``: an ISO day), the event row
+    that dates it (``event``: an event_id, whose date must contain the day), how it is modelled
+    (``model``: 'fall' or 'attacked network') and optionally a ``note``.
+    """
+    if not isinstance(entry, dict):
+        return None, [f"{where}: expected a mapping with keys {', '.join(CRISIS_KEYS)}, got {entry!r}"]
+    problems = [f"{where}: unknown key {k!r}; the keys are {', '.join(CRISIS_KEYS)}" for k in entry if k not in CRISIS_KEYS]
+    problems += [f"{where}: missing {k!r}" for k in CRISIS_KEYS[:5] if k not in entry]
+    row = {"crisis": entry.get("name"), "note": entry.get("note") or ""}
+    if "name" in entry and (not isinstance(entry["name"], str) or not entry["name"].strip()):
+        problems.append(f"{where}: name must be a non-empty text, not {entry['name']!r}")
+    _check_patron(tables, entry, where, row, problems)
+    _check_date(tables, entry, where, row, problems)
+    if "model" in entry and entry["model"] not in MODELS:
+        problems.append(f"{where}: model {entry['model']!r} is not one of {', '.join(MODELS)}")
+    row["model"] = entry.get("model")
+    _check_event(tables, entry, where, row, problems)
+    return (row if not problems else None), problems
+
+
+def _check_patron(tables, entry: dict, where: str, row: dict, problems: list[str]) -> None:
+    """The entry's patron, by any recorded name, into ``row``; or what is wrong with it into ``problems``."""
+    if "patron" in entry:
+        try:
+            row["patron_id"] = checks.person("patron", str(entry["patron"]), tables)
+        except ParameterError as exc:
+            problems.append(f"{where}: unknown person {entry['patron']!r}: {exc.choices}")
+
+
+def _check_date(tables, entry: dict, where: str, row: dict, problems: list[str]) -> None:
+    """The entry's day (YYYY-MM-DD, inside the span the tables record) into ``row``; or what is wrong into ``problems``."""
+    if "date" in entry:
+        value = entry["date"].isoformat() if hasattr(entry["date"], "isoformat") else entry["date"]
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ParameterError("date", value, "give the day as YYYY-MM-DD")
+            row["date"] = checks.date("date", value, tables)
+        except ParameterError as exc:
+            problems.append(f"{where}: bad date {value!r}: {exc.choices}")
+
+
+def _check_event(tables, entry: dict, where: str, row: dict, problems: list[str]) -> None:
+    """The event row that dates the entry (its dates containing the entry's day) into ``row``; or what is wrong."""
+    if "event" not in entry:
+        return
+    events = tables.events.set_index("event_id")
+    if entry["event"] not in events.index:
+        problems.append(f"{where}: unknown event {entry['event']!r}: no such event_id in events.csv")
+        return
+    row["event_id"] = entry["event"]
+    e = events.loc[entry["event"]]
+    if "date" in row and not e["date_lo"] <= row["date"] <= e["date_hi"]:
+        problems.append(f"{where}: date {row['date'].date()} lies outside the event {entry['event']!r}, "
+                        f"dated {e['date']}")
+
+
+def crisis_list(tables, path=None) -> pd.DataFrame:
+    """The crises of the panel, read from the crises file (data/crises.yaml) and checked against the tables.
+
+    returns: crisis (its name), patron_id, date (a day), event_id, model, note; in the file's order.
+    raises CrisisListError listing every problem (an unknown person, a bad date, an unknown event, ...).
+    """
+    rows, problems = [], []
+    entries = read_crisis_list(path)
+    for i, entry in enumerate(entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        row, found = check_crisis(tables, entry, f"entry {i}" + (f" ({name})" if name else ""))
+        problems += found
+        if row is not None:
+            rows.append(row)
+    names = [e.get("name") for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
+    problems += [f"the name {n!r} is given to more than one crisis" for n in sorted({n for n in names if names.count(n) > 1})]
+    if problems:
+        raise CrisisListError(path or CRISES_FILE, problems)
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+def named_crises(tables, listed: pd.DataFrame, horizon_years: float = 10) -> dict[str, Crisis]:
+    """One Crisis per row of the crises list (from :func:`crisis_list`), keyed by its name, in the list's order."""
+    return {c.crisis: make_crisis(tables, c.patron_id, c.date, horizon_years=horizon_years)
+            for c in listed.itertuples(index=False)}

@@ -1,0 +1,107 @@
+"""The crises the tables record: every fall of a patron, found in the data, never typed in.
+
+Under the tables' current selection:
+
+- a *patron* is anyone who is the patron in at least one patronage tie;
+- a *loss* is an event in which a person takes part as ``arrested``, ``dismissed`` or ``purged``
+  (so a coup in which he is arrested is one);
+- a loss is a *fall* if it cost him his highest office and nothing made up for it: he held an
+  office the day before; he was arrested (an arrest ends every office), or an office he held at
+  his highest rank that day ended within ``within_days`` after the event; and no new office of at
+  least that rank began for him in the same span. A loss that takes only a lesser post, or is
+  followed at once by an equal or higher one, is a reshuffle, not a fall: Khrushchev giving up
+  the Moscow party committee in March 1953 and becoming the leading Secretary of the Central
+  Committee the same month;
+- losses of the same person within ``within_days`` after a fall belong to that fall.
+
+A *crisis* is the fall of a patron. Its date is the point estimate (midpoint) of the event's
+EDTF date, as a day. A patron can fall more than once (Malenkov in 1955 and in 1957); a crisis
+whose roster is empty stays in the panel, with its verdicts "no data".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.careers import point, posts_as_of
+from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
+
+FALL_ROLES = ("arrested", "dismissed", "purged")
+CRISIS_COLUMNS = ["patron_id", "date", "event_id", "title"]
+
+
+def patrons(tables) -> set[PersonId]:
+    """Everyone who is the patron in at least one patronage tie of the selection."""
+    t = tables.ties
+    return set(t.loc[t["kind"] == "patronage", "patron_id"])
+
+
+def losses(tables) -> pd.DataFrame:
+    """Every participation as arrested, dismissed or purged: person, event, role, day and title.
+
+    One row per person and event (the first role in FALL_ROLES order if he had several), by day.
+    """
+    e = tables.events.assign(day=point(tables.events, "date").dt.floor("D"))
+    p = tables.event_participants[tables.event_participants["role"].isin(FALL_ROLES)]
+    p = p.assign(order=p["role"].map(FALL_ROLES.index)).sort_values(["event_id", "person_id", "order"])
+    p = p.drop_duplicates(["event_id", "person_id"]).merge(e[["event_id", "day", "title"]], on="event_id")
+    return p[["person_id", "event_id", "role", "day", "title"]].sort_values(
+        ["day", "person_id", "event_id"], kind="stable").reset_index(drop=True)
+
+
+def is_fall(tables, person: PersonId, day: pd.Timestamp, role: str, within_days: int = 30) -> bool:
+    """True if a loss on ``day`` cost ``person`` his highest office and no new office made up for it.
+
+    See the module docstring for the rule.
+    """
+    held = posts_as_of(tables, day - DAY)
+    held = held[held["person_id"] == person]
+    if held.empty:
+        return False
+    rank, until = held["seniority"].max(), day + pd.Timedelta(days=within_days)
+    ended = point(held, "end")[held["seniority"] == rank]
+    s = tables.spells
+    began = point(s, "start")
+    new = s[(s["person_id"] == person) & ~s["spell_id"].isin(held["spell_id"]) & (s["seniority"] >= rank)
+            & (began >= day - DAY) & (began <= until)]
+    return bool((role == "arrested" or (ended <= until).any()) and new.empty)
+
+
+def falls(tables, within_days: int = 30) -> pd.DataFrame:
+    """Every fall the tables record, of patrons and of everyone else.
+
+    returns: person_id, date, event_id, title, role, and patron (True if the person is a patron).
+    """
+    rows, last = [], {}
+    for loss in losses(tables).itertuples(index=False):
+        seen = last.get(loss.person_id)
+        if seen is not None and loss.day - seen <= pd.Timedelta(days=within_days):
+            continue
+        if is_fall(tables, loss.person_id, loss.day, loss.role, within_days):
+            last[loss.person_id] = loss.day
+            rows.append({"person_id": loss.person_id, "date": loss.day, "event_id": loss.event_id,
+                         "title": loss.title, "role": loss.role})
+    out = pd.DataFrame(rows, columns=["person_id", "date", "event_id", "title", "role"])
+    return out.assign(patron=out["person_id"].isin(patrons(tables)).astype(bool))
+
+
+def crises(tables, within_days: int = 30) -> pd.DataFrame:
+    """The crises the tables record: the falls of patrons, by date.
+
+    returns: patron_id, date (a day), event_id, title.
+    """
+    f = falls(tables, within_days)
+    f = f[f["patron"]].rename(columns={"person_id": "patron_id"})
+    return f[CRISIS_COLUMNS].sort_values(["date", "patron_id"], kind="stable").reset_index(drop=True)
+
+
+def label(tables, patron: PersonId, date) -> str:
+    """A crisis' short name: the patron's surname and the day, e.g. 'Beria 1953-06-26'."""
+    surname = tables.persons.set_index("person_id")["surname"].get(patron, patron)
+    return f"{surname} {pd.Timestamp(date).date().isoformat()}"
+
+
+def make_crises(tables, found: pd.DataFrame, horizon_years: float = 10) -> dict[str, Crisis]:
+    """One Crisis per row of ``found`` (from :func:`crises`), keyed by its label, in date order."""
+    return {label(tables, c.patron_id, c.date): make_crisis(tables, c.patron_id, c.date, horizon_years=horizon_years)
+            for c in found.itertuples(index=False)}

@@ -1,0 +1,73 @@
+"""Defection pooled across the crises of the panel, with its exact interval, and set against the case's own
+rate (Fisher's exact test and a binomial test, one-sided). Pooling treats every top client of every
+crisis as one draw from a common rate: an assumption, not a finding."""
+
+from __future__ import annotations
+
+import pandas as pd
+from scipy import stats
+
+from patronage.analysis.crisis import Crisis
+from patronage.analysis.populations import first_deputies
+from patronage.robustness.verdict_panel import top_clients
+
+
+def pooled_defection(rosters: dict[str, Crisis], min_rank: int = 4, confidence: float = 0.95) -> pd.Series:
+    """Defection among the top clients (rank >= min_rank) of all crises pooled, with the exact interval.
+
+    Pooling treats every top client of every crisis as one draw from a common rate: an assumption,
+    not a finding (the crises differ, and one crisis may hold most of the clients). The number of
+    crises with any defection is given beside it.
+    """
+    tops = [c.roster[c.roster["rank_before"] >= min_rank] for c in rosters.values()]
+    n, k = sum(len(t) for t in tops), sum(int(t["defected"].sum()) for t in tops)
+    low, high = (float("nan"),) * 2
+    if n:
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+        low, high = ci.low, ci.high
+    return pd.Series({"crises": len(rosters), "crises with top clients": sum(len(t) > 0 for t in tops),
+                      "crises with a defection": sum(bool(t["defected"].any()) for t in tops),
+                      "top clients": n, "defected": k, "share": k / n if n else float("nan"),
+                      f"exact {confidence:.0%} CI low": low, f"exact {confidence:.0%} CI high": high}, dtype="object")
+
+
+def pooled_top_clients(tables, rosters: dict[str, Crisis], min_rank: int = 4, confidence: float = 0.95,
+                       leave_out: str | None = None) -> pd.Series:
+    """Defection among the top clients of the crises pooled (optionally leaving one crisis out), with the exact interval.
+
+    A client who is a top client in two crises counts once per crisis: each crisis is a separate
+    chance to defect. Pooling treats every one as a draw from one common rate: an assumption, not
+    a finding (see the notebook's caveats).
+    """
+    tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items() if name != leave_out}
+    n, k = sum(len(t) for t in tops.values()), sum(int(t["defected"].sum()) for t in tops.values())
+    low = high = float("nan")
+    if n:
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+        low, high = ci.low, ci.high
+    return pd.Series({"crises": len(tops), "top clients": n, "defected": k, "share": k / n if n else float("nan"),
+                      "ci low": low, "ci high": high, "confidence": confidence}, dtype="object")
+
+
+def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int = 4) -> pd.Series:
+    """Was defection rarer in the other crises than among the case's first deputies? Two exact one-sided tests.
+
+    The case's rate is that of its first deputies (the article's 2 of 3 for Beria); the others are
+    the top clients of every other crisis, pooled. Fisher's exact test (alternative 'less': the
+    others' odds of defecting are lower) treats both as samples; the binomial test takes the case's
+    share as a fixed rate p0 and asks whether the others' count is improbably low under it.
+    """
+    crisis = rosters[case]
+    deputies = first_deputies(tables, crisis)
+    defected = crisis.roster.set_index("client_id")["defected"]
+    k_case, n_case = int(sum(bool(defected[p]) for p in deputies)), len(deputies)
+    rest = pooled_top_clients(tables, rosters, min_rank, leave_out=case)
+    k, n = int(rest["defected"]), int(rest["top clients"])
+    out = {"case": case, "case defected": k_case, "case first deputies": n_case, "others defected": k, "others top clients": n,
+           "fisher odds ratio": float("nan"), "fisher p (one-sided, less)": float("nan"), "binomial p0": float("nan"),
+           "binomial p (one-sided, less)": float("nan")}
+    if n and n_case:
+        odds, p = stats.fisher_exact([[k, n - k], [k_case, n_case - k_case]], alternative="less")
+        out |= {"fisher odds ratio": float(odds), "fisher p (one-sided, less)": float(p), "binomial p0": k_case / n_case,
+                "binomial p (one-sided, less)": float(stats.binomtest(k, n, k_case / n_case, alternative="less").pvalue)}
+    return pd.Series(out, dtype="object")

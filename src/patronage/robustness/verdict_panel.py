@@ -1,0 +1,97 @@
+"""The panel's verdicts: every step of the test on every crisis, one row per crisis and hypothesis, as a grid
+and summarised; each crisis's top clients with the rows that put them there."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.crisis import Crisis
+from patronage.analysis.hypotheses import run_all
+from patronage.analysis.populations import population
+from patronage.analysis.verdicts import VERDICTS
+from patronage.robustness.falls import make_crises
+
+
+def roster_sizes(crisis: Crisis, min_rank: int = 4) -> dict[str, int]:
+    """How many clients a crisis' roster holds, how many of rank >= min_rank, how many defected."""
+    r = crisis.roster
+    return {"clients": len(r), "top clients": int((r["rank_before"] >= min_rank).sum()),
+            "defectors": int(r["defected"].sum())}
+
+
+def panel(tables, found: pd.DataFrame, horizon_years: float = 10, min_rank: int = 4, rare_share: float = 0.1,
+          window_days: int = 365, alpha: float = 0.05) -> pd.DataFrame:
+    """The verdict of every hypothesis for every crisis: one row per crisis x hypothesis.
+
+    found: the crises, as :func:`crises` returns them.
+    returns: crisis, patron_id, date, clients, top clients, defectors, hypothesis, value, verdict.
+    """
+    rows = []
+    for name, crisis in make_crises(tables, found, horizon_years).items():
+        sizes = roster_sizes(crisis, min_rank)
+        for result in run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days,
+                              alpha=alpha):
+            rows.append({"crisis": name, "patron_id": crisis.patron, "date": crisis.date.date().isoformat(), **sizes,
+                         "hypothesis": result.hypothesis, "value": result.value, "verdict": result.verdict})
+    columns = ["crisis", "patron_id", "date", "clients", "top clients", "defectors", "hypothesis", "value", "verdict"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def verdict_grid(result: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts as a table: one row per crisis (in date order), one column per hypothesis."""
+    order = result.drop_duplicates("crisis").sort_values(["date", "crisis"])["crisis"]
+    grid = result.pivot(index="crisis", columns="hypothesis", values="verdict")
+    return grid.reindex(order).rename_axis(columns=None)
+
+
+def summary(result: pd.DataFrame) -> pd.DataFrame:
+    """Small-N summary across crises: for each hypothesis, in how many crises each verdict came out.
+
+    returns: one row per hypothesis (sorted), a column per verdict, and ``crises`` (the total).
+    """
+    counts = pd.crosstab(result["hypothesis"], result["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+    counts = counts.assign(crises=counts.sum(axis=1)).sort_index()
+    return counts.rename_axis(index="hypothesis", columns=None).astype(int)
+
+
+PANEL_COLUMNS = ["crisis", "patron", "date", "hypothesis", "verdict", "top_clients", "defected"]
+
+
+def top_clients(tables, crisis: Crisis, min_rank: int = 4) -> pd.DataFrame:
+    """The patron's clients in high office (rank >= min_rank) the day before, each with the rows that put him there.
+
+    returns: person_id, name, tie (the patronage tie running that day), post the day before
+    (the spell that gives his rank), rank, defected.
+    """
+    pop = population(tables, crisis, "high office", min_rank)
+    defected = crisis.roster.set_index("client_id")["defected"]
+    return pop.members[["person_id", "name", "tie", "post the day before", "rank"]].assign(
+        defected=[bool(defected.get(p, False)) for p in pop.ids])
+
+
+def panel_table(tables, rosters: dict[str, Crisis], listed: pd.DataFrame, min_rank: int = 4, rare_share: float = 0.1,
+                window_days: int = 365, alpha: float = 0.05, population: str = "high office") -> pd.DataFrame:
+    """The panel: one row per crisis and hypothesis (:data:`PANEL_COLUMNS`, then value and population).
+
+    Each crisis is tested by :func:`patronage.analysis.hypotheses.run_all`, exactly as notebook 03 tests one;
+    ``population`` is whom the loyalty step counts (by default every client in high office, the
+    top clients whose number the row gives). top_clients: his clients of rank >= min_rank the day
+    before; defected: how many of them defected.
+    """
+    names = tables.persons.set_index("person_id")["name"]
+    rows = []
+    for c in listed.itertuples(index=False):
+        crisis = rosters[c.crisis]
+        top = top_clients(tables, crisis, min_rank)
+        for r in run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days, alpha=alpha,
+                         population=population):
+            rows.append({"crisis": c.crisis, "patron": names.get(c.patron_id, c.patron_id),
+                         "date": crisis.date.date().isoformat(), "hypothesis": r.hypothesis, "verdict": r.verdict,
+                         "top_clients": len(top), "defected": int(top["defected"].sum()), "value": r.value,
+                         "population": r.population})
+    return pd.DataFrame(rows, columns=[*PANEL_COLUMNS, "value", "population"])
+
+
+def no_data_share(table: pd.DataFrame) -> float:
+    """The share of the panel's cells (crisis x hypothesis) whose verdict is 'no data'."""
+    return float((table["verdict"] == "no data").mean()) if len(table) else float("nan")
