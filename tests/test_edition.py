@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from patronage import config
-from patronage.publish import edition
+from patronage.publish import edition, edition_pages
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
 FIGURE_PAGES = sorted(p.name for p in config.FIGURES_DIR.glob("*.html"))
@@ -47,7 +47,7 @@ def plotly_outputs(notebook: Path) -> list[str]:
     """The div ids the edition gives the plotly outputs of a notebook (fig-STEM-CELL-OUTPUT)."""
     nb = nbformat.read(notebook, as_version=4)
     return [f"fig-{notebook.stem}-{i}-{j}" for i, cell in enumerate(nb.cells)
-            for j, out in enumerate(cell.get("outputs", [])) if edition.PLOTLY_MIME in out.get("data", {})]
+            for j, out in enumerate(cell.get("outputs", [])) if edition_pages.PLOTLY_MIME in out.get("data", {})]
 
 
 class Refs(HTMLParser):
@@ -116,7 +116,7 @@ def test_index_links_everything(site):
     """The index links every notebook page, every figure (html and svg), every data file and the citation."""
     linked = {v for tag, attr, v in refs(site / "index.html") if tag == "a"}
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    unlinked = sorted(f for f in files if f not in linked and f not in ("index.html", edition.PLOTLY_JS))
+    unlinked = sorted(f for f in files if f not in linked and f not in ("index.html", edition_pages.PLOTLY_JS))
     assert unlinked == []
 
 
@@ -125,14 +125,14 @@ def test_plotly_js_is_shipped_once(site):
     from plotly.offline import get_plotlyjs
 
     copies = sorted(p.relative_to(site).as_posix() for p in site.rglob("plotly*.js"))
-    assert copies == [edition.PLOTLY_JS]
-    assert (site / edition.PLOTLY_JS).read_text(encoding="utf-8") == get_plotlyjs()
+    assert copies == [edition_pages.PLOTLY_JS]
+    assert (site / edition_pages.PLOTLY_JS).read_text(encoding="utf-8") == get_plotlyjs()
     marker = get_plotlyjs()[:300]
     inlined = [p.name for p in site.rglob("*.html") if marker in p.read_text(encoding="utf-8")]
     assert inlined == []
     for page in sorted(site.rglob("*.html")):
         scripts = [v for tag, attr, v in refs(page) if tag == "script" and attr == "src"]
-        assert all((page.parent / s).resolve() == (site / edition.PLOTLY_JS).resolve() for s in scripts), page.name
+        assert all((page.parent / s).resolve() == (site / edition_pages.PLOTLY_JS).resolve() for s in scripts), page.name
 
 
 @pytest.mark.parametrize("rel", PAGES)
@@ -162,7 +162,7 @@ def test_plotly_outputs_become_local_figures(site, notebook):
     for div_id in plotly_outputs(notebook):
         assert re.search(rf'<div[^>]*\bid="{div_id}"', text) and f'Plotly.newPlot("{div_id}"' in text
     assert text.count('class="edition-figure"') == len(plotly_outputs(notebook))
-    assert edition.PLOTLY_MIME not in text
+    assert edition_pages.PLOTLY_MIME not in text
 
 
 def test_tagged_inputs_are_removed_and_figures_escaped():
@@ -172,9 +172,9 @@ def test_tagged_inputs_are_removed_and_figures_escaped():
                 nbformat.v4.new_code_cell("secret_code = 1", metadata={"tags": ["remove_input"]},
                                           outputs=[nbformat.v4.new_output("stream", name="stdout", text="visible output\n")]),
                 nbformat.v4.new_code_cell("shown_code = 2", outputs=[nbformat.v4.new_output(
-                    "display_data", data={edition.PLOTLY_MIME: {"data": [], "layout": {"title": {"text": "</script><b>x"}}},
+                    "display_data", data={edition_pages.PLOTLY_MIME: {"data": [], "layout": {"title": {"text": "</script><b>x"}}},
                                           "image/svg+xml": "<svg></svg>"})])]
-    body, _ = edition.make_exporter().from_notebook_node(nb, resources={"metadata": {"name": "toy"},
+    body, _ = edition_pages.make_exporter().from_notebook_node(nb, resources={"metadata": {"name": "toy"},
                                                                        "edition": {"plotly_src": "p.js", "nav": "", "banner": ""}})
     assert "secret_code" not in body and "visible output" in body and "shown_code" in body
     assert 'id="fig-toy-2-0"' in body and "<\\/script><b>x" in body
@@ -185,7 +185,7 @@ def test_figure_key_matches_the_figures_module():
     """The edition reads figure names from the output metadata key that patronage.publish.figures writes."""
     from patronage.publish import figures
 
-    assert edition.FIGURE_KEY == figures.FIGURE_KEY
+    assert edition_pages.FIGURE_KEY == figures.FIGURE_KEY
 
 
 # --- in the browser --------------------------------------------------------------------------
@@ -305,8 +305,8 @@ def toy_site(tmp_path_factory) -> Path:
     fig = go.Figure(go.Bar(x=["Kruglov", "Serov"], y=[1, 1]), layout={"title": {"text": "Kruglov & Serov </script>rewarded"}})
     fig.write_html(root / "figures" / "00-toy.html", include_plotlyjs="directory", full_html=True, div_id="00-toy")
     (root / "figures" / "00-toy.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"></svg>', encoding="utf-8")
-    bundle = {edition.PLOTLY_MIME: json.loads(pio.to_json(fig)), "image/svg+xml": "<svg></svg>", "text/plain": "Figure"}
-    outputs = [nbformat.v4.new_output("display_data", data=bundle, metadata={edition.FIGURE_KEY: "00-toy"}) for _ in range(2)]
+    bundle = {edition_pages.PLOTLY_MIME: json.loads(pio.to_json(fig)), "image/svg+xml": "<svg></svg>", "text/plain": "Figure"}
+    outputs = [nbformat.v4.new_output("display_data", data=bundle, metadata={edition_pages.FIGURE_KEY: "00-toy"}) for _ in range(2)]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# 0 · Toy\n\n**Question.** Does it draw?"),
                 nbformat.v4.new_code_cell("show(fig)", outputs=outputs)]
