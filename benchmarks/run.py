@@ -357,11 +357,11 @@ def bench_incremental(args, work: Path, clone: Path | None) -> None:
     RESULTS["incremental"]["import_s"] = start_only
     if worst > 1 and not args.no_profile:
         prof = work / "incremental.prof"
-        code = ("import cProfile, sys; from patronage.build import runner as build; "
-                f"cProfile.run('build.main([])', {str(prof)!r})")
+        code = ("import cProfile, sys; from patronage.build import runner; "
+                f"cProfile.run('runner.main([])', {str(prof)!r})")
         timed_run([sys.executable, "-c", code], clone, env)
         stats = pstats.Stats(str(prof))
-        say("    profile of build.main() with nothing to do (cumulative):")
+        say("    profile of runner.main() with nothing to do (cumulative):")
         for name, secs, calls in top_functions(stats, "cumulative", 10):
             say(f"      {secs:6.2f} s  {calls:>7} calls  {name}")
 

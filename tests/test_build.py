@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 
 import nbformat
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from patronage import config
-from patronage.build import runner as build
+from patronage.build import execute, inputs, plan, runner, workers
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb"))
 
@@ -24,11 +25,24 @@ def parameters_cell(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_outputs_are_current(path):
     """The outputs in the committed notebook were computed from the current inputs (run `make`)."""
-    record = build.recorded(path)
-    run = build.Run(path.stem, path, path, config.FIGURES_DIR)
-    assert record.get("inputs") == build.run_hash(run, build.shared_inputs_hash()), f"{path.name} is stale: run make"
+    record = plan.recorded(path)
+    run = plan.Run(path.stem, path, path, config.FIGURES_DIR)
+    assert record.get("inputs") == plan.run_hash(run, inputs.shared_inputs_hash()), f"{path.name} is stale: run make"
     for out in record.get("outputs", []):
         assert (config.PROJ_ROOT / out).exists(), f"{path.name} wrote {out}, which is missing"
+
+
+def test_each_module_no_notebook_runs_is_named_by_its_path():
+    """Every pattern of inputs.NOT_NOTEBOOK_CODE names a module of the package: after a module is moved or
+    renamed, the pattern must follow it, or editing it would re-execute the notebooks (or a module they
+    run would be left out of their inputs' hash)."""
+    package = config.PROJ_ROOT / "src" / "patronage"
+    modules = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py"))
+    for pattern in inputs.NOT_NOTEBOOK_CODE:
+        assert fnmatch.filter(modules, pattern), f"{pattern!r} names no module of src/patronage/"
+    assert inputs.notebook_free("src/patronage/publish/edition_pages.py")
+    assert not inputs.notebook_free("src/patronage/analysis/hypotheses.py")
+    assert not inputs.notebook_free("src/patronage/build/colophon.py")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -59,7 +73,7 @@ def test_notebook_metadata_is_normalised(path):
 
 
 def test_scenarios_name_real_notebooks_and_parameters():
-    runs = build.scenario_runs()
+    runs = plan.scenario_runs()
     assert runs, "no named scenarios"
     for run in runs:
         known = {line.partition(":")[0].strip() for line in parameters_cell(run.notebook).splitlines() if ":" in line}
@@ -70,20 +84,20 @@ def test_inputs_hash_depends_on_cells_and_parameters(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     path = tmp_path / "01-x.ipynb"
     nbformat.write(nb, path)
-    a = build.run_hash(build.Run("x", path, path, tmp_path), "shared")
-    assert a == build.run_hash(build.Run("x", path, path, tmp_path), "shared")
-    assert a != build.run_hash(build.Run("x", path, path, tmp_path, {"p": 1}), "shared")
-    assert a != build.run_hash(build.Run("x", path, path, tmp_path), "other data")
+    a = plan.run_hash(plan.Run("x", path, path, tmp_path), "shared")
+    assert a == plan.run_hash(plan.Run("x", path, path, tmp_path), "shared")
+    assert a != plan.run_hash(plan.Run("x", path, path, tmp_path, {"p": 1}), "shared")
+    assert a != plan.run_hash(plan.Run("x", path, path, tmp_path), "other data")
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="1")]
     nbformat.write(nb, path)
-    assert a == build.run_hash(build.Run("x", path, path, tmp_path), "shared"), "outputs must not change the hash"
+    assert a == plan.run_hash(plan.Run("x", path, path, tmp_path), "shared"), "outputs must not change the hash"
 
 
 def test_normalise_strips_run_metadata():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     nb.metadata.update(papermill={"duration": 1.0}, kernelspec={"name": "python3"})
     nb.cells[0].metadata.update(papermill={"start_time": "now"}, execution={"x": 1}, tags=["parameters"])
-    out = build.normalise(nb, {"inputs": "h"})
+    out = execute.normalise(nb, {"inputs": "h"})
     assert set(out.metadata) == {"kernelspec", "patronage"}
     assert dict(out.cells[0].metadata) == {"tags": ["parameters"]}
 
@@ -93,7 +107,7 @@ def test_normalise_merges_text_printed_in_several_flushes():
     def executed(*chunks):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(...)")])
         nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=c) for c in chunks]
-        return json.dumps(build.normalise(nb, {"inputs": "h"}).cells[0].outputs)  # cell ids are random here
+        return json.dumps(execute.normalise(nb, {"inputs": "h"}).cells[0].outputs)  # cell ids are random here
 
     assert executed("2/2", " -> fails\n") == executed("2/2 -> fails\n")
     assert executed("a\n", "b\n") != executed("a\n")
@@ -102,7 +116,7 @@ def test_normalise_merges_text_printed_in_several_flushes():
 def test_scenario_files_are_flat_mappings_of_parameters_papermill_reads():
     """`papermill -f FILE` injects every key of the file as a parameter: a scenario holds parameters only,
     and the build passes exactly those, unchanged, to the notebooks it names."""
-    runs = build.scenario_runs()
+    runs = plan.scenario_runs()
     for path in config.SCENARIOS_DIR.glob("*.yaml"):
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert isinstance(spec, dict) and not any(isinstance(v, (dict, list)) for v in spec.values()), path.name
@@ -122,7 +136,7 @@ def test_a_scenario_that_names_no_notebook_runs_wherever_its_parameters_are_decl
         read_scenario(tmp_path / "nested.yaml")
     (tmp_path / "nested.yaml").unlink()
     monkeypatch.setattr(config, "SCENARIOS_DIR", tmp_path)
-    runs = {r.name for r in build.scenario_runs()}
+    runs = {r.name for r in plan.scenario_runs()}
     declaring = {nb.stem for nb in config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb") if "coding:" in parameters_cell(nb)}
     assert {n.split("/")[1] for n in runs if n.startswith("only-coding/")} == declaring and len(declaring) >= 3
     assert {n for n in runs if n.startswith("named/")} == {"named/02-network"}
@@ -138,7 +152,7 @@ def test_readme_findings_are_the_computed_ones():
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_runs_at_once_report_each_failure_and_finish_the_others(monkeypatch, tmp_path, capsys, jobs):
     """Kernels run in worker processes; a failed run is named and the others are still finished."""
-    runs = [build.Run(f"nb{i}", tmp_path / f"nb{i}.ipynb", tmp_path / f"nb{i}.ipynb", tmp_path) for i in range(4)]
+    runs = [plan.Run(f"nb{i}", tmp_path / f"nb{i}.ipynb", tmp_path / f"nb{i}.ipynb", tmp_path) for i in range(4)]
 
     def fake_papermill(run):
         if run.name == "nb2":
@@ -152,9 +166,9 @@ def test_runs_at_once_report_each_failure_and_finish_the_others(monkeypatch, tmp
             fh.write(f"{run.name} {inputs} {nb['executed']}\n")
         return []
 
-    monkeypatch.setattr(build, "run_papermill", fake_papermill)
-    monkeypatch.setattr(build, "finish", fake_finish)
-    failures = build.execute_all([(r, f"hash-{r.name}") for r in runs], jobs)
+    monkeypatch.setattr(workers, "run_papermill", fake_papermill)
+    monkeypatch.setattr(workers, "finish", fake_finish)
+    failures = workers.execute_all([(r, f"hash-{r.name}") for r in runs], jobs)
     assert failures == ["nb2"]
     assert sorted(finished.read_text(encoding="utf-8").splitlines()) == [
         "nb0 hash-nb0 nb0", "nb1 hash-nb1 nb1", "nb3 hash-nb3 nb3"]
@@ -163,7 +177,7 @@ def test_runs_at_once_report_each_failure_and_finish_the_others(monkeypatch, tmp
 
 
 def test_default_jobs_is_at_least_one():
-    assert 1 <= build.default_jobs() <= 4
+    assert 1 <= runner.default_jobs() <= 4
 
 
 def test_a_build_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypatch):
@@ -172,9 +186,9 @@ def test_a_build_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypat
     (tmp_path / "build" / "failed" / "scenario").mkdir(parents=True)
     (tmp_path / "build" / "failed" / "other").mkdir()
     (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").write_text("{}", encoding="utf-8")
-    build.prune_failed()
+    execute.prune_failed()
     assert not (tmp_path / "build" / "failed" / "scenario").exists()
     assert (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").exists()
     (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").unlink()
-    build.prune_failed()
+    execute.prune_failed()
     assert not (tmp_path / "build" / "failed").exists()

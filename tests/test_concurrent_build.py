@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from patronage import config
-from patronage.build import runner as build
+from patronage.build import plan
 from patronage.lock import build_lock
 
 ROOT = config.PROJ_ROOT
@@ -50,7 +50,7 @@ def clone(tmp_path_factory) -> Path:
 def env_for(clone: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRONAGE_")}
     env.update(PYTHONPATH=str(clone / "src"), PATRONAGE_DATA_DIR=str(clone / "data"), PYTHONDONTWRITEBYTECODE="1",
-               PATRONAGE_CACHE_DIR=str(build.CACHE_DIR))
+               PATRONAGE_CACHE_DIR=str(config.CACHE_DIR))
     return env
 
 
@@ -72,7 +72,7 @@ def digests(folder: Path, paths: list[str] | None = None) -> dict[str, str]:
 
 def outputs(clone: Path) -> dict[str, str]:
     notebook = clone / "notebooks" / f"{LIGHT}.ipynb"
-    written = build.recorded(notebook).get("outputs", [])
+    written = plan.recorded(notebook).get("outputs", [])
     assert written, "the build recorded no outputs"
     return digests(clone, [notebook.relative_to(clone).as_posix(), *written])
 
@@ -105,13 +105,13 @@ def test_a_build_told_not_to_wait_refuses_while_another_runs(clone):
 STALE = """
 import json, sys
 from pathlib import Path
-from patronage.build import runner as build
+from patronage.build import stamps
 docs = Path("docs")
-said = [build.build_edition_if_stale(), build.build_edition_if_stale()]
+said = [stamps.build_edition_if_stale(), stamps.build_edition_if_stale()]
 (docs / "figures" / "plotly.min.js").unlink()
-said.append(build.build_edition_if_stale())
+said.append(stamps.build_edition_if_stale())
 (docs / "notebooks" / "01-prosopography.html").write_text("changed by hand", encoding="utf-8")
-said += [build.build_edition_if_stale(), build.build_edition_if_stale()]
+said += [stamps.build_edition_if_stale(), stamps.build_edition_if_stale()]
 print(json.dumps(said))
 """
 

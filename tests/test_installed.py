@@ -118,11 +118,11 @@ def test_the_installed_package_loads_its_tables_from_another_folder(installed, t
 
 WRITERS = """
 import json, sys
-from patronage.build import parameters, runner as build
+from patronage.build import parameters, runner
 from patronage.publish import edition, figures
 from patronage.__main__ import main
 from patronage.errors import CheckoutError
-said = {"build": build.main([]), "edition": edition.main([]), "export": main(["export"])}
+said = {"build": runner.main([]), "edition": edition.main([]), "export": main(["export"])}
 for name, call in (("figure", figures.figures_dir), ("notebook run", lambda: parameters.run_folder("03-fairbanks-test", {}))):
     try:
         call()

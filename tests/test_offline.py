@@ -222,9 +222,9 @@ def test_notebook_offline(offline, tmp_path):
 
 
 STALE = """
-from patronage.build import runner as build
-shared = build.shared_inputs_hash()
-print("\\n".join(r.name for r in build.default_runs() if not build.is_current(r, build.run_hash(r, shared))))
+from patronage.build import inputs, plan
+shared = inputs.shared_inputs_hash()
+print("\\n".join(r.name for r in plan.default_runs() if not plan.is_current(r, plan.run_hash(r, shared))))
 """
 
 

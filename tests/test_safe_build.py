@@ -14,7 +14,7 @@ tree is touched.
 - A named scenario (of 01-prosopography) that ran well once and is then given a person who does not exist: the
   scenario's previous outputs stay, the failed run goes to build/failed/SCENARIO/NOTEBOOK.ipynb.
 
-``patronage.build.write_atomic`` is tested on its own.
+``patronage.atomic.write_text`` (what the build writes with) is tested on its own.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 
 from patronage import config
-from patronage.build import runner as build
+from patronage.atomic import write_text
+from patronage.build import plan
 from patronage.tables.integrity import rehash
 
 ROOT = config.PROJ_ROOT
@@ -56,7 +57,7 @@ def run_build(clone: Path, *args: str, timeout: float = 900) -> subprocess.Compl
     # the working tree's cache (kept by content, so a corrupted table or a new parameter misses it): after
     # `make` the good runs take their tables and drawn SVGs from there instead of starting a browser
     env.update(PYTHONPATH=str(clone / "src"), PATRONAGE_DATA_DIR=str(clone / "data"), PYTHONDONTWRITEBYTECODE="1",
-               PATRONAGE_CACHE_DIR=str(build.CACHE_DIR))
+               PATRONAGE_CACHE_DIR=str(config.CACHE_DIR))
     return subprocess.run([sys.executable, "-m", "patronage.build", *args], cwd=clone, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -71,7 +72,7 @@ def snapshot(folder: Path, paths: list[str]) -> dict[str, str]:
 
 
 def outputs_of(notebook: Path) -> list[str]:
-    return build.recorded(notebook).get("outputs", [])
+    return plan.recorded(notebook).get("outputs", [])
 
 
 def check_failed_notebook(path: Path, *expected: str) -> None:
@@ -141,26 +142,26 @@ def test_failed_scenario_keeps_its_previous_good_run(clone):
                           "'person'", "Kruglof")
 
 
-# --- write_atomic ----------------------------------------------------------------------------------
+# --- atomic.write_text -----------------------------------------------------------------------------
 
 
-def test_write_atomic_writes_exact_bytes_and_creates_folders(tmp_path):
+def test_write_text_writes_exact_bytes_and_creates_folders(tmp_path):
     target = tmp_path / "a" / "b" / "out.ipynb"
     text = '{"x": "Берия — ñ"}\nline two\n'
-    build.write_atomic(target, text)
+    write_text(target, text)
     assert target.read_bytes() == text.encode("utf-8")  # UTF-8, "\n" kept as is
     assert sorted(p.name for p in target.parent.iterdir()) == ["out.ipynb"], "a temporary file was left behind"
 
 
-def test_write_atomic_replaces_an_existing_file(tmp_path):
+def test_write_text_replaces_an_existing_file(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old, longer content\n", encoding="utf-8")
-    build.write_atomic(target, "new\n")
+    write_text(target, "new\n")
     assert target.read_text(encoding="utf-8") == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
-def test_write_atomic_renames_from_the_same_folder(tmp_path, monkeypatch):
+def test_write_text_renames_from_the_same_folder(tmp_path, monkeypatch):
     """The new text goes to a file beside the target, which is then renamed over it (atomic on one file system)."""
     moves = []
     original = Path.replace
@@ -171,12 +172,12 @@ def test_write_atomic_renames_from_the_same_folder(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "replace", spy)
     target = tmp_path / "out.txt"
-    build.write_atomic(target, "x")
+    write_text(target, "x")
     assert len(moves) == 1 and moves[0][1] == target and moves[0][0].parent == target.parent
     assert moves[0][0] != target
 
 
-def test_write_atomic_never_truncates_the_target(tmp_path, monkeypatch):
+def test_write_text_never_truncates_the_target(tmp_path, monkeypatch):
     """If the run dies before the rename, the previous file is whole."""
     target = tmp_path / "out.txt"
     target.write_text("previous good output\n", encoding="utf-8")
@@ -186,21 +187,21 @@ def test_write_atomic_never_truncates_the_target(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "replace", crash)
     with pytest.raises(OSError):
-        build.write_atomic(target, "half-written new output")
+        write_text(target, "half-written new output")
     assert target.read_text(encoding="utf-8") == "previous good output\n"
 
 
-def test_write_atomic_failing_to_encode_keeps_the_target(tmp_path):
+def test_write_text_failing_to_encode_keeps_the_target(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("previous\n", encoding="utf-8")
     with pytest.raises(UnicodeEncodeError):
-        build.write_atomic(target, "lone surrogate \ud800")
+        write_text(target, "lone surrogate \ud800")
     assert target.read_text(encoding="utf-8") == "previous\n"
 
 
-def test_write_atomic_failing_leaves_no_temporary_file(tmp_path):
+def test_write_text_failing_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("previous\n", encoding="utf-8")
     with pytest.raises(UnicodeEncodeError):
-        build.write_atomic(target, "lone surrogate \ud800")
+        write_text(target, "lone surrogate \ud800")
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

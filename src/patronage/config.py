@@ -43,6 +43,7 @@ SCENARIOS_DIR = NOTEBOOKS_DIR / "scenarios"
 FIGURES_DIR = PROJ_ROOT / "figures"
 EXPORTS_DIR = PROJ_ROOT / "exports"
 BUILD_DIR = PROJ_ROOT / "build"
+CACHE_DIR = BUILD_DIR / "cache"  # the build's content-addressed cache: validated tables, SVGs, results (patronage.cache)
 
 
 def require_checkout(what: str) -> Path:

@@ -2,7 +2,8 @@
 
 import sys
 
-from patronage.build.runner import main, stop_with_parent
+from patronage.build.runner import main
+from patronage.build.workers import stop_with_parent
 
 stop_with_parent()
 sys.exit(main())

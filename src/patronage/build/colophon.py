@@ -39,6 +39,6 @@ def inputs_hash() -> str:
     Unlike a git commit, it is the same before and after the change is committed, so a rebuild
     with nothing changed writes the same bytes.
     """
-    from patronage.build.runner import shared_inputs_hash
+    from patronage.build.inputs import shared_inputs_hash
 
     return shared_inputs_hash()
