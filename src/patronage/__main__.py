@@ -11,13 +11,32 @@ import sys
 from pathlib import Path
 
 from patronage import config
-from patronage.errors import DataError
+from patronage.errors import CheckoutError, DataError, ParameterError
 
 SHOWN = 25  # problems listed by default: the count comes first, the whole report fits a screen
 
 
+LOOKS = {"about": "every assertion about a person, with its source, locator, quote and evidence",
+         "who-held": "who held a post (words of its title or organisation) on a day or in an EDTF interval",
+         "conflicts": "where the sources disagree: both readings, and which one each reading parameter picks"}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    args = make_parser().parse_args(argv)
+    if args.command in LOOKS:
+        return look_up(args)
+    if args.command == "run":
+        from patronage.build.runs import main as run_main
+
+        return run_main(args.notebook, args.output, [tuple(p) for p in args.parameter], args.parameters_file)
+    if args.command == "rehash":
+        return rehash_tables(Path(args.data_dir))
+    return validate_or_export(args)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand each for validate, rehash, export, run and the look-ups."""
     parser = argparse.ArgumentParser(prog="python -m patronage", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check the data package and the cross-table rules")
@@ -37,41 +56,42 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a parameter, as papermill's -p (repeatable)")
     n.add_argument("-f", "--parameters-file", metavar="FILE", help="a scenario: a flat YAML mapping of parameters")
-    looks = {"about": "every assertion about a person, with its source, locator, quote and evidence",
-             "who-held": "who held a post (words of its title or organisation) on a day or in an EDTF interval",
-             "conflicts": "where the sources disagree: both readings, and which one each reading parameter picks"}
-    for name, text in looks.items():
-        q = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ". Reads every row of the tables.")
-        if name == "about":
-            q.add_argument("person", help="any recorded name variant, Latin or Cyrillic (e.g. Serov, Серов)")
-        elif name == "who-held":
-            q.add_argument("post", help="words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
-            q.add_argument("date", help="an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07")
-        else:
-            q.add_argument("person", nargs="?", help="only the conflicts that touch this person's rows")
-        q.add_argument("--format", choices=("csv", "table"), default="csv", help="csv (default) or a table to read")
-        q.add_argument("--data-dir", default=str(config.DATA_DIR))
-    args = parser.parse_args(argv)
+    for name, text in LOOKS.items():
+        add_look_up(sub, name, text)
+    return parser
 
-    if args.command in looks:
-        return look_up(args)
-    if args.command == "run":
-        from patronage.build.runs import main as run_main
 
-        return run_main(args.notebook, args.output, [tuple(p) for p in args.parameter], args.parameters_file)
+def add_look_up(sub, name: str, text: str) -> None:
+    """The subcommand of one look-up (about, who-held, conflicts), with its arguments."""
+    q = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ". Reads every row of the tables.")
+    if name == "about":
+        q.add_argument("person", help="any recorded name variant, Latin or Cyrillic (e.g. Serov, Серов)")
+    elif name == "who-held":
+        q.add_argument("post", help="words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
+        q.add_argument("date", help="an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07")
+    else:
+        q.add_argument("person", nargs="?", help="only the conflicts that touch this person's rows")
+    q.add_argument("--format", choices=("csv", "table"), default="csv", help="csv (default) or a table to read")
+    q.add_argument("--data-dir", default=str(config.DATA_DIR))
 
+
+def rehash_tables(data_dir: Path) -> int:
+    """rehash: record the tables' checksums in the descriptor (nothing if a table cannot be read); the exit status."""
+    from patronage.tables.integrity import rehash
+
+    try:
+        changed = rehash(data_dir)
+    except DataError as exc:
+        return report(exc, data_dir, every=True, then="no checksum was recorded")
+    print(f"recorded new checksums for: {', '.join(changed)}" if changed else "checksums unchanged")
+    return 0
+
+
+def validate_or_export(args: argparse.Namespace) -> int:
+    """validate (say how many rows each table holds) or export (write the flat table of assertions); the exit status."""
     from patronage.tables.load import load
 
     data_dir = Path(args.data_dir)
-    if args.command == "rehash":
-        from patronage.tables.integrity import rehash
-
-        try:
-            changed = rehash(data_dir)
-        except DataError as exc:
-            return report(exc, data_dir, every=True, then="no checksum was recorded")
-        print(f"recorded new checksums for: {', '.join(changed)}" if changed else "checksums unchanged")
-        return 0
     try:
         tables = load(data_dir)
     except DataError as exc:
@@ -80,7 +100,6 @@ def main(argv: list[str] | None = None) -> int:
         counts = ", ".join(f"{len(f)} {n}" for n, f in tables.frames().items())
         print(f"valid: {counts}")
         return 0
-    from patronage.errors import CheckoutError
     from patronage.publish.export import write_assertions
 
     if not args.file:
@@ -107,7 +126,6 @@ def report(exc: DataError, data_dir: Path, every: bool, then: str = "") -> int:
 
 def look_up(args) -> int:
     """about, who-held, conflicts: the table on stdout; a bad name or date as one line on stderr (exit 2)."""
-    from patronage.errors import ParameterError
     from patronage.tables import lookup
     from patronage.tables.load import load
 

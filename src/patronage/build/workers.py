@@ -24,6 +24,7 @@ def _worker(run: Run) -> tuple[str, object, float]:
 
 
 def _summary(exc: BaseException) -> str:
+    """An exception in one line: its class and the last line of its message."""
     text = str(exc).strip()
     return f"{exc.__class__.__name__}: {text.splitlines()[-1] if text else ''}"
 
@@ -35,26 +36,33 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
     draws the static figures of each finished run with its one browser and writes the outputs,
     so a run's files are replaced only when that run succeeded.
     """
-    failures = []
-
-    def report(run: Run, inputs: str, status: str, value, seconds: float) -> None:
-        if status == "ok":
-            try:
-                finish(run, inputs, value)
-                print(f"  {run.name} done in {seconds:.1f} s", flush=True)
-                return
-            except Exception as exc:  # drawing or writing failed: the previous outputs stay
-                value = _summary(exc)
-        failures.append(run.name)
-        print(f"FAILED {run.name}: {value}\n"
-              f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
-
+    failures: list[str] = []
     for run, _ in runs:
         print(f"executing {run.name} ...", flush=True)
     if jobs <= 1 or len(runs) <= 1:
         for run, inputs in runs:
-            report(run, inputs, *_worker(run))
-        return failures
+            _report(run, inputs, *_worker(run), failures)
+    else:
+        _execute_in_pool(runs, jobs, failures)
+    return failures
+
+
+def _report(run: Run, inputs: str, status: str, value, seconds: float, failures: list[str]) -> None:
+    """A finished run: its outputs moved into place and said done; or, if it or that failed, its name added to ``failures``."""
+    if status == "ok":
+        try:
+            finish(run, inputs, value)
+            print(f"  {run.name} done in {seconds:.1f} s", flush=True)
+            return
+        except Exception as exc:  # drawing or writing failed: the previous outputs stay
+            value = _summary(exc)
+    failures.append(run.name)
+    print(f"FAILED {run.name}: {value}\n"
+          f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
+
+
+def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str]) -> None:
+    """The runs in ``jobs`` worker processes, each reported as it finishes; stopped, the runs in progress stop too."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -66,7 +74,7 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
         futures = {pool.submit(_worker, run): (run, inputs) for run, inputs in runs}
         for future in as_completed(futures):
             run, inputs = futures[future]
-            report(run, inputs, *future.result())
+            _report(run, inputs, *future.result(), failures)
     except BaseException:  # stopped (Ctrl-C, SIGTERM, the parent gone): the runs in progress stop too
         # leaving the pool's block would wait for every running notebook to finish; the executor has no
         # public way to stop work already started, so its worker processes are ended here
@@ -75,7 +83,6 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return failures
 
 
 def _start_worker() -> None:

@@ -92,26 +92,14 @@ def specification_curve(grid: pd.DataFrame, sort_by: str = "holds") -> go.Figure
     (the verdicts that decide nothing are open squares).
     """
     cells = grid.drop_duplicates(["distinct", "hypothesis"])
-    wide = cells.pivot(index="distinct", columns="hypothesis", values="verdict")
-    hyps = sorted(wide.columns)
-    rank = {v: i for i, v in enumerate(VERDICTS)}
-    order = sorted(wide.index, key=lambda d: (-(wide.loc[d] == sort_by).sum(), [rank[v] for v in wide.loc[d, hyps]], d))
+    hyps, order = _curve_order(cells, sort_by)
     pos = {d: i + 1 for i, d in enumerate(order)}
     specs = grid.drop_duplicates("spec")
     levels = [f"{d}: {v}" for d in DIMENSIONS for v in dict.fromkeys(specs[d].astype(str))]
     labels = {d: " / ".join(row[dim] for dim in DIMENSIONS) for d, row in distinct_specifications(grid).iterrows()}
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.04,
                         row_heights=[len(hyps), len(levels)])
-    for verdict in VERDICTS:
-        these = cells[cells["verdict"] == verdict]
-        if these.empty:
-            continue
-        colour = VERDICT_COLOURS[verdict]
-        fig.add_trace(go.Scatter(
-            x=these["distinct"].map(pos), y=these["hypothesis"], mode="markers", name=verdict,
-            marker={"symbol": VERDICT_SYMBOLS[verdict], "size": 9, "color": colour, "line": {"width": 1, "color": colour}},
-            customdata=list(zip(these["distinct"].map(labels), these["value"], strict=True)),
-            hovertemplate="%{customdata[0]}<br>%{y}: " + verdict + "<br>%{customdata[1]}<extra></extra>"), row=1, col=1)
+    _add_verdicts(fig, cells, pos, labels)
     marks = specs[["distinct", *DIMENSIONS]].melt(id_vars="distinct", var_name="dimension").drop_duplicates()
     fig.add_trace(go.Scatter(x=marks["distinct"].map(pos), y=marks["dimension"] + ": " + marks["value"].astype(str),
                              mode="markers", name="choices", showlegend=False,
@@ -124,3 +112,27 @@ def specification_curve(grid: pd.DataFrame, sort_by: str = "holds") -> go.Figure
     fig.update_layout(height=240 + 22 * (len(hyps) + len(levels)), legend={"title": {"text": "verdict"}},
                       margin={"l": 10})
     return fig
+
+
+def _curve_order(cells: pd.DataFrame, sort_by: str) -> tuple[list[str], list]:
+    """The hypotheses (sorted) and the distinct specifications in the curve's order: most verdicts ``sort_by``
+    first, then by their pattern of verdicts, then in the grid's order."""
+    wide = cells.pivot(index="distinct", columns="hypothesis", values="verdict")
+    hyps = sorted(wide.columns)
+    rank = {v: i for i, v in enumerate(VERDICTS)}
+    order = sorted(wide.index, key=lambda d: (-(wide.loc[d] == sort_by).sum(), [rank[v] for v in wide.loc[d, hyps]], d))
+    return hyps, order
+
+
+def _add_verdicts(fig: go.Figure, cells: pd.DataFrame, pos: dict, labels: dict) -> None:
+    """One trace per verdict in the upper panel: a marker for each hypothesis and distinct specification."""
+    for verdict in VERDICTS:
+        these = cells[cells["verdict"] == verdict]
+        if these.empty:
+            continue
+        colour = VERDICT_COLOURS[verdict]
+        fig.add_trace(go.Scatter(
+            x=these["distinct"].map(pos), y=these["hypothesis"], mode="markers", name=verdict,
+            marker={"symbol": VERDICT_SYMBOLS[verdict], "size": 9, "color": colour, "line": {"width": 1, "color": colour}},
+            customdata=list(zip(these["distinct"].map(labels), these["value"], strict=True)),
+            hovertemplate="%{customdata[0]}<br>%{y}: " + verdict + "<br>%{customdata[1]}<extra></extra>"), row=1, col=1)
