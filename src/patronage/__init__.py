@@ -5,9 +5,10 @@ Fairbanks' (1983) claim that Stalin-era patronage networks were unusually stable
     >>> t = patronage.load()              # validated, typed tables (raises DataError on bad data)
     >>> v = t.select(evidence="seed", reading="article", coding="blauvelt")
 
-Submodules hold one concept each: ``load`` (reading and typing), ``validate`` (cross-table
-rules), ``dates`` (EDTF bounds), ``names`` (name variants), ``readings`` (evidence levels,
-codings and readings of conflicts), ``network``, ``crisis`` and ``hypotheses`` (the test).
+Subpackages follow the data flow: ``tables`` (reading, checking and selecting the rows),
+``analysis`` (careers, the network, the crisis and the test), ``robustness`` (the test under other
+specifications, dates and crises), ``publish`` (figures, the HTML edition, the export) and
+``build`` (running the notebooks). The README's "How the code is laid out" maps the modules.
 """
 
 from patronage.errors import DataError, ParameterError, Problem
