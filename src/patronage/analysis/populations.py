@@ -36,21 +36,27 @@ class Population:
     members: pd.DataFrame = field(repr=False)
 
 
+def posts_the_day_before(tables, crisis: Crisis) -> pd.DataFrame:
+    """Every post running the day before the crisis, with its lineage: computed once per crisis and tables,
+    since each population and each step reads it."""
+    before = crisis.date - DAY
+    return crisis.remember(tables, ("posts the day before",),
+                           lambda: with_lineage(tables, tables.spells[active(tables.spells, before).to_numpy()]))
+
+
 def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
     """Each person's highest post running the day before the crisis: spell_id, post, seniority, lineage, quote.
 
     returns: one row per person who held a post that day (index person_id).
     """
-    s = tables.spells[tables.spells["person_id"].isin(list(persons))]
-    s = with_lineage(tables, s[active(s, crisis.date - DAY).to_numpy()])
-    s = s.sort_values(["person_id", "seniority", "spell_id"], ascending=[True, False, True], kind="stable")
+    s = posts_the_day_before(tables, crisis)
+    s = s[s["person_id"].isin(list(persons))].sort_values(["person_id", "seniority", "spell_id"], ascending=[True, False, True], kind="stable")
     return s.drop_duplicates("person_id").set_index("person_id")[["spell_id", "post", "seniority", "lineage", "quote"]]
 
 
 def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
     """The patron's clients who held, the day before his fall, a post one rank below one of his, in the same lineage."""
-    before = crisis.date - DAY
-    s = with_lineage(tables, tables.spells[active(tables.spells, before).to_numpy()])
+    s = posts_the_day_before(tables, crisis)
     his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
     under = s[s["person_id"].isin(crisis.roster["client_id"])].merge(his, on="lineage")
     chosen = set(under.loc[under["seniority"] == under["his"] - 1, "person_id"])

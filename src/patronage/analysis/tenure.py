@@ -97,3 +97,19 @@ def _run_outcome(tables, crisis: Crisis, person, chain: pd.DataFrame, death, min
         how = f"censored: the record ends ({last['end_cause'] if pd.notna(last['end_cause']) else 'unknown'})"
     return {"from": start.date().isoformat(), "until": stop.date().isoformat(),
             "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how}
+
+
+def survival_curves(detail: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan–Meier estimates of staying in high office, one curve per group of a tenure table (the detail
+    of step 6b: ``years``, ``lost office``, ``group``), by statsmodels; each curve starts at 1 at year 0.
+
+    returns: columns years, in office, group (empty when the table has no groups).
+    """
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    curves = []
+    if "group" in detail:
+        for group, g in detail.groupby("group"):
+            sf = SurvfuncRight(g["years"].to_numpy(float), g["lost office"].to_numpy(int))
+            curves.append(pd.DataFrame({"years": [0.0, *sf.surv_times], "in office": [1.0, *sf.surv_prob], "group": group}))
+    return pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=["years", "in office", "group"])

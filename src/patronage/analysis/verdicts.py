@@ -113,6 +113,7 @@ def split_could_differ(n: int, unit: str) -> str:
     return YES if n else f"no: no {unit} to count"
 
 
+@cache  # the same few (k, n) recur in every specification and draw: each interval is computed once
 def exact_interval(k: int, n: int, confidence: float) -> tuple[float, float]:
     """Clopper-Pearson interval of k successes in n (scipy)."""
     from scipy import stats

@@ -1,7 +1,9 @@
 """The drawings of the analysis' results, in the house style of :mod:`patronage.publish.figures`: the network
 on a day (:mod:`patronage.analysis.network`), the careers as a timeline with the uncertainty of each date
-(:mod:`patronage.analysis.prosopography`), and the specification curve of the verdicts
-(:mod:`patronage.robustness.specifications`). The analysis computes; these only draw what it computed."""
+(:mod:`patronage.analysis.prosopography`), the time in office after a crisis (:mod:`patronage.analysis.tenure`),
+the specification curve of the verdicts (:mod:`patronage.robustness.specifications`), and the panel of
+crises with its clients' careers (:mod:`patronage.robustness.panel`). The analysis computes; these only
+draw what it computed."""
 
 from __future__ import annotations
 
@@ -16,9 +18,12 @@ from patronage.analysis.network import DRAWN_KINDS
 from patronage.analysis.prosopography import timeline_segments
 from patronage.analysis.verdicts import VERDICTS
 from patronage.publish.figures import OKABE_ITO, VERDICT_COLOURS, VERDICT_SYMBOLS
+from patronage.robustness.client_fates import FATE_ORDER
 from patronage.robustness.specifications import DIMENSIONS, distinct_specifications
 
 TIE_COLOURS = dict(zip(DRAWN_KINDS, OKABE_ITO, strict=False))  # one colour per kind of tie
+# a client's fate within a year of the crisis, from the worst (black) to not recorded (grey)
+FATE_COLOURS = dict(zip(FATE_ORDER, ["#000000", "#D55E00", "#E69F00", "#CC79A7", "#009E73", "#0072B2", "#999999"], strict=True))
 
 
 def short_labels(g: nx.DiGraph) -> list[str]:
@@ -136,3 +141,43 @@ def _add_verdicts(fig: go.Figure, cells: pd.DataFrame, pos: dict, labels: dict) 
             marker={"symbol": VERDICT_SYMBOLS[verdict], "size": 9, "color": colour, "line": {"width": 1, "color": colour}},
             customdata=list(zip(these["distinct"].map(labels), these["value"], strict=True)),
             hovertemplate="%{customdata[0]}<br>%{y}: " + verdict + "<br>%{customdata[1]}<extra></extra>"), row=1, col=1)
+
+
+def tenure_curves(curves: pd.DataFrame) -> go.Figure:
+    """The Kaplan–Meier curves of :func:`patronage.analysis.tenure.survival_curves` as steps, one colour per group."""
+    return px.line(curves, x="years", y="in office", color="group", line_shape="hv", markers=True, range_y=[0, 1.05])
+
+
+def crisis_panel(table: pd.DataFrame, order: list[str]) -> go.Figure:
+    """The panel's verdicts (:func:`patronage.robustness.panel.verdict_panel`): one row per crisis in ``order``,
+    one column per step, each verdict in its colour and symbol (open squares decide nothing)."""
+    fig = px.scatter(table, x="hypothesis", y="crisis", color="verdict", symbol="verdict", color_discrete_map=VERDICT_COLOURS,
+                     symbol_map=VERDICT_SYMBOLS, hover_data=["value", "top_clients", "defected"],
+                     category_orders={"verdict": list(VERDICTS), "crisis": order[::-1],
+                                      "hypothesis": sorted(table["hypothesis"].unique())})
+    fig.update_traces(marker={"size": 26, "line": {"width": 2}})
+    fig.update_layout(height=260 + 60 * len(order), yaxis={"title": None},
+                      xaxis={"title": None, "tickangle": -30}, legend_title_text="verdict")
+    return fig
+
+
+def client_careers(bars: pd.DataFrame, order: list[str]) -> go.Figure:
+    """Small multiples, one per crisis in ``order`` that has clients: each top client's posts as bars in years from
+    the crisis (:func:`patronage.robustness.panel.career_bars`), coloured by his fate within a year."""
+    shown = [c for c in order if c in set(bars["crisis"])]
+    fig = make_subplots(rows=max(len(shown), 1), cols=1, shared_xaxes=True, subplot_titles=shown, vertical_spacing=0.06)
+    in_legend: set[str] = set()
+    for row, crisis in enumerate(shown, start=1):
+        b = bars[bars["crisis"] == crisis]
+        for fate in FATE_ORDER:
+            part = b[b["fate"] == fate]
+            legend = not part.empty and fate not in in_legend
+            in_legend |= {fate} if legend else set()
+            fig.add_trace(go.Bar(x=part["to"] - part["from"], base=part["from"], y=part["name"], orientation="h",
+                                 marker_color=FATE_COLOURS[fate], name=fate, legendgroup=fate, showlegend=legend,
+                                 customdata=part[["post", "rank", "end_cause"]], hovertemplate="%{y}: %{customdata[0]} "
+                                 "(rank %{customdata[1]}; ended: %{customdata[2]})<extra>" + fate + "</extra>"), row=row, col=1)
+        fig.add_vline(x=0, line_width=1, line_dash="dot", row=row, col=1)
+    fig.update_layout(barmode="overlay", height=180 + 150 * len(shown), legend_title_text="fate within a year")
+    fig.update_xaxes(title_text="years from the crisis", row=max(len(shown), 1), col=1)
+    return fig
