@@ -579,21 +579,16 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir(parents=True, exist_ok=True)
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="patronage-bench-")))
-        clone = None
-        if "build" in only:
-            clone = bench_build(args, work / "a")
-            say()
-        if "incremental" in only:
-            bench_incremental(args, work / "a" if clone else work / "b", clone)
-            say()
-        if "scale" in only:
-            bench_scale(args, work / "c")
-            say()
-        if "tests" in only:
-            bench_tests(args, work / "a" if clone else work / "d", clone)
-            say()
-        if "first-make" in only:
-            bench_first_make(args, work / "e")
+        clone = bench_build(args, work / "a") if "build" in only else None
+        # (b) and (d) reuse the clone (a) built, if it ran; each other part works in a folder of its own
+        parts = {"incremental": lambda: bench_incremental(args, work / "a" if clone else work / "b", clone),
+                 "scale": lambda: bench_scale(args, work / "c"),
+                 "tests": lambda: bench_tests(args, work / "a" if clone else work / "d", clone),
+                 "first-make": lambda: bench_first_make(args, work / "e")}
+        for name, part in parts.items():
+            if name in only:
+                say()
+                part()
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(RESULTS, indent=2, default=str) + "\n", encoding="utf-8")

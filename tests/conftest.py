@@ -9,8 +9,9 @@ import pytest
 
 import patronage
 from patronage import config
+from patronage.analysis.crisis import make_crisis
 
-from toyworld import ROWS, write_package
+from toyworld import FALL, ROWS, write_package
 
 # The files that take longest (from 25 s down to 5 s on two cores), first. With pytest-xdist's
 # --dist loadfile --no-loadscope-reorder (`make test`) the workers take files in this order, so the
@@ -54,6 +55,13 @@ def toy(toy_loaded):
     another changed; copying costs a few milliseconds where a load costs a tenth of a second or more.
     """
     return copy.deepcopy(toy_loaded)
+
+
+@pytest.fixture
+def crisis_x(toy):
+    """The toy world under coding x, and its crisis: patron P's fall, outcomes followed for ten years."""
+    view = toy.select(coding="x")
+    return view, make_crisis(view, "p", FALL, horizon_years=10)
 
 
 @pytest.fixture

@@ -16,15 +16,7 @@ from patronage.analysis.offices import vacancies
 from patronage.analysis.tenure import tenure_after
 from patronage.analysis.verdicts import DECIDED, VERDICTS, Result
 
-from toyworld import ROWS, event, part, spell, tie
-
-FALL = "1950-06-15"
-
-
-@pytest.fixture
-def crisis_x(toy):
-    view = toy.select(coding="x")
-    return view, make_crisis(view, "p", FALL, horizon_years=10)
+from toyworld import FALL, ROWS, event, part, spell, tie
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from patronage.errors import ParameterError
 from patronage.tables.load import derive_person_columns
 from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, REFINABLE, chosen_readings, keep_rows
 
-from toyworld import ROWS, S, event, part, write_package
+from toyworld import ROWS, S, event, loaded_fixtures, part
 
 
 def with_conflict():
@@ -46,16 +46,8 @@ def with_conflict():
     return rows
 
 
-@pytest.fixture(scope="module")
-def tables_once(tmp_path_factory):
-    """The toy world with one documented conflict, loaded once for the module."""
-    return patronage.load(write_package(tmp_path_factory.mktemp("readings") / "pkg", with_conflict()))
-
-
-@pytest.fixture
-def tables(tables_once):
-    """That world's validated tables, a deep copy for each test."""
-    return copy.deepcopy(tables_once)
+# the toy world with one documented conflict: loaded once for the module, a deep copy for each test
+tables_once, tables = loaded_fixtures("readings", with_conflict, "tables_once")
 
 
 def died(t, person="c"):

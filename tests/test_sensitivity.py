@@ -26,10 +26,9 @@ from patronage.publish.figures import VERDICT_COLOURS
 from patronage.robustness import sensitivity as S
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
 
-from toyworld import ROWS, spell, tie, write_package
+from toyworld import FALL, ROWS, loaded_fixtures, spell, tie
 from toyworld import S as SRC
 
-FALL = "1950-06-15"
 HYPOTHESES = 11
 
 
@@ -67,15 +66,8 @@ def conflict_world() -> dict:
     return rows
 
 
-@pytest.fixture(scope="module")
-def world_once(tmp_path_factory):
-    """The conflict world, loaded once for the module (tests take deep copies)."""
-    return patronage.load(write_package(tmp_path_factory.mktemp("sensitivity") / "pkg", conflict_world()))
-
-
-@pytest.fixture
-def world(world_once):
-    return copy.deepcopy(world_once)
+# the conflict world: loaded once for the module, a deep copy for each test
+world_once, world = loaded_fixtures("sensitivity", conflict_world, "world_once")
 
 
 @pytest.fixture(scope="module")
@@ -232,12 +224,6 @@ def test_populations_are_checked(bad):
 
 
 # --- 2. the Monte Carlo of the dates ----------------------------------------------------------
-
-
-@pytest.fixture
-def crisis_x(toy):
-    view = toy.select(coding="x")
-    return view, make_crisis(view, "p", FALL, horizon_years=10)
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from patronage import config
 
+FALL = "1950-06-15"  # the day patron P falls
+
 S = {"source_id": "src", "locator": "section 1", "quote": "as stated", "evidence": "seed"}
 
 SOURCES = [{"source_id": "src", "type": "monograph", "title": "A toy source", "reliability": "scholarly",
@@ -112,3 +114,26 @@ def write_package(folder: Path, rows: dict[str, list[dict]]) -> Path:
                 assert not unknown, f"{res['name']}: unknown fields {unknown}"
                 w.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
     return folder
+
+
+def loaded_fixtures(name: str, rows, once: str):
+    """Two pytest fixtures for a module: the data package of ``rows()`` loaded once (register it under the
+    name ``once``), and a deep copy of it for each test, so no test sees what another changed.
+
+        tables_once, tables = loaded_fixtures("readings", with_conflict, "tables_once")
+    """
+    import copy
+
+    import pytest
+
+    import patronage
+
+    @pytest.fixture(scope="module")
+    def loaded(tmp_path_factory):
+        return patronage.load(write_package(tmp_path_factory.mktemp(name) / "pkg", rows()))
+
+    @pytest.fixture
+    def each(request):
+        return copy.deepcopy(request.getfixturevalue(once))
+
+    return loaded, each

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from patronage.analysis import verdicts
 from patronage.analysis.advancement import career_evidence
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis, crisis_events
 from patronage.analysis.defectors import coding_of
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import (
-    Result,
-    count_outcomes,
-    names_of,
-    population_text,
-    split_could_differ,
-    split_outcome,
-    split_rule,
-)
+from patronage.analysis.verdicts import Result, names_of
 
 
 def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
@@ -32,12 +25,12 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     """
     claim = ("The turncoats were the patron's own clients; against the reading (Medvedev, Sul'ianov) that they "
              f'"were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")')
-    rule = split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
+    rule = verdicts.split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
                       "serve under the patron the day before the fall (careers only: the coding of the ties is not read)")
     statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
     members = _turncoat_members(tables, crisis, turncoats)
-    text = population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
+    text = verdicts.population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
     if not turncoats:
         return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–", "no data",
                       "no: no one is recorded acting against the patron at the crisis",
@@ -48,10 +41,10 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     records = career.to_dict("records")
     outcomes = {c["person_id"]: None if c["career says"] == "no promotion recorded" else c["career says"] != "the patron's client"
                 for c in records}
-    k, m, u = count_outcomes(outcomes)
+    k, m, u = verdicts.count_outcomes(outcomes)
     return Result("H1 genuine clients", "control", claim, text, rule, statistic,
                   f"{m}/{len(turncoats)} genuine" + (f" ({u} with no promotion recorded)" if u else ""),
-                  split_outcome(k, m, u), split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, records),
+                  verdicts.split_outcome(k, m, u), verdicts.split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, records),
                   _coding_note(tables, outcomes, career), career, members)
 
 
