@@ -1,0 +1,114 @@
+"""What the robustness checks found, in sentences built from the computed tables (nothing typed in): the
+closing section of notebook 04 (the specifications, the date draws, the inferred ties) and of notebook 05
+(the panel of crises, pooled, and the two tests against the case)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.verdicts import VERDICTS
+from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
+from patronage.robustness.verdict_panel import top_clients
+
+
+def _listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'; 'none' for no items."""
+    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _spread(shares: pd.DataFrame) -> dict[str, str]:
+    """Per hypothesis, its verdicts with their shares, largest first ('holds 0.60, inconclusive 0.40')."""
+    out = {}
+    for h, row in shares[list(VERDICTS)].iterrows():
+        seen = row[row > 0].sort_values(ascending=False, kind="stable")
+        out[h] = ", ".join(f"{v} {s:.2f}" for v, s in seen.items())
+    return out
+
+
+def specification_findings(grid: pd.DataFrame) -> list[str]:
+    """Which steps keep one verdict across the distinct specifications, which vary, and which choice moves them."""
+    shares = verdict_shares(grid)
+    n = int(shares["n"].max()) if len(shares) else 0
+    spread = _spread(shares)
+    steady = [f"{h} ({s.split()[0]})" for h, s in spread.items() if "," not in s]
+    varying = [f"{h} ({s})" for h, s in spread.items() if "," in s]
+    out = [f"Across {n} distinct specifications, {len(steady)} of {len(spread)} steps keep one verdict in every one: "
+           f"{_listing(steady)}; the other {len(varying)} vary: {_listing(varying)}."]
+    effects = dimension_effects(grid)
+    moves = [f"{dim} moves {_listing(sorted(effects.loc[(effects['dimension'] == dim) & (effects['moved'] > 0), 'hypothesis']))}"
+             for dim in DIMENSIONS]
+    out.append("Changing one choice alone: " + "; ".join(m.replace("moves none", "moves no verdict") for m in moves) + ".")
+    return out
+
+
+def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
+    """How often each step's base verdict (``base``: hypothesis -> verdict) survives the date draws."""
+    if under_draws.empty:
+        return ["No date draws were run (verdict_draws = 0)."]
+    draws = under_draws["draw"].nunique()
+    kept = under_draws.assign(same=under_draws["verdict"] == under_draws["hypothesis"].map(base)).groupby("hypothesis")["same"].mean()
+    always = sorted(kept[kept == 1].index)
+    sometimes = [f"{h} ({base[h]} in {share:.2f} of the draws)" for h, share in kept[kept < 1].items()]
+    return [f"Under {draws} draws of the uncertain dates, {len(always)} of {len(kept)} steps give the base verdict in every "
+            f"draw; {_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
+
+
+def inferred_findings(rerun: pd.DataFrame) -> list[str]:
+    """Which steps change their verdict when each rule's inferred ties replace the asserted ones."""
+    wide = rerun.pivot(index="hypothesis", columns="ties", values="verdict")
+    rules = [r for r in dict.fromkeys(rerun["ties"]) if r != "asserted"]
+    parts = []
+    for rule in rules:
+        changed = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in wide.index
+                   if wide.at[h, rule] != wide.at[h, "asserted"]]
+        label = rule if rule.endswith("rule") else f"{rule} rule"
+        parts.append(f"the {label} changes {_listing(changed) if changed else 'no verdict'}")
+    return ["On ties inferred from careers instead of the asserted ones: " + "; ".join(parts) + "."] if parts else []
+
+
+def sensitivity_findings(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame) -> list[str]:
+    """Notebook 04's closing: the specifications, the date draws and the inferred ties, each in a sentence or two."""
+    base = rerun[rerun["ties"] == "asserted"].set_index("hypothesis")["verdict"]
+    return specification_findings(grid) + draw_findings(under_draws, base) + inferred_findings(rerun)
+
+
+def recurring_clients(tables, rosters: dict, min_rank: int, names: pd.Series) -> str:
+    """The men who are top clients at more than one crisis, with the crises (each crisis is a chance to defect)."""
+    seen: dict[str, list[str]] = {}
+    for crisis, c in rosters.items():
+        for person in top_clients(tables, c, min_rank)["person_id"]:
+            seen.setdefault(person, []).append(crisis)
+    again = sorted(((p, cs) for p, cs in seen.items() if len(cs) > 1), key=lambda pc: (-len(pc[1]), names.get(pc[0], pc[0])))
+    if not again:
+        return "No man is a top client at more than one crisis, so each chance to defect is a different man's."
+    listed = [f"{names.get(p, p)} ({len(cs)}: {', '.join(cs)})" for p, cs in again]
+    return (f"{len(again)} men are top clients at more than one crisis: {_listing(listed)}; the pooled count is of chances "
+            "to defect, not of men, and these chances are not independent.")
+
+
+def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, table: pd.DataFrame, names: pd.Series,
+                   min_rank: int, alpha: float = 0.05) -> list[str]:
+    """Notebook 05's closing: the pooled rate and where it comes from, the two tests read at level ``alpha``,
+    the men who recur, and how much of the panel is empty."""
+    sizes = {crisis: len(top_clients(tables, c, min_rank)) for crisis, c in rosters.items()}
+    biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:2]
+    held = sum(n for _, n in biggest)
+    out = [f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
+           f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
+           f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {sum(n == 0 for n in sizes.values())} crises have no top client "
+           f"recorded; the two with most, {_listing([f'{c} with {n}' for c, n in biggest])}, hold {held} of them."]
+    if pd.notna(test["binomial p (one-sided, less)"]):
+        binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
+        out.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; the "
+                   f"other crises, {test['others defected']} of {test['others top clients']}. Taking the case's share "
+                   f"{test['binomial p0']:.3f} as a fixed rate, so few defections elsewhere would be "
+                   + (f"improbable (binomial p = {binomial:.4f} < {alpha})" if binomial < alpha
+                      else f"unremarkable (binomial p = {binomial:.4f} >= {alpha})")
+                   + "; treating the case as a sample too, Fisher's exact test "
+                   + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
+                      else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
+    out.append(recurring_clients(tables, rosters, min_rank, names))
+    no_data = float((table["verdict"] == "no data").mean()) if len(table) else float("nan")
+    out.append(f"'No data' fills {no_data:.0%} of the panel's cells (crisis x step): a rate for these crises as the "
+               "sources record them, not for the system.")
+    return out
