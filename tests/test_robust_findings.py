@@ -1,0 +1,49 @@
+"""The closing sentences of notebooks 04 and 05 follow the computed tables: each branch fed its case."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.robustness import findings
+
+
+def test_inferred_findings_name_what_each_rule_changes():
+    rerun = pd.DataFrame({"ties": ["asserted", "asserted", "overlap", "overlap", "any rule", "any rule"],
+                          "hypothesis": ["H1", "H2"] * 3,
+                          "verdict": ["holds", "fails", "holds", "inconclusive", "holds", "fails"]})
+    (sentence,) = findings.inferred_findings(rerun)
+    assert "the overlap rule changes H2 (fails → inconclusive)" in sentence
+    assert "the any rule changes no verdict" in sentence
+
+
+def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
+    draws = pd.DataFrame({"draw": [0, 0, 1, 1], "hypothesis": ["H1", "H2"] * 2,
+                          "verdict": ["holds", "fails", "holds", "holds"]})
+    (sentence,) = findings.draw_findings(draws, pd.Series({"H1": "holds", "H2": "fails"}))
+    assert sentence.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps give the base verdict in every draw")
+    assert "H2 (fails in 0.50 of the draws)" in sentence
+    (same,) = findings.draw_findings(draws.assign(verdict="holds"), pd.Series({"H1": "holds", "H2": "holds"}))
+    assert "no step gives another verdict in any draw" in same
+    assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]
+
+
+def _test(binomial: float, fisher: float) -> pd.Series:
+    return pd.Series({"case": "X", "case defected": 2, "case first deputies": 3, "others defected": 1, "others top clients": 10,
+                      "binomial p0": 2 / 3, "binomial p (one-sided, less)": binomial, "fisher p (one-sided, less)": fisher})
+
+
+def test_panel_findings_read_each_test_at_its_level(crisis_x):
+    view, crisis = crisis_x
+    pooled = pd.Series({"crises": 2, "defected": 1, "top clients": 4, "share": 0.25, "confidence": 0.95,
+                        "ci low": 0.01, "ci high": 0.81})
+    table = pd.DataFrame({"verdict": ["no data", "holds", "fails", "no data"]})
+    names = view.persons.set_index("person_id")["name"]
+    rosters = {"first": crisis, "second": crisis}
+    low = findings.panel_findings(view, rosters, pooled, _test(0.001, 0.01), table, names, min_rank=4)
+    assert "improbable (binomial p = 0.0010 < 0.05)" in low[1] and "tells the two rates apart (p = 0.010 < 0.05)" in low[1]
+    high = findings.panel_findings(view, rosters, pooled, _test(0.2, 0.3), table, names, min_rank=4)
+    assert "unremarkable (binomial p = 0.2000 >= 0.05)" in high[1] and "cannot tell the two rates apart" in high[1]
+    assert "men are top clients at more than one crisis" in low[2] and "(2: first, second)" in low[2]
+    assert low[3].startswith("'No data' fills 50%")
+    alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
+    assert alone[1].startswith("No man is a top client at more than one crisis") and len(alone) == 3
