@@ -86,6 +86,9 @@ CASES = {
                        "holds a working note"),
     "a seed note citing unnamed standard accounts": (lambda r: spell(r, "a-min").update(note="Standard accounts give 15 March."),
                                                      "a seed row's note takes a fact from unnamed accounts"),
+    "an organisation's note citing a standard chronology": (
+        lambda r: r["organisations"][0].update(note="Standard dates: formed in 1940."),
+        "organisations.csv, row 2, column 'note': the note takes a fact from unnamed accounts"),
     "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),
                                            "names_source_id is given but not where in it the names stand"),
     "a names locator without its source": (lambda r: person(r, "a").update(names_locator="entry A"),

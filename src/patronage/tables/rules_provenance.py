@@ -152,13 +152,15 @@ WORKING_NOTES = re.compile(r"see the report|not in the brief|reported to the lea
 UNNAMED_STANDARD = re.compile(r"\bstandard (?:accounts?|biograph\w*|chronology|reference|date|dates|start|end)\b|"
                               r"\(standard\b|\bstandard:|\bstandard\)|standard accounts", re.IGNORECASE)
 SEED_FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
+FRAME = ("organisations", "persons")  # never filtered, so every row's note names its works
 
 
 def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
     """No curators' working notes in published rows ('see the report', 'not in the brief', 'not verified',
-    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; and no seed
+    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; no seed
     row of an assertion table takes a fact from unnamed 'standard accounts': name the work, in a row of
-    its own."""
+    its own; and no note of organisations or persons (the frame, never filtered: its dates and names
+    are used under every evidence level) does: name the work and where in it."""
     distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     for name, frame in tables.frames().items():
@@ -178,6 +180,11 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
                                   lambda r: f"a seed row's note takes a fact from unnamed accounts "
                                        f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work in a row of its own "
                                        "(a refinement or an external row), or leave the fact out")
+        elif name in FRAME and "note" in frame.columns:
+            cites = distinct.per_value(name, "note", lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
+            out += problems_where(tables, name, cites, "note",
+                                  lambda r: f"the note takes a fact from unnamed accounts "
+                                       f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work and where in it")
     return out
 
 
