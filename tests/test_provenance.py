@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
+import pandas as pd
 import pytest
 
 import patronage
@@ -85,7 +86,22 @@ CASES = {
                        "holds a working note"),
     "a seed note citing unnamed standard accounts": (lambda r: spell(r, "a-min").update(note="Standard accounts give 15 March."),
                                                      "a seed row's note takes a fact from unnamed accounts"),
+    "an organisation's note citing a standard chronology": (
+        lambda r: r["organisations"][0].update(note="Standard dates: formed in 1940."),
+        "organisations.csv, row 2, column 'note': the note takes a fact from unnamed accounts"),
+    "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),
+                                           "names_source_id is given but not where in it the names stand"),
+    "a names locator without its source": (lambda r: person(r, "a").update(names_locator="entry A"),
+                                           "names_locator is given but not the work it locates"),
+    "a seed text as names source": (lambda r: person(r, "a").update(names_source_id="src", names_locator="section 1"),
+                                     "names_source_id 'src' is a seed text"),
+    "a names source not in sources.csv": (lambda r: person(r, "a").update(names_source_id="nobody-2010", names_locator="entry"),
+                                          "column 'names_source_id': 'nobody-2010' is not an id in sources"),
 }
+
+
+def person(rows, pid):
+    return [p for p in rows["persons"] if p["person_id"] == pid][0]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -121,3 +137,53 @@ def test_a_seed_row_names_its_subject_in_a_prose_seed(make_package):
     spell(rows, "a-later")["note"] = "Referent: 'he' is Person A, named in the sentence before."
     assert problems(make_package, rows, prose=True) == []
     assert problems(make_package, rows, prose=False) == []
+
+
+def named_world(change=None):
+    """The toy world with every seed quote naming its person, Person A's row quoting 'Semen D. A' and
+    holding a given name, a patronymic and a Russian form, changed by ``change``."""
+    def quoted(r):
+        for table in ("spells", "event_participants", "attributes"):
+            for row in r.get(table, []):
+                if row.get("evidence") == "seed" and "person_id" in row:
+                    row["quote"] = f"as Person {row['person_id'].upper()} held it"
+        for row in r["ties"]:
+            row["quote"] = f"Person {row['patron_id'].upper()} and Person {row['client_id'].upper()}"
+        person(r, "a").update(quote="Semen D. A", given_name="Semyon", patronymic="Denisovich",
+                              name_cyrillic="Семён Денисович А", names_source_id="ref", names_locator="entry A, first line")
+        if change:
+            change(r)
+    return world(quoted)
+
+
+def test_a_name_part_from_outside_the_seeds_names_its_work(make_package):
+    """In a prose seed, a seed row of persons holds what its quote spells (a transliteration counts: Semyon for
+    Semen); a patronymic given only as an initial, and any Russian form, need names_source_id."""
+    assert problems(make_package, named_world(), prose=True) == []
+    rows = named_world(lambda r: person(r, "a").update(names_source_id="", names_locator=""))
+    found = problems(make_package, rows, prose=True)
+    assert any("patronymic, name_cyrillic not spelled in the quote ('Semen D. A') and no names_source_id" in p
+               for p in found), found
+    assert not any("given_name" in p for p in found), found
+    rows = named_world(lambda r: person(r, "a").update(names_source_id="", names_locator="", patronymic="", name_cyrillic=""))
+    assert problems(make_package, rows, prose=True) == []
+    assert problems(make_package, named_world(lambda r: person(r, "a").update(names_source_id="", names_locator="")),
+                    prose=False) == []  # a register's lines are not read for names
+
+
+def test_seed_evidence_shows_only_the_name_parts_the_seeds_spell(make_package):
+    """Under evidence='seed' a person keeps the given name its quote spells; the patronymic it gives as an initial
+    and the Russian form (from the names source) are left empty, as is every name part of an external row.
+    Under 'seed+external' all are shown."""
+    from patronage.tables.readings import select
+
+    def external_b(r):
+        person(r, "b").update(source_id="ref", locator="entry B", quote="", evidence="external", given_name="Boris")
+    tables = patronage.load(make_package(named_world(external_b)))
+    seed = select(tables, evidence="seed", coding="x").persons.set_index("person_id")
+    assert seed.loc["a", "given_name"] == "Semyon"
+    assert seed.loc[["a"], ["patronymic", "name_cyrillic"]].isna().all(axis=None)
+    assert pd.isna(seed.loc["b", "given_name"]) and seed.loc["b", "name"] == "Person B"
+    both = select(tables, evidence="seed+external", coding="x").persons.set_index("person_id")
+    assert (both.loc["a", "patronymic"], both.loc["a", "name_cyrillic"]) == ("Denisovich", "Семён Денисович А")
+    assert both.loc["b", "given_name"] == "Boris"

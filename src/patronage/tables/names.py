@@ -68,3 +68,11 @@ def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron") 
     near = sorted({pid for form in close for pid in index[form]})
     hint = ", ".join(f"{i!r} ({labels[i]})" for i in near) if near else "none close"
     raise ParameterError(parameter, name, f"no person has this name; closest known: {hint}")
+
+
+def spelled_in(part: str, quote: str) -> bool:
+    """Whether ``quote`` spells the name part ``part``: a word of the quote, longer than an initial, with
+    the same first three letters (a transliteration of the quote's own spelling: 'Semyon' for 'Semen',
+    'Georgy' for 'Georgii'). An initial ('P.Ia.') spells nothing."""
+    stem = part.casefold()[:3]
+    return any(word.casefold().startswith(stem) and len(word) > 1 for word in re.findall(r"[^\W\d_]+", quote))

@@ -38,7 +38,12 @@ the shape every assertion already has (who, what, when, source, locator, quote, 
 evidence filter and every analysis read it unchanged.
 
 Persons, sources, organisations, codings and conflicts are never filtered: they are the frame
-of reference, not assertions the analysis counts.
+of reference, not assertions the analysis counts. A person's name parts are the exception, since
+they are assertions with a source of their own: under ``evidence="seed"`` every person keeps its row,
+its ``name`` (the display label) and its surname and variants, but ``given_name``, ``patronymic`` and
+``name_cyrillic`` are left empty where they come from outside the seeds (the row names a
+``names_source_id``, or the whole row is external); see :func:`seed_names`. A name typed in Russian
+then resolves only under ``"seed+external"`` (or through a recorded variant).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ import pandas as pd
 
 from patronage.errors import ParameterError
 from patronage.tables.checks import check_choice
+from patronage.tables.names import spelled_in
 
 EVIDENCE_LEVELS = ("seed", "seed+external")
 READING_POLICIES = ("article", "blog", "standard", "curated")
@@ -168,6 +174,32 @@ def rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return frame if bool(mask.all()) else frame[mask]
 
 
+NAME_PARTS = ("given_name", "patronymic", "name_cyrillic")
+
+
+def seed_names(persons: pd.DataFrame) -> pd.DataFrame:
+    """``persons`` with the name parts the seeds do not state left empty: on an external row its given
+    name, patronymic and Russian form; on a seed row that names a ``names_source_id``, its Russian form
+    and whichever of given name and patronymic its quote does not spell (see
+    :func:`patronage.tables.names.spelled_in`)."""
+    if "names_source_id" not in persons.columns:
+        return persons
+    external = persons["evidence"].ne("seed").fillna(True).to_numpy(dtype=bool)
+    sourced = persons["names_source_id"].notna().to_numpy(dtype=bool) & ~external
+    if not (external | sourced).any():
+        return persons
+    out = persons.copy()
+    quotes = persons["quote"].fillna("").astype(str).to_numpy(dtype=object)
+    for column in NAME_PARTS:
+        if column not in out.columns:
+            continue
+        values = persons[column].to_numpy(dtype=object)
+        unspelled = np.array([column == "name_cyrillic" or not isinstance(v, str) or not spelled_in(v, q)
+                              for v, q in zip(values, quotes, strict=True)], dtype=bool)
+        out[column] = out[column].mask(external | (sourced & unspelled))
+    return out
+
+
 def select(tables, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt"):
     """The tables restricted to the rows one analysis uses.
 
@@ -196,8 +228,13 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     kept["event_participants"] &= distinct.spread("event_participants", "event_id",
                                                   event_kept[np.where(found < 0, len(ids) + 1, found)])
     frames = {name: rows(getattr(tables, name), mask) for name, mask in kept.items()}
-    narrowed = distinct.narrowed({**tables.frames(), **frames},
-                                 {"persons": None, **{name: None if mask.all() else mask for name, mask in kept.items()}})
+    same = {name: None if mask.all() else mask for name, mask in kept.items()}
+    persons = seed_names(tables.persons) if evidence == "seed" else tables.persons
+    if persons is tables.persons:
+        same["persons"] = None  # unchanged: its columns keep their codes
+    else:
+        frames["persons"] = persons  # name parts emptied: its columns are factorised again when asked
+    narrowed = distinct.narrowed({**tables.frames(), **frames}, same)
     new = tables.replace(distinct=narrowed, **frames)
     from dataclasses import replace
 

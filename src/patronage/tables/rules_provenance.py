@@ -11,6 +11,7 @@ import pandas as pd
 
 from patronage.errors import Problem
 from patronage.tables.distinct import Distinct
+from patronage.tables.names import spelled_in
 from patronage.tables.rules import problems_where
 
 REFINABLE = {"attributes": "attribute_id", "spells": "spell_id", "events": "event_id", "ties": "tie_id"}
@@ -151,13 +152,15 @@ WORKING_NOTES = re.compile(r"see the report|not in the brief|reported to the lea
 UNNAMED_STANDARD = re.compile(r"\bstandard (?:accounts?|biograph\w*|chronology|reference|date|dates|start|end)\b|"
                               r"\(standard\b|\bstandard:|\bstandard\)|standard accounts", re.IGNORECASE)
 SEED_FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
+FRAME = ("organisations", "persons")  # never filtered, so every row's note names its works
 
 
 def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
     """No curators' working notes in published rows ('see the report', 'not in the brief', 'not verified',
-    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; and no seed
+    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; no seed
     row of an assertion table takes a fact from unnamed 'standard accounts': name the work, in a row of
-    its own."""
+    its own; and no note of organisations or persons (the frame, never filtered: its dates and names
+    are used under every evidence level) does: name the work and where in it."""
     distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     for name, frame in tables.frames().items():
@@ -177,6 +180,11 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
                                   lambda r: f"a seed row's note takes a fact from unnamed accounts "
                                        f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work in a row of its own "
                                        "(a refinement or an external row), or leave the fact out")
+        elif name in FRAME and "note" in frame.columns:
+            cites = distinct.per_value(name, "note", lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
+            out += problems_where(tables, name, cites, "note",
+                                  lambda r: f"the note takes a fact from unnamed accounts "
+                                       f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work and where in it")
     return out
 
 
@@ -238,4 +246,51 @@ def seed_subjects(tables, distinct: Distinct | None = None) -> list[Problem]:
                                   "quote", lambda r, c=column: f"the quote does not name {r[c]!r} and the note declares no "
                                                           "'Referent:' naming him; an identification from elsewhere is an "
                                                           "external row with its own source")
+    return out
+
+
+NAME_PARTS = ("given_name", "patronymic", "name_cyrillic")  # what a seed row of persons may take from a names source
+
+
+def _unsourced_parts(row) -> list[str]:
+    """The name parts a prose seed row of persons holds that its quote does not spell."""
+    quote = row["quote"] if isinstance(row["quote"], str) else ""
+    out = []
+    for part in NAME_PARTS:
+        value = row[part] if part in row and isinstance(row[part], str) else ""
+        if value and (part == "name_cyrillic" or not spelled_in(value, quote)):
+            out.append(part)
+    return out
+
+
+def sourced_names(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """A person's name parts have their own source. A seed row of persons states what its quote spells: a
+    given name or patronymic the quote does not spell, and any Russian form (the seeds are English), come
+    from the work named in ``names_source_id`` at ``names_locator`` (a reference work, not a seed text).
+    The two columns come together, wherever they are filled.
+
+    Like :func:`seed_subjects`, the first part holds for the prose seeds the descriptor lists
+    (``"patronage:proseSeeds"``); a register's line (the synthetic data's seed) is not read for names."""
+    frame = tables.persons
+    if "names_source_id" not in frame.columns:
+        return []
+    out: list[Problem] = []
+    source, locator = frame["names_source_id"].notna(), frame["names_locator"].notna()
+    out += problems_where(tables, "persons", source & ~locator, "names_locator",
+                          "names_source_id is given but not where in it the names stand (names_locator)")
+    out += problems_where(tables, "persons", locator & ~source, "names_source_id",
+                          "names_locator is given but not the work it locates (names_source_id)")
+    seeds = set(tables.sources.loc[tables.sources["seed"].fillna(False).astype(bool), "source_id"])
+    out += problems_where(tables, "persons", frame["names_source_id"].isin(seeds).to_numpy(), "names_source_id",
+                          lambda r: f"names_source_id {r['names_source_id']!r} is a seed text: a name part a seed "
+                                    "spells stands in the row's quote")
+    prose = set(tables.descriptor.get(PROSE_SEEDS, [])) & set(tables.sources["source_id"].dropna())
+    quoted = (frame["source_id"].isin(prose) & frame["evidence"].eq("seed")).fillna(False).to_numpy(dtype=bool) \
+        & ~source.to_numpy(dtype=bool)
+    if quoted.any():
+        bad = np.zeros(len(frame), dtype=bool)
+        bad[quoted] = [bool(_unsourced_parts(r)) for _, r in frame[quoted].iterrows()]
+        out += problems_where(tables, "persons", bad, "names_source_id",
+                              lambda r: f"{', '.join(_unsourced_parts(r))} not spelled in the quote ({r['quote']!r}) "
+                                        "and no names_source_id: a name part from outside the seeds names its work")
     return out

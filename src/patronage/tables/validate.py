@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from patronage.errors import Problem
 from patronage.tables.distinct import Distinct
-from patronage.tables.rules_provenance import cited_sources, refinements, seed_subjects, working_notes
+from patronage.tables.rules_provenance import cited_sources, refinements, seed_subjects, sourced_names, working_notes
 from patronage.tables.rules_sourcing import conflict_tags, sourcing
 from patronage.tables.rules_structure import chronology, composite_keys, foreign_keys
 
 RULES = (foreign_keys, composite_keys, sourcing, conflict_tags, chronology, refinements, cited_sources, working_notes,
-         seed_subjects)
+         seed_subjects, sourced_names)
 
 
 def cross_table_problems(tables, distinct: Distinct | None = None) -> list[Problem]:
