@@ -8,7 +8,7 @@ import functools
 import pandas as pd
 import pytest
 
-from patronage.tables.dates import bounds_columns, midpoint, parse_bounds, to_date
+from patronage.tables.dates import bounds_columns, midpoint, open_start_floor, parse_bounds, to_date
 
 D = dt.date
 
@@ -42,6 +42,16 @@ def test_column_bounds_and_errors():
     assert lo.iloc[0] == pd.Timestamp("1953-06-01") and hi.iloc[3] == pd.Timestamp("1953-06-30")
     assert pd.isna(lo.iloc[1]) and list(errors) == [2]
     assert midpoint(lo, hi).iloc[0] == pd.Timestamp("1953-06-15 12:00")
+
+
+def test_open_start_floor_is_the_first_day_of_the_recorded_end():
+    values = pd.Series(["/1953-03", "../1951", "/1939-09-17", "1953-03", "1938-12/1939-02", None], name="start")
+    floor = open_start_floor(values)
+    assert floor.name == "start_floor"
+    assert floor.iloc[:3].tolist() == [pd.Timestamp("1953-03-01"), pd.Timestamp("1951-01-01"), pd.Timestamp("1939-09-17")]
+    assert floor.iloc[3:].isna().all()  # a known start, a closed interval, an empty cell: no floor
+    # the bounds are unchanged: edtf still pads the unknown start about ten years back
+    assert parse_bounds("/1953-03")[0] < dt.date(1944, 1, 1)
 
 
 def test_to_date_accepts_strings_and_dates():

@@ -1,12 +1,18 @@
 """Careers: who held which post, and how senior, on a given day.
 
 A date stored as EDTF has bounds; decisions on a given day use the point estimate of each
-bound pair, its midpoint (``patronage.tables.dates.midpoint``). A spell or tie with no end is taken to
-continue. The Monte Carlo of the sensitivity analysis draws inside the bounds instead.
+bound pair, its midpoint (``patronage.tables.dates.midpoint``), except for a date whose start is
+unknown ('/1953-03', 'by March 1953'): edtf pads that start ten years back, and the point estimate
+is taken to be no earlier than the first day of its recorded end (``f_floor``,
+``patronage.tables.dates.open_start_floor``). So a spell or tie whose start no source gives is not
+known to be running before the earliest day the source attests it, and is not counted before then.
+A spell or tie with no end is taken to continue. The Monte Carlo of the sensitivity analysis draws
+inside the bounds instead (and the same floor applies to each draw).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from patronage.tables.dates import midpoint, to_date
@@ -15,8 +21,18 @@ PersonId = str
 
 
 def point(frame: pd.DataFrame, column: str) -> pd.Series:
-    """Point estimate (midpoint of the bounds) of an EDTF column of ``frame``."""
-    return midpoint(frame[f"{column}_lo"], frame[f"{column}_hi"])
+    """Point estimate of an EDTF column of ``frame``: the midpoint of the bounds, raised to the column's
+    floor (``f_floor``: the first day of the recorded end of a date whose start is unknown) where
+    the frame carries one and the midpoint lies before it."""
+    mid = midpoint(frame[f"{column}_lo"], frame[f"{column}_hi"])
+    floor = frame.get(f"{column}_floor")
+    if floor is None:
+        return mid
+    a, f = mid.to_numpy(), floor.to_numpy()
+    if a.dtype.kind == "M" and f.dtype.kind == "M":
+        f = f.astype(a.dtype)
+        return pd.Series(np.where(f > a, f, a), index=mid.index)  # NaT compares False: the midpoint stays
+    return mid.where(~(floor > mid).fillna(False), floor)
 
 
 def active(frame: pd.DataFrame, on, start: str = "start", end: str = "end") -> pd.Series:

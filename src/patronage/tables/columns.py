@@ -1,6 +1,7 @@
 """The cells of a table typed: text as pandas' nullable strings held as Python str, integer and boolean
 fields as nullable integers and booleans (each unreadable cell named), and each EDTF field ``f`` with
-its earliest and latest day in ``f_lo`` and ``f_hi``."""
+its earliest and latest day in ``f_lo`` and ``f_hi``, and in ``f_floor`` the earliest day its point
+estimate may take where its start is unknown ('/1953-03'; NaT elsewhere)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.errors import Problem
-from patronage.tables.dates import bounds_columns
+from patronage.tables.dates import bounds_columns, open_start_floor
 
 # Text cells are pandas' nullable strings (pd.NA for an empty cell) held as Python str objects.
 # The storage is named, not left to pandas: pandas 3 keeps "string" columns in pyarrow whenever
@@ -48,7 +49,7 @@ def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataF
 
 
 def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """For each EDTF field f, the columns f_lo and f_hi; unparseable dates named."""
+    """For each EDTF field f, the columns f_lo, f_hi and f_floor (:func:`open_start_floor`); unparseable dates named."""
     problems: list[Problem] = []
     for fdesc in schema["fields"]:
         if not fdesc.get("edtf"):
@@ -56,5 +57,6 @@ def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFra
         col = fdesc["name"]
         lo, hi, errors = bounds_columns(frame[col])
         frame[f"{col}_lo"], frame[f"{col}_hi"] = lo, hi
+        frame[f"{col}_floor"] = open_start_floor(frame[col])
         problems += [Problem(name, int(frame.index[pos]), col, msg) for pos, msg in errors.items()]
     return frame, problems

@@ -185,6 +185,34 @@ def bounds_columns(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, s
             errors)
 
 
+_OPEN_START = re.compile(r"^(?:\.\.)?/")  # '/1953-03' (start unknown) or '../1953-03' (start open)
+
+
+def open_start_floor(values: pd.Series) -> pd.Series:
+    """For each EDTF interval whose start is unknown or open ('/1953-03': 'by March 1953'), the earliest
+    day of its recorded end (1953-03-01); NaT for every other cell.
+
+    edtf bounds such a start ten years before its end (``lower_fuzzy`` pads an unknown start by
+    edtf's DELTA_IF_UNKNOWN), so the midpoint of the bounds puts it about five years before
+    anything the source says. The padding is edtf's convention, not evidence: the point estimate of
+    a date with an unknown start is taken to be no earlier than this floor (see
+    :func:`patronage.analysis.careers.point`), so that a post or a tie whose start a source does not
+    give is not counted as running before the earliest day the source attests it. The bounds
+    themselves are unchanged: the date may still be earlier.
+
+    returns: datetime64 Series aligned with ``values`` (named ``<name>_floor``).
+    """
+    text = pd.Series(np.asarray(values.array, dtype=object), index=values.index)
+    is_open = text.str.match(_OPEN_START).fillna(False).to_numpy(dtype=bool)
+    floor = pd.Series(np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]"), index=values.index,
+                      name=f"{values.name}_floor")
+    if is_open.any():
+        ends = text[is_open].str.replace(_OPEN_START, "", regex=True).rename(values.name)
+        lo, _, _ = bounds_columns(ends)  # an unreadable end leaves NaT here; add_bounds names the error
+        floor[is_open] = lo.to_numpy()
+    return floor
+
+
 def midpoint(lo: pd.Series, hi: pd.Series) -> pd.Series:
     """The middle day between two bound columns: the point estimate the analysis uses."""
     a, b = lo.to_numpy(), hi.to_numpy()
