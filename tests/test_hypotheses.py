@@ -64,6 +64,16 @@ def test_share_rule_reachability_is_computed_from_the_exact_interval():
     assert "N >= 36" in verdicts.share_rule(0.1, 0.95) and "N >= 2" in verdicts.share_rule(0.1, 0.95)
 
 
+@pytest.mark.parametrize("rare_share, confidence", [(0.1, 0.95), (0.05, 0.9), (0.3, 0.99), (0.5, 0.8), (0.0, 0.95), (1.0, 0.95)])
+def test_share_reach_is_the_first_n_the_rule_itself_decides(rare_share, confidence):
+    """The logarithms only guess: the first n must be the one a scan of the rule itself finds (None: never)."""
+    def scan(verdict, k_of):
+        return next((n for n in range(1, 200) if verdicts.share_verdict(k_of(n), n, rare_share, confidence) == verdict), None)
+
+    assert verdicts.share_reach(rare_share, confidence, limit=199) == {"holds": scan("holds", lambda n: 0),
+                                                                       "fails": scan("fails", lambda n: n)}
+
+
 def test_a_row_that_could_not_differ_is_never_decided():
     r = Result("X", "step", "claim", "pop", "rule", "stat", "1/1", "holds", "no: nothing else was possible", "1 of 1")
     assert r.verdict == "untestable" and r.reason.startswith("nothing else was possible")

@@ -203,7 +203,11 @@ def open_start_floor(values: pd.Series) -> pd.Series:
     returns: datetime64 Series aligned with ``values`` (named ``<name>_floor``).
     """
     text = pd.Series(np.asarray(values.array, dtype=object), index=values.index)
-    is_open = text.str.match(_OPEN_START).fillna(False).to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(text)  # each distinct date read once: a register repeats its dates many times
+    open_unique = np.array([isinstance(u, str) and _OPEN_START.match(u) is not None for u in uniques], dtype=bool)
+    is_open = np.zeros(len(text), dtype=bool)
+    known = codes >= 0
+    is_open[known] = open_unique[codes[known]]
     floor = pd.Series(np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]"), index=values.index,
                       name=f"{values.name}_floor")
     if is_open.any():

@@ -190,13 +190,15 @@ def seed_names(persons: pd.DataFrame) -> pd.DataFrame:
         return persons
     out = persons.copy()
     quotes = persons["quote"].fillna("").astype(str).to_numpy(dtype=object)
+    rows = np.flatnonzero(sourced)  # only these are read for spelling: an external row's parts all go
     for column in NAME_PARTS:
         if column not in out.columns:
             continue
         values = persons[column].to_numpy(dtype=object)
-        unspelled = np.array([column == "name_cyrillic" or not isinstance(v, str) or not spelled_in(v, q)
-                              for v, q in zip(values, quotes, strict=True)], dtype=bool)
-        out[column] = out[column].mask(external | (sourced & unspelled))
+        unspelled = np.zeros(len(persons), dtype=bool)
+        unspelled[rows] = [column == "name_cyrillic" or not isinstance(values[i], str) or not spelled_in(values[i], quotes[i])
+                           for i in rows]
+        out[column] = out[column].mask(external | unspelled)
     return out
 
 
