@@ -119,17 +119,20 @@ def test_an_unknown_bound_constrains_only_the_side_the_seed_states(make_package)
     assert problems(make_package, world(change)) == []
 
 
+def quote_names(r):
+    """Every seed row's quote names its person (ties: both persons), as a prose seed would."""
+    for table in ("spells", "event_participants", "attributes"):
+        for row in r.get(table, []):
+            if row.get("evidence") == "seed" and "person_id" in row:
+                row["quote"] = f"as Person {row['person_id'].upper()} held it"
+    for row in r["ties"]:
+        row["quote"] = f"Person {row['patron_id'].upper()} and Person {row['client_id'].upper()}"
+
+
 def test_a_seed_row_names_its_subject_in_a_prose_seed(make_package):
     """With the seed declared prose, a quote that does not name the person is named, unless the note says whom
     it refers to ('Referent: ...'); a register's quotes (the toy world undeclared) are not read for names."""
-    def quoted(r):
-        for table in ("spells", "event_participants", "attributes"):
-            for row in r.get(table, []):
-                if row.get("evidence") == "seed" and "person_id" in row:
-                    row["quote"] = f"as Person {row['person_id'].upper()} held it"
-        for row in r["ties"]:
-            row["quote"] = f"Person {row['patron_id'].upper()} and Person {row['client_id'].upper()}"
-    rows = world(quoted)
+    rows = world(quote_names)
     assert problems(make_package, rows, prose=True) == []
     spell(rows, "a-later")["quote"] = "he held it"
     found = problems(make_package, rows, prose=True)
@@ -143,12 +146,7 @@ def named_world(change=None):
     """The toy world with every seed quote naming its person, Person A's row quoting 'Semen D. A' and
     holding a given name, a patronymic and a Russian form, changed by ``change``."""
     def quoted(r):
-        for table in ("spells", "event_participants", "attributes"):
-            for row in r.get(table, []):
-                if row.get("evidence") == "seed" and "person_id" in row:
-                    row["quote"] = f"as Person {row['person_id'].upper()} held it"
-        for row in r["ties"]:
-            row["quote"] = f"Person {row['patron_id'].upper()} and Person {row['client_id'].upper()}"
+        quote_names(r)
         person(r, "a").update(quote="Semen D. A", given_name="Semyon", patronymic="Denisovich",
                               name_cyrillic="Семён Денисович А", names_source_id="ref", names_locator="entry A, first line")
         if change:
