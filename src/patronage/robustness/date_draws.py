@@ -138,9 +138,6 @@ def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -
     return pd.DataFrame(rows)
 
 
-
-
-
 def redated(view, draws: DateDraws, i: int):
     """The tables with every drawn date set to its i-th draw (both bounds equal to the drawn day)."""
     frames = {}
