@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.errors import Problem
-from patronage.tables.dates import bounds_columns, open_start_floor
+from patronage.tables.dates import bounds_and_floor
 
 # Text cells are pandas' nullable strings (pd.NA for an empty cell) held as Python str objects.
 # The storage is named, not left to pandas: pandas 3 keeps "string" columns in pyarrow whenever
@@ -49,14 +49,13 @@ def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataF
 
 
 def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """For each EDTF field f, the columns f_lo, f_hi and f_floor (:func:`open_start_floor`); unparseable dates named."""
+    """For each EDTF field f, the columns f_lo, f_hi and f_floor (:func:`patronage.tables.dates.open_start_floor`); unparseable dates named."""
     problems: list[Problem] = []
     for fdesc in schema["fields"]:
         if not fdesc.get("edtf"):
             continue
         col = fdesc["name"]
-        lo, hi, errors = bounds_columns(frame[col])
-        frame[f"{col}_lo"], frame[f"{col}_hi"] = lo, hi
-        frame[f"{col}_floor"] = open_start_floor(frame[col])
+        lo, hi, floor, errors = bounds_and_floor(frame[col])
+        frame[f"{col}_lo"], frame[f"{col}_hi"], frame[f"{col}_floor"] = lo, hi, floor
         problems += [Problem(name, int(frame.index[pos]), col, msg) for pos, msg in errors.items()]
     return frame, problems

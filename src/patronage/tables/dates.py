@@ -155,9 +155,20 @@ def bounds_columns(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, s
 
     returns: (lo, hi, errors) with lo/hi as datetime64 Series aligned with ``values``.
     """
+    lo, hi, _, errors = bounds_and_floor(values)
+    return lo, hi, errors
+
+
+def bounds_and_floor(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, dict[int, str]]:
+    """:func:`bounds_columns` and :func:`open_start_floor` of a column in one pass over its distinct strings
+    (an open start is never a plain date, so only the few other strings are looked at for one).
+
+    returns: (lo, hi, floor, errors), the three Series aligned with ``values``.
+    """
     codes, texts = pd.factorize(np.asarray(values.array, dtype=object))  # an empty cell: code -1
     lo, hi = _plain_columns(texts)
     other = np.flatnonzero(np.isnat(lo))  # not plain dates: intervals, qualified dates, errors
+    floor = _floors(texts, other)
     interval = other[np.fromiter(map(str.count, texts[other], ["/"] * len(other)), dtype=np.int64, count=len(other)) == 1]
     if len(interval):  # two plain dates: the first one's start, the second one's end
         starts, _, ends = zip(*(text.partition("/") for text in texts[interval]), strict=True)
@@ -174,15 +185,27 @@ def bounds_columns(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, s
             continue
         lo[i], hi[i] = np.datetime64(a, "s"), np.datetime64(b, "s")
     nat = np.array([np.datetime64("NaT")], dtype="datetime64[s]")
-    lo_all = np.concatenate([lo, nat])[codes]  # code -1 (missing) picks the trailing NaT
-    hi_all = np.concatenate([hi, nat])[codes]
     errors = {}
     if bad:
         where = np.flatnonzero(np.isin(codes, list(bad)))
         errors = {int(pos): bad[codes[pos]] for pos in where}
+    # code -1 (missing) picks the trailing NaT
+    lo_all, hi_all, floor_all = (np.concatenate([a, nat])[codes] for a in (lo, hi, floor))
     return (pd.Series(lo_all, index=values.index, name=f"{values.name}_lo"),
             pd.Series(hi_all, index=values.index, name=f"{values.name}_hi"),
+            pd.Series(floor_all, index=values.index, name=f"{values.name}_floor"),
             errors)
+
+
+def _floors(texts: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """For each distinct string, the floor of :func:`open_start_floor` (NaT unless its start is unknown or open);
+    only the strings at positions ``other`` (those that are not plain dates) can have one."""
+    floor = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[s]")
+    opened = [i for i in other if _OPEN_START.match(texts[i])]
+    if opened:
+        ends = np.array([_OPEN_START.sub("", texts[i]) for i in opened], dtype=object)
+        floor[opened] = bounds_columns(pd.Series(ends, dtype=object))[0].to_numpy()  # an unreadable end: NaT
+    return floor
 
 
 _OPEN_START = re.compile(r"^(?:\.\.)?/")  # '/1953-03' (start unknown) or '../1953-03' (start open)
@@ -202,19 +225,7 @@ def open_start_floor(values: pd.Series) -> pd.Series:
 
     returns: datetime64 Series aligned with ``values`` (named ``<name>_floor``).
     """
-    text = pd.Series(np.asarray(values.array, dtype=object), index=values.index)
-    codes, uniques = pd.factorize(text)  # each distinct date read once: a register repeats its dates many times
-    open_unique = np.array([isinstance(u, str) and _OPEN_START.match(u) is not None for u in uniques], dtype=bool)
-    is_open = np.zeros(len(text), dtype=bool)
-    known = codes >= 0
-    is_open[known] = open_unique[codes[known]]
-    floor = pd.Series(np.full(len(text), np.datetime64("NaT"), dtype="datetime64[s]"), index=values.index,
-                      name=f"{values.name}_floor")
-    if is_open.any():
-        ends = text[is_open].str.replace(_OPEN_START, "", regex=True).rename(values.name)
-        lo, _, _ = bounds_columns(ends)  # an unreadable end leaves NaT here; add_bounds names the error
-        floor[is_open] = lo.to_numpy()
-    return floor
+    return bounds_and_floor(values)[2]
 
 
 def midpoint(lo: pd.Series, hi: pd.Series) -> pd.Series:
