@@ -47,3 +47,4 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
     assert alone[1].startswith("No man is a top client at more than one crisis") and len(alone) == 3
+    assert "the one crisis, first with" in alone[0] and "the two with most, first with" in low[0]

@@ -72,11 +72,12 @@ def sensitivity_findings(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: p
     return specification_findings(grid) + draw_findings(under_draws, base) + inferred_findings(rerun)
 
 
-def recurring_clients(tables, rosters: dict, min_rank: int, names: pd.Series) -> str:
-    """The men who are top clients at more than one crisis, with the crises (each crisis is a chance to defect)."""
+def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:
+    """The men who are top clients (``tops``: crisis -> :func:`top_clients`) at more than one crisis, with the
+    crises (each crisis is a chance to defect)."""
     seen: dict[str, list[str]] = {}
-    for crisis, c in rosters.items():
-        for person in top_clients(tables, c, min_rank)["person_id"]:
+    for crisis, top in tops.items():
+        for person in top["person_id"]:
             seen.setdefault(person, []).append(crisis)
     again = sorted(((p, cs) for p, cs in seen.items() if len(cs) > 1), key=lambda pc: (-len(pc[1]), names.get(pc[0], pc[0])))
     if not again:
@@ -90,13 +91,15 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
                    min_rank: int, alpha: float = 0.05) -> list[str]:
     """Notebook 05's closing: the pooled rate and where it comes from, the two tests read at level ``alpha``,
     the men who recur, and how much of the panel is empty."""
-    sizes = {crisis: len(top_clients(tables, c, min_rank)) for crisis, c in rosters.items()}
+    tops = {crisis: top_clients(tables, c, min_rank) for crisis, c in rosters.items()}
+    sizes = {crisis: len(top) for crisis, top in tops.items()}
     biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:2]
     held = sum(n for _, n in biggest)
+    most = "the one crisis" if len(biggest) == 1 else "the two with most"
     out = [f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
            f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {sum(n == 0 for n in sizes.values())} crises have no top client "
-           f"recorded; the two with most, {_listing([f'{c} with {n}' for c, n in biggest])}, hold {held} of them."]
+           f"recorded; {most}, {_listing([f'{c} with {n}' for c, n in biggest])}, hold {held} of them."]
     if pd.notna(test["binomial p (one-sided, less)"]):
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
         out.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; the "
@@ -107,7 +110,7 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
-    out.append(recurring_clients(tables, rosters, min_rank, names))
+    out.append(recurring_clients(tops, names))
     no_data = float((table["verdict"] == "no data").mean()) if len(table) else float("nan")
     out.append(f"'No data' fills {no_data:.0%} of the panel's cells (crisis x step): a rate for these crises as the "
                "sources record them, not for the system.")
