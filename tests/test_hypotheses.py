@@ -234,8 +234,8 @@ def test_h4b_is_the_coding_never_a_test(crisis_x, toy):
     view, c = crisis_x
     r = H.motive_as_coded(view, c)
     assert r.verdict == "coding" and r.could_differ.startswith("no: ") and "reward" in r.value
-    y = toy.select(coding="y")
-    assert H.motive_as_coded(y, make_crisis(y, "p", FALL)).verdict == "no data"
+    y = toy.select(coding="y")  # the coding records clients, none of whom defected: nothing to test
+    assert H.motive_as_coded(y, make_crisis(y, "p", FALL)).verdict == "no case"
 
 
 # --- H5: the precedent in the short run ---------------------------------------------------------
@@ -337,7 +337,7 @@ def test_h8_is_described_with_the_conditional_odds_ratio(crisis_x, toy):
     assert r.verdict == "descriptive" and r.could_differ.startswith("no: ")
     assert r.detail.to_numpy().tolist() == [[1, 0], [0, 2]] and "p = 0.333" in r.value
     y = toy.select(coding="y")
-    assert H.reinsured_clients_defect(y, make_crisis(y, "p", FALL)).verdict == "no data"
+    assert H.reinsured_clients_defect(y, make_crisis(y, "p", FALL)).verdict == "no case"
 
 
 # --- the table and the article ------------------------------------------------------------------
@@ -397,6 +397,29 @@ def test_only_the_population_steps_depend_on_the_population(crisis_x, world):
         assert [(r.value, r.verdict) for r in subset] == [runs["all clients"][h][:2] for h in H.BY_POPULATION]
     with pytest.raises(ValueError, match="unknown step"):
         H.run_all(*crisis_x, steps=("H9 nothing",))
+
+
+def test_only_the_horizon_steps_depend_on_the_horizon(crisis_x, world, tables):
+    """The grid re-runs only BY_HORIZON for another horizon: every other step must not move with it (the toy
+    worlds, and the real case, where the horizon moves H6b)."""
+    real = tables.select(evidence="seed+external", reading="curated", coding="blauvelt")
+    def late_appeal(rows):  # B appeals three years after the fall: a one-year horizon does not reach it
+        set_field(rows, "events", "event_id", "appeal", date="1953-07-01")
+        set_field(rows, "events", "event_id", "b-arrest", date="1953-08-01")
+    worlds = [crisis_x, world(lower_client("", "")), world(late_appeal)]
+    cases = [(view, c.patron, c.date) for view, c in worlds] + [(real, "beria", "1953-06-26")]
+    moved = set()
+    for view, patron, day in cases:
+        runs = {h: {r.hypothesis: (r.value, r.verdict) for r in H.run_all(view, make_crisis(view, patron, day, horizon_years=h))}
+                for h in (1, 5, 10, 40)}
+        for h in runs[10]:
+            if len({runs[y][h] for y in runs}) > 1:
+                assert h in H.BY_HORIZON, h
+                moved.add(h)
+        c = make_crisis(view, patron, day, horizon_years=5)
+        subset = H.run_all(view, c, steps=H.BY_HORIZON)
+        assert [(r.value, r.verdict) for r in subset] == [runs[5][h] for h in H.BY_HORIZON]
+    assert moved == set(H.BY_HORIZON), f"the horizons moved only {sorted(moved)}: the check did not see every step"
 
 
 def test_h6b_an_end_dated_loosely_around_the_horizon_is_unknown_not_kept(world):

@@ -119,7 +119,7 @@ def test_reading_and_evidence_select_other_rows(world):
 def test_the_grid_gives_each_specification_its_own_result(grid):
     """H3 by hand for every specification: which rows it reads decides it, the horizon and population do not."""
     expected = {("x", "seed"): "fails", ("x", "seed+external", "article"): "fails", ("x", "seed+external"): "holds",
-                ("y", "seed"): "no data", ("y", "seed+external", "article"): "no data", ("y", "seed+external"): "no data"}
+                ("y", "seed"): "no case", ("y", "seed+external", "article"): "no case", ("y", "seed+external"): "no case"}
     for row in h3(grid).itertuples():
         key = (row.coding, row.evidence, row.reading) if row.evidence == "seed+external" and row.reading == "article" \
             else (row.coding, row.evidence)
@@ -142,10 +142,10 @@ def test_shares_are_over_distinct_specifications(grid):
     assert (shares["n"] == 36).all()
     row = shares.loc["H3 no reward"]
     assert row["holds"] == pytest.approx(6 / 36) and row["fails"] == pytest.approx(12 / 36)
-    assert row["no data"] == pytest.approx(18 / 36)
+    assert row["no case"] == pytest.approx(18 / 36) and row["no data"] == 0
     values = shares[list(VERDICTS)]
     assert np.allclose(values.sum(axis=1), 1) and list(values.columns) == list(VERDICTS)
-    assert S.modal_verdicts(grid)["H3 no reward"] == "no data"
+    assert S.modal_verdicts(grid)["H3 no reward"] == "no case"
 
 
 def test_shares_of_a_small_frame():
@@ -176,7 +176,7 @@ def test_dimension_effects_are_counted_over_distinct_comparisons(grid):
     assert list(table.columns) == list(S.DIMENSIONS)
     assert table.loc["H3 no reward", "reading"] == "6 of 12: holds / fails"
     assert table.loc["H3 no reward", "horizon"] == "never (0 of 18)"
-    assert table.loc["H3 no reward", "coding"] == "always (18 of 18): holds / fails / no data"
+    assert table.loc["H3 no reward", "coding"] == "always (18 of 18): holds / fails / no case"
 
 
 def test_a_dimension_that_changes_no_rows_is_never_a_comparison(grid):
@@ -522,5 +522,5 @@ def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
     under = S.verdicts_under_draws(view, S.draw_dates(view, 10, seed=1), "p", FALL, k=2)
     table = S.robustness_table(grid, under, rerun)
     assert list(table.columns[:3]) == ["base", "distinct specifications", "date draws"] and len(table) == HYPOTHESES
-    assert table.loc["H3 no reward", "distinct specifications"] == "no data (0.50)"
+    assert table.loc["H3 no reward", "distinct specifications"] == "no case (0.50)"
     assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"

@@ -111,4 +111,4 @@ def test_the_coding_that_denies_the_betrayal_is_answered_by_the_careers(tables):
     Beria's clients, and the steps that need defectors say it is the coding that removed them."""
     _, _, results = run(tables, coding="not_true_clients")
     assert results["H1 genuine clients"].verdict == "holds"
-    assert "not_true_clients" in results["H3 no reward"].reason and results["H3 no reward"].verdict == "no data"
+    assert "not_true_clients" in results["H3 no reward"].reason and results["H3 no reward"].verdict == "no case"

@@ -32,9 +32,10 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     members = _turncoat_members(tables, crisis, turncoats)
     text = verdicts.population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
     if not turncoats:
-        return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–", "no data",
-                      "no: no one is recorded acting against the patron at the crisis",
-                      "no one is recorded acting against the patron at the crisis", members=members)
+        why = "no one is recorded acting against the patron at the crisis" + (
+            f" (his {len(crisis.roster)} recorded client(s) included)" if len(crisis.roster) else "")
+        return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–",
+                      verdicts.nothing_to_count(len(crisis.roster)), f"no: {why}", why, members=members)
     career = career_evidence(tables, crisis, turncoats)
     coded = crisis.roster.set_index("client_id")
     career["the coding says"] = ["the patron's client" if p in coded.index else "not his client" for p in career["person_id"]]

@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.outcomes import ranks_around
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import Result, population_text
+from patronage.analysis.verdicts import Result, nothing_to_count, population_text
 
 
 def coding_of(tables) -> str:
@@ -29,11 +29,14 @@ def _defectors_now(tables, crisis: Crisis):
 
 
 def no_defectors(tables, crisis, hypothesis, step, claim, rule, statistic) -> Result:
-    """The result of a step about the defectors when the coding records none: 'no data', and it could not differ."""
+    """The result of a step about the defectors when the coding records none: 'no case' if the patron's clients
+    are recorded (none defected), 'no data' if none is; it could not differ."""
     ids, text, members = defectors_of(tables, crisis)
-    return Result(hypothesis, step, claim, text, rule, statistic, "–", "no data",
-                  f"no: no client of the patron defected under the coding '{coding_of(tables)}'",
-                  f"under the coding '{coding_of(tables)}' no client of the patron defected", members=members)
+    n = len(crisis.roster)
+    why = (f"none of the patron's {n} recorded client(s) defected under the coding '{coding_of(tables)}'" if n
+           else "no client of the patron is recorded the day before")
+    return Result(hypothesis, step, claim, text, rule, statistic, "–", nothing_to_count(n), f"no: {why}", why,
+                  members=members)
 
 
 def rewards_of(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:

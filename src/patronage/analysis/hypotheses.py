@@ -49,7 +49,7 @@ from patronage.analysis.scarcity import (
 from patronage.analysis.stability import clients_stay_loyal, network_below_top_continues
 from patronage.analysis.verdicts import VERDICTS, Result, verdict_table
 
-__all__ = ["BY_POPULATION", "POPULATIONS", "VERDICTS", "Result", "clients_do_not_switch_for_gain", "clients_stay_loyal",
+__all__ = ["BY_HORIZON", "BY_POPULATION", "POPULATIONS", "VERDICTS", "Result", "clients_do_not_switch_for_gain", "clients_stay_loyal",
            "compare_with_article", "defectors_lose_office", "defectors_not_rewarded", "defectors_were_genuine_clients",
            "later_defectors_refused", "motive_as_coded", "network_below_top_continues", "reinsured_clients_defect",
            "rewards_cost_rivals_clients", "rewards_not_public", "run_all", "verdict_table"]
@@ -57,6 +57,8 @@ __all__ = ["BY_POPULATION", "POPULATIONS", "VERDICTS", "Result", "clients_do_not
 
 # the steps whose population is the ``population`` argument; the others count the same people whatever it is
 BY_POPULATION = ("H2 loyalty", "H6b defectors' fate")
+# the steps that follow the crisis up to its horizon; the others look no further than a year after the fall
+BY_HORIZON = ("H6a later defectors refused", "H6b defectors' fate")
 
 
 def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, window_days: int = 365,
@@ -67,7 +69,7 @@ def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, 
     alpha: one minus the confidence of the exact intervals.
     population: who H2 (and H6b's comparison) counts, one of :data:`patronage.analysis.populations.POPULATIONS`.
     steps: only these hypotheses (by name), e.g. :data:`BY_POPULATION` to re-run what another
-    population changes; None for all.
+    population changes, :data:`BY_HORIZON` what another horizon changes; None for all.
     """
     confidence = 1 - alpha
     every = {

@@ -16,6 +16,7 @@ from patronage.analysis.verdicts import (
     Result,
     count_outcomes,
     names_of,
+    nothing_to_count,
     population_text,
     split_could_differ,
     split_outcome,
@@ -67,9 +68,11 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
     members = evidence(tables, crisis, list(appeals["person_id"]), "loyal client who appealed to a rival after the fall")
     members = members.assign(appeal=appeals["event_id"].to_numpy(), **{"appeal quote": appeals["quote"].to_numpy()})
     if appeals.empty:
-        return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–", "no data",
-                      "no: no loyal client of the patron is recorded appealing to a rival after the fall",
-                      "no loyal client of the patron is recorded appealing to a rival after the fall", members=members)
+        loyal = len(crisis.roster) - len(crisis.defectors)
+        why = "no loyal client of the patron is recorded appealing to a rival after the fall" + (
+            f" ({loyal} loyal client(s) recorded)" if loyal else "")
+        return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–",
+                      nothing_to_count(loyal), f"no: {why}", why, members=members)
     detail = _appeal_fates(tables, crisis, appeals)
     outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
     reason = "; ".join(f"{names_of(tables, [r.person_id])} appealed on {r.on}, then {r.then} ({r.how}, {r.when})"

@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import Result, population_text
+from patronage.analysis.verdicts import Result, nothing_to_count, population_text
 
 
 def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -> Result:
@@ -33,8 +33,11 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
     not_a_test = ("no: a description, not a test; the clients are those the sources name, and exposure is recorded "
                   "mainly where a source explains a defection by it")
     if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
-        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", "no data",
-                      not_a_test, "a margin of the 2x2 table is empty", "", table, members)
+        # no case: clients recorded, none defected (no defection to describe); no data: too few clients, or no exposure
+        none_defected = len(r) >= 2 and not defected.any()
+        why = (f"none of the {len(r)} recorded clients defected" if none_defected else "a margin of the 2x2 table is empty")
+        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(int(none_defected)),
+                      not_a_test, why, "", table, members)
     value, note, reason = _odds(table, confidence)
     return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
                   not_a_test, reason, note, table, members)

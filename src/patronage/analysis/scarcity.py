@@ -15,6 +15,7 @@ from patronage.analysis.verdicts import (
     Result,
     count_outcomes,
     names_of,
+    nothing_to_count,
     split_could_differ,
     split_outcome,
     split_rule,
@@ -67,9 +68,7 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     gained = _rewards_gained(tables, crisis, window_days)
     text = _gained_text(tables, gained, window_days)
     if len(gained) == 0:
-        return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
-                      "no data", "no: no defector took up a higher post within the window",
-                      "no defector took up a higher post within the window")
+        return _no_post_gained(tables, crisis, window_days, claim, text, rule, statistic)
     rc = rival_clients(tables, crisis)
     gained = predecessors(tables, gained)
     gained = gained.assign(predecessor=gained["predecessor_id"].map(lambda p: relation(p, crisis, rc)))
@@ -83,6 +82,15 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
                   split_outcome(k, len(gained) - k, 0), _could_displace(comparable, posts), reason,
                   f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
                   gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]])
+
+
+def _no_post_gained(tables, crisis: Crisis, window_days: int, claim, text, rule, statistic) -> Result:
+    """H3b when no defector gained a higher post: no case if every defector's rank after the fall is
+    recorded (none rose), no data if one's is not."""
+    known = int(rewards_of(tables, crisis, window_days)["promoted"].notna().all())
+    why = "no defector took up a higher post within the window" + ("" if known else " (a defector's rank after it is not recorded)")
+    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
+                  nothing_to_count(known), f"no: {why}", why)
 
 
 def _rewards_gained(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:

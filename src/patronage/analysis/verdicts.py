@@ -7,7 +7,11 @@ whether these tables could have produced another verdict. The verdicts:
 - ``holds`` / ``fails`` / ``mixed``: the rule decided, and another result was possible;
 - ``inconclusive``: the cases counted cannot decide (a wide interval, or missing outcomes that
   could tip the verdict either way);
-- ``no data``: the tables record nothing the rule can count;
+- ``no case``: the patron's clients are recorded, but none is of the kind the step counts (no
+  defector, no later appeal): the situation the claim is about did not arise, so there is
+  nothing to test. Not missing data: the same clients count as loyal in step 2;
+- ``no data``: the tables record nothing the rule can count (no client of the patron at all, or
+  no outcome);
 - ``untestable``: the tables could not have produced another verdict, so none is given;
 - ``coding``: the row repeats a historian's coding, not a test;
 - ``descriptive``: an estimate reported for what it describes, not decided.
@@ -24,7 +28,7 @@ from functools import cache
 
 import pandas as pd
 
-VERDICTS = ("holds", "mixed", "inconclusive", "fails", "no data", "untestable", "coding", "descriptive")
+VERDICTS = ("holds", "mixed", "inconclusive", "fails", "no case", "no data", "untestable", "coding", "descriptive")
 DECIDED = ("holds", "mixed", "inconclusive", "fails")  # the verdicts of a rule that could have come out otherwise
 YES = "yes"
 
@@ -97,6 +101,12 @@ def split_outcome(against: int, agreeing: int, unknown: int) -> str:
         return "no data"
     possible = {split(j, n) for j in range(against, against + unknown + 1)}
     return possible.pop() if len(possible) == 1 else "inconclusive"
+
+
+def nothing_to_count(clients_recorded: int) -> str:
+    """The verdict of a step whose population is empty: ``no case`` if the patron's clients are recorded
+    (none of them is of the kind the step counts), ``no data`` if none is."""
+    return "no case" if clients_recorded else "no data"
 
 
 def split_rule(unit: str, against_if: str) -> str:

@@ -29,9 +29,10 @@ from patronage.cache import cache_dir, versions
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 px.defaults.color_discrete_sequence = OKABE_ITO
 # one colour per verdict (patronage.analysis.verdicts.VERDICTS), the same in every figure; the verdicts that
-# decide nothing (no data, untestable, a coding, a description) are drawn as open squares
+# decide nothing (no case, no data, untestable, a coding, a description) are drawn as open squares; "no case"
+# in a neutral grey beside the palette's black for "no data"
 VERDICT_COLOURS = {"holds": OKABE_ITO[2], "mixed": OKABE_ITO[1], "inconclusive": OKABE_ITO[5], "fails": OKABE_ITO[3],
-                   "no data": OKABE_ITO[7], "untestable": OKABE_ITO[4], "coding": OKABE_ITO[0], "descriptive": OKABE_ITO[6]}
+                   "no case": "#999999", "no data": OKABE_ITO[7], "untestable": OKABE_ITO[4], "coding": OKABE_ITO[0], "descriptive": OKABE_ITO[6]}
 VERDICT_SYMBOLS = {v: "square" if v in ("holds", "mixed", "inconclusive", "fails") else "square-open" for v in VERDICT_COLOURS}
 px.defaults.template = "plotly_white"
 WIDTH, HEIGHT = 900, 520

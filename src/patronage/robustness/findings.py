@@ -111,7 +111,8 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
     out.append(recurring_clients(tops, names))
-    no_data = float((table["verdict"] == "no data").mean()) if len(table) else float("nan")
-    out.append(f"'No data' fills {no_data:.0%} of the panel's cells (crisis x step): a rate for these crises as the "
-               "sources record them, not for the system.")
+    share = {v: float((table["verdict"] == v).mean()) if len(table) else float("nan") for v in ("no data", "no case")}
+    out.append(f"'No data' fills {share['no data']:.0%} of the panel's cells (crisis x step), and 'no case' (the clients "
+               f"are recorded, but none is of the kind the step counts: no defector, no later appeal) {share['no case']:.0%}: "
+               "a rate for these crises as the sources record them, not for the system.")
     return out

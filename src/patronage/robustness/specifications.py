@@ -143,22 +143,15 @@ def _grid(tables, patron, day, horizons, codings, readings, evidence_levels, pop
             views[choice] = tables.select(evidence=spec.evidence, reading=spec.reading, coding=spec.coding)
         number = keys.setdefault(selection_key(views[choice]), len(keys) + 1)
         numbers.append(number)
-        runs.setdefault((number, spec.horizon), views[choice])
+        runs.setdefault(number, views[choice])
     chosen = list(dict.fromkeys(specs["population"]))
+    years = list(dict.fromkeys(specs["horizon"]))
 
-    def run(item: tuple) -> dict[str, list[tuple[str, str, str]]]:
-        (_, horizon), view = item
-        crisis = make_crisis(view, patron, day, horizon_years=horizon)
-        first = hypotheses.run_all(view, crisis, population=chosen[0], **hypothesis_kwargs)
-        out = {chosen[0]: [(r.hypothesis, r.value, r.verdict) for r in first]}
-        for p in chosen[1:]:  # only the steps a population changes run again; the others are the same results
-            again = {r.hypothesis: r for r in hypotheses.run_all(view, crisis, population=p, steps=hypotheses.BY_POPULATION,
-                                                                 **hypothesis_kwargs)}
-            out[p] = [(h, again[h].value, again[h].verdict) if h in again else (h, value, verdict)
-                      for h, value, verdict in out[chosen[0]]]
-        return out
+    def run(view) -> dict:
+        return steps_by_horizon_and_population(view, patron, day, years, chosen, hypothesis_kwargs)
 
-    results = dict(zip(runs, map_ordered(run, runs.items()), strict=True))
+    by_selection = dict(zip(runs, map_ordered(run, runs.values()), strict=True))
+    results = {(number, horizon): by_selection[number][horizon] for number in runs for horizon in years}
     distinct: dict[tuple, int] = {}
     rows = []
     for spec, number in zip(specs.itertuples(index=False), numbers, strict=True):
@@ -166,6 +159,30 @@ def _grid(tables, patron, day, horizons, codings, readings, evidence_levels, pop
         rows += [{**spec._asdict(), "selection": number, "distinct": d, "hypothesis": h, "value": value, "verdict": verdict}
                  for h, value, verdict in results[number, spec.horizon][spec.population]]
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+def steps_by_horizon_and_population(view, patron, day, horizons: list, populations: list,
+                                    hypothesis_kwargs: dict) -> dict:
+    """Every step under one selection for each horizon and population: {horizon: {population: [(step, value, verdict)]}}.
+
+    The first horizon and population run every step; another horizon re-runs only the steps that
+    follow the crisis to its horizon (BY_HORIZON), another population only those it changes
+    (BY_POPULATION): the other steps are the same results (tests/test_hypotheses.py checks both).
+    """
+    out: dict = {}
+    base = None
+    for h in horizons:
+        crisis = make_crisis(view, patron, day, horizon_years=h)
+        out[h] = {}
+        for p in populations:
+            steps = None if base is None else tuple(
+                dict.fromkeys((hypotheses.BY_HORIZON if h != horizons[0] else ())
+                              + (hypotheses.BY_POPULATION if p != populations[0] else ())))
+            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict)
+                     for r in hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)}
+            base = base or list(again.values())
+            out[h][p] = [again.get(step, (step, value, verdict)) for step, value, verdict in base]
+    return out
 
 
 def distinct_specifications(grid: pd.DataFrame) -> pd.DataFrame:

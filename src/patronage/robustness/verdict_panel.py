@@ -92,6 +92,6 @@ def panel_table(tables, rosters: dict[str, Crisis], listed: pd.DataFrame, min_ra
     return pd.DataFrame(rows, columns=[*PANEL_COLUMNS, "value", "population"])
 
 
-def no_data_share(table: pd.DataFrame) -> float:
-    """The share of the panel's cells (crisis x hypothesis) whose verdict is 'no data'."""
-    return float((table["verdict"] == "no data").mean()) if len(table) else float("nan")
+def no_data_share(table: pd.DataFrame, verdict: str = "no data") -> float:
+    """The share of the panel's cells (crisis x hypothesis) whose verdict is 'no data' (or ``verdict``, e.g. 'no case')."""
+    return float((table["verdict"] == verdict).mean()) if len(table) else float("nan")
