@@ -89,6 +89,14 @@ CASES = {
     "an organisation's note citing a standard chronology": (
         lambda r: r["organisations"][0].update(note="Standard dates: formed in 1940."),
         "organisations.csv, row 2, column 'note': the note takes a fact from unnamed accounts"),
+    "an external row's note citing standard accounts": (
+        lambda r: r["events"].append({**r["events"][0], **EXT, "event_id": "fall-ext", "note": "Standard accounts: the 15th."}),
+        "column 'note': the note takes a fact from unnamed accounts ('Standard accounts')"),
+    "a conflict resolved by the standard accounts": (lambda r: r.setdefault("conflicts", []).append(
+        {"conflict_id": "k", "kind": "date", "topic": "t", "reading_a": "article", "a_source_id": "src", "a_locator": "s", "a_quote": "q",
+         "a_evidence": "seed", "reading_b": "standard", "b_source_id": "ref", "b_locator": "e", "b_evidence": "external",
+         "default_reading": "article", "resolution": "The article agrees with the standard accounts."}),
+        "conflicts.csv, row 2, column 'resolution': the resolution takes a fact from unnamed accounts"),
     "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),
                                            "names_source_id is given but not where in it the names stand"),
     "a names locator without its source": (lambda r: person(r, "a").update(names_locator="entry A"),

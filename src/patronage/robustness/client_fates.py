@@ -48,6 +48,17 @@ def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
 FATE_ORDER = ("shot", "arrested", "dismissed", "demoted", "kept his post", "promoted", "not recorded")
 
 
+def turncoats(rosters: dict[str, Crisis]) -> pd.DataFrame:
+    """Everyone recorded acting against the patron at each crisis: crisis, person_id, whether a tie puts him on
+    the roster, and his rank the day before (NA: not on the roster, or no post of his recorded that day)."""
+    rows = []
+    for name, c in rosters.items():
+        ranks = c.roster.drop_duplicates("client_id").set_index("client_id")["rank_before"]
+        rows += [{"crisis": name, "person_id": p, "on the roster": p in ranks.index, "rank the day before": ranks.get(p, pd.NA)}
+                 for p in c.turncoats]
+    return pd.DataFrame(rows, columns=["crisis", "person_id", "on the roster", "rank the day before"])
+
+
 def client_fate(tables, crisis: Crisis, person: PersonId, rank_before, window_days: int = 365) -> tuple[str, str]:
     """What became of one client within ``window_days`` after the crisis, in one word, and how (the row's words).
 

@@ -15,7 +15,15 @@ Notebook 05 reads the panel from here; each part is a module of its own:
 from __future__ import annotations
 
 from patronage.analysis.verdicts import VERDICTS
-from patronage.robustness.client_fates import FATE_ORDER, career_bars, client_fate, client_fates, defections, lost_before
+from patronage.robustness.client_fates import (
+    FATE_ORDER,
+    career_bars,
+    client_fate,
+    client_fates,
+    defections,
+    lost_before,
+    turncoats,
+)
 from patronage.robustness.crisis_list import (
     CRISES_FILE,
     LIST_COLUMNS,
@@ -42,4 +50,4 @@ __all__ = ["CRISES_FILE", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VERDIC
            "check_crisis", "client_fate", "client_fates", "crises", "crisis_list", "defections", "falls", "is_fall", "label",
            "lost_before", "losses", "make_crises", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
            "pooled_defection", "pooled_top_clients", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
-           "top_clients", "verdict_grid"]
+           "top_clients", "turncoats", "verdict_grid"]

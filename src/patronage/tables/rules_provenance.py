@@ -159,8 +159,9 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
     """No curators' working notes in published rows ('see the report', 'not in the brief', 'not verified',
     'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; no seed
     row of an assertion table takes a fact from unnamed 'standard accounts': name the work, in a row of
-    its own; and no note of organisations or persons (the frame, never filtered: its dates and names
-    are used under every evidence level) does: name the work and where in it."""
+    its own; and no other note (an external row's, or one of organisations and persons, the frame, never
+    filtered: its dates and names are used under every evidence level), nor a conflict's resolution,
+    does: name the work and where in it."""
     distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     for name, frame in tables.frames().items():
@@ -173,18 +174,28 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
             out += problems_where(tables, name, bad, column,
                                   lambda r, c=column: f"holds a working note ({WORKING_NOTES.search(r[c]).group(0)!r}): "
                                                  "say what the sources say, or leave it out")
-        if name in SEED_FILTERED:
-            seed = distinct.per_value(name, "evidence", lambda v: (v == "seed").fillna(False))
-            cites = distinct.per_value(name, "note", lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
-            out += problems_where(tables, name, seed & cites, "note",
+        out += _unnamed_accounts(tables, name, frame, distinct)
+    return out
+
+
+def _unnamed_accounts(tables, name: str, frame, distinct: Distinct) -> list[Problem]:
+    """The notes (and conflicts' resolutions) of one table that take a fact from unnamed 'standard accounts'."""
+    out: list[Problem] = []
+    seed = (distinct.per_value(name, "evidence", lambda v: (v == "seed").fillna(False))
+            if name in SEED_FILTERED else None)
+    for column in ("note", *FREE_TEXT.get(name, ())):
+        if column not in frame.columns:
+            continue
+        cites = distinct.per_value(name, column, lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
+        if seed is not None and column == "note":
+            out += problems_where(tables, name, seed & cites, column,
                                   lambda r: f"a seed row's note takes a fact from unnamed accounts "
                                        f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work in a row of its own "
                                        "(a refinement or an external row), or leave the fact out")
-        elif name in FRAME and "note" in frame.columns:
-            cites = distinct.per_value(name, "note", lambda v: v.str.contains(UNNAMED_STANDARD).fillna(False))
-            out += problems_where(tables, name, cites, "note",
-                                  lambda r: f"the note takes a fact from unnamed accounts "
-                                       f"({UNNAMED_STANDARD.search(r['note']).group(0)!r}): name the work and where in it")
+            cites = cites & ~seed
+        out += problems_where(tables, name, cites, column,
+                              lambda r, c=column: f"the {c} takes a fact from unnamed accounts "
+                                   f"({UNNAMED_STANDARD.search(r[c]).group(0)!r}): name the work and where in it")
     return out
 
 
