@@ -293,8 +293,10 @@ def test_career_bars_clip_each_post_to_the_span_around_the_crisis(toy):
 # --- pins of the real panel: each crisis's top clients and the rows that put each there ---------------------------
 
 REAL_TOP_CLIENTS = {
-    "Yezhov 1938": [("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar")],
+    "Yezhov 1938": [("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar"),
+                    ("malenkov", "yezhov-malenkov-patronage", "malenkov-1937-orpo-head-sorokin")],
     "Abakumov 1951": [("kovalchuk", "abakumov-kovalchuk-patronage", "kovalchuk-1951-mgb-ukraine-minister"),
+                      ("pitovranov", "abakumov-pitovranov-patronage", "pitovranov-1950-mgb-deputy-minister"),
                       ("selivanovsky", "abakumov-selivanovsky-patronage", "selivanovsky-1946-mgb-deputy-minister")],
     "Mingrelian affair 1951": [("kruglov", "beria-kruglov-patronage-blauvelt", "kruglov-1946-minister-ref"),
                                ("merkulov", "beria-merkulov-patronage", "merkulov-1950-state-control-minister"),
@@ -306,9 +308,18 @@ REAL_TOP_CLIENTS = {
                    ("kruglov", "beria-kruglov-patronage-blauvelt", "kruglov-1953-first-deputy-minister"),
                    ("serov", "beria-serov-patronage-blauvelt", "serov-1953-first-deputy-minister"),
                    ("meshik", "beria-meshik-patronage", "meshik-1953-mvd-ukraine")],
-    "Malenkov 1955": [("kruglov", "malenkov-kruglov-patronage", "kruglov-1954-minister-ref")],
-    "Anti-Party Group 1957": [],
-    "Zhukov 1957": [],
+    "Malenkov 1955": [("kruglov", "malenkov-kruglov-patronage", "kruglov-1954-minister-ref"),
+                      ("saburov", "malenkov-saburov-patronage", "saburov-1952-presidium"),
+                      ("ponomarenko", "malenkov-ponomarenko-patronage", "ponomarenko-1953-presidium-candidate"),
+                      ("pospelov", "malenkov-pospelov-patronage", "pospelov-1953-cc-secretary"),
+                      ("shatalin", "malenkov-shatalin-patronage", "shatalin-1955-cc-secretary"),
+                      ("taibekov", "malenkov-taibekov-patronage", "taibekov-1951-kazssr-council-chairman"),
+                      ("undasynov", "malenkov-undasynov-patronage", "undasynov-1954-kazssr-supreme-soviet-chairman")],
+    "Anti-Party Group 1957 (Malenkov)": [("saburov", "malenkov-saburov-patronage", "saburov-1952-presidium"),
+                                         ("kosygin", "malenkov-kosygin-patronage", "kosygin-1957-gosplan-first-deputy"),
+                                         ("pospelov", "malenkov-pospelov-patronage", "pospelov-1953-cc-secretary")],
+    "Anti-Party Group 1957 (Molotov)": [("gromyko", "molotov-gromyko-patronage", "gromyko-1957-foreign-minister")],
+    "Zhukov 1957": [("konev", "zhukov-konev-patronage", "konev-1955-warsaw-pact-cinc")],
 }
 
 
@@ -337,18 +348,24 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     view, _, rosters = real_panel
     fates = panel.client_fates(view, rosters).set_index(["crisis", "person_id"])
     assert fates.loc[fates["defected"]].index.tolist() == [
-        ("Mingrelian affair 1951", "rukhadze"), ("Beria 1953", "kruglov"), ("Beria 1953", "serov")]
+        ("Yezhov 1938", "malenkov"), ("Mingrelian affair 1951", "rukhadze"), ("Beria 1953", "kruglov"), ("Beria 1953", "serov"),
+        ("Anti-Party Group 1957 (Molotov)", "gromyko"), ("Zhukov 1957", "konev")]
     assert fates.loc[("Beria 1953", "kruglov"), "fate"] == "promoted" and fates.loc[("Beria 1953", "merkulov"), "fate"] == "shot"
-    assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "arrested"
+    assert fates.loc[("Yezhov 1938", "malenkov"), "fate"] == "promoted" and fates.loc[("Yezhov 1938", "frinovsky"), "fate"] == "arrested"
+    # removed from his posts on 26 August 1951 (oda-kontrrazvedke), before his arrest
+    assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "dismissed"
     assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
-    assert rosters["Yezhov 1938"].turncoats == ("zhuravlev",)
+    assert rosters["Yezhov 1938"].turncoats == ("malenkov", "zhuravlev")  # Zhuravlev: a client of rank 3, not a top client
     assert not {"ryumin", "zhuravlev"} & set(fates.index.get_level_values("person_id"))
+    turned = panel.turncoats(rosters).set_index(["crisis", "person_id"])
+    assert turned.loc[("Yezhov 1938", "zhuravlev"), "on the roster"] and turned.loc[("Yezhov 1938", "zhuravlev"), "rank the day before"] == 3
+    assert not turned.loc[("Abakumov 1951", "ryumin"), "on the roster"] and pd.isna(turned.loc[("Abakumov 1951", "ryumin"), "rank the day before"])
     pooled = panel.pooled_top_clients(view, rosters)
-    assert (pooled["top clients"], pooled["defected"]) == (14, 3)
-    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.047, 0.508)
+    assert (pooled["top clients"], pooled["defected"]) == (27, 6)
+    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.086, 0.423)
     t = panel.rarer_than_case(view, rosters, "Beria 1953")
-    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 1, 9)
-    assert round(t["fisher p (one-sided, less)"], 3) == 0.127 and round(t["binomial p (one-sided, less)"], 4) == 0.001
+    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 4, 22)
+    assert round(t["fisher p (one-sided, less)"], 3) == 0.133 and t["binomial p (one-sided, less)"] < 1e-5
 
 
 def _with_late_client(start: str) -> dict:
