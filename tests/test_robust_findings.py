@@ -48,3 +48,8 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
     assert alone[1].startswith("No man is a top client at more than one crisis") and len(alone) == 3
     assert "the one crisis, first with" in alone[0] and "the two with most, first with" in low[0]
+
+
+def test_a_tiny_p_value_is_never_shown_as_zero():
+    assert findings.p_text(0.00097) == "0.0010" and findings.p_text(0.0001) == "0.0001"
+    assert findings.p_text(4.15e-06) == "4.2e-06" and findings.p_text(0.5) == "0.5000"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from patronage import config
+from patronage.robustness.findings import p_text
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
@@ -58,7 +59,7 @@ def pooled_sentence(row: pd.Series) -> str:
             f"Outside {row['case']}, {int(row['others defected'])} of {int(row['others top clients'])} defected; set against "
             f"its {int(row['case defected'])} of {int(row['case first deputies'])} first deputies, Fisher's exact test (one-sided) "
             f"gives p = {row['fisher p (one-sided, less)']:.3f}, and a binomial test against a rate of "
-            f"{row['binomial p0']:.3f} gives p = {row['binomial p (one-sided, less)']:.4f}. The crises and the clients are those "
+            f"{row['binomial p0']:.3f} gives p = {p_text(row['binomial p (one-sided, less)'])}. The crises and the clients are those "
             f"the sources record, not a random sample; {row['no data share']:.0%} of the panel's cells are 'no data' and "
             f"{row.get('no case share', float('nan')):.0%} 'no case' (clients recorded, none of the kind a step counts): "
             "a rate for these crises, not for the system.")

@@ -11,6 +11,11 @@ from patronage.robustness.specifications import DIMENSIONS, dimension_effects, v
 from patronage.robustness.verdict_panel import top_clients
 
 
+def p_text(p: float) -> str:
+    """A p-value as a sentence shows it: four decimals, or two significant digits below 0.0001 (never '0.0000')."""
+    return f"{p:.4f}" if p >= 1e-4 else f"{p:.1e}"
+
+
 def _listing(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'; 'none' for no items."""
     return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -105,8 +110,8 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
         out.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; the "
                    f"other crises, {test['others defected']} of {test['others top clients']}. Taking the case's share "
                    f"{test['binomial p0']:.3f} as a fixed rate, so few defections elsewhere would be "
-                   + (f"improbable (binomial p = {binomial:.4f} < {alpha})" if binomial < alpha
-                      else f"unremarkable (binomial p = {binomial:.4f} >= {alpha})")
+                   + (f"improbable (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
+                      else f"unremarkable (binomial p = {p_text(binomial)} >= {alpha})")
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
