@@ -97,6 +97,8 @@ CASES = {
          "a_evidence": "seed", "reading_b": "standard", "b_source_id": "ref", "b_locator": "e", "b_evidence": "external",
          "default_reading": "article", "resolution": "The article agrees with the standard accounts."}),
         "conflicts.csv, row 2, column 'resolution': the resolution takes a fact from unnamed accounts"),
+    "one work under two ids": (lambda r: r["sources"].append({**REF, "source_id": "ref-2", "title": "A Handbook."}),
+                               "sources.csv, row 4, column 'title': the same work as source 'ref' (same title and authors)"),
     "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),
                                            "names_source_id is given but not where in it the names stand"),
     "a names locator without its source": (lambda r: person(r, "a").update(names_locator="entry A"),

@@ -1,5 +1,5 @@
-"""The rules of sourcing: a seed row quotes a seed text in at most 25 words, and a row tagged with a
-documented conflict names one of its readings."""
+"""The rules of sourcing: a seed row quotes a seed text in at most 25 words, a row tagged with a
+documented conflict names one of its readings, and a work is one row of sources.csv."""
 
 from __future__ import annotations
 
@@ -70,3 +70,20 @@ def conflict_tags(tables, distinct: Distinct | None = None) -> list[Problem]:
             out += problems_where(tables, name, wrong.reindex(frame.index, fill_value=False), "reading",
                                   lambda r: f"{r['reading']!r} is not a reading of conflict {r['conflict_id']!r}")
     return out
+
+
+def one_id_per_work(tables, distinct: Distinct | None = None) -> list[Problem]:
+    """A work has one row in sources.csv: two ids with the same title (letters and digits, any case) and the
+    same authors split its rows, so a count of the rows a work supplies would be wrong."""
+    s = tables.sources
+    key = (s["title"].fillna("").str.lower().str.replace(r"[\W_]+", "", regex=True) + "|"
+           + s["authors"].fillna("").str.lower().str.replace(r"[\W_]+", "", regex=True))
+    first = pd.Series(s["source_id"].to_numpy(), index=key.to_numpy()).groupby(level=0).first()
+    again = key.duplicated(keep="first").to_numpy() & (key.str.len() > 1).to_numpy()
+    return problems_where(tables, "sources", again, "title",
+                          lambda r: f"the same work as source {first[_key(r)]!r} (same title and authors): use that id")
+
+
+def _key(row) -> str:
+    clean = lambda v: re.sub(r"[\W_]+", "", str(v if isinstance(v, str) else "").lower())
+    return clean(row["title"]) + "|" + clean(row["authors"])

@@ -16,10 +16,10 @@ from __future__ import annotations
 from patronage.errors import Problem
 from patronage.tables.distinct import Distinct
 from patronage.tables.rules_provenance import cited_sources, refinements, seed_subjects, sourced_names, working_notes
-from patronage.tables.rules_sourcing import conflict_tags, sourcing
+from patronage.tables.rules_sourcing import conflict_tags, one_id_per_work, sourcing
 from patronage.tables.rules_structure import chronology, composite_keys, foreign_keys
 
-RULES = (foreign_keys, composite_keys, sourcing, conflict_tags, chronology, refinements, cited_sources, working_notes,
+RULES = (foreign_keys, composite_keys, sourcing, conflict_tags, one_id_per_work, chronology, refinements, cited_sources, working_notes,
          seed_subjects, sourced_names)
 
 
