@@ -165,7 +165,10 @@ def client_careers(bars: pd.DataFrame, order: list[str]) -> go.Figure:
     """Small multiples, one per crisis in ``order`` that has clients: each top client's posts as bars in years from
     the crisis (:func:`patronage.robustness.panel.career_bars`), coloured by his fate within a year."""
     shown = [c for c in order if c in set(bars["crisis"])]
-    fig = make_subplots(rows=max(len(shown), 1), cols=1, shared_xaxes=True, subplot_titles=shown, vertical_spacing=0.06)
+    # each panel as tall as its number of clients, and every client's name shown (plotly would skip some)
+    clients = [bars.loc[bars["crisis"] == c, "name"].nunique() for c in shown] or [1]
+    fig = make_subplots(rows=max(len(shown), 1), cols=1, shared_xaxes=True, subplot_titles=shown, vertical_spacing=0.35 / len(clients),
+                        row_heights=[n + 1 for n in clients])
     in_legend: set[str] = set()
     for row, crisis in enumerate(shown, start=1):
         b = bars[bars["crisis"] == crisis]
@@ -178,6 +181,9 @@ def client_careers(bars: pd.DataFrame, order: list[str]) -> go.Figure:
                                  customdata=part[["post", "rank", "end_cause"]], hovertemplate="%{y}: %{customdata[0]} "
                                  "(rank %{customdata[1]}; ended: %{customdata[2]})<extra>" + fate + "</extra>"), row=row, col=1)
         fig.add_vline(x=0, line_width=1, line_dash="dot", row=row, col=1)
-    fig.update_layout(barmode="overlay", height=180 + 150 * len(shown), legend_title_text="fate within a year")
+        names = list(dict.fromkeys(b["name"]))
+        fig.update_yaxes(tickmode="array", tickvals=names, ticktext=names, row=row, col=1)
+    fig.update_layout(barmode="overlay", height=200 + 34 * sum(n + 1 for n in clients) + 40 * len(shown),
+                      legend_title_text="fate within a year")
     fig.update_xaxes(title_text="years from the crisis", row=max(len(shown), 1), col=1)
     return fig
