@@ -97,6 +97,12 @@ CASES = {
          "a_evidence": "seed", "reading_b": "standard", "b_source_id": "ref", "b_locator": "e", "b_evidence": "external",
          "default_reading": "article", "resolution": "The article agrees with the standard accounts."}),
         "conflicts.csv, row 2, column 'resolution': the resolution takes a fact from unnamed accounts"),
+    "a conflict whose two sides no reading tells apart": (lambda r: (r.setdefault("conflicts", []).append(
+        {"conflict_id": "k", "kind": "date", "topic": "t", "reading_a": "standard", "a_source_id": "ref", "a_locator": "e",
+         "a_evidence": "external", "reading_b": "standard", "b_source_id": "ref", "b_locator": "f", "b_evidence": "external",
+         "default_reading": "standard"}), r["events"].append({**r["events"][0], **EXT, "event_id": "fall-k", "conflict_id": "k",
+                                                              "reading": "standard"})),
+        "conflicts.csv, row 2, column 'reading_b': both sides are 'standard', and rows carry this conflict"),
     "one work under two ids": (lambda r: r["sources"].append({**REF, "source_id": "ref-2", "title": "A Handbook."}),
                                "sources.csv, row 4, column 'title': the same work as source 'ref' (same title and authors)"),
     "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),

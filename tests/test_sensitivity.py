@@ -104,8 +104,8 @@ def test_distinct_specifications_are_counted_once(world, grid):
     table = S.distinct_specifications(grid)
     assert len(table) == 36 and table["specifications"].sum() == n_specs
     seed = table[table["evidence"] == "seed"]
-    assert set(seed["reading"]) == {"article | blog | standard | curated"} and set(seed["specifications"]) == {4}
-    assert set(table.loc[table["evidence"] == "seed+external", "reading"]) == {"article", "blog | standard | curated"}
+    assert set(seed["reading"]) == {"article | blog | standard | variant | curated"} and set(seed["specifications"]) == {5}
+    assert set(table.loc[table["evidence"] == "seed+external", "reading"]) == {"article", "blog | standard | variant | curated"}
 
 
 def test_reading_and_evidence_select_other_rows(world):

@@ -3,8 +3,9 @@
 - ``evidence``: ``"seed"`` keeps only rows stated in the seed texts; ``"seed+external"`` adds the
   rows resting on named reference works.
 - ``reading``: for every documented conflict, which side to use. ``"curated"`` takes each
-  conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"`` or
-  ``"standard"`` take that side wherever a conflict has it (and the default elsewhere); a dict
+  conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"``,
+  ``"standard"`` or ``"variant"`` (a second reference work's account, where two reference works
+  disagree) take that side wherever a conflict has it (and the default elsewhere); a dict
   ``{conflict_id: reading}`` sets single conflicts (the rest follow ``"article"``).
 
   A reading chooses between two accounts of one fact; it never deletes a fact both accounts
@@ -56,7 +57,7 @@ from patronage.tables.checks import check_choice
 from patronage.tables.names import spelled_in
 
 EVIDENCE_LEVELS = ("seed", "seed+external")
-READING_POLICIES = ("article", "blog", "standard", "curated")
+READING_POLICIES = ("article", "blog", "standard", "variant", "curated")
 FILTERED = ("attributes", "spells", "events", "event_participants", "ties")
 REFINABLE = {"attributes": "attribute_id", "spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # table: its id
 REFINEMENTS = "refinements"  # the key of refinement_pairs among a Tables' derived frames

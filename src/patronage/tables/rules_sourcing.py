@@ -45,7 +45,8 @@ def sourcing(tables, distinct: Distinct | None = None) -> list[Problem]:
 
 
 def conflict_tags(tables, distinct: Distinct | None = None) -> list[Problem]:
-    """Rows tagged with a conflict name one of that conflict's readings, and vice versa."""
+    """Rows tagged with a conflict name one of that conflict's readings, and vice versa; a conflict that rows carry has
+    two different readings, so that a reading can switch between its sides."""
     distinct = distinct or Distinct(tables.frames())
     out: list[Problem] = []
     c = tables.conflicts.drop_duplicates("conflict_id", keep="last")  # a repeated id: its last row counts, as in a dict
@@ -55,6 +56,12 @@ def conflict_tags(tables, distinct: Distinct | None = None) -> list[Problem]:
     same_a = (default == a).fillna(False) | (default.isna() & a.isna())  # an empty cell matches an empty cell
     same_b = (default == b).fillna(False) | (default.isna() & b.isna())
     out += problems_where(tables, "conflicts", ~(same_a | same_b), "default_reading", "default reading is neither reading_a nor reading_b")
+    # rows that carry a conflict must be told apart by their reading, or no reading could switch between the sides
+    carried = set().union(*(set(f["conflict_id"].dropna()) for f in tables.frames().values() if "reading" in f.columns))
+    alike = (a == b).fillna(False) & tables.conflicts["conflict_id"].isin(carried)
+    out += problems_where(tables, "conflicts", alike, "reading_b",
+                          lambda r: f"both sides are {r['reading_a']!r}, and rows carry this conflict: no reading could switch "
+                                    "between them (name the second reference work's side 'variant')")
     for name, frame in tables.frames().items():
         if "reading" not in frame.columns:  # the conflicts table itself
             continue
