@@ -83,14 +83,13 @@ def one_id_per_work(tables, distinct: Distinct | None = None) -> list[Problem]:
     """A work has one row in sources.csv: two ids with the same title (letters and digits, any case) and the
     same authors split its rows, so a count of the rows a work supplies would be wrong."""
     s = tables.sources
-    key = (s["title"].fillna("").str.lower().str.replace(r"[\W_]+", "", regex=True) + "|"
-           + s["authors"].fillna("").str.lower().str.replace(r"[\W_]+", "", regex=True))
-    first = pd.Series(s["source_id"].to_numpy(), index=key.to_numpy()).groupby(level=0).first()
+    key = _letters(s["title"]) + "|" + _letters(s["authors"])
+    first = dict(zip(s["source_id"], key.map(pd.Series(s["source_id"].to_numpy(), index=key.to_numpy()).groupby(level=0).first())))
     again = key.duplicated(keep="first").to_numpy() & (key.str.len() > 1).to_numpy()
     return problems_where(tables, "sources", again, "title",
-                          lambda r: f"the same work as source {first[_key(r)]!r} (same title and authors): use that id")
+                          lambda r: f"the same work as source {first[r['source_id']]!r} (same title and authors): use that id")
 
 
-def _key(row) -> str:
-    clean = lambda v: re.sub(r"[\W_]+", "", str(v if isinstance(v, str) else "").lower())
-    return clean(row["title"]) + "|" + clean(row["authors"])
+def _letters(column: pd.Series) -> pd.Series:
+    """A column's letters and digits only, in lower case: 'The Great Soviet Encyclopedia, 3rd ed.' -> 'thegreatsovietencyclopedia3rded'."""
+    return column.fillna("").astype(str).str.lower().str.replace(r"[\W_]+", "", regex=True)
