@@ -103,6 +103,8 @@ CASES = {
          "default_reading": "standard"}), r["events"].append({**r["events"][0], **EXT, "event_id": "fall-k", "conflict_id": "k",
                                                               "reading": "standard"})),
         "conflicts.csv, row 2, column 'reading_b': both sides are 'standard', and rows carry this conflict"),
+    "a locator with a reader's page index": (lambda r: spell(r, "a-min").update(locator="chapter 2 (reader page 38 of the copy)"),
+                                              "column 'locator': names an online copy's page index ('reader page')"),
     "one work under two ids": (lambda r: r["sources"].append({**REF, "source_id": "ref-2", "title": "A Handbook."}),
                                "sources.csv, row 4, column 'title': the same work as source 'ref' (same title and authors)"),
     "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),

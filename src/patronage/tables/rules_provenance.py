@@ -147,6 +147,8 @@ def cited_sources(tables, distinct: Distinct | None = None) -> list[Problem]:
 # phrases of curators' working notes that must not stand in published rows
 WORKING_NOTES = re.compile(r"see the report|not in the brief|reported to the lead|new conflict id|not verified",
                            re.IGNORECASE)
+# an online reader's page index in a locator: a place in a copy, not in the work (never a page number of the work)
+READER_INDEX = re.compile(r"reader(?:'s)? page|page index|/p/\d", re.IGNORECASE)
 # an unnamed 'standard' account given as the basis of a fact in a seed row's note: the fact belongs in
 # a refinement (or an external row) that names its work
 UNNAMED_STANDARD = re.compile(r"\bstandard (?:accounts?|biograph\w*|chronology|reference|date|dates|start|end)\b|"
@@ -174,6 +176,11 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
             out += problems_where(tables, name, bad, column,
                                   lambda r, c=column: f"holds a working note ({WORKING_NOTES.search(r[c]).group(0)!r}): "
                                                  "say what the sources say, or leave it out")
+        for column in [c for c in frame.columns if c.endswith("locator")]:
+            bad = distinct.per_value(name, column, lambda v: v.str.contains(READER_INDEX).fillna(False))
+            out += problems_where(tables, name, bad, column,
+                                  lambda r, c=column: f"names an online copy's page index ({READER_INDEX.search(r[c]).group(0)!r}), "
+                                                 "not a place in the work: name the chapter, section or entry (the copy goes in the source's note)")
         out += _unnamed_accounts(tables, name, frame, distinct)
     return out
 
