@@ -8,6 +8,7 @@ interactive figure together with the SVG, so viewers that strip JavaScript still
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -62,14 +63,26 @@ def decorate(fig: go.Figure, title: str, caption: str = "") -> go.Figure:
 
 
 def _start_kaleido() -> None:
-    """One browser for all of a process's static exports (a start costs about a second)."""
+    """One browser for all of a process's static exports (a start costs about a second).
+
+    The browser is stopped when the process exits, before the interpreter's own clean-up: left
+    running, it may still write into its profile folder while that temporary folder is deleted
+    ("Directory not empty", a traceback on a build's stderr).
+    """
     import kaleido
 
+    global _kaleido_stop_registered
     if "BROWSER_PATH" not in os.environ:
         found = next((shutil.which(b) for b in _BROWSER if shutil.which(b)), None)
         if found:
             os.environ["BROWSER_PATH"] = found
     kaleido.start_sync_server(silence_warnings=True)
+    if not _kaleido_stop_registered:
+        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+        _kaleido_stop_registered = True
+
+
+_kaleido_stop_registered = False
 
 
 def to_svg(fig: go.Figure, name: str) -> str:
