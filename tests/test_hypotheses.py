@@ -207,6 +207,40 @@ def test_vacancies_follow_the_office_across_renaming(crisis_x):
     assert v.loc["b", "successor stood"] == "not recorded"  # D continues his own post: not a successor
 
 
+def test_h3b_no_case_when_no_defector_rose_no_data_when_his_rank_after_is_not_recorded(world):
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min2", seniority="5"))  # A kept his rank
+    r = H.rewards_cost_rivals_clients(view, c)
+    assert c.defectors == ["a"] and r.verdict == "no case" and "not recorded" not in r.reason
+
+    def no_post_after(rows):
+        drop(rows, "spells", "spell_id", "a-min2")
+        drop(rows, "spells", "spell_id", "a-later")
+    view, c = world(no_post_after)
+    r = H.rewards_cost_rivals_clients(view, c)
+    assert c.defectors == ["a"] and r.verdict == "no data" and "not recorded" in r.reason
+
+
+def test_an_empty_step_is_no_case_with_clients_recorded_and_no_data_without(world):
+    def nobody_turned(rows):  # the clients are there; no one acted against P, no one appealed
+        drop(rows, "event_participants", "role", "defecting")
+        drop(rows, "event_participants", "event_id", "appeal")
+        set_field(rows, "ties", "tie_id", "p-a", defected=False, defection_date="", motive="")
+    view, c = world(nobody_turned)
+    assert len(c.roster) and not c.turncoats and not c.defectors
+    for step in (H.defectors_were_genuine_clients, H.defectors_not_rewarded, H.later_defectors_refused,
+                 H.reinsured_clients_defect):
+        assert step(view, c).verdict == "no case", step.__name__
+
+    def no_clients(rows):
+        nobody_turned(rows)
+        rows["ties"] = [t for t in rows["ties"] if not (t["patron_id"] == "p" and t["kind"] == "patronage")]
+    view, c = world(no_clients)
+    assert c.roster.empty
+    for step in (H.defectors_were_genuine_clients, H.defectors_not_rewarded, H.later_defectors_refused,
+                 H.reinsured_clients_defect):
+        assert step(view, c).verdict == "no data", step.__name__
+
+
 # --- H4 and H4b: scarcity, the client's side ----------------------------------------------------
 
 

@@ -36,7 +36,7 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
         # no case: clients recorded, none defected (no defection to describe); no data: too few clients, or no exposure
         none_defected = len(r) >= 2 and not defected.any()
         why = (f"none of the {len(r)} recorded clients defected" if none_defected else "a margin of the 2x2 table is empty")
-        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(int(none_defected)),
+        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(none_defected),
                       not_a_test, why, "", table, members)
     value, note, reason = _odds(table, confidence)
     return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",

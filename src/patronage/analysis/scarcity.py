@@ -87,7 +87,7 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
 def _no_post_gained(tables, crisis: Crisis, window_days: int, claim, text, rule, statistic) -> Result:
     """H3b when no defector gained a higher post: no case if every defector's rank after the fall is
     recorded (none rose), no data if one's is not."""
-    known = int(rewards_of(tables, crisis, window_days)["promoted"].notna().all())
+    known = bool(rewards_of(tables, crisis, window_days)["promoted"].notna().all())
     why = "no defector took up a higher post within the window" + ("" if known else " (a defector's rank after it is not recorded)")
     return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
                   nothing_to_count(known), f"no: {why}", why)

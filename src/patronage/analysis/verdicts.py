@@ -9,7 +9,7 @@ whether these tables could have produced another verdict. The verdicts:
   could tip the verdict either way);
 - ``no case``: the patron's clients are recorded, but none is of the kind the step counts (no
   defector, no later appeal): the situation the claim is about did not arise, so there is
-  nothing to test. Not missing data: the same clients count as loyal in step 2;
+  nothing to test. Not missing data: the same clients count in step 2 as not having defected;
 - ``no data``: the tables record nothing the rule can count (no client of the patron at all, or
   no outcome);
 - ``untestable``: the tables could not have produced another verdict, so none is given;
@@ -103,10 +103,11 @@ def split_outcome(against: int, agreeing: int, unknown: int) -> str:
     return possible.pop() if len(possible) == 1 else "inconclusive"
 
 
-def nothing_to_count(clients_recorded: int) -> str:
-    """The verdict of a step whose population is empty: ``no case`` if the patron's clients are recorded
-    (none of them is of the kind the step counts), ``no data`` if none is."""
-    return "no case" if clients_recorded else "no data"
+def nothing_to_count(recorded: int | bool) -> str:
+    """The verdict of a step whose population is empty: ``no case`` if what it is drawn from is recorded
+    (how many of the patron's clients, or whether their outcomes are known) and none is of the kind the
+    step counts, ``no data`` if nothing is."""
+    return "no case" if recorded else "no data"
 
 
 def split_rule(unit: str, against_if: str) -> str:

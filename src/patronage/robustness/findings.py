@@ -8,7 +8,7 @@ import pandas as pd
 
 from patronage.analysis.verdicts import VERDICTS
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
-from patronage.robustness.verdict_panel import top_clients
+from patronage.robustness.verdict_panel import no_data_share, top_clients
 
 
 def p_text(p: float) -> str:
@@ -116,7 +116,7 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
     out.append(recurring_clients(tops, names))
-    share = {v: float((table["verdict"] == v).mean()) if len(table) else float("nan") for v in ("no data", "no case")}
+    share = {v: no_data_share(table, v) for v in ("no data", "no case")}
     out.append(f"'No data' fills {share['no data']:.0%} of the panel's cells (crisis x step), and 'no case' (the clients "
                f"are recorded, but none is of the kind the step counts: no defector, no later appeal) {share['no case']:.0%}: "
                "a rate for these crises as the sources record them, not for the system.")
