@@ -55,7 +55,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     renamings). It is counted if its dates, as bounded by EDTF, can overlap ``when``.
 
     returns: person_id, name, post, organisation, start, end (as recorded), earliest start, latest end,
-    spell_id and its sourcing, refines (the seed row an external row restates at a reference work's
+    spell_id and its sourcing, refines (the row an external row restates at a reference work's
     precision: both are shown); most senior first.
     """
     try:

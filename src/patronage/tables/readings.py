@@ -28,9 +28,10 @@ refinement shares the conflict tag of the row it refines, so the reading keeps o
 together. Refinable tables: attributes, spells, events, ties (those with one id column); an
 event's refinement repeats the event's participations on its own id, since a participation
 follows its event. The validator (:func:`patronage.tables.validate.refinements`) holds the rules:
-a refinement is external and refines a seed row of the same table, at most one per row, keeps the
+a refinement is external and refines a row of the same table, at most one per row, keeps the
 row's subject, and narrows its dates rather than contradicting them (a contradiction is a
-conflict, with both readings).
+conflict, with both readings). The refined row may itself be external: one work attests a man in
+office, another bounds the post more closely, and the closer row is used instead, never beside it.
 
 Why a row and not per-field provenance: a second set of source/locator/evidence columns for each
 refinable field (start, end, post, seniority, end_cause, appointed_by...) would double the width

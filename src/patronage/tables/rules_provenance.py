@@ -1,4 +1,4 @@
-"""Provenance per assertion: refinements restate a seed row at a reference work's precision, the sources a
+"""Provenance per assertion: refinements restate a row at another work's precision, the sources a
 note cites exist, no curators' working notes stand in published rows, and a seed row's quotation names
 its subject."""
 
@@ -29,11 +29,14 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 
 def refinements(tables, distinct: Distinct | None = None) -> list[Problem]:
-    """A refinement (a row naming in ``refines`` the seed row it restates at a reference work's precision,
-    see :mod:`patronage.tables.readings`) is external, refines a seed row of its own table that no other row
-    refines, keeps that row's subject, conflict and reading, and narrows its dates: each bound lies
-    within the seed row's bounds where the seed row has a date (a date outside them contradicts the
-    seed and belongs in a conflict). An event's refinement repeats the event's participations."""
+    """A refinement (a row naming in ``refines`` the row it restates at a reference work's precision, see
+    :mod:`patronage.tables.readings`) is external, refines a row of its own table that no other row
+    refines and that is not itself a refinement, keeps that row's subject, conflict and reading, and
+    narrows its dates: each bound lies within the refined row's bounds where that row has a date (a date
+    outside them contradicts it and belongs in a conflict). The refined row is a seed row (a reference
+    work's day for the seed's year), or an external row that another work bounds more closely (one
+    work attests a man in office, another the day his successor took over). An event's refinement
+    repeats the event's participations."""
     out: list[Problem] = []
     for name, key in REFINABLE.items():
         frame = getattr(tables, name)
@@ -53,10 +56,8 @@ def _refinements_of(tables, name: str, key: str) -> list[Problem]:
     mine = mine[found]
     base = first.loc[mine["refines"].to_numpy()].set_axis(mine.index)
     name_rows = _namer(tables, name, mine, frame)
-    out += name_rows(base["evidence"].ne("seed").to_numpy(dtype=bool, na_value=True), "refines",
-                     lambda r: f"refines {r['refines']!r}, which is not a seed row: only what a seed says is refined")
     out += name_rows(mine["refines"].isin(frame.loc[frame["refines"].notna(), key]).to_numpy(), "refines",
-                     lambda r: f"refines {r['refines']!r}, which is itself a refinement: refine the seed row")
+                     lambda r: f"refines {r['refines']!r}, which is itself a refinement: refine the row it refines")
     out += name_rows(mine["refines"].duplicated(keep=False).to_numpy(), "refines",
                      lambda r: f"{r['refines']!r} has more than one refinement: restate every refined field in one row")
     out += name_rows((mine["refines"] == mine[key]).to_numpy(), "refines", "a row cannot refine itself")
@@ -79,7 +80,7 @@ def _namer(tables, name: str, mine: pd.DataFrame, frame: pd.DataFrame):
 
 
 def _dates_outside(name: str, mine: pd.DataFrame, base: pd.DataFrame, name_rows) -> list[Problem]:
-    """The refinements with a date outside the bounds of the seed row's (an open start or end of the seed
+    """The refinements with a date outside the bounds of the refined row's (an open start or end of that
     row's interval bounds nothing on that side)."""
     out = []
     for column in EDTF_FIELDS[name]:
@@ -92,7 +93,7 @@ def _dates_outside(name: str, mine: pd.DataFrame, base: pd.DataFrame, name_rows)
         outside = dated & (pd.isna(lo) | ((lo < blo) & ~open_start) | ((hi > bhi) & ~open_end))
         out += name_rows(outside, column,
                          lambda r, c=column: f"{c} ({r[c]!r}) is not within the dates of the row it refines "
-                                             f"({r['refines']!r}): a date that contradicts the seed is a conflict")
+                                             f"({r['refines']!r}): a date that contradicts it is a conflict")
     return out
 
 
