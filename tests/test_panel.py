@@ -293,9 +293,13 @@ def test_career_bars_clip_each_post_to_the_span_around_the_crisis(toy):
 # --- pins of the real panel: each crisis's top clients and the rows that put each there ---------------------------
 
 REAL_TOP_CLIENTS = {
-    "Yezhov 1938": [("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar"),
+    "Yagoda 1936": [("agranov", "yagoda-agranov-patronage", "agranov-1936-nkvd-first-deputy"),
+                    ("berman-matvei", "yagoda-berman-matvei-patronage", "berman-matvei-1932-gulag-head"),
+                    ("frinovsky", "yagoda-frinovsky-patronage", "frinovsky-1936-gupvo-head")],
+    "Yezhov 1938": [("berman-matvei", "yezhov-berman-matvei-patronage", "berman-matvei-1937-communications-commissar"),
+                    ("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar"),
                     ("malenkov", "yezhov-malenkov-patronage", "malenkov-1937-orpo-head-sorokin")],
-    "Abakumov 1951": [("kovalchuk", "abakumov-kovalchuk-patronage", "kovalchuk-1951-mgb-ukraine-minister"),
+    "Abakumov 1951": [("kovalchuk", "abakumov-kovalchuk-patronage", "kovalchuk-1951-mgb-ukraine-minister-end"),
                       ("pitovranov", "abakumov-pitovranov-patronage", "pitovranov-1950-mgb-deputy-minister"),
                       ("selivanovsky", "abakumov-selivanovsky-patronage", "selivanovsky-1946-mgb-deputy-minister")],
     "Mingrelian affair 1951": [("kruglov", "beria-kruglov-patronage-blauvelt", "kruglov-1946-minister-ref"),
@@ -348,10 +352,12 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     view, _, rosters = real_panel
     fates = panel.client_fates(view, rosters).set_index(["crisis", "person_id"])
     assert fates.loc[fates["defected"]].index.tolist() == [
-        ("Yezhov 1938", "malenkov"), ("Mingrelian affair 1951", "rukhadze"), ("Beria 1953", "kruglov"), ("Beria 1953", "serov"),
+        ("Yagoda 1936", "agranov"), ("Yezhov 1938", "malenkov"), ("Mingrelian affair 1951", "rukhadze"), ("Beria 1953", "kruglov"), ("Beria 1953", "serov"),
         ("Anti-Party Group 1957 (Molotov)", "gromyko"), ("Zhukov 1957", "konev")]
     assert fates.loc[("Beria 1953", "kruglov"), "fate"] == "promoted" and fates.loc[("Beria 1953", "merkulov"), "fate"] == "shot"
     assert fates.loc[("Yezhov 1938", "malenkov"), "fate"] == "promoted" and fates.loc[("Yezhov 1938", "frinovsky"), "fate"] == "arrested"
+    # the turncoat of 1936 was kept, raised to head the GUGB, then demoted within the year (and shot in 1938)
+    assert fates.loc[("Yagoda 1936", "agranov"), "fate"] == "demoted" and fates.loc[("Yagoda 1936", "berman-matvei"), "fate"] == "promoted"
     # removed from his posts on 26 August 1951 (oda-kontrrazvedke), before his arrest
     assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "dismissed"
     assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
@@ -361,11 +367,11 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     assert turned.loc[("Yezhov 1938", "zhuravlev"), "on the roster"] and turned.loc[("Yezhov 1938", "zhuravlev"), "rank the day before"] == 3
     assert not turned.loc[("Abakumov 1951", "ryumin"), "on the roster"] and pd.isna(turned.loc[("Abakumov 1951", "ryumin"), "rank the day before"])
     pooled = panel.pooled_top_clients(view, rosters)
-    assert (pooled["top clients"], pooled["defected"]) == (27, 6)
-    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.086, 0.423)
+    assert (pooled["top clients"], pooled["defected"]) == (31, 7)
+    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.096, 0.411)
     t = panel.rarer_than_case(view, rosters, "Beria 1953")
-    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 4, 22)
-    assert round(t["fisher p (one-sided, less)"], 3) == 0.133 and t["binomial p (one-sided, less)"] < 1e-5
+    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 5, 26)
+    assert round(t["fisher p (one-sided, less)"], 3) == 0.136 and t["binomial p (one-sided, less)"] < 1e-5
 
 
 def _with_late_client(start: str) -> dict:
