@@ -11,7 +11,7 @@ import pytest
 import patronage
 from patronage.analysis import hypotheses as H
 from patronage.analysis.crisis import make_crisis
-from patronage.robustness import panel
+from patronage.robustness import findings, panel
 
 from toyworld import ROWS, S, event, part, spell, tie
 
@@ -267,6 +267,24 @@ def test_the_pooled_share_and_leaving_a_crisis_out(toy):
     assert (rest["crises"], rest["top clients"], rest["defected"]) == (1, 3, 1)
     none = panel.pooled_top_clients(view, rosters, min_rank=7)
     assert none["top clients"] == 0 and pd.isna(none["share"]) and pd.isna(none["ci low"])
+
+
+def test_the_pooled_share_recounted_without_each_crisis_at_other_thresholds_and_by_men(toy):
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view, [TOY_ENTRY, {**TOY_ENTRY, "name": "P again"}])
+    v = panel.pooled_variants(view, rosters, ranks=(3, 7)).set_index("variant")
+    assert v.columns.tolist() == panel.VARIANT_COLUMNS[1:]
+    assert v.index.tolist() == ["all crises", "without P 1950", "without P again", "rank >= 3", "rank >= 7", "each man once"]
+    assert v.loc["all crises", ["top clients", "defected"]].tolist() == [6, 2]
+    assert v.loc["without P 1950", ["crises", "top clients", "defected"]].tolist() == [1, 3, 1]
+    assert v.loc["rank >= 7", "top clients"] == 0 and pd.isna(v.loc["rank >= 7", "share"])
+    # the same three men at both crises: six chances to defect, but three men, one of whom defected
+    assert v.loc["each man once", ["top clients", "defected"]].tolist() == [3, 1]
+    assert round(v.loc["each man once", "ci high"], 4) == round(panel.pooled_top_clients(view, rosters, leave_out="P again")["ci high"], 4)
+    sentence = findings.variant_findings(v.reset_index())
+    assert "without P 1950" in sentence and "at rank >= 7, 0 of 0 (no share)" in sentence
+    assert sentence.endswith("counting each man once, 1 of 3 (0.333).")
+    assert findings.variant_findings(v.reset_index().iloc[0:1]) == ""  # nothing re-counted: no sentence
 
 
 def test_the_tests_against_the_case_and_with_nothing_to_compare(toy):

@@ -92,10 +92,28 @@ def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:
             "to defect, not of men, and these chances are not independent.")
 
 
+def variant_findings(variants: pd.DataFrame) -> str:
+    """How far the pooled share moves (``variants``: :func:`patronage.robustness.pooled.pooled_variants`) without
+    each crisis in turn, at the other rank thresholds, and counting each man once."""
+    v = variants.set_index("variant")
+    out = []
+    left = v[v.index.str.startswith("without ")].dropna(subset=["share"])
+    if len(left):
+        low, high = left["share"].idxmin(), left["share"].idxmax()
+        out.append(f"leaving out one crisis at a time, the pooled share runs from {left.at[low, 'share']:.3f} ({low}) "
+                   f"to {left.at[high, 'share']:.3f} ({high})")
+    for variant in (i for i in v.index if i.startswith("rank >= ") or i == "each man once"):
+        r = v.loc[variant]
+        share = f"{r['share']:.3f}" if pd.notna(r["share"]) else "no share"
+        label = f"at {variant}" if variant.startswith("rank") else "counting each man once"
+        out.append(f"{label}, {int(r['defected'])} of {int(r['top clients'])} ({share})")
+    return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""
+
+
 def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, table: pd.DataFrame, names: pd.Series,
-                   min_rank: int, alpha: float = 0.05) -> list[str]:
-    """Notebook 05's closing: the pooled rate and where it comes from, the two tests read at level ``alpha``,
-    the men who recur, and how much of the panel is empty."""
+                   min_rank: int, alpha: float = 0.05, variants: pd.DataFrame | None = None) -> list[str]:
+    """Notebook 05's closing: the pooled rate and where it comes from (and, given ``variants``, how far it moves),
+    the two tests read at level ``alpha``, the men who recur, and how much of the panel is empty."""
     tops = {crisis: top_clients(tables, c, min_rank) for crisis, c in rosters.items()}
     sizes = {crisis: len(top) for crisis, top in tops.items()}
     biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:2]
@@ -105,6 +123,8 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
            f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {sum(n == 0 for n in sizes.values())} crises have no top client "
            f"recorded; {most}, {_listing([f'{c} with {n}' for c, n in biggest])}, hold {held} of them."]
+    if variants is not None and variant_findings(variants):
+        out.append(variant_findings(variants))
     if pd.notna(test["binomial p (one-sided, less)"]):
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
         out.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; the "

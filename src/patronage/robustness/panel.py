@@ -7,7 +7,8 @@ Notebook 05 reads the panel from here; each part is a module of its own:
   patron (:mod:`patronage.robustness.falls`);
 - every step of the test on every crisis, as a table, a grid and a summary
   (:mod:`patronage.robustness.verdict_panel`);
-- defection pooled across the crises, against the case's own rate (:mod:`patronage.robustness.pooled`);
+- defection pooled across the crises, against the case's own rate, and re-counted without each crisis,
+  at other thresholds and by men (:mod:`patronage.robustness.pooled`);
 - what became of each crisis's top clients, and every defection the tables record
   (:mod:`patronage.robustness.client_fates`).
 """
@@ -34,7 +35,13 @@ from patronage.robustness.crisis_list import (
     read_crisis_list,
 )
 from patronage.robustness.falls import crises, falls, is_fall, label, losses, make_crises, patrons
-from patronage.robustness.pooled import pooled_defection, pooled_top_clients, rarer_than_case
+from patronage.robustness.pooled import (
+    VARIANT_COLUMNS,
+    pooled_defection,
+    pooled_top_clients,
+    pooled_variants,
+    rarer_than_case,
+)
 from patronage.robustness.verdict_panel import (
     PANEL_COLUMNS,
     no_data_share,
@@ -46,8 +53,8 @@ from patronage.robustness.verdict_panel import (
     verdict_grid,
 )
 
-__all__ = ["CRISES_FILE", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VERDICTS", "CrisisListError", "career_bars",
+__all__ = ["CRISES_FILE", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars",
            "check_crisis", "client_fate", "client_fates", "crises", "crisis_list", "defections", "falls", "is_fall", "label",
            "lost_before", "losses", "make_crises", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
-           "pooled_defection", "pooled_top_clients", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
+           "pooled_defection", "pooled_top_clients", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
            "top_clients", "turncoats", "verdict_grid"]

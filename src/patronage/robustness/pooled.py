@@ -1,6 +1,7 @@
-"""Defection pooled across the crises of the panel, with its exact interval, and set against the case's own
-rate (Fisher's exact test and a binomial test, one-sided). Pooling treats every top client of every
-crisis as one draw from a common rate: an assumption, not a finding."""
+"""Defection pooled across the crises of the panel, with its exact interval, set against the case's own
+rate (Fisher's exact test and a binomial test, one-sided), and re-counted in the ways a reader may
+doubt it: without each crisis in turn, at other rank thresholds, and counting each man once. Pooling
+treats every top client of every crisis as one draw from a common rate: an assumption, not a finding."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ from scipy import stats
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.populations import first_deputies
 from patronage.robustness.verdict_panel import top_clients
+
+VARIANT_COLUMNS = ["variant", "crises", "top clients", "defected", "share", "ci low", "ci high"]
+
+
+def exact_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The exact (Clopper-Pearson) interval of k defections in n (scipy); (nan, nan) when n is 0."""
+    if not n:
+        return float("nan"), float("nan")
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+    return float(ci.low), float(ci.high)
 
 
 def pooled_defection(rosters: dict[str, Crisis], min_rank: int = 4, confidence: float = 0.95) -> pd.Series:
@@ -21,10 +32,7 @@ def pooled_defection(rosters: dict[str, Crisis], min_rank: int = 4, confidence: 
     """
     tops = [c.roster[c.roster["rank_before"] >= min_rank] for c in rosters.values()]
     n, k = sum(len(t) for t in tops), sum(int(t["defected"].sum()) for t in tops)
-    low, high = (float("nan"),) * 2
-    if n:
-        ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
-        low, high = ci.low, ci.high
+    low, high = exact_interval(k, n, confidence)
     return pd.Series({"crises": len(rosters), "crises with top clients": sum(len(t) > 0 for t in tops),
                       "crises with a defection": sum(bool(t["defected"].any()) for t in tops),
                       "top clients": n, "defected": k, "share": k / n if n else float("nan"),
@@ -41,10 +49,7 @@ def pooled_top_clients(tables, rosters: dict[str, Crisis], min_rank: int = 4, co
     """
     tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items() if name != leave_out}
     n, k = sum(len(t) for t in tops.values()), sum(int(t["defected"].sum()) for t in tops.values())
-    low = high = float("nan")
-    if n:
-        ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
-        low, high = ci.low, ci.high
+    low, high = exact_interval(k, n, confidence)
     return pd.Series({"crises": len(tops), "top clients": n, "defected": k, "share": k / n if n else float("nan"),
                       "ci low": low, "ci high": high, "confidence": confidence}, dtype="object")
 
@@ -71,3 +76,25 @@ def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int
         out |= {"fisher odds ratio": float(odds), "fisher p (one-sided, less)": float(p), "binomial p0": k_case / n_case,
                 "binomial p (one-sided, less)": float(stats.binomtest(k, n, k_case / n_case, alternative="less").pvalue)}
     return pd.Series(out, dtype="object")
+
+
+def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks: tuple[int, ...] = (3, 5),
+                    confidence: float = 0.95) -> pd.DataFrame:
+    """How much the pooled share rests on one crisis, on the rank threshold, and on counting chances, not men.
+
+    One row per count (:data:`VARIANT_COLUMNS`): every crisis pooled (the estimate); each crisis with
+    top clients left out in turn; each threshold in ``ranks`` in place of ``min_rank``; and each man
+    counted once however many crises he is a top client at, as a defector if he defected at any.
+    """
+    tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items()}
+    counts = [("all crises", pooled_top_clients(tables, rosters, min_rank, confidence))]
+    counts += [(f"without {name}", pooled_top_clients(tables, rosters, min_rank, confidence, leave_out=name))
+               for name, top in tops.items() if len(top)]
+    counts += [(f"rank >= {r}", pooled_top_clients(tables, rosters, r, confidence)) for r in ranks if r != min_rank]
+    rows = [{"variant": variant, **{c: s[c] for c in VARIANT_COLUMNS[1:]}} for variant, s in counts]
+    men = pd.concat(tops.values(), ignore_index=True).groupby("person_id")["defected"].any()
+    low, high = exact_interval(int(men.sum()), len(men), confidence)
+    rows.append({"variant": "each man once", "crises": len(tops), "top clients": len(men),
+                 "defected": int(men.sum()), "share": men.mean() if len(men) else float("nan"), "ci low": low, "ci high": high})
+    return pd.DataFrame(rows, columns=VARIANT_COLUMNS).astype({"crises": int, "top clients": int, "defected": int,
+                                                                "share": float, "ci low": float, "ci high": float})

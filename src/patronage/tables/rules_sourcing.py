@@ -84,7 +84,7 @@ def one_id_per_work(tables, distinct: Distinct | None = None) -> list[Problem]:
     same authors split its rows, so a count of the rows a work supplies would be wrong."""
     s = tables.sources
     key = _letters(s["title"]) + "|" + _letters(s["authors"])
-    first = dict(zip(s["source_id"], key.map(pd.Series(s["source_id"].to_numpy(), index=key.to_numpy()).groupby(level=0).first())))
+    first = dict(zip(s["source_id"], key.map(pd.Series(s["source_id"].to_numpy(), index=key.to_numpy()).groupby(level=0).first()), strict=True))
     again = key.duplicated(keep="first").to_numpy() & (key.str.len() > 1).to_numpy()
     return problems_where(tables, "sources", again, "title",
                           lambda r: f"the same work as source {first[r['source_id']]!r} (same title and authors): use that id")
