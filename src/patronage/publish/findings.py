@@ -11,13 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 from patronage import config
-from patronage.robustness.findings import p_text
+from patronage.robustness.findings import p_text, variant_findings
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
 VERDICTS = config.FIGURES_DIR / "03-verdicts.csv"
 SHARES = config.FIGURES_DIR / "04-verdict-shares.csv"
 POOLED = config.FIGURES_DIR / "05-pooled-defection.csv"
+VARIANTS = config.FIGURES_DIR / "05-pooled-variants.csv"
 COLUMNS = ("hypothesis", "population", "rule", "value", "verdict", "could_differ")  # of the verdict table, as shown
 
 
@@ -45,7 +46,8 @@ def block() -> str:
                   "analyses, and `moved by` names the choices that ever change the verdict when made alone:", "",
                   markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
     if POOLED.exists():
-        parts += ["", pooled_sentence(pd.read_csv(POOLED).iloc[0])]
+        moved = variant_findings(pd.read_csv(VARIANTS)) if VARIANTS.exists() else ""
+        parts += ["", " ".join(filter(None, [pooled_sentence(pd.read_csv(POOLED).iloc[0]), moved]))]
     parts.append(END)
     return "\n".join(parts)
 
