@@ -27,6 +27,10 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]
 
 
+def _with(series: pd.Series, **values) -> pd.Series:
+    return pd.Series({**series.to_dict(), **values})
+
+
 def _test(binomial: float, fisher: float) -> pd.Series:
     return pd.Series({"case": "X", "case defected": 2, "case first deputies": 3, "others defected": 1, "others top clients": 10,
                       "binomial p0": 2 / 3, "binomial p (one-sided, less)": binomial, "fisher p (one-sided, less)": fisher})
@@ -47,7 +51,25 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
     assert alone[1].startswith("No man is a top client at more than one crisis") and len(alone) == 3
-    assert "the one crisis, first with" in alone[0] and "the two with most, first with" in low[0]
+    assert "the one crisis with any, first with" in alone[0] and "the two with most, first with" in low[0]
+    assert "each of the 2 crises has a top client recorded" in low[0].lower()
+    none = findings.panel_findings(view, rosters, _with(pooled, **{"top clients": 0, "defected": 0}),
+                                   _test(float("nan"), float("nan")), table, names, min_rank=7)
+    assert none[0] == "No top client (rank >= 7 the day before) is recorded at any of the 2 crises: no pooled share."
+
+
+def test_pooled_lines_say_why_when_there_is_nothing_to_test():
+    pooled = pd.Series({"crises": 2, "defected": 1, "top clients": 4, "share": 0.25, "confidence": 0.95,
+                        "ci low": 0.01, "ci high": 0.81})
+    both = findings.pooled_lines(pooled, _with(_test(0.001, 0.01), **{"fisher odds ratio": 0.1}))
+    assert both[0] == "pooled over 2 crises: 1 of 4 top clients defected = 0.250, exact 95% interval [0.010, 0.810]"
+    assert both[2].endswith("p = 0.010") and both[3].endswith("p = 0.0010") and len(both) == 4
+    alone = findings.pooled_lines(pooled, _test(float("nan"), float("nan")))
+    assert alone[2:] == ["no test against the case: the other crises have no top client recorded"]
+    no_deputy = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case first deputies": 0}))
+    assert no_deputy[2:] == ["no test against the case: the case has no first deputy recorded"]
+    empty = findings.pooled_lines(_with(pooled, **{"top clients": 0, "defected": 0}), _test(float("nan"), float("nan")))
+    assert empty[0] == "pooled over 2 crises: no top client is recorded, so there is no share to estimate"
 
 
 def test_a_tiny_p_value_is_never_shown_as_zero():

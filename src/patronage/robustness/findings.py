@@ -92,6 +92,28 @@ def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:
             "to defect, not of men, and these chances are not independent.")
 
 
+def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
+    """The pooled share (:func:`patronage.robustness.pooled.pooled_top_clients`) and the two tests against the case
+    (:func:`patronage.robustness.pooled.rarer_than_case`), a line each; where there is nothing to compute, the line says why."""
+    n, k, crises = (int(pooled[c]) for c in ("top clients", "defected", "crises"))
+    if n:
+        lines = [f"pooled over {crises} crises: {k} of {n} top clients defected = "
+                 f"{pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval [{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]"]
+    else:
+        lines = [f"pooled over {crises} crises: no top client is recorded, so there is no share to estimate"]
+    lines.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; "
+                 f"the other crises pooled: {test['others defected']} of {test['others top clients']} top clients")
+    if pd.isna(test["fisher p (one-sided, less)"]):
+        why = ("the case has no first deputy recorded" if not test["case first deputies"]
+               else "the other crises have no top client recorded")
+        return [*lines, f"no test against the case: {why}"]
+    return [*lines,
+            f"Fisher's exact test, one-sided (the others defected less): odds ratio {test['fisher odds ratio']:.3f}, "
+            f"p = {test['fisher p (one-sided, less)']:.3f}",
+            f"binomial test of the others against the case's share {test['binomial p0']:.3f}, one-sided: "
+            f"p = {p_text(test['binomial p (one-sided, less)'])}"]
+
+
 def variant_findings(variants: pd.DataFrame) -> str:
     """How far the pooled share moves (``variants``: :func:`patronage.robustness.pooled.pooled_variants`) without
     each crisis in turn, at the other rank thresholds, and counting each man once."""
@@ -110,19 +132,27 @@ def variant_findings(variants: pd.DataFrame) -> str:
     return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""
 
 
+def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:
+    """The pooled share in a sentence, with how many crises have no top client and which hold most of them."""
+    empty = sum(n == 0 for n in sizes.values())
+    where = (f"{empty} of the {len(sizes)} crises {'has' if empty == 1 else 'have'} no top client recorded" if empty
+             else f"each of the {len(sizes)} crises has a top client recorded")
+    if not pooled["top clients"]:
+        return f"No top client (rank >= {min_rank} the day before) is recorded at any of the {len(sizes)} crises: no pooled share."
+    biggest = sorted(((c, n) for c, n in sizes.items() if n), key=lambda kv: -kv[1])[:2]
+    most = "the one crisis with any" if len(biggest) == 1 else "the two with most"
+    return (f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
+            f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
+            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; {most}, "
+            f"{_listing([f'{c} with {n}' for c, n in biggest])}, hold {sum(n for _, n in biggest)} of them.")
+
+
 def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, table: pd.DataFrame, names: pd.Series,
                    min_rank: int, alpha: float = 0.05, variants: pd.DataFrame | None = None) -> list[str]:
     """Notebook 05's closing: the pooled rate and where it comes from (and, given ``variants``, how far it moves),
     the two tests read at level ``alpha``, the men who recur, and how much of the panel is empty."""
     tops = {crisis: top_clients(tables, c, min_rank) for crisis, c in rosters.items()}
-    sizes = {crisis: len(top) for crisis, top in tops.items()}
-    biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:2]
-    held = sum(n for _, n in biggest)
-    most = "the one crisis" if len(biggest) == 1 else "the two with most"
-    out = [f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
-           f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
-           f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {sum(n == 0 for n in sizes.values())} crises have no top client "
-           f"recorded; {most}, {_listing([f'{c} with {n}' for c, n in biggest])}, hold {held} of them."]
+    out = [_pooled_sentence(pooled, {crisis: len(top) for crisis, top in tops.items()}, min_rank)]
     if variants is not None and variant_findings(variants):
         out.append(variant_findings(variants))
     if pd.notna(test["binomial p (one-sided, less)"]):
