@@ -47,7 +47,11 @@ def pooled_top_clients(tables, rosters: dict[str, Crisis], min_rank: int = 4, co
     chance to defect. Pooling treats every one as a draw from one common rate: an assumption, not
     a finding (see the notebook's caveats).
     """
-    tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items() if name != leave_out}
+    return pooled({name: top_clients(tables, c, min_rank) for name, c in rosters.items() if name != leave_out}, confidence)
+
+
+def pooled(tops: dict[str, pd.DataFrame], confidence: float = 0.95) -> pd.Series:
+    """The pooled count of top clients already found (``tops``: crisis -> :func:`top_clients`), with its exact interval."""
     n, k = sum(len(t) for t in tops.values()), sum(int(t["defected"].sum()) for t in tops.values())
     low, high = exact_interval(k, n, confidence)
     return pd.Series({"crises": len(tops), "top clients": n, "defected": k, "share": k / n if n else float("nan"),
@@ -87,8 +91,8 @@ def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks
     counted once however many crises he is a top client at, as a defector if he defected at any.
     """
     tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items()}
-    counts = [("all crises", pooled_top_clients(tables, rosters, min_rank, confidence))]
-    counts += [(f"without {name}", pooled_top_clients(tables, rosters, min_rank, confidence, leave_out=name))
+    counts = [("all crises", pooled(tops, confidence))]
+    counts += [(f"without {name}", pooled({n: t for n, t in tops.items() if n != name}, confidence))
                for name, top in tops.items() if len(top)]
     counts += [(f"rank >= {r}", pooled_top_clients(tables, rosters, r, confidence)) for r in ranks if r != min_rank]
     rows = [{"variant": variant, **{c: s[c] for c in VARIANT_COLUMNS[1:]}} for variant, s in counts]
