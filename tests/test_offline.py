@@ -206,6 +206,26 @@ def test_analysis_offline(offline):
     assert offline.attempts() == "", offline.attempts()
 
 
+def test_the_static_export_page_loads_only_local_scripts(monkeypatch):
+    """The page Chromium opens to draw the SVGs: what the Python guard above cannot see (Chromium is
+    not Python), read from the arguments the package starts kaleido with. kaleido's default page
+    fetches MathJax from a CDN; every script here must be a local file."""
+    import re
+
+    import kaleido
+
+    from patronage.publish import figures
+
+    started = {}
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **kw: started.update(kw))
+    monkeypatch.setattr(figures, "_kaleido_stop_registered", True)
+    figures._start_kaleido()
+    page = kaleido.PageGenerator(mathjax=started.get("mathjax"), plotly=started.get("plotlyjs")).generate_index()
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert scripts and all(s.startswith("file://") for s in scripts), scripts
+    assert any(s.endswith("plotly.min.js") for s in scripts), scripts
+
+
 def test_notebook_offline(offline, tmp_path):
     """03-fairbanks-test through papermill, its Jupyter kernel and its static figures, all cut off."""
     offline.clear()

@@ -68,6 +68,10 @@ def _start_kaleido() -> None:
     The browser is stopped when the process exits, before the interpreter's own clean-up: left
     running, it may still write into its profile folder while that temporary folder is deleted
     ("Directory not empty", a traceback on a build's stderr).
+
+    The browser's page loads plotly.js from the installed plotly package and no MathJax (kaleido
+    fetches MathJax from a CDN by default; no figure here typesets TeX), so an export reads nothing
+    from the network.
     """
     import kaleido
 
@@ -76,7 +80,7 @@ def _start_kaleido() -> None:
         found = next((shutil.which(b) for b in _BROWSER if shutil.which(b)), None)
         if found:
             os.environ["BROWSER_PATH"] = found
-    kaleido.start_sync_server(silence_warnings=True)
+    kaleido.start_sync_server(silence_warnings=True, mathjax=False)
     if not _kaleido_stop_registered:
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _kaleido_stop_registered = True
