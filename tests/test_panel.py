@@ -120,7 +120,20 @@ def test_pooled_defection_and_clients_lost_before_the_fall(toy, make_package):
     rows = with_rows(ties=[{**ROWS["ties"][3], "tie_id": "p-e", "client_id": "c", "end": "1950-03-01"}])
     other = patronage.load(make_package(rows, "pkg3")).select(coding="x")
     gone = panel.lost_before(other, make_crisis(other, "p", "1950-06-15"))
-    assert gone[["client_id", "tie ended"]].values.tolist() == [["c", "1950-03-01"]]
+    # C has no fate attribute: his last loss event gives it
+    assert gone.values.tolist() == [["c", "1950-03-01", "executed (1950-12-01)"]]
+
+
+def test_a_client_lost_before_the_fall_is_one_row_with_his_recorded_fate(make_package):
+    """Two works attest C's tie (one row, the tie that ended last); a fate attribute comes first; a client with
+    neither attribute nor loss event is 'not recorded'."""
+    rows = with_rows(ties=[{**ROWS["ties"][3], "tie_id": "p-e", "client_id": "c", "end": "1950-03-01"},
+                           {**ROWS["ties"][3], "tie_id": "p-e2", "client_id": "c", "end": "1950-04-01"},
+                           {**ROWS["ties"][3], "tie_id": "p-d", "client_id": "d", "end": "1950-02-01"}],
+                     attributes=[{"attribute_id": "c-fate", "person_id": "c", "attribute": "fate", "value": "suicide", **S}])
+    other = patronage.load(make_package(rows, "pkg-lost")).select(coding="x")
+    gone = panel.lost_before(other, make_crisis(other, "p", "1950-06-15"))
+    assert gone.values.tolist() == [["d", "1950-02-01", "not recorded"], ["c", "1950-04-01", "suicide"]]
 
 
 # --- the crises listed in a YAML file (data/crises.yaml) and their validation -----------------------------------

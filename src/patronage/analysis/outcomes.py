@@ -28,9 +28,10 @@ def max_rank_between(tables, persons, start, end, missing=0) -> pd.Series:
     return held.astype("Int64") if missing is pd.NA else held.fillna(missing).astype(int)
 
 
-def first_loss(tables, persons, start, end, roles=LOSS_ROLES) -> pd.DataFrame:
+def first_loss(tables, persons, start, end, roles=LOSS_ROLES, order: str = "first") -> pd.DataFrame:
     """Each person's first event between two days in which he took part in one of ``roles`` (by default
-    arrested, executed, dismissed, purged, stripped, expelled): event_id, role, day (NaT if none)."""
+    arrested, executed, dismissed, purged, stripped, expelled): event_id, role, day (NaT if none).
+    order="last": his last such event instead."""
     persons = list(persons)
     p = tables.event_participants
     p = p.loc[p["person_id"].isin(persons) & p["role"].isin(roles), ["event_id", "person_id", "role"]]
@@ -39,7 +40,7 @@ def first_loss(tables, persons, start, end, roles=LOSS_ROLES) -> pd.DataFrame:
     parts = p.merge(e, on="event_id")
     parts = parts.assign(day=point(parts, "date"))
     hit = parts[(parts["day"] >= start) & (parts["day"] <= end)]
-    first = hit.sort_values(["day", "event_id"]).drop_duplicates("person_id").set_index("person_id")
+    first = hit.sort_values(["day", "event_id"]).drop_duplicates("person_id", keep=order).set_index("person_id")
     return first[["event_id", "role", "day"]].reindex(persons)
 
 

@@ -16,16 +16,36 @@ def lost_before(tables, crisis: Crisis, days: int = 365) -> pd.DataFrame:
     """The patron's clients whose patronage tie ended in the ``days`` before his fall, and their fate.
 
     They are not on the roster (a roster holds the clients of the day before): a network taken
-    apart before its patron fell shows here, not in the verdicts.
+    apart before its patron fell shows here, not in the verdicts. A client whose tie several
+    works attest is one row, with the tie that ended last.
+
+    returns: client_id, tie ended (as recorded), fate (see :func:`recorded_fate`).
     """
     t = tables.ties
     end = point(t, "end")
-    gone = t[(t["kind"] == "patronage") & (t["patron_id"] == crisis.patron)
-             & (end < crisis.date - DAY) & (end >= crisis.date - pd.Timedelta(days=days))]
-    fate = tables.persons.set_index("person_id")["fate"]
+    gone = t.assign(_end=end)[(t["kind"] == "patronage") & (t["patron_id"] == crisis.patron)
+                              & (end < crisis.date - DAY) & (end >= crisis.date - pd.Timedelta(days=days))]
+    gone = gone.sort_values(["_end", "tie_id"]).drop_duplicates("client_id", keep="last")
     return pd.DataFrame({"client_id": gone["client_id"].to_numpy(), "tie ended": gone["end"].to_numpy(),
-                         "fate": fate.reindex(gone["client_id"]).to_numpy()}).sort_values(
+                         "fate": recorded_fate(tables, gone["client_id"])}).sort_values(
         ["tie ended", "client_id"]).reset_index(drop=True)
+
+
+def recorded_fate(tables, persons) -> list[str]:
+    """Each person's fate as the tables record it: his ``fate`` attribute (executed, suicide, ...); else
+    the last loss event he took part in, as its role and day ('executed (1940-02-02)'); else 'not recorded'."""
+    persons = list(persons)
+    attribute = tables.persons.set_index("person_id")["fate"]
+    last = first_loss(tables, persons, pd.Timestamp.min, pd.Timestamp.max, order="last")
+    out = []
+    for p in persons:
+        if pd.notna(attribute.get(p, pd.NA)):
+            out.append(str(attribute[p]))
+        elif pd.notna(last.at[p, "day"]):
+            out.append(f"{last.at[p, 'role']} ({last.at[p, 'day'].date().isoformat()})")
+        else:
+            out.append("not recorded")
+    return out
 
 
 def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
