@@ -49,9 +49,13 @@ def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
 
     returns: one row per person who held a post that day (index person_id).
     """
-    s = posts_the_day_before(tables, crisis)
-    s = s[s["person_id"].isin(list(persons))].sort_values(["person_id", "seniority", "spell_id"], ascending=[True, False, True], kind="stable")
-    return s.drop_duplicates("person_id").set_index("person_id")[["spell_id", "post", "seniority", "lineage", "quote"]]
+    def highest() -> pd.DataFrame:  # everyone's, once per crisis and tables: each population and step asks
+        s = posts_the_day_before(tables, crisis).sort_values(["person_id", "seniority", "spell_id"],
+                                                             ascending=[True, False, True], kind="stable")
+        return s.drop_duplicates("person_id").set_index("person_id")[["spell_id", "post", "seniority", "lineage", "quote"]]
+
+    top = crisis.remember(tables, ("highest post the day before",), highest)
+    return top[top.index.isin(list(persons))]
 
 
 def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
