@@ -153,8 +153,9 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
     the two tests read at level ``alpha``, the men who recur, and how much of the panel is empty."""
     tops = {crisis: top_clients(tables, c, min_rank) for crisis, c in rosters.items()}
     out = [_pooled_sentence(pooled, {crisis: len(top) for crisis, top in tops.items()}, min_rank)]
-    if variants is not None and variant_findings(variants):
-        out.append(variant_findings(variants))
+    moved = variant_findings(variants) if variants is not None else ""
+    if moved:
+        out.append(moved)
     if pd.notna(test["binomial p (one-sided, less)"]):
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
         out.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; the "
