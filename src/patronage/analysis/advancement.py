@@ -21,12 +21,12 @@ import pandas as pd
 
 from patronage.analysis.careers import active
 from patronage.analysis.crisis import DAY, Crisis, PersonId
-from patronage.analysis.offices import SUCCESSION_GAP, with_lineage
+from patronage.analysis.offices import SUCCESSION_GAP, spells_with_lineage
 
 
 def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
     """Each person's promotions begun before ``before``: spell_id, person_id, post, seniority, lineage, day, appointed_by."""
-    s = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(list(persons))])
+    s = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     s = s[s["start_day"] < before]
     pairs = s.merge(s, on="person_id", suffixes=("", "_o"))
     prior = pairs[(pairs["spell_id_o"] != pairs["spell_id"]) & (pairs["start_day_o"] < pairs["start_day"])
@@ -45,7 +45,7 @@ def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
     One merge of the promotions with the candidates' posts on the lineage, instead of a scan of
     the candidates' posts per promotion (the sensitivity analysis runs this hundreds of times).
     """
-    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(list(candidates))])
+    theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(list(candidates)))
     theirs = theirs.loc[theirs["lineage"].notna(), ["lineage", "seniority", "person_id", "start_day", "end_day"]]
     open_ = promoted.loc[promoted["appointed_by"].isna() & promoted["lineage"].notna(), ["lineage", "seniority", "day"]]
     pairs = open_.assign(row=open_.index).merge(theirs, on="lineage", suffixes=("", "_c"))
@@ -61,7 +61,7 @@ def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
 
 def served_under(tables, crisis: Crisis, persons) -> set[PersonId]:
     """The persons who, the day before the crisis, held a post below one of the patron's in the same lineage."""
-    s = with_lineage(tables, tables.spells[active(tables.spells, crisis.date - DAY).to_numpy()])
+    s = spells_with_lineage(tables, active(tables.spells, crisis.date - DAY).to_numpy())
     his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
     under = s[s["person_id"].isin(list(persons))].merge(his, on="lineage")
     return set(under.loc[under["seniority"] < under["his"], "person_id"])

@@ -21,7 +21,7 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     A spell that only continues the person's own office under a new name (same lineage, same
     seniority, the previous spell ending at most RENAMING_GAP before) is not a new office.
     """
-    mine = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(list(persons))])
+    mine = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     new = mine[(mine["start_day"] >= start) & (mine["start_day"] <= end) & (mine["seniority"] > mine["person_id"].map(above))]
     # an earlier spell of the same person in the same office (lineage, rank) still running, or ended
     # at most RENAMING_GAP before: the new spell continues it under a new name
@@ -41,6 +41,14 @@ def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
     return spells.assign(lineage=spells["org_id"].map(lineage), start_day=point(spells, "start"), end_day=point(spells, "end"))
 
 
+def spells_with_lineage(tables, rows=None) -> pd.DataFrame:
+    """The rows ``rows`` (a boolean mask over tables.spells; None: all) of :func:`with_lineage` of every spell,
+    which is computed once per tables: the same frame as ``with_lineage(tables, tables.spells[rows])``, as
+    the columns it adds are computed row by row (a run of the steps asks for it about ten times)."""
+    every = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    return every if rows is None else every[rows]
+
+
 def same_office(tables, spells: pd.DataFrame) -> pd.DataFrame:
     """Every pair of a spell in ``spells`` (left, key ``row``: its position) and another person's spell
     of the same office (same lineage across renamings, same seniority; right columns suffixed ``_other``).
@@ -49,7 +57,7 @@ def same_office(tables, spells: pd.DataFrame) -> pd.DataFrame:
     """
     mine = with_lineage(tables, spells).assign(row=range(len(spells)))
     mine = mine[mine["lineage"].notna()]
-    others = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    others = spells_with_lineage(tables)
     others = others.loc[others["lineage"].notna(), ["lineage", "seniority", "person_id", "spell_id", "start_day", "end_day"]]
     pairs = mine[["row", "lineage", "seniority", "person_id", "start_day", "end_day"]].merge(
         others, on=["lineage", "seniority"], suffixes=("", "_other"))
@@ -119,7 +127,7 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     pairs = same_office(tables, held)
     pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
     after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
-    every = tables.derived("spells with lineage", lambda t: with_lineage(t, t.spells))
+    every = spells_with_lineage(tables)
     running = every[active(every, before)]
     incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
     after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)

@@ -33,15 +33,18 @@ def first_loss(tables, persons, start, end, roles=LOSS_ROLES, order: str = "firs
     arrested, executed, dismissed, purged, stripped, expelled): event_id, role, day (NaT if none).
     order="last": his last such event instead."""
     persons = list(persons)
-    p = tables.event_participants
-    p = p.loc[p["person_id"].isin(persons) & p["role"].isin(roles), ["event_id", "person_id", "role"]]
-    e = tables.events
-    e = e.loc[e["event_id"].isin(p["event_id"]), ["event_id", "kind", "date_lo", "date_hi"]]  # a few, not the register
-    parts = p.merge(e, on="event_id")
-    parts = parts.assign(day=point(parts, "date"))
-    hit = parts[(parts["day"] >= start) & (parts["day"] <= end)]
+    parts = tables.derived("participations with day", _participations)
+    hit = parts[parts["person_id"].isin(persons) & parts["role"].isin(roles) & (parts["day"] >= start) & (parts["day"] <= end)]
     first = hit.sort_values(["day", "event_id"]).drop_duplicates("person_id", keep=order).set_index("person_id")
     return first[["event_id", "role", "day"]].reindex(persons)
+
+
+def _participations(tables) -> pd.DataFrame:
+    """Every participation joined to its event, with the event's point estimate ``day``: computed once per
+    tables, as first_loss is asked about a few persons at a time (rows in the participants' order)."""
+    p = tables.event_participants[["event_id", "person_id", "role"]]
+    parts = p.merge(tables.events[["event_id", "kind", "date_lo", "date_hi"]], on="event_id")
+    return parts.assign(day=point(parts, "date"))
 
 
 def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

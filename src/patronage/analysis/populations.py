@@ -20,7 +20,7 @@ import pandas as pd
 
 from patronage.analysis.careers import active
 from patronage.analysis.crisis import DAY, Crisis, PersonId
-from patronage.analysis.offices import with_lineage
+from patronage.analysis.offices import spells_with_lineage
 from patronage.analysis.verdicts import population_text
 from patronage.tables.checks import check_choice
 
@@ -41,7 +41,7 @@ def posts_the_day_before(tables, crisis: Crisis) -> pd.DataFrame:
     since each population and each step reads it."""
     before = crisis.date - DAY
     return crisis.remember(tables, ("posts the day before",),
-                           lambda: with_lineage(tables, tables.spells[active(tables.spells, before).to_numpy()]))
+                           lambda: spells_with_lineage(tables, active(tables.spells, before).to_numpy()))
 
 
 def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
@@ -70,18 +70,18 @@ def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
 def evidence(tables, crisis: Crisis, ids, why: str) -> pd.DataFrame:
     """One row per person: his name, why he is counted, and the tie and the post (with their quotations) that put him there."""
     names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
-    ties = tables.derived("ties by id", lambda t: t.ties.set_index("tie_id"))
-    roster = crisis.roster.set_index("client_id")
+    # plain dicts, not a row lookup per person: every run of the steps builds several of these tables
+    quotes = tables.derived("tie quotes", lambda t: dict(zip(t.ties["tie_id"], t.ties["quote"], strict=True)))
+    roster = dict(zip(crisis.roster["client_id"], crisis.roster["tie_id"], strict=True))
     posts = posts_before(tables, crisis, ids)
+    held = dict(zip(posts.index, zip(posts["spell_id"], posts["seniority"], posts["quote"], strict=True), strict=True))
     rows = []
     for person in ids:
-        tie = roster.at[person, "tie_id"] if person in roster.index else pd.NA
-        post = posts.loc[person] if person in posts.index else None
+        tie = roster.get(person, pd.NA)
+        spell, rank, quote = held.get(person, (pd.NA, pd.NA, pd.NA))
         rows.append({"person_id": person, "name": names.get(person, person), "counted because": why,
-                     "tie": tie, "tie quote": ties.at[tie, "quote"] if pd.notna(tie) and tie in ties.index else pd.NA,
-                     "post the day before": post["spell_id"] if post is not None else pd.NA,
-                     "rank": post["seniority"] if post is not None else pd.NA,
-                     "post quote": post["quote"] if post is not None else pd.NA})
+                     "tie": tie, "tie quote": quotes.get(tie, pd.NA) if pd.notna(tie) else pd.NA,
+                     "post the day before": spell, "rank": rank, "post quote": quote})
     return pd.DataFrame(rows, columns=["person_id", "name", "counted because", "tie", "tie quote", "post the day before",
                                        "rank", "post quote"])
 

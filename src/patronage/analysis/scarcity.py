@@ -9,7 +9,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.crisis import DAY, Crisis, crisis_events
 from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
-from patronage.analysis.offices import gained_posts, predecessors, relation, rival_clients, with_lineage
+from patronage.analysis.offices import gained_posts, predecessors, relation, rival_clients, spells_with_lineage, with_lineage
 from patronage.analysis.verdicts import (
     YES,
     Result,
@@ -114,7 +114,7 @@ def _comparable_offices(tables, crisis: Crisis, rc: set, gained: pd.DataFrame,
                         window: pd.Timedelta) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The spells of rivals' clients in an office of the lineage and rank of a reward, running within ``window``
     either side of the fall; and those (lineage, rank) pairs."""
-    theirs = with_lineage(tables, tables.spells[tables.spells["person_id"].isin(rc)])
+    theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(rc))
     began, ended = theirs["start_day"], theirs["end_day"]
     theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
     posts = with_lineage(tables, gained)[["lineage", "seniority"]].drop_duplicates()

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import point
 from patronage.analysis.crisis import DAY, Crisis
-from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP
+from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP, spells_with_lineage
 from patronage.analysis.outcomes import LOSS_CAUSES, OFFICE_LOSS_ROLES, first_loss
 
 
 def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestamp) -> pd.DataFrame:
-    """The run of consecutive posts that starts with the first post running between ``not_before`` and
+    """Of ``spells`` (with the point estimates start_day and end_day: :func:`spells_with_lineage`), the run of consecutive posts that starts with the first post running between ``not_before`` and
     ``first_by``: each next post starts at most SUCCESSION_GAP after the run's end so far, whenever
     that is (the window bounds the first post only). Sorted by start; empty if no post qualifies."""
-    s = spells.assign(_a=point(spells, "start"), _b=point(spells, "end")).sort_values(["_a", "spell_id"], kind="stable")
+    s = spells.assign(_a=spells["start_day"], _b=spells["end_day"]).sort_values(["_a", "spell_id"], kind="stable")
     first = s[(s["_a"] <= first_by) & (s["_b"].isna() | (s["_b"] >= not_before))]
     if first.empty:
         return s.iloc[0:0]
@@ -38,8 +37,8 @@ def _how_it_ended(tables, person, chain: pd.DataFrame, end: pd.Timestamp, min_ra
     losses = first_loss(tables, [person], end - RENAMING_GAP, end + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
     if pd.notna(losses["day"].iloc[0]):
         return str(losses["role"].iloc[0])
-    later = tables.spells[(tables.spells["person_id"] == person) & (tables.spells["seniority"] < min_rank)]
-    began = point(later, "start")
+    every = spells_with_lineage(tables)
+    began = every.loc[(every["person_id"] == person) & (every["seniority"] < min_rank), "start_day"]
     if ((began >= end - RENAMING_GAP) & (began <= end + SUCCESSION_GAP)).any():
         return "moved to a lower post"
     return None
@@ -62,7 +61,7 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     """
     died = tables.persons.set_index("person_id")["died_lo"]
     persons = list(persons)
-    high = tables.spells[tables.spells["person_id"].isin(persons) & (tables.spells["seniority"] >= min_rank)]
+    high = spells_with_lineage(tables, tables.spells["person_id"].isin(persons) & (tables.spells["seniority"] >= min_rank))
     by_person = dict(tuple(high.groupby("person_id", sort=False)))
     rows = []
     for person in persons:

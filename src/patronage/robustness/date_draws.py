@@ -151,7 +151,10 @@ def redated(view, draws: DateDraws, i: int):
                 frame[f"{col}_lo"] = day
                 frame[f"{col}_hi"] = day
         frames[table] = frame
-    return view.replace(**frames)
+    # only dates change: the ids, kinds and roles the derived person columns are joined on keep the
+    # view's codes, so they are not factorised again for every draw
+    every = {**view.frames(), **frames}
+    return view.replace(view.distinct().narrowed(every, dict.fromkeys(every)), **frames)
 
 
 def verdicts_under_draws(view, draws: DateDraws, patron: str, date, horizon_years: float = 10, k: int = 200,
