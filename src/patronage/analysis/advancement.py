@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import active
+from patronage.analysis.careers import running_on
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.offices import SUCCESSION_GAP, spells_with_lineage
 
@@ -61,7 +61,7 @@ def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
 
 def served_under(tables, crisis: Crisis, persons) -> set[PersonId]:
     """The persons who, the day before the crisis, held a post below one of the patron's in the same lineage."""
-    s = spells_with_lineage(tables, active(tables.spells, crisis.date - DAY).to_numpy())
+    s = spells_with_lineage(tables, running_on(tables, "spells", crisis.date - DAY).to_numpy())
     his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
     under = s[s["person_id"].isin(list(persons))].merge(his, on="lineage")
     return set(under.loc[under["seniority"] < under["his"], "person_id"])

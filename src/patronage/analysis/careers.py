@@ -43,9 +43,23 @@ def active(frame: pd.DataFrame, on, start: str = "start", end: str = "end") -> p
     return (began & ~ended.fillna(False)).astype(bool)
 
 
+def point_of(tables, table: str, column: str) -> pd.Series:
+    """:func:`point` of a column of a whole table (``tables.spells``, ``tables.ties``, ...), computed once per
+    tables: a run of the steps asks for the same few columns dozens of times."""
+    return tables.derived(("point", table, column), lambda t: point(getattr(t, table), column))
+
+
+def running_on(tables, table: str, on, start: str = "start", end: str = "end") -> pd.Series:
+    """:func:`active` over a whole table (``"spells"`` or ``"ties"``), from its point estimates computed once per tables."""
+    day = to_date(on)
+    began = point_of(tables, table, start) <= day
+    ended = point_of(tables, table, end) < day
+    return (began & ~ended.fillna(False)).astype(bool)
+
+
 def posts_as_of(tables, on) -> pd.DataFrame:
     """The spells running on day ``on``, most senior first."""
-    s = tables.spells[active(tables.spells, on)]
+    s = tables.spells[running_on(tables, "spells", on)]
     return s.sort_values(["seniority", "person_id"], ascending=[False, True], kind="stable")
 
 
@@ -58,7 +72,7 @@ def rank_as_of(tables, on, persons=None, missing=0) -> pd.Series:
     s = tables.spells
     # the spells running that day first (dates compare as numbers): about one in eight of a
     # register's spells, so the persons' ids are then looked up among far fewer rows
-    running = s.loc[active(s, on).to_numpy(), ["person_id", "seniority"]]
+    running = s.loc[running_on(tables, "spells", on).to_numpy(), ["person_id", "seniority"]]
     if persons is None:
         ids = list(tables.persons["person_id"])
     else:

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from patronage.analysis.careers import active, point, rank_as_of
+from patronage.analysis.careers import point_of, rank_as_of, running_on
 from patronage.tables.dates import to_date
 
 PersonId = str
@@ -62,7 +62,7 @@ class Crisis:
 def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int) -> pd.DataFrame:
     """Participations in the events that involve the patron within ``window_days`` before ``day`` (and on it)."""
     e = tables.events
-    mid = point(e, "date")
+    mid = point_of(tables, "events", "date")
     near = e.loc[(mid >= day - window_days * DAY) & (mid <= day + DAY), "event_id"]
     parts = tables.event_participants[tables.event_participants["event_id"].isin(near)]
     involving = parts.loc[parts["person_id"] == patron, "event_id"]
@@ -71,7 +71,7 @@ def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int)
 
 def rivals_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFrame) -> set[PersonId]:
     """Rivals: a rivalry tie with the patron running that day, or organisers of the crisis events."""
-    t = tables.ties[(tables.ties["kind"] == "rivalry") & active(tables.ties, day)]
+    t = tables.ties[(tables.ties["kind"] == "rivalry") & running_on(tables, "ties", day)]
     rivals = set(t.loc[t["patron_id"] == patron, "client_id"]) | set(t.loc[t["client_id"] == patron, "patron_id"])
     rivals |= set(parts.loc[parts["role"].isin(RIVAL_ROLES), "person_id"])
     return rivals - {patron}
@@ -103,13 +103,16 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     columns of :attr:`Crisis.roster`, in the order of their ties."""
     before = day - DAY
     ties = tables.ties
-    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & active(ties, before)]
+    running = running_on(tables, "ties", before)
+    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & running]
     mine = mine.sort_values("tie_id").drop_duplicates("client_id")
     ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
-    rival_patronage = ties[(ties["kind"] == "patronage") & active(ties, before) & ties["patron_id"].isin(rivals)]
-    # a recorded defection belongs to this crisis if its date can fall within the window around it
+    rival_clients = ties.loc[(ties["kind"] == "patronage") & running & ties["patron_id"].isin(rivals), "client_id"]
+    # a recorded defection belongs to this crisis if its date can fall within the window around it (an unknown
+    # start read as the point estimates read it: no earlier than its floor, so that a draw of the dates reads it so too)
     window = window_days * DAY
-    near = ~((mine["defection_date_hi"] < day - window) | (mine["defection_date_lo"] > day + window)).fillna(False)
+    near = ~((mine["defection_date_hi"] < day - window)
+             | (mine["defection_date_lo"] > day + window)).fillna(False)
     recorded = mine["defected"].fillna(False).astype(bool) & near
     return pd.DataFrame({
         "client_id": mine["client_id"].to_numpy(),
@@ -118,14 +121,14 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
         "defected": recorded.to_numpy() | mine["client_id"].isin(turncoats).to_numpy(),
         "defection_date": mine["defection_date"].to_numpy(),
         "motive": mine["motive"].to_numpy(),
-        "exposed": mine["client_id"].isin(exposed_to_rivals(ties, day, rivals)).to_numpy(),
-        "rival_client": mine["client_id"].isin(rival_patronage["client_id"]).to_numpy(),
+        "exposed": mine["client_id"].isin(exposed_to_rivals(tables, day, rivals)).to_numpy(),
+        "rival_client": mine["client_id"].isin(rival_clients).to_numpy(),
     })
 
 
-def exposed_to_rivals(ties: pd.DataFrame, day: pd.Timestamp, rivals: set) -> list[PersonId]:
+def exposed_to_rivals(tables, day: pd.Timestamp, rivals: set) -> list[PersonId]:
     """Everyone an exposure, patronage or alliance tie begun before ``day`` joined to a rival, in either direction."""
-    ever = ties[point(ties, "start") < day]
-    exposed_to = ever[ever["kind"].isin(["exposure", "patronage", "alliance"])]
-    return (exposed_to.loc[exposed_to["patron_id"].isin(rivals), "client_id"].tolist()
-            + exposed_to.loc[exposed_to["client_id"].isin(rivals), "patron_id"].tolist())
+    ties = tables.ties  # masks first, then only the column wanted: the table is wide, and this runs for every crisis
+    exposed_to = (point_of(tables, "ties", "start") < day) & ties["kind"].isin(["exposure", "patronage", "alliance"])
+    return (ties.loc[exposed_to & ties["patron_id"].isin(rivals), "client_id"].tolist()
+            + ties.loc[exposed_to & ties["client_id"].isin(rivals), "patron_id"].tolist())

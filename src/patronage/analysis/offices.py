@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from patronage.analysis.careers import active, point
+from patronage.analysis.careers import active, point, running_on
 from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.outcomes import first_loss
 from patronage.tables.columns import TEXT
@@ -101,7 +101,7 @@ def relation(person, crisis: Crisis, rival_clients: set) -> str:
 def rival_clients(tables, crisis: Crisis) -> set:
     """Clients of the rivals the day before the crisis (patronage ties), turncoats excluded."""
     t = tables.ties
-    t = t[(t["kind"] == "patronage") & t["patron_id"].isin(crisis.rivals) & active(t, crisis.date - DAY)]
+    t = t[(t["kind"] == "patronage") & t["patron_id"].isin(crisis.rivals) & running_on(tables, "ties", crisis.date - DAY)]
     return set(t["client_id"]) - set(crisis.turncoats) - set(crisis.roster["client_id"]) - {crisis.patron}
 
 
@@ -128,7 +128,7 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
     after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
     every = spells_with_lineage(tables)
-    running = every[active(every, before)]
+    running = every[running_on(tables, "spells", before)]
     incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
     after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
     after = after[after["_merge"] == "left_only"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from patronage.analysis.careers import active
+from patronage.analysis.careers import running_on
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.offices import spells_with_lineage
 from patronage.analysis.verdicts import population_text
@@ -41,7 +41,7 @@ def posts_the_day_before(tables, crisis: Crisis) -> pd.DataFrame:
     since each population and each step reads it."""
     before = crisis.date - DAY
     return crisis.remember(tables, ("posts the day before",),
-                           lambda: spells_with_lineage(tables, active(tables.spells, before).to_numpy()))
+                           lambda: spells_with_lineage(tables, running_on(tables, "spells", before).to_numpy()))
 
 
 def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
