@@ -35,6 +35,22 @@ def point(frame: pd.DataFrame, column: str) -> pd.Series:
     return mid.where(~(floor > mid).fillna(False), floor)
 
 
+def floored(frame: pd.DataFrame, column: str, bound: str) -> pd.Series:
+    """One bound (``"lo"`` or ``"hi"``) of an EDTF column of ``frame``, raised to the column's floor (``f_floor``) where
+    it has one: the day the date can be read as at the earliest, under the rule of :func:`point`. A defection dated
+    'by 25 September 1936' can then fall on that day, not ten years before it (edtf's padding). A recorded upper
+    bound is never below the floor; a drawn day (:mod:`patronage.robustness.date_draws`), which takes the place
+    of both bounds, is raised to it as :func:`point` raises it."""
+    values, floor = frame[f"{column}_{bound}"], frame.get(f"{column}_floor")
+    if floor is None:
+        return values
+    a, f = values.to_numpy(), floor.to_numpy()
+    if a.dtype.kind == "M" and f.dtype.kind == "M":
+        f = f.astype(a.dtype)
+        return pd.Series(np.where(f > a, f, a), index=values.index)  # NaT compares False: the bound stays
+    return values.where(~(floor > values).fillna(False), floor)
+
+
 def active(frame: pd.DataFrame, on, start: str = "start", end: str = "end") -> pd.Series:
     """Mask of rows (spells, ties) running on day ``on``: started by then and not ended before."""
     day = to_date(on)

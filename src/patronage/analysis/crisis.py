@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from patronage.analysis.careers import point_of, rank_as_of, running_on
+from patronage.analysis.careers import floored, point_of, rank_as_of, running_on
 from patronage.tables.dates import to_date
 
 PersonId = str
@@ -111,8 +111,8 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     # a recorded defection belongs to this crisis if its date can fall within the window around it (an unknown
     # start read as the point estimates read it: no earlier than its floor, so that a draw of the dates reads it so too)
     window = window_days * DAY
-    near = ~((mine["defection_date_hi"] < day - window)
-             | (mine["defection_date_lo"] > day + window)).fillna(False)
+    near = ~((floored(mine, "defection_date", "hi") < day - window)
+             | (floored(mine, "defection_date", "lo") > day + window)).fillna(False)
     recorded = mine["defected"].fillna(False).astype(bool) & near
     return pd.DataFrame({
         "client_id": mine["client_id"].to_numpy(),

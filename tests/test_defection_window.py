@@ -1,0 +1,53 @@
+"""When a recorded defection counts at a crisis: its date can fall within the window around it, read with the
+same floor as every point estimate (an open start, 'by a day', is no earlier than that day), at the recorded
+bounds and in every draw of the dates. On the hand-built world (tests/toyworld.py)."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+
+import patronage
+from patronage.analysis.crisis import make_crisis
+from patronage.robustness.date_draws import draw_dates, redated
+
+from toyworld import ROWS, tie
+
+FALL = pd.Timestamp("1950-06-15")  # P's fall in the toy world
+
+
+def toy_with_defections(make_package, by_day: str, span: str):
+    """The toy world with B's and C's ties to P recording a defection: B's dated 'by' a day (an open start),
+    C's inside a wide span; A defects in the fall's event, as in the toy world."""
+    rows = copy.deepcopy(ROWS)
+    rows["ties"] = [t for t in rows["ties"] if t["tie_id"] not in ("p-b", "p-c")] + [
+        tie("p-b", "p", "b", "patronage", "1946", "1950-08-01", True, by_day, "unknown"),
+        tie("p-c", "p", "c", "patronage", "1946", "1950-06-16", True, span, "unknown")]
+    return patronage.load(make_package(rows)).select(coding="x")
+
+
+def defected_under_draws(view, n: int = 40) -> pd.DataFrame:
+    """Per draw, whether each of P's clients is counted as having defected at his fall."""
+    draws = draw_dates(view, n=n, seed=7)
+    return pd.DataFrame([make_crisis(redated(view, draws, i), "p", FALL).roster.set_index("client_id")["defected"]
+                         for i in range(n)])
+
+
+def test_a_defection_dated_by_a_day_counts_in_every_draw_one_in_a_wide_span_only_in_some(make_package):
+    view = toy_with_defections(make_package, "/1950-06-14", "1940/1960")
+    recorded = make_crisis(view, "p", FALL).roster.set_index("client_id")["defected"]
+    assert recorded["b"] and recorded["c"]  # both dates can fall within a month of the fall
+    drawn = defected_under_draws(view)
+    # 'by 14 June 1950': edtf pads the start ten years back; every draw reads it, as the point estimate does,
+    # as no earlier than that day, so it falls within the month before the fall
+    assert drawn["b"].all()
+    # 1940-1960: a draw puts it within the month around the fall about one time in 120
+    assert not drawn["c"].all() and (~drawn["c"]).any()
+    assert drawn["a"].all()  # acted against him in the fall's own event, whatever the dates
+
+
+def test_a_defection_by_a_day_long_before_the_fall_counts_in_no_draw(make_package):
+    view = toy_with_defections(make_package, "/1948-01-01", "1940/1960")
+    assert not make_crisis(view, "p", FALL).roster.set_index("client_id").at["b", "defected"]
+    assert not defected_under_draws(view, 10)["b"].any()
