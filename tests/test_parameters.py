@@ -42,6 +42,7 @@ NOTEBOOK_CASES = [  # one bad value per notebook, run for real: the notebook mus
     ("03-fairbanks-test.ipynb", {"coding": "blauvelt2008"}, "parameter 'coding' = 'blauvelt2008' is not valid; valid choices are 'blauvelt', 'not_true_clients', 'rayfield'"),
     ("04-sensitivity.ipynb", {"seed": -3}, "parameter 'seed' = -3 is not valid"),
     ("05-crises.ipynb", {"evidence": "all"}, "parameter 'evidence' = 'all' is not valid; valid choices are 'seed', 'seed+external'"),
+    ("05-crises.ipynb", {"draws": 0}, "parameter 'draws' = 0 is not valid"),
 ]
 
 

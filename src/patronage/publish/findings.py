@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from patronage import config
-from patronage.robustness.findings import p_text, variant_findings
+from patronage.robustness.findings import p_text, panel_draw_findings, variant_findings
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
@@ -19,6 +19,8 @@ VERDICTS = config.FIGURES_DIR / "03-verdicts.csv"
 SHARES = config.FIGURES_DIR / "04-verdict-shares.csv"
 POOLED = config.FIGURES_DIR / "05-pooled-defection.csv"
 VARIANTS = config.FIGURES_DIR / "05-pooled-variants.csv"
+DRAWN_COUNTS = config.FIGURES_DIR / "05-panel-under-draws.csv"
+DRAWN_POOLED = config.FIGURES_DIR / "05-pooled-under-draws.csv"
 COLUMNS = ("hypothesis", "population", "rule", "value", "verdict", "could_differ")  # of the verdict table, as shown
 
 
@@ -46,8 +48,11 @@ def block() -> str:
                   "analyses, and `moved by` names the choices that ever change the verdict when made alone:", "",
                   markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
     if POOLED.exists():
+        row = pd.read_csv(POOLED).iloc[0]
         moved = variant_findings(pd.read_csv(VARIANTS)) if VARIANTS.exists() else ""
-        parts += ["", " ".join(filter(None, [pooled_sentence(pd.read_csv(POOLED).iloc[0]), moved]))]
+        dates = (panel_draw_findings(pd.read_csv(DRAWN_COUNTS), pd.read_csv(DRAWN_POOLED).iloc[0], row["share"])
+                 if DRAWN_COUNTS.exists() and DRAWN_POOLED.exists() else "")
+        parts += ["", " ".join(filter(None, [pooled_sentence(row), moved, dates]))]
     parts.append(END)
     return "\n".join(parts)
 

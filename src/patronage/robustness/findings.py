@@ -132,6 +132,26 @@ def variant_findings(variants: pd.DataFrame) -> str:
     return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""
 
 
+def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: float) -> str:
+    """How far the panel moves with its uncertain dates (``counts``, ``drawn``: :func:`patronage.robustness.panel_draws.
+    counts_under_draws` and :func:`~patronage.robustness.panel_draws.pooled_under_draws`), beside the pooled share
+    at the point estimates, and at which crises the count of top clients or of defectors moves."""
+    share = "no share" if pd.isna(drawn["share median"]) else (
+        f"a median share of {drawn['share median']:.3f} ({float(drawn['confidence']):.0%} of the draws between "
+        f"{drawn['share low']:.3f} and {drawn['share high']:.3f})")
+    point = f"{point_share:.3f}" if pd.notna(point_share) else "no share"
+    out = [f"Under {int(drawn['draws'])} draws of the uncertain dates the panel holds {int(drawn['top clients fewest'])} to "
+           f"{int(drawn['top clients most'])} top clients, with {share}, against {point} at the point estimates."]
+    for what, recorded, low, high, moved in (("top clients", "recorded", "fewest", "most", "draws with another count"),
+                                             ("defectors", "defected", "defected fewest", "defected most",
+                                              "draws with another defected count")):
+        items = [f"{r['crisis']} ({int(r[low])} to {int(r[high])}, against {int(r[recorded])} recorded; another count in "
+                 f"{r[moved]:.0%} of the draws)" for _, r in counts[counts[moved] > 0].iterrows()]
+        out.append(f"The count of {what} moves with the dates at {_listing(items)}." if items
+                   else f"No crisis's count of {what} moves with the dates.")
+    return " ".join(out)
+
+
 def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:
     """The pooled share in a sentence, with how many crises have no top client and which hold most of them."""
     empty = sum(n == 0 for n in sizes.values())

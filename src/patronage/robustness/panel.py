@@ -10,7 +10,9 @@ Notebook 05 reads the panel from here; each part is a module of its own:
 - defection pooled across the crises, against the case's own rate, and re-counted without each crisis,
   at other thresholds and by men (:mod:`patronage.robustness.pooled`);
 - what became of each crisis's top clients, and every defection the tables record
-  (:mod:`patronage.robustness.client_fates`).
+  (:mod:`patronage.robustness.client_fates`);
+- the counts and the pooled share again under draws of the uncertain dates
+  (:mod:`patronage.robustness.panel_draws`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,16 @@ from patronage.robustness.crisis_list import (
     named_crises,
     read_crisis_list,
 )
+from patronage.robustness.date_draws import draw_dates
 from patronage.robustness.falls import crises, falls, is_fall, label, losses, make_crises, patrons
+from patronage.robustness.panel_draws import (
+    COUNT_COLUMNS,
+    DRAW_COLUMNS,
+    counts_under_draws,
+    pooled_under_draws,
+    top_clients_under_draws,
+    top_count,
+)
 from patronage.robustness.pooled import (
     VARIANT_COLUMNS,
     pooled_defection,
@@ -53,8 +64,8 @@ from patronage.robustness.verdict_panel import (
     verdict_grid,
 )
 
-__all__ = ["CRISES_FILE", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars",
-           "check_crisis", "client_fate", "client_fates", "crises", "crisis_list", "defections", "falls", "is_fall", "label",
+__all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars",
+           "check_crisis", "client_fate", "client_fates", "counts_under_draws", "crises", "crisis_list", "defections", "draw_dates", "falls", "is_fall", "label",
            "lost_before", "losses", "make_crises", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
-           "pooled_defection", "pooled_top_clients", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
-           "top_clients", "turncoats", "verdict_grid"]
+           "pooled_defection", "pooled_top_clients", "pooled_under_draws", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
+           "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid"]

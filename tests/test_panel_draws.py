@@ -1,0 +1,72 @@
+"""The panel under draws of its uncertain dates (patronage.robustness.panel_draws): its summaries on counts whose
+answers are known, and on the real tables, whose counts it must repeat (when a defection counts at a crisis
+under the draws: tests/test_defection_window.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import patronage
+from patronage.analysis.crisis import make_crisis
+from patronage.robustness import findings, panel
+
+FALL = pd.Timestamp("1950-06-15")  # P's fall in the toy world
+
+
+def synthetic(counts: dict[str, list[tuple[int, int]]]) -> pd.DataFrame:
+    """An ``under`` frame: crisis -> one (top clients, defected) per draw."""
+    return pd.DataFrame([{"draw": i, "crisis": c, "top clients": n, "defected": k}
+                         for c, per_draw in counts.items() for i, (n, k) in enumerate(per_draw)], columns=panel.DRAW_COLUMNS)
+
+
+def test_pooled_under_draws_sums_each_draw_then_summarises():
+    under = synthetic({"A": [(5, 1), (5, 2)], "B": [(5, 1), (5, 2)]})
+    drawn = panel.pooled_under_draws(under)
+    assert (drawn["draws"], drawn["top clients fewest"], drawn["top clients most"]) == (2, 10, 10)
+    assert drawn["share median"] == pytest.approx(0.3)
+    assert (drawn["share low"], drawn["share high"]) == (pytest.approx(0.205), pytest.approx(0.395))
+
+
+def test_counts_say_which_crises_move_with_the_dates(toy):
+    view = toy.select(coding="x")
+    rosters = {"P 1950": make_crisis(view, "p", FALL)}
+    recorded = panel.top_count(rosters["P 1950"].roster, 4)
+    n, k = recorded["top clients"], recorded["defected"]
+    steady = panel.counts_under_draws(synthetic({"P 1950": [(n, k)] * 4}), rosters, 4)
+    assert steady[["fewest", "most", "draws with another count", "draws with another defected count"]].values.tolist() == [[n, n, 0, 0]]
+    text = findings.panel_draw_findings(steady, panel.pooled_under_draws(synthetic({"P 1950": [(n, k)] * 4})), 0.5)
+    assert "No crisis's count of top clients moves" in text and "No crisis's count of defectors moves" in text
+    moving = synthetic({"P 1950": [(n, k), (n + 1, k), (n + 1, k + 1), (n, k)]})
+    moved = panel.counts_under_draws(moving, rosters, 4).iloc[0]
+    assert (moved["fewest"], moved["most"], moved["draws with another count"]) == (n, n + 1, 0.5)
+    assert moved["draws with another defected count"] == 0.25
+    text = findings.panel_draw_findings(panel.counts_under_draws(moving, rosters, 4), panel.pooled_under_draws(moving), 0.5)
+    assert f"top clients moves with the dates at P 1950 ({n} to {n + 1}, against {n} recorded; another count in 50%" in text
+    assert f"defectors moves with the dates at P 1950 ({k} to {k + 1}, against {k} recorded; another count in 25%" in text
+
+
+@pytest.fixture(scope="module")
+def real():
+    view = patronage.load().select(evidence="seed+external", reading="curated")
+    listed = panel.crisis_list(view)
+    return view, listed, panel.named_crises(view, listed)
+
+
+def test_the_draws_count_top_clients_as_the_panel_does(real):
+    view, _, rosters = real
+    for name, crisis in rosters.items():
+        top = panel.top_clients(view, crisis)
+        assert panel.top_count(crisis.roster, 4) == {"top clients": len(top), "defected": int(top["defected"].sum())}, name
+
+
+def test_the_real_panel_under_draws(real):
+    """Agranov's defection is dated 'by 25 September 1936' and counts at Yagoda's fall in every draw; Rukhadze's is
+    dated 1951-1952, and falls within a month of the Mingrelian affair's resolution in few draws."""
+    view, listed, rosters = real
+    under = panel.top_clients_under_draws(view, listed, panel.draw_dates(view, n=20, seed=1953))
+    counts = panel.counts_under_draws(under, rosters).set_index("crisis")
+    assert counts.at["Yagoda 1936", "defected fewest"] == counts.at["Yagoda 1936", "defected most"] == 1
+    assert counts.at["Mingrelian affair 1951", "draws with another defected count"] > 0.5
+    assert counts.at["Beria 1953", "draws with another count"] == counts.at["Beria 1953", "draws with another defected count"] == 0
+    assert len(under) == 20 * len(listed)
