@@ -174,12 +174,18 @@ def verdicts_under_draws(view, draws: DateDraws, patron: str, date, horizon_year
     """
     day, k = to_date(date), min(k, draws.n)
     used = draws.head(k)
-    inputs = [cache.frames_digest(view.frames()), repr(view.selection),
-              cache.frames_digest({f"{t}.{c}": d for (t, c), d in used.days.items()}),
-              cache.frames_digest({t: i.to_numpy() for t, i in used.index.items()}),
-              repr(patron), str(day), repr(float(horizon_years)), repr(sorted(hypothesis_kwargs.items()))]
+    inputs = [*cache_inputs(view, used), repr(patron), str(day), repr(float(horizon_years)),
+              repr(sorted(hypothesis_kwargs.items()))]
     return cache.cached_result("verdicts-under-draws", inputs,
                                lambda: _verdicts_under_draws(view, used, patron, day, horizon_years, hypothesis_kwargs))
+
+
+def cache_inputs(view, draws: DateDraws) -> list[str]:
+    """What a computation under ``draws`` of ``view`` depends on besides its arguments, for its cache key
+    (:func:`patronage.cache.cached_result`): the tables' content, the selection, the drawn days and the rows drawn."""
+    return [cache.frames_digest(view.frames()), repr(view.selection),
+            cache.frames_digest({f"{t}.{c}": d for (t, c), d in draws.days.items()}),
+            cache.frames_digest({t: i.to_numpy() for t, i in draws.index.items()})]
 
 
 def _verdicts_under_draws(view, draws: DateDraws, patron, day, horizon_years, hypothesis_kwargs) -> pd.DataFrame:

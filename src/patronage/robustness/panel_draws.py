@@ -17,7 +17,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis.crisis import make_crisis
 from patronage.parallel import map_ordered
-from patronage.robustness.date_draws import DateDraws, redated
+from patronage.robustness.date_draws import DateDraws, cache_inputs, redated
 
 DRAW_COLUMNS = ["draw", "crisis", "top clients", "defected"]
 COUNT_COLUMNS = ["crisis", "recorded", "fewest", "median", "most", "draws with another count", "defected",
@@ -33,10 +33,7 @@ def top_clients_under_draws(view, listed: pd.DataFrame, draws: DateDraws, min_ra
 
     returns: one row per draw and crisis (:data:`DRAW_COLUMNS`).
     """
-    inputs = [cache.frames_digest(view.frames()), repr(view.selection),
-              cache.frames_digest({f"{t}.{c}": d for (t, c), d in draws.days.items()}),
-              cache.frames_digest({t: i.to_numpy() for t, i in draws.index.items()}),
-              listed[["crisis", "patron_id", "date"]].to_csv(index=False), repr(int(min_rank))]
+    inputs = [*cache_inputs(view, draws), listed[["crisis", "patron_id", "date"]].to_csv(index=False), repr(int(min_rank))]
     return cache.cached_result("top-clients-under-draws", inputs, lambda: _under_draws(view, listed, draws, min_rank))
 
 
