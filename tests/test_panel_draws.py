@@ -10,6 +10,7 @@ import pytest
 import patronage
 from patronage.analysis.crisis import make_crisis
 from patronage.robustness import findings, panel
+from patronage.robustness.date_draws import redated
 
 FALL = pd.Timestamp("1950-06-15")  # P's fall in the toy world
 
@@ -61,12 +62,16 @@ def test_the_draws_count_top_clients_as_the_panel_does(real):
 
 
 def test_the_real_panel_under_draws(real):
-    """Agranov's defection is dated 'by 25 September 1936' and counts at Yagoda's fall in every draw; Rukhadze's is
-    dated 1951-1952, and falls within a month of the Mingrelian affair's resolution in few draws."""
+    """Agranov's defection is dated 'by 25 September 1936' and Rukhadze's 3-9 November 1951: whenever a draw puts
+    either on his patron's roster, it counts; Beria's five top clients and two defectors of 1953 move with no draw."""
     view, listed, rosters = real
-    under = panel.top_clients_under_draws(view, listed, panel.draw_dates(view, n=20, seed=1953))
+    draws = panel.draw_dates(view, n=20, seed=1953)
+    for patron, day, client in (("yagoda", "1936-09-26", "agranov"), ("beria", "1951-11-09", "rukhadze")):
+        on = [r.set_index("client_id").at[client, "defected"] for r in
+              (make_crisis(redated(view, draws, i), patron, day).roster for i in range(draws.n)) if client in set(r["client_id"])]
+        assert on and all(on), (client, on)
+    under = panel.top_clients_under_draws(view, listed, draws)
     counts = panel.counts_under_draws(under, rosters).set_index("crisis")
-    assert counts.at["Yagoda 1936", "defected fewest"] == counts.at["Yagoda 1936", "defected most"] == 1
-    assert counts.at["Mingrelian affair 1951", "draws with another defected count"] > 0.5
     assert counts.at["Beria 1953", "draws with another count"] == counts.at["Beria 1953", "draws with another defected count"] == 0
+    assert (counts.at["Beria 1953", "recorded"], counts.at["Beria 1953", "defected"]) == (5, 2)
     assert len(under) == 20 * len(listed)
