@@ -60,27 +60,35 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     returns: person_id, from, until, years, lost office, how (the cause of the loss, or why censored).
     """
     died = tables.persons.set_index("person_id")["died_lo"]
-    persons = list(persons)
-    high = spells_with_lineage(tables, tables.spells["person_id"].isin(persons) & (tables.spells["seniority"] >= min_rank))
-    by_person = dict(tuple(high.groupby("person_id", sort=False)))
     rows = []
     for person in persons:
-        chain = _chain(by_person.get(person, high.iloc[:0]), crisis.date + window, crisis.date)
+        chain, end, cause = _run_of(tables, person, crisis.date, window, min_rank)
         if not chain.empty:
-            rows.append({"person_id": person, **_run_outcome(tables, crisis, person, chain, died.get(person, pd.NaT), min_rank)})
+            rows.append({"person_id": person, **_run_outcome(crisis, chain, end, cause, died.get(person, pd.NaT))})
     return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"])
+
+
+def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: int) -> tuple[pd.DataFrame, pd.Timestamp, str | None]:
+    """A person's run of high posts after ``day`` (:func:`_chain`), its end (NaT: it runs on) and how it ended
+    (:func:`_how_it_ended`), computed once per tables: none of it depends on the horizon or on the population
+    counted, which the robustness grid varies while the tables stay the same."""
+    def compute(t) -> tuple[pd.DataFrame, pd.Timestamp, str | None]:
+        every = spells_with_lineage(t)
+        chain = _chain(every[(every["person_id"] == person) & (every["seniority"] >= min_rank)], day + window, day)
+        end = pd.NaT if chain.empty or chain["_b"].isna().any() else chain["_b"].max()
+        return chain, end, _how_it_ended(t, person, chain, end, min_rank) if pd.notna(end) else None
+
+    return tables.derived(("run of high posts", person, day, window, min_rank), compute)
 
 
 STRADDLES = "unknown at the horizon: the end of his last post is dated"  # the start of ``how`` for such an end
 
 
-def _run_outcome(tables, crisis: Crisis, person, chain: pd.DataFrame, death, min_rank: int) -> dict:
-    """from, until, years, lost office and how, for one person's run of high posts (see :func:`tenure_after`)."""
+def _run_outcome(crisis: Crisis, chain: pd.DataFrame, end: pd.Timestamp, cause: str | None, death) -> dict:
+    """from, until, years, lost office and how, for one person's run of high posts (:func:`_run_of`; see :func:`tenure_after`)."""
     start = max(chain["_a"].iloc[0], crisis.date)
-    end = pd.NaT if chain["_b"].isna().any() else chain["_b"].max()
     last = chain.loc[chain["_b"] == end].iloc[-1] if pd.notna(end) else None
     straddles = last is not None and last["end_lo"] < crisis.horizon <= last["end_hi"]
-    cause = _how_it_ended(tables, person, chain, end, min_rank) if pd.notna(end) else None
     observed = (pd.notna(end) and end < crisis.horizon and not straddles and cause is not None
                 and not (pd.notna(death) and end >= death - DAY))
     stop = end if observed else crisis.horizon if straddles else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
