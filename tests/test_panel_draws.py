@@ -29,6 +29,15 @@ def test_pooled_under_draws_sums_each_draw_then_summarises():
     assert (drawn["share low"], drawn["share high"]) == (pytest.approx(0.205), pytest.approx(0.395))
 
 
+def test_no_top_client_in_any_draw_gives_no_share():
+    drawn = panel.pooled_under_draws(synthetic({"A": [(0, 0), (0, 0)]}))
+    assert drawn["draws"] == 2 and pd.isna(drawn["share median"]) and pd.isna(drawn["share low"])
+    counts = pd.DataFrame([{"crisis": "A", "recorded": 0, "fewest": 0, "median": 0.0, "most": 0, "draws with another count": 0.0,
+                            "defected": 0, "defected fewest": 0, "defected most": 0, "draws with another defected count": 0.0}])
+    text = findings.panel_draw_findings(counts, drawn, float("nan"))
+    assert "0 to 0 top clients, with no share, against no share at the point estimates" in text
+
+
 def test_counts_say_which_crises_move_with_the_dates(toy):
     view = toy.select(coding="x")
     rosters = {"P 1950": make_crisis(view, "p", FALL)}
