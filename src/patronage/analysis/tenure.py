@@ -11,9 +11,10 @@ from patronage.analysis.outcomes import LOSS_CAUSES, OFFICE_LOSS_ROLES, first_lo
 
 
 def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestamp) -> pd.DataFrame:
-    """Of ``spells`` (with the point estimates start_day and end_day: :func:`spells_with_lineage`), the run of consecutive posts that starts with the first post running between ``not_before`` and
-    ``first_by``: each next post starts at most SUCCESSION_GAP after the run's end so far, whenever
-    that is (the window bounds the first post only). Sorted by start; empty if no post qualifies."""
+    """Of ``spells`` (with the point estimates start_day and end_day: :func:`spells_with_lineage`), the run of
+    consecutive posts that starts with the first post running between ``not_before`` and ``first_by``: each
+    next post starts at most SUCCESSION_GAP after the run's end so far, whenever that is (the window bounds
+    the first post only). Sorted by start; empty if no post qualifies."""
     s = spells.assign(_a=spells["start_day"], _b=spells["end_day"]).sort_values(["_a", "spell_id"], kind="stable")
     first = s[(s["_a"] <= first_by) & (s["_b"].isna() | (s["_b"] >= not_before))]
     if first.empty:
