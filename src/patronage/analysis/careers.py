@@ -24,15 +24,7 @@ def point(frame: pd.DataFrame, column: str) -> pd.Series:
     """Point estimate of an EDTF column of ``frame``: the midpoint of the bounds, raised to the column's
     floor (``f_floor``: the first day of the recorded end of a date whose start is unknown) where
     the frame carries one and the midpoint lies before it."""
-    mid = midpoint(frame[f"{column}_lo"], frame[f"{column}_hi"])
-    floor = frame.get(f"{column}_floor")
-    if floor is None:
-        return mid
-    a, f = mid.to_numpy(), floor.to_numpy()
-    if a.dtype.kind == "M" and f.dtype.kind == "M":
-        f = f.astype(a.dtype)
-        return pd.Series(np.where(f > a, f, a), index=mid.index)  # NaT compares False: the midpoint stays
-    return mid.where(~(floor > mid).fillna(False), floor)
+    return _raised(midpoint(frame[f"{column}_lo"], frame[f"{column}_hi"]), frame.get(f"{column}_floor"))
 
 
 def floored(frame: pd.DataFrame, column: str, bound: str) -> pd.Series:
@@ -41,13 +33,17 @@ def floored(frame: pd.DataFrame, column: str, bound: str) -> pd.Series:
     'by 25 September 1936' can then fall on that day, not ten years before it (edtf's padding). A recorded upper
     bound is never below the floor; a drawn day (:mod:`patronage.robustness.date_draws`), which takes the place
     of both bounds, is raised to it as :func:`point` raises it."""
-    values, floor = frame[f"{column}_{bound}"], frame.get(f"{column}_floor")
+    return _raised(frame[f"{column}_{bound}"], frame.get(f"{column}_floor"))
+
+
+def _raised(values: pd.Series, floor: pd.Series | None) -> pd.Series:
+    """``values`` raised to ``floor`` wherever the floor is later (None: no floor; NaT on either side: the value stays)."""
     if floor is None:
         return values
     a, f = values.to_numpy(), floor.to_numpy()
     if a.dtype.kind == "M" and f.dtype.kind == "M":
         f = f.astype(a.dtype)
-        return pd.Series(np.where(f > a, f, a), index=values.index)  # NaT compares False: the bound stays
+        return pd.Series(np.where(f > a, f, a), index=values.index)  # NaT compares False
     return values.where(~(floor > values).fillna(False), floor)
 
 
