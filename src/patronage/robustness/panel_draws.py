@@ -1,8 +1,8 @@
 """The panel under its uncertain dates: how many top clients each crisis has, and the pooled share, when
 every uncertain date of the tables is drawn inside its bounds.
 
-Who is a top client reads dates twice: a patronage tie must run the day before the crisis, and the post
-that gives his rank must run then too. Many of those dates are known to a month, a year or a span (a post
+Whether a client is a top client depends on two dates: a patronage tie must run the day before the crisis,
+and so must the post that gives his rank. Many of those dates are known to a month, a year or a span (a post
 taken up "by June 1957", an appointment "1936-1937"), and the panel's counts take one reading of them,
 the point estimates (:func:`patronage.analysis.careers.point`). Each draw of
 :func:`patronage.robustness.date_draws.draw_dates` is another reading, equally consistent with the
