@@ -24,9 +24,10 @@ from patronage.errors import ParameterError
 from patronage.publish import charts
 from patronage.publish.figures import VERDICT_COLOURS
 from patronage.robustness import sensitivity as S
+from patronage.robustness.date_draws import ID_COLUMNS
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
 
-from toyworld import FALL, ROWS, loaded_fixtures, spell, tie
+from toyworld import FALL, ROWS, loaded_fixtures, spell, tie, write_package
 from toyworld import S as SRC
 
 HYPOTHESES = 11
@@ -246,6 +247,40 @@ def test_draws_are_seeded_and_inside_their_bounds(crisis_x):
     assert ((start >= lo) & (start <= hi)).all()
     year = view.spells.index.get_loc(view.spells.index[view.spells["spell_id"] == "p-min"][0])
     assert len(np.unique(start[:, year])) > 300  # '1945' is drawn across the whole year
+
+
+def draws_by_cell(draws, tables) -> dict:
+    """Every drawn cell's draws by (table, field, row id), for comparing draws made on different rows."""
+    ids = {t: getattr(tables, t)[ID_COLUMNS[t]].tolist() for t, _ in draws.days}
+    return {(t, f, rid): draws.days[t, f][:, j] for (t, f) in draws.days for j, rid in enumerate(ids[t])}
+
+
+def test_a_dates_draws_do_not_depend_on_the_other_rows(world, tmp_path):
+    """Each cell has its own stream: another reading (other rows selected) or a row added to the tables
+    leaves the draws of every date both share as they were, so two runs differ only by their rows."""
+    both = dict(coding="x", evidence="seed+external")
+    article, standard = world.select(**both, reading="article"), world.select(**both, reading="standard")
+    assert set(article.spells["spell_id"]) != set(standard.spells["spell_id"])
+    rows = conflict_world()
+    rows["spells"].append(spell("d-extra", "d", "min2", 3, "1955", "1958~"))
+    rows["ties"].append(tie("r-d-extra", "r", "d", "patronage", "1954", "1956/1957"))
+    added = patronage.load(write_package(tmp_path / "added", rows)).select(**both, reading="article")
+    cells = {name: draws_by_cell(S.draw_dates(view, 400, seed=3), view) for name, view in
+             [("article", article), ("standard", standard), ("added", added)]}
+    for other in ("standard", "added"):
+        shared = cells["article"].keys() & cells[other].keys()
+        assert len(shared) < max(len(cells["article"]), len(cells[other]))  # the row sets differ
+        uncertain = [k for k in shared if len(np.unique(cells["article"][k])) > 1]
+        assert len(uncertain) >= 5
+        assert all(np.array_equal(cells["article"][k], cells[other][k], equal_nan=True) for k in shared)
+    assert len(np.unique(cells["added"]["spells", "start", "d-extra"])) > 100  # the new row is drawn too
+
+
+def test_the_first_k_draws_are_the_draws_of_k(world_x):
+    """Notebook 04's first `verdict_draws` and notebook 05's `draws` are one sequence: n = k gives the head."""
+    view, _ = world_x
+    many, few = S.draw_dates(view, 300, seed=11), S.draw_dates(view, 40, seed=11)
+    assert all(np.array_equal(many.head(40).days[k], few.days[k], equal_nan=True) for k in many.days)
 
 
 def test_draws_stay_inside_the_organisations_period(world_x):

@@ -1,7 +1,8 @@
 """The uncertainty of the dates: every EDTF date drawn inside its bounds, and what the draws can move.
 
 Every date of the spells, events and ties is drawn uniformly (whole days) between its bounds, N
-times at once with numpy (:func:`draw_dates`). A spell's dates are first narrowed to the period in
+times, each cell from its own seeded stream (:func:`draw_dates`), so that adding a row or choosing
+another reading does not redraw the dates of the other rows. A spell's dates are first narrowed to the period in
 which its organisation existed (``organisations.valid_from`` / ``valid_to``), so that no draw puts
 a post in an office that did not yet, or no longer, exist.
 
@@ -12,6 +13,7 @@ hypothesis re-run on the first k draws (:func:`verdicts_under_draws`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -25,6 +27,7 @@ from patronage.parallel import map_ordered
 from patronage.tables.dates import to_date
 
 EDTF_FIELDS = {"spells": ("start", "end"), "events": ("date",), "ties": ("start", "end", "defection_date")}
+ID_COLUMNS = {"spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # the row ids that name a cell's stream
 NOT_A_DAY = np.datetime64("NaT", "D")
 
 
@@ -97,24 +100,36 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
     """Draw every date of the given EDTF columns n times, uniformly between its bounds (whole days).
 
     The bounds are those of :func:`date_bounds` (a spell's narrowed to its organisation's period).
-    One call of numpy's ``default_rng(seed).integers`` per column draws all n x rows values at
-    once; the columns are drawn in a fixed order, so the same seed gives the same draws.
+    Each uncertain cell has its own stream of random numbers, seeded by ``seed`` and the cell's name
+    (:func:`cell_stream`: table, column and the row's id), so a cell's draws do not depend on which other rows
+    the tables hold: adding a row, or selecting another reading, leaves the draws of every other
+    date as they were, and the first k of n draws are the draws of a call with n = k. The same seed
+    gives the same draws.
     """
-    rng = np.random.default_rng(seed)
     days, index, bounds = {}, {}, {}
     for table, cols in fields.items():
         frame = getattr(tables, table)
         index[table] = frame.index
+        ids = frame[ID_COLUMNS[table]].astype(str).tolist()
         for col in cols:
             lo, hi = date_bounds(tables, table, col)
             known = ~(np.isnat(lo) | np.isnat(hi))
-            lo_n = np.where(known, lo.astype("int64"), 0)
-            hi_n = np.where(known, hi.astype("int64"), 0)
-            drawn = rng.integers(lo_n, hi_n, size=(n, len(frame)), endpoint=True).astype("datetime64[D]")
-            drawn[:, ~known] = NOT_A_DAY
+            drawn = np.where(known, lo, NOT_A_DAY).astype("datetime64[D]")[None, :].repeat(n, axis=0)
+            for j in np.flatnonzero(known & (hi != lo)):
+                drawn[:, j] = cell_stream(seed, table, col, ids[j]).integers(
+                    lo[j].astype("int64"), hi[j].astype("int64"), size=n, endpoint=True).astype("datetime64[D]")
             days[table, col] = drawn
             bounds[table, col] = (lo, hi)
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
+
+
+def cell_stream(seed: int, table: str, col: str, row_id: str) -> np.random.Generator:
+    """The random stream of one cell: numpy's generator seeded by ``seed`` and a digest of the cell's name.
+
+    A stable digest (sha256), not Python's ``hash``, which changes from one process to the next.
+    """
+    digest = hashlib.sha256(f"{table}\0{col}\0{row_id}".encode()).digest()
+    return np.random.default_rng([int(seed), int.from_bytes(digest[:16], "little")])
 
 
 def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> pd.DataFrame:
