@@ -326,10 +326,12 @@ def test_career_bars_clip_each_post_to_the_span_around_the_crisis(toy):
 REAL_TOP_CLIENTS = {
     "Yagoda 1936": [("agranov", "yagoda-agranov-patronage", "agranov-1936-nkvd-first-deputy"),
                     ("berman-matvei", "yagoda-berman-matvei-patronage", "berman-matvei-1932-gulag-head"),
+                    ("berzin-eduard", "yagoda-berzin-eduard-patronage", "berzin-eduard-1931-dalstroy-director"),
                     ("frinovsky", "yagoda-frinovsky-patronage", "frinovsky-1936-gupvo-head"),
                     ("prokofiev-georgy", "yagoda-prokofiev-georgy-patronage", "prokofiev-1934-nkvd-deputy-commissar")],
     "Yezhov 1938": [("berman-matvei", "yezhov-berman-matvei-patronage", "berman-matvei-1937-communications-commissar"),
                     ("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar"),
+                    ("belsky-lev", "yezhov-belsky-lev-patronage", "belsky-lev-1938-nkps-deputy-commissar"),
                     ("malenkov", "yezhov-malenkov-patronage", "malenkov-1937-orpo-head-sorokin")],
     "Abakumov 1951": [("kovalchuk", "abakumov-kovalchuk-patronage", "kovalchuk-1951-mgb-ukraine-minister-end"),
                       ("pitovranov", "abakumov-pitovranov-patronage", "pitovranov-1950-mgb-deputy-minister"),
@@ -356,7 +358,8 @@ REAL_TOP_CLIENTS = {
                                          ("malin", "malenkov-malin-patronage", "malin-1957-cc-general-department-head-ref"),
                                          ("pospelov", "malenkov-pospelov-patronage", "pospelov-1953-cc-secretary")],
     "Anti-Party Group 1957 (Molotov)": [("gromyko", "molotov-gromyko-patronage", "gromyko-1957-foreign-minister")],
-    "Zhukov 1957": [("konev", "zhukov-konev-patronage", "konev-1955-warsaw-pact-cinc")],
+    "Zhukov 1957": [("konev", "zhukov-konev-patronage", "konev-1955-warsaw-pact-cinc"),
+                    ("vasilevsky", "zhukov-vasilevsky-patronage", "vasilevsky-1956-deputy-minister-science")],
 }
 
 
@@ -394,17 +397,18 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     # removed from his posts on 26 August 1951 (oda-kontrrazvedke), before his arrest
     assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "dismissed"
     assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
+    assert rosters["Zhukov 1957"].turncoats == ("konev", "mamsurov")  # Mamsurov: his client, of rank 3 (first deputy head of the GRU)
     assert rosters["Yezhov 1938"].turncoats == ("malenkov", "zhuravlev")  # Zhuravlev: a client of rank 3, not a top client
     assert not {"ryumin", "zhuravlev"} & set(fates.index.get_level_values("person_id"))
     turned = panel.turncoats(rosters).set_index(["crisis", "person_id"])
     assert turned.loc[("Yezhov 1938", "zhuravlev"), "on the roster"] and turned.loc[("Yezhov 1938", "zhuravlev"), "rank the day before"] == 3
     assert not turned.loc[("Abakumov 1951", "ryumin"), "on the roster"] and pd.isna(turned.loc[("Abakumov 1951", "ryumin"), "rank the day before"])
     pooled = panel.pooled_top_clients(view, rosters)
-    assert (pooled["top clients"], pooled["defected"]) == (33, 7)
-    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.090, 0.389)
+    assert (pooled["top clients"], pooled["defected"]) == (36, 7)
+    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.082, 0.360)
     t = panel.rarer_than_case(view, rosters, "Beria 1953")
-    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 5, 28)
-    assert round(t["fisher p (one-sided, less)"], 3) == 0.120 and t["binomial p (one-sided, less)"] < 1e-5
+    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 5, 31)
+    assert round(t["fisher p (one-sided, less)"], 3) == 0.101 and t["binomial p (one-sided, less)"] < 1e-5
 
 
 def _with_late_client(start: str) -> dict:
