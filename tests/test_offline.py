@@ -128,7 +128,9 @@ class Offline:
 
     def env(self, pythonpath: list[Path] = (), **extra: str) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PATRONAGE_")}
-        env.update({"PYTHONPATH": os.pathsep.join(map(str, [self.folder / "guard", *pythonpath])),
+        # the guard first, then the caller's own path (a checkout run with PYTHONPATH=src tests its own package)
+        inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env.update({"PYTHONPATH": os.pathsep.join(map(str, [self.folder / "guard", *pythonpath, *inherited])),
                     "PATRONAGE_NETGUARD_LOG": str(self.log), "PYTHONDONTWRITEBYTECODE": "1",
                     "NO_PROXY": "*", "no_proxy": "*"}, **extra)
         for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
