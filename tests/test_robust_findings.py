@@ -51,7 +51,9 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
     assert alone[1].startswith("No man is a top client at more than one crisis") and len(alone) == 3
-    assert "the one crisis with any, first with" in alone[0] and "the two with most, first with" in low[0]
+    assert alone[0].endswith("The one crisis has a top client recorded; by their number: 3 at first.")
+    assert low[0].endswith("by their number: 3 each at first and second.")
+    assert findings._by_size({"A": 5, "B": 7, "C": 0, "D": 5, "E": 1}) == "7 at B; 5 each at A and D; 1 at E"
     assert "each of the 2 crises has a top client recorded" in low[0].lower()
     none = findings.panel_findings(view, rosters, _with(pooled, **{"top clients": 0, "defected": 0}),
                                    _test(float("nan"), float("nan")), table, names, min_rank=7)

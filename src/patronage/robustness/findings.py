@@ -153,18 +153,26 @@ def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: flo
 
 
 def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:
-    """The pooled share in a sentence, with how many crises have no top client and which hold most of them."""
+    """The pooled share in a sentence, with how many crises have no top client and how the others' counts run."""
     empty = sum(n == 0 for n in sizes.values())
     where = (f"{empty} of the {len(sizes)} crises {'has' if empty == 1 else 'have'} no top client recorded" if empty
+             else "the one crisis has a top client recorded" if len(sizes) == 1
              else f"each of the {len(sizes)} crises has a top client recorded")
     if not pooled["top clients"]:
         return f"No top client (rank >= {min_rank} the day before) is recorded at any of the {len(sizes)} crises: no pooled share."
-    biggest = sorted(((c, n) for c, n in sizes.items() if n), key=lambda kv: -kv[1])[:2]
-    most = "the one crisis with any" if len(biggest) == 1 else "the two with most"
     return (f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
             f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
-            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; {most}, "
-            f"{_listing([f'{c} with {n}' for c, n in biggest])}, hold {sum(n for _, n in biggest)} of them.")
+            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; by their number: {_by_size(sizes)}.")
+
+
+def _by_size(sizes: dict[str, int]) -> str:
+    """The crises with top clients grouped by how many, most first, in the panel's order within a group:
+    '7 at A; 5 each at B and C; 1 at D' (every crisis named, so that no tie is broken by the order of the list)."""
+    groups: dict[int, list[str]] = {}
+    for crisis, n in sizes.items():
+        if n:
+            groups.setdefault(n, []).append(crisis)
+    return "; ".join(f"{n} {'each ' if len(names) > 1 else ''}at {_listing(names)}" for n, names in sorted(groups.items(), reverse=True))
 
 
 def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, table: pd.DataFrame, names: pd.Series,
