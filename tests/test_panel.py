@@ -332,6 +332,7 @@ REAL_TOP_CLIENTS = {
     "Yezhov 1938": [("berman-matvei", "yezhov-berman-matvei-patronage", "berman-matvei-1937-communications-commissar"),
                     ("frinovsky", "yezhov-frinovsky-patronage", "frinovsky-1938-navy-commissar"),
                     ("belsky-lev", "yezhov-belsky-lev-patronage", "belsky-lev-1938-nkps-deputy-commissar"),
+                    ("filaretov", "yezhov-filaretov-patronage", "filaretov-1938-gulag-head"),
                     ("malenkov", "yezhov-malenkov-patronage", "malenkov-1937-orpo-head-sorokin")],
     "Abakumov 1951": [("kovalchuk", "abakumov-kovalchuk-patronage", "kovalchuk-1951-mgb-ukraine-minister-end"),
                       ("pitovranov", "abakumov-pitovranov-patronage", "pitovranov-1950-mgb-deputy-minister"),
@@ -398,17 +399,19 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "dismissed"
     assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
     assert rosters["Zhukov 1957"].turncoats == ("konev", "mamsurov")  # Mamsurov: his client, of rank 3 (first deputy head of the GRU)
+    # Ignatiev: Malenkov's client, of rank 3 (first secretary of the Tatar obkom); Gromyko: Molotov's, also against the group
+    assert rosters["Anti-Party Group 1957 (Malenkov)"].turncoats == ("gromyko", "ignatiev")
     assert rosters["Yezhov 1938"].turncoats == ("malenkov", "zhuravlev")  # Zhuravlev: a client of rank 3, not a top client
     assert not {"ryumin", "zhuravlev"} & set(fates.index.get_level_values("person_id"))
     turned = panel.turncoats(rosters).set_index(["crisis", "person_id"])
     assert turned.loc[("Yezhov 1938", "zhuravlev"), "on the roster"] and turned.loc[("Yezhov 1938", "zhuravlev"), "rank the day before"] == 3
     assert not turned.loc[("Abakumov 1951", "ryumin"), "on the roster"] and pd.isna(turned.loc[("Abakumov 1951", "ryumin"), "rank the day before"])
     pooled = panel.pooled_top_clients(view, rosters)
-    assert (pooled["top clients"], pooled["defected"]) == (36, 7)
-    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.082, 0.360)
+    assert (pooled["top clients"], pooled["defected"]) == (37, 7)
+    assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.080, 0.352)
     t = panel.rarer_than_case(view, rosters, "Beria 1953")
-    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 5, 31)
-    assert round(t["fisher p (one-sided, less)"], 3) == 0.101 and t["binomial p (one-sided, less)"] < 1e-5
+    assert (t["case defected"], t["case first deputies"], t["others defected"], t["others top clients"]) == (2, 3, 5, 32)
+    assert round(t["fisher p (one-sided, less)"], 3) == 0.095 and t["binomial p (one-sided, less)"] < 1e-5
 
 
 def _with_late_client(start: str) -> dict:
