@@ -38,6 +38,23 @@ def test_no_top_client_in_any_draw_gives_no_share():
     assert "0 to 0 top clients, with no share, against no share at the point estimates" in text
 
 
+def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under_the_draws():
+    under = synthetic({"A": [(5, 0), (4, 0), (6, 1), (5, 0)], "B": [(5, 1)] * 4, "C": [(2, 0)] * 4})
+    counts = pd.DataFrame({"crisis": ["A", "B", "C"], "recorded": [5, 5, 2]})
+    drawn = panel.pooled_under_draws(under, counts=counts, min_clients=5)
+    assert (drawn["crises at min clients"], drawn["crises at min clients fewest"], drawn["crises at min clients most"]) == (2, 1, 2)
+    assert drawn["draws with fewer crises at min clients"] == 0.25
+    assert findings._aim_under_draws(drawn) == ("2 crises have at least 5 top clients at the point estimates, 1 to 2 over the "
+                                                "draws; fewer than 2 in 25% of them.")
+    steady = panel.pooled_under_draws(under, counts=counts, min_clients=3)  # A and B reach 3 in every draw, C never
+    assert findings._aim_under_draws(steady) == "2 crises have at least 3 top clients at the point estimates and in every draw."
+    recorded = pd.DataFrame({"crisis": ["A", "B"], "recorded": [5, 4]})
+    more = panel.pooled_under_draws(synthetic({"A": [(5, 0), (6, 0)], "B": [(4, 0), (5, 0)]}), counts=recorded, min_clients=5)
+    assert findings._aim_under_draws(more) == ("1 crisis has at least 5 top clients at the point estimates, 1 to 2 over the "
+                                               "draws; never fewer.")  # B reaches 5 in one draw: more, never fewer
+    assert findings._aim_under_draws(panel.pooled_under_draws(under)) == ""  # without the recorded counts, no sentence
+
+
 def test_counts_say_which_crises_move_with_the_dates(toy):
     view = toy.select(coding="x")
     rosters = {"P 1950": make_crisis(view, "p", FALL)}

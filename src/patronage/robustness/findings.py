@@ -149,7 +149,22 @@ def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: flo
                  f"{r[moved]:.0%} of the draws)" for _, r in counts[counts[moved] > 0].iterrows()]
         out.append(f"The count of {what} moves with the dates at {_listing(items)}." if items
                    else f"No crisis's count of {what} moves with the dates.")
-    return " ".join(out)
+    return " ".join(filter(None, [*out, _aim_under_draws(drawn)]))
+
+
+def _aim_under_draws(drawn: pd.Series) -> str:
+    """How many crises reach the panel's aim of ``min clients`` top clients, recorded and over the draws ('' when the
+    summary does not say: one written before the aim was counted, or without the recorded counts)."""
+    if pd.isna(drawn.get("crises at min clients", pd.NA)):
+        return ""
+    k, n = int(drawn["min clients"]), int(drawn["crises at min clients"])
+    low, high, fewer = int(drawn["crises at min clients fewest"]), int(drawn["crises at min clients most"]), float(
+        drawn["draws with fewer crises at min clients"])
+    if low == high == n:
+        tail = " and in every draw."
+    else:
+        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} in {fewer:.0%} of them." if fewer else "; never fewer.")
+    return f"{n} {'crisis has' if n == 1 else 'crises have'} at least {k} top clients at the point estimates" + tail
 
 
 def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:

@@ -75,15 +75,26 @@ def counts_under_draws(under: pd.DataFrame, rosters: dict, min_rank: int = 4) ->
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 
 
-def pooled_under_draws(under: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
+def pooled_under_draws(under: pd.DataFrame, confidence: float = 0.95, counts: pd.DataFrame | None = None,
+                       min_clients: int = 5) -> pd.Series:
     """The pooled share of defectors among all top clients, draw by draw, summed up: the number of draws, the
     range of the pooled count of top clients, and the median and central ``confidence`` range of the shares
     (a spread from the dates alone, beside which the exact interval of the point estimates gives the spread
-    from the small number of men)."""
+    from the small number of men).
+
+    Also how many crises have at least ``min_clients`` top clients (the panel's aim for a crisis that can speak
+    of a rate): fewest and most over the draws and, given ``counts`` (:func:`counts_under_draws`), how many at
+    the point estimates and the share of draws with fewer.
+    """
     per_draw = under.groupby("draw")[["top clients", "defected"]].sum()
     share = per_draw["defected"] / per_draw["top clients"].where(per_draw["top clients"] > 0)
     tail = (1 - confidence) / 2
+    large = under["top clients"].ge(min_clients).groupby(under["draw"]).sum()
+    recorded = int(counts["recorded"].ge(min_clients).sum()) if counts is not None else pd.NA
     return pd.Series({"draws": len(per_draw), "top clients fewest": int(per_draw["top clients"].min()),
                       "top clients most": int(per_draw["top clients"].max()), "share median": float(share.median()),
                       "share low": float(share.quantile(tail)), "share high": float(share.quantile(1 - tail)),
-                      "confidence": confidence}, dtype="object")
+                      "confidence": confidence, "min clients": int(min_clients), "crises at min clients": recorded,
+                      "crises at min clients fewest": int(large.min()), "crises at min clients most": int(large.max()),
+                      "draws with fewer crises at min clients": float((large < recorded).mean()) if counts is not None else pd.NA},
+                     dtype="object")
