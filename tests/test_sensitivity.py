@@ -24,7 +24,7 @@ from patronage.errors import ParameterError
 from patronage.publish import charts
 from patronage.publish.figures import VERDICT_COLOURS
 from patronage.robustness import sensitivity as S
-from patronage.robustness.date_draws import ID_COLUMNS
+from patronage.robustness.date_draws import ID_COLUMNS, moves
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
 
 from toyworld import FALL, ROWS, loaded_fixtures, spell, tie, write_package
@@ -281,6 +281,26 @@ def test_the_first_k_draws_are_the_draws_of_k(world_x):
     view, _ = world_x
     many, few = S.draw_dates(view, 300, seed=11), S.draw_dates(view, 40, seed=11)
     assert all(np.array_equal(many.head(40).days[k], few.days[k], equal_nan=True) for k in many.days)
+
+
+def test_a_move_from_one_post_to_the_next_is_one_day(tmp_path):
+    """D moves 'in 1954' from one post to the next (a transfer): the old post's end and the new one's start are
+    one uncertain day, drawn once, so no draw leaves him out of office or in both posts. A dismissal is not a
+    move, and an end and a start written differently ('1957' against '1957-03') are two days: drawn apart."""
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] += [spell("d-x", "d", "min2", 4, "1952", "1954", "transfer"), spell("d-y", "d", "min2", 4, "1954", "1956", "dismissal"),
+                       spell("d-z", "d", "min2", 3, "1956", "1957", "transfer"), spell("d-w", "d", "min2", 3, "1957-03", "1958")]
+    view = patronage.load(write_package(tmp_path / "moves", rows)).select(coding="x")
+    draws = S.draw_dates(view, 500, seed=2)
+    cell = {sid: view.spells.index[view.spells["spell_id"] == sid][0] for sid in ("d-x", "d-y", "d-z", "d-w")}
+    ids = view.spells["spell_id"].tolist()
+    found = {ids[b]: ids[a] for b, a in moves(view.spells, S.date_bounds(view, "spells", "start"),
+                                              S.date_bounds(view, "spells", "end")).items()}
+    assert found == {"d-y": "d-x"}
+    moved = draws.of("spells", "start", cell["d-y"])
+    assert np.array_equal(moved, draws.of("spells", "end", cell["d-x"])) and len(np.unique(moved)) > 100
+    assert not np.array_equal(draws.of("spells", "start", cell["d-z"]), draws.of("spells", "end", cell["d-y"]))
+    assert (draws.of("spells", "start", cell["d-w"]) != draws.of("spells", "end", cell["d-z"])).mean() > 0.9
 
 
 def test_draws_stay_inside_the_organisations_period(world_x):

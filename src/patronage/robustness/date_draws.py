@@ -2,7 +2,8 @@
 
 Every date of the spells, events and ties is drawn uniformly (whole days) between its bounds, N
 times, each cell from its own seeded stream (:func:`draw_dates`), so that adding a row or choosing
-another reading does not redraw the dates of the other rows. A spell's dates are first narrowed to the period in
+another reading does not redraw the dates of the other rows. A move from one post to the next, dated
+once by the sources, is one day: the new post's start is drawn with the old post's end (:func:`moves`). A spell's dates are first narrowed to the period in
 which its organisation existed (``organisations.valid_from`` / ``valid_to``), so that no draw puts
 a post in an office that did not yet, or no longer, exist.
 
@@ -72,7 +73,8 @@ class DateDraws:
     (lo, hi) arrays the days were drawn between (a spell's narrowed to its organisation's period).
     Each date is drawn independently of every other, including the start and the end of the same
     spell: a draw can put an end before its start when their bounds overlap, and two cells
-    recording the same uncertain day can fall on different days.
+    recording the same uncertain day can fall on different days. One exception: a move from one
+    post to the next (:func:`moves`), whose two ends are one day, drawn once.
     """
 
     n: int
@@ -111,16 +113,45 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
         frame = getattr(tables, table)
         index[table] = frame.index
         ids = frame[ID_COLUMNS[table]].astype(str).tolist()
+        bounds.update({(table, col): date_bounds(tables, table, col) for col in cols})
+        one_day = moves(frame, bounds[table, "start"], bounds[table, "end"]) if table == "spells" and {"start", "end"} <= set(cols) else {}
         for col in cols:
-            lo, hi = date_bounds(tables, table, col)
+            lo, hi = bounds[table, col]
             known = ~(np.isnat(lo) | np.isnat(hi))
             drawn = np.where(known, lo, NOT_A_DAY).astype("datetime64[D]")[None, :].repeat(n, axis=0)
             for j in np.flatnonzero(known & (hi != lo)):
-                drawn[:, j] = cell_stream(seed, table, col, ids[j]).integers(
+                cell = ("end", ids[one_day[j]]) if col == "start" and j in one_day else (col, ids[j])
+                drawn[:, j] = cell_stream(seed, table, *cell).integers(
                     lo[j].astype("int64"), hi[j].astype("int64"), size=n, endpoint=True).astype("datetime64[D]")
             days[table, col] = drawn
-            bounds[table, col] = (lo, hi)
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
+
+
+MOVES = frozenset({"promotion", "transfer", "reorganisation", "demotion"})  # end causes that take a man straight to his next post
+
+
+def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple[np.ndarray, np.ndarray]) -> dict[int, int]:
+    """The posts taken up by a move, drawn on the day the previous post ended: position of the later spell ->
+    position of the earlier one.
+
+    A move: a spell ends by promotion, transfer, reorganisation or demotion, and the same person's spell that
+    starts with the same EDTF text (and the same bounds, once narrowed to the organisations' periods) is the
+    post he moved to. The sources date the move once ("1938": moved to the railways), so its two ends are one
+    uncertain day, not two: drawn independently they would leave a gap, or an overlap, that no source records.
+    With several earlier spells (other readings of the same post) the first in table order is taken.
+    ``start``/``end``: the (lo, hi) bounds the draws use (:func:`date_bounds`).
+    """
+    pos = np.arange(len(spells))
+    left = pd.DataFrame({"person": spells["person_id"].to_numpy(object), "text": spells["end"].to_numpy(object), "a": pos})
+    left = left[spells["end_cause"].isin(MOVES).fillna(False).to_numpy(bool) & spells["end"].notna().to_numpy(bool)]
+    right = pd.DataFrame({"person": spells["person_id"].to_numpy(object), "text": spells["start"].to_numpy(object), "b": pos})
+    pairs = left.merge(right, on=["person", "text"]).query("a != b")
+    a, b = pairs["a"].to_numpy(int), pairs["b"].to_numpy(int)
+    same = (start[0][b] == end[0][a]) & (start[1][b] == end[1][a]) & (start[0][b] != start[1][b])
+    found: dict[int, int] = {}
+    for i, j in sorted(zip(b[same].tolist(), a[same].tolist(), strict=True)):
+        found.setdefault(i, j)
+    return found
 
 
 def cell_stream(seed: int, table: str, col: str, row_id: str) -> np.random.Generator:
