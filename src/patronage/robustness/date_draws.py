@@ -3,9 +3,10 @@
 Every date of the spells, events and ties is drawn uniformly (whole days) between its bounds, N
 times, each cell from its own seeded stream (:func:`draw_dates`), so that adding a row or choosing
 another reading does not redraw the dates of the other rows. A move from one post to the next, dated
-once by the sources, is one day: the new post's start is drawn with the old post's end (:func:`moves`). A spell's dates are first narrowed to the period in
-which its organisation existed (``organisations.valid_from`` / ``valid_to``), so that no draw puts
-a post in an office that did not yet, or no longer, exist.
+once by the sources, is one day: the new post's start is drawn with the old post's end (:func:`moves`).
+A spell's dates are first narrowed to the period in which its organisation existed
+(``organisations.valid_from`` / ``valid_to``), so that no draw puts a post in an office that did not
+yet, or no longer, exist.
 
 Two uses of the draws: the orderings the argument rests on (:mod:`patronage.robustness.date_orderings`,
 which reports an ordering the bounds already decide as decided, with no share), and every
@@ -105,8 +106,9 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
     Each uncertain cell has its own stream of random numbers, seeded by ``seed`` and the cell's name
     (:func:`cell_stream`: table, column and the row's id), so a cell's draws do not depend on which other rows
     the tables hold: adding a row, or selecting another reading, leaves the draws of every other
-    date as they were, and the first k of n draws are the draws of a call with n = k. The same seed
-    gives the same draws.
+    date as they were (but for the start of a post taken up by a move, drawn with the end of the
+    post it follows when that row is held: :func:`moves`), and the first k of n draws are the draws
+    of a call with n = k. The same seed gives the same draws.
     """
     days, index, bounds = {}, {}, {}
     for table, cols in fields.items():
