@@ -4,6 +4,8 @@ Every date of the spells, events and ties is drawn uniformly (whole days) betwee
 times, each cell from its own seeded stream (:func:`draw_dates`), so that adding a row or choosing
 another reading does not redraw the dates of the other rows. A move from one post to the next, dated
 once by the sources, is one day: the new post's start is drawn with the old post's end (:func:`moves`).
+No start is drawn after its end: the dates of a spell or a tie, with the moves that link them, are drawn
+together, uniformly over the days that keep them in order (:mod:`patronage.robustness.ordered_draws`).
 A spell's dates are first narrowed to the period in which its organisation existed
 (``organisations.valid_from`` / ``valid_to``), so that no draw puts a post in an office that did not
 yet, or no longer, exist.
@@ -15,7 +17,6 @@ hypothesis re-run on the first k draws (:func:`verdicts_under_draws`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -26,11 +27,11 @@ from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
 from patronage.parallel import map_ordered
+from patronage.robustness.ordered_draws import draw_table
 from patronage.tables.dates import to_date
 
 EDTF_FIELDS = {"spells": ("start", "end"), "events": ("date",), "ties": ("start", "end", "defection_date")}
 ID_COLUMNS = {"spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # the row ids that name a cell's stream
-NOT_A_DAY = np.datetime64("NaT", "D")
 
 
 def organisation_periods(tables, spells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -72,10 +73,10 @@ class DateDraws:
     days[(table, field)] is an (n, rows) datetime64[D] array aligned with ``index[table]`` (the
     rows of that table when drawn); NaT where the date is empty. bounds[(table, field)] holds the
     (lo, hi) arrays the days were drawn between (a spell's narrowed to its organisation's period).
-    Each date is drawn independently of every other, including the start and the end of the same
-    spell: a draw can put an end before its start when their bounds overlap, and two cells
-    recording the same uncertain day can fall on different days. One exception: a move from one
-    post to the next (:func:`moves`), whose two ends are one day, drawn once.
+    The start and the end of a spell or a tie are drawn together, never the end first, and a move
+    from one post to the next (:func:`moves`) is one day, drawn once, between the two
+    (:mod:`patronage.robustness.ordered_draws`); every other date is drawn independently of the
+    others, so two cells recording the same uncertain day can fall on different days.
     """
 
     n: int
@@ -102,30 +103,24 @@ class DateDraws:
 def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> DateDraws:
     """Draw every date of the given EDTF columns n times, uniformly between its bounds (whole days).
 
-    The bounds are those of :func:`date_bounds` (a spell's narrowed to its organisation's period).
-    Each uncertain cell has its own stream of random numbers, seeded by ``seed`` and the cell's name
-    (:func:`cell_stream`: table, column and the row's id), so a cell's draws do not depend on which other rows
-    the tables hold: adding a row, or selecting another reading, leaves the draws of every other
-    date as they were (but for the start of a post taken up by a move, drawn with the end of the
-    post it follows when that row is held: :func:`moves`), and the first k of n draws are the draws
-    of a call with n = k. The same seed gives the same draws.
+    The bounds are those of :func:`date_bounds` (a spell's narrowed to its organisation's period),
+    and no start falls after its end (:func:`patronage.robustness.ordered_draws.draw_table`). Each
+    uncertain cell has its own stream of random numbers, seeded by ``seed`` and the cell's name
+    (:func:`patronage.robustness.ordered_draws.cell_stream`: table, column and the row's id), so a
+    cell's draws depend only on its own row: adding a row, or selecting another reading, leaves the
+    draws of every other date as they were (but for a post taken up by a move, drawn with the post it
+    follows when that row is held: :func:`moves`), and the first k of n draws are the draws of a call
+    with n = k. The same seed gives the same draws.
     """
     days, index, bounds = {}, {}, {}
     for table, cols in fields.items():
         frame = getattr(tables, table)
         index[table] = frame.index
-        ids = frame[ID_COLUMNS[table]].astype(str).tolist()
-        bounds.update({(table, col): date_bounds(tables, table, col) for col in cols})
-        one_day = moves(frame, bounds[table, "start"], bounds[table, "end"]) if table == "spells" and {"start", "end"} <= set(cols) else {}
-        for col in cols:
-            lo, hi = bounds[table, col]
-            known = ~(np.isnat(lo) | np.isnat(hi))
-            drawn = np.where(known, lo, NOT_A_DAY).astype("datetime64[D]")[None, :].repeat(n, axis=0)
-            for j in np.flatnonzero(known & (hi != lo)):
-                cell = ("end", ids[one_day[j]]) if col == "start" and j in one_day else (col, ids[j])
-                drawn[:, j] = cell_stream(seed, table, *cell).integers(
-                    lo[j].astype("int64"), hi[j].astype("int64"), size=n, endpoint=True).astype("datetime64[D]")
-            days[table, col] = drawn
+        theirs = {col: date_bounds(tables, table, col) for col in cols}
+        one_day = moves(frame, theirs["start"], theirs["end"]) if table == "spells" and {"start", "end"} <= set(cols) else {}
+        drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), theirs, one_day, n, seed)
+        bounds.update({(table, col): b for col, b in theirs.items()})
+        days.update({(table, col): d for col, d in drawn.items()})
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
 
 
@@ -154,15 +149,6 @@ def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple
     for i, j in sorted(zip(b[same].tolist(), a[same].tolist(), strict=True)):
         found.setdefault(i, j)
     return found
-
-
-def cell_stream(seed: int, table: str, col: str, row_id: str) -> np.random.Generator:
-    """The random stream of one cell: numpy's generator seeded by ``seed`` and a digest of the cell's name.
-
-    A stable digest (sha256), not Python's ``hash``, which changes from one process to the next.
-    """
-    digest = hashlib.sha256(f"{table}\0{col}\0{row_id}".encode()).digest()
-    return np.random.default_rng([int(seed), int.from_bytes(digest[:16], "little")])
 
 
 def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> pd.DataFrame:

@@ -19,7 +19,8 @@ import pandas as pd
 from patronage.analysis.careers import point
 from patronage.analysis.crisis import DAY, Crisis, crisis_events
 from patronage.analysis.offices import SUCCESSION_GAP, predecessors
-from patronage.robustness.date_draws import NOT_A_DAY, DateDraws
+from patronage.robustness.date_draws import DateDraws
+from patronage.robustness.ordered_draws import NOT_A_DAY
 
 LAST_DAY = np.datetime64("9999-12-31", "D")
 

@@ -44,7 +44,6 @@ from patronage.robustness.career_ties import (
 )
 from patronage.robustness.date_draws import (
     EDTF_FIELDS,
-    NOT_A_DAY,
     DateDraws,
     date_bounds,
     draw_dates,
@@ -69,6 +68,7 @@ from patronage.robustness.inferred_vs_asserted import (
     rule_scores,
     with_inferred_ties,
 )
+from patronage.robustness.ordered_draws import NOT_A_DAY
 from patronage.robustness.specifications import (
     DEFAULT_HORIZONS,
     DIMENSIONS,

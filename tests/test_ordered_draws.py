@@ -1,0 +1,115 @@
+"""A start never drawn after its end (patronage.robustness.ordered_draws): on a world whose answers are known,
+on bare bounds, and on the real tables, where dates drawn one by one left posts held on no day at all."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import patronage
+from patronage.robustness import sensitivity as S
+from patronage.robustness.date_draws import ID_COLUMNS
+from patronage.robustness.ordered_draws import cell_stream, draw_table
+from patronage.tables.readings import EVIDENCE_LEVELS
+
+from toyworld import ROWS, spell, tie, write_package
+
+DAY0 = np.datetime64("2000-01-01")
+
+
+def days(*offsets: int) -> np.ndarray:
+    return DAY0 + np.array(offsets, dtype="timedelta64[D]")
+
+
+def grid(drawn: np.ndarray) -> np.ndarray:
+    return (drawn - DAY0).astype(int)
+
+
+@pytest.fixture(scope="module")
+def one_year(tmp_path_factory):
+    """D holds a post '1953' to '1953', moves 'in 1954' (a transfer) to one held to '1954', and R is D's patron
+    '1955' to '1955'. P's post from '1945' to 1950-06-15 cannot end before it begins, whatever the draw."""
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] += [spell("d-y1", "d", "min2", 3, "1953", "1953", "dismissal"),
+                       spell("d-x", "d", "min2", 4, "1952", "1954", "transfer"), spell("d-y", "d", "min2", 4, "1954", "1954")]
+    rows["ties"].append(tie("r-d-year", "r", "d", "patronage", "1955", "1955"))
+    view = patronage.load(write_package(tmp_path_factory.mktemp("year") / "pkg", rows)).select(coding="x")
+    return view, S.draw_dates(view, 4000, seed=4)
+
+
+def cell(view, draws, table: str, field: str, row_id: str) -> np.ndarray:
+    frame = getattr(view, table)
+    return draws.of(table, field, frame.index[frame[ID_COLUMNS[table]] == row_id][0])
+
+
+def test_a_post_of_one_year_never_ends_before_it_begins(one_year):
+    """Drawn one by one, '1953' to '1953' put the end first in half the draws. Drawn together, uniformly over the
+    ordered pairs of the year, the start falls in the first half of the year in three draws of four, the end in one."""
+    view, draws = one_year
+    for table, row in (("spells", "d-y1"), ("ties", "r-d-year")):
+        start, end = cell(view, draws, table, "start", row), cell(view, draws, table, "end", row)
+        assert (start <= end).all() and len(np.unique(start)) > 300 and len(np.unique(end)) > 300
+        year = start[0].astype("datetime64[Y]")
+        middle = year.astype("datetime64[D]") + np.timedelta64(183, "D")
+        assert (start < middle).mean() == pytest.approx(0.75, abs=0.03)
+        assert (end < middle).mean() == pytest.approx(0.25, abs=0.03)
+
+
+def test_a_move_keeps_its_start_move_and_end_in_order(one_year):
+    """'1952' -> transfer 'in 1954' -> '1954': the move is one day, on or after the first start, on or before the last end."""
+    view, draws = one_year
+    first, move = cell(view, draws, "spells", "start", "d-x"), cell(view, draws, "spells", "end", "d-x")
+    assert np.array_equal(move, cell(view, draws, "spells", "start", "d-y"))
+    assert (first <= move).all() and (move <= cell(view, draws, "spells", "end", "d-y")).all()
+
+
+def test_dates_whose_bounds_cannot_cross_are_drawn_one_by_one(one_year):
+    """P's post began in 1945 and ended on a known day in 1950: the order holds in every draw, and its start is
+    drawn from its own stream exactly as a date with no partner is."""
+    view, draws = one_year
+    first, last = (np.datetime64(d, "D").astype("int64") for d in ("1945-01-01", "1945-12-31"))
+    alone = cell_stream(4, "spells", "start", "p-min").integers(first, last, size=4000, endpoint=True)
+    assert np.array_equal(cell(view, draws, "spells", "start", "p-min").astype("int64"), alone)
+
+
+def test_ordered_pairs_are_drawn_uniformly():
+    """Start and end both within ten days: each of the 55 ordered pairs is equally likely (chi-square, seeded)."""
+    bounds = {"start": (days(0), days(9)), "end": (days(0), days(9))}
+    drawn = draw_table("spells", ["x"], bounds, {}, 55_000, seed=1)
+    s, e = grid(drawn["start"][:, 0]), grid(drawn["end"][:, 0])
+    assert (s <= e).all()
+    counts = np.bincount(s * 10 + e, minlength=100)[[i * 10 + j for i in range(10) for j in range(i, 10)]]
+    assert len(counts) == 55 and counts.min() > 0
+    assert stats.chisquare(counts).pvalue > 0.001
+    shares = np.bincount(s, minlength=10) / len(s)
+    assert shares == pytest.approx((10 - np.arange(10)) / 55, abs=0.01)  # the start leans early, as it must
+
+
+def test_bounds_that_contradict_the_order_are_drawn_one_by_one():
+    """An end wholly before its start (the tables disagree with themselves): no ordered pair exists, and each date
+    is drawn inside its own bounds, as recorded, rather than moved."""
+    bounds = {"start": (days(40), days(49)), "end": (days(0), days(9))}
+    drawn = draw_table("ties", ["t"], bounds, {}, 500, seed=2)
+    assert grid(drawn["start"]).min() >= 40 and grid(drawn["end"]).max() <= 9
+    assert np.array_equal(drawn["end"][:, 0].astype("int64"), cell_stream(2, "ties", "end", "t").integers(
+        DAY0.astype("int64"), DAY0.astype("int64") + 9, size=500, endpoint=True))
+
+
+def test_the_first_k_ordered_draws_are_the_draws_of_k():
+    bounds = {"start": (days(0, 5), days(30, 8)), "end": (days(10, 5), days(20, 40))}
+    many, few = (draw_table("spells", ["a", "b"], bounds, {}, n, seed=3) for n in (300, 40))
+    assert all(np.array_equal(many[c][:40], few[c]) for c in bounds)
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE_LEVELS)
+def test_no_real_post_or_tie_is_drawn_ending_before_it_began(tables, evidence):
+    """Every reading of the real tables: no draw ends a spell or a tie before its start."""
+    for reading in ("article", "standard"):
+        view = tables.select(evidence=evidence, reading=reading, coding="blauvelt")
+        draws = S.draw_dates(view, 500, seed=1953)
+        for table in ("spells", "ties"):
+            start, end = draws.days[table, "start"], draws.days[table, "end"]
+            assert not (end < start).any(), (evidence, reading, table)
