@@ -106,10 +106,33 @@ def test_the_first_k_ordered_draws_are_the_draws_of_k():
 
 @pytest.mark.parametrize("evidence", EVIDENCE_LEVELS)
 def test_no_real_post_or_tie_is_drawn_ending_before_it_began(tables, evidence):
-    """Every reading of the real tables: no draw ends a spell or a tie before its start."""
+    """Every reading of the real tables: no draw ends a spell or a tie before its start, the days read as the
+    analysis reads them (an open start no earlier than its floor)."""
     for reading in ("article", "standard"):
         view = tables.select(evidence=evidence, reading=reading, coding="blauvelt")
         draws = S.draw_dates(view, 500, seed=1953)
         for table in ("spells", "ties"):
-            start, end = draws.days[table, "start"], draws.days[table, "end"]
+            start, end = (read_as(draws, getattr(view, table), table, field) for field in ("start", "end"))
             assert not (end < start).any(), (evidence, reading, table)
+
+
+def read_as(draws, frame, table: str, field: str) -> np.ndarray:
+    """The drawn days raised to the field's floor, as patronage.analysis.careers.floored reads them."""
+    floor = frame[f"{field}_floor"].to_numpy("datetime64[D]")[None, :]
+    day = draws.days[table, field]
+    return np.where(~np.isnat(floor) & (floor > day), floor, day)
+
+
+def test_the_order_holds_between_the_days_as_read_through_an_open_starts_floor():
+    """An end 'by January 2000' (padded ten years back, read no earlier than 1 January) after a start of 5-25
+    January: the order binds, and holds between the days as the analysis reads them (never before the floor).
+    After a start in December 1999 it cannot bind: the end is drawn on its own, padded days included."""
+    floors = {"end": days(0)}
+    ends = (days(-3622), days(30))
+    bound = draw_table("spells", ["x"], {"start": (days(4), days(24)), "end": ends}, {}, 2000, seed=6, floors=floors)
+    s, e = grid(bound["start"][:, 0]), grid(bound["end"][:, 0])
+    assert (e >= s).all() and e.min() >= 4 and e.max() == 30
+    free = draw_table("spells", ["x"], {"start": (days(-31), days(-12)), "end": ends}, {}, 2000, seed=6, floors=floors)
+    assert grid(free["end"]).min() < -3000  # drawn over its padded bounds, read as 1 January by careers.floored
+    assert np.array_equal(free["end"][:, 0].astype("int64"), cell_stream(6, "spells", "end", "x").integers(
+        ends[0].astype("int64"), ends[1].astype("int64"), size=2000, endpoint=True))

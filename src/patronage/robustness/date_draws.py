@@ -118,7 +118,8 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
         index[table] = frame.index
         theirs = {col: date_bounds(tables, table, col) for col in cols}
         one_day = moves(frame, theirs["start"], theirs["end"]) if table == "spells" and {"start", "end"} <= set(cols) else {}
-        drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), theirs, one_day, n, seed)
+        floors = {col: frame[f"{col}_floor"].to_numpy(dtype="datetime64[D]") for col in cols if f"{col}_floor" in frame}
+        drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), theirs, one_day, n, seed, floors)
         bounds.update({(table, col): b for col, b in theirs.items()})
         days.update({(table, col): d for col, d in drawn.items()})
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)

@@ -6,7 +6,9 @@ out of every roster of those draws, though no source doubts that he held the pos
 the end of a spell or a tie are drawn jointly, uniformly over the pairs of whole days inside their
 bounds that keep the start on or before the end; a move from one post to the next
 (:func:`patronage.robustness.date_draws.moves`) makes one day the end of the first and the start of
-the second, so the whole chain (start, move, end) is drawn in order.
+the second, so the whole chain (start, move, end) is drawn in order. The order holds between the days
+as the analysis reads them: an open start ("by March 1953") is read no earlier than its floor
+(:func:`patronage.analysis.careers.floored`), so a day drawn before the floor counts as the floor's day.
 
 Dates whose bounds cannot come in the wrong order (a post begun in 1938 and ended in 1940) are drawn
 as before, each from its own stream (:func:`cell_stream`): the constraint changes nothing there.
@@ -37,28 +39,42 @@ def cell_stream(seed: int, table: str, col: str, row_id: str) -> np.random.Gener
     return np.random.default_rng([int(seed), int.from_bytes(digest[:16], "little")])
 
 
-def draw_table(table: str, ids: list[str], bounds: dict, one_day: dict[int, int], n: int, seed: int) -> dict:
+def draw_table(table: str, ids: list[str], bounds: dict, one_day: dict[int, int], n: int, seed: int,
+               floors: dict | None = None) -> dict:
     """n draws of every date of one table: {col: (n, rows) datetime64[D] array}, NaT where a date is empty.
 
-    bounds: col -> (lo, hi) arrays of days; one_day: the moves (position of the later row -> the earlier).
-    A cell is one date, named by its column and row; the start of a post taken up by a move is the
-    cell of the previous post's end, drawn once.
+    bounds: col -> (lo, hi) arrays of days; one_day: the moves (position of the later row -> the earlier);
+    floors: col -> the days an open start is read as at the earliest (``f_floor``: a day drawn before it
+    is read as that day, :func:`patronage.analysis.careers.floored`), so the order is kept between the
+    days as the analysis reads them. A cell is one date, named by its column and row; the start of a
+    post taken up by a move is the cell of the previous post's end, drawn once.
     """
     cells = {col: [cell_of(col, j, one_day) for j in range(len(ids))] for col in bounds}
     lo = {c: bounds[c[0]][0][c[1]] for col in bounds for c in cells[col] if c[0] == col}
     hi = {c: bounds[c[0]][1][c[1]] for c in lo}
     known = {c for c in lo if not (np.isnat(lo[c]) or np.isnat(hi[c]))}
+    floors = floors or {}
+    floor = {c: _floor_of(lo[c], hi[c], floors[c[0]][c[1]] if c[0] in floors else NOT_A_DAY) for c in known}
     parent = _parents(table, cells, known)
     drawn: dict[tuple, np.ndarray] = {}
     for tree in _trees(known, parent):
-        drawn.update(_ordered(tree, parent, lo, hi, n, lambda c: cell_stream(seed, table, c[0], ids[c[1]]))
-                     if any(lo[c] < hi[parent[c]] for c in tree if c in parent) else {})
+        drawn.update(_ordered(tree, parent, floor, hi, n, lambda c: cell_stream(seed, table, c[0], ids[c[1]]))
+                     if any(floor[c][0] < hi[parent[c]] for c in tree if c in parent) else {})
     for c in known - drawn.keys():
         drawn[c] = (np.full(n, lo[c]) if lo[c] == hi[c] else cell_stream(seed, table, c[0], ids[c[1]]).integers(
             lo[c].astype("int64"), hi[c].astype("int64"), size=n, endpoint=True).astype("datetime64[D]"))
     empty = np.full(n, NOT_A_DAY)
     return {col: np.stack([drawn.get(c, empty) for c in cells[col]], axis=1) if ids else np.empty((n, 0), "datetime64[D]")
             for col in bounds}
+
+
+def _floor_of(lo: np.datetime64, hi: np.datetime64, floor: np.datetime64) -> tuple[np.datetime64, int]:
+    """The earliest day a date is read as, and how many of its drawn days are read as that day (1 unless a
+    floor above its lower bound gathers the days before it)."""
+    if np.isnat(floor) or floor <= lo:
+        return lo, 1
+    floor = min(floor, hi)
+    return floor, int((floor - lo).astype(int)) + 1
 
 
 def cell_of(col: str, j: int, one_day: dict[int, int]) -> tuple[str, int]:
@@ -92,15 +108,18 @@ def _trees(known: set, parent: dict) -> list[list]:
     return trees  # cells on a loop have a parent and no root: never reached, so drawn one by one
 
 
-def _ordered(tree: list, parent: dict, lo: dict, hi: dict, n: int, stream) -> dict:
-    """n draws of the cells of one tree, uniform over the whole days inside their bounds with every child
-    on or after its parent; {} if no such days exist (the bounds contradict the order: drawn one by one)."""
-    first = min(lo[c] for c in tree).astype("int64")
+def _ordered(tree: list, parent: dict, floor: dict, hi: dict, n: int, stream) -> dict:
+    """n draws of the cells of one tree, uniform over the whole days inside their bounds (a floor's day weighing
+    as many days as it gathers) with every child on or after its parent; {} if no such days exist (the bounds
+    contradict the order: drawn one by one)."""
+    first = min(floor[c][0] for c in tree).astype("int64")
     size = int(max(hi[c] for c in tree).astype("int64") - first) + 1
     below = {}  # cell -> for each day of the grid, the number of ordered completions of its subtree from that day
     for c in reversed(tree):
         weight = np.zeros(size)
-        weight[int(lo[c].astype("int64") - first):int(hi[c].astype("int64") - first) + 1] = 1.0
+        (lo, gathered), last = floor[c], int(hi[c].astype("int64") - first)
+        weight[int(lo.astype("int64") - first):last + 1] = 1.0
+        weight[int(lo.astype("int64") - first)] = gathered
         for child in (k for k in tree if parent.get(k) == c):
             weight *= np.cumsum(below[child][::-1])[::-1]  # completions with the child on this day or later
         below[c] = weight / weight.max() if weight.any() else weight
