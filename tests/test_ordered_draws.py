@@ -136,3 +136,23 @@ def test_the_order_holds_between_the_days_as_read_through_an_open_starts_floor()
     assert grid(free["end"]).min() < -3000  # drawn over its padded bounds, read as 1 January by careers.floored
     assert np.array_equal(free["end"][:, 0].astype("int64"), cell_stream(6, "spells", "end", "x").integers(
         ends[0].astype("int64"), ends[1].astype("int64"), size=2000, endpoint=True))
+
+
+def test_a_move_across_a_reorganisation_falls_on_the_day_both_offices_allow(tmp_path):
+    """D leaves a post 'in 1954' (a reorganisation) in a ministry dissolved on 13 March 1954 for a post 'in 1954'
+    in the ministry created that day: the two ends narrow to that one day. R moves 'in 1954' to a ministry created
+    only on 1 June: the two narrowed ends share no day, so they are two dates, each drawn inside its own."""
+    rows = copy.deepcopy(ROWS)
+    org = dict(rows["organisations"][0])
+    rows["organisations"] += [org | {"org_id": "old", "valid_from": "1950", "valid_to": "1954-03-13"},
+                              org | {"org_id": "new", "valid_from": "1954-03-13", "predecessors": "old"},
+                              org | {"org_id": "later", "valid_from": "1954-06-01", "predecessors": "old"}]
+    rows["spells"] += [spell("d-old", "d", "old", 4, "1952", "1954", "reorganisation"), spell("d-new", "d", "new", 4, "1954", "1956"),
+                       spell("r-old", "r", "old", 3, "1952", "1954", "transfer"), spell("r-later", "r", "later", 3, "1954", "1956")]
+    view = patronage.load(write_package(tmp_path / "reorganised", rows)).select(coding="x")
+    draws = S.draw_dates(view, 500, seed=8)
+    assert set(cell(view, draws, "spells", "end", "d-old")) == {np.datetime64("1954-03-13")}
+    assert set(cell(view, draws, "spells", "start", "d-new")) == {np.datetime64("1954-03-13")}
+    left, joined = cell(view, draws, "spells", "end", "r-old"), cell(view, draws, "spells", "start", "r-later")
+    assert left.max() <= np.datetime64("1954-03-13") and joined.min() >= np.datetime64("1954-06-01")
+    assert len(np.unique(left)) > 30 and len(np.unique(joined)) > 100

@@ -118,6 +118,7 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
         index[table] = frame.index
         theirs = {col: date_bounds(tables, table, col) for col in cols}
         one_day = moves(frame, theirs["start"], theirs["end"]) if table == "spells" and {"start", "end"} <= set(cols) else {}
+        one_day = on_the_same_day(theirs, one_day)
         floors = {col: frame[f"{col}_floor"].to_numpy(dtype="datetime64[D]") for col in cols if f"{col}_floor" in frame}
         drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), theirs, one_day, n, seed, floors)
         bounds.update({(table, col): b for col, b in theirs.items()})
@@ -133,9 +134,11 @@ def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple
     position of the earlier one.
 
     A move: a spell ends by promotion, transfer, reorganisation or demotion, and the same person's spell that
-    starts with the same EDTF text (and the same bounds, once narrowed to the organisations' periods) is the
-    post he moved to. The sources date the move once ("1938": moved to the railways), so its two ends are one
-    uncertain day, not two: drawn independently they would leave a gap, or an overlap, that no source records.
+    starts with the same EDTF text (on bounds that share a day, once narrowed to the organisations' periods) is
+    the post he moved to. The sources date the move once ("1938": moved to the railways), so its two ends are
+    one uncertain day, not two: drawn independently they would leave a gap, or an overlap, that no source
+    records. The day lies where both bounds allow it (:func:`on_the_same_day`): a post left "in 1954" in a
+    ministry dissolved on 13 March 1954 for one "in 1954" in its successor, created that day, was left on it.
     With several earlier spells (other readings of the same post) the first in table order is taken.
     ``start``/``end``: the (lo, hi) bounds the draws use (:func:`date_bounds`).
     """
@@ -145,11 +148,30 @@ def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple
     right = pd.DataFrame({"person": spells["person_id"].to_numpy(object), "text": spells["start"].to_numpy(object), "b": pos})
     pairs = left.merge(right, on=["person", "text"]).query("a != b")
     a, b = pairs["a"].to_numpy(int), pairs["b"].to_numpy(int)
-    same = (start[0][b] == end[0][a]) & (start[1][b] == end[1][a]) & (start[0][b] != start[1][b])
+    meet = ~np.isnat(start[0][b]) & (np.maximum(start[0][b], end[0][a]) <= np.minimum(start[1][b], end[1][a]))
     found: dict[int, int] = {}
-    for i, j in sorted(zip(b[same].tolist(), a[same].tolist(), strict=True)):
+    for i, j in sorted(zip(b[meet].tolist(), a[meet].tolist(), strict=True)):
         found.setdefault(i, j)
     return found
+
+
+def on_the_same_day(bounds: dict, one_day: dict[int, int]) -> dict[int, int]:
+    """Narrow the two ends of each move (:func:`moves`) to the days both allow, in ``bounds`` (col -> (lo, hi),
+    changed in place), so they can be drawn as one day; returns the moves kept (a later post whose start no
+    longer meets the end it would share, narrowed by an earlier move from the same post, is drawn on its own)."""
+    if not one_day:
+        return one_day
+    (s_lo, s_hi), (e_lo, e_hi) = (tuple(a.copy() for a in bounds[c]) for c in ("start", "end"))
+    kept = {}
+    for b, a in sorted(one_day.items()):
+        lo, hi = max(s_lo[b], e_lo[a]), min(s_hi[b], e_hi[a])
+        if lo <= hi:
+            e_lo[a], e_hi[a] = lo, hi
+            kept[b] = a
+    for b, a in kept.items():
+        s_lo[b], s_hi[b] = e_lo[a], e_hi[a]
+    bounds["start"], bounds["end"] = (s_lo, s_hi), (e_lo, e_hi)
+    return kept
 
 
 def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> pd.DataFrame:
