@@ -21,7 +21,10 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
                           "verdict": ["holds", "fails", "holds", "holds"]})
     (sentence,) = findings.draw_findings(draws, pd.Series({"H1": "holds", "H2": "fails"}))
     assert sentence.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps give the base verdict in every draw")
-    assert "H2 (fails in 0.50 of the draws)" in sentence
+    assert "H2 (fails in 0.50 of the draws; holds in 0.50)" in sentence
+    (never,) = findings.draw_findings(draws.assign(verdict=["holds", "mixed", "holds", "holds"]),
+                                      pd.Series({"H1": "holds", "H2": "inconclusive"}))
+    assert "H2 (inconclusive at the point estimates, in no draw; holds in 0.50; mixed in 0.50)" in never
     (same,) = findings.draw_findings(draws.assign(verdict="holds"), pd.Series({"H1": "holds", "H2": "holds"}))
     assert "no step gives another verdict in any draw" in same
     assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]

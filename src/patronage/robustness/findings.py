@@ -53,9 +53,20 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
     draws = under_draws["draw"].nunique()
     kept = under_draws.assign(same=under_draws["verdict"] == under_draws["hypothesis"].map(base)).groupby("hypothesis")["same"].mean()
     always = sorted(kept[kept == 1].index)
-    sometimes = [f"{h} ({base[h]} in {share:.2f} of the draws)" for h, share in kept[kept < 1].items()]
+    sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
+                 for h in kept[kept < 1].index]
     return [f"Under {draws} draws of the uncertain dates, {len(always)} of {len(kept)} steps give the base verdict in every "
             f"draw; {_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
+
+
+def _drawn_instead(verdicts: pd.Series, base: str) -> str:
+    """One step's verdicts over the draws beside its base verdict: how often the base comes out (or that it
+    never does: a date that straddles a line decides nothing at its point estimate, and something in every
+    draw), then each other verdict, the most frequent first."""
+    shares = verdicts.value_counts(normalize=True)
+    others = sorted(((v, s) for v, s in shares.items() if v != base), key=lambda x: (-x[1], x[0]))
+    head = f"{base} in {shares[base]:.2f} of the draws" if base in shares else f"{base} at the point estimates, in no draw"
+    return head + "".join(f"; {v} in {s:.2f}" for v, s in others)
 
 
 def inferred_findings(rerun: pd.DataFrame) -> list[str]:
