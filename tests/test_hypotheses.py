@@ -11,8 +11,10 @@ import pytest
 import patronage
 from patronage.analysis import article, verdicts
 from patronage.analysis import hypotheses as H
+from patronage.analysis.advancement import promotions
+from patronage.analysis.careers import moves_between
 from patronage.analysis.crisis import make_crisis
-from patronage.analysis.offices import vacancies
+from patronage.analysis.offices import gained_posts, vacancies
 from patronage.analysis.tenure import tenure_after
 from patronage.analysis.verdicts import DECIDED, VERDICTS, Result
 
@@ -111,6 +113,37 @@ def test_h1_fails_when_a_rival_presided_over_his_promotions(world):
     view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min", appointed_by="r"))
     r = H.defectors_were_genuine_clients(view, c)
     assert r.verdict == "fails" and r.detail.loc[0, "career says"] == "a rival's client"
+
+
+def test_a_post_continued_by_a_move_dated_once_is_not_a_second_promotion(world):
+    """D's office renamed 'in 1948' (the post ends by reorganisation on the date the next one starts, written the
+    same): the two posts have the same point estimates, and only the first is a promotion, or a post gained. Moved up 'in 1948' to a
+    higher post instead, he is promoted twice. A start written otherwise ('1948-01/1948-12', the same midpoint) is
+    not a move: the point estimates alone decide, and two posts begun the same day are both promotions."""
+    def renamed(seniority, start="1948", cause="reorganisation"):
+        def edit(rows):
+            rows["spells"] += [spell("d-a", "d", "min", 3, "1948", "1948", cause),
+                               spell("d-b", "d", "min", seniority, start, "1949", "transfer")]
+        return edit
+
+    def promoted(edit) -> list:
+        view, _ = world(edit)
+        return [p for p in promotions(view, ["d"], pd.Timestamp("1950-01-01"))["spell_id"] if p in ("d-a", "d-b")]
+
+    spells = world(renamed(3))[0].spells.reset_index(drop=True)
+    pairs = moves_between(spells)
+    assert ("d-a", "d-b") in set(zip(spells.loc[pairs["a"], "spell_id"], spells.loc[pairs["b"], "spell_id"], strict=True))
+    assert promoted(renamed(3)) == ["d-a"]
+    assert promoted(renamed(4, cause="promotion")) == ["d-a", "d-b"]
+    assert promoted(renamed(3, start="1948-01/1948-12")) == ["d-a", "d-b"]
+
+    def gained(edit) -> list:
+        view, _ = world(edit)
+        new = gained_posts(view, ["d"], pd.Timestamp("1947-01-01"), pd.Timestamp("1949-01-01"), pd.Series({"d": 2}))
+        return new["spell_id"].tolist()
+
+    assert gained(renamed(3)) == ["d-a"]  # the renamed office is the same office, not a second one gained
+    assert gained(renamed(3, start="1948-01/1948-12")) == ["d-a", "d-b"]
 
 
 def test_h1_no_data_without_a_recorded_promotion(world):

@@ -5,8 +5,10 @@ careers: they owed their positions and advancement to Beria, and were among his 
 subordinates when he fell. The same evidence is read here from the spells, which no coding
 touches:
 
-- a *promotion* is a post above every post the person held in the SUCCESSION_GAP before it
-  began (his first recorded post counts, from nothing);
+- a *promotion* is a post above every post the person held in the SUCCESSION_GAP before it began,
+  and above the post he moved from where the sources date the move once
+  (:func:`patronage.analysis.careers.moved`: a commissariat renamed a ministry "in 1946" is
+  one post continued, not a second promotion); his first recorded post counts, from nothing;
 - the promotion was *presided over* by the person recorded as appointing him (spells.appointed_by)
   or, where none is recorded, by whoever of the candidates (the patron and his rivals) held the
   highest post above him in the same organisation (lineage) on the day it began.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import running_on
+from patronage.analysis.careers import moved, running_on
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.offices import SUCCESSION_GAP, spells_with_lineage
 
@@ -29,8 +31,10 @@ def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
     s = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     s = s[s["start_day"] < before]
     pairs = s.merge(s, on="person_id", suffixes=("", "_o"))
-    prior = pairs[(pairs["spell_id_o"] != pairs["spell_id"]) & (pairs["start_day_o"] < pairs["start_day"])
-                  & ~(pairs["end_day_o"] < pairs["start_day"] - SUCCESSION_GAP).fillna(False)]
+    moved_from = pd.MultiIndex.from_arrays([pairs["spell_id_o"], pairs["spell_id"]]).isin(moved(tables))
+    prior = pairs[(pairs["spell_id_o"] != pairs["spell_id"]) & ((
+        (pairs["start_day_o"] < pairs["start_day"]) & ~(pairs["end_day_o"] < pairs["start_day"] - SUCCESSION_GAP).fillna(False))
+        | moved_from)]
     highest = prior.groupby("spell_id")["seniority_o"].max()
     up = s[s["seniority"] > s["spell_id"].map(highest).fillna(0)]
     return up.rename(columns={"start_day": "day"})[["spell_id", "person_id", "post", "seniority", "lineage", "day",

@@ -18,6 +18,7 @@ import pandas as pd
 from patronage.tables.dates import midpoint, to_date
 
 PersonId = str
+MOVES = frozenset({"promotion", "transfer", "reorganisation", "demotion"})  # end causes that take a man straight to his next post
 
 
 def point(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -100,3 +101,29 @@ def alive_on(tables, on, persons) -> pd.Series:
     """True for each person not known to be dead on day ``on``."""
     died = tables.persons.set_index("person_id")["died_lo"].reindex(list(persons))
     return ~(died <= to_date(on)).fillna(False).astype(bool)
+
+
+def moves_between(spells: pd.DataFrame) -> pd.DataFrame:
+    """The posts taken up by a move: each pair of one person's spells where the first ended by promotion,
+    transfer, reorganisation or demotion (MOVES) on a date written exactly as the second's start. The sources
+    then date the move once ("1946": the commissariat renamed a ministry), and the two posts follow each other
+    whatever their point estimates say (two dates "1946" have the same midpoint).
+
+    returns: columns a (position of the earlier spell in ``spells``) and b (of the later), sorted by b, then a.
+    """
+    pos = np.arange(len(spells))
+    person = spells["person_id"].to_numpy(object)
+    left = pd.DataFrame({"person": person, "text": spells["end"].to_numpy(object), "a": pos})
+    left = left[spells["end_cause"].isin(MOVES).fillna(False).to_numpy(bool) & spells["end"].notna().to_numpy(bool)]
+    right = pd.DataFrame({"person": person, "text": spells["start"].to_numpy(object), "b": pos})
+    pairs = left.merge(right, on=["person", "text"]).query("a != b")
+    return pairs[["a", "b"]].sort_values(["b", "a"], kind="stable").reset_index(drop=True)
+
+
+def moved(tables) -> pd.MultiIndex:
+    """(spell_id of the post left, spell_id of the post taken up) of every move of :func:`moves_between`, once per tables."""
+    def compute(t) -> pd.MultiIndex:
+        pairs, ids = moves_between(t.spells), t.spells["spell_id"].to_numpy(object)
+        return pd.MultiIndex.from_arrays([ids[pairs["a"].to_numpy(int)], ids[pairs["b"].to_numpy(int)]])
+
+    return tables.derived("moves", compute)

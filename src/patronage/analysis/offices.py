@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from patronage.analysis.careers import active, point, running_on
+from patronage.analysis.careers import active, moved, point, running_on
 from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.outcomes import first_loss
 from patronage.tables.columns import TEXT
@@ -19,7 +19,8 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     """Offices taken up between two days at a seniority above the person's rank in ``above``.
 
     A spell that only continues the person's own office under a new name (same lineage, same
-    seniority, the previous spell ending at most RENAMING_GAP before) is not a new office.
+    seniority, the previous spell ending at most RENAMING_GAP before, or left for it by a move dated
+    once: :func:`patronage.analysis.careers.moved`) is not a new office.
     """
     mine = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     new = mine[(mine["start_day"] >= start) & (mine["start_day"] <= end) & (mine["seniority"] > mine["person_id"].map(above))]
@@ -29,8 +30,9 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     pairs = new[keys + ["spell_id", "start_day"]].assign(row=np.arange(len(new))).merge(
         mine.loc[mine["lineage"].notna(), keys + ["spell_id", "start_day", "end_day"]].rename(columns={"end_day": "end_day_before"}),
         on=keys, suffixes=("", "_before"))
-    renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (pairs["start_day_before"] < pairs["start_day"])
-                    & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)]
+    follows = pd.MultiIndex.from_arrays([pairs["spell_id_before"], pairs["spell_id"]]).isin(moved(tables))
+    renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (follows | (
+        (pairs["start_day_before"] < pairs["start_day"]) & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)))]
     new = new[~np.isin(np.arange(len(new)), renamed["row"].to_numpy())]
     return new.drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from patronage import cache
 from patronage.analysis import hypotheses
+from patronage.analysis.careers import moves_between
 from patronage.analysis.crisis import make_crisis
 from patronage.parallel import map_ordered
 from patronage.robustness.ordered_draws import draw_table
@@ -126,15 +127,12 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
 
 
-MOVES = frozenset({"promotion", "transfer", "reorganisation", "demotion"})  # end causes that take a man straight to his next post
-
-
 def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple[np.ndarray, np.ndarray]) -> dict[int, int]:
     """The posts taken up by a move, drawn on the day the previous post ended: position of the later spell ->
     position of the earlier one.
 
-    A move: a spell ends by promotion, transfer, reorganisation or demotion, and the same person's spell that
-    starts with the same EDTF text (on bounds that share a day, once narrowed to the organisations' periods) is
+    A move (:func:`patronage.analysis.careers.moves_between`): a spell ends by promotion, transfer, reorganisation
+    or demotion, and the same person's spell that starts with the same EDTF text (on bounds that share a day, once narrowed to the organisations' periods) is
     the post he moved to. The sources date the move once ("1938": moved to the railways), so its two ends are
     one uncertain day, not two: drawn independently they would leave a gap, or an overlap, that no source
     records. The day lies where both bounds allow it (:func:`on_the_same_day`): a post left "in 1954" in a
@@ -142,11 +140,7 @@ def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple
     With several earlier spells (other readings of the same post) the first in table order is taken.
     ``start``/``end``: the (lo, hi) bounds the draws use (:func:`date_bounds`).
     """
-    pos = np.arange(len(spells))
-    left = pd.DataFrame({"person": spells["person_id"].to_numpy(object), "text": spells["end"].to_numpy(object), "a": pos})
-    left = left[spells["end_cause"].isin(MOVES).fillna(False).to_numpy(bool) & spells["end"].notna().to_numpy(bool)]
-    right = pd.DataFrame({"person": spells["person_id"].to_numpy(object), "text": spells["start"].to_numpy(object), "b": pos})
-    pairs = left.merge(right, on=["person", "text"]).query("a != b")
+    pairs = moves_between(spells)
     a, b = pairs["a"].to_numpy(int), pairs["b"].to_numpy(int)
     meet = ~np.isnat(start[0][b]) & (np.maximum(start[0][b], end[0][a]) <= np.minimum(start[1][b], end[1][a]))
     found: dict[int, int] = {}
