@@ -8,6 +8,7 @@ import functools
 import pandas as pd
 import pytest
 
+from patronage.analysis.careers import point
 from patronage.tables.dates import bounds_columns, midpoint, open_start_floor, parse_bounds, to_date
 
 D = dt.date
@@ -136,3 +137,20 @@ def test_column_bounds_agree_with_parse_bounds(texts):
             assert (lo.iloc[pos], hi.iloc[pos]) == tuple(map(pd.Timestamp, want)) and pos not in errors, text
         else:
             assert pd.isna(lo.iloc[pos]) and pd.isna(hi.iloc[pos]) and errors.get(pos) == want, text
+
+
+def test_a_point_estimate_never_puts_an_end_before_its_start():
+    """Begun 'in 1946' and left on 15 March 1946: the start is read in the middle of 1 January to 15 March, not on
+    2 July. An end '1937-02~' after a start on 28 November 1936 is read from the start on. Bounds that overlap
+    nothing (the tables disagree with themselves) and a row whose other end is empty keep their midpoints."""
+    def bounds(*texts):
+        lo, hi, _ = bounds_columns(pd.Series(texts, dtype="string"))
+        return lo, hi
+
+    (s_lo, s_hi), (e_lo, e_hi) = bounds("1946", "1936-11-28", "1950", "1946"), bounds("1946-03-15", "1937-02~", "1940", None)
+    frame = pd.DataFrame({"start_lo": s_lo, "start_hi": s_hi, "end_lo": e_lo, "end_hi": e_hi})
+    start, end = point(frame, "start"), point(frame, "end")
+    assert start.iloc[0] == midpoint(pd.Series([pd.Timestamp("1946-01-01")]), pd.Series([pd.Timestamp("1946-03-15")])).iloc[0]
+    assert (end >= start).iloc[:2].all() and end.iloc[1] > midpoint(e_lo, e_hi).iloc[1]
+    assert start.iloc[2] == midpoint(s_lo, s_hi).iloc[2] and end.iloc[2] == midpoint(e_lo, e_hi).iloc[2]
+    assert start.iloc[3] == midpoint(s_lo, s_hi).iloc[3] and pd.isna(end.iloc[3])

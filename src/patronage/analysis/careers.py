@@ -6,7 +6,8 @@ unknown ('/1953-03', 'by March 1953'): edtf pads that start ten years back, and 
 is taken to be no earlier than the first day of its recorded end (``f_floor``,
 ``patronage.tables.dates.open_start_floor``). So a spell or tie whose start no source gives is not
 known to be running before the earliest day the source attests it, and is not counted before then.
-A spell or tie with no end is taken to continue. The Monte Carlo of the sensitivity analysis draws
+A start's bounds end where its end's do, and an end's begin where its start's do (:func:`in_order`):
+no post or tie is read as ending before it began. A spell or tie with no end is taken to continue. The Monte Carlo of the sensitivity analysis draws
 inside the bounds instead (and the same floor applies to each draw).
 """
 
@@ -24,8 +25,25 @@ MOVES = frozenset({"promotion", "transfer", "reorganisation", "demotion"})  # en
 def point(frame: pd.DataFrame, column: str) -> pd.Series:
     """Point estimate of an EDTF column of ``frame``: the midpoint of the bounds, raised to the column's
     floor (``f_floor``: the first day of the recorded end of a date whose start is unknown) where
-    the frame carries one and the midpoint lies before it."""
-    return _raised(midpoint(frame[f"{column}_lo"], frame[f"{column}_hi"]), frame.get(f"{column}_floor"))
+    the frame carries one and the midpoint lies before it. The bounds of a start are first cut at the
+    latest day its end allows, and those of an end at the earliest day its start allows
+    (:func:`in_order`), so that no post or tie is read as ending before it began."""
+    lo, hi = in_order(frame, column)
+    return _raised(midpoint(lo, hi), frame.get(f"{column}_floor"))
+
+
+def in_order(frame: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
+    """The bounds of ``column`` (``start`` or ``end``; any other column as recorded), cut by the other end of the
+    same row where they overlap it: a post begun "in 1946" and left on 15 March 1946 began between 1 January and
+    15 March. Bounds that do not overlap (the tables disagree with themselves) are kept as recorded."""
+    lo, hi = frame[f"{column}_lo"], frame[f"{column}_hi"]
+    if column == "start" and "end_hi" in frame:
+        cut = frame["end_hi"]
+        hi = hi.where(~((cut < hi) & (cut >= lo)).fillna(False), cut)
+    elif column == "end" and "start_lo" in frame:
+        cut = frame["start_lo"]
+        lo = lo.where(~((cut > lo) & (cut <= hi)).fillna(False), cut)
+    return lo, hi
 
 
 def floored(frame: pd.DataFrame, column: str, bound: str) -> pd.Series:
