@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from patronage.analysis import article
 from patronage.robustness import findings
 
 
@@ -80,3 +81,18 @@ def test_pooled_lines_say_why_when_there_is_nothing_to_test():
 def test_a_tiny_p_value_is_never_shown_as_zero():
     assert findings.p_text(0.00097) == "0.0010" and findings.p_text(0.0001) == "0.0001"
     assert findings.p_text(4.15e-06) == "4.2e-06" and findings.p_text(0.5) == "0.5000"
+
+
+def test_03_findings_say_each_open_step_once():
+    """A step whose rule could not have decided (no data: nothing to count) is named among those, not again among the
+    steps the records left open; a step that could have been decided and was not is named there."""
+    table = pd.DataFrame({"hypothesis": ["H1", "H2", "H7"], "verdict": ["holds", "inconclusive", "no data"],
+                          "could_differ": ["yes", "yes", "no: no client of recorded rank below 4"],
+                          "reason": ["", "2 of 3 defected", "the tables record no client below rank 4"]})
+    comparison = pd.DataFrame({"hypothesis": table["hypothesis"], "agree": ["yes", "no", "–"], "computed": table["verdict"],
+                               "article": ["holds", "fails", "holds"], "why they differ": ["", "2 of 3 defected", ""]})
+    decided, fixed, left_open, agreed, differ = article.findings(table, comparison)
+    assert decided == "Of 3 steps, 1 were decided by their rule: H1 holds."
+    assert fixed.startswith("1 could not have come out otherwise") and "H7 (no data: no client of recorded rank below 4)" in fixed
+    assert left_open == "Left open by the records: H2 (inconclusive: 2 of 3 defected)."
+    assert agreed.startswith("The computation agrees with the article on 1 of the 2 steps") and differ.startswith("H2: computed")
