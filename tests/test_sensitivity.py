@@ -23,6 +23,7 @@ from patronage.analysis.verdicts import VERDICTS
 from patronage.errors import ParameterError
 from patronage.publish import charts
 from patronage.publish.figures import VERDICT_COLOURS
+from patronage.robustness import findings
 from patronage.robustness import sensitivity as S
 from patronage.robustness.date_draws import ID_COLUMNS, moves
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
@@ -194,6 +195,13 @@ def test_the_shares_table_names_what_moves_each_verdict(grid):
     assert table.loc["H6a later defectors refused", "moved by"] == "nothing"
     assert table.loc["H2 loyalty", "moved by"].endswith("population")
     assert (table["n"] == 36).all() and table.loc["H3 no reward", "holds"] == 0.17
+
+
+def test_a_step_steady_on_a_two_word_verdict_is_named_with_all_of_it(grid):
+    """'no data' in every specification reads 'no data', not 'no'."""
+    grid.loc[grid["hypothesis"] == "H6a later defectors refused", "verdict"] = "no data"
+    first = findings.specification_findings(grid)[0]
+    assert "H6a later defectors refused (no data)" in first and "(no)" not in first
 
 
 def test_specification_curve_has_a_column_per_distinct_specification(grid):

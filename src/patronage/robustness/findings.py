@@ -35,7 +35,7 @@ def specification_findings(grid: pd.DataFrame) -> list[str]:
     shares = verdict_shares(grid)
     n = int(shares["n"].max()) if len(shares) else 0
     spread = _spread(shares)
-    steady = [f"{h} ({s.split()[0]})" for h, s in spread.items() if "," not in s]
+    steady = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if "," not in s]  # the verdict, without its share of 1.00
     varying = [f"{h} ({s})" for h, s in spread.items() if "," in s]
     out = [f"Across {n} distinct specifications, {len(steady)} of {len(spread)} steps keep one verdict in every one: "
            f"{_listing(steady)}; the other {len(varying)} vary: {_listing(varying)}."]
