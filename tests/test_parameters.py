@@ -109,3 +109,14 @@ def test_unknown_parameters_are_read_from_the_cells_papermill_ran():
         check.unknown_parameters(declared, given)
     assert check.injected(history[:3]) == ({}, {})  # nothing injected: a run in JupyterLab
     check.unknown_parameters(declared, {"patron": "Malenkov"})
+
+
+def test_a_run_folder_keeps_the_letters_of_any_script():
+    """A person asked for in Cyrillic names the run's folder in Cyrillic; a slash or a space never reaches it, and
+    two runs that differ only by what the name leaves out still get two folders."""
+    folder = check.run_folder("01-prosopography", {"person": "Серов", "reading": "curated"})
+    assert folder.parent == config.BUILD_DIR / "runs" / "01-prosopography"
+    assert folder.name.startswith("person=Серов_reading=curated-")
+    odd = check.run_folder("03-fairbanks-test", {"patron": "../Beria Lavrenty"})
+    assert odd.parent == folder.parent.parent / "03-fairbanks-test" and "/" not in odd.name and " " not in odd.name
+    assert odd != check.run_folder("03-fairbanks-test", {"patron": "../Beria-Lavrenty"})

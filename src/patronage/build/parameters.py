@@ -77,7 +77,7 @@ def run_folder(notebook: str, given: dict) -> Path:
     if not given:
         return runs / "default"
     text = "_".join(f"{k}={v}" for k, v in sorted(given.items()))
-    slug = re.sub(r"[^A-Za-z0-9._=+-]+", "-", text)[:80]
+    slug = re.sub(r"[^\w.=+-]+", "-", text)[:80]  # letters of any script kept: a name asked in Cyrillic stays readable
     return runs / f"{slug}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
