@@ -131,9 +131,9 @@ def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple
     """The posts taken up by a move, drawn on the day the previous post ended: position of the later spell ->
     position of the earlier one.
 
-    A move (:func:`patronage.analysis.careers.moves_between`): a spell ends by promotion, transfer, reorganisation
-    or demotion, and the same person's spell that starts with the same EDTF text (on bounds that share a day, once narrowed to the organisations' periods) is
-    the post he moved to. The sources date the move once ("1938": moved to the railways), so its two ends are
+    A move (:func:`patronage.analysis.careers.moves_between`): a spell ends by promotion, transfer,
+    reorganisation or demotion, and the same person's spell that starts with the same EDTF text (on bounds
+    that share a day, once narrowed to the organisations' periods) is the post he moved to. The sources date the move once ("1938": moved to the railways), so its two ends are
     one uncertain day, not two: drawn independently they would leave a gap, or an overlap, that no source
     records. The day lies where both bounds allow it (:func:`on_the_same_day`): a post left "in 1954" in a
     ministry dissolved on 13 March 1954 for one "in 1954" in its successor, created that day, was left on it.

@@ -58,8 +58,8 @@ def draw_table(table: str, ids: list[str], bounds: dict, one_day: dict[int, int]
     parent = _parents(table, cells, known)
     drawn: dict[tuple, np.ndarray] = {}
     for tree in _trees(known, parent):
-        drawn.update(_ordered(tree, parent, floor, hi, n, lambda c: cell_stream(seed, table, c[0], ids[c[1]]))
-                     if any(floor[c][0] < hi[parent[c]] for c in tree if c in parent) else {})
+        if any(floor[c][0] < hi[parent[c]] for c in tree if c in parent):  # else the order holds in any draw
+            drawn.update(_ordered(tree, parent, floor, hi, n, lambda c: cell_stream(seed, table, c[0], ids[c[1]])))
     for c in known - drawn.keys():
         drawn[c] = (np.full(n, lo[c]) if lo[c] == hi[c] else cell_stream(seed, table, c[0], ids[c[1]]).integers(
             lo[c].astype("int64"), hi[c].astype("int64"), size=n, endpoint=True).astype("datetime64[D]"))
@@ -96,14 +96,13 @@ def _trees(known: set, parent: dict) -> list[list]:
     children: dict = {}
     for child, up in parent.items():
         children.setdefault(up, []).append(child)
-    trees, seen = [], set()
+    trees = []
     for root in sorted(c for c in known if c not in parent):
         order, stack = [], [root]
         while stack:
             c = stack.pop()
             order.append(c)
             stack.extend(sorted(children.get(c, []), reverse=True))
-        seen.update(order)
         trees.append(order)
     return trees  # cells on a loop have a parent and no root: never reached, so drawn one by one
 
