@@ -28,10 +28,10 @@ from patronage.analysis.offices import SUCCESSION_GAP, spells_with_lineage
 
 def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
     """Each person's promotions begun before ``before``: spell_id, person_id, post, seniority, lineage, day, appointed_by."""
-    s = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
-    s = s[s["start_day"] < before]
+    theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
+    s = theirs[theirs["start_day"] < before]
     pairs = s.merge(s, on="person_id", suffixes=("", "_o"))
-    moved_from = pd.MultiIndex.from_arrays([pairs["spell_id_o"], pairs["spell_id"]]).isin(moved(tables))
+    moved_from = pd.MultiIndex.from_arrays([pairs["spell_id_o"], pairs["spell_id"]]).isin(moved(theirs))
     prior = pairs[(pairs["spell_id_o"] != pairs["spell_id"]) & ((
         (pairs["start_day_o"] < pairs["start_day"]) & ~(pairs["end_day_o"] < pairs["start_day"] - SUCCESSION_GAP).fillna(False))
         | moved_from)]

@@ -138,10 +138,8 @@ def moves_between(spells: pd.DataFrame) -> pd.DataFrame:
     return pairs[["a", "b"]].sort_values(["b", "a"], kind="stable").reset_index(drop=True)
 
 
-def moved(tables) -> pd.MultiIndex:
-    """(spell_id of the post left, spell_id of the post taken up) of every move of :func:`moves_between`, once per tables."""
-    def compute(t) -> pd.MultiIndex:
-        pairs, ids = moves_between(t.spells), t.spells["spell_id"].to_numpy(object)
-        return pd.MultiIndex.from_arrays([ids[pairs["a"].to_numpy(int)], ids[pairs["b"].to_numpy(int)]])
-
-    return tables.derived("moves", compute)
+def moved(spells: pd.DataFrame) -> pd.MultiIndex:
+    """(spell_id of the post left, spell_id of the post taken up) of every move among ``spells`` (:func:`moves_between`):
+    asked of the few persons a step reads, not of a whole register."""
+    pairs, ids = moves_between(spells), spells["spell_id"].to_numpy(object)
+    return pd.MultiIndex.from_arrays([ids[pairs["a"].to_numpy(int)], ids[pairs["b"].to_numpy(int)]])

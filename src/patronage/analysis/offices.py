@@ -30,7 +30,7 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     pairs = new[keys + ["spell_id", "start_day"]].assign(row=np.arange(len(new))).merge(
         mine.loc[mine["lineage"].notna(), keys + ["spell_id", "start_day", "end_day"]].rename(columns={"end_day": "end_day_before"}),
         on=keys, suffixes=("", "_before"))
-    follows = pd.MultiIndex.from_arrays([pairs["spell_id_before"], pairs["spell_id"]]).isin(moved(tables))
+    follows = pd.MultiIndex.from_arrays([pairs["spell_id_before"], pairs["spell_id"]]).isin(moved(mine))
     renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (follows | (
         (pairs["start_day_before"] < pairs["start_day"]) & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)))]
     new = new[~np.isin(np.arange(len(new)), renamed["row"].to_numpy())]
