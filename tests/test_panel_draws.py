@@ -4,6 +4,8 @@ under the draws: tests/test_defection_window.py)."""
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
 
@@ -11,6 +13,8 @@ import patronage
 from patronage.analysis.crisis import make_crisis
 from patronage.robustness import findings, panel
 from patronage.robustness.date_draws import redated
+
+from toyworld import ROWS, tie
 
 FALL = pd.Timestamp("1950-06-15")  # P's fall in the toy world
 
@@ -85,6 +89,39 @@ def test_the_draws_count_top_clients_as_the_panel_does(real):
     for name, crisis in rosters.items():
         top = panel.top_clients(view, crisis)
         assert panel.top_count(crisis.roster, 4) == {"top clients": len(top), "defected": int(top["defected"].sum())}, name
+
+
+def test_the_draws_are_counted_at_once_exactly_as_one_by_one(real):
+    """Every crisis of the real panel, 30 draws, three thresholds: the counts made on arrays of draws are the roster's
+    own (each draw's tables, each crisis made from them, its roster counted), draw by draw: clients joining and
+    leaving with their ties' and posts' days, Agranov's and Rukhadze's defections, Kogan's post."""
+    view, listed, _ = real
+    draws = panel.draw_dates(view, n=30, seed=7)
+    crises = list(listed[["crisis", "patron_id", "date"]].itertuples(index=False))
+    rosters = [(i, c.crisis, make_crisis(redated(view, draws, i), c.patron_id, c.date).roster)
+               for i in range(draws.n) for c in crises]
+    for min_rank in (3, 4, 6):
+        one_by_one = pd.DataFrame([{"draw": i, "crisis": name, **panel.top_count(roster, min_rank)} for i, name, roster in rosters],
+                                  columns=panel.DRAW_COLUMNS)
+        at_once = panel.top_clients_under_draws(view, listed, draws, min_rank=min_rank)
+        pd.testing.assert_frame_equal(at_once, one_by_one, check_dtype=False)
+        moving = at_once.groupby("crisis")["top clients"].nunique().max() > 1
+        assert moving or min_rank == 6  # below the top rank some count moves with the dates: the test sees the draws
+
+
+def test_a_client_is_counted_by_his_first_running_tie(make_package):
+    """B's first tie to P (by id) ended two weeks before the fall with a defection dated that day, inside the window;
+    his tie running the day before records none. The roster reads the running tie: B is a loyal top client in every
+    draw, counted at once as one by one."""
+    rows = copy.deepcopy(ROWS)
+    rows["ties"].append(tie("p-0-b", "p", "b", "patronage", "1946", "1950-06-01", True, "1950-06-01"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    listed = pd.DataFrame({"crisis": ["P 1950"], "patron_id": ["p"], "date": [FALL]})
+    draws = panel.draw_dates(view, n=20, seed=3)
+    rosters = [make_crisis(redated(view, draws, i), "p", FALL).roster.set_index("client_id") for i in range(draws.n)]
+    assert all(not r.at["b", "defected"] for r in rosters)
+    at_once = panel.top_clients_under_draws(view, listed, draws)
+    assert at_once["defected"].tolist() == [panel.top_count(r.reset_index(), 4)["defected"] for r in rosters] == [1] * 20
 
 
 def test_the_real_panel_under_draws(real):

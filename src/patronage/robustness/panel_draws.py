@@ -12,12 +12,12 @@ inside their bounds the true days fell.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from patronage import cache
-from patronage.analysis.crisis import make_crisis
-from patronage.parallel import map_ordered
-from patronage.robustness.date_draws import DateDraws, cache_inputs, redated
+from patronage.analysis.crisis import AGAINST_ROLES, DAY
+from patronage.robustness.date_draws import DateDraws, cache_inputs
 
 DRAW_COLUMNS = ["draw", "crisis", "top clients", "defected"]
 COUNT_COLUMNS = ["crisis", "recorded", "fewest", "median", "most", "draws with another count", "defected",
@@ -38,16 +38,78 @@ def top_clients_under_draws(view, listed: pd.DataFrame, draws: DateDraws, min_ra
 
 
 def _under_draws(view, listed: pd.DataFrame, draws: DateDraws, min_rank: int) -> pd.DataFrame:
-    """The computation of :func:`top_clients_under_draws`; the draws are shared among the cores."""
-    crises = list(listed[["crisis", "patron_id", "date"]].itertuples(index=False))
+    """The computation of :func:`top_clients_under_draws`: every draw at once, crisis by crisis.
 
-    def one_draw(i: int) -> list[dict]:
-        tables = redated(view, draws, i)
-        return [{"draw": i, "crisis": c.crisis, **top_count(make_crisis(tables, c.patron_id, c.date).roster, min_rank)}
-                for c in crises]
+    The rule is :func:`patronage.analysis.crisis.make_crisis`'s roster read through :func:`top_count`,
+    restated on arrays of draws: running the roster's pandas steps once per draw cost about a tenth of a
+    second a draw, here the whole panel's draws take a few milliseconds. tests/test_panel_draws.py holds
+    the two to the same counts on every draw of the real tables.
+    """
+    days = _read_days(view, draws)
+    parts = []
+    for c in listed[["crisis", "patron_id", "date"]].itertuples(index=False):
+        top, defected = _top_counts(view, days, c.patron_id, pd.Timestamp(c.date), min_rank)
+        parts.append(pd.DataFrame({"draw": np.arange(draws.n), "crisis": c.crisis, "top clients": top, "defected": defected}))
+    rows = pd.concat(parts, ignore_index=True).sort_values(["draw"], kind="stable", ignore_index=True)
+    return rows[DRAW_COLUMNS]
 
-    rows = [row for rows in map_ordered(one_draw, range(draws.n)) for row in rows]
-    return pd.DataFrame(rows, columns=DRAW_COLUMNS)
+
+def _read_days(view, draws: DateDraws) -> dict:
+    """Each drawn date as the analysis reads it (:func:`patronage.analysis.careers.point` of a drawn day: the day,
+    raised to its column's floor): (table, field) -> (n, rows) datetime64[D]."""
+    out = {}
+    for (table, field), drawn in draws.days.items():
+        floor = getattr(view, table)[f"{field}_floor"].to_numpy(dtype="datetime64[D]")[None, :]
+        out[table, field] = np.where(~np.isnat(floor) & (floor > drawn), floor, drawn)
+    return out
+
+
+def _running(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
+    """Rows running on ``day`` in each draw, as :func:`patronage.analysis.careers.active` reads them: begun by then
+    (an unknown start: not), not ended before (an unknown end: not ended)."""
+    return (start <= day) & ~(end < day)
+
+
+def _top_counts(view, days: dict, patron: str, date: pd.Timestamp, min_rank: int, window_days: int = 30):
+    """Per draw: how many of ``patron``'s clients the day before ``date`` are top clients, and how many of those defected
+    (:func:`patronage.analysis.crisis.roster_of`: his patronage ties running that day, each client's first by tie_id;
+    his rank that day; a recorded defection within the window, or an act against him at the crisis)."""
+    day, before, window = np.datetime64(date.date(), "D"), np.datetime64((date - DAY).date(), "D"), np.timedelta64(window_days, "D")
+    ties = view.ties
+    mine = np.flatnonzero(((ties["patron_id"] == patron) & (ties["kind"] == "patronage")).fillna(False).to_numpy(bool))
+    mine = mine[np.argsort(ties["tie_id"].to_numpy(object)[mine], kind="stable")]
+    run = _running(days["ties", "start"][:, mine], days["ties", "end"][:, mine], before)
+    when = days["ties", "defection_date"][:, mine]
+    recorded = ties["defected"].fillna(False).to_numpy(bool)[mine] & ~((when < day - window) | (when > day + window))
+    turned = _turncoats(view, days, patron, day, window)
+    spells, n = view.spells, run.shape[0]
+    top, defected = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
+    for client in dict.fromkeys(ties["client_id"].to_numpy(object)[mine]):
+        own = np.flatnonzero(ties["client_id"].to_numpy(object)[mine] == client)
+        first = own[np.argmax(run[:, own], axis=1)]  # each draw's first running tie of his (any, if none runs)
+        held = run[:, own].any(axis=1)
+        posts = np.flatnonzero((spells["person_id"] == client).fillna(False).to_numpy(bool))
+        on = _running(days["spells", "start"][:, posts], days["spells", "end"][:, posts], before)
+        rank = np.where(on, spells["seniority"].to_numpy(float)[posts], -np.inf).max(axis=1, initial=-np.inf)
+        counted = held & (rank >= min_rank)
+        top += counted
+        defected += counted & (recorded[np.arange(n), first] | turned.get(client, False))
+    return top, defected
+
+
+def _turncoats(view, days: dict, patron: str, day: np.datetime64, window: np.timedelta64) -> dict:
+    """Per draw, who acted against ``patron`` in an event of his within the window before ``day`` (and on the day after):
+    person -> (n,) bool (:func:`patronage.analysis.crisis.crisis_events`)."""
+    events, parts = view.events, view.event_participants
+    his = set(parts.loc[parts["person_id"] == patron, "event_id"])
+    out: dict = {}
+    for j in np.flatnonzero(events["event_id"].isin(his).to_numpy(bool)):
+        mid = days["events", "date"][:, j]
+        near = (mid >= day - window) & (mid <= day + np.timedelta64(1, "D"))
+        acts = parts[(parts["event_id"] == events["event_id"].iat[j]) & parts["role"].isin(AGAINST_ROLES)]
+        for person in set(acts["person_id"].dropna()) - {patron}:
+            out[person] = out.get(person, False) | near
+    return out
 
 
 def top_count(roster: pd.DataFrame, min_rank: int) -> dict:
