@@ -192,21 +192,3 @@ def test_a_build_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypat
     (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").unlink()
     execute.prune_failed()
     assert not (tmp_path / "build" / "failed").exists()
-
-
-def test_the_longest_runs_start_first(tmp_path, monkeypatch):
-    """Last build's times order the next: the slowest first, a run never timed after the timed ones in its own
-    place; a missing or damaged record leaves the order as planned. Each finished run's time is recorded."""
-    monkeypatch.setattr(config, "BUILD_DIR", tmp_path)
-    runs = [(plan.Run(name, tmp_path / f"{name}.ipynb", tmp_path / f"{name}.ipynb", tmp_path), "h") for name in "abcd"]
-    names = lambda ordered: [run.name for run, _ in ordered]  # noqa: E731
-    assert names(workers.longest_first(runs)) == list("abcd")
-    record = tmp_path / "stamps" / workers.DURATIONS
-    record.parent.mkdir()
-    record.write_text(json.dumps({"a": 2.0, "c": 40.0, "d": 5.5}))
-    assert names(workers.longest_first(runs)) == ["c", "d", "a", "b"]
-    workers._record_duration(runs[1][0], 60.04)
-    assert json.loads(record.read_text()) == {"a": 2.0, "b": 60.0, "c": 40.0, "d": 5.5}
-    assert names(workers.longest_first(runs)) == ["b", "c", "d", "a"]
-    record.write_text("{not json")
-    assert names(workers.longest_first(runs)) == list("abcd")

@@ -4,14 +4,11 @@ previous outputs."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import time
 
-from patronage import config
-from patronage.atomic import write_text
 from patronage.build.execute import finish, run_papermill
 from patronage.build.plan import Run
 
@@ -40,7 +37,6 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
     so a run's files are replaced only when that run succeeded.
     """
     failures: list[str] = []
-    runs = longest_first(runs)
     for run, _ in runs:
         print(f"executing {run.name} ...", flush=True)
     if jobs <= 1 or len(runs) <= 1:
@@ -51,38 +47,11 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
     return failures
 
 
-DURATIONS = "durations.json"  # in build/stamps/: each run's last time, to start the longest first
-
-
-def longest_first(runs: list[tuple[Run, str]]) -> list[tuple[Run, str]]:
-    """The runs, those that took longest last time first (a run never timed keeps its place after them): started
-    last, the longest run would hold up the build while the other workers sit idle. Only the order changes, never
-    an output."""
-    last = _durations()
-    return sorted(runs, key=lambda item: -last.get(item[0].name, 0.0))
-
-
-def _durations() -> dict[str, float]:
-    """The recorded time of each run (none if the record is missing or unreadable)."""
-    try:
-        found = json.loads((config.BUILD_DIR / "stamps" / DURATIONS).read_text())
-    except (OSError, ValueError):
-        return {}
-    return {k: float(v) for k, v in found.items() if isinstance(v, (int, float))} if isinstance(found, dict) else {}
-
-
-def _record_duration(run: Run, seconds: float) -> None:
-    """Keep a finished run's time for the next build's order."""
-    durations = _durations() | {run.name: round(seconds, 1)}
-    write_text(config.BUILD_DIR / "stamps" / DURATIONS, json.dumps(durations, indent=1, sort_keys=True) + "\n")
-
-
 def _report(run: Run, inputs: str, status: str, value, seconds: float, failures: list[str]) -> None:
     """A finished run: its outputs moved into place and said done; or, if it or that failed, its name added to ``failures``."""
     if status == "ok":
         try:
             finish(run, inputs, value)
-            _record_duration(run, seconds)
             print(f"  {run.name} done in {seconds:.1f} s", flush=True)
             return
         except Exception as exc:  # drawing or writing failed: the previous outputs stay
