@@ -156,3 +156,19 @@ def test_a_move_across_a_reorganisation_falls_on_the_day_both_offices_allow(tmp_
     left, joined = cell(view, draws, "spells", "end", "r-old"), cell(view, draws, "spells", "start", "r-later")
     assert left.max() <= np.datetime64("1954-03-13") and joined.min() >= np.datetime64("1954-06-01")
     assert len(np.unique(left)) > 30 and len(np.unique(joined)) > 100
+
+
+def test_the_widths_reported_are_those_the_draws_use(tables):
+    """Serov's post 'head of the MGB' (the article's reading) lies outside the MGB's dates, so no office narrows its
+    start; the move that took him there from the MVD, dissolved on 13 March 1954, does. The table of uncertain dates
+    counts it among the narrowed dates, and each date is drawn inside the bounds that table reports."""
+    view = tables.select(evidence="seed", reading="article", coding="blauvelt")
+    lo, hi = S.date_bounds(view, "spells", "start")
+    recorded = (view.spells["start_hi"] - view.spells["start_lo"]).dt.days.to_numpy()
+    office_only = int(((hi - lo).astype(int) < recorded).sum())
+    reported = S.uncertain_dates(view).set_index(["table", "field"]).at[("spells", "start"), "narrowed"]
+    assert reported > office_only
+    draws = S.draw_dates(view, 300, seed=2)
+    start = cell(view, draws, "spells", "start", "serov-1953-mgb-head")
+    assert start.max() <= np.datetime64("1954-03-13") and draws.bounds_of(
+        "spells", "start", view.spells.index[view.spells["spell_id"] == "serov-1953-mgb-head"][0])[1] == np.datetime64("1954-03-13")

@@ -117,14 +117,22 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
     for table, cols in fields.items():
         frame = getattr(tables, table)
         index[table] = frame.index
-        theirs = {col: date_bounds(tables, table, col) for col in cols}
-        one_day = moves(frame, theirs["start"], theirs["end"]) if table == "spells" and {"start", "end"} <= set(cols) else {}
-        one_day = on_the_same_day(theirs, one_day)
+        theirs, one_day = drawn_bounds(tables, table, cols)
         floors = {col: frame[f"{col}_floor"].to_numpy(dtype="datetime64[D]") for col in cols if f"{col}_floor" in frame}
         drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), theirs, one_day, n, seed, floors)
         bounds.update({(table, col): b for col, b in theirs.items()})
         days.update({(table, col): d for col, d in drawn.items()})
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
+
+
+def drawn_bounds(tables, table: str, cols: Iterable[str]) -> tuple[dict, dict[int, int]]:
+    """The bounds each date of ``cols`` is drawn between (col -> (lo, hi)): :func:`date_bounds`, and for the two
+    ends of a move the days both allow (:func:`on_the_same_day`); and the moves (:func:`moves`)."""
+    cols = list(cols)
+    bounds = {col: date_bounds(tables, table, col) for col in cols}
+    if table != "spells" or not {"start", "end"} <= set(cols):
+        return bounds, {}
+    return bounds, on_the_same_day(bounds, moves(getattr(tables, table), bounds["start"], bounds["end"]))
 
 
 def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple[np.ndarray, np.ndarray]) -> dict[int, int]:
@@ -171,15 +179,16 @@ def on_the_same_day(bounds: dict, one_day: dict[int, int]) -> dict[int, int]:
 def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> pd.DataFrame:
     """How many dates each EDTF column holds, how many are uncertain (more than one possible day), and how wide.
 
-    Widths are those the draws use (:func:`date_bounds`); ``narrowed`` counts the dates whose
-    bounds the organisation's period narrowed (spells only).
+    Widths are those the draws use (:func:`drawn_bounds`); ``narrowed`` counts the dates whose bounds the
+    organisation's period, or a move to or from a post in another office, narrowed (spells only).
     returns: one row per table and field: dates, uncertain, median width in days of the uncertain ones, narrowed.
     """
     rows = []
     for table, cols in fields.items():
         frame = getattr(tables, table)
+        bounds, _ = drawn_bounds(tables, table, cols)
         for col in cols:
-            lo, hi = date_bounds(tables, table, col)
+            lo, hi = bounds[col]
             known = ~(np.isnat(lo) | np.isnat(hi))
             width = (hi[known] - lo[known]).astype(int)
             recorded = (frame[f"{col}_hi"] - frame[f"{col}_lo"]).dt.days.to_numpy()[known]
