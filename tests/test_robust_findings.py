@@ -29,6 +29,8 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     (same,) = findings.draw_findings(draws.assign(verdict="holds"), pd.Series({"H1": "holds", "H2": "holds"}))
     assert "no step gives another verdict in any draw" in same
     assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]
+    many = pd.DataFrame({"draw": range(1500), "hypothesis": "H1", "verdict": "holds"})
+    assert findings.draw_findings(many, pd.Series({"H1": "holds"}))[0].startswith("Under 1,500 draws")
 
 
 def _with(series: pd.Series, **values) -> pd.Series:

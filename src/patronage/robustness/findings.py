@@ -55,7 +55,7 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
     always = sorted(kept[kept == 1].index)
     sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
                  for h in kept[kept < 1].index]
-    return [f"Under {draws} draws of the uncertain dates, {len(always)} of {len(kept)} steps give the base verdict in every "
+    return [f"Under {draws:,} draws of the uncertain dates, {len(always)} of {len(kept)} steps give the base verdict in every "
             f"draw; {_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
 
 
@@ -151,7 +151,7 @@ def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: flo
         f"a median share of {drawn['share median']:.3f} ({float(drawn['confidence']):.0%} of the draws between "
         f"{drawn['share low']:.3f} and {drawn['share high']:.3f})")
     point = f"{point_share:.3f}" if pd.notna(point_share) else "no share"
-    out = [f"Under {int(drawn['draws'])} draws of the uncertain dates the panel holds {int(drawn['top clients fewest'])} to "
+    out = [f"Under {int(drawn['draws']):,} draws of the uncertain dates the panel holds {int(drawn['top clients fewest'])} to "
            f"{int(drawn['top clients most'])} top clients, with {share}, against {point} at the point estimates."]
     for what, recorded, low, high, moved in (("top clients", "recorded", "fewest", "most", "draws with another count"),
                                              ("defectors", "defected", "defected fewest", "defected most",
