@@ -19,6 +19,7 @@ DAY = pd.Timedelta(days=1)
 AGAINST_ROLES = ("defecting",)
 RIVAL_ROLES = ("organiser",)
 LOSS_ROLES = ("arrested", "executed", "dismissed", "purged", "stripped", "expelled")
+WINDOW_DAYS = 30  # a defection, or an act against the patron, belongs to his crisis if it falls this close to it
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def rivals_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFrame) 
 
 
 def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_rank: int = 0,
-                window_days: int = 30) -> Crisis:
+                window_days: int = WINDOW_DAYS) -> Crisis:
     """The crisis of ``patron`` falling on ``date``, under the tables' current selection.
 
     min_rank: keep only clients whose seniority the day before was at least this (0: all, the
