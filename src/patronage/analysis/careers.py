@@ -7,8 +7,9 @@ is taken to be no earlier than the first day of its recorded end (``f_floor``,
 ``patronage.tables.dates.open_start_floor``). So a spell or tie whose start no source gives is not
 known to be running before the earliest day the source attests it, and is not counted before then.
 A start's bounds end where its end's do, and an end's begin where its start's do (:func:`in_order`):
-no post or tie is read as ending before it began. A spell or tie with no end is taken to continue. The Monte Carlo of the sensitivity analysis draws
-inside the bounds instead (and the same floor applies to each draw).
+no post or tie is read as ending before it began. A spell or tie with no end is taken to continue.
+The Monte Carlo of the sensitivity analysis draws inside the bounds instead (the same floor applies
+to each draw, and no draw puts an end before its start).
 """
 
 from __future__ import annotations
