@@ -273,3 +273,28 @@ def test_rebuild_of_a_current_build_changes_no_tracked_byte(offline, tmp_path):
     assert "executing" not in out.stdout, f"the build executed a notebook its records say is current:\n{out.stdout}"
     assert git("status", "--porcelain", cwd=clone) == "", git("diff", "--stat", cwd=clone)
     assert offline.attempts() == "", offline.attempts()
+
+
+EXIT_ORDER = """
+import atexit
+order, register = [], atexit.register
+atexit.register = lambda f, *a, **kw: (order.append(getattr(f, "__qualname__", repr(f))), register(f, *a, **kw))[1]
+import weakref
+import kaleido
+kaleido.start_sync_server = lambda *a, **kw: None  # the browser's thread makes the profile folder's finalizer later
+from patronage.publish import figures
+figures._start_kaleido()
+weakref.finalize(object.__new__(type("Profile", (), {})), lambda: None)  # the profile folder's, as the thread makes it
+print(" ".join(order))
+"""
+
+
+def test_the_browser_stops_before_its_profile_folder_is_deleted():
+    """Exit hooks run last in, first out: the hook that deletes temporary folders (weakref's, registered
+    with a process's first finalizer) must be registered before the one that stops the browser, or the
+    folder is deleted while the browser still writes into it ("Directory not empty" at exit)."""
+    out = subprocess.run([sys.executable, "-c", EXIT_ORDER], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    order = out.stdout.split()
+    assert "finalize._exitfunc" in order and "stop_sync_server" in order, order
+    assert order.index("finalize._exitfunc") < order.index("stop_sync_server"), order

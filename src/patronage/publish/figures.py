@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import warnings
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,7 +68,11 @@ def _start_kaleido() -> None:
 
     The browser is stopped when the process exits, before the interpreter's own clean-up: left
     running, it may still write into its profile folder while that temporary folder is deleted
-    ("Directory not empty", a traceback on a build's stderr).
+    ("Directory not empty", a traceback on a build's stderr). The folder is deleted by a
+    ``weakref.finalize``, whose exit hook is registered when a process makes its first finalizer;
+    made first in the browser's thread, it could be registered after the stop and so run before it.
+    A finalizer made here, before the browser starts, registers the hook first, and hooks run last
+    in, first out.
 
     The browser's page loads plotly.js from the installed plotly package and no MathJax (kaleido
     fetches MathJax from a CDN by default; no figure here typesets TeX), so an export reads nothing
@@ -80,6 +85,8 @@ def _start_kaleido() -> None:
         found = next((shutil.which(b) for b in _BROWSER if shutil.which(b)), None)
         if found:
             os.environ["BROWSER_PATH"] = found
+    if not _kaleido_stop_registered:
+        weakref.finalize(_start_kaleido, lambda: None)
     kaleido.start_sync_server(silence_warnings=True, mathjax=False)
     if not _kaleido_stop_registered:
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
