@@ -6,6 +6,8 @@ another reading does not redraw the dates of the other rows. A move from one pos
 once by the sources, is one day: the new post's start is drawn with the old post's end (:func:`moves`).
 No start is drawn after its end: the dates of a spell or a tie, with the moves that link them, are drawn
 together, uniformly over the days that keep them in order (:mod:`patronage.robustness.ordered_draws`).
+An arrest recorded as an event and as the end of the post it ended is one day too
+(:mod:`patronage.robustness.arrest_days`).
 A spell's dates are first narrowed to the period in which its organisation existed
 (``organisations.valid_from`` / ``valid_to``), so that no draw puts a post in an office that did not
 yet, or no longer, exist.
@@ -28,6 +30,7 @@ from patronage.analysis import hypotheses
 from patronage.analysis.careers import moves_between
 from patronage.analysis.crisis import make_crisis
 from patronage.parallel import map_ordered
+from patronage.robustness import arrest_days
 from patronage.robustness.ordered_draws import draw_table
 from patronage.tables.dates import to_date
 
@@ -76,8 +79,9 @@ class DateDraws:
     (lo, hi) arrays the days were drawn between (a spell's narrowed to its organisation's period).
     The start and the end of a spell or a tie are drawn together, never the end first, and a move
     from one post to the next (:func:`moves`) is one day, drawn once, between the two
-    (:mod:`patronage.robustness.ordered_draws`); every other date is drawn independently of the
-    others, so two cells recording the same uncertain day can fall on different days.
+    (:mod:`patronage.robustness.ordered_draws`); an arrest recorded as an event is drawn on the day the
+    post it ended ends (:mod:`patronage.robustness.arrest_days`); every other date is drawn independently
+    of the others, so two cells recording the same uncertain day can fall on different days.
     """
 
     n: int
@@ -110,29 +114,42 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
     (:func:`patronage.robustness.ordered_draws.cell_stream`: table, column and the row's id), so a
     cell's draws depend only on its own row: adding a row, or selecting another reading, leaves the
     draws of every other date as they were (but for a post taken up by a move, drawn with the post it
-    follows when that row is held: :func:`moves`), and the first k of n draws are the draws of a call
+    follows when that row is held: :func:`moves`, and an arrest, drawn with the post it ended:
+    :mod:`patronage.robustness.arrest_days`), and the first k of n draws are the draws of a call
     with n = k. The same seed gives the same draws.
     """
-    days, index, bounds = {}, {}, {}
+    days, index = {}, {}
+    bounds, one_day, linked = drawn_bounds(tables, fields)
     for table, cols in fields.items():
         frame = getattr(tables, table)
         index[table] = frame.index
-        theirs, one_day = drawn_bounds(tables, table, cols)
         floors = {col: frame[f"{col}_floor"].to_numpy(dtype="datetime64[D]") for col in cols if f"{col}_floor" in frame}
-        drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), theirs, one_day, n, seed, floors)
-        bounds.update({(table, col): b for col, b in theirs.items()})
+        drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), {c: bounds[table, c] for c in cols},
+                           one_day.get(table, {}), n, seed, floors)
         days.update({(table, col): d for col, d in drawn.items()})
+    arrest_days.link(days, linked)
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
 
 
-def drawn_bounds(tables, table: str, cols: Iterable[str]) -> tuple[dict, dict[int, int]]:
-    """The bounds each date of ``cols`` is drawn between (col -> (lo, hi)): :func:`date_bounds`, and for the two
-    ends of a move the days both allow (:func:`on_the_same_day`); and the moves (:func:`moves`)."""
-    cols = list(cols)
-    bounds = {col: date_bounds(tables, table, col) for col in cols}
-    if table != "spells" or not {"start", "end"} <= set(cols):
-        return bounds, {}
-    return bounds, on_the_same_day(bounds, moves(getattr(tables, table), bounds["start"], bounds["end"]))
+def drawn_bounds(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> tuple[dict, dict, dict[int, int]]:
+    """The bounds each date is drawn between ((table, col) -> (lo, hi)), the moves by table (:func:`moves`) and the
+    arrests drawn with the posts they ended (:mod:`patronage.robustness.arrest_days`: event position -> spell position).
+
+    Bounds: :func:`date_bounds`; for the two ends of a move, the days both allow (:func:`on_the_same_day`); for a
+    post ended by an arrest recorded as an event, the days the post's end and the arrest both allow.
+    """
+    bounds, one_day = {}, {}
+    for table, cols in fields.items():
+        theirs = {col: date_bounds(tables, table, col) for col in cols}
+        if table == "spells" and {"start", "end"} <= set(theirs):
+            one_day[table] = on_the_same_day(theirs, moves(tables.spells, theirs["start"], theirs["end"]))
+        bounds.update({(table, col): b for col, b in theirs.items()})
+    linked: dict[int, int] = {}
+    if {("spells", "end"), ("events", "date")} <= bounds.keys():
+        pairs = arrest_days.arrests(tables, bounds["spells", "end"], bounds["events", "date"])
+        bounds["spells", "end"], bounds["events", "date"], linked = arrest_days.narrow(
+            bounds["spells", "end"], bounds["events", "date"], pairs)
+    return bounds, one_day, linked
 
 
 def moves(spells: pd.DataFrame, start: tuple[np.ndarray, np.ndarray], end: tuple[np.ndarray, np.ndarray]) -> dict[int, int]:
@@ -180,15 +197,16 @@ def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -
     """How many dates each EDTF column holds, how many are uncertain (more than one possible day), and how wide.
 
     Widths are those the draws use (:func:`drawn_bounds`); ``narrowed`` counts the dates whose bounds the
-    organisation's period, or a move to or from a post in another office, narrowed (spells only).
+    organisation's period, a move to or from a post in another office, or an arrest recorded both as an
+    event and as the end of a post (:mod:`patronage.robustness.arrest_days`) narrowed.
     returns: one row per table and field: dates, uncertain, median width in days of the uncertain ones, narrowed.
     """
     rows = []
+    bounds, _, _ = drawn_bounds(tables, fields)
     for table, cols in fields.items():
         frame = getattr(tables, table)
-        bounds, _ = drawn_bounds(tables, table, cols)
         for col in cols:
-            lo, hi = bounds[col]
+            lo, hi = bounds[table, col]
             known = ~(np.isnat(lo) | np.isnat(hi))
             width = (hi[known] - lo[known]).astype(int)
             recorded = (frame[f"{col}_hi"] - frame[f"{col}_lo"]).dt.days.to_numpy()[known]
