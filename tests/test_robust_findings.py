@@ -21,7 +21,7 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     draws = pd.DataFrame({"draw": [0, 0, 1, 1], "hypothesis": ["H1", "H2"] * 2,
                           "verdict": ["holds", "fails", "holds", "holds"]})
     (sentence,) = findings.draw_findings(draws, pd.Series({"H1": "holds", "H2": "fails"}))
-    assert sentence.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps give the base verdict in every draw")
+    assert sentence.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps gives the base verdict in every draw")
     assert "H2 (fails in 0.50 of the draws; holds in 0.50)" in sentence
     (never,) = findings.draw_findings(draws.assign(verdict=["holds", "mixed", "holds", "holds"]),
                                       pd.Series({"H1": "holds", "H2": "inconclusive"}))
@@ -31,6 +31,8 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]
     many = pd.DataFrame({"draw": range(1500), "hypothesis": "H1", "verdict": "holds"})
     assert findings.draw_findings(many, pd.Series({"H1": "holds"}))[0].startswith("Under 1,500 draws")
+    assert findings.draw_findings(draws[draws["draw"] == 0], pd.Series({"H1": "holds", "H2": "fails"}))[0].startswith(
+        "Under 1 draw of the uncertain dates, 2 of 2 steps give")
 
 
 def _with(series: pd.Series, **values) -> pd.Series:
@@ -94,7 +96,7 @@ def test_03_findings_say_each_open_step_once():
     comparison = pd.DataFrame({"hypothesis": table["hypothesis"], "agree": ["yes", "no", "–"], "computed": table["verdict"],
                                "article": ["holds", "fails", "holds"], "why they differ": ["", "2 of 3 defected", ""]})
     decided, fixed, left_open, agreed, differ = article.findings(table, comparison)
-    assert decided == "Of 3 steps, 1 were decided by their rule: H1 holds."
-    assert fixed.startswith("1 could not have come out otherwise") and "H7 (no data: no client of recorded rank below 4)" in fixed
+    assert decided == "Of 3 steps, 1 was decided by their rule: H1 holds."
+    assert fixed.startswith("1 could not have come out otherwise with these tables and decides nothing") and "H7 (no data: no client of recorded rank below 4)" in fixed
     assert left_open == "Left open by the records: H2 (inconclusive: 2 of 3 defected)."
     assert agreed.startswith("The computation agrees with the article on 1 of the 2 steps") and differ.startswith("H2: computed")

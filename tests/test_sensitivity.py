@@ -204,6 +204,21 @@ def test_a_step_steady_on_a_two_word_verdict_is_named_with_all_of_it(grid):
     assert "H6a later defectors refused (no data)" in first and "(no)" not in first
 
 
+def test_the_steady_and_the_varying_steps_are_counted_in_words(grid):
+    """All steps steady, one, none: the sentence agrees with its count and names no empty list."""
+    first = grid.groupby("hypothesis")["verdict"].transform("first")
+    every = findings.specification_findings(grid.assign(verdict=first))[0]
+    assert f"{HYPOTHESES} of {HYPOTHESES} steps keep one verdict in every one" in every and "vary" not in every
+    one = grid["hypothesis"].eq("H1 genuine clients")
+    single = findings.specification_findings(grid.assign(verdict=first.where(~one, grid["verdict"].where(
+        grid.index != grid[one].index[0], "mixed"))))[0]
+    assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in single and "; the other 1 varies: H1 genuine clients (" in single
+    other = first.map(lambda v: "holds" if v == "mixed" else "mixed")
+    varied = grid.assign(verdict=first.where(grid.groupby("hypothesis").cumcount() > 0, other))
+    none = findings.specification_findings(varied)[0]
+    assert f"no step keeps one verdict in every one; all {HYPOTHESES} vary: " in none and ": none" not in none
+
+
 def test_specification_curve_has_a_column_per_distinct_specification(grid):
     fig = charts.specification_curve(grid)
     verdict_traces = [t for t in fig.data if t.name in VERDICTS]

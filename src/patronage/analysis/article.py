@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from patronage.analysis.verdicts import number
 from patronage.tables.dates import to_date
 
 ARTICLE_CASE = ("beria", "1953-06-26")
@@ -76,11 +77,12 @@ def findings(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> list[str]:
     decided = verdicts[verdicts["verdict"].isin(["holds", "fails", "mixed"])]
     judged = comparison[comparison["agree"].isin(["yes", "no"])]
     agree = judged[judged["agree"] == "yes"]
-    out = [f"Of {len(verdicts)} steps, {len(decided)} were decided by their rule: "
+    out = [f"Of {number(len(verdicts), 'step')}, {len(decided)} {'was' if len(decided) == 1 else 'were'} decided by their rule: "
            + (", ".join(f"{h} {v}" for h, v in zip(decided["hypothesis"], decided["verdict"], strict=True)) or "none") + "."]
     fixed = verdicts[verdicts["could_differ"] != "yes"]
     if len(fixed):
-        out.append(f"{len(fixed)} could not have come out otherwise with these tables and decide nothing: "
+        out.append(f"{len(fixed)} could not have come out otherwise with these tables and "
+                   f"{'decides' if len(fixed) == 1 else 'decide'} nothing: "
                    + "; ".join(f"{h} ({v}: {c[4:]})" for h, v, c in zip(fixed["hypothesis"], fixed["verdict"],
                                                                     fixed["could_differ"], strict=True)) + ".")
     # a step that could not have come out otherwise is said once, in the sentence before
@@ -89,7 +91,7 @@ def findings(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> list[str]:
         out.append("Left open by the records: " + "; ".join(f"{h} ({v}: {r})" for h, v, r in zip(
             open_["hypothesis"], open_["verdict"], open_["reason"], strict=True)) + ".")
     if len(judged):
-        out.append(f"The computation agrees with the article on {len(agree)} of the {len(judged)} steps both can judge"
+        out.append(f"The computation agrees with the article on {len(agree)} of the {number(len(judged), 'step')} both can judge"
                    + (": " + ", ".join(agree["hypothesis"]) if len(agree) else "") + ".")
         for r in judged[judged["agree"] == "no"].to_dict("records"):
             out.append(f"{r['hypothesis']}: computed {r['computed']}, the article reads {r['article']}; the data's "

@@ -198,6 +198,11 @@ def names_of(tables, ids) -> str:
     return ", ".join(str(names.get(i, i)) for i in ids) or "none"
 
 
+def number(n: int, noun: str) -> str:
+    """'1 draw', '10,000 draws': a count with thousands separators, its noun in the singular for one."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def population_text(tables, label: str, ids) -> str:
     """'label (N): name, name, ...': who is counted, in words, with the number."""
     ids = list(ids)
@@ -223,7 +228,7 @@ def hints(table: pd.DataFrame, evidence: str) -> list[str]:
     missing = int((table["verdict"] == "no data").sum())
     if 2 * missing <= len(table):
         return []
-    hint = (f"{missing} of {len(table)} steps have no data." + (
+    hint = (f"{missing} of {number(len(table), 'step')} {'has' if missing == 1 else 'have'} no data." + (
         " Under evidence 'seed' the tables hold only what the article and the blog post state, and they say little "
         "about this crisis; run with evidence 'seed+external' to add the facts from named reference works."
         if evidence == "seed" else " The tables record too little about this crisis for these steps."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.verdicts import VERDICTS
+from patronage.analysis.verdicts import VERDICTS, number
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
 from patronage.robustness.verdict_panel import no_data_share, top_clients
 
@@ -37,8 +37,11 @@ def specification_findings(grid: pd.DataFrame) -> list[str]:
     spread = _spread(shares)
     steady = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if "," not in s]  # the verdict, without its share of 1.00
     varying = [f"{h} ({s})" for h, s in spread.items() if "," in s]
-    out = [f"Across {n} distinct specifications, {len(steady)} of {len(spread)} steps keep one verdict in every one: "
-           f"{_listing(steady)}; the other {len(varying)} vary: {_listing(varying)}."]
+    kept = (f"{len(steady)} of {number(len(spread), 'step')} {'keeps' if len(steady) == 1 else 'keep'} one verdict in every "
+            f"one: {_listing(steady)}" if steady else "no step keeps one verdict in every one")
+    vary = "" if not varying else (f"; the other {len(varying)} {'varies' if len(varying) == 1 else 'vary'}" if steady
+                                   else f"; {'the one step varies' if len(varying) == 1 else f'all {len(varying)} vary'}")
+    out = [f"Across {number(n, 'distinct specification')}, {kept}{vary}{': ' + _listing(varying) if varying else ''}."]
     effects = dimension_effects(grid)
     moves = [f"{dim} moves {_listing(sorted(effects.loc[(effects['dimension'] == dim) & (effects['moved'] > 0), 'hypothesis']))}"
              for dim in DIMENSIONS]
@@ -55,8 +58,9 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
     always = sorted(kept[kept == 1].index)
     sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
                  for h in kept[kept < 1].index]
-    return [f"Under {draws:,} draws of the uncertain dates, {len(always)} of {len(kept)} steps give the base verdict in every "
-            f"draw; {_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
+    return [f"Under {number(draws, 'draw')} of the uncertain dates, {len(always)} of {number(len(kept), 'step')} "
+            f"{'gives' if len(always) == 1 else 'give'} the base verdict in every draw; "
+            f"{_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
 
 
 def _drawn_instead(verdicts: pd.Series, base: str) -> str:
@@ -151,7 +155,7 @@ def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: flo
         f"a median share of {drawn['share median']:.3f} ({float(drawn['confidence']):.0%} of the draws between "
         f"{drawn['share low']:.3f} and {drawn['share high']:.3f})")
     point = f"{point_share:.3f}" if pd.notna(point_share) else "no share"
-    out = [f"Under {int(drawn['draws']):,} draws of the uncertain dates the panel holds {int(drawn['top clients fewest'])} to "
+    out = [f"Under {number(int(drawn['draws']), 'draw')} of the uncertain dates the panel holds {int(drawn['top clients fewest'])} to "
            f"{int(drawn['top clients most'])} top clients, with {share}, against {point} at the point estimates."]
     for what, recorded, low, high, moved in (("top clients", "recorded", "fewest", "most", "draws with another count"),
                                              ("defectors", "defected", "defected fewest", "defected most",
