@@ -100,3 +100,5 @@ def test_03_findings_say_each_open_step_once():
     assert fixed.startswith("1 could not have come out otherwise with these tables and decides nothing") and "H7 (no data: no client of recorded rank below 4)" in fixed
     assert left_open == "Left open by the records: H2 (inconclusive: 2 of 3 defected)."
     assert agreed.startswith("The computation agrees with the article on 1 of the 2 steps") and differ.startswith("H2: computed")
+    undecided = table.assign(verdict=["inconclusive", "inconclusive", "no data"])
+    assert article.findings(undecided, comparison)[0] == "Of 3 steps, none was decided by its rule."

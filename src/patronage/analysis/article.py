@@ -77,8 +77,9 @@ def findings(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> list[str]:
     decided = verdicts[verdicts["verdict"].isin(["holds", "fails", "mixed"])]
     judged = comparison[comparison["agree"].isin(["yes", "no"])]
     agree = judged[judged["agree"] == "yes"]
-    out = [f"Of {number(len(verdicts), 'step')}, {len(decided)} {'was' if len(decided) == 1 else 'were'} decided by their rule: "
-           + (", ".join(f"{h} {v}" for h, v in zip(decided["hypothesis"], decided["verdict"], strict=True)) or "none") + "."]
+    out = [f"Of {number(len(verdicts), 'step')}, " + (f"{len(decided)} {'was' if len(decided) == 1 else 'were'} decided by "
+           "their rule: " + ", ".join(f"{h} {v}" for h, v in zip(decided["hypothesis"], decided["verdict"], strict=True))
+           if len(decided) else "none was decided by its rule") + "."]
     fixed = verdicts[verdicts["could_differ"] != "yes"]
     if len(fixed):
         out.append(f"{len(fixed)} could not have come out otherwise with these tables and "
