@@ -39,7 +39,7 @@ def test_no_top_client_in_any_draw_gives_no_share():
     counts = pd.DataFrame([{"crisis": "A", "recorded": 0, "fewest": 0, "median": 0.0, "most": 0, "draws with another count": 0.0,
                             "defected": 0, "defected fewest": 0, "defected most": 0, "draws with another defected count": 0.0}])
     text = findings.panel_draw_findings(counts, drawn, float("nan"))
-    assert "0 to 0 top clients, with no share, against no share at the point estimates" in text
+    assert "0 top clients in every draw, with no share, against no share at the point estimates" in text
 
 
 def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under_the_draws():
@@ -57,6 +57,8 @@ def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under
     assert findings._aim_under_draws(more) == ("1 crisis has at least 5 top clients at the point estimates, 1 to 2 over the "
                                                "draws; never fewer.")  # B reaches 5 in one draw: more, never fewer
     assert findings._aim_under_draws(panel.pooled_under_draws(under)) == ""  # without the recorded counts, no sentence
+    assert findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=7)) == (
+        "No crisis has at least 7 top clients at the point estimates and in every draw.")
 
 
 def test_counts_say_which_crises_move_with_the_dates(toy):
@@ -68,6 +70,7 @@ def test_counts_say_which_crises_move_with_the_dates(toy):
     assert steady[["fewest", "most", "draws with another count", "draws with another defected count"]].values.tolist() == [[n, n, 0, 0]]
     text = findings.panel_draw_findings(steady, panel.pooled_under_draws(synthetic({"P 1950": [(n, k)] * 4})), 0.5)
     assert "No crisis's count of top clients moves" in text and "No crisis's count of defectors moves" in text
+    assert f"holds {n} top clients in every draw, with a share of {k / n:.3f} in at least 95% of the draws, against 0.500" in text
     moving = synthetic({"P 1950": [(n, k), (n + 1, k), (n + 1, k + 1), (n, k)]})
     moved = panel.counts_under_draws(moving, rosters, 4).iloc[0]
     assert (moved["fewest"], moved["most"], moved["draws with another count"]) == (n, n + 1, 0.5)

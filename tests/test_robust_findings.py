@@ -58,7 +58,8 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     assert "men are top clients at more than one crisis" in low[2] and "(2: first, second)" in low[2]
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
-    assert alone[1].startswith("No man is a top client at more than one crisis") and len(alone) == 3
+    assert alone[1] == "X: no test of the other crises against the case: the other crises have no top client recorded."
+    assert alone[2].startswith("No man is a top client at more than one crisis") and len(alone) == 4
     assert alone[0].endswith("The one crisis has a top client recorded; by their number: 3 at first.")
     assert low[0].endswith("by their number: 3 each at first and second.")
     assert findings._by_size({"A": 5, "B": 7, "C": 0, "D": 5, "E": 1}) == "7 at B; 5 each at A and D; 1 at E"

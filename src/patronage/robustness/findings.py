@@ -119,14 +119,18 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
     lines.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; "
                  f"the other crises pooled: {test['others defected']} of {test['others top clients']} top clients")
     if pd.isna(test["fisher p (one-sided, less)"]):
-        why = ("the case has no first deputy recorded" if not test["case first deputies"]
-               else "the other crises have no top client recorded")
-        return [*lines, f"no test against the case: {why}"]
+        return [*lines, f"no test against the case: {_untested(test)}"]
     return [*lines,
             f"Fisher's exact test, one-sided (the others defected less): odds ratio {test['fisher odds ratio']:.3f}, "
             f"p = {test['fisher p (one-sided, less)']:.3f}",
             f"binomial test of the others against the case's share {test['binomial p0']:.3f}, one-sided: "
             f"p = {p_text(test['binomial p (one-sided, less)'])}"]
+
+
+def _untested(test: pd.Series) -> str:
+    """Why the case cannot be tested against the other crises (:func:`patronage.robustness.pooled.rarer_than_case`)."""
+    return ("the case has no first deputy recorded" if not test["case first deputies"]
+            else "the other crises have no top client recorded")
 
 
 def variant_findings(variants: pd.DataFrame) -> str:
@@ -152,11 +156,15 @@ def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: flo
     counts_under_draws` and :func:`~patronage.robustness.panel_draws.pooled_under_draws`), beside the pooled share
     at the point estimates, and at which crises the count of top clients or of defectors moves."""
     share = "no share" if pd.isna(drawn["share median"]) else (
+        f"a share of {drawn['share median']:.3f} in at least {float(drawn['confidence']):.0%} of the draws"
+        if drawn["share low"] == drawn["share high"] else
         f"a median share of {drawn['share median']:.3f} ({float(drawn['confidence']):.0%} of the draws between "
         f"{drawn['share low']:.3f} and {drawn['share high']:.3f})")
     point = f"{point_share:.3f}" if pd.notna(point_share) else "no share"
-    out = [f"Under {number(int(drawn['draws']), 'draw')} of the uncertain dates the panel holds {int(drawn['top clients fewest'])} to "
-           f"{int(drawn['top clients most'])} top clients, with {share}, against {point} at the point estimates."]
+    fewest, most = int(drawn["top clients fewest"]), int(drawn["top clients most"])
+    held = f"{fewest} to {most} top clients" if fewest != most else f"{number(most, 'top client')} in every draw"
+    out = [f"Under {number(int(drawn['draws']), 'draw')} of the uncertain dates the panel holds {held}, with {share}, "
+           f"against {point} at the point estimates."]
     for what, recorded, low, high, moved in (("top clients", "recorded", "fewest", "most", "draws with another count"),
                                              ("defectors", "defected", "defected fewest", "defected most",
                                               "draws with another defected count")):
@@ -179,7 +187,8 @@ def _aim_under_draws(drawn: pd.Series) -> str:
         tail = " and in every draw."
     else:
         tail = f", {low} to {high} over the draws" + (f"; fewer than {n} in {fewer:.0%} of them." if fewer else "; never fewer.")
-    return f"{n} {'crisis has' if n == 1 else 'crises have'} at least {k} top clients at the point estimates" + tail
+    count = "No crisis has" if not n else "1 crisis has" if n == 1 else f"{n} crises have"
+    return f"{count} at least {k} top clients at the point estimates" + tail
 
 
 def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:
@@ -224,6 +233,8 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
+    else:
+        out.append(f"{test['case']}: no test of the other crises against the case: {_untested(test)}.")
     out.append(recurring_clients(tops, names))
     share = {v: no_data_share(table, v) for v in ("no data", "no case")}
     out.append(f"'No data' fills {share['no data']:.0%} of the panel's cells (crisis x step), and 'no case' (the clients "
