@@ -28,7 +28,10 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     days = ["1950-06-14", "1950-06-16"]
     changed = network.changes(view, days).query("lost != '–' or gained != '–'")
     text = network.describe(view, "1950-06-14", "p", changed)
-    assert text[1] == "Person P had 3 client(s) that day, more than any other patron."
+    assert text[1] == "Person P had 3 clients that day, more than any other patron."
+    assert text[0].startswith("On 1950-06-14 the tables record ") and " patronage ties of 2 patrons." in text[0]
     assert "lost Person P → Person A" in text[2] and "gained Person R → Person A" in text[2]
     quiet = network.describe(view, "1955-01-01", "p", changed.iloc[0:0])
-    assert quiet[1] == "Person P had 0 client(s) that day; 1 patron(s) had more." and quiet[2].startswith("No patronage tie")
+    assert quiet[1] == "Person P had 0 clients that day; 1 patron had more." and quiet[2].startswith("No patronage tie")
+    empty = network.describe(view, "1900-01-01", "p", changed.iloc[0:0])
+    assert empty[:2] == ["On 1900-01-01 the tables record no tie between any two persons.", "Person P had 0 clients that day."]

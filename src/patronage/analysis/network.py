@@ -9,6 +9,7 @@ import networkx as nx
 import pandas as pd
 
 from patronage.analysis.careers import active, rank_as_of
+from patronage.analysis.verdicts import number
 from patronage.tables.dates import to_date
 
 CLIENT_KINDS = ("patronage",)
@@ -132,10 +133,13 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
     g, by_patron = graph_as_of(tables, on), clients_by_patron(tables, on)
     mine = int(by_patron["clients"].get(names.get(patron, patron), 0))
     more = int((by_patron["clients"] > mine).sum())
-    out = [f"On {day} the tables record {g.number_of_nodes()} persons joined by {g.number_of_edges()} ties of all kinds, "
-           f"{int(by_patron['clients'].sum())} of them patronage ties of {len(by_patron)} patrons.",
-           f"{names.get(patron, patron)} had {mine} client(s) that day"
-           + (f"; {more} patron(s) had more." if more else ", more than any other patron." if mine else ".")]
+    patronage = int(by_patron["clients"].sum())
+    kind = ("none of them a patronage tie" if not patronage else f"{patronage} of them "
+            + ("a patronage tie" if patronage == 1 else "patronage ties") + f" of {number(len(by_patron), 'patron')}")
+    out = [f"On {day} the tables record {number(g.number_of_nodes(), 'person')} joined by {number(g.number_of_edges(), 'tie')} "
+           f"of all kinds, {kind}." if g.number_of_edges() else f"On {day} the tables record no tie between any two persons.",
+           f"{names.get(patron, patron)} had {number(mine, 'client')} that day"
+           + (f"; {number(more, 'patron')} had more." if more else ", more than any other patron." if mine else ".")]
     if len(changed):
         out.append(f"Ties changed in {len(changed)} of the intervals between the turning points of {day.year}: "
                    + "; ".join(f"{r['from']} to {r['to']}: lost {r['lost']}, gained {r['gained']}"
