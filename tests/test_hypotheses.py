@@ -106,13 +106,14 @@ def test_h1_holds_from_the_career_whatever_the_coding(crisis_x, toy):
     y = toy.select(coding="y")  # the coding calls A R's client; his career says P's
     ry = H.defectors_were_genuine_clients(y, make_crisis(y, "p", FALL))
     assert ry.verdict == "holds" and "reads Person A otherwise" in ry.note
-    assert ry.detail.loc[0, "the coding says"] == "not his client"
+    assert ry.detail.loc[0, "the coding says"] == "not his client" and ry.note.startswith("Careers make Person A the patron's client.")
 
 
 def test_h1_fails_when_a_rival_presided_over_his_promotions(world):
     view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min", appointed_by="r"))
     r = H.defectors_were_genuine_clients(view, c)
     assert r.verdict == "fails" and r.detail.loc[0, "career says"] == "a rival's client"
+    assert r.note.startswith("Careers make none of them the patron's client.")
 
 
 def test_a_post_continued_by_a_move_dated_once_is_not_a_second_promotion(world):
@@ -164,7 +165,7 @@ def test_h2_population_is_named_and_an_unknown_rank_is_missing_not_zero(crisis_x
     view2, c2 = world(lambda rows: drop(rows, "spells", "person_id", "c"))  # C's rank no longer recorded
     assert pd.isna(c2.roster.set_index("client_id").loc["c", "rank_before"])
     r = H.clients_stay_loyal(view2, c2, which="high office")
-    assert r.members["person_id"].tolist() == ["a", "b"] and "1 client(s) of unknown rank" in r.population
+    assert r.members["person_id"].tolist() == ["a", "b"] and "1 client of unknown rank" in r.population
     assert H.clients_stay_loyal(view2, c2, which="all clients").members["person_id"].tolist() == ["a", "b", "c"]
 
 

@@ -11,7 +11,7 @@ from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis, crisis_events
 from patronage.analysis.defectors import coding_of
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import Result, names_of
+from patronage.analysis.verdicts import Result, names_of, number
 
 
 def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
@@ -33,7 +33,7 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     text = verdicts.population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
     if not turncoats:
         why = "no one is recorded acting against the patron at the crisis" + (
-            f" (his {len(crisis.roster)} recorded client(s) included)" if len(crisis.roster) else "")
+            f" (his {number(len(crisis.roster), 'recorded client')} included)" if len(crisis.roster) else "")
         return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–",
                       verdicts.nothing_to_count(len(crisis.roster)), f"no: {why}", why, members=members)
     career = career_evidence(tables, crisis, turncoats)
@@ -63,7 +63,9 @@ def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
     """Whom the careers make the patron's clients, and whom the chosen coding reads otherwise."""
     genuine = [p for p, v in outcomes.items() if v is False]
     differ = career[career["career says"] != career["the coding says"]]
-    return (f"Careers make {names_of(tables, genuine)} the patron's client(s)."
+    made = (f"Careers make {names_of(tables, genuine)} the patron's {'client' if len(genuine) == 1 else 'clients'}." if genuine
+            else "Careers make none of them the patron's client.")
+    return (made
             + (f" The coding '{coding_of(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.outcomes import ranks_around
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import Result, nothing_to_count, population_text
+from patronage.analysis.verdicts import Result, nothing_to_count, number, population_text
 
 
 def coding_of(tables) -> str:
@@ -33,7 +33,7 @@ def no_defectors(tables, crisis, hypothesis, step, claim, rule, statistic) -> Re
     are recorded (none defected), 'no data' if none is; it could not differ."""
     ids, text, members = defectors_of(tables, crisis)
     n = len(crisis.roster)
-    why = (f"none of the patron's {n} recorded client(s) defected under the coding '{coding_of(tables)}'" if n
+    why = (f"none of the patron's {number(n, 'recorded client')} defected under the coding '{coding_of(tables)}'" if n
            else "no client of the patron is recorded the day before")
     return Result(hypothesis, step, claim, text, rule, statistic, "–", nothing_to_count(n), f"no: {why}", why,
                   members=members)

@@ -21,7 +21,7 @@ import pandas as pd
 from patronage.analysis.careers import running_on
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.offices import spells_with_lineage
-from patronage.analysis.verdicts import population_text
+from patronage.analysis.verdicts import number, population_text
 from patronage.tables.checks import check_choice
 
 POPULATIONS = ("first deputies", "high office", "all clients")
@@ -108,7 +108,7 @@ def population(tables, crisis: Crisis, which: str = "first deputies", min_rank: 
         why = "client the day before"
     text = population_text(tables, label, ids)
     if which != "all clients" and unknown:
-        text += f"; {unknown} client(s) of unknown rank that day not counted"
+        text += f"; {number(unknown, 'client')} of unknown rank that day not counted"
     return Population(ids, text, evidence(tables, crisis, ids, why))
 
 

@@ -17,6 +17,7 @@ from patronage.analysis.verdicts import (
     count_outcomes,
     names_of,
     nothing_to_count,
+    number,
     population_text,
     split_could_differ,
     split_outcome,
@@ -70,7 +71,7 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
     if appeals.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
         why = "no loyal client of the patron is recorded appealing to a rival after the fall" + (
-            f" ({loyal} loyal client(s) recorded)" if loyal else "")
+            f" ({number(loyal, 'loyal client')} recorded)" if loyal else "")
         return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–",
                       nothing_to_count(loyal), f"no: {why}", why, members=members)
     detail = _appeal_fates(tables, crisis, appeals)
