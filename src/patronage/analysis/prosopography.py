@@ -44,12 +44,14 @@ def sources_summary(tables) -> pd.DataFrame:
 
 
 def evidence_summary(tables) -> pd.DataFrame:
-    """Rows of each assertion table by evidence level, and how many belong to a conflict."""
+    """Rows of each assertion table by evidence level, how many of the external rows quote their reference work
+    (the others cite a work whose text was not read here), and how many belong to a conflict."""
     out = {}
     for name, frame in tables.frames().items():
         if "evidence" in frame.columns:
-            out[name] = {"seed": int((frame["evidence"] == "seed").sum()),
-                         "external": int((frame["evidence"] == "external").sum()),
+            external = (frame["evidence"] == "external").fillna(False)
+            out[name] = {"seed": int((frame["evidence"] == "seed").sum()), "external": int(external.sum()),
+                         "external, quoted": int((external & frame["quote"].notna()).sum()) if "quote" in frame else 0,
                          "in a conflict": int(frame["conflict_id"].notna().sum()) if "conflict_id" in frame else 0}
     return pd.DataFrame(out).T
 
@@ -66,12 +68,14 @@ def describe(tables, view) -> list[str]:
     """What the tables hold, in sentences built from them: persons and careers, the evidence behind the rows,
     the refinements and the documented disagreements."""
     summary = evidence_summary_with_refinements(tables)
-    seed, external, refined = (int(summary[c].sum()) for c in ("seed", "external", "of which refinements"))
+    seed, external, quoted, refined = (int(summary[c].sum()) for c in ("seed", "external", "external, quoted",
+                                                                       "of which refinements"))
     careers = tables.spells["person_id"].nunique()
     return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career of "
             f"{len(tables.spells)} posts in {len(tables.organisations)} organisations.",
-            f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works, "
-            f"{refined} of which restate a seed row more exactly and replace it when reference works are admitted.",
+            f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works: "
+            f"{quoted} of these quote the work (the others cite it without a quotation), and {refined} restate a seed row "
+            "more exactly and replace it when reference works are admitted.",
             f"{len(tables.conflicts)} disagreements between sources are recorded with both readings; "
             f"{int(tables.sources['in_article_references'].sum())} of the {len(tables.sources)} works cited are in the "
             "article's reference list.",
