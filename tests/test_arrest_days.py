@@ -10,11 +10,11 @@ import pytest
 
 import patronage
 from patronage.robustness import sensitivity as S
-from patronage.robustness.date_draws import ID_COLUMNS, drawn_bounds
+from patronage.robustness.date_draws import drawn_bounds
 from patronage.robustness.ordered_draws import cell_stream
 from patronage.tables.readings import EVIDENCE_LEVELS
 
-from toyworld import ROWS, event, part, spell, write_package
+from toyworld import ROWS, cell, event, part, spell, write_package
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +34,6 @@ def arrested(tmp_path_factory):
     view = patronage.load(write_package(tmp_path_factory.mktemp("arrests") / "pkg", rows)).select(coding="x")
     return view, S.draw_dates(view, 2000, seed=5)
 
-
-def cell(view, draws, table: str, field: str, row_id: str) -> np.ndarray:
-    frame = getattr(view, table)
-    return draws.of(table, field, frame.index[frame[ID_COLUMNS[table]] == row_id][0])
 
 
 def test_a_post_ends_on_the_day_of_the_arrest_that_ended_it(arrested):

@@ -11,11 +11,10 @@ from scipy import stats
 
 import patronage
 from patronage.robustness import sensitivity as S
-from patronage.robustness.date_draws import ID_COLUMNS
 from patronage.robustness.ordered_draws import cell_stream, draw_table
 from patronage.tables.readings import EVIDENCE_LEVELS
 
-from toyworld import ROWS, spell, tie, write_package
+from toyworld import ROWS, cell, spell, tie, write_package
 
 DAY0 = np.datetime64("2000-01-01")
 
@@ -39,10 +38,6 @@ def one_year(tmp_path_factory):
     view = patronage.load(write_package(tmp_path_factory.mktemp("year") / "pkg", rows)).select(coding="x")
     return view, S.draw_dates(view, 4000, seed=4)
 
-
-def cell(view, draws, table: str, field: str, row_id: str) -> np.ndarray:
-    frame = getattr(view, table)
-    return draws.of(table, field, frame.index[frame[ID_COLUMNS[table]] == row_id][0])
 
 
 def test_a_post_of_one_year_never_ends_before_it_begins(one_year):

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from patronage import config
+from patronage.robustness.date_draws import ID_COLUMNS
 
 FALL = "1950-06-15"  # the day patron P falls
 
@@ -137,3 +138,9 @@ def loaded_fixtures(name: str, rows, once: str):
         return copy.deepcopy(request.getfixturevalue(once))
 
     return loaded, each
+
+
+def cell(view, draws, table: str, field: str, row_id: str):
+    """The draws of one date (patronage.robustness.date_draws.DateDraws), by its row's id."""
+    frame = getattr(view, table)
+    return draws.of(table, field, frame.index[frame[ID_COLUMNS[table]] == row_id][0])
