@@ -26,9 +26,10 @@ from patronage.publish.figures import VERDICT_COLOURS
 from patronage.robustness import findings
 from patronage.robustness import sensitivity as S
 from patronage.robustness.date_draws import ID_COLUMNS, moves
+from patronage.robustness.life_dates import LifeDates
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES
 
-from toyworld import FALL, ROWS, loaded_fixtures, spell, tie, write_package
+from toyworld import FALL, ROWS, event, loaded_fixtures, part, spell, tie, write_package
 from toyworld import S as SRC
 
 HYPOTHESES = 11
@@ -418,6 +419,23 @@ def test_redated_tables_carry_the_drawn_days(world_x):
         for bound in ("lo", "hi"):
             got = frame[f"{field}_{bound}"].to_numpy("datetime64[s]")
             assert np.array_equal(got, expected, equal_nan=True), (table, field, bound)
+
+
+def test_life_dates_planned_once_are_those_derived_anew(tmp_path, tables):
+    """Under the draws the persons' life dates come from a plan made once (patronage.robustness.life_dates): the
+    same frames as deriving them from the redated tables, on a toy man with two deaths recorded on uncertain
+    days (the bounds are the earlier and the later day) and on every evidence level of the real tables."""
+    rows = copy.deepcopy(ROWS)
+    rows["events"] += [event("d-dies", "1960", "death"), event("d-shot", "1961", "execution"), event("d-born", "1949/1950", "birth")]
+    rows["event_participants"] += [part("d-dies", "d", "subject"), part("d-shot", "d", "executed"), part("d-born", "d", "subject")]
+    toy = patronage.load(write_package(tmp_path / "lives", rows)).select(coding="x")
+    views = [toy] + [tables.select(evidence=e, reading="standard", coding="blauvelt") for e in EVIDENCE_LEVELS]
+    for view in views:
+        draws, lives = S.draw_dates(view, 20, seed=9), LifeDates.of(view)
+        for i in range(draws.n):
+            pd.testing.assert_frame_equal(S.redated(view, draws, i, lives).persons, S.redated(view, draws, i).persons)
+    d = S.redated(toy, draws := S.draw_dates(toy, 20, seed=9), 0, LifeDates.of(toy)).persons.set_index("person_id").loc["d"]
+    assert d["died_lo"].year == 1960 and d["died_hi"].year == 1961 and d["born_lo"] == d["born_hi"] and draws.n == 20
 
 
 def test_verdicts_move_with_the_drawn_dates_only_where_the_bounds_allow(crisis_x):

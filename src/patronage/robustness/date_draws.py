@@ -19,6 +19,7 @@ hypothesis re-run on the first k draws (:func:`verdicts_under_draws`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from patronage.analysis.careers import moves_between
 from patronage.analysis.crisis import make_crisis
 from patronage.parallel import map_ordered
 from patronage.robustness import arrest_days
+from patronage.robustness.life_dates import LifeDates
 from patronage.robustness.ordered_draws import draw_table
 from patronage.tables.dates import to_date
 
@@ -216,8 +218,12 @@ def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -
     return pd.DataFrame(rows)
 
 
-def redated(view, draws: DateDraws, i: int):
-    """The tables with every drawn date set to its i-th draw (both bounds equal to the drawn day)."""
+def redated(view, draws: DateDraws, i: int, lives: LifeDates | None = None):
+    """The tables with every drawn date set to its i-th draw (both bounds equal to the drawn day).
+
+    lives: the persons' life dates planned once for ``view`` (:class:`patronage.robustness.life_dates.LifeDates`),
+    so that a run over many draws does not join the tables again for each; without it they are derived anew.
+    """
     frames = {}
     for table in {t for t, _ in draws.days}:
         frame = getattr(view, table).copy()
@@ -231,6 +237,8 @@ def redated(view, draws: DateDraws, i: int):
         frames[table] = frame
     # only dates change: the ids, kinds and roles the derived person columns are joined on keep the
     # view's codes, so they are not factorised again for every draw
+    if lives is not None and ("events", "date") in draws.days:
+        return dataclasses.replace(view, **frames, persons=lives.persons(view.persons, draws.days["events", "date"][i]))
     every = {**view.frames(), **frames}
     return view.replace(view.distinct().narrowed(every, dict.fromkeys(every)), **frames)
 
@@ -269,8 +277,10 @@ def cache_inputs(view, draws: DateDraws) -> list[str]:
 def _verdicts_under_draws(view, draws: DateDraws, patron, day, horizon_years, hypothesis_kwargs) -> pd.DataFrame:
     """The computation of :func:`verdicts_under_draws`, on every one of ``draws``."""
 
+    lives = LifeDates.of(view)
+
     def one_draw(i: int) -> list[dict]:
-        tables = redated(view, draws, i)
+        tables = redated(view, draws, i, lives)
         crisis = make_crisis(tables, patron, day, horizon_years=horizon_years)
         return [{"draw": i, "hypothesis": r.hypothesis, "value": r.value, "verdict": r.verdict}
                 for r in hypotheses.run_all(tables, crisis, **hypothesis_kwargs)]
