@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# (column prefix, event kinds, participant roles), as in patronage.tables.load.derive_person_columns
-LIVES = (("born", {"birth"}, {"subject"}), ("died", {"death", "execution"}, {"subject", "executed"}))
+from patronage.tables.load import LIVES
+
 FIRST, LAST = np.iinfo(np.int64).max, np.iinfo(np.int64).min
 
 

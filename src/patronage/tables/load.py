@@ -115,7 +115,6 @@ def derive_person_columns(tables: Tables, distinct: Distinct | None = None) -> p
     """
     distinct = distinct or Distinct(tables.frames())
     persons = tables.persons.drop(columns=[c for c in DERIVED if c in tables.persons.columns])
-    lives = (("born", {"birth"}, {"subject"}), ("died", {"death", "execution"}, {"subject", "executed"}))
     codes, ids = distinct.codes("events", "event_id")
     key = np.where(codes < 0, len(ids), codes)  # each event's id as a code; an empty id takes the slot after the ids
     at = distinct.spread("event_participants", "event_id",  # each participant's event id as a code of the events' ids
@@ -124,7 +123,7 @@ def derive_person_columns(tables: Tables, distinct: Distinct | None = None) -> p
     where = distinct.match("persons", "person_id", "event_participants", "person_id")
     where = distinct.spread("persons", "person_id", np.append(where[:-1], -1))  # -1: nothing known of that person
     lo, hi = tables.events["date_lo"].to_numpy(), tables.events["date_hi"].to_numpy()
-    for what, kinds, roles in lives:
+    for what, kinds, roles in LIVES:
         chosen = distinct.per_value("events", "kind", lambda v, k=kinds: v.isin(k))
         events = pd.DataFrame({"key": key[chosen], "date_lo": lo[chosen], "date_hi": hi[chosen]})
         rows = distinct.per_value("event_participants", "role", lambda v, r=roles: v.isin(r)) & (who >= 0)
@@ -141,6 +140,8 @@ def derive_person_columns(tables: Tables, distinct: Distinct | None = None) -> p
 
 
 DERIVED = ("born_lo", "born_hi", "died_lo", "died_hi", "fate")
+# (column prefix, event kinds, participant roles): the events whose days bound a person's birth and death
+LIVES = (("born", {"birth"}, {"subject"}), ("died", {"death", "execution"}, {"subject", "executed"}))
 DISTINCT = "distinct"  # the key of Tables.distinct() among the derived
 # the columns whose codes a selection reads (readings.select, then derive_person_columns)
 SELECTION_COLUMNS = {("ties", "codings"), ("events", "event_id"), ("events", "kind"), ("event_participants", "event_id"),
