@@ -26,7 +26,7 @@ def test_person_resolves_and_suggests(tables):
 
 @pytest.mark.parametrize("bad", ["1953-13-01", "June 1953", "26/06/1953", None])
 def test_date(bad):
-    with pytest.raises(ParameterError, match=r"parameter 'crisis_date' = .* give an ISO or EDTF date"):
+    with pytest.raises(ParameterError, match=r"parameter 'crisis_date' = .* give one day as an ISO or EDTF date"):
         check.date("crisis_date", bad)
 
 

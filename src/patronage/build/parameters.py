@@ -14,9 +14,9 @@ from pathlib import Path
 
 from patronage import config
 from patronage.errors import ParameterError
-from patronage.tables.checks import date, number, person
+from patronage.tables.checks import date, living, number, person
 
-__all__ = ["date", "number", "person", "start", "injected", "unknown_parameters", "run_folder"]
+__all__ = ["date", "living", "number", "person", "start", "injected", "unknown_parameters", "run_folder"]
 
 INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects after the cell tagged 'parameters'
 RUN_ENV = "PATRONAGE_FIGURES_DIR"

@@ -9,7 +9,7 @@ import difflib
 import pandas as pd
 
 from patronage.errors import ParameterError
-from patronage.tables.dates import to_date
+from patronage.tables.dates import to_date, written_bounds
 from patronage.tables.names import PersonId, resolve_person
 
 
@@ -31,23 +31,48 @@ def person(name: str, value: object, tables) -> PersonId:
 
 
 def date(name: str, value: object, tables=None) -> pd.Timestamp:
-    """The first day of an ISO or EDTF date; with ``tables``, one inside the span of days they record.
+    """One day, given as an ISO or EDTF date; with ``tables``, one inside the span of days they record.
 
     A date with spaces around it is refused rather than trimmed: it is a sign of a value typed by
-    hand that may not be what was meant. A date outside every recorded date would run to the end
-    with nothing to count, so it is refused with the span the tables cover.
+    hand that may not be what was meant. A date that spans several days as written ('1953-06', '1953')
+    is refused with its first and last day: read as its first day it would put the day before events
+    of the same month, and the verdicts would change with no sign of why. A date marked uncertain
+    or approximate ('1953-06-26?') is the day written (:func:`patronage.tables.dates.written_bounds`).
+    A date outside every recorded date would run to the end with nothing to count, so it is refused
+    with the span the tables cover.
     """
     if isinstance(value, str) and value != value.strip():
-        raise ParameterError(name, value, "a date has no spaces around it; give e.g. 1953-06-26 or 1953-06")
+        raise ParameterError(name, value, "a date has no spaces around it; give one day, e.g. 1953-06-26")
     try:
-        day = to_date(value)  # type: ignore[arg-type]
+        first, last = written_bounds(value) if isinstance(value, str) else (to_date(value),) * 2  # type: ignore[arg-type]
     except (ValueError, TypeError):
-        raise ParameterError(name, value, "give an ISO or EDTF date such as 1953-06-26 or 1953-06") from None
+        raise ParameterError(name, value, "give one day as an ISO or EDTF date, such as 1953-06-26") from None
+    if first != last:
+        raise ParameterError(name, value, f"give one day: as written it runs from {first} to {last} "
+                                          f"(e.g. {first} or {last})")
+    day = pd.Timestamp(first)
     if tables is not None:
         first, last = recorded_span(tables)
         if not first <= day <= last:
             raise ParameterError(name, value, f"the tables record nothing on that day: their dates run from "
                                               f"{first.date()} to {last.date()}")
+    return day
+
+
+def living(name: str, value: object, day: pd.Timestamp, person_id: PersonId, tables) -> pd.Timestamp:
+    """``day``, if the person is not recorded as born after it or dead before it (by any row of ``tables``).
+
+    A crisis of a patron before his birth or after his death has no one to count; run to the end, every
+    step would say "no data" and the robustness checks would find the verdicts stable, with no sign of why.
+    """
+    row = tables.persons.loc[tables.persons["person_id"] == person_id]
+    born, died = (row[c].min() if c.endswith("lo") else row[c].max() for c in ("born_lo", "died_hi"))
+    who = row["name"].iloc[0] if len(row) else person_id
+    life = f"{born.date() if pd.notna(born) else 'unknown'} to {died.date() if pd.notna(died) else 'unknown'}"
+    if pd.notna(born) and day < born:
+        raise ParameterError(name, value, f"{who} is recorded born no earlier than {born.date()}; give a day of his life ({life})")
+    if pd.notna(died) and day > died:
+        raise ParameterError(name, value, f"{who} is recorded dead by {died.date()}; give a day of his life ({life})")
     return day
 
 

@@ -101,13 +101,32 @@ def _edtf_bounds(text: str) -> Bounds:
 
 
 def to_date(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
-    """A single day from an ISO/EDTF string or a date: the lower bound of an EDTF string.
+    """A single day from an ISO/EDTF string or a date: the first day of an EDTF string as written
+    (:func:`written_bounds`): '1953-06' is 1 June 1953, '1953-06-26?' 26 June 1953.
 
     returns: pandas Timestamp; raises ValueError naming the value if it cannot be read.
     """
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value)
-    return pd.Timestamp(parse_bounds(str(value))[0])
+    return pd.Timestamp(written_bounds(str(value))[0])
+
+
+def written_bounds(text: str) -> Bounds:
+    """The first and the last day of an EDTF string as written.
+
+    The same as :func:`parse_bounds` but for a date marked uncertain or approximate ('1953-06-26?',
+    '1953-06~'): its days are those written, not the span edtf widens such a date to for the tables'
+    bounds, which would move '1953-06-26?' back to 25 May 1952. A day a reader names is the day he wrote.
+    raises ValueError naming the text if it cannot be read.
+    """
+    text = text.strip()
+    bounds = parse_bounds(text)
+    if not set(text) & set("?~%"):
+        return bounds
+    import edtf  # imported on first use: see _padding
+
+    parsed = edtf.parse_edtf(text)
+    return dt.date(*parsed.lower_strict()[:3]), dt.date(*parsed.upper_strict()[:3])
 
 
 def _plain_columns(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
