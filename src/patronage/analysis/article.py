@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.verdicts import number
+from patronage.analysis.verdicts import DECIDED, number
 from patronage.tables.dates import to_date
 
 ARTICLE_CASE = ("beria", "1953-06-26")
@@ -40,8 +40,6 @@ ARTICLE_READING = {
     "H8 reinsurance": ("holds", "Both men, however, had exposure during their careers to rival patrons.",
                        "Inside men: Kruglov and Serov"),
 }
-NOT_A_TEST = ("coding", "descriptive")
-
 
 def is_article_case(patron: str, date) -> bool:
     """True for the crisis the article studies (Beria, 26 June 1953)."""
@@ -53,14 +51,15 @@ def compare_with_article(verdicts: pd.DataFrame, patron: str, date) -> pd.DataFr
 
     verdicts: the verdict table (:func:`patronage.analysis.verdicts.verdict_table`), with its ``reason`` column.
     returns: step, hypothesis, computed, article, agree ('yes', 'no', or '–' where the computed row is
-    a coding or a description, or the crisis is not the article's), why they differ (the result's
+    a coding or a description or decides nothing ('no case', 'no data', 'untestable'), or the crisis is not
+    the article's), why they differ (the result's
     own reason), and the article's words with their section.
     """
     same = is_article_case(patron, date)
     rows = []
     for r in verdicts.itertuples(index=False):
         said, words, where = ARTICLE_READING.get(r.hypothesis, ("–", "", "")) if same else ("not discussed", "", "")
-        judged = said not in ("–", "not discussed") and r.verdict not in NOT_A_TEST
+        judged = said not in ("–", "not discussed") and r.verdict in DECIDED  # not a coding, a description, no case
         agree = ("yes" if r.verdict == said else "no") if judged else "–"
         rows.append({"step": r.step, "hypothesis": r.hypothesis, "computed": r.verdict, "article": said, "agree": agree,
                      "why they differ": r.reason if agree == "no" else "",
@@ -78,7 +77,7 @@ def findings(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> list[str]:
     judged = comparison[comparison["agree"].isin(["yes", "no"])]
     agree = judged[judged["agree"] == "yes"]
     out = [f"Of {number(len(verdicts), 'step')}, " + (f"{len(decided)} {'was' if len(decided) == 1 else 'were'} decided by "
-           "their rule: " + ", ".join(f"{h} {v}" for h, v in zip(decided["hypothesis"], decided["verdict"], strict=True))
+           f"{'its' if len(decided) == 1 else 'their'} rule: " + ", ".join(f"{h} {v}" for h, v in zip(decided["hypothesis"], decided["verdict"], strict=True))
            if len(decided) else "none was decided by its rule") + "."]
     fixed = verdicts[verdicts["could_differ"] != "yes"]
     if len(fixed):

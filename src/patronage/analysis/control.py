@@ -30,10 +30,12 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
     members = _turncoat_members(tables, crisis, turncoats)
-    text = verdicts.population_text(tables, "the turncoats: recorded acting against the patron at his fall", turncoats)
+    text = verdicts.population_text(tables, "the turncoats: recorded acting against the patron at his fall, or coded as "
+                                    "defecting from him then", turncoats)
     if not turncoats:
+        n = len(crisis.roster)
         why = "no one is recorded acting against the patron at the crisis" + (
-            f" (his {number(len(crisis.roster), 'recorded client')} included)" if len(crisis.roster) else "")
+            f" (his {'one recorded client' if n == 1 else number(n, 'recorded client')} included)" if n else "")
         return Result("H1 genuine clients", "control", claim, text, rule, statistic, "–",
                       verdicts.nothing_to_count(len(crisis.roster)), f"no: {why}", why, members=members)
     career = career_evidence(tables, crisis, turncoats)
@@ -62,7 +64,10 @@ def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
 def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
     """Whom the careers make the patron's clients, and whom the chosen coding reads otherwise."""
     genuine = [p for p, v in outcomes.items() if v is False]
-    differ = career[career["career says"] != career["the coding says"]]
+    # the careers and the coding differ where one makes him the patron's client and the other does not ("a rival's
+    # client" and "neither" both read "not his client"); a career with no promotion recorded says nothing either way
+    said = career["career says"] != "no promotion recorded"
+    differ = career[said & ((career["career says"] == "the patron's client") != (career["the coding says"] == "the patron's client"))]
     made = (f"Careers make {names_of(tables, genuine)} the patron's {'client' if len(genuine) == 1 else 'clients'}." if genuine
             else "Careers make none of them the patron's client.")
     return (made
@@ -71,7 +76,7 @@ def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
 
 def _career_reason(tables, records: list[dict]) -> str:
     """Each turncoat's promotions, who presided over them, and the reading that follows, in words."""
-    return "; ".join(f"{names_of(tables, [c['person_id']])}: {c['promotions']} promotions, {c['by the patron']} under the "
+    return "; ".join(f"{names_of(tables, [c['person_id']])}: {number(c['promotions'], 'promotion')}, {c['by the patron']} under the "
                      f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
                      f"{'served' if c['under the patron'] else 'did not serve'} under him the day before -> {c['career says']}"
                      for c in records)

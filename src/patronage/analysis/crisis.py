@@ -19,6 +19,7 @@ DAY = pd.Timedelta(days=1)
 AGAINST_ROLES = ("defecting",)
 RIVAL_ROLES = ("organiser",)
 LOSS_ROLES = ("arrested", "executed", "dismissed", "purged", "stripped", "expelled")
+TARGET_ROLES = (*LOSS_ROLES, "accused", "tried")  # the roles of a person an event acts against
 WINDOW_DAYS = 30  # a defection, or an act against the patron, belongs to his crisis if it falls this close to it
 
 
@@ -87,7 +88,7 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     """
     day = to_date(date)
     parts = crisis_events(tables, patron, day, window_days)
-    turncoats = set(parts.loc[parts["role"].isin(AGAINST_ROLES), "person_id"]) - {patron}
+    turncoats = turncoats_of(tables, patron, day, parts)
     rivals = rivals_of(tables, patron, day, parts) - turncoats
     roster = roster_of(tables, patron, day, rivals, turncoats, window_days)
     if min_rank > 0:
@@ -97,6 +98,32 @@ def make_crisis(tables, patron: PersonId, date, horizon_years: float = 10, min_r
     return Crisis(patron=patron, date=day, horizon=day + pd.DateOffset(years=horizon_years),
                   rivals=tuple(sorted(rivals)), turncoats=tuple(sorted(turncoats)), roster=roster,
                   window_days=window_days)
+
+
+def turncoats_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFrame) -> set[PersonId]:
+    """Who acted against the patron at his fall: the participants of the crisis events (``parts``) in a role
+    against (AGAINST_ROLES), event by event.
+
+    An event that acts against no one but the patron (TARGET_ROLES), or names no one it acts against, is his
+    fall: everyone acting against in it counts. An event that acts against others and not against him (his
+    rivals' fall, or theirs at his hands) counts no one. An event that acts against him and others at once (a
+    group purged together) does not say whom each turncoat turned on: a turncoat counts against the patron
+    only if a tie of any kind in the tables joins the two, begun by the day.
+    """
+    acts = parts[parts["role"].isin(AGAINST_ROLES) & (parts["person_id"] != patron)]
+    if acts.empty:
+        return set()
+    targets = parts[parts["role"].isin(TARGET_ROLES)].groupby("event_id")["person_id"].agg(set)
+    ties = tables.ties[~(point_of(tables, "ties", "start") > day).to_numpy(dtype=bool)]
+    tied = set(ties.loc[ties["patron_id"] == patron, "client_id"]) | set(ties.loc[ties["client_id"] == patron, "patron_id"])
+    out: set[PersonId] = set()
+    for event, who in acts.groupby("event_id", sort=False)["person_id"]:
+        aimed = targets.get(event, set()) - set(who)
+        if aimed <= {patron}:
+            out |= set(who)
+        elif patron in aimed:
+            out |= set(who) & tied
+    return out
 
 
 def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoats: set, window_days: int) -> pd.DataFrame:

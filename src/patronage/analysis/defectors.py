@@ -33,8 +33,11 @@ def no_defectors(tables, crisis, hypothesis, step, claim, rule, statistic) -> Re
     are recorded (none defected), 'no data' if none is; it could not differ."""
     ids, text, members = defectors_of(tables, crisis)
     n = len(crisis.roster)
-    why = (f"none of the patron's {number(n, 'recorded client')} defected under the coding '{coding_of(tables)}'" if n
-           else "no client of the patron is recorded the day before")
+    coding = f"under the coding '{coding_of(tables)}'"
+    why = ("no client of the patron is recorded the day before" if not n
+           else f"his one recorded client did not defect {coding}" if n == 1
+           else f"neither of the patron's 2 recorded clients defected {coding}" if n == 2
+           else f"none of the patron's {number(n, 'recorded client')} defected {coding}")
     return Result(hypothesis, step, claim, text, rule, statistic, "–", nothing_to_count(n), f"no: {why}", why,
                   members=members)
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import networkx as nx
 import pandas as pd
 
-from patronage.analysis.careers import active, rank_as_of
+from patronage.analysis.careers import active, alive_on, rank_as_of
 from patronage.analysis.verdicts import number
 from patronage.tables.dates import to_date
 
@@ -18,9 +18,12 @@ TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "tria
 
 
 def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
-    """The ties of the given kinds running on day ``on``."""
+    """The ties of the given kinds running on day ``on`` between two persons alive that day
+    (:func:`patronage.analysis.careers.alive_on`): a tie with no recorded end ends with the first of the two to die."""
     t = tables.ties[tables.ties["kind"].isin(kinds)]
-    return t[active(t, on)]
+    t = t[active(t, on)]
+    living = alive_on(tables, on, sorted(set(t["patron_id"]) | set(t["client_id"])))
+    return t[t["patron_id"].map(living).to_numpy(dtype=bool) & t["client_id"].map(living).to_numpy(dtype=bool)]
 
 
 def graph_as_of(tables, on, kinds=DRAWN_KINDS) -> nx.DiGraph:
@@ -73,7 +76,7 @@ def layout(g: nx.Graph, seed: int = 1953) -> dict:
 
 def clients_by_patron(tables, on) -> pd.DataFrame:
     """For each patron, the number and names of his clients on day ``on``."""
-    t = ties_as_of(tables, on, CLIENT_KINDS)
+    t = ties_as_of(tables, on, CLIENT_KINDS).drop_duplicates(["patron_id", "client_id"])  # a client once, however many ties
     names = tables.persons.set_index("person_id")["name"]
     grouped = t.groupby("patron_id")["client_id"]
     out = pd.DataFrame({"clients": grouped.size(),

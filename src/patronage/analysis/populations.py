@@ -113,6 +113,8 @@ def population(tables, crisis: Crisis, which: str = "first deputies", min_rank: 
 
 
 def below_the_top(crisis: Crisis, min_rank: int) -> list[PersonId]:
-    """The patron's clients whose rank the day before is recorded and below ``min_rank``: his network below the top."""
+    """The patron's clients whose rank the day before is recorded and below ``min_rank``, and who did not defect at
+    the crisis: his network below the top. A turncoat left in place is not the network left in place."""
     r = crisis.roster
-    return list(r.loc[r["rank_before"].lt(min_rank).fillna(False).to_numpy(dtype=bool), "client_id"])
+    below = r["rank_before"].lt(min_rank).fillna(False).to_numpy(dtype=bool) & ~r["defected"].to_numpy(dtype=bool)
+    return list(r.loc[below, "client_id"])

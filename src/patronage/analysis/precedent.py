@@ -19,11 +19,17 @@ from patronage.analysis.verdicts import (
     nothing_to_count,
     number,
     population_text,
+    rank_text,
     split_could_differ,
     split_outcome,
     split_rule,
     tally,
 )
+
+# the lowest post of each rank of the scale (data/datapackage.json, spells.seniority), for the rule of step 5
+LOWEST_OF_RANK = {7: "the top leader", 6: "head of a union ministry", 5: "first deputy head of a union ministry",
+                  4: "deputy head of a union ministry", 3: "head of a department of a central apparatus",
+                  2: "deputy head of a department", 1: "a junior post"}
 
 
 def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_rank: int = 6) -> Result:
@@ -35,8 +41,8 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
     of a union ministry or a member of the Presidium), a post no one in the elite could miss.
     """
     claim = f'"a patron would be reluctant to be seen to reward a defector from another network" ({BLAUVELT}, "Patronage and betrayal")'
-    rule = split_rule("defector", f"he rose within {window_days} days to rank >= {public_rank} (head of a union ministry or "
-                      "higher: a reward in public view)")
+    rule = split_rule("defector", f"he rose within {window_days} days to rank >= {public_rank} ({LOWEST_OF_RANK.get(public_rank, 'any post')}"
+                      " or higher: a reward in public view)")
     statistic = f"defectors raised to rank >= {public_rank} within {window_days} days"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
@@ -44,7 +50,8 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
     ranks = rewards_of(tables, crisis, window_days)
     public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean")
     outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
-    reason = "; ".join(f"{names_of(tables, [p])}: rank {r['rank before']} -> {r['rank after']}" for p, r in ranks.iterrows())
+    reason = "; ".join(f"{names_of(tables, [p])}: rank {rank_text(r['rank before'])} -> {rank_text(r['rank after'])}"
+                       for p, r in ranks.iterrows())
     return Result("H5 no public reward", "precedent: short run", claim, text, rule, statistic,
                   tally(outcomes, "publicly rewarded", "not"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", ranks.assign(public=public), members)
@@ -71,9 +78,12 @@ def later_defectors_refused(tables, crisis: Crisis) -> Result:
     if appeals.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
         why = "no loyal client of the patron is recorded appealing to a rival after the fall" + (
-            f" ({number(loyal, 'loyal client')} recorded)" if loyal else "")
+            f" ({number(loyal, 'loyal client')} recorded)" if loyal
+            else " (his one recorded client defected)" if len(crisis.roster) == 1
+            else f" (all {len(crisis.roster)} of his recorded clients defected)" if len(crisis.roster) else "")
+        # the clients are recorded and none is of the kind the step counts: no case, as where none appealed
         return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–",
-                      nothing_to_count(loyal), f"no: {why}", why, members=members)
+                      nothing_to_count(len(crisis.roster)), f"no: {why}", why, members=members)
     detail = _appeal_fates(tables, crisis, appeals)
     outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
     reason = "; ".join(f"{names_of(tables, [r.person_id])} appealed on {r.on}, then {r.then} ({r.how}, {r.when})"
@@ -132,7 +142,8 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     outcomes = _still_in_office(ids, mine, rewards_of(tables, crisis, window_days)["rank after"])
     horizon = f"{crisis.horizon.date().isoformat()}"
     reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
-                       if p in mine.index else f"{names_of(tables, [p])}: no high office after the fall" for p in ids)
+                       if p in mine.index else f"{names_of(tables, [p])}: no high office (rank >= {min_rank}) in the "
+                       f"{window_days} days after the fall" for p in ids)
     loyal_note = "; ".join(f"{names_of(tables, [r.person_id])} {r.years:.1f} years ({r.how})"
                            for r in tenure[tenure["group"] == "loyal clients"].itertuples())
     return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,

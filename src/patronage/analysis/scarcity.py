@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.crisis import DAY, Crisis, crisis_events
+from patronage.analysis.careers import floored
+from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
 from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
 from patronage.analysis.offices import gained_posts, predecessors, relation, rival_clients, spells_with_lineage, with_lineage
 from patronage.analysis.verdicts import (
@@ -16,6 +17,7 @@ from patronage.analysis.verdicts import (
     count_outcomes,
     names_of,
     nothing_to_count,
+    rank_text,
     split_could_differ,
     split_outcome,
     split_rule,
@@ -39,7 +41,8 @@ def defectors_not_rewarded(tables, crisis: Crisis, window_days: int = 365) -> Re
     ids, text, members = defectors_of(tables, crisis)
     ranks = rewards_of(tables, crisis, window_days)
     outcomes = {p: None if pd.isna(v) else bool(v) for p, v in ranks["promoted"].items()}
-    reason = "; ".join(f"{names_of(tables, [p])}: rank {r['rank before']} -> {r['rank after']}" for p, r in ranks.iterrows())
+    reason = "; ".join(f"{names_of(tables, [p])}: rank {rank_text(r['rank before'])} -> {rank_text(r['rank after'])}"
+                       for p, r in ranks.iterrows())
     return Result("H3 no reward", "scarcity: the patron's side", claim, text, rule, statistic,
                   tally(outcomes, "promoted", "not promoted"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", ranks, members)
@@ -130,16 +133,32 @@ def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame) -> str:
 
 
 def _acted_by_fall(tables, crisis: Crisis) -> dict:
-    """For each defector: True if he is recorded acting against the patron by the day of the fall, False if only after, None if not dated."""
+    """For each defector: True if he is recorded acting against the patron by the day of the fall, False if every
+    recorded act came after it, or a sentence saying why neither can be said (an act not dated, or dated on both
+    sides of the fall: the draws of the dates weigh it, :mod:`patronage.robustness.date_draws`).
+
+    His acts are his events in a role against the patron (their days from the earliest its date allows, raised to
+    its floor, to the latest), else his tie's defection date.
+    """
     parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
-    acts = parts[parts["role"].eq("defecting")].merge(tables.events[["event_id", "date_hi"]], on="event_id")
+    events = tables.events.assign(date_lo=floored(tables.events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
+    acts = parts[parts["role"].isin(AGAINST_ROLES)].merge(events, on="event_id")
     ties = tables.ties.set_index("tie_id")
     out = {}
     for r in crisis.roster[crisis.roster["defected"]].itertuples():
-        latest = [d for d in acts.loc[acts["person_id"] == r.client_id, "date_hi"] if pd.notna(d)]
-        if not latest and pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
-            latest = [ties.at[r.tie_id, "defection_date_hi"]]
-        out[r.client_id] = bool(min(latest) <= crisis.date) if latest else None
+        mine = acts[(acts["person_id"] == r.client_id) & acts["date_hi"].notna()]
+        lo, hi = list(mine["date_lo"]), list(mine["date_hi"])
+        if not hi and pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
+            lo, hi = [floored(ties.loc[[r.tie_id]], "defection_date", "lo").iloc[0]], [ties.at[r.tie_id, "defection_date_hi"]]
+        if not hi:
+            out[r.client_id] = "his act is not dated"
+        elif min(hi) <= crisis.date:
+            out[r.client_id] = True
+        elif min(lo) > crisis.date:
+            out[r.client_id] = False
+        else:
+            out[r.client_id] = (f"his act is dated {min(lo).date()} to {min(hi).date()}, on either side of the fall "
+                                "(the draws of the dates weigh it)")
     return out
 
 
@@ -161,15 +180,16 @@ def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 36
     ids, text, members = defectors_of(tables, crisis)
     early = _acted_by_fall(tables, crisis)
     rose = rewards_of(tables, crisis, window_days)["promoted"]
+    known = {p: e for p, e in early.items() if isinstance(e, bool)}  # the others: a sentence saying why not
     outcomes = {}
     for p in ids:
-        e, g = early.get(p), None if pd.isna(rose[p]) else bool(rose[p])
+        e, g = known.get(p), None if pd.isna(rose[p]) else bool(rose[p])
         outcomes[p] = False if e is False or g is False else True if (e and g) else None
-    detail = pd.DataFrame({"acted by the fall": pd.Series(early, dtype="object"), "rose": rose.astype("object")}).reindex(ids)
-    said = {True: "acted against him by the day of the fall", False: "acted only after the fall", None: "his act is not dated"}
+    detail = pd.DataFrame({"acted by the fall": pd.Series(known, dtype="object"), "rose": rose.astype("object")}).reindex(ids)
+    said = {True: "acted against him by the day of the fall", False: "acted only after the fall"}
     rank = rewards_of(tables, crisis, window_days)
-    reason = "; ".join(f"{names_of(tables, [p])}: {said[early.get(p)]}, rank {rank.at[p, 'rank before']} -> "
-                       f"{rank.at[p, 'rank after']}" for p in ids)
+    reason = "; ".join(f"{names_of(tables, [p])}: {said[early[p]] if p in known else early.get(p, 'his act is not dated')}, "
+                       f"rank {rank_text(rank.at[p, 'rank before'])} -> {rank_text(rank.at[p, 'rank after'])}" for p in ids)
     return Result("H4 no switch for gain", "scarcity: the client's side", claim, text, rule, statistic,
                   tally(outcomes, "switched by the fall and gained", "did not"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", detail, members)

@@ -70,7 +70,9 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
 def _to_fail(n: int, rare_share: float, confidence: float) -> str:
     """How many of n defecting would give 'fails' under the share rule, in words."""
     k = next((k for k in range(n + 1) if share_verdict(k, n, rare_share, confidence) == "fails"), None)
-    return f"{k} of {n} defecting would give fails" if k is not None else f"no count of {n} gives fails"
+    if k is not None:
+        return f"{k} of {n} defecting would give fails"
+    return "neither 0 nor 1 defecting gives fails" if n == 1 else f"no count of {n} gives fails"
 
 
 def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365) -> Result:
@@ -78,7 +80,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
 
     Blauvelt: "the lower levels of Beria's network, especially in the security service, were left
     in place" (Blauvelt, 2008, "Betrayal and network stability"). The population is the patron's
-    clients of recorded rank below ``min_rank`` the day before, as the sources name them; each
+    clients of recorded rank below ``min_rank`` the day before who did not defect, as the sources name them; each
     counts against continuity if he lost his post or his freedom within ``window_days``.
     """
     claim = (f'"the lower levels of Beria\'s network, especially in the security service, were left in place" '
@@ -88,13 +90,13 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                       "the end of that span")
     statistic = f"clients below the top who lost their post within {window_days} days"
     lower = below_the_top(crisis, min_rank)
-    text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before, as the "
-                                   "sources name them (the unnamed lower levels are not in the tables)", lower)
+    text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before who did not "
+                                   "defect, as the sources name them (the unnamed lower levels are not in the tables)", lower)
     members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
     if not lower:
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–", "no data",
-                      f"no: no client of recorded rank below {min_rank}", f"the tables record no client of the patron "
-                      f"of known rank below {min_rank}", members=members)
+                      f"no: no loyal client of recorded rank below {min_rank}", f"the tables record no client of the patron "
+                      f"of known rank below {min_rank} who did not defect", members=members)
     fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
     outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
     reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"

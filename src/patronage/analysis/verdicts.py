@@ -203,6 +203,11 @@ def number(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+def rank_text(rank) -> str:
+    """A rank in a sentence: its number, or 'unknown' where no post of the person is recorded that day."""
+    return "unknown" if pd.isna(rank) else str(int(rank))
+
+
 def population_text(tables, label: str, ids) -> str:
     """'label (N): name, name, ...': who is counted, in words, with the number."""
     ids = list(ids)

@@ -1,0 +1,149 @@
+"""Questions a reader brings with his own parameters, on the hand-built world (tests/toyworld.py): a day he writes
+as uncertain, a month where a day is wanted, a patron before his birth or after his death, an event that purges
+several men at once, a man the tables record as dead, the same client recorded twice, a verdict that decides
+nothing set beside the article's, and the defectors among the network below the top."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+
+import patronage
+from patronage.analysis import article, hypotheses, network
+from patronage.analysis.control import _coding_note
+from patronage.analysis.crisis import make_crisis
+from patronage.analysis.populations import below_the_top
+from patronage.analysis.scarcity import _acted_by_fall
+from patronage.errors import ParameterError
+from patronage.tables import checks
+from patronage.tables.dates import to_date, written_bounds
+
+from toyworld import FALL, ROWS, S, event, part, tie
+
+
+def test_a_day_written_uncertain_is_that_day():
+    """edtf widens '1950-06-15?' for the tables' bounds by a year and more; a reader naming a day means the day."""
+    assert to_date("1950-06-15?") == to_date("1950-06-15~") == to_date("1950-06-15") == pd.Timestamp("1950-06-15")
+    assert written_bounds("1950-06?") == (pd.Timestamp("1950-06-01").date(), pd.Timestamp("1950-06-30").date())
+    assert to_date("1950-06") == pd.Timestamp("1950-06-01")
+
+
+def test_a_parameter_names_one_day(toy):
+    assert checks.date("crisis_date", "1950-06-15?", toy) == pd.Timestamp(FALL)
+    with pytest.raises(ParameterError, match=r"'1950-06' .* give one day: as written it runs from 1950-06-01 to 1950-06-30"):
+        checks.date("crisis_date", "1950-06", toy)
+    with pytest.raises(ParameterError, match=r"give one day as an ISO or EDTF date"):
+        checks.date("crisis_date", "15/06/1950", toy)
+
+
+def test_a_crisis_falls_in_the_patron_s_life(toy):
+    """C is executed on 1950-12-01 in the toy world: a day after that is refused, naming his life's span."""
+    assert checks.living("crisis_date", "1950-11-30", pd.Timestamp("1950-11-30"), "c", toy) == pd.Timestamp("1950-11-30")
+    with pytest.raises(ParameterError, match=r"Person C is recorded dead by 1950-12-01; give a day of his life \(unknown to 1950-12-01\)"):
+        checks.living("crisis_date", "1951-01-01", pd.Timestamp("1951-01-01"), "c", toy)
+    assert checks.living("crisis_date", "1990-01-01", pd.Timestamp("1990-01-01"), "p", toy)  # no death recorded: no limit
+
+
+def purged_together(make_package):
+    """The toy world with a second patron Q purged in P's fall, and E, Q's client, acting against the purged too."""
+    rows = copy.deepcopy(ROWS)
+    rows["persons"] += [{"person_id": p, "name": f"Person {p.upper()}", "surname": p.upper(), **S} for p in ("q", "e")]
+    rows["event_participants"] += [part("fall", "q", "purged"), part("fall", "e", "defecting")]
+    rows["ties"] += [tie("q-e", "q", "e", "patronage", "1946", "1950-06-15", True, "1950-06-15", "unknown")]
+    return patronage.load(make_package(rows)).select(coding="x")
+
+
+def test_a_turncoat_counts_against_the_patron_he_turned_on(make_package, toy):
+    """One purged: everyone acting against counts. Several purged at once: a turncoat counts against a patron only if a
+    tie joins them. A patron the event does not act against (its organiser) has no turncoats in it."""
+    assert make_crisis(toy.select(coding="x"), "p", FALL).turncoats == ("a",)
+    assert make_crisis(toy.select(coding="x"), "r", FALL).turncoats == ()  # R organised the fall: no one turned on him
+    view = purged_together(make_package)
+    assert make_crisis(view, "p", FALL).turncoats == ("a",)  # E has no tie to P
+    assert make_crisis(view, "q", FALL).turncoats == ("e",)  # A has no tie to Q
+
+
+def test_the_careers_and_the_coding_differ_only_on_whose_client_he_was(toy):
+    career = pd.DataFrame({"person_id": ["a", "b", "c", "d"],
+                           "career says": ["neither", "a rival's client", "the patron's client", "no promotion recorded"],
+                           "the coding says": ["not his client", "not his client", "not his client", "the patron's client"]})
+    note = _coding_note(toy.select(coding="x"), {"a": None, "b": True, "c": False, "d": None}, career)
+    assert note == "Careers make Person C the patron's client. The coding 'x' reads Person C otherwise."
+    same = career.assign(**{"the coding says": ["not his client", "not his client", "the patron's client", "not his client"]})
+    assert _coding_note(toy.select(coding="x"), {"c": False}, same) == "Careers make Person C the patron's client."
+
+
+def test_the_network_drops_the_dead_and_counts_a_client_once(make_package):
+    """C is shot on 1950-12-01: a tie with no recorded end ends with him. Two rows of the same tie count one client."""
+    rows = copy.deepcopy(ROWS)
+    rows["ties"] += [tie("r-c", "r", "c", "patronage", "1949"), tie("r-d-again", "r", "d", "patronage", "1949")]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    before, after = (network.clients_by_patron(view, day).loc["Person R"] for day in ("1950-11-30", "1950-12-02"))
+    assert (before["clients"], before["names"]) == (3, "Person A, Person C, Person D")
+    assert (after["clients"], after["names"]) == (2, "Person A, Person D")
+    assert "r-c" not in set(network.ties_as_of(view, "1950-12-02")["tie_id"])
+
+
+def test_a_step_that_decides_nothing_is_not_set_against_the_article():
+    verdicts = pd.DataFrame({"step": ["control", "motive"], "hypothesis": ["H1 genuine clients", "H4b motive (coding)"],
+                             "verdict": ["holds", "no case"], "reason": ["r1", "r2"], "could_differ": ["yes", "no: none"]})
+    compared = article.compare_with_article(verdicts, *article.ARTICLE_CASE).set_index("hypothesis")
+    assert compared.at["H4b motive (coding)", "agree"] == "–" and compared.at["H1 genuine clients", "agree"] in ("yes", "no")
+    said = article.findings(verdicts, compared.reset_index())
+    assert any(s.startswith("The computation agrees with the article on") and "of the 1 step both can judge" in s for s in said)
+
+
+def test_the_network_below_the_top_leaves_out_the_turncoats(toy):
+    """At rank 6, A (rank 5, the turncoat) is below the top; the loyal network below it is B and C alone."""
+    crisis = make_crisis(toy.select(coding="x"), "p", FALL)
+    assert set(crisis.roster["client_id"]) == {"a", "b", "c"} and crisis.defectors == ["a"]
+    assert sorted(below_the_top(crisis, 6)) == ["b", "c"]
+    h7 = hypotheses.run_all(toy.select(coding="x"), crisis, min_rank=6, steps=("H7 network below the top",))[0]
+    assert "who did not defect" in h7.population and "Person A" not in h7.population
+
+
+def with_fall_dated(make_package, date: str):
+    rows = copy.deepcopy(ROWS)
+    rows["events"] = [e for e in rows["events"] if e["event_id"] != "fall"] + [event("fall", date, "coup")]
+    return patronage.load(make_package(rows)).select(coding="x")
+
+
+def test_an_act_that_may_have_come_either_side_of_the_fall_is_not_read_as_after(make_package, toy):
+    """A's act against P: on the day (by the fall), in the month of it (either side: undecided, left to the draws)."""
+    view = toy.select(coding="x")
+    assert _acted_by_fall(view, make_crisis(view, "p", FALL)) == {"a": True}
+    month = with_fall_dated(make_package, "1950-06")
+    (said,) = _acted_by_fall(month, make_crisis(month, "p", FALL)).values()
+    assert said == "his act is dated 1950-06-01 to 1950-06-30, on either side of the fall (the draws of the dates weigh it)"
+    h4 = hypotheses.run_all(month, make_crisis(month, "p", FALL), steps=("H4 no switch for gain",))[0]
+    # not read as 'acted only after the fall' (which counted him as not switching for gain: 'holds'): not recorded
+    assert h4.value == "0/1 switched by the fall and gained (1 not recorded)" and h4.verdict == "no data"
+    assert "on either side of the fall" in h4.reason
+
+
+def test_the_public_rank_is_described_at_its_own_rank(toy):
+    view = toy.select(coding="x")
+    crisis = make_crisis(view, "p", FALL)
+    six, seven = (hypotheses.run_all(view, crisis, public_rank=r, steps=("H5 no public reward",))[0].rule for r in (6, 7))
+    assert "rank >= 6 (head of a union ministry or higher" in six and "rank >= 7 (the top leader or higher" in seven
+
+
+def test_a_defector_with_no_high_office_soon_after_the_fall_is_said_so(toy):
+    """A holds rank 6 from the day after the fall: at min_rank 7 he held no high office in the window; the reason says
+    which window, not that he never held high office after the fall."""
+    view = toy.select(coding="x")
+    h6b = hypotheses.run_all(view, make_crisis(view, "p", FALL), min_rank=7, window_days=30, steps=("H6b defectors' fate",))[0]
+    assert "Person A: no high office (rank >= 7) in the 30 days after the fall" in h6b.reason
+
+
+def test_a_patron_whose_every_client_defected_has_no_case_of_a_later_appeal(make_package):
+    """H6a counts loyal clients who appealed to a rival: with every recorded client a defector, the clients are recorded
+    and none is of the kind the step counts ('no case'), not 'no data' (nothing recorded)."""
+    rows = copy.deepcopy(ROWS)
+    rows["ties"] = [t for t in rows["ties"] if t["tie_id"] not in ("p-b", "p-c")]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    h6a = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6a later defectors refused",))[0]
+    assert h6a.verdict == "no case"
+    assert h6a.reason == "no loyal client of the patron is recorded appealing to a rival after the fall (his one recorded client defected)"
