@@ -14,7 +14,7 @@ def test_inferred_findings_name_what_each_rule_changes():
                           "verdict": ["holds", "fails", "holds", "inconclusive", "holds", "fails"]})
     (sentence,) = findings.inferred_findings(rerun)
     assert "the overlap rule changes H2 (fails → inconclusive)" in sentence
-    assert "the any rule changes no verdict" in sentence
+    assert "the union of the rules (any rule) changes no verdict" in sentence
 
 
 def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
@@ -26,6 +26,12 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     (never,) = findings.draw_findings(draws.assign(verdict=["holds", "mixed", "holds", "holds"]),
                                       pd.Series({"H1": "holds", "H2": "inconclusive"}))
     assert "H2 (inconclusive at the point estimates, in no draw; holds in 0.50; mixed in 0.50)" in never
+    (idle,) = findings.draw_findings(draws.assign(verdict=["no data", "holds"] * 2), pd.Series({"H1": "no data", "H2": "holds"}))
+    assert idle.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps gives the base verdict in every draw; "
+                           "1 decides nothing in any draw (H1); no step gives another verdict")
+    (nothing,) = findings.draw_findings(draws.assign(verdict="no case"), pd.Series({"H1": "no case", "H2": "no case"}))
+    assert nothing.startswith("Under 2 draws of the uncertain dates, no step gives a verdict its rule decided in every draw; "
+                              "2 decide nothing in any draw (H1 and H2)")
     (same,) = findings.draw_findings(draws.assign(verdict="holds"), pd.Series({"H1": "holds", "H2": "holds"}))
     assert "no step gives another verdict in any draw" in same
     assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]
@@ -40,7 +46,8 @@ def _with(series: pd.Series, **values) -> pd.Series:
 
 
 def _test(binomial: float, fisher: float) -> pd.Series:
-    return pd.Series({"case": "X", "case defected": 2, "case first deputies": 3, "others defected": 1, "others top clients": 10,
+    return pd.Series({"case": "X", "case defected": 2, "case top clients": 3, "case first deputies": 2,
+                      "case first deputies defected": 2, "others defected": 1, "others top clients": 10,
                       "binomial p0": 2 / 3, "binomial p (one-sided, less)": binomial, "fisher p (one-sided, less)": fisher})
 
 
@@ -52,9 +59,9 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     names = view.persons.set_index("person_id")["name"]
     rosters = {"first": crisis, "second": crisis}
     low = findings.panel_findings(view, rosters, pooled, _test(0.001, 0.01), table, names, min_rank=4)
-    assert "improbable (binomial p = 0.0010 < 0.05)" in low[1] and "tells the two rates apart (p = 0.010 < 0.05)" in low[1]
+    assert "would be improbably low (binomial p = 0.0010 < 0.05)" in low[1] and "tells the two rates apart (p = 0.010 < 0.05)" in low[1]
     high = findings.panel_findings(view, rosters, pooled, _test(0.2, 0.3), table, names, min_rank=4)
-    assert "unremarkable (binomial p = 0.2000 >= 0.05)" in high[1] and "cannot tell the two rates apart" in high[1]
+    assert "would be no surprise (binomial p = 0.2000 >= 0.05)" in high[1] and "cannot tell the two rates apart" in high[1]
     assert "men are top clients at more than one crisis" in low[2] and "(2: first, second)" in low[2]
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
@@ -77,8 +84,13 @@ def test_pooled_lines_say_why_when_there_is_nothing_to_test():
     assert both[2].endswith("p = 0.010") and both[3].endswith("p = 0.0010") and len(both) == 4
     alone = findings.pooled_lines(pooled, _test(float("nan"), float("nan")))
     assert alone[2:] == ["no test against the case: the other crises have no top client recorded"]
-    no_deputy = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case first deputies": 0}))
-    assert no_deputy[2:] == ["no test against the case: the case has no first deputy recorded"]
+    no_top = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case top clients": 0, "case defected": 0}))
+    assert no_top[1].startswith("X: no top client recorded (first deputies: 2); the other crises pooled")
+    assert no_top[2:] == ["no test against the case: the case has no top client recorded"]
+    none_turned = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case defected": 0}))
+    assert none_turned[1].startswith("X: 0 of its 3 top clients defected (of its first deputies, 2 of 2)")
+    assert none_turned[2:] == ["no test against the case: none of the case's top clients defected, and no rate elsewhere "
+                               "can be lower than none"]
     empty = findings.pooled_lines(_with(pooled, **{"top clients": 0, "defected": 0}), _test(float("nan"), float("nan")))
     assert empty[0] == "pooled over 2 crises: no top client is recorded, so there is no share to estimate"
 
@@ -97,7 +109,7 @@ def test_03_findings_say_each_open_step_once():
     comparison = pd.DataFrame({"hypothesis": table["hypothesis"], "agree": ["yes", "no", "–"], "computed": table["verdict"],
                                "article": ["holds", "fails", "holds"], "why they differ": ["", "2 of 3 defected", ""]})
     decided, fixed, left_open, agreed, differ = article.findings(table, comparison)
-    assert decided == "Of 3 steps, 1 was decided by their rule: H1 holds."
+    assert decided == "Of 3 steps, 1 was decided by its rule: H1 holds."
     assert fixed.startswith("1 could not have come out otherwise with these tables and decides nothing") and "H7 (no data: no client of recorded rank below 4)" in fixed
     assert left_open == "Left open by the records: H2 (inconclusive: 2 of 3 defected)."
     assert agreed.startswith("The computation agrees with the article on 1 of the 2 steps") and differ.startswith("H2: computed")

@@ -206,18 +206,34 @@ def test_a_step_steady_on_a_two_word_verdict_is_named_with_all_of_it(grid):
 
 
 def test_the_steady_and_the_varying_steps_are_counted_in_words(grid):
-    """All steps steady, one, none: the sentence agrees with its count and names no empty list."""
-    first = grid.groupby("hypothesis")["verdict"].transform("first")
-    every = findings.specification_findings(grid.assign(verdict=first))[0]
-    assert f"{HYPOTHESES} of {HYPOTHESES} steps keep one verdict in every one" in every and "vary" not in every
+    """All steps steady, one varying, all varying, none deciding: the sentence agrees with its counts and names no empty list."""
+    every = findings.specification_findings(grid.assign(verdict="holds"))
+    assert f"{HYPOTHESES} of {HYPOTHESES} steps keep one verdict in every one" in every[0] and "vary" not in every[0]
     one = grid["hypothesis"].eq("H1 genuine clients")
-    single = findings.specification_findings(grid.assign(verdict=first.where(~one, grid["verdict"].where(
-        grid.index != grid[one].index[0], "mixed"))))[0]
-    assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in single and "; the other 1 varies: H1 genuine clients (" in single
-    other = first.map(lambda v: "holds" if v == "mixed" else "mixed")
-    varied = grid.assign(verdict=first.where(grid.groupby("hypothesis").cumcount() > 0, other))
+    single = findings.specification_findings(grid.assign(verdict="holds").assign(
+        verdict=lambda g: g["verdict"].where(g.index != grid[one].index[0], "mixed")))[0]
+    assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in single and "; 1 varies: H1 genuine clients (" in single
+    varied = grid.assign(verdict=["holds" if i == 0 else "mixed" for i in grid.groupby("hypothesis").cumcount()])
     none = findings.specification_findings(varied)[0]
-    assert f"no step keeps one verdict in every one; all {HYPOTHESES} vary: " in none and ": none" not in none
+    assert f"no step keeps one verdict its rule decided in every one; {HYPOTHESES} vary: " in none and ": none" not in none
+    # a step whose every verdict is 'no data' or 'no case' could not have moved: named apart, never as robust
+    idle = grid.assign(verdict=grid["hypothesis"].map(lambda h: "no case" if h == "H1 genuine clients" else "holds"))
+    some = findings.specification_findings(idle)[0]
+    assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in some and "; 1 decides nothing in any" in some
+    assert "H1 genuine clients (no case)" in some.split("decides nothing")[1]
+    nothing = findings.specification_findings(grid.assign(verdict="no data"))
+    assert nothing[0].startswith(f"Across 36 distinct specifications, no step keeps one verdict its rule decided in every one; "
+                                 f"{HYPOTHESES} decide nothing in any")
+    assert nothing[1].startswith("No step decides anything under any specification")
+    assert len(every) == 2 and every[1].startswith("Changing one choice alone")
+
+
+def test_a_dimension_with_one_value_is_said_not_varied(grid):
+    """One horizon in the grid compares nothing along it: not 'never', which would report a finding."""
+    one = grid[grid["horizon"] == 5]
+    assert set(S.dimension_table(S.dimension_effects(one))["horizon"]) == {"not varied (one value)"}
+    assert "horizon is not varied (one value)" in findings.specification_findings(one)[1]
+    assert "horizon is not varied" not in findings.specification_findings(grid)[1]
 
 
 def test_specification_curve_has_a_column_per_distinct_specification(grid):

@@ -23,7 +23,7 @@ class CrisisListError(ValueError):
 
     def __init__(self, path, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the list of crises {path}:\n"
+        super().__init__(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} in the list of crises {path}:\n"
                          + "\n".join(f"  {p}" for p in problems))
 
 

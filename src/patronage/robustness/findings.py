@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.verdicts import VERDICTS, number
+from patronage.analysis.verdicts import DECIDED, VERDICTS, number
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
 from patronage.robustness.verdict_panel import no_data_share, top_clients
 
@@ -31,20 +31,31 @@ def _spread(shares: pd.DataFrame) -> dict[str, str]:
 
 
 def specification_findings(grid: pd.DataFrame) -> list[str]:
-    """Which steps keep one verdict across the distinct specifications, which vary, and which choice moves them."""
+    """Which steps keep one verdict across the distinct specifications, which decide nothing in any (every verdict
+    'no data', 'no case', a coding or a description: a verdict that could not have moved is no sign of robustness),
+    which vary, and which choice moves them."""
     shares = verdict_shares(grid)
     n = int(shares["n"].max()) if len(shares) else 0
     spread = _spread(shares)
-    steady = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if "," not in s]  # the verdict, without its share of 1.00
-    varying = [f"{h} ({s})" for h, s in spread.items() if "," in s]
-    kept = (f"{len(steady)} of {number(len(spread), 'step')} {'keeps' if len(steady) == 1 else 'keep'} one verdict in every "
-            f"one: {_listing(steady)}" if steady else "no step keeps one verdict in every one")
-    vary = "" if not varying else (f"; the other {len(varying)} {'varies' if len(varying) == 1 else 'vary'}" if steady
-                                   else f"; {'the one step varies' if len(varying) == 1 else f'all {len(varying)} vary'}")
-    out = [f"Across {number(n, 'distinct specification')}, {kept}{vary}{': ' + _listing(varying) if varying else ''}."]
+    seen = {h: {v for v in VERDICTS if row[v] > 0} for h, row in shares.iterrows()}
+    idle = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if not seen[h] & set(DECIDED)]
+    steady = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if "," not in s and seen[h] & set(DECIDED)]
+    varying = [f"{h} ({s})" for h, s in spread.items() if "," in s and seen[h] & set(DECIDED)]
+    parts = [f"{len(steady)} of {number(len(spread), 'step')} {'keeps' if len(steady) == 1 else 'keep'} one verdict in every "
+             f"one: {_listing(steady)}" if steady else "no step keeps one verdict its rule decided in every one"]
+    if idle:
+        parts.append(f"{len(idle)} {'decides' if len(idle) == 1 else 'decide'} nothing in any (no rule reached a verdict "
+                     f"that could have come out otherwise): {_listing(idle)}")
+    if varying:
+        parts.append(f"{len(varying)} {'varies' if len(varying) == 1 else 'vary'}: {_listing(varying)}")
+    out = [f"Across {number(n, 'distinct specification')}, " + "; ".join(parts) + "."]
+    if not steady and not varying:
+        out.append("No step decides anything under any specification: the tables hold nothing these steps can count "
+                   "for this patron on this day, so the grid cannot show the verdicts to be robust or fragile.")
     effects = dimension_effects(grid)
+    varied = set(effects.loc[effects["values"] > 1, "dimension"])
     moves = [f"{dim} moves {_listing(sorted(effects.loc[(effects['dimension'] == dim) & (effects['moved'] > 0), 'hypothesis']))}"
-             for dim in DIMENSIONS]
+             if dim in varied else f"{dim} is not varied (one value)" for dim in DIMENSIONS]
     out.append("Changing one choice alone: " + "; ".join(m.replace("moves none", "moves no verdict") for m in moves) + ".")
     return out
 
@@ -55,12 +66,17 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
         return ["No date draws were run (verdict_draws = 0)."]
     draws = under_draws["draw"].nunique()
     kept = under_draws.assign(same=under_draws["verdict"] == under_draws["hypothesis"].map(base)).groupby("hypothesis")["same"].mean()
-    always = sorted(kept[kept == 1].index)
+    deciding = set(under_draws.loc[under_draws["verdict"].isin(DECIDED), "hypothesis"]) | set(base[base.isin(DECIDED)].index)
+    always = sorted(h for h in kept[kept == 1].index if h in deciding)
+    idle = sorted(h for h in kept[kept == 1].index if h not in deciding)
     sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
                  for h in kept[kept < 1].index]
-    return [f"Under {number(draws, 'draw')} of the uncertain dates, {len(always)} of {number(len(kept), 'step')} "
-            f"{'gives' if len(always) == 1 else 'give'} the base verdict in every draw; "
-            f"{_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
+    out = f"Under {number(draws, 'draw')} of the uncertain dates, " + (
+        f"{len(always)} of {number(len(kept), 'step')} {'gives' if len(always) == 1 else 'give'} the base verdict in every draw"
+        if always else "no step gives a verdict its rule decided in every draw")
+    if idle:
+        out += f"; {len(idle)} {'decides' if len(idle) == 1 else 'decide'} nothing in any draw ({_listing(idle)})"
+    return [out + f"; {_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
 
 
 def _drawn_instead(verdicts: pd.Series, base: str) -> str:
@@ -81,7 +97,7 @@ def inferred_findings(rerun: pd.DataFrame) -> list[str]:
     for rule in rules:
         changed = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in wide.index
                    if wide.at[h, rule] != wide.at[h, "asserted"]]
-        label = rule if rule.endswith("rule") else f"{rule} rule"
+        label = "union of the rules (any rule)" if rule in ("any", "any rule") else rule if rule.endswith("rule") else f"{rule} rule"
         parts.append(f"the {label} changes {_listing(changed) if changed else 'no verdict'}")
     return ["On ties inferred from careers instead of the asserted ones: " + "; ".join(parts) + "."] if parts else []
 
@@ -116,8 +132,8 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
                  f"{pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval [{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]"]
     else:
         lines = [f"pooled over {crises} crises: no top client is recorded, so there is no share to estimate"]
-    lines.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; "
-                 f"the other crises pooled: {test['others defected']} of {test['others top clients']} top clients")
+    lines.append(f"{_case_count(test)}; the other crises pooled: {test['others defected']} of {test['others top clients']} "
+                 "top clients")
     if pd.isna(test["fisher p (one-sided, less)"]):
         return [*lines, f"no test against the case: {_untested(test)}"]
     return [*lines,
@@ -127,10 +143,20 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
             f"p = {p_text(test['binomial p (one-sided, less)'])}"]
 
 
+def _case_count(test: pd.Series) -> str:
+    """The case's own count (:func:`patronage.robustness.pooled.rarer_than_case`): its top clients who defected, and
+    its first deputies beside them."""
+    n, k = int(test["case top clients"]), int(test["case defected"])
+    deputies, turned = int(test["case first deputies"]), int(test["case first deputies defected"])
+    return (f"{test['case']}: {k} of its {number(n, 'top client')} defected (of its first deputies, {turned} of {deputies})"
+            if n else f"{test['case']}: no top client recorded (first deputies: {deputies})")
+
+
 def _untested(test: pd.Series) -> str:
     """Why the case cannot be tested against the other crises (:func:`patronage.robustness.pooled.rarer_than_case`)."""
-    return ("the case has no first deputy recorded" if not test["case first deputies"]
-            else "the other crises have no top client recorded")
+    return ("the case has no top client recorded" if not test["case top clients"]
+            else "none of the case's top clients defected, and no rate elsewhere can be lower than none"
+            if not test["case defected"] else "the other crises have no top client recorded")
 
 
 def variant_findings(variants: pd.DataFrame) -> str:
@@ -225,11 +251,10 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
         out.append(moved)
     if pd.notna(test["binomial p (one-sided, less)"]):
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
-        out.append(f"{test['case']}: {test['case defected']} of its {test['case first deputies']} first deputies defected; the "
-                   f"other crises, {test['others defected']} of {test['others top clients']}. Taking the case's share "
-                   f"{test['binomial p0']:.3f} as a fixed rate, so few defections elsewhere would be "
-                   + (f"improbable (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
-                      else f"unremarkable (binomial p = {p_text(binomial)} >= {alpha})")
+        out.append(f"{_case_count(test)}; the other crises, {test['others defected']} of {test['others top clients']} top "
+                   f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate, the others' count would be "
+                   + (f"improbably low (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
+                      else f"no surprise (binomial p = {p_text(binomial)} >= {alpha})")
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))

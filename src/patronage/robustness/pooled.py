@@ -59,23 +59,29 @@ def pooled(tops: dict[str, pd.DataFrame], confidence: float = 0.95) -> pd.Series
 
 
 def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int = 4) -> pd.Series:
-    """Was defection rarer in the other crises than among the case's first deputies? Two exact one-sided tests.
+    """Was defection rarer among the top clients of the other crises than among the case's own? Two exact one-sided tests.
 
-    The case's rate is that of its first deputies (the article's 2 of 3 for Beria); the others are
-    the top clients of every other crisis, pooled. Fisher's exact test (alternative 'less': the
-    others' odds of defecting are lower) treats both as samples; the binomial test takes the case's
-    share as a fixed rate p0 and asks whether the others' count is improbably low under it.
+    Both sides count the same population: the top clients (rank >= ``min_rank`` the day before,
+    :func:`patronage.robustness.verdict_panel.top_clients`) of the case, and those of every other crisis, pooled.
+    Fisher's exact test (alternative 'less': the others' odds of defecting are lower) treats both as samples;
+    the binomial test takes the case's share as a fixed rate p0 and asks whether the others' count is
+    improbably low under it. The case's first deputies (the article's 2 of 3 for Beria) are given beside it,
+    not tested: set against the others' top clients they would weigh one population against another.
+    A case none of whose top clients defected is not tested: no rate elsewhere can be lower than none, and
+    both tests would give p = 1 whatever the other crises recorded.
     """
     crisis = rosters[case]
+    top = top_clients(tables, crisis, min_rank)
+    k_case, n_case = int(top["defected"].sum()), len(top)
     deputies = first_deputies(tables, crisis)
     defected = crisis.roster.set_index("client_id")["defected"]
-    k_case, n_case = int(sum(bool(defected[p]) for p in deputies)), len(deputies)
     rest = pooled_top_clients(tables, rosters, min_rank, leave_out=case)
     k, n = int(rest["defected"]), int(rest["top clients"])
-    out = {"case": case, "case defected": k_case, "case first deputies": n_case, "others defected": k, "others top clients": n,
-           "fisher odds ratio": float("nan"), "fisher p (one-sided, less)": float("nan"), "binomial p0": float("nan"),
-           "binomial p (one-sided, less)": float("nan")}
-    if n and n_case:
+    out = {"case": case, "case defected": k_case, "case top clients": n_case, "case first deputies": len(deputies),
+           "case first deputies defected": int(sum(bool(defected[p]) for p in deputies)), "others defected": k,
+           "others top clients": n, "fisher odds ratio": float("nan"), "fisher p (one-sided, less)": float("nan"),
+           "binomial p0": float("nan"), "binomial p (one-sided, less)": float("nan")}
+    if n and k_case:
         odds, p = stats.fisher_exact([[k, n - k], [k_case, n_case - k_case]], alternative="less")
         out |= {"fisher odds ratio": float(odds), "fisher p (one-sided, less)": float(p), "binomial p0": k_case / n_case,
                 "binomial p (one-sided, less)": float(stats.binomtest(k, n, k_case / n_case, alternative="less").pvalue)}
@@ -94,7 +100,8 @@ def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks
     counts = [("all crises", pooled(tops, confidence))]
     counts += [(f"without {name}", pooled({n: t for n, t in tops.items() if n != name}, confidence))
                for name, top in tops.items() if len(top)]
-    counts += [(f"rank >= {r}", pooled_top_clients(tables, rosters, r, confidence)) for r in ranks if r != min_rank]
+    counts += [(f"rank >= {r}", pooled_top_clients(tables, rosters, r, confidence)) for r in ranks
+               if r != min_rank and 0 <= r <= 7]  # a threshold off the scale (0-7) counts no one new
     rows = [{"variant": variant, **{c: s[c] for c in VARIANT_COLUMNS[1:]}} for variant, s in counts]
     men = pd.concat(tops.values(), ignore_index=True).groupby("person_id")["defected"].any()
     low, high = exact_interval(int(men.sum()), len(men), confidence)

@@ -237,9 +237,9 @@ def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
     specifications are one). The verdict moves in a comparison if its distinct specifications
     do not all give the same verdict.
 
-    returns: one row per hypothesis and dimension: comparisons, moved (in how many the verdict
-    changes), share (moved / comparisons, NaN if none), verdicts (those it moves between, in
-    the order of VERDICTS).
+    returns: one row per hypothesis and dimension: values (how many values of the dimension the grid
+    holds: with one, nothing is compared), comparisons, moved (in how many the verdict changes), share
+    (moved / comparisons, NaN if none), verdicts (those it moves between, in the order of VERDICTS).
     """
     verdict = grid.drop_duplicates(["distinct", "hypothesis"]).set_index(["distinct", "hypothesis"])["verdict"]
     hyps = sorted(grid["hypothesis"].unique())
@@ -249,18 +249,22 @@ def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
         others = [d for d in DIMENSIONS if d != dim]
         sets = {frozenset(g) for g in specs.groupby(others, sort=False)["distinct"].agg(set)}
         comparisons = [sorted(s) for s in sets if len(s) > 1]
+        values = specs[dim].nunique()
         for h in hyps:
             seen = [{verdict[d, h] for d in ids} for ids in comparisons]
             moved = [v for v in seen if len(v) > 1]
             between = set().union(*moved) if moved else set()
-            rows.append({"hypothesis": h, "dimension": dim, "comparisons": len(comparisons), "moved": len(moved),
+            rows.append({"hypothesis": h, "dimension": dim, "values": values, "comparisons": len(comparisons), "moved": len(moved),
                          "share": len(moved) / len(comparisons) if comparisons else float("nan"),
                          "verdicts": " / ".join(v for v in VERDICTS if v in between)})
-    return pd.DataFrame(rows, columns=["hypothesis", "dimension", "comparisons", "moved", "share", "verdicts"])
+    return pd.DataFrame(rows, columns=["hypothesis", "dimension", "values", "comparisons", "moved", "share", "verdicts"])
 
 
-def effect_text(moved: int, comparisons: int, verdicts: str) -> str:
-    """One cell of :func:`dimension_table`: 'never (0 of 4)', '2 of 4: holds / fails', 'always (4 of 4): ...'."""
+def effect_text(moved: int, comparisons: int, verdicts: str, values: int = 2) -> str:
+    """One cell of :func:`dimension_table`: 'never (0 of 4)', '2 of 4: holds / fails', 'always (4 of 4): ...';
+    'not varied (one value)' where the grid holds one value of the dimension, so nothing was compared."""
+    if values < 2:
+        return "not varied (one value)"
     if comparisons == 0:
         return "never: same rows"
     if moved == 0:
@@ -275,10 +279,11 @@ def dimension_table(effects: pd.DataFrame) -> pd.DataFrame:
 
     A cell says whether changing that dimension alone ever moves the verdict: 'never (0 of k)'
     over the k distinct comparisons; 'm of k: v1 / v2', with the verdicts it moves between; 'always
-    (k of k): ...'; 'never: same rows' where the dimension never changes the rows the test reads.
+    (k of k): ...'; 'never: same rows' where the dimension never changes the rows the test reads; 'not varied
+    (one value)' where the grid holds one value of it.
     """
-    cells = effects.assign(text=[effect_text(m, c, v) for m, c, v in
-                                 zip(effects["moved"], effects["comparisons"], effects["verdicts"], strict=True)])
+    cells = effects.assign(text=[effect_text(m, c, v, n) for m, c, v, n in
+                                 zip(effects["moved"], effects["comparisons"], effects["verdicts"], effects["values"], strict=True)])
     table = cells.pivot(index="hypothesis", columns="dimension", values="text")[list(DIMENSIONS)]
     table.columns.name = None
     return table.sort_index()
