@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from patronage.analysis.careers import point
 from patronage.tables.columns import TEXT
 from patronage.tables.dates import to_date
 
@@ -72,7 +73,7 @@ def describe(tables, view) -> list[str]:
                                                                        "of which refinements"))
     careers = tables.spells["person_id"].nunique()
     return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career of "
-            f"{len(tables.spells)} posts in {len(tables.organisations)} organisations.",
+            f"{len(tables.spells)} posts in {tables.spells['org_id'].nunique()} organisations.",
             f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works: "
             f"{quoted} of these quote the work (the others cite it without a quotation), and {refined} restate a seed row "
             "more exactly and replace it when reference works are admitted.",
@@ -82,6 +83,21 @@ def describe(tables, view) -> list[str]:
             f"Under this run's choices ({view.selection.get('evidence')}, {view.selection.get('reading')}, "
             f"{view.selection.get('coding')}) the analysis reads {len(view.spells)} posts, {len(view.events)} events "
             f"and {len(view.ties)} ties."]
+
+
+POST_COLUMNS = ["spell_id", "post", "org_id", "seniority", "start", "end", "source_id", "locator", "quote", "evidence"]
+
+
+def posts_of(tables, person_id: str) -> pd.DataFrame:
+    """The posts of one person, each with the source, locator and quotation that support it, in order of
+    their start: its point estimate (:func:`patronage.analysis.careers.point`), not its EDTF text (which
+    would put '/1948' before '1939-01'), then spell_id.
+
+    returns: DataFrame with columns POST_COLUMNS.
+    """
+    spells = tables.spells[tables.spells["person_id"] == person_id]
+    ordered = spells.assign(_start=point(spells, "start")).sort_values(["_start", "spell_id"], kind="stable")
+    return ordered[POST_COLUMNS]
 
 
 def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:

@@ -3,6 +3,7 @@ of high posts began and ended, and whether it ended in a loss or the record simp
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from patronage.analysis.crisis import DAY, Crisis
@@ -107,17 +108,47 @@ def _run_outcome(crisis: Crisis, chain: pd.DataFrame, end: pd.Timestamp, cause: 
             "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how}
 
 
+CURVE_COLUMNS = ["years", "in office", "group", "censored"]  # the columns of :func:`survival_curves`
+
+
 def survival_curves(detail: pd.DataFrame) -> pd.DataFrame:
     """Kaplan–Meier estimates of staying in high office, one curve per group of a tenure table (the detail
-    of step 6b: ``years``, ``lost office``, ``group``), by statsmodels; each curve starts at 1 at year 0.
+    of step 6b: ``years``, ``lost office``, ``group``), by statsmodels; each curve starts at 1 at year 0 and
+    runs, flat after its last loss, to the group's longest follow-up.
 
-    returns: columns years, in office, group (empty when the table has no groups).
+    Rows with ``censored`` False are year 0 and the event times with statsmodels' estimates; a row with
+    ``censored`` True marks each distinct time at which someone's follow-up ends without a loss, at the
+    estimate in force then (the last row of a curve whose longest follow-up is censored). Groups in sorted
+    order, each by years, an event before a censoring at the same time.
+
+    returns: columns years, in office, group, censored (empty when the table has no groups).
+    """
+    if "group" not in detail or detail.empty:
+        return _typed_curves(pd.DataFrame(columns=CURVE_COLUMNS))
+    curves = [_km_curve(g["years"].to_numpy(float), g["lost office"].to_numpy(bool)).assign(group=str(group))
+              for group, g in detail.groupby("group", sort=True)]
+    return _typed_curves(pd.concat(curves, ignore_index=True)[CURVE_COLUMNS])
+
+
+def _km_curve(years: np.ndarray, lost: np.ndarray) -> pd.DataFrame:
+    """One Kaplan–Meier curve (:func:`survival_curves`) of follow-up ``years`` with ``lost`` True where office
+    was lost: statsmodels' event times and estimates after (0, 1), and one row per distinct censoring time.
+
+    returns: columns years, in office, censored, sorted by years (events first at a tie).
     """
     from statsmodels.duration.survfunc import SurvfuncRight
 
-    curves = []
-    if "group" in detail:
-        for group, g in detail.groupby("group"):
-            sf = SurvfuncRight(g["years"].to_numpy(float), g["lost office"].to_numpy(int))
-            curves.append(pd.DataFrame({"years": [0.0, *sf.surv_times], "in office": [1.0, *sf.surv_prob], "group": group}))
-    return pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(columns=["years", "in office", "group"])
+    sf = SurvfuncRight(years, lost.astype(int))
+    times, prob = np.asarray(sf.surv_times, float), np.asarray(sf.surv_prob, float)
+    censored = np.unique(years[~lost])
+    # the estimate after the last event at or before each censoring time (1 before the first event)
+    at_censoring = np.concatenate([[1.0], prob])[np.searchsorted(times, censored, side="right")]
+    rows = pd.DataFrame({"years": np.concatenate([[0.0], times, censored]),
+                         "in office": np.concatenate([[1.0], prob, at_censoring]),
+                         "censored": np.concatenate([np.zeros(1 + len(times), bool), np.ones(len(censored), bool)])})
+    return rows.sort_values(["years", "censored"], kind="stable", ignore_index=True)
+
+
+def _typed_curves(curves: pd.DataFrame) -> pd.DataFrame:
+    """``curves`` with the dtypes of :func:`survival_curves` (float years and estimates, text groups, bool censored)."""
+    return curves.astype({"years": float, "in office": float, "group": str, "censored": bool}).reset_index(drop=True)

@@ -143,9 +143,34 @@ def _add_verdicts(fig: go.Figure, cells: pd.DataFrame, pos: dict, labels: dict) 
             hovertemplate="%{customdata[0]}<br>%{y}: " + verdict + "<br>%{customdata[1]}<extra></extra>"), row=1, col=1)
 
 
+NO_ONE_TO_FOLLOW = "no one to follow: no one in these groups held high office after the crisis"
+
+
 def tenure_curves(curves: pd.DataFrame) -> go.Figure:
-    """The Kaplan–Meier curves of :func:`patronage.analysis.tenure.survival_curves` as steps, one colour per group."""
-    return px.line(curves, x="years", y="in office", color="group", line_shape="hv", markers=True, range_y=[0, 1.05])
+    """The Kaplan–Meier curves of :func:`patronage.analysis.tenure.survival_curves` as steps, one colour per group,
+    each drawn to its longest follow-up, with a vertical tick where someone's follow-up is censored; with no curve,
+    empty axes that say so (NO_ONE_TO_FOLLOW)."""
+    fig = go.Figure()
+    for i, (group, c) in enumerate(curves.groupby("group", sort=True)):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(go.Scatter(x=c["years"], y=c["in office"], mode="lines", line_shape="hv", name=group,
+                                 legendgroup=group, line_color=colour,
+                                 hovertemplate="%{x:.2f} years: %{y:.2f} in office<extra>" + group + "</extra>"))
+        _add_censor_ticks(fig, c[c["censored"]], group, colour)
+    fig.update_layout(xaxis={"title": "years", "rangemode": "tozero"}, yaxis={"title": "in office", "range": [0, 1.05]},
+                      legend_title_text="group")
+    if curves.empty:
+        fig.add_annotation(text=NO_ONE_TO_FOLLOW, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    return fig
+
+
+def _add_censor_ticks(fig: go.Figure, censored: pd.DataFrame, group: str, colour: str) -> None:
+    """Vertical ticks in ``colour`` on ``group``'s curve at its censoring times (rows of ``censored``)."""
+    if censored.empty:
+        return
+    fig.add_trace(go.Scatter(x=censored["years"], y=censored["in office"], mode="markers", name=f"{group}, censored",
+                             legendgroup=group, marker={"symbol": "line-ns-open", "size": 14, "color": colour, "line": {"width": 2, "color": colour}},
+                             hovertemplate="censored at %{x:.2f} years<extra>" + group + "</extra>"))
 
 
 def crisis_panel(table: pd.DataFrame, order: list[str]) -> go.Figure:
