@@ -154,7 +154,7 @@ def test_a_bad_table_is_reported_count_first_on_one_screen(copy_data, capsys):
     spells.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["validate", str(copy_data)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].endswith(f"problem(s) in {copy_data}:") and int(err[0].split()[0]) > 30, err[:3]
+    assert err[0].endswith(f"problems in {copy_data}:") and int(err[0].split()[0]) > 30, err[:3]
     assert len(err) <= 30 and "--all" in err[-1] and "spells.csv, row 2, column 'spell_id'" in "\n".join(err)
     assert main(["validate", "--all", str(copy_data)]) == 1
     assert len(capsys.readouterr().err.splitlines()) == int(err[0].split()[0]) + 1

@@ -70,7 +70,8 @@ def add_look_up(sub, name: str, text: str) -> None:
         q.add_argument("post", help="words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
         q.add_argument("date", help="an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07")
     else:
-        q.add_argument("person", nargs="?", help="only the conflicts that touch this person's rows")
+        q.add_argument("person", nargs="?", help="only the conflicts that touch this person: through his rows, or "
+                                                 "naming him in their topic, quotes or resolution (column 'matched by')")
     q.add_argument("--format", choices=("csv", "table"), default="csv", help="csv (default) or a table to read")
     q.add_argument("--data-dir", default=str(config.DATA_DIR))
 
@@ -115,7 +116,7 @@ def validate_or_export(args: argparse.Namespace) -> int:
 def report(exc: DataError, data_dir: Path, every: bool, then: str = "") -> int:
     """The problems of a data package on stderr, the count first (the first SHOWN unless ``every``); returns 1."""
     shown = exc.problems if every else exc.problems[:SHOWN]
-    print(f"{len(exc.problems)} problem(s) in {data_dir}{'; ' + then if then else ''}:", file=sys.stderr)
+    print(f"{len(exc.problems)} problem{'' if len(exc.problems) == 1 else 's'} in {data_dir}{'; ' + then if then else ''}:", file=sys.stderr)
     for problem in shown:
         print(f"  {problem}", file=sys.stderr)
     if len(shown) < len(exc.problems):
@@ -125,10 +126,12 @@ def report(exc: DataError, data_dir: Path, every: bool, then: str = "") -> int:
 
 
 def look_up(args) -> int:
-    """about, who-held, conflicts: the table on stdout; a bad name or date as one line on stderr (exit 2)."""
+    """about, who-held, conflicts: the table on stdout; a bad name, post or date as one line on stderr (exit 2);
+    an answer with no rows as one sentence on stderr (exit 1)."""
     from patronage.tables import lookup
     from patronage.tables.load import load
 
+    query = (args.post, args.date) if args.command == "who-held" else (args.person,)
     try:
         tables = load(Path(args.data_dir))
         if args.command == "about":
@@ -141,7 +144,10 @@ def look_up(args) -> int:
         print(exc, file=sys.stderr)
         return 2
     except DataError as exc:
-        print(f"{len(exc.problems)} problem(s) in {args.data_dir}; run `python -m patronage validate`", file=sys.stderr)
+        print(f"{len(exc.problems)} problem{'' if len(exc.problems) == 1 else 's'} in {args.data_dir}; run `python -m patronage validate`", file=sys.stderr)
+        return 1
+    if frame.empty:
+        print(lookup.empty_answer(tables, args.command, *query), file=sys.stderr)
         return 1
     sys.stdout.write(lookup.as_text(frame, args.format) + ("\n" if args.format == "table" else ""))
     return 0

@@ -31,7 +31,7 @@ class DataError(ValueError):
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = len(self.problems) - 50
         tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in the data:\n{shown}{tail}")
+        super().__init__(f"{len(self.problems)} problem{'' if len(self.problems) == 1 else 's'} in the data:\n{shown}{tail}")
 
 
 def _problem_key(p: Problem) -> tuple:

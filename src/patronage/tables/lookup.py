@@ -9,12 +9,16 @@ is the notebooks' business. ``python -m patronage about|who-held|conflicts`` pri
 
 from __future__ import annotations
 
+import difflib
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from patronage.errors import ParameterError
 from patronage.tables.assertions import SOURCING, assertions
 from patronage.tables.dates import midpoint, parse_bounds
-from patronage.tables.names import fold, resolve_person
+from patronage.tables.names import PersonId, fold, name_index, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
 
 ABOUT_COLUMNS = ["table", "row_id", "kind", "what", "when", "until", "counterpart", *SOURCING]
@@ -24,11 +28,11 @@ def about(tables, name: str) -> pd.DataFrame:
     """Every assertion about a person: his own rows, the ties and appointments that name him, the events he
     took part in (through their participants), and both sides of every conflict that touches any of these.
 
-    name: any recorded name variant, Latin or Cyrillic (a miss raises ParameterError with the closest names).
+    name: any recorded name variant, Latin or Cyrillic (a miss raises ParameterError: see :func:`find_person`).
     returns: table, row_id, kind, what, when, until, counterpart (the other person of a tie or an
     appointment), source_id, locator, quote, evidence, conflict_id, reading.
     """
-    pid = resolve_person(name, tables.persons, parameter="person")
+    pid = find_person(tables, name)
     names = tables.persons.set_index("person_id")["name"]
     flat = assertions(tables)
     mine = flat[(flat["person_id"] == pid) | (flat["other_person_id"] == pid)]
@@ -42,6 +46,36 @@ def about(tables, name: str) -> pd.DataFrame:
     return rows.reindex(columns=ABOUT_COLUMNS).reset_index(drop=True)
 
 
+def find_person(tables, name: str) -> PersonId:
+    """The person_id ``name`` denotes (see :func:`patronage.tables.names.resolve_person`); a miss raises
+    ParameterError saying what ``name`` is instead (a source or an organisation id) or where every recorded
+    person is listed."""
+    try:
+        return resolve_person(name, tables.persons, parameter="person", listed_in=shown(tables.data_dir / "persons.csv"))
+    except ParameterError:
+        query = str(name).strip()
+        sources, orgs = tables.sources.set_index("source_id"), tables.organisations.set_index("org_id")
+        if query in sources.index:
+            work = sources.loc[query]
+            year = f" ({work['year']})" if pd.notna(work["year"]) else ""
+            raise ParameterError("person", name, f"{query!r} is a source id, not a person: {work['authors']}{year}, "
+                                                 f"{work['title']!r}; every source is listed in "
+                                                 f"{shown(tables.data_dir / 'sources.csv')}") from None
+        if query in orgs.index:
+            raise ParameterError("person", name, f"{query!r} is an organisation id, not a person "
+                                                 f"({orgs.loc[query, 'name']}): `who-held` finds who held its posts "
+                                                 "on a day") from None
+        raise
+
+
+def shown(path: Path) -> str:
+    """A path as a reader types it: relative to the working directory when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _words(text: str) -> set[str]:
     return set(fold(text).split()) - {"of", "the", "for", "and", "in"}
 
@@ -52,34 +86,32 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     A spell matches if every word of ``post`` (case, accents and transliteration signs ignored) is
     in its post title, or in the name, abbreviation or Russian name of its organisation or of any
     organisation of the same lineage (so "NKVD" finds the MVD of 1954, one office across its
-    renamings). It is counted if its dates, as bounded by EDTF, can overlap ``when``.
+    renamings). It is counted if its dates, as bounded by EDTF, can overlap ``when``. Words that
+    match no spell at all raise ParameterError naming the closest organisations.
 
-    returns: person_id, name, post, organisation, start, end (as recorded), earliest start, latest end,
-    spell_id and its sourcing, refines (the row an external row restates at a reference work's
-    precision: both are shown); most senior first.
+    returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start floor,
+    latest end, spell_id and its sourcing, refines (the row an external row restates at a reference work's
+    precision: both are shown); most senior first. An earliest start or latest end that only edtf's
+    padding of an open side supplies ('/1938-11', '1953-03-14/') is "not given"; the start floor of
+    such a start is the first day of its recorded end (``start_floor``), empty for other starts; a
+    spell with no recorded end has "open" as its latest end.
     """
     try:
         lo, hi = (pd.Timestamp(d) for d in parse_bounds(str(when).strip()))
     except (ValueError, TypeError):
         raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
-    wanted = _words(post)
-    if not wanted:
-        raise ParameterError("post", post, "give words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
-    orgs = tables.organisations
-    label = orgs["name"].fillna("") + " " + orgs["abbreviation"].fillna("") + " " + orgs["name_russian"].fillna("")
-    by_lineage = label.groupby(orgs["lineage"].fillna(orgs["org_id"])).agg(" ".join)
-    org_words = (orgs["lineage"].fillna(orgs["org_id"]).map(by_lineage) + " " + label).set_axis(orgs["org_id"])
-    s = tables.spells
-    text = s["post"].fillna("") + " " + s["org_id"].map(org_words).fillna("")
-    hit = text.map(lambda t: wanted <= _words(t)).to_numpy(dtype=bool)
+    hit = _post_hits(tables, post)
+    orgs, s = tables.organisations, tables.spells
     began, ended = s["start_lo"], s["end_hi"]
     overlaps = ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
     found = s[hit & overlaps]
     out = pd.DataFrame({"person_id": found["person_id"], "name": found["person_id"].map(tables.persons.set_index("person_id")["name"]),
                         "post": found["post"], "organisation": found["org_id"].map(orgs.set_index("org_id")["name"]),
                         "start": found["start"], "end": found["end"],
-                        "earliest start": found["start_lo"].dt.date.astype(str),
-                        "latest end": found["end_hi"].dt.date.astype(str).where(found["end_hi"].notna(), "open"),
+                        "earliest start": _day(found["start_lo"], found["start"].map(_open_start), "not given"),
+                        "start floor": _day(found["start_floor"], found["start_floor"].isna(), ""),
+                        "latest end": _day(found["end_hi"], found["end"].map(_open_end), "not given").where(
+                            found["end"].notna(), "open"),
                         "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING},
                         "refines": found["refines"] if "refines" in found else pd.NA, "seniority": found["seniority"],
                         "_start": midpoint(found["start_lo"], found["start_hi"])})
@@ -87,19 +119,88 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
         columns=["_start"]).reset_index(drop=True)
 
 
+def _org_words(orgs: pd.DataFrame) -> pd.Series:
+    """org_id -> the names, abbreviations and Russian names of the organisation and of every one of its lineage."""
+    label = orgs["name"].fillna("") + " " + orgs["abbreviation"].fillna("") + " " + orgs["name_russian"].fillna("")
+    by_lineage = label.groupby(orgs["lineage"].fillna(orgs["org_id"])).agg(" ".join)
+    return (orgs["lineage"].fillna(orgs["org_id"]).map(by_lineage) + " " + label).set_axis(orgs["org_id"])
+
+
+def _open_start(text) -> bool:
+    """Whether an EDTF text leaves its start unknown or open ('/1938-11', '../1938-11')."""
+    return isinstance(text, str) and text.strip().startswith(("/", "../"))
+
+
+def _open_end(text) -> bool:
+    """Whether an EDTF text leaves its end unknown or open ('1953-03-14/', '1953-03-14/..')."""
+    return isinstance(text, str) and text.strip().endswith(("/", "/.."))
+
+
+def _day(bound: pd.Series, padded, instead: str) -> pd.Series:
+    """The ISO day of each bound, or ``instead`` where ``padded`` (a bool Series) is true or the bound is missing."""
+    days = bound.dt.strftime("%Y-%m-%d")
+    return days.where(~pd.Series(padded, index=bound.index).astype(bool) & bound.notna(), instead)
+
+
+def _post_hits(tables, post: str):
+    """bool array over the spells: those whose post title or organisation (of any name in its lineage) has every
+    word of ``post``; raises ParameterError if ``post`` has no word or no spell matches."""
+    wanted = _words(post)
+    if not wanted:
+        raise ParameterError("post", post, "give words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
+    s, orgs = tables.spells, tables.organisations
+    text = s["post"].fillna("") + " " + s["org_id"].map(_org_words(orgs)).fillna("")
+    words = text.map(_words)
+    hit = words.map(lambda w: wanted <= w).to_numpy(dtype=bool)
+    if not hit.any():
+        missing = sorted(wanted - set().union(*words)) or sorted(wanted)
+        listed = shown(tables.data_dir / "organisations.csv")
+        raise ParameterError("post", post, f"no post matches {post!r}: no post title or organisation has the word "
+                                           f"{', '.join(map(repr, missing))}; the closest organisations: "
+                                           f"{_closest_orgs(missing, orgs)}; every organisation is listed in {listed}")
+    return hit
+
+
+def _closest_orgs(missing: list[str], orgs: pd.DataFrame, n: int = 3) -> str:
+    """The ``n`` organisations with an abbreviation or a word of their name closest to one of the words
+    ``missing`` (difflib's ratio; ties by org_id), as 'abbreviation (name)'."""
+    def closeness(row) -> float:
+        abbreviation = row.abbreviation if isinstance(row.abbreviation, str) else ""
+        tokens = {fold(abbreviation), *fold(row.name).split()} - {""}
+        return max(difflib.SequenceMatcher(None, w, t).ratio() for w in missing for t in tokens)
+
+    rows = sorted(orgs.itertuples(index=False), key=lambda r: (-closeness(r), r.org_id))[:n]
+    return "; ".join(f"{r.abbreviation} ({r.name})" if isinstance(r.abbreviation, str) else r.name for r in rows)
+
+
+CONFLICT_TEXT = ["topic", "a_quote", "b_quote", "resolution"]  # the columns in which a conflict names a person
+
+
 def conflicts(tables, name: str | None = None) -> pd.DataFrame:
     """The documented disagreements between sources: both readings with their sources, and which side each
     value of the ``reading`` parameter picks, under each evidence level (under seed evidence a side resting
     on a reference work gives way to the side the seeds state: see patronage.tables.readings).
 
-    name: a person; then only the conflicts that touch his rows (see :func:`about`).
+    name: a person; then only the conflicts that touch him: those of his rows (see :func:`about`) and those
+    whose topic, quotes or resolution name him (his id or any recorded name form, as whole words: see
+    :func:`naming`). A column ``matched by`` then says which: "rows", "name", "shared name" (only by a form
+    another person shares, such as the Kobulov brothers' surname), or "rows and " one of the two.
     """
     c = tables.conflicts
+    matched = None
     if name is not None:
-        touched = set(about(tables, name)["conflict_id"].dropna())
-        c = c[c["conflict_id"].isin(touched)]
+        pid = find_person(tables, name)
+        own, shared = name_forms(tables.persons, pid)
+        by_rows = c["conflict_id"].isin(set(about(tables, pid)["conflict_id"].dropna()))
+        by_name, by_shared = naming(c, own), naming(c, shared, outside=name_forms(tables.persons)[0])
+        ways = zip(by_rows, by_name, by_shared & ~by_name, strict=True)
+        matched = pd.Series([" and ".join(w for w, yes in zip(("rows", "name", "shared name"), flags, strict=True) if yes)
+                             for flags in ways], index=c.index, dtype=object)
+        c = c[matched != ""]
     out = c[["conflict_id", "kind", "topic", "reading_a", "a_source_id", "a_locator", "a_quote", "a_evidence",
              "reading_b", "b_source_id", "b_locator", "b_quote", "b_evidence", "default_reading"]].copy()
+    if matched is not None:
+        out.insert(1, "matched by", matched[c.index])
     for policy in READING_POLICIES:
         for evidence in EVIDENCE_LEVELS:
             picked = chosen_readings(tables.conflicts, policy, evidence)
@@ -107,9 +208,63 @@ def conflicts(tables, name: str | None = None) -> pd.DataFrame:
     return out.sort_values("conflict_id").reset_index(drop=True)
 
 
+MIN_FORM = 3  # a shorter form (an initial, 'b') names nobody in a text
+
+
+def name_forms(persons: pd.DataFrame, pid: PersonId | None = None) -> tuple[list[str], list[str]]:
+    """The folded forms of at least MIN_FORM characters that can name ``pid`` (every person if None; see
+    :func:`patronage.tables.names.name_index`): (those that name one person alone, those two persons share,
+    such as the surname of two brothers)."""
+    forms = [(f, ids) for f, ids in sorted(name_index(persons).items()) if len(f) >= MIN_FORM and (pid is None or pid in ids)]
+    return [f for f, ids in forms if len(ids) == 1], [f for f, ids in forms if len(ids) > 1]
+
+
+def naming(conflicts: pd.DataFrame, forms: list[str], outside: list[str] = ()) -> pd.Series:
+    """bool Series aligned with ``conflicts``: whether the folded text of CONFLICT_TEXT holds one of ``forms`` as
+    whole words ('Malin' names Malin, not 'Malinovsky'), a possessive ending set aside, outside the words of any
+    form in ``outside`` ('Kobulov' in 'Amayak Kobulov' does not name his brother)."""
+    if not forms:
+        return pd.Series(False, index=conflicts.index)
+    text = conflicts[CONFLICT_TEXT].fillna("").astype(str).agg(" ".join, axis=1)
+    text = text.str.replace(r"['’]s\b", "", regex=True).map(fold)  # a possessive: "Merkulov's" names Merkulov
+    if outside:
+        others = _whole_words(outside)
+        text = text.map(lambda t: others.sub(" | ", t))
+    pattern = _whole_words(forms)
+    return text.map(lambda t: pattern.search(t) is not None).astype(bool)
+
+
+def _whole_words(forms: list[str]) -> re.Pattern:
+    """A pattern of any of ``forms`` as whole words, the longest first."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?!\w)")
+
+
+def empty_answer(tables, command: str, *query: str) -> str:
+    """The sentence that stands for a look-up with no rows: ``command`` is about, who-held or conflicts, ``query``
+    its arguments."""
+    if command == "who-held":
+        post, when = query
+        held = tables.spells[_post_hits(tables, post)]
+        first = held.loc[held["start_floor"].fillna(held["start_lo"]).idxmin(), "start"]
+        last = ("at least one has no recorded end" if held["end"].isna().any()
+                else f"the latest ends {held.loc[held['end_hi'].idxmax(), 'end']}")
+        return (f"nobody is recorded in a post matching {post!r} on {when}: of the matching spells ({len(held)}), "
+                f"the earliest starts {first} and {last} (dates as recorded)")
+    if command == "conflicts" and query and query[0] is not None:
+        pid = find_person(tables, query[0])
+        label = tables.persons.set_index("person_id").loc[pid, "name"]
+        return (f"no recorded conflict touches {pid!r} ({label}): none of his rows carries a conflict_id and no "
+                f"conflict's topic, quotes or resolution names him")
+    if command == "conflicts":
+        return "the tables record no conflict"
+    return f"the tables hold no row for {query[0]!r}" if query else "the tables hold no row"
+
+
 def as_text(frame: pd.DataFrame, fmt: str) -> str:
-    """A look-up as CSV (the default) or as a table to read in a terminal."""
+    """A look-up as CSV (the default) or as a table to read in a terminal ("no rows" for an empty one)."""
     if fmt == "table":
+        if frame.empty:
+            return "no rows"
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 60):
             return frame.to_string(index=False)

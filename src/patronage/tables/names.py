@@ -49,25 +49,33 @@ def name_index(persons: pd.DataFrame) -> dict[str, set[PersonId]]:
     return index
 
 
-def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron") -> PersonId:
+def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", listed_in: str = "persons.csv") -> PersonId:
     """The person_id that ``name`` denotes.
 
     name: an id, name, surname or recorded variant, Latin or Cyrillic, any case
+    listed_in: where a reader finds every recorded person, named when ``name`` denotes none
 
-    returns: person_id; raises ParameterError naming the closest known names.
+    returns: person_id; raises ParameterError naming the closest known names, or asking for a name if ``name``
+    is empty.
     """
+    labels = persons.set_index("person_id")["name"]
+    if not fold(name):
+        first = sorted(labels.index)[:1]
+        example = f", e.g. {first[0]!r} or {labels[first[0]]!r}" if first else ""
+        raise ParameterError(parameter, name, f"give a person's name: an id, a name, a surname or a recorded variant, "
+                                              f"Latin or Cyrillic{example}")
     index = name_index(persons)
     ids = index.get(fold(name), set())
     if len(ids) == 1:
         return next(iter(ids))
-    labels = persons.set_index("person_id")["name"]
     if len(ids) > 1:
         options = ", ".join(f"{i!r} ({labels[i]})" for i in sorted(ids))
         raise ParameterError(parameter, name, f"it names more than one person: use one of {options}")
     close = difflib.get_close_matches(fold(name), list(index), n=5, cutoff=0.6)
     near = sorted({pid for form in close for pid in index[form]})
-    hint = ", ".join(f"{i!r} ({labels[i]})" for i in near) if near else "none close"
-    raise ParameterError(parameter, name, f"no person has this name; closest known: {hint}")
+    hint = "closest known: " + ", ".join(f"{i!r} ({labels[i]})" for i in near) if near else "none is close"
+    raise ParameterError(parameter, name, f"no person has this name; {hint}; the {len(labels)} recorded persons and "
+                                          f"their name variants are listed in {listed_in}")
 
 
 def spelled_in(part: str, quote: str) -> bool:

@@ -1,0 +1,119 @@
+"""The look-ups on what a reader gets wrong or asks in vain: conflicts that name a person but tag none of his
+rows, dates that only edtf's padding supplies, posts and names the tables do not know, empty answers."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from patronage.__main__ import main
+from patronage.errors import ParameterError
+from patronage.tables import lookup
+
+from toyworld import ROWS, loaded_fixtures, spell
+
+
+def conflict(cid: str, topic: str, resolution: str = "") -> dict:
+    """A conflict row of the toy world that tags no row."""
+    return {"conflict_id": cid, "kind": "fact", "topic": topic, "reading_a": "article", "a_source_id": "src",
+            "a_locator": "section 1", "a_quote": "as stated", "a_evidence": "seed", "reading_b": "standard",
+            "b_source_id": "src", "b_locator": "section 2", "b_quote": "as stated too", "b_evidence": "seed",
+            "default_reading": "article", "resolution": resolution}
+
+
+def named_world():
+    """The toy world with real names: Malin, two brothers sharing a surname, and conflicts that name them."""
+    rows = copy.deepcopy(ROWS)
+    people = {p["person_id"]: p for p in rows["persons"]}
+    people["a"].update(name="Vladimir Malin", surname="Malin", given_name="Vladimir")
+    people["b"].update(name="Bogdan Kobulov", surname="Kobulov", given_name="Bogdan", variants="Bogdan Kabulov|Kabulov|B.")
+    people["c"].update(name="Amayak Kobulov", surname="Kobulov", given_name="Amayak", variants="Kabulov")
+    rows["conflicts"] = [conflict("malin-named", "Whether Malin kept the minutes", "The curators follow the article."),
+                         conflict("malinovsky", "Whether Malinovsky was there"),
+                         conflict("bogdan-spelling", "How the article spells him", "It writes 'Bogdan Kabulov'."),
+                         conflict("brothers", "The Kobulov brothers' surname"),
+                         conflict("amayak", "A post", "Amayak Kobulov's, by row c-min")]
+    rows["conflicts"][0]["a_quote"] = "b. and others"  # an initial ('B.') names nobody
+    held = [s for s in rows["spells"] if s["spell_id"] == "p-min"][0]
+    rows["spells"] += [spell("p-open", "p", "min", 6, "/1944-03", "1945", post="Minister"),
+                       spell("r-open", "r", "min", 1, "1944", "1944-06-01/", post="Clerk")]
+    held["conflict_id"], held["reading"] = "malin-named", "article"
+    return rows
+
+
+world_once, world = loaded_fixtures("lookup-fixes", named_world, "world_once")
+
+
+def test_conflicts_matched_by_name_as_whole_words(world):
+    got = lookup.conflicts(world, "Malin").set_index("conflict_id")
+    assert list(got.index) == ["malin-named"] and got.loc["malin-named", "matched by"] == "name"
+    assert "malinovsky" not in got.index  # 'Malin' inside a longer word names nobody
+    by_rows = lookup.conflicts(world, "p").set_index("conflict_id")["matched by"]  # P's spell carries malin-named
+    assert by_rows.to_dict() == {"malin-named": "rows"}
+
+
+def test_conflicts_tell_a_shared_surname_from_a_name_of_his_own(world):
+    bogdan = lookup.conflicts(world, "Bogdan Kobulov").set_index("conflict_id")["matched by"].to_dict()
+    assert bogdan == {"bogdan-spelling": "name", "brothers": "shared name"}  # not 'B.' (malin-named), not 'Amayak Kobulov's'
+    amayak = lookup.conflicts(world, "c").set_index("conflict_id")["matched by"].to_dict()
+    assert amayak == {"amayak": "name", "brothers": "shared name"}  # 'Kabulov' in 'Bogdan Kabulov' is his brother
+    assert "matched by" not in lookup.conflicts(world).columns
+
+
+@pytest.mark.parametrize(("person", "conflict_id"), [("Merkulov", "merkulov-state-control-end-1953"),
+                                                     ("kobulov-bogdan", "kobulov-kabulov")])
+def test_conflicts_on_the_real_tables_include_those_that_only_name_him(tables, person, conflict_id):
+    got = lookup.conflicts(tables, person).set_index("conflict_id")
+    assert got.loc[conflict_id, "matched by"] == "name"
+    assert (got["matched by"].str.startswith("rows")).any()
+
+
+def test_who_held_shows_no_padding_as_a_date(world):
+    held = lookup.who_held(world, "Minister", "1944-06").set_index("spell_id")
+    assert held.loc["p-open", "earliest start"] == "not given" and held.loc["p-open", "start floor"] == "1944-03-01"
+    assert held.loc["p-open", "start"] == "/1944-03"  # as recorded
+    clerk = lookup.who_held(world, "Clerk", "1944-06").set_index("spell_id")
+    assert clerk.loc["r-open", "latest end"] == "not given" and clerk.loc["r-open", "earliest start"] == "1944-01-01"
+    shown = held.to_string() + clerk.to_string()
+    assert "1934" not in shown and "1954" not in shown  # edtf's ten years either side of an open date
+
+
+def test_who_held_yezhov_on_the_real_tables(tables):
+    held = lookup.who_held(tables, "NKVD", "1938-11-25")
+    row = held.set_index("spell_id").loc["yezhov-1936-commissar-state-security"]
+    assert row["earliest start"] == "not given" and row["start floor"] == "1938-11-01"
+    assert not held.isin(["1928-11-30"]).any().any()
+
+
+def test_an_unknown_post_is_refused_with_the_closest_organisations(world, capsys):
+    with pytest.raises(ParameterError, match=r"no post matches 'Pope'.*'pope'.*closest organisations: Ministry"):
+        lookup.who_held(world, "Pope", "1950")
+    assert main(["who-held", "Pope", "1938"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Empty DataFrame" not in captured.err
+    assert captured.err.count("\n") == 1 and "no post matches 'Pope'" in captured.err
+
+
+def test_an_empty_answer_is_a_sentence(world, capsys):
+    for fmt in ("csv", "table"):
+        assert main(["who-held", "NKVD", "1900", "--format", fmt]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.startswith("nobody is recorded in a post matching 'NKVD' on 1900")
+    assert main(["conflicts", "Malin"]) == 1
+    assert "no recorded conflict touches 'malin'" in capsys.readouterr().err
+    assert lookup.as_text(lookup.who_held(world, "Minister", "1900").iloc[:0], "table") == "no rows"
+
+
+def test_about_says_what_is_wrong_with_the_name(world, capsys):
+    with pytest.raises(ParameterError, match="give a person's name"):
+        lookup.about(world, "  ")
+    with pytest.raises(ParameterError, match=r"'src' is a source id, not a person: .*A toy source.*sources\.csv"):
+        lookup.about(world, "src")
+    with pytest.raises(ParameterError, match=r"none is close; the 6 recorded persons .* listed in .*persons\.csv"):
+        lookup.about(world, "Trotsky")
+    assert main(["about", ""]) == 2 and "give a person's name" in capsys.readouterr().err
+    assert main(["about", "blauvelt-2008"]) == 2
+    err = capsys.readouterr().err
+    assert "is a source id, not a person: Blauvelt, T.K. (2008)" in err and "sources.csv" in err
+    assert main(["about", "Trotsky"]) == 2 and "persons.csv" in capsys.readouterr().err
