@@ -147,3 +147,23 @@ def test_a_patron_whose_every_client_defected_has_no_case_of_a_later_appeal(make
     h6a = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6a later defectors refused",))[0]
     assert h6a.verdict == "no case"
     assert h6a.reason == "no loyal client of the patron is recorded appealing to a rival after the fall (his one recorded client defected)"
+
+
+def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_clients(make_package):
+    """Most steps with no data under 'seed': reference works are suggested where they record more of his clients that
+    day, and where they do not, the sentence says the tables hold nothing more to count."""
+    from patronage.analysis import verdicts
+
+    rows = copy.deepcopy(ROWS)
+    rows["sources"] += [{"source_id": "ref", "type": "reference_work", "title": "A toy handbook", "reliability": "reference",
+                         "seed": False, "in_article_references": False, "year": "2001"}]
+    rows["persons"] += [{"person_id": "q", "name": "Person Q", "surname": "Q", **S}]
+    rows["ties"] += [{**tie("q-b", "q", "b", "patronage", "1946", "1950-06-30"), "source_id": "ref", "evidence": "external"}]
+    tables = patronage.load(make_package(rows))
+    view = tables.select(coding="x")
+    for patron, more in (("q", "the named reference works record 1 more client of his that day"),
+                         ("d", "Neither the seed texts nor the named reference works record more clients")):
+        crisis = make_crisis(view, patron, FALL)
+        table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
+        (said,) = verdicts.hints(table, "seed", tables, view, crisis)
+        assert more in said, said

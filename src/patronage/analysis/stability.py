@@ -96,7 +96,9 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     if not lower:
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–", "no data",
                       f"no: no loyal client of recorded rank below {min_rank}", f"the tables record no client of the patron "
-                      f"of known rank below {min_rank} who did not defect", members=members)
+                      f"of known rank below {min_rank} who did not defect"
+                      + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
+                      members=members)
     fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
     outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
     reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"

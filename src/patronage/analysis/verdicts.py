@@ -228,16 +228,31 @@ def members_table(results: list[Result]) -> pd.DataFrame:
     return table[["hypothesis", *[c for c in table.columns if c != "hypothesis"]]]
 
 
-def hints(table: pd.DataFrame, evidence: str) -> list[str]:
-    """What a reader can do when most steps have no data (computed from the verdict table; empty otherwise)."""
+def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=None) -> list[str]:
+    """What a reader can do when most steps have no data (computed from the verdict table; empty otherwise).
+
+    Given all the ``tables``, the ``view`` the steps read (a selection of them) and the ``crisis``, the advice to
+    admit reference works is given only if they record more of the patron's clients that day; otherwise the
+    sentence says that neither evidence level holds anything these steps can count for this patron on this day.
+    """
     missing = int((table["verdict"] == "no data").sum())
     if 2 * missing <= len(table):
         return []
-    hint = (f"{missing} of {number(len(table), 'step')} {'has' if missing == 1 else 'have'} no data." + (
-        " Under evidence 'seed' the tables hold only what the article and the blog post state, and they say little "
-        "about this crisis; run with evidence 'seed+external' to add the facts from named reference works."
-        if evidence == "seed" else " The tables record too little about this crisis for these steps."))
-    return [hint]
+    head = f"{missing} of {number(len(table), 'step')} {'has' if missing == 1 else 'have'} no data."
+    if evidence != "seed":
+        return [head + " The tables record too little about this crisis for these steps."]
+    if tables is None or view is None or crisis is None:
+        return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
+                "say little about this crisis; run with evidence 'seed+external' to add the facts from named reference works."]
+    from patronage.analysis.crisis import make_crisis  # the crisis module builds on this one
+
+    wider = tables.select(evidence="seed+external", reading=view.selection["reading"], coding=view.selection["coding"])
+    more = len(make_crisis(wider, crisis.patron, crisis.date, window_days=crisis.window_days).roster) - len(crisis.roster)
+    if more <= 0:
+        return [head + " Neither the seed texts nor the named reference works record more clients of this patron on this "
+                "day: the tables hold nothing more these steps can count here."]
+    return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state; the named "
+            f"reference works record {number(more, 'more client')} of his that day: run with evidence 'seed+external'."]
 
 
 def count_outcomes(outcomes: dict) -> tuple[int, int, int]:
