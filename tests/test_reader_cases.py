@@ -167,3 +167,13 @@ def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_client
         table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
         (said,) = verdicts.hints(table, "seed", tables, view, crisis)
         assert more in said, said
+
+
+def test_the_fates_of_top_clients_say_defected_in_words_even_beside_an_empty_crisis(toy):
+    """A crisis with no top client beside one with them: 'defected' stays True/False, not 0.0/1.0."""
+    from patronage.robustness.client_fates import client_fates
+
+    view = toy.select(coding="x")
+    rosters = {"P 1950": make_crisis(view, "p", FALL), "D 1950": make_crisis(view, "d", FALL)}
+    fates = client_fates(view, rosters)
+    assert fates["defected"].dtype == bool and fates.loc[fates["person_id"] == "a", "defected"].tolist() == [True]

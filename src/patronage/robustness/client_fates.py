@@ -113,7 +113,8 @@ def client_fates(tables, rosters: dict[str, Crisis], min_rank: int = 4, window_d
         fates = [client_fate(tables, crisis, p, r, window_days) for p, r in zip(top["person_id"], top["rank"], strict=True)]
         frames.append(top.assign(crisis=name, fate=[f for f, _ in fates], how=[h for _, h in fates]))
     columns = ["crisis", "person_id", "name", "tie", "post the day before", "rank", "defected", "fate", "how"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return out.astype({"defected": bool})  # a crisis with no top client would otherwise turn the column to 0.0 and 1.0
 
 
 def career_bars(tables, fates: pd.DataFrame, rosters: dict[str, Crisis], years_before: float = 2,
