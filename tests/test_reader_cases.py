@@ -20,7 +20,7 @@ from patronage.errors import ParameterError
 from patronage.tables import checks
 from patronage.tables.dates import to_date, written_bounds
 
-from toyworld import FALL, ROWS, S, event, part, tie
+from toyworld import FALL, ROWS, S, event, part, spell, tie
 
 
 def test_a_day_written_uncertain_is_that_day():
@@ -177,3 +177,68 @@ def test_the_fates_of_top_clients_say_defected_in_words_even_beside_an_empty_cri
     rosters = {"P 1950": make_crisis(view, "p", FALL), "D 1950": make_crisis(view, "d", FALL)}
     fates = client_fates(view, rosters)
     assert fates["defected"].dtype == bool and fates.loc[fates["person_id"] == "a", "defected"].tolist() == [True]
+
+
+def with_outsider(make_package):
+    """The toy world with E, P's client in another office (no one of P's or R's there), acting against P at his fall."""
+    rows = copy.deepcopy(ROWS)
+    rows["persons"] += [{"person_id": "e", "name": "Person E", "surname": "E", **S}]
+    rows["organisations"] += [{"org_id": "far", "name": "Far office", "kind": "government", "level": "union",
+                               "lineage": "far", "valid_from": "1940", **S}]
+    rows["spells"] += [{"spell_id": "e-far", "person_id": "e", "org_id": "far", "post": "Head", "seniority": "3",
+                        "start": "1947", "end": "", "end_cause": "", **S}]
+    rows["event_participants"] += [part("fall", "e", "defecting")]
+    rows["ties"] += [tie("p-e", "p", "e", "patronage", "1947", "1950-06-15", True, "1950-06-15", "unknown")]
+    return patronage.load(make_package(rows)).select(coding="x")
+
+
+def test_a_career_no_patron_or_rival_presided_over_says_nothing_of_whose_client_he_was(make_package):
+    view = with_outsider(make_package)
+    crisis = make_crisis(view, "p", FALL)
+    h1 = hypotheses.run_all(view, crisis, steps=("H1 genuine clients",))[0]
+    assert h1.value == "1/2 genuine (1 whose career does not say)" and h1.verdict == "inconclusive"
+    assert "Person E: 1 promotion, 0 under the patron, 0 under a rival" in h1.reason
+    assert "no promotion presided over by the patron or a rival" in h1.reason
+
+
+def test_a_defector_never_in_high_office_is_neither_kept_nor_dropped(make_package):
+    """E held rank 3 before the fall and after: at min_rank 4 there was no high office to keep (not 'not kept')."""
+    view = with_outsider(make_package)
+    h6b = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6b defectors' fate",))[0]
+    assert h6b.value.startswith("0/2 in high office") and "(1 not recorded)" in h6b.value
+
+
+def test_a_fall_is_a_turning_point_of_the_network(toy):
+    view = toy.select(coding="x")
+    points = network.turning_points(view, 1950)
+    assert {"fall", "b-arrest", "c-arrest"} <= set(points["event_id"])
+
+
+def test_the_post_kept_is_the_highest_held(make_package):
+    """D holds rank 4 and rank 3 posts at once after the fall: his fate names the rank-4 post."""
+    from patronage.analysis.outcomes import fate_between
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] = [spell("d-acting", "d", "min2", 3, "1950-06-20", "1951", "transfer", post="Acting deputy D")] + rows["spells"]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    fate = fate_between(view, ["d"], pd.Timestamp(FALL), pd.Timestamp("1950-12-31"))
+    assert fate.at["d", "how"] == "held Deputy D"
+
+
+def test_a_client_does_not_follow_a_patron_who_has_left(make_package):
+    """Following rule: R enters the 'far' office in 1950 and leaves it within the month; D arrives after he left."""
+    from patronage.robustness.career_ties import following_ties
+
+    rows = copy.deepcopy(ROWS)
+    rows["organisations"] += [{"org_id": "far", "name": "Far office", "kind": "government", "level": "union",
+                               "lineage": "far", "valid_from": "1940", **S}]
+    rows["spells"] += [{"spell_id": "r-far", "person_id": "r", "org_id": "far", "post": "Head", "seniority": "6",
+                        "start": "1951-01-01", "end": "1951-01-31", "end_cause": "transfer", **S},
+                       {"spell_id": "d-far", "person_id": "d", "org_id": "far", "post": "Deputy", "seniority": "4",
+                        "start": "1951-03-01", "end": "1952", "end_cause": "transfer", **S},
+                       {"spell_id": "b-far", "person_id": "b", "org_id": "far", "post": "Deputy", "seniority": "4",
+                        "start": "1951-01-15", "end": "1952", "end_cause": "transfer", **S}]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    found = following_ties(view)
+    pairs = set(zip(found["patron_id"], found["client_id"], strict=True))
+    assert ("r", "b") in pairs and ("r", "d") not in pairs

@@ -15,6 +15,12 @@ def test_inferred_findings_name_what_each_rule_changes():
     (sentence,) = findings.inferred_findings(rerun)
     assert "the overlap rule changes H2 (fails → inconclusive)" in sentence
     assert "the union of the rules (any rule) changes no verdict" in sentence
+    idle = rerun.assign(verdict=["no case", "fails", "no data", "inconclusive", "untestable", "fails"])
+    (moved,) = findings.inferred_findings(idle)
+    assert "the overlap rule changes H2 (fails → inconclusive)" in moved and "H1" not in moved  # no case → no data: no verdict
+    (draws_idle,) = findings.draw_findings(pd.DataFrame({"draw": [0, 1], "hypothesis": ["H1", "H1"], "verdict": ["untestable", "no case"]}),
+                                           pd.Series({"H1": "untestable"}))
+    assert "1 decides nothing in any draw (H1); no step gives another verdict in any draw" in draws_idle
 
 
 def test_draw_findings_count_the_draws_that_keep_the_base_verdict():

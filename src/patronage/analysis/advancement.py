@@ -76,8 +76,8 @@ def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
     over, whether he served under the patron the day before, and the reading that follows.
 
     returns: one row per person: promotions, by the patron, by a rival (the most), which rival,
-    under the patron, career says ('the patron's client', 'a rival's client', 'neither', or
-    'no promotion recorded').
+    under the patron, career says ('the patron's client', 'a rival's client', 'neither', 'no promotion
+    recorded', or 'no promotion presided over by the patron or a rival': the careers then do not say).
     """
     persons = list(persons)
     promoted = promotions(tables, persons, crisis.date)
@@ -93,6 +93,8 @@ def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
         by_patron = int(counts.get(crisis.patron, 0))
         if mine.empty:
             says = "no promotion recorded"
+        elif not by_patron and not by_rival:
+            says = "no promotion presided over by the patron or a rival"
         elif by_patron > by_rival and person in under:
             says = "the patron's client"
         elif by_rival > by_patron:

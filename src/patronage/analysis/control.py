@@ -26,7 +26,8 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     claim = ("The turncoats were the patron's own clients; against the reading (Medvedev, Sul'ianov) that they "
              f'"were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")')
     rule = verdicts.split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
-                      "serve under the patron the day before the fall (careers only: the coding of the ties is not read)")
+                      "serve under the patron the day before the fall (careers only: the coding of the ties is not read); "
+                      "a turncoat with no promotion recorded, or none presided over by the patron or a rival, is not recorded")
     statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
     members = _turncoat_members(tables, crisis, turncoats)
@@ -42,13 +43,17 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     coded = crisis.roster.set_index("client_id")
     career["the coding says"] = ["the patron's client" if p in coded.index else "not his client" for p in career["person_id"]]
     records = career.to_dict("records")
-    outcomes = {c["person_id"]: None if c["career says"] == "no promotion recorded" else c["career says"] != "the patron's client"
+    outcomes = {c["person_id"]: None if c["career says"] in SILENT else c["career says"] != "the patron's client"
                 for c in records}
     k, m, u = verdicts.count_outcomes(outcomes)
     return Result("H1 genuine clients", "control", claim, text, rule, statistic,
-                  f"{m}/{len(turncoats)} genuine" + (f" ({u} with no promotion recorded)" if u else ""),
+                  f"{m}/{len(turncoats)} genuine" + (f" ({u} whose career does not say)" if u else ""),
                   verdicts.split_outcome(k, m, u), verdicts.split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, records),
                   _coding_note(tables, outcomes, career), career, members)
+
+
+# what the careers say when they do not say whose client he was: his outcome is not recorded
+SILENT = ("no promotion recorded", "no promotion presided over by the patron or a rival")
 
 
 def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
@@ -66,7 +71,7 @@ def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
     genuine = [p for p, v in outcomes.items() if v is False]
     # the careers and the coding differ where one makes him the patron's client and the other does not ("a rival's
     # client" and "neither" both read "not his client"); a career with no promotion recorded says nothing either way
-    said = career["career says"] != "no promotion recorded"
+    said = ~career["career says"].isin(SILENT)
     differ = career[said & ((career["career says"] == "the patron's client") != (career["the coding says"] == "the patron's client"))]
     made = (f"Careers make {names_of(tables, genuine)} the patron's {'client' if len(genuine) == 1 else 'clients'}." if genuine
             else "Careers make none of them the patron's client.")

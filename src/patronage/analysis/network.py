@@ -14,7 +14,10 @@ from patronage.tables.dates import to_date
 
 CLIENT_KINDS = ("patronage",)
 DRAWN_KINDS = ("patronage", "subordination", "alliance", "exposure", "rivalry", "surveillance")
-TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress")
+# the events that can change a network: deaths and executions, coups, plenums, congresses and reorganisations,
+# and the falls that date the crises (arrests, dismissals, purges, affairs)
+TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress",
+                 "arrest", "dismissal", "purge", "affair")
 
 
 def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:

@@ -76,7 +76,7 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
             rows.append({"person_id": person, "fate": "lost", "on": day, "how": how})
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        held = s[(s["person_id"] == person) & active(s, last).to_numpy()]
+        held = s[(s["person_id"] == person) & active(s, last).to_numpy()].sort_values("seniority", ascending=False, kind="stable")
         if len(held):
             rows.append({"person_id": person, "fate": "kept", "on": last, "how": f"held {held['post'].iloc[0]}"})
         else:

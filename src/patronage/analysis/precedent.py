@@ -139,7 +139,8 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
     tenure = _tenures(tables, crisis, ids, [p for p in pop.ids if p not in ids], min_rank, pd.Timedelta(days=window_days))
     mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
-    outcomes = _still_in_office(ids, mine, rewards_of(tables, crisis, window_days)["rank after"])
+    ranks = rewards_of(tables, crisis, window_days)
+    outcomes = _still_in_office(ids, mine, ranks["rank after"], ranks["rank before"], min_rank)
     horizon = f"{crisis.horizon.date().isoformat()}"
     reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
                        if p in mine.index else f"{names_of(tables, [p])}: no high office (rank >= {min_rank}) in the "
@@ -161,14 +162,15 @@ def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int
                      ignore_index=True)
 
 
-def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series) -> dict:
+def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series, before: pd.Series, min_rank: int) -> dict:
     """Per defector: True if in high office at the horizon, False if he lost it (or held none after the fall
-    while his posts are recorded), None if the record does not say."""
+    while his posts are recorded and he held it the day before), None if the record does not say, or if he held
+    no high office before the fall nor after it: a man never in high office cannot be kept in it or lose it."""
     outcomes = {}
     for p in ids:
         if p in mine.index:
             r = mine.loc[p]
             outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
-        else:  # no high post after the fall: nothing kept, if his posts are recorded at all
-            outcomes[p] = None if pd.isna(after[p]) else False
+        else:  # no high post after the fall: nothing kept, if his posts are recorded and he had high office to keep
+            outcomes[p] = None if pd.isna(after[p]) or not (before[p] >= min_rank if pd.notna(before[p]) else False) else False
     return outcomes

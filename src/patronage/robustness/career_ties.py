@@ -226,8 +226,8 @@ def following_ties(view, months: float = 6, lasting: bool = True) -> pd.DataFram
 
     A move is a spell by which a person enters a lineage (he held no spell in it up to
     SUCCESSION_GAP before, so a renaming is not a move). The client follows if he entered the
-    lineage on the patron's day of entry or up to ``months`` later, at a lower seniority than
-    the patron's entering spell. The tie starts on the client's arrival; ends as in
+    lineage on the patron's day of entry or up to ``months`` later, while the patron still held his
+    entering spell, at a lower seniority than it. The tie starts on the client's arrival; ends as in
     :func:`overlap_ties`.
 
     returns: a DataFrame in the shape of the ties table (basis 'following').
@@ -235,7 +235,8 @@ def following_ties(view, months: float = 6, lasting: bool = True) -> pd.DataFram
     moves = _arrivals(careers(view))
     pairs = moves.merge(moves, on="lineage", suffixes=("_p", "_c"))
     pairs = pairs[(pairs["person_id_p"] != pairs["person_id_c"]) & (pairs["seniority_p"] > pairs["seniority_c"])
-                  & (pairs["start_c"] >= pairs["start_p"]) & (pairs["start_c"] <= pairs["start_p"] + months * MONTH)]
+                  & (pairs["start_c"] >= pairs["start_p"]) & (pairs["start_c"] <= pairs["start_p"] + months * MONTH)
+                  & (pairs["end_p"] >= pairs["start_c"])]  # one cannot follow a man who has already left
     found = [{"patron_id": r.person_id_p, "client_id": r.person_id_c, "start": r.start_c,
               "end": min(r.end_p, r.end_c) if min(r.end_p, r.end_c) < OPEN_END else pd.NaT, "basis": "following",
               "note": f"entered {r.lineage} {(r.start_c - r.start_p).days} days after him ({r.spell_id_c})"}

@@ -68,9 +68,9 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
     kept = under_draws.assign(same=under_draws["verdict"] == under_draws["hypothesis"].map(base)).groupby("hypothesis")["same"].mean()
     deciding = set(under_draws.loc[under_draws["verdict"].isin(DECIDED), "hypothesis"]) | set(base[base.isin(DECIDED)].index)
     always = sorted(h for h in kept[kept == 1].index if h in deciding)
-    idle = sorted(h for h in kept[kept == 1].index if h not in deciding)
+    idle = sorted(h for h in kept.index if h not in deciding)  # its labels may change ('untestable', 'no case'): no verdict does
     sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
-                 for h in kept[kept < 1].index]
+                 for h in kept[kept < 1].index if h in deciding]
     out = f"Under {number(draws, 'draw')} of the uncertain dates, " + (
         f"{len(always)} of {number(len(kept), 'step')} {'gives' if len(always) == 1 else 'give'} the base verdict in every draw"
         if always else "no step gives a verdict its rule decided in every draw")
@@ -96,7 +96,8 @@ def inferred_findings(rerun: pd.DataFrame) -> list[str]:
     parts = []
     for rule in rules:
         changed = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in wide.index
-                   if wide.at[h, rule] != wide.at[h, "asserted"]]
+                   if wide.at[h, rule] != wide.at[h, "asserted"]
+                   and {wide.at[h, rule], wide.at[h, "asserted"]} & set(DECIDED)]  # 'no case' → 'no data' decides nothing
         label = "union of the rules (any rule)" if rule in ("any", "any rule") else rule if rule.endswith("rule") else f"{rule} rule"
         parts.append(f"the {label} changes {_listing(changed) if changed else 'no verdict'}")
     return ["On ties inferred from careers instead of the asserted ones: " + "; ".join(parts) + "."] if parts else []
