@@ -295,7 +295,7 @@ def test_the_pooled_share_recounted_without_each_crisis_at_other_thresholds_and_
     assert v.loc["each man once", ["top clients", "defected"]].tolist() == [3, 1]
     assert round(v.loc["each man once", "ci high"], 4) == round(panel.pooled_top_clients(view, rosters, leave_out="P again")["ci high"], 4)
     sentence = findings.variant_findings(v.reset_index())
-    assert "without P 1950" in sentence and "at rank >= 7, 0 of 0 (no share)" in sentence
+    assert "without P 1950" in sentence and "at rank >= 7, no top client" in sentence
     assert sentence.endswith("counting each man once, 1 of 3 (0.333).")
     assert findings.variant_findings(v.reset_index().iloc[0:1]) == ""  # nothing re-counted: no sentence
 

@@ -126,8 +126,10 @@ def test_an_act_that_may_have_come_either_side_of_the_fall_is_not_read_as_after(
 def test_the_public_rank_is_described_at_its_own_rank(toy):
     view = toy.select(coding="x")
     crisis = make_crisis(view, "p", FALL)
-    six, seven = (hypotheses.run_all(view, crisis, public_rank=r, steps=("H5 no public reward",))[0].rule for r in (6, 7))
-    assert "rank >= 6 (head of a union ministry or higher" in six and "rank >= 7 (the top leader or higher" in seven
+    zero, six, seven = (hypotheses.run_all(view, crisis, public_rank=r, window_days=1, steps=("H5 no public reward",))[0].rule
+                        for r in (0, 6, 7))
+    assert "within 1 day to rank >= 6 (head of a union ministry or higher: a reward" in six
+    assert "rank >= 7 (the top leader: a reward" in seven and "rank >= 0 (any post: a reward" in zero
 
 
 def test_a_defector_with_no_high_office_soon_after_the_fall_is_said_so(toy):
@@ -242,3 +244,24 @@ def test_a_client_does_not_follow_a_patron_who_has_left(make_package):
     found = following_ties(view)
     pairs = set(zip(found["patron_id"], found["client_id"], strict=True))
     assert ("r", "b") in pairs and ("r", "d") not in pairs
+
+
+def test_a_table_shows_a_missing_value_as_a_dash_and_an_empty_one_as_a_sentence(capsys):
+    from patronage.publish.tables import MISSING, shown
+
+    frame = pd.DataFrame({"rank": pd.array([4, None], dtype="Int64"), "name": ["A", None], "share": [0.5, float("nan")]})
+    out = shown(frame)
+    assert out.iloc[1].tolist() == [MISSING] * 3 and out.iloc[0].tolist() == [4, "A", 0.5]
+    assert shown(frame.iloc[0:0], "Nothing recorded.") is None and capsys.readouterr().out == "Nothing recorded.\n"
+    assert shown(frame.iloc[0:0]).empty  # no sentence given: the empty frame
+
+
+def test_who_is_who_orders_by_the_first_start_read_as_its_point_estimate(make_package):
+    """An open start 'by 1950' is not ten years of padding: P (from 1945) comes before E (by 1950), not after."""
+    from patronage.analysis.prosopography import who_is_who
+
+    rows = copy.deepcopy(ROWS)
+    rows["persons"] += [{"person_id": "e", "name": "Person E", "surname": "E", **S}]
+    rows["spells"] += [spell("e-min", "e", "min", 2, "/1950", "1951", "transfer")]
+    order = list(who_is_who(patronage.load(make_package(rows)).select(coding="x")).index)
+    assert order.index("p") < order.index("e")

@@ -91,7 +91,7 @@ def test_pooled_lines_say_why_when_there_is_nothing_to_test():
     alone = findings.pooled_lines(pooled, _test(float("nan"), float("nan")))
     assert alone[2:] == ["no test against the case: the other crises have no top client recorded"]
     no_top = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case top clients": 0, "case defected": 0}))
-    assert no_top[1].startswith("X: no top client recorded (first deputies: 2); the other crises pooled")
+    assert no_top[1].startswith("X: no top client recorded (of its first deputies, 2 of 2); the other crises pooled")
     assert no_top[2:] == ["no test against the case: the case has no top client recorded"]
     none_turned = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case defected": 0}))
     assert none_turned[1].startswith("X: 0 of its 3 top clients defected (of its first deputies, 2 of 2)")

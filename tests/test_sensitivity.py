@@ -636,3 +636,5 @@ def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
     assert list(table.columns[:3]) == ["base", "distinct specifications", "date draws"] and len(table) == HYPOTHESES
     assert table.loc["H3 no reward", "distinct specifications"] == "no case (0.50)"
     assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"
+    none = S.robustness_table(grid, under.iloc[0:0], rerun)  # verdict_draws = 0: said, not NaN
+    assert set(none["date draws"]) == {"not run"}

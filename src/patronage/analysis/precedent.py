@@ -41,9 +41,10 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
     of a union ministry or a member of the Presidium), a post no one in the elite could miss.
     """
     claim = f'"a patron would be reluctant to be seen to reward a defector from another network" ({BLAUVELT}, "Patronage and betrayal")'
-    rule = split_rule("defector", f"he rose within {window_days} days to rank >= {public_rank} ({LOWEST_OF_RANK.get(public_rank, 'any post')}"
-                      " or higher: a reward in public view)")
-    statistic = f"defectors raised to rank >= {public_rank} within {window_days} days"
+    seen = ("any post" if public_rank < 1 else LOWEST_OF_RANK[public_rank] if public_rank >= 7
+            else f"{LOWEST_OF_RANK[public_rank]} or higher")
+    rule = split_rule("defector", f"he rose within {number(window_days, 'day')} to rank >= {public_rank} ({seen}: a reward in public view)")
+    statistic = f"defectors raised to rank >= {public_rank} within {number(window_days, 'day')}"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
@@ -144,7 +145,7 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     horizon = f"{crisis.horizon.date().isoformat()}"
     reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
                        if p in mine.index else f"{names_of(tables, [p])}: no high office (rank >= {min_rank}) in the "
-                       f"{window_days} days after the fall" for p in ids)
+                       f"{number(window_days, 'day')} after the fall" for p in ids)
     loyal_note = "; ".join(f"{names_of(tables, [r.person_id])} {r.years:.1f} years ({r.how})"
                            for r in tenure[tenure["group"] == "loyal clients"].itertuples())
     return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,

@@ -14,11 +14,12 @@ STUDY_END = "1977-12-31"  # the last date the article follows (Kruglov's death)
 def who_is_who(tables) -> pd.DataFrame:
     """One row per person with a career in the tables: names, life dates, fate, posts, rows.
 
-    returns: DataFrame sorted by the start of the first spell.
+    returns: DataFrame sorted by the start of the first spell (its point estimate: an open start, 'by 1938',
+    is not read as edtf's ten years of padding before it).
     """
     p = tables.persons.set_index("person_id")
     s = tables.spells
-    first = s.groupby("person_id")["start_lo"].min()
+    first = point(s, "start").groupby(s["person_id"].to_numpy()).min()
     top = s.groupby("person_id")["seniority"].max()
     rows = pd.DataFrame({
         "name": p["name"], "russian": p["name_cyrillic"],

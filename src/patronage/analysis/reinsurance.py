@@ -33,10 +33,14 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
     not_a_test = ("no: a description, not a test; the clients are those the sources name, and exposure is recorded "
                   "mainly where a source explains a defection by it")
     if len(r) < 2 or (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
-        # no case: clients recorded, none defected (no defection to describe); no data: too few clients, or no exposure
-        none_defected = len(r) >= 2 and not defected.any()
-        why = (f"none of the {len(r)} recorded clients defected" if none_defected else "a margin of the 2x2 table is empty")
-        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(none_defected),
+        # no case: clients recorded, but the table has an empty row or column; no data: no client recorded
+        why = ("no client of the patron is recorded the day before" if not len(r)
+               else "only one client is recorded: there is nothing to compare" if len(r) == 1
+               else f"none of the {len(r)} recorded clients defected" if not defected.any()
+               else f"all {len(r)} recorded clients defected" if defected.all()
+               else f"none of the {len(r)} recorded clients is recorded exposed to a rival" if not exposed.any()
+               else f"all {len(r)} recorded clients are recorded exposed to a rival")
+        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(len(r)),
                       not_a_test, why, "", table, members)
     value, note, reason = _odds(table, confidence)
     return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",

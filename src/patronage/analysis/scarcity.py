@@ -17,6 +17,7 @@ from patronage.analysis.verdicts import (
     count_outcomes,
     names_of,
     nothing_to_count,
+    number,
     rank_text,
     split_could_differ,
     split_outcome,
@@ -34,8 +35,8 @@ def defectors_not_rewarded(tables, crisis: Crisis, window_days: int = 365) -> Re
     after the fall exceeds his rank the day before.
     """
     claim = f'"a patron would only rarely have the motive to reward a change of sides at the expense of his own clients" ({FAIRBANKS})'
-    rule = split_rule("defector", f"his highest rank within {window_days} days after the fall is above his rank the day before")
-    statistic = f"defectors promoted within {window_days} days"
+    rule = split_rule("defector", f"his highest rank within {number(window_days, 'day')} after the fall is above his rank the day before")
+    statistic = f"defectors promoted within {number(window_days, 'day')}"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H3 no reward", "scarcity: the patron's side", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
@@ -108,7 +109,7 @@ def _rewards_gained(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
 
 def _gained_text(tables, gained: pd.DataFrame, window_days: int) -> str:
     """The rewards as the population of step 3b: how many, and each one's holder, post and row."""
-    return (f"the higher posts the defectors took up within {window_days} days of the fall ({len(gained)})"
+    return (f"the higher posts the defectors took up within {number(window_days, 'day')} of the fall ({len(gained)})"
             + ("".join(f"; {names_of(tables, [r.person_id])}: {r.post} ({r.spell_id})" for r in gained.itertuples())
                if len(gained) else ""))
 
@@ -173,7 +174,7 @@ def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 36
     """
     claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
     rule = split_rule("defector", f"he is recorded acting against the patron by the day of the fall and rose within "
-                      f"{window_days} days after it")
+                      f"{number(window_days, 'day')} after it")
     statistic = "defectors who switched by the fall and gained"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H4 no switch for gain", "scarcity: the client's side", claim, rule, statistic)

@@ -14,6 +14,7 @@ from patronage.analysis.verdicts import (
     count_outcomes,
     exact_interval,
     names_of,
+    number,
     population_text,
     share_could_differ,
     share_reach,
@@ -86,9 +87,9 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     claim = (f'"the lower levels of Beria\'s network, especially in the security service, were left in place" '
              f'({BLAUVELT}, "Betrayal and network stability")')
     rule = split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
-                      f"such a loss, within {window_days} days of the fall; kept if a post of his is recorded running at "
+                      f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running at "
                       "the end of that span")
-    statistic = f"clients below the top who lost their post within {window_days} days"
+    statistic = f"clients below the top who lost their post within {number(window_days, 'day')}"
     lower = below_the_top(crisis, min_rank)
     text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before who did not "
                                    "defect, as the sources name them (the unnamed lower levels are not in the tables)", lower)

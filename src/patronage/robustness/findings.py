@@ -120,7 +120,8 @@ def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:
     if not again:
         return "No man is a top client at more than one crisis, so each chance to defect is a different man's."
     listed = [f"{names.get(p, p)} ({len(cs)}: {', '.join(cs)})" for p, cs in again]
-    return (f"{len(again)} men are top clients at more than one crisis: {_listing(listed)}; the pooled count is of chances "
+    return (f"{'1 man is a top client' if len(again) == 1 else f'{len(again)} men are top clients'} at more than one crisis: "
+            f"{_listing(listed)}; the pooled count is of chances "
             "to defect, not of men, and these chances are not independent.")
 
 
@@ -149,8 +150,9 @@ def _case_count(test: pd.Series) -> str:
     its first deputies beside them."""
     n, k = int(test["case top clients"]), int(test["case defected"])
     deputies, turned = int(test["case first deputies"]), int(test["case first deputies defected"])
-    return (f"{test['case']}: {k} of its {number(n, 'top client')} defected (of its first deputies, {turned} of {deputies})"
-            if n else f"{test['case']}: no top client recorded (first deputies: {deputies})")
+    beside = f"of its first deputies, {turned} of {deputies}" if deputies else "no first deputy recorded"
+    return (f"{test['case']}: {k} of its {number(n, 'top client')} defected ({beside})"
+            if n else f"{test['case']}: no top client recorded ({beside})")
 
 
 def _untested(test: pd.Series) -> str:
@@ -174,7 +176,8 @@ def variant_findings(variants: pd.DataFrame) -> str:
         r = v.loc[variant]
         share = f"{r['share']:.3f}" if pd.notna(r["share"]) else "no share"
         label = f"at {variant}" if variant.startswith("rank") else "counting each man once"
-        out.append(f"{label}, {int(r['defected'])} of {int(r['top clients'])} ({share})")
+        out.append(f"{label}, {int(r['defected'])} of {int(r['top clients'])} ({share})" if int(r["top clients"])
+                   else f"{label}, no top client")
     return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""
 
 

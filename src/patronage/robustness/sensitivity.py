@@ -118,6 +118,7 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
         return pd.Series(out)
 
     verdicts = rerun.pivot(index="hypothesis", columns="ties", values="verdict")
-    columns = {"base": verdicts["asserted"], "distinct specifications": modal(grid), "date draws": modal(under_draws)}
+    draws = modal(under_draws) if len(under_draws) else pd.Series("not run", index=verdicts.index)
+    columns = {"base": verdicts["asserted"], "distinct specifications": modal(grid), "date draws": draws}
     columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
     return pd.DataFrame(columns).sort_index()
