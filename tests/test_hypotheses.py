@@ -151,7 +151,7 @@ def test_a_post_continued_by_a_move_dated_once_is_not_a_second_promotion(world):
 def test_h1_no_data_without_a_recorded_promotion(world):
     view, c = world(lambda rows: drop(rows, "spells", "person_id", "a"))
     r = H.defectors_were_genuine_clients(view, c)
-    assert r.verdict == "no data" and "no promotion recorded" in r.value
+    assert r.verdict == "no data" and "whose career does not say" in r.value and "no promotion recorded" in r.reason
 
 
 # --- H2: short-run stability --------------------------------------------------------------------
@@ -386,8 +386,8 @@ def lower_client(end, cause, arrested=False):
 
 
 def test_h7_continuity_holds_fails_and_no_data(crisis_x, world):
-    view, c = crisis_x
-    assert H.network_below_top_continues(view, c).verdict == "no data"
+    view, c = crisis_x  # clients recorded, none below the top: no case
+    assert H.network_below_top_continues(view, c).verdict == "no case"
     view, c = world(lower_client("", ""))
     assert H.network_below_top_continues(view, c).verdict == "holds"
     view, c = world(lower_client("1950-07-01", "arrest", arrested=True))

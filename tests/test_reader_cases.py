@@ -265,3 +265,20 @@ def test_who_is_who_orders_by_the_first_start_read_as_its_point_estimate(make_pa
     rows["spells"] += [spell("e-min", "e", "min", 2, "/1950", "1951", "transfer")]
     order = list(who_is_who(patronage.load(make_package(rows)).select(coding="x")).index)
     assert order.index("p") < order.index("e")
+
+
+def test_a_confidence_level_is_never_rounded_to_a_hundred_percent():
+    from patronage.analysis.verdicts import percent, share_could_differ
+
+    assert [percent(c) for c in (0.95, 0.999, 0.999999)] == ["95%", "99.9%", "99.9999%"]
+    assert "fails no N up to 10,000" in share_could_differ(3, 1.0, 0.95)  # a rare share of 1: fails is never reachable
+
+
+def test_a_population_with_no_one_in_it_beside_recorded_clients_is_no_case(toy):
+    """R has a recorded client (D) but no post of his own, so no first deputy: no case, not no data."""
+    view = toy.select(coding="x")
+    crisis = make_crisis(view, "r", FALL)
+    assert len(crisis.roster)
+    h2 = hypotheses.run_all(view, crisis, steps=("H2 loyalty",))[0]
+    assert h2.verdict == "no case" and h2.reason.endswith("(1 client of his recorded, none in it)")
+    assert hypotheses.run_all(view, make_crisis(view, "c", FALL), steps=("H2 loyalty",))[0].verdict == "no data"

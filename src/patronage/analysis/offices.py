@@ -83,10 +83,15 @@ def predecessors(tables, spells: pd.DataFrame) -> pd.DataFrame:
     return spells.assign(predecessor_id=pd.array(found.to_numpy(), dtype=TEXT))
 
 
+# a post with no holder recorded in the SUCCESSION_GAP before it: a new or re-formed office, or one whose holder no
+# source records; either way no rival's client is recorded losing it
+NO_HOLDER = "no holder just before"
+
+
 def relation(person, crisis: Crisis, rival_clients: set) -> str:
     """How a person stood at the crisis: the patron, his loyal client, a defector, a rival('s client)."""
     if pd.isna(person):
-        return "new office"
+        return NO_HOLDER
     if person == crisis.patron:
         return "the fallen patron"
     if person in crisis.defectors or person in crisis.turncoats:

@@ -61,7 +61,7 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     persons = list(persons)
     events = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES)
     s = tables.spells[tables.spells["person_id"].isin(persons)]
-    ended = s.assign(day=point(s, "end"))
+    ended = ended_all = s.assign(day=point(s, "end"))
     ended = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
                   & (ended["day"] >= start) & (ended["day"] <= end)]
     ended = ended.sort_values(["day", "spell_id"]).drop_duplicates("person_id").set_index("person_id")
@@ -79,8 +79,11 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
         held = s[(s["person_id"] == person) & active(s, last).to_numpy()].sort_values("seniority", ascending=False, kind="stable")
         if len(held):
             rows.append({"person_id": person, "fate": "kept", "on": last, "how": f"held {held['post'].iloc[0]}"})
-        else:
-            rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "how": "no post or loss recorded"})
+        else:  # the tables do not say: either no post of his reaches that day, or none is recorded at all
+            mine = ended_all[ended_all["person_id"] == person].sort_values(["day", "spell_id"])
+            how = (f"no loss recorded; his last recorded post ends {mine['end'].iloc[-1]}, read as before {last.date()}"
+                   if len(mine) and mine["day"].notna().all() else "no post or loss recorded")
+            rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "how": how})
     return pd.DataFrame(rows, columns=["person_id", "fate", "on", "how"]).set_index("person_id")
 
 

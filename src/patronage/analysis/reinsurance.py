@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import Result, nothing_to_count, population_text
+from patronage.analysis.verdicts import Result, nothing_to_count, percent, population_text
 
 
 def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -> Result:
@@ -23,7 +23,7 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
     """
     claim = f'clients secure themselves "by a system of reinsurances and ambiguity of position" (Conquest 1961: 72, in {BLAUVELT})'
     rule = "none: a description of the recorded clients, not a test"
-    statistic = f"conditional odds ratio, exposure x defection, exact {confidence:.0%} interval"
+    statistic = f"conditional odds ratio, exposure x defection, exact {percent(confidence)} interval"
     r = crisis.roster
     text = population_text(tables, "every client of the patron recorded the day before", r["client_id"])
     members = evidence(tables, crisis, list(r["client_id"]), "client the day before")

@@ -10,7 +10,15 @@ from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import floored
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
 from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
-from patronage.analysis.offices import gained_posts, predecessors, relation, rival_clients, spells_with_lineage, with_lineage
+from patronage.analysis.offices import (
+    SUCCESSION_GAP,
+    gained_posts,
+    predecessors,
+    relation,
+    rival_clients,
+    spells_with_lineage,
+    with_lineage,
+)
 from patronage.analysis.verdicts import (
     YES,
     Result,
@@ -56,14 +64,16 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     would mean denying that position to or demoting one's own client" (Blauvelt, 2008, "Patronage
     and betrayal"). For each post a defector gained, the previous holder of the same office (same
     lineage across renamings, same rank) is found. A reward that displaced a rival's own client
-    shows the cost Fairbanks describes; one carved from the fallen network or a new office does
-    not. If no rival's client held an office of that lineage and rank in the year either side of
+    shows the cost Fairbanks describes; one carved from the fallen network, or with no holder recorded in the
+    months before it (a new or re-formed office, or one whose holder no source records), does not: no rival's client
+    is recorded losing it. If no rival's client held an office of that lineage and rank in the year either side of
     the fall, no reward could have displaced one, and the row says so instead of deciding.
     """
     claim = (f'"offering a position as a lure to a client of a rival patron would mean denying that position to or demoting '
              f'one\'s own client" ({BLAUVELT}, "Patronage and betrayal")')
     rule = split_rule("post gained by a defector", "its previous holder was not a rival's client (it came from the fallen "
-                      "network, or was a new office); untestable if no rival's client held an office of its lineage and "
+                      f"network, or no holder is recorded in the {SUCCESSION_GAP.days} days before it: a new or re-formed office, or one whose "
+                      "holder no source records); untestable if no rival's client held an office of its lineage and "
                       "rank in the year either side of the fall")
     statistic = "rewards taken from a rival's client"
     if not crisis.defectors:

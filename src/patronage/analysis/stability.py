@@ -14,7 +14,9 @@ from patronage.analysis.verdicts import (
     count_outcomes,
     exact_interval,
     names_of,
+    nothing_to_count,
     number,
+    percent,
     population_text,
     share_could_differ,
     share_reach,
@@ -41,12 +43,14 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
     claim = f'"informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks 1983, in {BLAUVELT})'
     pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
     rule = share_rule(rare_share, confidence)
-    statistic = f"defection share, exact {confidence:.0%} interval (rare: <= {rare_share:g})"
+    statistic = f"defection share, exact {percent(confidence)} interval (rare: <= {rare_share:g})"
     n = len(pop.ids)
-    if n == 0:
-        return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", "no data",
-                      f"no: {pop.text.split(' (')[0]}: none recorded", "the tables record no one in the population",
-                      members=pop.members)
+    if n == 0:  # no case if the patron's clients are recorded and none is in the population, as the other steps say
+        clients = len(crisis.roster)
+        why = ("the tables record no one in the population" + (f" ({number(clients, 'client')} of his recorded, none in it)"
+                                                                 if clients else ""))
+        return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", nothing_to_count(clients),
+                      f"no: {pop.text.split(' (')[0]}: none recorded", why, members=pop.members)
     defected = crisis.roster.set_index("client_id")["defected"].reindex(pop.ids).astype(bool)
     k = int(defected.sum())
     low, high = exact_interval(k, n, confidence)
@@ -56,7 +60,7 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
             "fails": f"the interval lies above {rare_share:g}",
             "inconclusive": f"the interval still admits a share of at most {rare_share:g} (holds needs N >= {reach['holds']} "
                             f"with no defection; {_to_fail(n, rare_share, confidence)})"}[verdict]
-    reason = (f"{k} of {n} defected ({names_of(tables, [p for p in pop.ids if defected[p]])}); exact {confidence:.0%} "
+    reason = (f"{k} of {n} defected ({names_of(tables, [p for p in pop.ids if defected[p]])}); exact {percent(confidence)} "
               f"interval [{low:.3f}, {high:.3f}]: {said}")
     everyone = crisis.roster
     lo_all, hi_all = exact_interval(int(everyone["defected"].sum()), len(everyone), confidence)
@@ -95,7 +99,8 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                                    "defect, as the sources name them (the unnamed lower levels are not in the tables)", lower)
     members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
     if not lower:
-        return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–", "no data",
+        return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
+                      nothing_to_count(len(crisis.roster)),
                       f"no: no loyal client of recorded rank below {min_rank}", f"the tables record no client of the patron "
                       f"of known rank below {min_rank} who did not defect"
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),

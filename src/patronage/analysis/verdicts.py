@@ -167,6 +167,16 @@ def share_reach(rare_share: float, confidence: float, limit: int = 10_000) -> di
     return out
 
 
+def percent(share: float) -> str:
+    """A confidence level as a percentage, with as many decimals as it needs ('95%', '99.9%', '99.9999%'), never '100%'
+    for a level below one."""
+    for digits in range(7):
+        text = f"{share:.{digits}%}"
+        if share == 1 or float(text[:-1]) / 100 != 1:
+            return text
+    return f"{share:.7%}"
+
+
 def share_reachable(n: int, rare_share: float, confidence: float) -> set[str]:
     """Every verdict the share rule can give with n cases, whatever their outcomes."""
     return {share_verdict(k, n, rare_share, confidence) for k in range(n + 1)} if n else set()
@@ -176,7 +186,7 @@ def share_rule(rare_share: float, confidence: float) -> str:
     """The share rule in words, with the smallest N at which holds and fails become reachable."""
     reach = share_reach(rare_share, confidence)
     at = {v: f"N >= {n}" if n else "no N up to 10,000" for v, n in reach.items()}
-    return (f"holds if the exact {confidence:.0%} interval of the defection share lies at or below {rare_share:g} "
+    return (f"holds if the exact {percent(confidence)} interval of the defection share lies at or below {rare_share:g} "
             f"(reachable from {at['holds']}, with no defection); fails if it lies above {rare_share:g} (reachable from "
             f"{at['fails']}, with every client defecting); inconclusive otherwise")
 
@@ -188,8 +198,8 @@ def share_could_differ(n: int, rare_share: float, confidence: float) -> str:
         return YES
     reach = share_reach(rare_share, confidence)
     only = next(iter(reachable), "nothing")
-    return (f"no: with N = {n} every outcome gives '{only}' (holds needs N >= {reach['holds']}, "
-            f"fails N >= {reach['fails']})")
+    needs = {v: f"N >= {k}" if k else "no N up to 10,000" for v, k in reach.items()}
+    return f"no: with N = {n} every outcome gives '{only}' (holds needs {needs['holds']}, fails {needs['fails']})"
 
 
 def names_of(tables, ids) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from patronage import config
+from patronage.analysis.verdicts import percent
 from patronage.robustness.findings import p_text, panel_draw_findings, variant_findings
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
@@ -62,7 +63,7 @@ def pooled_sentence(row: pd.Series) -> str:
     return (f"Across the crisis panel of `05-crises` ({int(row['crises'])} crises listed in `data/crises.yaml`; evidence "
             f"{row['evidence']}, the {row['reading']} reading, the coding '{row['coding']}'), {int(row['defected'])} of "
             f"{int(row['top clients'])} top clients (rank >= {int(row['min rank'])} the day before) defected: a pooled share of "
-            f"{row['share']:.3f}, exact {row['confidence']:.0%} interval [{row['ci low']:.3f}, {row['ci high']:.3f}]. "
+            f"{row['share']:.3f}, exact {percent(row['confidence'])} interval [{row['ci low']:.3f}, {row['ci high']:.3f}]. "
             f"Outside {row['case']}, {int(row['others defected'])} of {int(row['others top clients'])} defected; set against "
             f"its own {int(row['case defected'])} of {int(row['case top clients'])} top clients (of its first deputies, "
             f"{int(row['case first deputies defected'])} of {int(row['case first deputies'])}), Fisher's exact test (one-sided) "

@@ -89,7 +89,8 @@ def client_fate(tables, crisis: Crisis, person: PersonId, rank_before, window_da
     end = crisis.date + pd.Timedelta(days=window_days)
     executed = first_loss(tables, [person], crisis.date, end, ("executed",)).iloc[0]
     if pd.notna(executed["day"]):
-        return "shot", f"{executed['event_id']} ({executed['day'].date()})"
+        title = tables.events.set_index("event_id")["title"].get(executed["event_id"], executed["event_id"])
+        return "shot", f"{title} ({executed['day'].date()}; event {executed['event_id']})"
     fate = fate_between(tables, [person], crisis.date, end).iloc[0]
     if fate["fate"] == "lost":
         word = "arrested" if "arrest" in fate["how"] else "demoted" if "demotion" in fate["how"] else "dismissed"

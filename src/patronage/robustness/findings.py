@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.verdicts import DECIDED, VERDICTS, number
+from patronage.analysis.verdicts import DECIDED, VERDICTS, number, percent
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
 from patronage.robustness.verdict_panel import no_data_share, top_clients
 
@@ -131,7 +131,7 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
     n, k, crises = (int(pooled[c]) for c in ("top clients", "defected", "crises"))
     if n:
         lines = [f"pooled over {crises} crises: {k} of {n} top clients defected = "
-                 f"{pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval [{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]"]
+                 f"{pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval [{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]"]
     else:
         lines = [f"pooled over {crises} crises: no top client is recorded, so there is no share to estimate"]
     lines.append(f"{_case_count(test)}; the other crises pooled: {test['others defected']} of {test['others top clients']} "
@@ -230,7 +230,7 @@ def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) ->
     if not pooled["top clients"]:
         return f"No top client (rank >= {min_rank} the day before) is recorded at any of the {len(sizes)} crises: no pooled share."
     return (f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
-            f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {pooled['confidence']:.0%} interval "
+            f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval "
             f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; by their number: {_by_size(sizes)}.")
 
 
