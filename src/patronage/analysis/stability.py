@@ -45,12 +45,8 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
     rule = share_rule(rare_share, confidence)
     statistic = f"defection share, exact {percent(confidence)} interval (rare: <= {rare_share:g})"
     n = len(pop.ids)
-    if n == 0:  # no case if the patron's clients are recorded and none is in the population, as the other steps say
-        clients = len(crisis.roster)
-        why = ("the tables record no one in the population" + (f" ({number(clients, 'client')} of his recorded, none in it)"
-                                                                 if clients else ""))
-        return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", nothing_to_count(clients),
-                      f"no: {pop.text.split(' (')[0]}: none recorded", why, members=pop.members)
+    if n == 0:
+        return _nobody_in(crisis, pop, claim, rule, statistic)
     defected = crisis.roster.set_index("client_id")["defected"].reindex(pop.ids).astype(bool)
     k = int(defected.sum())
     low, high = exact_interval(k, n, confidence)
@@ -70,6 +66,16 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
                   f"{k}/{n} = {k / n:.3f} [{low:.3f}, {high:.3f}]", verdict,
                   share_could_differ(n, rare_share, confidence), reason, note, pop.members.assign(defected=defected.to_numpy()),
                   pop.members)
+
+
+def _nobody_in(crisis: Crisis, pop, claim: str, rule: str, statistic: str) -> Result:
+    """H2 when no one is in the population: no case if the patron's clients are recorded and none is in it (as the
+    other steps say), no data if none is recorded."""
+    clients = len(crisis.roster)
+    why = "the tables record no one in the population" + (f" ({number(clients, 'client')} of his recorded, none in it)"
+                                                         if clients else "")
+    return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", nothing_to_count(clients),
+                  f"no: {pop.text.split(' (')[0]}: none recorded", why, members=pop.members)
 
 
 def _to_fail(n: int, rare_share: float, confidence: float) -> str:
