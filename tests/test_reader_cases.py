@@ -113,10 +113,17 @@ def with_fall_dated(make_package, date: str):
 def test_an_act_that_may_have_come_either_side_of_the_fall_is_not_read_as_after(make_package, toy):
     """A's act against P: on the day (by the fall), in the month of it (either side: undecided, left to the draws)."""
     view = toy.select(coding="x")
-    assert _acted_by_fall(view, make_crisis(view, "p", FALL)) == {"a": True}
+    assert _acted_by_fall(view, make_crisis(view, "p", FALL)) == {"a": (True, "acted against him by the day of the fall")}
     month = with_fall_dated(make_package, "1950-06")
     (said,) = _acted_by_fall(month, make_crisis(month, "p", FALL)).values()
-    assert said == "his act is dated 1950-06-01 to 1950-06-30, on either side of the fall (the draws of the dates weigh it)"
+    assert said == (None, "his act is dated 1950-06-01 to 1950-06-30, on either side of the fall (the draws of the dates weigh it)")
+    # the tie dates the defection more precisely than the event: the tie decides
+    rows = copy.deepcopy(ROWS)
+    rows["events"] = [e for e in rows["events"] if e["event_id"] != "fall"] + [event("fall", "1950-06", "coup")]
+    rows["ties"] = [t for t in rows["ties"] if t["tie_id"] != "p-a"] + [
+        tie("p-a", "p", "a", "patronage", "1946", "1950-06-15", True, "1950-06-10", "reward", codings="x")]
+    dated = patronage.load(make_package(rows, "dated")).select(coding="x")
+    assert _acted_by_fall(dated, make_crisis(dated, "p", FALL)) == {"a": (True, "his defection is dated by the day of the fall")}
     h4 = hypotheses.run_all(month, make_crisis(month, "p", FALL), steps=("H4 no switch for gain",))[0]
     # not read as 'acted only after the fall' (which counted him as not switching for gain: 'holds'): not recorded
     assert h4.value == "0/1 switched by the fall and gained (1 not recorded)" and h4.verdict == "no data"

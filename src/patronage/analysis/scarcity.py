@@ -143,13 +143,13 @@ def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame) -> str:
         "so no reward could have displaced one")
 
 
-def _acted_by_fall(tables, crisis: Crisis) -> dict:
-    """For each defector: True if he is recorded acting against the patron by the day of the fall, False if every
-    recorded act came after it, or a sentence saying why neither can be said (an act not dated, or dated on both
-    sides of the fall: the draws of the dates weigh it, :mod:`patronage.robustness.date_draws`).
+def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]:
+    """For each defector: (True, words) if an act of his against the patron is dated by the day of the fall, (False,
+    words) if every one is dated after it, (None, why) if none is dated or one may fall on either side of the fall
+    (the draws of the dates weigh it, :mod:`patronage.robustness.date_draws`).
 
-    His acts are his events in a role against the patron (their days from the earliest its date allows, raised to
-    its floor, to the latest), else his tie's defection date.
+    His acts are his events in a role against the patron and his tie's defection date (each from the earliest day
+    its date allows, raised to its floor, to the latest): the most precise record of the act decides.
     """
     parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
     events = tables.events.assign(date_lo=floored(tables.events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
@@ -158,18 +158,21 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict:
     out = {}
     for r in crisis.roster[crisis.roster["defected"]].itertuples():
         mine = acts[(acts["person_id"] == r.client_id) & acts["date_hi"].notna()]
-        lo, hi = list(mine["date_lo"]), list(mine["date_hi"])
-        if not hi and pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
-            lo, hi = [floored(ties.loc[[r.tie_id]], "defection_date", "lo").iloc[0]], [ties.at[r.tie_id, "defection_date_hi"]]
-        if not hi:
-            out[r.client_id] = "his act is not dated"
-        elif min(hi) <= crisis.date:
-            out[r.client_id] = True
-        elif min(lo) > crisis.date:
-            out[r.client_id] = False
+        dated = [(lo, hi, "acted against him") for lo, hi in zip(mine["date_lo"], mine["date_hi"], strict=True)]
+        if pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
+            dated.append((floored(ties.loc[[r.tie_id]], "defection_date", "lo").iloc[0], ties.at[r.tie_id, "defection_date_hi"],
+                          "his defection is dated"))
+        by_fall = [what for lo, hi, what in dated if hi <= crisis.date]
+        if not dated:
+            out[r.client_id] = (None, "his act is not dated")
+        elif by_fall:
+            out[r.client_id] = (True, f"{by_fall[0]} by the day of the fall")
+        elif all(lo > crisis.date for lo, _, _ in dated):
+            out[r.client_id] = (False, "acted only after the fall")
         else:
-            out[r.client_id] = (f"his act is dated {min(lo).date()} to {min(hi).date()}, on either side of the fall "
-                                "(the draws of the dates weigh it)")
+            lo, hi, _ = min(dated, key=lambda d: d[1])
+            out[r.client_id] = (None, f"his act is dated {lo.date()} to {hi.date()}, on either side of the fall "
+                                      "(the draws of the dates weigh it)")
     return out
 
 
@@ -191,15 +194,14 @@ def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 36
     ids, text, members = defectors_of(tables, crisis)
     early = _acted_by_fall(tables, crisis)
     rose = rewards_of(tables, crisis, window_days)["promoted"]
-    known = {p: e for p, e in early.items() if isinstance(e, bool)}  # the others: a sentence saying why not
     outcomes = {}
     for p in ids:
-        e, g = known.get(p), None if pd.isna(rose[p]) else bool(rose[p])
+        e, g = early.get(p, (None, ""))[0], None if pd.isna(rose[p]) else bool(rose[p])
         outcomes[p] = False if e is False or g is False else True if (e and g) else None
-    detail = pd.DataFrame({"acted by the fall": pd.Series(known, dtype="object"), "rose": rose.astype("object")}).reindex(ids)
-    said = {True: "acted against him by the day of the fall", False: "acted only after the fall"}
+    detail = pd.DataFrame({"acted by the fall": pd.Series({p: v for p, (v, _) in early.items()}, dtype="object"),
+                           "rose": rose.astype("object")}).reindex(ids)
     rank = rewards_of(tables, crisis, window_days)
-    reason = "; ".join(f"{names_of(tables, [p])}: {said[early[p]] if p in known else early.get(p, 'his act is not dated')}, "
+    reason = "; ".join(f"{names_of(tables, [p])}: {early.get(p, (None, 'his act is not dated'))[1]}, "
                        f"rank {rank_text(rank.at[p, 'rank before'])} -> {rank_text(rank.at[p, 'rank after'])}" for p in ids)
     return Result("H4 no switch for gain", "scarcity: the client's side", claim, text, rule, statistic,
                   tally(outcomes, "switched by the fall and gained", "did not"), split_outcome(*count_outcomes(outcomes)),

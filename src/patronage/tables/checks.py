@@ -60,7 +60,8 @@ def date(name: str, value: object, tables=None) -> pd.Timestamp:
 
 
 def living(name: str, value: object, day: pd.Timestamp, person_id: PersonId, tables) -> pd.Timestamp:
-    """``day``, if the person is not recorded as born after it or dead before it (by any row of ``tables``).
+    """``day``, if the person is not recorded as born after it or dead before it in ``tables`` (a selection reads its
+    own rows: under the article's reading Beria was shot on 18 December 1953, under the standard one on the 23rd).
 
     A crisis of a patron before his birth or after his death has no one to count; run to the end, every
     step would say "no data" and the robustness checks would find the verdicts stable, with no sign of why.
