@@ -126,7 +126,7 @@ def test_an_act_that_may_have_come_either_side_of_the_fall_is_not_read_as_after(
     assert _acted_by_fall(dated, make_crisis(dated, "p", FALL)) == {"a": (True, "his defection is dated by the day of the fall")}
     h4 = hypotheses.run_all(month, make_crisis(month, "p", FALL), steps=("H4 no switch for gain",))[0]
     # not read as 'acted only after the fall' (which counted him as not switching for gain: 'holds'): not recorded
-    assert h4.value == "0/1 switched by the fall and gained (1 not recorded)" and h4.verdict == "no data"
+    assert h4.value == "0/1 switched by the fall and gained (1 undecided by the records)" and h4.verdict == "no data"
     assert "on either side of the fall" in h4.reason
 
 
@@ -214,7 +214,7 @@ def test_a_defector_never_in_high_office_is_neither_kept_nor_dropped(make_packag
     """E held rank 3 before the fall and after: at min_rank 4 there was no high office to keep (not 'not kept')."""
     view = with_outsider(make_package)
     h6b = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6b defectors' fate",))[0]
-    assert h6b.value.startswith("0/2 in high office") and "(1 not recorded)" in h6b.value
+    assert h6b.value.startswith("0/2 in high office") and "(1 undecided by the records)" in h6b.value
 
 
 def test_a_fall_is_a_turning_point_of_the_network(toy):

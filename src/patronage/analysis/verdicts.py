@@ -274,4 +274,4 @@ def count_outcomes(outcomes: dict) -> tuple[int, int, int]:
 def tally(outcomes: dict, against: str, agreeing: str) -> str:
     """'k/n against-label' with the unknown cases named: the value of a split rule."""
     k, m, u = count_outcomes(outcomes)
-    return f"{k}/{k + m + u} {against}" + (f" ({u} not recorded)" if u else "") if outcomes else "–"
+    return f"{k}/{k + m + u} {against}" + (f" ({u} undecided by the records)" if u else "") if outcomes else "–"
