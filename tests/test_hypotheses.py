@@ -208,7 +208,7 @@ def test_h3_fails_when_rewarded_holds_when_not_and_no_data_when_unrecorded(crisi
     assert H.defectors_not_rewarded(view, c).verdict == "holds"
     view, c = world(lambda rows: rows.update(spells=[s for s in rows["spells"] if not s["spell_id"].startswith(("a-min2", "a-later"))]))
     r = H.defectors_not_rewarded(view, c)
-    assert r.verdict == "no data" and "not recorded" in r.value
+    assert r.verdict == "no data" and "undecided by the records" in r.value
 
 
 def test_h3b_untestable_when_no_rival_client_held_a_comparable_office(crisis_x):
