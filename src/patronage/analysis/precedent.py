@@ -173,5 +173,6 @@ def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series, before: pd
             r = mine.loc[p]
             outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
         else:  # no high post after the fall: nothing kept, if his posts are recorded and he had high office to keep
-            outcomes[p] = None if pd.isna(after[p]) or not (before[p] >= min_rank if pd.notna(before[p]) else False) else False
+            held = pd.notna(before[p]) and before[p] >= min_rank
+            outcomes[p] = False if held and pd.notna(after[p]) else None
     return outcomes

@@ -184,8 +184,7 @@ def share_reachable(n: int, rare_share: float, confidence: float) -> set[str]:
 
 def share_rule(rare_share: float, confidence: float) -> str:
     """The share rule in words, with the smallest N at which holds and fails become reachable."""
-    reach = share_reach(rare_share, confidence)
-    at = {v: f"N >= {n}" if n else "no N up to 10,000" for v, n in reach.items()}
+    at = _reach_text(share_reach(rare_share, confidence))
     return (f"holds if the exact {percent(confidence)} interval of the defection share lies at or below {rare_share:g} "
             f"(reachable from {at['holds']}, with no defection); fails if it lies above {rare_share:g} (reachable from "
             f"{at['fails']}, with every client defecting); inconclusive otherwise")
@@ -196,10 +195,14 @@ def share_could_differ(n: int, rare_share: float, confidence: float) -> str:
     reachable = share_reachable(n, rare_share, confidence)
     if len(reachable) > 1:
         return YES
-    reach = share_reach(rare_share, confidence)
+    needs = _reach_text(share_reach(rare_share, confidence))
     only = next(iter(reachable), "nothing")
-    needs = {v: f"N >= {k}" if k else "no N up to 10,000" for v, k in reach.items()}
     return f"no: with N = {n} every outcome gives '{only}' (holds needs {needs['holds']}, fails {needs['fails']})"
+
+
+def _reach_text(reach: dict, limit: int = 10_000) -> dict[str, str]:
+    """The smallest N at which each verdict of :func:`share_reach` becomes reachable, in words."""
+    return {v: f"N >= {n}" if n else f"no N up to {limit:,}" for v, n in reach.items()}
 
 
 def names_of(tables, ids) -> str:

@@ -67,7 +67,7 @@ def living(name: str, value: object, day: pd.Timestamp, person_id: PersonId, tab
     step would say "no data" and the robustness checks would find the verdicts stable, with no sign of why.
     """
     row = tables.persons.loc[tables.persons["person_id"] == person_id]
-    born, died = (row[c].min() if c.endswith("lo") else row[c].max() for c in ("born_lo", "died_hi"))
+    born, died = row["born_lo"].min(), row["died_hi"].max()
     who = row["name"].iloc[0] if len(row) else person_id
     life = f"{born.date() if pd.notna(born) else 'unknown'} to {died.date() if pd.notna(died) else 'unknown'}"
     if pd.notna(born) and day < born:
