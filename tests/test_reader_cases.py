@@ -67,7 +67,7 @@ def test_a_turncoat_counts_against_the_patron_he_turned_on(make_package, toy):
 
 def test_the_careers_and_the_coding_differ_only_on_whose_client_he_was(toy):
     career = pd.DataFrame({"person_id": ["a", "b", "c", "d"],
-                           "career says": ["neither", "a rival's client", "the patron's client", "no promotion recorded"],
+                           "career says": ["neither", "a rival's client", "the patron's client", "the careers do not say"],
                            "the coding says": ["not his client", "not his client", "not his client", "the patron's client"]})
     note = _coding_note(toy.select(coding="x"), {"a": None, "b": True, "c": False, "d": None}, career)
     assert note == "Careers make Person C the patron's client. The coding 'x' reads Person C otherwise."
@@ -188,33 +188,43 @@ def test_the_fates_of_top_clients_say_defected_in_words_even_beside_an_empty_cri
     assert fates["defected"].dtype == bool and fates.loc[fates["person_id"] == "a", "defected"].tolist() == [True]
 
 
-def with_outsider(make_package):
-    """The toy world with E, P's client in another office (no one of P's or R's there), acting against P at his fall."""
+def with_outsider(make_package, end: str = ""):
+    """The toy world with E, P's client in another office (no one of P's or R's there) from 1947 to ``end`` (open:
+    still there at the fall), acting against P at his fall."""
     rows = copy.deepcopy(ROWS)
     rows["persons"] += [{"person_id": "e", "name": "Person E", "surname": "E", **S}]
     rows["organisations"] += [{"org_id": "far", "name": "Far office", "kind": "government", "level": "union",
                                "lineage": "far", "valid_from": "1940", **S}]
     rows["spells"] += [{"spell_id": "e-far", "person_id": "e", "org_id": "far", "post": "Head", "seniority": "3",
-                        "start": "1947", "end": "", "end_cause": "", **S}]
+                        "start": "1947", "end": end, "end_cause": "transfer" if end else "", **S}]
     rows["event_participants"] += [part("fall", "e", "defecting")]
     rows["ties"] += [tie("p-e", "p", "e", "patronage", "1947", "1950-06-15", True, "1950-06-15", "unknown")]
     return patronage.load(make_package(rows)).select(coding="x")
 
 
 def test_a_career_no_patron_or_rival_presided_over_says_nothing_of_whose_client_he_was(make_package):
+    """E's one promotion was presided over by no one recorded. Holding a post elsewhere the day before, he did not
+    serve under P: that decides (not P's client). With no post of his recorded that day, the careers do not say."""
     view = with_outsider(make_package)
-    crisis = make_crisis(view, "p", FALL)
-    h1 = hypotheses.run_all(view, crisis, steps=("H1 genuine clients",))[0]
+    h1 = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H1 genuine clients",))[0]
+    assert h1.value == "1/2 genuine" and h1.verdict == "mixed"
+    assert "Person E: 1 promotion, 0 under the patron, 0 under a rival, did not serve under him the day before -> neither" in h1.reason
+    gone = with_outsider(make_package, end="1949")
+    h1 = hypotheses.run_all(gone, make_crisis(gone, "p", FALL), steps=("H1 genuine clients",))[0]
     assert h1.value == "1/2 genuine (1 whose career does not say)" and h1.verdict == "inconclusive"
-    assert "Person E: 1 promotion, 0 under the patron, 0 under a rival" in h1.reason
-    assert "no promotion presided over by the patron or a rival" in h1.reason
+    assert "no post of his or the patron's recorded the day before -> the careers do not say" in h1.reason
 
 
 def test_a_defector_never_in_high_office_is_neither_kept_nor_dropped(make_package):
     """E held rank 3 before the fall and after: at min_rank 4 there was no high office to keep (not 'not kept')."""
     view = with_outsider(make_package)
-    h6b = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6b defectors' fate",))[0]
-    assert h6b.value.startswith("0/2 in high office") and "(1 undecided by the records)" in h6b.value
+    crisis = make_crisis(view, "p", FALL)
+    h6b = hypotheses.run_all(view, crisis, steps=("H6b defectors' fate",))[0]
+    assert h6b.value == "0/1 in high office on 1960-06-15" and "Person E: no high office (rank >= 4) in the 365 days after " \
+        "the fall, nor the day before: not counted" in h6b.reason
+    assert h6b.population.endswith("counted, in high office (rank >= 4) before or after the fall (1): Person A")
+    none = hypotheses.run_all(view, crisis, min_rank=7, steps=("H6b defectors' fate",))[0]  # no one reached rank 7
+    assert none.verdict == "no case" and none.could_differ.startswith("no: no defector held high office (rank >= 7)")
 
 
 def test_a_fall_is_a_turning_point_of_the_network(toy):

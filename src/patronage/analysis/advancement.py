@@ -63,21 +63,26 @@ def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
     return out
 
 
-def served_under(tables, crisis: Crisis, persons) -> set[PersonId]:
-    """The persons who, the day before the crisis, held a post below one of the patron's in the same lineage."""
+def served_under(tables, crisis: Crisis, persons) -> dict[PersonId, bool | None]:
+    """For each person: True if, the day before the crisis, he held a post below one of the patron's in the same
+    lineage; False if both held a post recorded that day and none of his was below one of the patron's; None if
+    either held none recorded that day (the careers do not say: the patron's own ministry may be missing)."""
     s = spells_with_lineage(tables, running_on(tables, "spells", crisis.date - DAY).to_numpy())
     his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
     under = s[s["person_id"].isin(list(persons))].merge(his, on="lineage")
-    return set(under.loc[under["seniority"] < under["his"], "person_id"])
+    below, posted = set(under.loc[under["seniority"] < under["his"], "person_id"]), set(s["person_id"])
+    return {p: True if p in below else False if crisis.patron in posted and p in posted else None for p in persons}
 
 
 def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
     """For each person: his promotions before the crisis, how many the patron and the busiest rival presided
     over, whether he served under the patron the day before, and the reading that follows.
 
-    returns: one row per person: promotions, by the patron, by a rival (the most), which rival,
-    under the patron, career says ('the patron's client', 'a rival's client', 'neither', 'no promotion
-    recorded', or 'no promotion presided over by the patron or a rival': the careers then do not say).
+    returns: one row per person: promotions, by the patron, by a rival (the most), which rival, under the
+    patron (True, False, or None where his post or the patron's is not recorded that day), career says ('the
+    patron's client', 'a rival's client', 'neither', or 'the careers do not say': no promotion recorded, none
+    presided over by the patron or a rival, or a post of that day not recorded while the promotions would make
+    him the patron's client).
     """
     persons = list(persons)
     promoted = promotions(tables, persons, crisis.date)
@@ -91,19 +96,26 @@ def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
         by_rival = int(rival_counts.max()) if len(rival_counts) else 0
         which = ", ".join(sorted(rival_counts[rival_counts == by_rival].index)) if by_rival else ""
         by_patron = int(counts.get(crisis.patron, 0))
-        if mine.empty:
-            says = "no promotion recorded"
-        elif not by_patron and not by_rival:
-            says = "no promotion presided over by the patron or a rival"
-        elif by_patron > by_rival and person in under:
-            says = "the patron's client"
-        elif by_rival > by_patron:
-            says = "a rival's client"
-        else:
-            says = "neither"
         rows.append({"person_id": person, "promotions": len(mine), "by the patron": by_patron, "by a rival": by_rival,
-                     "which rival": which, "under the patron": person in under, "career says": says,
+                     "which rival": which, "under the patron": under[person],
+                     "career says": _reading(len(mine), by_patron, by_rival, under[person]),
                      "promotions presided": "; ".join(f"{r.spell_id} ({r.by if pd.notna(r.by) else 'none recorded'})"
                                                      for r in mine.itertuples())})
     return pd.DataFrame(rows, columns=["person_id", "promotions", "by the patron", "by a rival", "which rival",
                                        "under the patron", "career says", "promotions presided"])
+
+
+UNSAID = "the careers do not say"
+
+
+def _reading(promotions: int, by_patron: int, by_rival: int, under: bool | None) -> str:
+    """Whose client a career makes a man: the patron's if the patron presided over more of his promotions than any rival
+    and he served under him the day before; not the patron's if he did not serve under him, or a rival presided over
+    as many; UNSAID where the records that would decide are missing."""
+    if under is False:
+        return "a rival's client" if by_rival > by_patron else "neither"
+    if not promotions or not (by_patron or by_rival):
+        return UNSAID
+    if by_rival >= by_patron:
+        return "a rival's client" if by_rival > by_patron else "neither"
+    return "the patron's client" if under else UNSAID

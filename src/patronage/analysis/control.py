@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis import verdicts
-from patronage.analysis.advancement import career_evidence
+from patronage.analysis.advancement import UNSAID, career_evidence
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis, crisis_events
 from patronage.analysis.defectors import coding_of
@@ -27,7 +27,8 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
              f'"were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")')
     rule = verdicts.split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
                       "serve under the patron the day before the fall (careers only: the coding of the ties is not read); "
-                      "a turncoat with no promotion recorded, or none presided over by the patron or a rival, is not recorded")
+                      "where the careers do not say (no promotion presided over by the patron or a rival, or no post of his or "
+                      "the patron's recorded that day), his outcome is not recorded")
     statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
     members = _turncoat_members(tables, crisis, turncoats)
@@ -43,17 +44,13 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     coded = crisis.roster.set_index("client_id")
     career["the coding says"] = ["the patron's client" if p in coded.index else "not his client" for p in career["person_id"]]
     records = career.to_dict("records")
-    outcomes = {c["person_id"]: None if c["career says"] in SILENT else c["career says"] != "the patron's client"
+    outcomes = {c["person_id"]: None if c["career says"] == UNSAID else c["career says"] != "the patron's client"
                 for c in records}
     k, m, u = verdicts.count_outcomes(outcomes)
     return Result("H1 genuine clients", "control", claim, text, rule, statistic,
                   f"{m}/{len(turncoats)} genuine" + (f" ({u} whose career does not say)" if u else ""),
                   verdicts.split_outcome(k, m, u), verdicts.split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, records),
                   _coding_note(tables, outcomes, career), career, members)
-
-
-# what the careers say when they do not say whose client he was: his outcome is not recorded
-SILENT = ("no promotion recorded", "no promotion presided over by the patron or a rival")
 
 
 def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
@@ -66,12 +63,16 @@ def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
            "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
 
 
+SERVED = {True: "served under him the day before", False: "did not serve under him the day before",
+          None: "no post of his or the patron's recorded the day before"}
+
+
 def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
     """Whom the careers make the patron's clients, and whom the chosen coding reads otherwise."""
     genuine = [p for p, v in outcomes.items() if v is False]
     # the careers and the coding differ where one makes him the patron's client and the other does not ("a rival's
     # client" and "neither" both read "not his client"); a career with no promotion recorded says nothing either way
-    said = ~career["career says"].isin(SILENT)
+    said = career["career says"] != UNSAID
     differ = career[said & ((career["career says"] == "the patron's client") != (career["the coding says"] == "the patron's client"))]
     made = (f"Careers make {names_of(tables, genuine)} the patron's {'client' if len(genuine) == 1 else 'clients'}." if genuine
             else "Careers make none of them the patron's client.")
@@ -83,5 +84,5 @@ def _career_reason(tables, records: list[dict]) -> str:
     """Each turncoat's promotions, who presided over them, and the reading that follows, in words."""
     return "; ".join(f"{names_of(tables, [c['person_id']])}: {number(c['promotions'], 'promotion')}, {c['by the patron']} under the "
                      f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
-                     f"{'served' if c['under the patron'] else 'did not serve'} under him the day before -> {c['career says']}"
+                     f"{SERVED[c['under the patron']]} -> {c['career says']}"
                      for c in records)

@@ -127,10 +127,12 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     (Blauvelt, 2008, "Betrayal and network stability"). What became of each defector over the
     horizon: how long he held high office (rank >= ``min_rank``) after the fall and how it ended
     (:func:`patronage.analysis.tenure.tenure_after`), beside the patron's loyal clients in the same
-    population. A defector counts against the claim if he is still in high office at the horizon.
+    population. The defectors counted are those in high office the day before the fall or in the window
+    after it (a man never in high office can be neither kept in it nor dropped from it); one counts
+    against the claim if he is still in high office at the horizon.
     """
     claim = f'Khrushchev "attempted to ensure that such behavior would remain an exception" ({BLAUVELT}, "Betrayal and network stability")'
-    rule = split_rule("defector", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
+    rule = split_rule(f"defector in high office (rank >= {min_rank}) the day before the fall or in the window after it", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
                       "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
                       "outcome unrecorded")
     statistic = f"defectors still in high office (rank >= {min_rank}) at the horizon"
@@ -141,18 +143,36 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     tenure = _tenures(tables, crisis, ids, [p for p in pop.ids if p not in ids], min_rank, pd.Timedelta(days=window_days))
     mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
     ranks = rewards_of(tables, crisis, window_days)
-    outcomes = _still_in_office(ids, mine, ranks["rank after"], ranks["rank before"], min_rank)
-    horizon = f"{crisis.horizon.date().isoformat()}"
-    reason = "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
-                       if p in mine.index else f"{names_of(tables, [p])}: no high office (rank >= {min_rank}) in the "
-                       f"{number(window_days, 'day')} after the fall" for p in ids)
+    held = [p for p in ids if p in mine.index or _at_least(ranks.at[p, "rank before"], min_rank)]
+    text += f"; counted, in high office (rank >= {min_rank}) before or after the fall ({len(held)})" + (
+        f": {names_of(tables, held)}" if held else "")
+    reason = _fate_reason(tables, ids, mine, held, min_rank, window_days)
     loyal_note = "; ".join(f"{names_of(tables, [r.person_id])} {r.years:.1f} years ({r.how})"
                            for r in tenure[tenure["group"] == "loyal clients"].itertuples())
+    note = f"The loyal clients in the population: {loyal_note or 'none with high office after the fall'}."
+    if not held:
+        why = f"no defector held high office (rank >= {min_rank}) the day before the fall or in the window after it"
+        return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic, "–", "no case",
+                      f"no: {why}", f"{why}: {reason}", note, tenure, members)
+    outcomes = _still_in_office(held, mine, ranks["rank after"])
     return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,
-                  tally(outcomes, f"in high office on {horizon}", "not"), split_outcome(*count_outcomes(outcomes)),
-                  split_could_differ(len(ids), "defector"), reason,
-                  f"The loyal clients in the population: {loyal_note or 'none with high office after the fall'}.",
+                  tally(outcomes, f"in high office on {crisis.horizon.date().isoformat()}", "not"),
+                  split_outcome(*count_outcomes(outcomes)), split_could_differ(len(held), "defector"), reason, note,
                   tenure, members)
+
+
+def _fate_reason(tables, ids: list, mine: pd.DataFrame, held: list, min_rank: int, window_days: int) -> str:
+    """Each defector's time in high office after the fall and how it ended, or that he held none (and, if not the day
+    before either, that he is not counted)."""
+    return "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
+                     if p in mine.index else f"{names_of(tables, [p])}: no high office (rank >= {min_rank}) in the "
+                     f"{number(window_days, 'day')} after the fall" + ("" if p in held else ", nor the day before: not counted")
+                     for p in ids)
+
+
+def _at_least(rank, min_rank: int) -> bool:
+    """True if a rank (NA: not recorded) is recorded and at least ``min_rank``."""
+    return bool(pd.notna(rank) and rank >= min_rank)
 
 
 def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
@@ -163,16 +183,14 @@ def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int
                      ignore_index=True)
 
 
-def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series, before: pd.Series, min_rank: int) -> dict:
-    """Per defector: True if in high office at the horizon, False if he lost it (or held none after the fall
-    while his posts are recorded and he held it the day before), None if the record does not say, or if he held
-    no high office before the fall nor after it: a man never in high office cannot be kept in it or lose it."""
+def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series) -> dict:
+    """Per defector in high office before or after the fall: True if in high office at the horizon, False if he lost
+    it (or held none after the fall while his posts are recorded), None if the record does not say."""
     outcomes = {}
     for p in ids:
         if p in mine.index:
             r = mine.loc[p]
             outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
-        else:  # no high post after the fall: nothing kept, if his posts are recorded and he had high office to keep
-            held = pd.notna(before[p]) and before[p] >= min_rank
-            outcomes[p] = False if held and pd.notna(after[p]) else None
+        else:  # in high office the day before, none after the fall: not kept, if his posts after it are recorded
+            outcomes[p] = None if pd.isna(after[p]) else False
     return outcomes
