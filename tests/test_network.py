@@ -9,10 +9,29 @@ from patronage.analysis import network
 
 
 def test_days_around_turning_points_each_once():
-    points = pd.DataFrame({"date_lo": pd.to_datetime(["1950-06-15", "1950-06-16"])})
+    points = pd.DataFrame({"date_lo": pd.to_datetime(["1950-06-15", "1950-06-16"]),
+                           "date_hi": pd.to_datetime(["1950-06-15", "1950-06-16"])})
     assert [d.date().isoformat() for d in network.days_around(points)] == ["1950-06-14", "1950-06-15", "1950-06-16",
                                                                           "1950-06-17"]
     assert network.days_around(points.iloc[0:0]) == []
+    # a fall dated to a month is bracketed by the day before the month and the day after it
+    month = pd.DataFrame({"date_lo": pd.to_datetime(["1957-10-01"]), "date_hi": pd.to_datetime(["1957-10-31"])})
+    assert [d.date().isoformat() for d in network.days_around(month)] == ["1957-09-30", "1957-11-01"]
+
+
+def test_an_approximate_date_is_a_turning_point_of_its_own_year(toy, make_package):
+    """'1951~' is widened by edtf back into 1950; its point estimate, and so its year, is 1951."""
+    import copy
+
+    import patronage
+
+    from toyworld import ROWS, event
+
+    rows = copy.deepcopy(ROWS)
+    rows["events"].append(event("later-arrest", "1951~", "arrest"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    assert "later-arrest" not in set(network.turning_points(view, 1950)["event_id"])
+    assert "later-arrest" in set(network.turning_points(view, 1951)["event_id"])
 
 
 def test_clients_on_days_counts_a_patron_with_none_as_zero(toy):
@@ -29,7 +48,14 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     changed = network.changes(view, days).query("lost != '–' or gained != '–'")
     text = network.describe(view, "1950-06-14", "p", changed)
     assert text[1] == "Person P had 3 clients that day, more than any other patron."
-    assert text[0].startswith("On 1950-06-14 the tables record ") and " patronage ties of 2 patrons." in text[0]
+    assert text[0] == "On 1950-06-14 the tables record 6 persons joined by 5 ties of all kinds; 2 patrons had 4 clients between them."
+    # a patron with as many clients as another, and no one with more, is not said to have more than any other
+    level = network.describe(view, "1950-06-14", "r", changed)
+    assert level[1] == "Person R had 1 client that day; 1 patron had more."
+    even = network.describe(view, "1950-06-16", "p", changed)
+    assert even[1] == "Person P had 2 clients that day, as many as 1 other patron and no one more."
+    rows = changed.assign(lost="–")
+    assert "lost" not in network.describe(view, "1950-06-14", "p", rows)[2]  # nothing lost: said by leaving it out
     assert "lost Person P → Person A" in text[2] and "gained Person R → Person A" in text[2]
     quiet = network.describe(view, "1955-01-01", "p", changed.iloc[0:0])
     assert quiet[1] == "Person P had 0 clients that day; 1 patron had more." and quiet[2].startswith("No patronage tie")

@@ -409,6 +409,8 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     turned = panel.turncoats(rosters).set_index(["crisis", "person_id"])
     assert turned.loc[("Yezhov 1938", "zhuravlev"), "on the roster"] and turned.loc[("Yezhov 1938", "zhuravlev"), "rank the day before"] == 3
     assert not turned.loc[("Abakumov 1951", "ryumin"), "on the roster"] and pd.isna(turned.loc[("Abakumov 1951", "ryumin"), "rank the day before"])
+    ranked = panel.turncoats(rosters, view).set_index(["crisis", "person_id"])  # off the roster, his rank from his posts
+    assert ranked.loc[("Abakumov 1951", "ryumin"), "rank the day before"] == 2
     pooled = panel.pooled_top_clients(view, rosters)
     assert (pooled["top clients"], pooled["defected"]) == (37, 7)
     assert (round(pooled["ci low"], 3), round(pooled["ci high"], 3)) == (0.080, 0.352)

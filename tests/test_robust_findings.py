@@ -121,3 +121,13 @@ def test_03_findings_say_each_open_step_once():
     assert agreed.startswith("The computation agrees with the article on 1 of the 2 steps") and differ.startswith("H2: computed")
     undecided = table.assign(verdict=["inconclusive", "inconclusive", "no data"])
     assert article.findings(undecided, comparison)[0] == "Of 3 steps, none was decided by its rule."
+
+
+def test_a_share_of_the_draws_and_a_p_value_say_what_they_are():
+    assert findings.share_of_draws(0.001) == "under 1%" and findings.share_of_draws(0.998) == "over 99%"
+    assert findings.share_of_draws(0.0) == "0%" and findings.share_of_draws(1.0) == "100%" and findings.share_of_draws(0.4) == "40%"
+    assert findings.p_text(0.0) == "0"
+    lines = findings.pooled_lines(pd.Series({"crises": 2, "defected": 1, "top clients": 4, "share": 0.25, "confidence": 0.95,
+                                             "ci low": 0.01, "ci high": 0.81}),
+                                  _with(_test(0.001, 0.01), **{"fisher odds ratio": float("inf")}))
+    assert "odds ratio infinite" in lines[2]

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import networkx as nx
 import pandas as pd
 
-from patronage.analysis.careers import active, alive_on, rank_as_of
+from patronage.analysis.careers import active, alive_on, point_of, rank_as_of
 from patronage.analysis.verdicts import number
 from patronage.tables.dates import to_date
 
@@ -90,10 +90,14 @@ def clients_by_patron(tables, on) -> pd.DataFrame:
 
 
 def turning_points(tables, year: int) -> pd.DataFrame:
-    """The events of ``year`` that can change a network: deaths, coups, plenums, reorganisations, executions."""
+    """The events of ``year`` that can change a network (TURNING_KINDS): those whose point estimate falls in it (an
+    approximate '1952~', which edtf widens back into 1951, is of 1952), with the first and last day each may be.
+
+    returns: event_id, date (as recorded), date_lo, date_hi, kind, title; by date_lo.
+    """
     e = tables.events
-    mask = e["kind"].isin(TURNING_KINDS) & (e["date_lo"].dt.year == year)
-    return e.loc[mask, ["event_id", "date", "date_lo", "kind", "title"]].sort_values(["date_lo", "event_id"])
+    mask = e["kind"].isin(TURNING_KINDS) & (point_of(tables, "events", "date").dt.year == year)
+    return e.loc[mask, ["event_id", "date", "date_lo", "date_hi", "kind", "title"]].sort_values(["date_lo", "event_id"])
 
 
 def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
@@ -114,9 +118,10 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
 
 
 def days_around(points: pd.DataFrame) -> list[pd.Timestamp]:
-    """The day before and the day after each turning point (:func:`turning_points`), sorted, each once."""
+    """The day before the first day each turning point (:func:`turning_points`) may be, and the day after its last:
+    a fall dated 'October 1957' is bracketed by 30 September and 1 November. Sorted, each once."""
     one = pd.Timedelta(days=1)
-    return sorted({d - one for d in points["date_lo"]} | {d + one for d in points["date_lo"]})
+    return sorted({d - one for d in points["date_lo"]} | {d + one for d in points["date_hi"]})
 
 
 def clients_on_days(tables, days: list) -> pd.DataFrame:
@@ -136,19 +141,22 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
     and his place among the patrons, and the intervals between turning points in which ties changed."""
     names = tables.persons.set_index("person_id")["name"]
     day = to_date(on).date()
-    g, by_patron = graph_as_of(tables, on), clients_by_patron(tables, on)
+    rows, g, by_patron = ties_as_of(tables, on), graph_as_of(tables, on), clients_by_patron(tables, on)
     mine = int(by_patron["clients"].get(names.get(patron, patron), 0))
-    more = int((by_patron["clients"] > mine).sum())
+    more, same = int((by_patron["clients"] > mine).sum()), int((by_patron["clients"] == mine).sum()) - (mine > 0)
     patronage = int(by_patron["clients"].sum())
-    kind = ("none of them a patronage tie" if not patronage else f"{patronage} of them "
-            + ("a patronage tie" if patronage == 1 else "patronage ties") + f" of {number(len(by_patron), 'patron')}")
-    out = [f"On {day} the tables record {number(g.number_of_nodes(), 'person')} joined by {number(g.number_of_edges(), 'tie')} "
-           f"of all kinds, {kind}." if g.number_of_edges() else f"On {day} the tables record no tie between any two persons.",
-           f"{names.get(patron, patron)} had {number(mine, 'client')} that day"
-           + (f"; {number(more, 'patron')} had more." if more else ", more than any other patron." if mine else ".")]
+    pairs = f" ({number(g.number_of_edges(), 'pair')} of persons)" if g.number_of_edges() != len(rows) else ""
+    kind = ("; none of them is patronage" if not patronage else
+            f"; {number(len(by_patron), 'patron')} had {number(patronage, 'client')} between them")
+    place = (f"; {number(more, 'patron')} had more." if more else "." if not mine
+             else f", as many as {number(same, 'other patron')} and no one more." if same else ", more than any other patron.")
+    out = [f"On {day} the tables record {number(g.number_of_nodes(), 'person')} joined by {number(len(rows), 'tie')} "
+           f"of all kinds{pairs}{kind}." if len(rows) else f"On {day} the tables record no tie between any two persons.",
+           f"{names.get(patron, patron)} had {number(mine, 'client')} that day{place}"]
     if len(changed):
         out.append(f"Ties changed in {len(changed)} of the intervals between the turning points of {day.year}: "
-                   + "; ".join(f"{r['from']} to {r['to']}: lost {r['lost']}, gained {r['gained']}"
+                   + "; ".join(f"{r['from']} to {r['to']}: " + ", ".join(f"{what} {r[what]}" for what in ("lost", "gained")
+                                                                          if r[what] != "–")
                                for r in changed.to_dict("records")) + ".")
     else:
         out.append(f"No patronage tie the tables record changed across the turning points of {day.year}.")

@@ -95,14 +95,17 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
                   split_outcome(k, len(gained) - k, 0), _could_displace(comparable, posts), reason,
                   f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
-                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]])
+                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]].reset_index(drop=True))
 
 
 def _no_post_gained(tables, crisis: Crisis, window_days: int, claim, text, rule, statistic) -> Result:
     """H3b when no defector gained a higher post: no case if every defector's rank after the fall is
     recorded (none rose), no data if one's is not."""
-    known = bool(rewards_of(tables, crisis, window_days)["promoted"].notna().all())
-    why = "no defector took up a higher post within the window" + ("" if known else " (a defector's rank after it is not recorded)")
+    ranks = rewards_of(tables, crisis, window_days)
+    known = bool(ranks["promoted"].notna().all())
+    missing = "before the fall" if ranks["rank before"].isna().any() else "after it"
+    why = ("no defector took up a higher post within the window" if known
+           else f"no higher post of a defector is found within the window: a defector's rank {missing} is not recorded")
     return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, "–",
                   nothing_to_count(known), f"no: {why}", why)
 

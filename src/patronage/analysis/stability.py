@@ -60,7 +60,7 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
               f"interval [{low:.3f}, {high:.3f}]: {said}")
     everyone = crisis.roster
     lo_all, hi_all = exact_interval(int(everyone["defected"].sum()), len(everyone), confidence)
-    note = (f"Among all {len(everyone)} recorded clients: {int(everyone['defected'].sum())}/{len(everyone)} "
+    note = (f"Among {'his one recorded client' if len(everyone) == 1 else f'all {len(everyone)} recorded clients'}: {int(everyone['defected'].sum())}/{len(everyone)} "
             f"[{lo_all:.3f}, {hi_all:.3f}].")
     return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic,
                   f"{k}/{n} = {k / n:.3f} [{low:.3f}, {high:.3f}]", verdict,

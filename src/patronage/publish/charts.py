@@ -64,6 +64,19 @@ INSTITUTION_COLOURS = dict(zip(["security", "party", "government", "military", "
                                strict=False))
 
 
+def clients_per_patron(counts: pd.DataFrame) -> go.Figure:
+    """How many clients each patron had on each day of :func:`patronage.analysis.network.clients_on_days`, as steps:
+    the days as categories (the turning points are days apart or years apart, and a time axis would tick the hours
+    of a two-day span), whole numbers of clients, and a note on empty axes when no day was counted."""
+    fig = px.line(counts, x="day", y="clients", color="patron", markers=True, line_shape="hv")
+    fig.update_xaxes(type="category", title="day")
+    fig.update_yaxes(rangemode="tozero", tickformat="d", dtick=1 if counts.empty or counts["clients"].max() <= 10 else None)
+    if counts.empty:
+        fig.add_annotation(text="no turning point of that year is recorded, so no day around one is counted",
+                           x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    return fig
+
+
 def career_timeline(tables, persons: list[str] | None = None) -> go.Figure:
     """Gantt chart of the careers, one row per person, coloured by kind of institution, uncertainty faint."""
     segs = timeline_segments(tables)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import point
+from patronage.analysis.careers import point, rank_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.outcomes import fate_between, first_loss, max_rank_between
 from patronage.robustness.verdict_panel import top_clients
@@ -68,14 +68,17 @@ def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
 FATE_ORDER = ("shot", "arrested", "dismissed", "demoted", "kept his post", "promoted", "not recorded")
 
 
-def turncoats(rosters: dict[str, Crisis]) -> pd.DataFrame:
+def turncoats(rosters: dict[str, Crisis], tables=None) -> pd.DataFrame:
     """Everyone recorded acting against the patron at each crisis: crisis, person_id, whether a tie puts him on
-    the roster, and his rank the day before (NA: not on the roster, or no post of his recorded that day)."""
+    the roster, and his rank the day before (NA: no post of his recorded that day; without ``tables``, the rank is
+    read from the roster only, so NA for a man off it)."""
     rows = []
     for name, c in rosters.items():
         ranks = c.roster.drop_duplicates("client_id").set_index("client_id")["rank_before"]
-        rows += [{"crisis": name, "person_id": p, "on the roster": p in ranks.index, "rank the day before": ranks.get(p, pd.NA)}
-                 for p in c.turncoats]
+        if tables is not None and c.turncoats:
+            ranks = rank_as_of(tables, c.date - DAY, list(c.turncoats), missing=pd.NA).combine_first(ranks)
+        rows += [{"crisis": name, "person_id": p, "on the roster": p in set(c.roster["client_id"]),
+                  "rank the day before": ranks.get(p, pd.NA)} for p in c.turncoats]
     return pd.DataFrame(rows, columns=["crisis", "person_id", "on the roster", "rank the day before"])
 
 

@@ -4,6 +4,7 @@ closing section of notebook 04 (the specifications, the date draws, the inferred
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from patronage.analysis.verdicts import DECIDED, VERDICTS, number, percent
@@ -12,8 +13,14 @@ from patronage.robustness.verdict_panel import no_data_share, top_clients
 
 
 def p_text(p: float) -> str:
-    """A p-value as a sentence shows it: four decimals, or two significant digits below 0.0001 (never '0.0000')."""
-    return f"{p:.4f}" if p >= 1e-4 else f"{p:.1e}"
+    """A p-value as a sentence shows it: four decimals, or two significant digits below 0.0001 (never '0.0000'), and 0
+    as 0 (a count the tested rate cannot produce)."""
+    return "0" if p == 0 else f"{p:.4f}" if p >= 1e-4 else f"{p:.1e}"
+
+
+def share_of_draws(share: float) -> str:
+    """A share of the draws in a sentence: a whole percentage, but never '0%' for some draws nor '100%' for not all."""
+    return "under 1%" if 0 < share < 0.005 else "over 99%" if 0.995 <= share < 1 else f"{share:.0%}"
 
 
 def _listing(items: list[str]) -> str:
@@ -139,10 +146,15 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
     if pd.isna(test["fisher p (one-sided, less)"]):
         return [*lines, f"no test against the case: {_untested(test)}"]
     return [*lines,
-            f"Fisher's exact test, one-sided (the others defected less): odds ratio {test['fisher odds ratio']:.3f}, "
+            f"Fisher's exact test, one-sided (the others defected less): odds ratio {_ratio(test['fisher odds ratio'])}, "
             f"p = {test['fisher p (one-sided, less)']:.3f}",
             f"binomial test of the others against the case's share {test['binomial p0']:.3f}, one-sided: "
             f"p = {p_text(test['binomial p (one-sided, less)'])}"]
+
+
+def _ratio(odds: float) -> str:
+    """An odds ratio in a sentence: three decimals, or 'infinite' where every top client of the other crises defected."""
+    return "infinite" if np.isinf(odds) else f"{odds:.3f}"
 
 
 def _case_count(test: pd.Series) -> str:
@@ -199,7 +211,7 @@ def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: flo
                                              ("defectors", "defected", "defected fewest", "defected most",
                                               "draws with another defected count")):
         items = [f"{r['crisis']} ({int(r[low])} to {int(r[high])}, against {int(r[recorded])} recorded; another count in "
-                 f"{r[moved]:.0%} of the draws)" for _, r in counts[counts[moved] > 0].iterrows()]
+                 f"{share_of_draws(r[moved])} of the draws)" for _, r in counts[counts[moved] > 0].iterrows()]
         out.append(f"The count of {what} moves with the dates at {_listing(items)}." if items
                    else f"No crisis's count of {what} moves with the dates.")
     return " ".join(filter(None, [*out, _aim_under_draws(drawn)]))
@@ -216,7 +228,7 @@ def _aim_under_draws(drawn: pd.Series) -> str:
     if low == high == n:
         tail = " and in every draw."
     else:
-        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} in {fewer:.0%} of them." if fewer else "; never fewer.")
+        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} in {share_of_draws(fewer)} of them." if fewer else "; never fewer.")
     count = "No crisis has" if not n else "1 crisis has" if n == 1 else f"{n} crises have"
     return f"{count} at least {k} top clients at the point estimates" + tail
 
