@@ -299,3 +299,13 @@ def test_a_population_with_no_one_in_it_beside_recorded_clients_is_no_case(toy):
     h2 = hypotheses.run_all(view, crisis, steps=("H2 loyalty",))[0]
     assert h2.verdict == "no case" and h2.reason.endswith("(1 client of his recorded, none in it)")
     assert hypotheses.run_all(view, make_crisis(view, "c", FALL), steps=("H2 loyalty",))[0].verdict == "no data"
+
+
+def test_the_clients_per_patron_figure_counts_days_and_whole_clients_and_says_when_empty(toy):
+    from patronage.publish import charts
+
+    counts = network.clients_on_days(toy.select(coding="x"), ["1950-06-14", "1950-06-16"])
+    fig = charts.clients_per_patron(counts)
+    assert fig.layout.xaxis.type == "category" and fig.layout.yaxis.tickformat == "d" and not fig.layout.annotations
+    empty = charts.clients_per_patron(network.clients_on_days(toy.select(coding="x"), []))
+    assert len(empty.layout.annotations) == 1 and "no turning point" in empty.layout.annotations[0].text
