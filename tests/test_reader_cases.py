@@ -309,3 +309,15 @@ def test_the_clients_per_patron_figure_counts_days_and_whole_clients_and_says_wh
     assert fig.layout.xaxis.type == "category" and fig.layout.yaxis.tickformat == "d" and not fig.layout.annotations
     empty = charts.clients_per_patron(network.clients_on_days(toy.select(coding="x"), []))
     assert len(empty.layout.annotations) == 1 and "no turning point" in empty.layout.annotations[0].text
+
+
+def test_a_post_kept_through_a_loss_is_not_emptied_by_it(make_package):
+    """B, arrested on 1950-08-01, also holds a post that runs to 1955: only the post that ended with the arrest is
+    emptied by it."""
+    from patronage.analysis.offices import vacancies
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"].append(spell("b-board", "b", "min", 2, "1949", "1955", "retirement", post="Board member B"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    v = vacancies(view, make_crisis(view, "p", FALL))
+    assert "Deputy B" in set(v["post"]) and "Board member B" not in set(v["post"])

@@ -113,24 +113,47 @@ def rival_clients(tables, crisis: Crisis) -> set:
 
 
 def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
-    """Posts the purge emptied: held the day before by the patron or a loyal client who then lost them.
+    """Posts the purge emptied: held the day before by the patron or a loyal client, and ended by his first loss after
+    the fall (the post's end no later than RENAMING_GAP after it; a post he kept through it is not emptied by it).
 
-    The successor is the first other person to take up the same office (lineage and rank) between
-    the day before the crisis and SUCCESSION_GAP after the loss, unless he already held an office
-    of that lineage and rank the day before (then he is continuing, not succeeding).
+    The next holder is the first other person to take up an office of the same lineage and rank between the day
+    before the crisis and SUCCESSION_GAP after the loss, unless he already held an office of that lineage and rank
+    the day before (then he is continuing, not succeeding). Lineage and rank name an office exactly only where it
+    has one holder (a ministry, a first deputyship); among several deputies he is one of the same rank, not
+    necessarily the one who took this man's post.
 
-    returns: one row per post: holder, post, loss, successor and how the successor stood.
+    returns: one row per post: holder, post, seniority, lost (his role in the loss), on (the loss's date as
+    recorded), next of the same rank, how he stood.
     """
-    columns = ["holder", "post", "seniority", "lost", "on", "successor", "successor stood"]
+    columns = ["holder", "post", "seniority", "lost", "on", "next of the same rank", "how he stood"]
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors] + [crisis.patron]
     before = crisis.date - DAY
     held = tables.spells[tables.spells["person_id"].isin(loyal)]
     held = held[active(held, before)].sort_values(["seniority", "spell_id"], ascending=[False, True])
     losses = first_loss(tables, loyal, crisis.date - DAY, crisis.horizon)
     loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
-    held, loss_day = held[pd.notna(loss_day)], loss_day[pd.notna(loss_day)]
+    ended = point(held, "end").to_numpy()
+    emptied = pd.notna(loss_day) & pd.notna(ended) & (ended <= loss_day + RENAMING_GAP.to_timedelta64())
+    held, loss_day = held[emptied], loss_day[emptied]
     if held.empty:
         return pd.DataFrame(columns=columns)
+    first = _next_holders(tables, crisis, held, loss_day)
+    rc = rival_clients(tables, crisis)
+    dated = tables.events.set_index("event_id")["date"]
+    rows = []
+    for row, spell in enumerate(held.itertuples()):
+        loss = losses.loc[spell.person_id]
+        successor = first.get(row, pd.NA)
+        rows.append({"holder": spell.person_id, "post": spell.post, "seniority": spell.seniority, "lost": loss["role"],
+                     "on": dated.get(loss["event_id"], loss["day"].date().isoformat()), "next of the same rank": successor,
+                     "how he stood": relation(successor, crisis, rc) if pd.notna(successor) else "not recorded"})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _next_holders(tables, crisis: Crisis, held: pd.DataFrame, loss_day) -> pd.Series:
+    """For each post of ``held`` (by position), the first other person to take up an office of its lineage and rank
+    between the day before the crisis and SUCCESSION_GAP after the loss, who did not hold one the day before."""
+    before = crisis.date - DAY
     pairs = same_office(tables, held)
     pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
     after = pairs[(pairs["start_day_other"] >= before) & (pairs["start_day_other"] <= pairs["loss_day"] + SUCCESSION_GAP)]
@@ -139,13 +162,4 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
     after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
     after = after[after["_merge"] == "left_only"]
-    first = after.sort_values(["row", "start_day_other", "spell_id"]).drop_duplicates("row").set_index("row")["person_id_other"]
-    rc = rival_clients(tables, crisis)
-    rows = []
-    for row, spell in enumerate(held.itertuples()):
-        loss = losses.loc[spell.person_id]
-        successor = first.get(row, pd.NA)
-        rows.append({"holder": spell.person_id, "post": spell.post, "seniority": spell.seniority,
-                     "lost": loss["role"], "on": loss["day"].date().isoformat(), "successor": successor,
-                     "successor stood": relation(successor, crisis, rc) if pd.notna(successor) else "not recorded"})
-    return pd.DataFrame(rows, columns=columns)
+    return after.sort_values(["row", "start_day_other", "spell_id"]).drop_duplicates("row").set_index("row")["person_id_other"]
