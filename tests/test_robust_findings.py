@@ -131,3 +131,11 @@ def test_a_share_of_the_draws_and_a_p_value_say_what_they_are():
                                              "ci low": 0.01, "ci high": 0.81}),
                                   _with(_test(0.001, 0.01), **{"fisher odds ratio": float("inf")}))
     assert "odds ratio infinite" in lines[2]
+
+
+def test_leaving_one_crisis_out_names_every_crisis_that_gives_the_extreme():
+    variants = pd.DataFrame({"variant": ["all crises", "without A", "without B", "without C"], "crises": [3, 2, 2, 2],
+                             "top clients": [9, 7, 7, 6], "defected": [2, 1, 1, 2], "share": [2 / 9, 1 / 7, 1 / 7, 1 / 3],
+                             "ci low": [0.0] * 4, "ci high": [1.0] * 4})
+    sentence = findings.variant_findings(variants)
+    assert "runs from 0.143 (without A and without B) to 0.333 (without C)" in sentence

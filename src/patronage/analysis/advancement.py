@@ -74,6 +74,13 @@ def served_under(tables, crisis: Crisis, persons) -> dict[PersonId, bool | None]
     return {p: True if p in below else False if crisis.patron in posted and p in posted else None for p in persons}
 
 
+def unrecorded_the_day_before(tables, crisis: Crisis, person: PersonId) -> str:
+    """Whose post is not recorded the day before the crisis, of the patron and ``person``, in words ('' if both are)."""
+    posted = set(tables.spells.loc[running_on(tables, "spells", crisis.date - DAY).to_numpy(), "person_id"])
+    missing = [who for who, p in (("the patron's", crisis.patron), ("his own", person)) if p not in posted]
+    return " and ".join(missing)
+
+
 def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
     """For each person: his promotions before the crisis, how many the patron and the busiest rival presided
     over, whether he served under the patron the day before, and the reading that follows.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis import verdicts
-from patronage.analysis.advancement import UNSAID, career_evidence
+from patronage.analysis.advancement import UNSAID, career_evidence, unrecorded_the_day_before
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis, crisis_events
 from patronage.analysis.defectors import coding_of
@@ -49,7 +49,7 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     k, m, u = verdicts.count_outcomes(outcomes)
     return Result("H1 genuine clients", "control", claim, text, rule, statistic,
                   f"{m}/{len(turncoats)} genuine" + (f" ({u} whose career does not say)" if u else ""),
-                  verdicts.split_outcome(k, m, u), verdicts.split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, records),
+                  verdicts.split_outcome(k, m, u), verdicts.split_could_differ(len(turncoats), "turncoat"), _career_reason(tables, crisis, records),
                   _coding_note(tables, outcomes, career), career, members)
 
 
@@ -63,8 +63,7 @@ def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
            "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
 
 
-SERVED = {True: "served under him the day before", False: "did not serve under him the day before",
-          None: "no post of his or the patron's recorded the day before"}
+SERVED = {True: "served under him the day before", False: "did not serve under him the day before"}
 
 
 def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
@@ -75,14 +74,16 @@ def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
     said = career["career says"] != UNSAID
     differ = career[said & ((career["career says"] == "the patron's client") != (career["the coding says"] == "the patron's client"))]
     made = (f"Careers make {names_of(tables, genuine)} the patron's {'client' if len(genuine) == 1 else 'clients'}." if genuine
+            else "The careers do not say whose client any of them was." if all(v is None for v in outcomes.values())
             else "Careers make none of them the patron's client.")
     return (made
             + (f" The coding '{coding_of(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
 
 
-def _career_reason(tables, records: list[dict]) -> str:
+def _career_reason(tables, crisis: Crisis, records: list[dict]) -> str:
     """Each turncoat's promotions, who presided over them, and the reading that follows, in words."""
     return "; ".join(f"{names_of(tables, [c['person_id']])}: {number(c['promotions'], 'promotion')}, {c['by the patron']} under the "
                      f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
-                     f"{SERVED[c['under the patron']]} -> {c['career says']}"
+                     f"{SERVED.get(c['under the patron']) or 'no post of ' + unrecorded_the_day_before(tables, crisis, c['person_id']) + ' recorded the day before'}"
+                     f" -> {c['career says']}"
                      for c in records)

@@ -3,6 +3,7 @@ the ones who defect?"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT
@@ -41,7 +42,7 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
                else f"none of the {len(r)} recorded clients is recorded exposed to a rival" if not exposed.any()
                else f"all {len(r)} recorded clients are recorded exposed to a rival")
         return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(len(r)),
-                      not_a_test, why, "", table, members)
+                      f"no: {why}", why, "", table, members)
     value, note, reason = _odds(table, confidence)
     return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
                   not_a_test, reason, note, table, members)
@@ -60,7 +61,10 @@ def _odds(table: pd.DataFrame, confidence: float) -> tuple[str, str, str]:
     halved = cells.copy()
     halved[1, 1] = cells[1, 1] // 2
     p_half = stats.fisher_exact(halved, alternative="greater").pvalue
-    value = (f"{est.statistic:.3g} [{ci.low:.3g}, {ci.high:.3g}]; table {cells.tolist()}; Fisher one-sided p = {p:.3f}")
+    odds = "infinite" if np.isinf(est.statistic) else f"{est.statistic:.3g}"
+    high = "infinite" if np.isinf(ci.high) else f"{ci.high:.3g}"
+    value = (f"odds ratio {odds} [{ci.low:.3g}, {high}]; exposed: {cells[0, 0]} defected, {cells[0, 1]} stayed; not exposed: "
+             f"{cells[1, 0]} defected, {cells[1, 1]} stayed; Fisher one-sided p = {p:.3f}")
     note = (f"The p-value moves with the number of loyal, unexposed clients the sources happen to name: with "
             f"{halved[1, 1]} instead of {cells[1, 1]} it would be {p_half:.3f}.")
     reason = (f"{int(cells[0, 0])} of {int(cells[:, 0].sum())} defectors and {int(cells[0, 1])} of {int(cells[:, 1].sum())} "

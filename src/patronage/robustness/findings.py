@@ -181,9 +181,10 @@ def variant_findings(variants: pd.DataFrame) -> str:
     out = []
     left = v[v.index.str.startswith("without ")].dropna(subset=["share"])
     if len(left):
-        low, high = left["share"].idxmin(), left["share"].idxmax()
-        out.append(f"leaving out one crisis at a time, the pooled share runs from {left.at[low, 'share']:.3f} ({low}) "
-                   f"to {left.at[high, 'share']:.3f} ({high})")
+        low, high = left["share"].min(), left["share"].max()
+        named = {v: _listing([i for i in left.index if left.at[i, "share"] == v]) for v in (low, high)}  # every tie named
+        out.append(f"leaving out one crisis at a time, the pooled share runs from {low:.3f} ({named[low]}) "
+                   f"to {high:.3f} ({named[high]})")
     for variant in (i for i in v.index if i.startswith("rank >= ") or i == "each man once"):
         r = v.loc[variant]
         share = f"{r['share']:.3f}" if pd.notna(r["share"]) else "no share"
