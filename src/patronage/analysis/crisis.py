@@ -113,17 +113,21 @@ def turncoats_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFram
     acts = parts[parts["role"].isin(AGAINST_ROLES) & (parts["person_id"] != patron)]
     if acts.empty:
         return set()
-    targets = parts[parts["role"].isin(TARGET_ROLES)].groupby("event_id")["person_id"].agg(set)
-    ties = tables.ties[~(point_of(tables, "ties", "start") > day).to_numpy(dtype=bool)]
-    tied = set(ties.loc[ties["patron_id"] == patron, "client_id"]) | set(ties.loc[ties["client_id"] == patron, "patron_id"])
+    targets = parts[parts["role"].isin(TARGET_ROLES)]
     out: set[PersonId] = set()
     for event, who in acts.groupby("event_id", sort=False)["person_id"]:
-        aimed = targets.get(event, set()) - set(who)
+        aimed = set(targets.loc[targets["event_id"] == event, "person_id"]) - set(who)
         if aimed <= {patron}:
             out |= set(who)
         elif patron in aimed:
-            out |= set(who) & tied
+            out |= set(who) & _tied_to(tables, patron, day)
     return out
+
+
+def _tied_to(tables, patron: PersonId, day: pd.Timestamp) -> set[PersonId]:
+    """Everyone a tie of any kind in the tables joins to the patron, begun by ``day`` (an unknown start included)."""
+    ties = tables.ties[~(point_of(tables, "ties", "start") > day).to_numpy(dtype=bool)]
+    return set(ties.loc[ties["patron_id"] == patron, "client_id"]) | set(ties.loc[ties["client_id"] == patron, "patron_id"])
 
 
 def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoats: set, window_days: int) -> pd.DataFrame:

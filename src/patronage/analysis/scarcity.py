@@ -155,8 +155,10 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     its date allows, raised to its floor, to the latest): the most precise record of the act decides.
     """
     parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
-    events = tables.events.assign(date_lo=floored(tables.events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
-    acts = parts[parts["role"].isin(AGAINST_ROLES)].merge(events, on="event_id")
+    parts = parts[parts["role"].isin(AGAINST_ROLES)]
+    events = tables.events[tables.events["event_id"].isin(parts["event_id"])]  # the few events of the acts
+    events = events.assign(date_lo=floored(events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
+    acts = parts.merge(events, on="event_id")
     ties = tables.ties.set_index("tie_id")
     out = {}
     for r in crisis.roster[crisis.roster["defected"]].itertuples():
