@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pandas as pd
 
 import patronage
@@ -51,3 +52,17 @@ def test_a_defection_by_a_day_long_before_the_fall_counts_in_no_draw(make_packag
     view = toy_with_defections(make_package, "/1948-01-01", "1940/1960")
     assert not make_crisis(view, "p", FALL).roster.set_index("client_id").at["b", "defected"]
     assert not defected_under_draws(view, 10)["b"].any()
+
+
+def test_the_bounds_of_an_open_start_begin_at_its_floor(make_package):
+    """'by 14 June 1950': edtf pads the start ten years back; every drawn day is read as no earlier than the floor
+    (the roster reads it so), and the bounds the orderings and the width of the uncertain dates are read from start
+    there too, not ten years before."""
+    from patronage.robustness.date_draws import uncertain_dates
+
+    view = toy_with_defections(make_package, "/1950-06-14", "1940/1960")
+    draws = draw_dates(view, n=20, seed=7)
+    row = view.ties.index[view.ties["tie_id"] == "p-b"][0]
+    assert draws.bounds_of("ties", "defection_date", row) == (np.datetime64("1950-06-14"), np.datetime64("1950-06-14"))
+    widths = uncertain_dates(view).set_index(["table", "field"])
+    assert widths.loc[("ties", "defection_date"), "uncertain"] == 2  # A's month and C's span 1940/1960; not B's day

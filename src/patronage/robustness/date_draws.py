@@ -78,7 +78,8 @@ class DateDraws:
 
     days[(table, field)] is an (n, rows) datetime64[D] array aligned with ``index[table]`` (the
     rows of that table when drawn); NaT where the date is empty. bounds[(table, field)] holds the
-    (lo, hi) arrays the days were drawn between (a spell's narrowed to its organisation's period).
+    (lo, hi) arrays the days were drawn between (a spell's narrowed to its organisation's period, and an open
+    start's lower bound raised to its floor: :func:`raised_to_floor`).
     The start and the end of a spell or a tie are drawn together, never the end first, and a move
     from one post to the next (:func:`moves`) is one day, drawn once, between the two
     (:mod:`patronage.robustness.ordered_draws`); an arrest recorded as an event is drawn on the day the
@@ -129,8 +130,19 @@ def draw_dates(tables, n: int = 10_000, seed: int = 1953, fields: Mapping[str, I
         drawn = draw_table(table, frame[ID_COLUMNS[table]].astype(str).tolist(), {c: bounds[table, c] for c in cols},
                            one_day.get(table, {}), n, seed, floors)
         days.update({(table, col): d for col, d in drawn.items()})
+        for col, floor in floors.items():  # no draw falls before a floor: the bounds say so too
+            bounds[table, col] = raised_to_floor(*bounds[table, col], floor)
     arrest_days.link(days, linked)
     return DateDraws(n=n, seed=seed, index=index, days=days, bounds=bounds)
+
+
+def raised_to_floor(lo: np.ndarray, hi: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds with each lower bound raised to its floor (the first day an open start, 'by March 1953', is read as, at
+    the latest its upper bound): a draw before the floor is read as the floor's day, so no drawn day lies before it,
+    and edtf's ten years of padding are not shown as if a source gave them."""
+    known = ~(np.isnat(lo) | np.isnat(hi) | np.isnat(floor))
+    raised = np.where(known & (floor > lo), np.where(floor < hi, floor, hi), lo)
+    return raised.astype(lo.dtype), hi
 
 
 def drawn_bounds(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> tuple[dict, dict, dict[int, int]]:
@@ -209,6 +221,8 @@ def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -
         frame = getattr(tables, table)
         for col in cols:
             lo, hi = bounds[table, col]
+            if f"{col}_floor" in frame:  # as the draws read it: no day before the floor
+                lo, hi = raised_to_floor(lo, hi, frame[f"{col}_floor"].to_numpy(dtype="datetime64[D]"))
             known = ~(np.isnat(lo) | np.isnat(hi))
             width = (hi[known] - lo[known]).astype(int)
             recorded = (frame[f"{col}_hi"] - frame[f"{col}_lo"]).dt.days.to_numpy()[known]
