@@ -321,3 +321,15 @@ def test_a_post_kept_through_a_loss_is_not_emptied_by_it(make_package):
     view = patronage.load(make_package(rows)).select(coding="x")
     v = vacancies(view, make_crisis(view, "p", FALL))
     assert "Deputy B" in set(v["post"]) and "Board member B" not in set(v["post"])
+
+
+def test_a_loss_is_dated_as_recorded_not_by_its_point_estimate(make_package):
+    """B's arrest recorded as 'August 1950': the fate says 1950-08, not the middle day the analysis reads it as."""
+    from patronage.analysis.outcomes import fate_between
+
+    rows = copy.deepcopy(ROWS)
+    rows["events"] = [e for e in rows["events"] if e["event_id"] != "b-arrest"] + [event("b-arrest", "1950-08", "arrest")]
+    rows["spells"] = [{**s, "end": "1950-08"} if s["spell_id"] == "b-min" else s for s in rows["spells"]]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    fate = fate_between(view, ["b"], pd.Timestamp(FALL), pd.Timestamp("1951-06-15")).loc["b"]
+    assert fate["fate"] == "lost" and fate["dated"] == "1950-08" and fate["on"] != pd.Timestamp("1950-08-01")

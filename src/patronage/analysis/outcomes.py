@@ -56,35 +56,52 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
       before his death, if he died in the span);
     - ``unknown``: neither: the tables do not say.
 
-    returns: person_id (index), fate, on (the day of the loss, or the last day), how.
+    returns: person_id (index), fate, on (the day of the loss, or the last day: a point estimate), dated (the loss's
+    date as recorded, its EDTF text; for a post kept, the last day), how.
     """
     persons = list(persons)
     events = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES)
     s = tables.spells[tables.spells["person_id"].isin(persons)]
-    ended = ended_all = s.assign(day=point(s, "end"))
-    ended = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
-                  & (ended["day"] >= start) & (ended["day"] <= end)]
-    ended = ended.sort_values(["day", "spell_id"]).drop_duplicates("person_id").set_index("person_id")
+    ended_all = s.assign(day=point(s, "end"))
+    ended = _first_post_lost(ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
+    recorded = tables.events.set_index("event_id")["date"]
     rows = []
     for person in persons:
-        found = [(events.at[person, "day"], str(events.at[person, "role"]))] if pd.notna(events.at[person, "day"]) else []
+        found = ([(events.at[person, "day"], str(events.at[person, "role"]), recorded.get(events.at[person, "event_id"]))]
+                 if pd.notna(events.at[person, "day"]) else [])
         if person in ended.index:
-            found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}"))
+            found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}",
+                          ended.at[person, "end"]))
         if found:
-            day, how = min(found, key=lambda x: x[0])
-            rows.append({"person_id": person, "fate": "lost", "on": day, "how": how})
+            day, how, dated = min(found, key=lambda x: x[0])
+            rows.append({"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how})
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
         held = s[(s["person_id"] == person) & active(s, last).to_numpy()].sort_values("seniority", ascending=False, kind="stable")
         if len(held):
-            rows.append({"person_id": person, "fate": "kept", "on": last, "how": f"held {held['post'].iloc[0]}"})
-        else:  # the tables do not say: either no post of his reaches that day, or none is recorded at all
-            mine = ended_all[ended_all["person_id"] == person].sort_values(["day", "spell_id"])
-            how = (f"no loss recorded; his last recorded post ends {mine['end'].iloc[-1]}, read as before {last.date()}"
-                   if len(mine) and mine["day"].notna().all() else "no post or loss recorded")
-            rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "how": how})
-    return pd.DataFrame(rows, columns=["person_id", "fate", "on", "how"]).set_index("person_id")
+            rows.append({"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(),
+                         "how": f"held {held['post'].iloc[0]}"})
+        else:
+            rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA,
+                         "how": _unrecorded(ended_all[ended_all["person_id"] == person], last)})
+    return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
+
+
+def _first_post_lost(ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Each man's first post ending between two days for a cause in LOSS_CAUSES (spells with their end ``day``), by person."""
+    lost = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+                 & (ended["day"] >= start) & (ended["day"] <= end)]
+    return lost.sort_values(["day", "spell_id"]).drop_duplicates("person_id").set_index("person_id")
+
+
+def _unrecorded(mine: pd.DataFrame, last: pd.Timestamp) -> str:
+    """Why a man's fate is not recorded: no post of his reaches the last day (his last post as recorded), or none is
+    recorded at all. mine: his spells with their point-estimate end ``day``."""
+    mine = mine.sort_values(["day", "spell_id"])
+    if len(mine) and mine["day"].notna().all():
+        return f"no loss recorded; his last recorded post ends {mine['end'].iloc[-1]}, read as before {last.date()}"
+    return "no post or loss recorded"
 
 
 def ranks_around(tables, crisis: Crisis, persons, window: pd.Timedelta) -> pd.DataFrame:

@@ -115,7 +115,7 @@ def _appeal_fates(tables, crisis: Crisis, appeals: pd.DataFrame) -> pd.DataFrame
     for a in appeals.itertuples():
         fate = fate_between(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
         rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(), "then": fate["fate"],
-                     "how": fate["how"], "when": fate["on"].date().isoformat() if pd.notna(fate["on"]) else "–"})
+                     "how": fate["how"], "when": fate["dated"] if pd.notna(fate["on"]) else "–"})
     return pd.DataFrame(rows)
 
 

@@ -114,7 +114,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
     outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
     reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"
-                       + (f", {fate.at[p, 'on'].date().isoformat()})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower)
+                       + (f", {fate.at[p, 'dated']})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower)
     reason += (f". These are the only clients below rank {min_rank} the tables name; the lower levels the article "
                "speaks of are not named in them")
     return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic,

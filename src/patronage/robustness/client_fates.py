@@ -97,7 +97,7 @@ def client_fate(tables, crisis: Crisis, person: PersonId, rank_before, window_da
     fate = fate_between(tables, [person], crisis.date, end).iloc[0]
     if fate["fate"] == "lost":
         word = "arrested" if "arrest" in fate["how"] else "demoted" if "demotion" in fate["how"] else "dismissed"
-        return word, f"{fate['how']} ({fate['on'].date()})"
+        return word, f"{fate['how']} ({fate['dated']})"
     after = max_rank_between(tables, [person], crisis.date + DAY, end, missing=pd.NA).iloc[0]
     if pd.isna(after) or pd.isna(rank_before) or fate["fate"] == "unknown":
         return "not recorded", fate["how"]
