@@ -333,3 +333,12 @@ def test_a_loss_is_dated_as_recorded_not_by_its_point_estimate(make_package):
     view = patronage.load(make_package(rows)).select(coding="x")
     fate = fate_between(view, ["b"], pd.Timestamp(FALL), pd.Timestamp("1951-06-15")).loc["b"]
     assert fate["fate"] == "lost" and fate["dated"] == "1950-08" and fate["on"] != pd.Timestamp("1950-08-01")
+
+
+def test_who_is_who_gives_a_man_executed_at_an_event_his_fate(toy):
+    """C is shot at an execution event in the toy world and has no fate attribute: 01 says 'executed', as 05 does."""
+    from patronage.analysis.prosopography import who_is_who
+
+    view = toy.select(coding="x")
+    assert pd.isna(view.persons.set_index("person_id").at["c", "fate"])
+    assert who_is_who(view).at["c", "fate"] == "executed"

@@ -21,10 +21,15 @@ def who_is_who(tables) -> pd.DataFrame:
     s = tables.spells
     first = point(s, "start").groupby(s["person_id"].to_numpy()).min()
     top = s.groupby("person_id")["seniority"].max()
+    # a fate recorded as an attribute, else 'executed' where he is the one executed at an execution event (the panel
+    # of crises reads both; the attribute alone left men shot in the tables without a fate here)
+    parts = tables.event_participants
+    shot = set(parts.loc[parts["role"].eq("executed").fillna(False).to_numpy(dtype=bool), "person_id"])
+    fate = p["fate"].astype(object).where(p["fate"].notna(), pd.Series({i: "executed" for i in shot}).reindex(p.index))
     rows = pd.DataFrame({
         "name": p["name"], "russian": p["name_cyrillic"],
         "born": p["born_lo"].dt.year.astype("Int64"), "died": p["died_hi"].dt.year.astype("Int64"),
-        "fate": p["fate"], "posts": s.groupby("person_id").size(), "highest rank": top,
+        "fate": fate, "posts": s.groupby("person_id").size(), "highest rank": top,
     }).loc[first.sort_values(kind="stable").index]
     rows["posts"] = rows["posts"].astype("Int64")
     return rows
