@@ -408,10 +408,10 @@ def test_h8_is_described_with_the_conditional_odds_ratio(crisis_x, toy):
     assert r.detail.to_numpy().tolist() == [[1, 0], [0, 2]] and "p = 0.333" in r.value
     y = toy.select(coding="y")
     assert H.reinsured_clients_defect(y, make_crisis(y, "p", FALL)).verdict == "no case"
-    # clients recorded but none exposed to a rival: an empty row of the table is no case, not no data, and says which
+    # clients recorded, one defected, but no exposure recorded at all: nothing to describe (no data), and it says which
     lone = c.roster.assign(exposed=False)
     alone = H.reinsured_clients_defect(view, dataclasses.replace(c, roster=lone))
-    assert alone.verdict == "no case" and alone.reason == f"none of the {len(lone)} recorded clients is recorded exposed to a rival"
+    assert alone.verdict == "no data" and alone.reason == f"none of the {len(lone)} recorded clients is recorded exposed to a rival"
     nobody = H.reinsured_clients_defect(view, dataclasses.replace(c, roster=c.roster.iloc[0:0]))
     assert nobody.verdict == "no data" and nobody.reason == "no client of the patron is recorded the day before"
 

@@ -16,6 +16,7 @@ def test_refinements_are_counted_beside_the_evidence(tables):
 def test_the_closing_sentences_come_from_the_tables(toy):
     view = toy.select(coding="x")
     text = prosopography.describe(toy, view)
-    assert text[0] == "The tables name 6 persons, 5 of them with a recorded career of 9 posts in 2 organisations."  # R has none
+    assert text[0] == ("The tables name 6 persons, 5 of them with a recorded career: 9 rows on posts (a refinement, and each side of "
+                       "a conflict, a row of its own) in 2 organisations.")  # R has none
     assert text[1].startswith("41 rows state what the seed texts say") and "0 rest on named reference works: 0 of these quote" in text[1]
     assert f"reads {len(view.spells)} posts, {len(view.events)} events and {len(view.ties)} ties" in text[3]

@@ -36,4 +36,5 @@ def test_the_closing_sentence_counts_organisations_with_posts(make_package):
     tables = patronage.load(make_package(with_rows(ROWS, "organisations", [idle])))
     assert len(tables.organisations) == 3
     text = prosopography.describe(tables, tables.select(coding="x"))
-    assert text[0] == "The tables name 6 persons, 5 of them with a recorded career of 9 posts in 2 organisations."
+    assert text[0] == ("The tables name 6 persons, 5 of them with a recorded career: 9 rows on posts (a refinement, and each side of "
+                       "a conflict, a row of its own) in 2 organisations.")

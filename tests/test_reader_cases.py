@@ -318,9 +318,11 @@ def test_a_post_kept_through_a_loss_is_not_emptied_by_it(make_package):
 
     rows = copy.deepcopy(ROWS)
     rows["spells"].append(spell("b-board", "b", "min", 2, "1949", "1955", "retirement", post="Board member B"))
+    rows["spells"].append(spell("b-desk", "b", "min", 1, "1949", "1950-06-20", "transfer", post="Desk B"))
     view = patronage.load(make_package(rows)).select(coding="x")
     v = vacancies(view, make_crisis(view, "p", FALL))
     assert "Deputy B" in set(v["post"]) and "Board member B" not in set(v["post"])
+    assert "Desk B" not in set(v["post"])  # left six weeks before the arrest: not emptied by it
 
 
 def test_a_loss_is_dated_as_recorded_not_by_its_point_estimate(make_package):

@@ -114,7 +114,7 @@ def rival_clients(tables, crisis: Crisis) -> set:
 
 def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     """Posts the purge emptied: held the day before by the patron or a loyal client, and ended by his first loss after
-    the fall (the post's end no later than RENAMING_GAP after it; a post he kept through it is not emptied by it).
+    the fall (the post's end within RENAMING_GAP of it; a post he kept through it, or left long before, is not).
 
     The next holder is the first other person to take up an office of the same lineage and rank between the day
     before the crisis and SUCCESSION_GAP after the loss, unless he already held an office of that lineage and rank
@@ -133,7 +133,8 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     losses = first_loss(tables, loyal, crisis.date - DAY, crisis.horizon)
     loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
     ended = point(held, "end").to_numpy()
-    emptied = pd.notna(loss_day) & pd.notna(ended) & (ended <= loss_day + RENAMING_GAP.to_timedelta64())
+    gap = RENAMING_GAP.to_timedelta64()
+    emptied = pd.notna(loss_day) & pd.notna(ended) & (ended <= loss_day + gap) & (ended >= loss_day - gap)
     held, loss_day = held[emptied], loss_day[emptied]
     if held.empty:
         return pd.DataFrame(columns=columns)

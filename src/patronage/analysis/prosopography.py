@@ -78,8 +78,9 @@ def describe(tables, view) -> list[str]:
     seed, external, quoted, refined = (int(summary[c].sum()) for c in ("seed", "external", "external, quoted",
                                                                        "of which refinements"))
     careers = tables.spells["person_id"].nunique()
-    return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career of "
-            f"{len(tables.spells)} posts in {tables.spells['org_id'].nunique()} organisations.",
+    return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career: "
+            f"{len(tables.spells)} rows on posts (a refinement, and each side of a conflict, a row of its own) in "
+            f"{tables.spells['org_id'].nunique()} organisations.",
             f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works: "
             f"{quoted} of these quote the work (the others cite it without a quotation), and {refined} restate a seed row "
             "more exactly and replace it when reference works are admitted.",

@@ -41,7 +41,10 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
                else f"all {len(r)} recorded clients defected" if defected.all()
                else f"none of the {len(r)} recorded clients is recorded exposed to a rival" if not exposed.any()
                else f"all {len(r)} recorded clients are recorded exposed to a rival")
-        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(len(r)),
+        # no data where no client, or no exposure at all, is recorded; no case where the table's empty side is a fact
+        # of the recorded clients (none defected, all did, all are exposed, or only one is recorded)
+        unrecorded = not len(r) or (len(r) > 1 and defected.any() and not defected.all() and not exposed.any())
+        return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, "–", nothing_to_count(not unrecorded),
                       f"no: {why}", why, "", table, members)
     value, note, reason = _odds(table, confidence)
     return Result("H8 reinsurance", "reinsurance", claim, text, rule, statistic, value, "descriptive",
