@@ -344,3 +344,11 @@ def test_who_is_who_gives_a_man_executed_at_an_event_his_fate(toy):
     view = toy.select(coding="x")
     assert pd.isna(view.persons.set_index("person_id").at["c", "fate"])
     assert who_is_who(view).at["c", "fate"] == "executed"
+
+
+def test_a_run_of_high_office_ends_as_its_last_post_is_dated():
+    """Kruglov's dismissal is dated 'January 1956' in the seed texts: H6b says so, not the middle day of the month."""
+    view = patronage.load().select()
+    h6b = hypotheses.run_all(view, make_crisis(view, "beria", "1953-06-26"), steps=("H6b defectors' fate",))[0]
+    until = h6b.detail.set_index("person_id")["until"]
+    assert until["kruglov"] == "1956-01" and until["serov"] == "1963-06-26"  # Serov followed to the horizon

@@ -59,7 +59,8 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     loosely that the horizon falls inside its bounds (a post that ended "in 1963", against a
     horizon in June 1963) read either way: ``how`` says so and the outcome at the horizon is unknown.
 
-    returns: person_id, from, until, years, lost office, how (the cause of the loss, or why censored).
+    returns: person_id, from, until (the end of his last post as recorded, where the run ends with it; else the day it
+    is followed to), years, lost office, how (the cause of the loss, or why censored).
     """
     died = tables.persons.set_index("person_id")["died_lo"]
     rows = []
@@ -104,7 +105,9 @@ def _run_outcome(crisis: Crisis, chain: pd.DataFrame, end: pd.Timestamp, cause: 
         how = "died in office"
     else:
         how = f"censored: the record ends ({last['end_cause'] if pd.notna(last['end_cause']) else 'unknown'})"
-    return {"from": start.date().isoformat(), "until": stop.date().isoformat(),
+    # the end as its source dates it where the run ends with his last post (the years are counted from its point estimate)
+    until = str(last["end"]) if last is not None and stop == end and pd.notna(last.get("end")) else stop.date().isoformat()
+    return {"from": start.date().isoformat(), "until": until,
             "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how}
 
 
