@@ -51,7 +51,7 @@ def find_person(tables, name: str) -> PersonId:
     ParameterError saying what ``name`` is instead (a source or an organisation id) or where every recorded
     person is listed."""
     try:
-        return resolve_person(name, tables.persons, parameter="person", listed_in=shown(tables.data_dir / "persons.csv"))
+        return resolve_person(name, tables.persons, parameter="person", listed_in=typed_path(tables.data_dir / "persons.csv"))
     except ParameterError:
         query = str(name).strip()
         sources, orgs = tables.sources.set_index("source_id"), tables.organisations.set_index("org_id")
@@ -60,7 +60,7 @@ def find_person(tables, name: str) -> PersonId:
             year = f" ({work['year']})" if pd.notna(work["year"]) else ""
             raise ParameterError("person", name, f"{query!r} is a source id, not a person: {work['authors']}{year}, "
                                                  f"{work['title']!r}; every source is listed in "
-                                                 f"{shown(tables.data_dir / 'sources.csv')}") from None
+                                                 f"{typed_path(tables.data_dir / 'sources.csv')}") from None
         if query in orgs.index:
             raise ParameterError("person", name, f"{query!r} is an organisation id, not a person "
                                                  f"({orgs.loc[query, 'name']}): `who-held` finds who held its posts "
@@ -68,7 +68,7 @@ def find_person(tables, name: str) -> PersonId:
         raise
 
 
-def shown(path: Path) -> str:
+def typed_path(path: Path) -> str:
     """A path as a reader types it: relative to the working directory when it lies inside it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
@@ -154,7 +154,7 @@ def _post_hits(tables, post: str):
     hit = words.map(lambda w: wanted <= w).to_numpy(dtype=bool)
     if not hit.any():
         missing = sorted(wanted - set().union(*words)) or sorted(wanted)
-        listed = shown(tables.data_dir / "organisations.csv")
+        listed = typed_path(tables.data_dir / "organisations.csv")
         raise ParameterError("post", post, f"no post matches {post!r}: no post title or organisation has the word "
                                            f"{', '.join(map(repr, missing))}; the closest organisations: "
                                            f"{_closest_orgs(missing, orgs)}; every organisation is listed in {listed}")
