@@ -26,8 +26,17 @@ def with_rows(**extra) -> dict:
 
 def test_finds_the_toy_crisis(toy):
     found = panel.crises(toy.select(coding="x"))
-    assert found.columns.tolist() == ["patron_id", "date", "event_id", "title"]
-    assert found[["patron_id", "date", "event_id"]].values.tolist() == [["p", pd.Timestamp("1950-06-15"), "fall"]]
+    assert found.columns.tolist() == ["patron_id", "date", "dated", "event_id", "title"]
+    assert found[["patron_id", "date", "dated", "event_id"]].values.tolist() == [["p", pd.Timestamp("1950-06-15"), "1950-06-15", "fall"]]
+
+
+def test_a_fall_known_to_a_month_keeps_its_month_beside_the_day_it_is_read_as(make_package):
+    rows = with_rows(
+        spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03", "dismissal")],
+        events=[event("r-out", "1955-03", "dismissal")], event_participants=[part("r-out", "r", "dismissed")])
+    found = panel.crises(patronage.load(make_package(rows)).select(coding="x")).set_index("patron_id")
+    assert found.loc["r", "dated"] == "1955-03"  # as recorded, not the day of its middle
+    assert found.loc["r", "date"] == pd.Timestamp("1955-03-16")
 
 
 def test_patrons_without_a_fall_and_falls_of_non_patrons_are_no_crises(toy):

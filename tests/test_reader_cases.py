@@ -352,3 +352,19 @@ def test_a_run_of_high_office_ends_as_its_last_post_is_dated():
     h6b = hypotheses.run_all(view, make_crisis(view, "beria", "1953-06-26"), steps=("H6b defectors' fate",))[0]
     until = h6b.detail.set_index("person_id")["until"]
     assert until["kruglov"] == "1956-01" and until["serov"] == "1963-06-26"  # Serov followed to the horizon
+
+
+def test_the_roster_names_its_clients_and_says_when_a_recorded_defection_belongs_to_another_crisis(make_package):
+    from patronage.publish.tables import roster_table
+
+    rows = copy.deepcopy(ROWS)
+    at = next(i for i, t in enumerate(rows["ties"]) if t["tie_id"] == "p-c")
+    rows["ties"][at] = tie("p-c", "p", "c", "patronage", "1946", "1950-06-16", True, "1947-01", "reward")  # an earlier defection
+    view = patronage.load(make_package(rows)).select(coding="x")
+    crisis = make_crisis(view, "p", FALL)
+    names = view.persons.set_index("person_id")["name"]
+    table = roster_table(crisis.roster, names).set_index("tie")
+    assert table.loc["p-c", "client"] == names["c"]
+    assert not table.loc["p-c", "defected at this crisis"]
+    assert table.loc["p-c", "defection the tie records"] == "1947-01 (not at this crisis)"
+    assert table.loc["p-a", "defected at this crisis"] and table.loc["p-a", "defection the tie records"] == "1950-06"

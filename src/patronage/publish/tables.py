@@ -18,3 +18,26 @@ def shown(frame: pd.DataFrame, empty: str | None = None) -> pd.DataFrame | None:
         print(empty)
         return None
     return frame.astype(object).where(frame.notna(), MISSING)
+
+
+def roster_table(roster: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """A crisis' roster (:attr:`patronage.analysis.crisis.Crisis.roster`) as a reader reads it: the clients by
+    name, and a defection the tie records shown with whether it counts at this crisis. A tie's defection dated
+    outside the crisis' window belongs to another crisis (the patron's earlier fall, or a purge of his network),
+    and the roster counts it as no defection here: the table says so rather than print the date bare.
+
+    names: person_id -> name. returns: one row per client, in the roster's order.
+    """
+    counted = roster["defected"].astype(bool)
+    dated = [pd.NA if pd.isna(d) else d if here else f"{d} (not at this crisis)"
+             for d, here in zip(roster["defection_date"], counted, strict=True)]
+    return pd.DataFrame({
+        "client": roster["client_id"].map(names).fillna(roster["client_id"]).to_numpy(),
+        "rank the day before": roster["rank_before"].to_numpy(),
+        "defected at this crisis": counted.to_numpy(),
+        "defection the tie records": dated,
+        "motive (coding)": roster["motive"].to_numpy(),
+        "tied to a rival before": roster["exposed"].to_numpy(),
+        "a rival's client too": roster["rival_client"].to_numpy(),
+        "tie": roster["tie_id"].to_numpy(),
+    })

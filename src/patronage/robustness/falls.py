@@ -15,7 +15,8 @@ Under the tables' current selection:
 - losses of the same person within ``within_days`` after a fall belong to that fall.
 
 A *crisis* is the fall of a patron. Its date is the point estimate (midpoint) of the event's
-EDTF date, as a day. A patron can fall more than once (Malenkov in 1955 and in 1957); a crisis
+EDTF date, as a day; the date as the event records it is kept beside it (``dated``), so that a fall
+known only to a month is not shown as if its day were known. A patron can fall more than once (Malenkov in 1955 and in 1957); a crisis
 whose roster is empty stays in the panel, with its verdicts "no data".
 """
 
@@ -27,7 +28,7 @@ from patronage.analysis.careers import point, posts_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
 
 FALL_ROLES = ("arrested", "dismissed", "purged")
-CRISIS_COLUMNS = ["patron_id", "date", "event_id", "title"]
+CRISIS_COLUMNS = ["patron_id", "date", "dated", "event_id", "title"]
 
 
 def patrons(tables) -> set[PersonId]:
@@ -37,15 +38,16 @@ def patrons(tables) -> set[PersonId]:
 
 
 def losses(tables) -> pd.DataFrame:
-    """Every participation as arrested, dismissed or purged: person, event, role, day and title.
+    """Every participation as arrested, dismissed or purged: person, event, role, day (the point estimate),
+    dated (the event's date as recorded) and title.
 
     One row per person and event (the first role in FALL_ROLES order if he had several), by day.
     """
-    e = tables.events.assign(day=point(tables.events, "date").dt.floor("D"))
+    e = tables.events.assign(day=point(tables.events, "date").dt.floor("D"), dated=tables.events["date"])
     p = tables.event_participants[tables.event_participants["role"].isin(FALL_ROLES)]
     p = p.assign(order=p["role"].map(FALL_ROLES.index)).sort_values(["event_id", "person_id", "order"])
-    p = p.drop_duplicates(["event_id", "person_id"]).merge(e[["event_id", "day", "title"]], on="event_id")
-    return p[["person_id", "event_id", "role", "day", "title"]].sort_values(
+    p = p.drop_duplicates(["event_id", "person_id"]).merge(e[["event_id", "day", "dated", "title"]], on="event_id")
+    return p[["person_id", "event_id", "role", "day", "dated", "title"]].sort_values(
         ["day", "person_id", "event_id"], kind="stable").reset_index(drop=True)
 
 
@@ -70,7 +72,8 @@ def is_fall(tables, person: PersonId, day: pd.Timestamp, role: str, within_days:
 def falls(tables, within_days: int = 30) -> pd.DataFrame:
     """Every fall the tables record, of patrons and of everyone else.
 
-    returns: person_id, date, event_id, title, role, and patron (True if the person is a patron).
+    returns: person_id, date (the point estimate, a day), dated (as recorded), event_id, title, role, and patron
+    (True if the person is a patron).
     """
     rows, last = [], {}
     for loss in losses(tables).itertuples(index=False):
@@ -79,16 +82,16 @@ def falls(tables, within_days: int = 30) -> pd.DataFrame:
             continue
         if is_fall(tables, loss.person_id, loss.day, loss.role, within_days):
             last[loss.person_id] = loss.day
-            rows.append({"person_id": loss.person_id, "date": loss.day, "event_id": loss.event_id,
+            rows.append({"person_id": loss.person_id, "date": loss.day, "dated": loss.dated, "event_id": loss.event_id,
                          "title": loss.title, "role": loss.role})
-    out = pd.DataFrame(rows, columns=["person_id", "date", "event_id", "title", "role"])
+    out = pd.DataFrame(rows, columns=["person_id", "date", "dated", "event_id", "title", "role"])
     return out.assign(patron=out["person_id"].isin(patrons(tables)).astype(bool))
 
 
 def crises(tables, within_days: int = 30) -> pd.DataFrame:
     """The crises the tables record: the falls of patrons, by date.
 
-    returns: patron_id, date (a day), event_id, title.
+    returns: patron_id, date (a day: the point estimate), dated (the event's date as recorded), event_id, title.
     """
     f = falls(tables, within_days)
     f = f[f["patron"]].rename(columns={"person_id": "patron_id"})
