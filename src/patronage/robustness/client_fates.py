@@ -85,15 +85,17 @@ def turncoats(rosters: dict[str, Crisis], tables=None) -> pd.DataFrame:
 def client_fate(tables, crisis: Crisis, person: PersonId, rank_before, window_days: int = 365) -> tuple[str, str]:
     """What became of one client within ``window_days`` after the crisis, in one word, and how (the row's words).
 
-    shot (executed within the span), arrested, dismissed (a loss of office other than arrest),
+    The worst that befell him in the span, in the order of FATE_ORDER: shot (executed within the span), arrested
+    (an arrest in it, even after a first loss of office), dismissed (a loss of office other than arrest),
     demoted (his highest rank in the span fell below his rank the day before, with no loss),
     promoted (it rose), kept his post (it stayed), not recorded.
     """
     end = crisis.date + pd.Timedelta(days=window_days)
-    executed = first_loss(tables, [person], crisis.date, end, ("executed",)).iloc[0]
-    if pd.notna(executed["day"]):
-        title = tables.events.set_index("event_id")["title"].get(executed["event_id"], executed["event_id"])
-        return "shot", f"{title} ({executed['day'].date()}; event {executed['event_id']})"
+    for role, word in (("executed", "shot"), ("arrested", "arrested")):
+        event = first_loss(tables, [person], crisis.date, end, (role,)).iloc[0]
+        if pd.notna(event["day"]):
+            events = tables.events.set_index("event_id")
+            return word, f"{events.at[event['event_id'], 'title']} ({events.at[event['event_id'], 'date']}; event {event['event_id']})"
     fate = fate_between(tables, [person], crisis.date, end).iloc[0]
     if fate["fate"] == "lost":
         word = "arrested" if "arrest" in fate["how"] else "demoted" if "demotion" in fate["how"] else "dismissed"
