@@ -45,7 +45,7 @@ def test_clients_on_days_counts_a_patron_with_none_as_zero(toy):
 def test_the_closing_sentences_come_from_the_tables(toy):
     view = toy.select(coding="x")
     days = ["1950-06-14", "1950-06-16"]
-    changed = network.changes(view, days).query("lost != '–' or gained != '–'")
+    changed = network.changes(view, days, changed_only=True)
     text = network.describe(view, "1950-06-14", "p", changed)
     assert text[1] == "Person P had 3 clients that day, more than any other patron."
     assert text[0] == "On 1950-06-14 the tables record 6 persons joined by 5 ties of all kinds; 2 patrons had 4 clients between them."
@@ -54,7 +54,7 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     assert level[1] == "Person R had 1 client that day; 1 patron had more."
     even = network.describe(view, "1950-06-16", "p", changed)
     assert even[1] == "Person P had 2 clients that day, as many as 1 other patron and no one more."
-    rows = changed.assign(lost="–")
+    rows = changed.assign(lost="–", **{"last on record": "–"})
     assert "lost" not in network.describe(view, "1950-06-14", "p", rows)[2]  # nothing lost: said by leaving it out
     assert "lost Person P → Person A" in text[2] and "gained Person R → Person A" in text[2]
     quiet = network.describe(view, "1955-01-01", "p", changed.iloc[0:0])

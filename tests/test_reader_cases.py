@@ -368,3 +368,15 @@ def test_the_roster_names_its_clients_and_says_when_a_recorded_defection_belongs
     assert not table.loc["p-c", "defected at this crisis"]
     assert table.loc["p-c", "defection the tie records"] == "1947-01 (not at this crisis)"
     assert table.loc["p-a", "defected at this crisis"] and table.loc["p-a", "defection the tie records"] == "1950-06"
+
+
+def test_a_tie_known_only_to_exist_by_a_day_is_first_on_record_there_not_gained(make_package):
+    rows = copy.deepcopy(ROWS)
+    rows["ties"].append(tie("r-b-old", "r", "b", "patronage", "/1950-06-15"))  # 'by 15 June 1950': it may be years older
+    view = patronage.load(make_package(rows)).select(coding="x")
+    changed = network.changes(view, ["1950-06-14", "1950-06-16"], changed_only=True).iloc[0]
+    assert "Person R → Person B" in changed["first on record"] and "Person R → Person B" not in changed["gained"]
+    assert "Person R → Person A" in changed["gained"]  # begun on 15 June 1950, as recorded
+    said = network.describe(view, "1950-06-14", "p", network.changes(view, ["1950-06-14", "1950-06-16"], changed_only=True))[2]
+    assert "first on record (a start not dated to the interval) Person R → Person B" in said
+    assert network.changes(view, ["1955-01-01", "1955-02-01"], changed_only=True).empty

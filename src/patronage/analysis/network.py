@@ -100,10 +100,17 @@ def turning_points(tables, year: int) -> pd.DataFrame:
     return e.loc[mask, ["event_id", "date", "date_lo", "date_hi", "kind", "title"]].sort_values(["date_lo", "event_id"])
 
 
-def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
+def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False) -> pd.DataFrame:
     """How the network changed between consecutive dates: ties lost and gained.
 
-    returns: one row per interval with counts and the ties (patron -> client) lost and gained.
+    A pair (patron -> client) running on the later day and not on the earlier is *gained* only if one of its ties
+    has its recorded start inside the interval (both bounds); else it is *first on record* there: a start the
+    sources give only as "by" a day, or to a year reaching back before the interval, is not a tie begun in it.
+    Likewise a pair running on the earlier day and not on the later is *lost* if a tie's recorded end lies inside
+    the interval, or no end is recorded (a death ended it); else *last on record*.
+    changed_only: only the intervals in which anything changed.
+
+    returns: one row per interval with counts and the ties (patron -> client) of each kind of change.
     """
     names = tables.persons.set_index("person_id")["name"]
     days = [to_date(d) for d in dates]
@@ -111,10 +118,30 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS) -> pd.DataFrame:
     for a, b in zip(days, days[1:], strict=False):
         before = set(map(tuple, ties_as_of(tables, a, kinds)[["patron_id", "client_id"]].to_numpy()))
         after = set(map(tuple, ties_as_of(tables, b, kinds)[["patron_id", "client_id"]].to_numpy()))
+        gained, lost = after - before, before - after
+        began, ended = _dated_within(tables, kinds, "start", a, b), _dated_within(tables, kinds, "end", a, b)
         fmt = lambda ts: "; ".join(f"{names[p]} → {names[c]}" for p, c in sorted(ts)) or "–"  # noqa: E731
         rows.append({"from": a.date().isoformat(), "to": b.date().isoformat(), "ties before": len(before),
-                     "ties after": len(after), "lost": fmt(before - after), "gained": fmt(after - before)})
-    return pd.DataFrame(rows, columns=["from", "to", "ties before", "ties after", "lost", "gained"])
+                     "ties after": len(after), "lost": fmt(lost & ended), "gained": fmt(gained & began),
+                     "last on record": fmt(lost - ended), "first on record": fmt(gained - began)})
+    out = pd.DataFrame(rows, columns=["from", "to", "ties before", "ties after", *CHANGES])
+    return out[(out[list(CHANGES)] != "–").any(axis=1)] if changed_only else out
+
+
+# what changed in an interval (:func:`changes`), and how :func:`describe` says it
+CHANGES = {"lost": "lost", "gained": "gained",
+           "last on record": "last on record (an end not dated to the interval)",
+           "first on record": "first on record (a start not dated to the interval)"}
+
+
+def _dated_within(tables, kinds, column: str, a: pd.Timestamp, b: pd.Timestamp) -> set:
+    """The pairs (patron, client) with a tie of ``kinds`` whose recorded ``column`` lies between a and b, both bounds
+    (a start after a and by b; an end from a and before b, or no end recorded)."""
+    t = tables.ties[tables.ties["kind"].isin(kinds)]
+    lo, hi = t[f"{column}_lo"], t[f"{column}_hi"]
+    inside = ((lo > a) & (hi <= b)) if column == "start" else (((lo >= a) & (hi < b)) | lo.isna())
+    inside = inside.fillna(False).to_numpy(dtype=bool)
+    return set(zip(t["patron_id"].to_numpy()[inside], t["client_id"].to_numpy()[inside], strict=True))
 
 
 def days_around(points: pd.DataFrame) -> list[pd.Timestamp]:
@@ -155,8 +182,8 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
            f"{names.get(patron, patron)} had {number(mine, 'client')} that day{place}"]
     if len(changed):
         out.append(f"Ties changed in {len(changed)} of the intervals between the turning points of {day.year}: "
-                   + "; ".join(f"{r['from']} to {r['to']}: " + ", ".join(f"{what} {r[what]}" for what in ("lost", "gained")
-                                                                          if r[what] != "–")
+                   + "; ".join(f"{r['from']} to {r['to']}: " + ", ".join(f"{said} {r[what]}" for what, said in CHANGES.items()
+                                                                          if r.get(what, "–") != "–")
                                for r in changed.to_dict("records")) + ".")
     else:
         out.append(f"No patronage tie the tables record changed across the turning points of {day.year}.")
