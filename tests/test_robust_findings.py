@@ -11,16 +11,41 @@ from patronage.robustness import findings
 def test_inferred_findings_name_what_each_rule_changes():
     rerun = pd.DataFrame({"ties": ["asserted", "asserted", "overlap", "overlap", "any rule", "any rule"],
                           "hypothesis": ["H1", "H2"] * 3,
-                          "verdict": ["holds", "fails", "holds", "inconclusive", "holds", "fails"]})
+                          "verdict": ["holds", "fails", "holds", "inconclusive", "holds", "fails"], "clients": 3})
     (sentence,) = findings.inferred_findings(rerun)
     assert "the overlap rule changes H2 (fails → inconclusive)" in sentence
-    assert "the union of the rules (any rule) changes no verdict" in sentence
+    assert "the union of the rules (any rule) changes no verdict a rule decided." in sentence
     idle = rerun.assign(verdict=["no case", "fails", "no data", "inconclusive", "untestable", "fails"])
     (moved,) = findings.inferred_findings(idle)
-    assert "the overlap rule changes H2 (fails → inconclusive)" in moved and "H1" not in moved  # no case → no data: no verdict
+    # a change between labels that decide nothing is named apart, not hidden and not counted as a change
+    assert "the overlap rule changes H2 (fails → inconclusive), and relabels H1 (no case → no data)" in moved
+    assert "changes no verdict a rule decided (it only relabels H1 (no case → untestable))" in moved
     (draws_idle,) = findings.draw_findings(pd.DataFrame({"draw": [0, 1], "hypothesis": ["H1", "H1"], "verdict": ["untestable", "no case"]}),
                                            pd.Series({"H1": "untestable"}))
-    assert "1 decides nothing in any draw (H1); no step gives another verdict in any draw" in draws_idle
+    assert "no step decides anything in any draw, nor under the base specification" in draws_idle
+    assert "cannot show the verdicts to be robust or fragile" in draws_idle
+
+
+def test_a_rule_or_a_base_with_no_client_is_said_to_decide_nothing():
+    rerun = pd.DataFrame({"ties": ["asserted", "asserted", "following", "following"], "hypothesis": ["H1", "H2"] * 2,
+                          "verdict": ["holds", "inconclusive", "no data", "no data"], "clients": [2, 2, 0, 0]})
+    (sentence,) = findings.inferred_findings(rerun)
+    assert "the following rule gives the patron no client the day before, so its re-run decides nothing" in sentence
+    assert "changes H1" not in sentence
+    empty = pd.DataFrame({"ties": ["asserted", "overlap"], "hypothesis": ["H2", "H2"], "verdict": ["no data", "no data"],
+                          "clients": [0, 0]})
+    (said,) = findings.inferred_findings(empty)
+    assert said.startswith("On the asserted ties the patron has no client the day before, so no step decides anything there")
+
+
+def test_a_step_that_decides_nothing_keeps_every_share_of_its_labels():
+    rows = [{"spec": i, "distinct": i, "selection": i, "coding": c, "reading": "article", "evidence": "seed", "horizon": 10,
+             "population": "first deputies", "hypothesis": h, "verdict": v}
+            for i, c in enumerate(["a", "b", "c"]) for h, v in (("H4b", ["coding", "coding", "no case"][i]), ("H2", "holds"))]
+    first = findings.specification_findings(pd.DataFrame(rows))[0]
+    assert "1 decides nothing in any (no rule reached a verdict that could have come out otherwise): " \
+           "H4b (coding 0.67, no case 0.33)" in first  # its last share was cut off
+    assert "1 of 2 steps keeps one verdict in every one: H2 (holds)" in first
 
 
 def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
@@ -34,12 +59,11 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     assert "H2 (inconclusive at the point estimates, in no draw; holds in 0.50; mixed in 0.50)" in never
     (idle,) = findings.draw_findings(draws.assign(verdict=["no data", "holds"] * 2), pd.Series({"H1": "no data", "H2": "holds"}))
     assert idle.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps gives the base verdict in every draw; "
-                           "1 decides nothing in any draw (H1); no step gives another verdict")
+                           "1 decides nothing in any draw (H1); no step that decides gives another verdict")
     (nothing,) = findings.draw_findings(draws.assign(verdict="no case"), pd.Series({"H1": "no case", "H2": "no case"}))
-    assert nothing.startswith("Under 2 draws of the uncertain dates, no step gives a verdict its rule decided in every draw; "
-                              "2 decide nothing in any draw (H1 and H2)")
+    assert nothing.startswith("Under 2 draws of the uncertain dates, no step decides anything in any draw")
     (same,) = findings.draw_findings(draws.assign(verdict="holds"), pd.Series({"H1": "holds", "H2": "holds"}))
-    assert "no step gives another verdict in any draw" in same
+    assert "no step that decides gives another verdict in any draw" in same
     assert findings.draw_findings(draws.iloc[0:0], pd.Series(dtype=object)) == ["No date draws were run (verdict_draws = 0)."]
     many = pd.DataFrame({"draw": range(1500), "hypothesis": "H1", "verdict": "holds"})
     assert findings.draw_findings(many, pd.Series({"H1": "holds"}))[0].startswith("Under 1,500 draws")

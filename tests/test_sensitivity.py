@@ -638,3 +638,14 @@ def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
     assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"
     none = S.robustness_table(grid, under.iloc[0:0], rerun)  # verdict_draws = 0: said, not NaN
     assert set(none["date draws"]) == {"not run"}
+
+
+def test_a_split_of_the_draws_within_their_margin_is_too_close_to_call(crisis_x, grid):
+    view, _ = crisis_x
+    rerun = S.hypotheses_on_inferred(view, S.inferred_ties(view), "p", FALL)
+    h = "H6a later defectors refused"
+    under = pd.DataFrame({"draw": range(200), "hypothesis": h, "verdict": ["mixed"] * 110 + ["inconclusive"] * 90})
+    table = S.robustness_table(grid, under, rerun)
+    assert table.loc[h, "date draws"] == "mixed / inconclusive (0.55 / 0.45: too close to call)"  # 0.10 apart, within 0.14 at 200 draws
+    clear = under.assign(verdict=["mixed"] * 170 + ["inconclusive"] * 30)
+    assert S.robustness_table(grid, clear, rerun).loc[h, "date draws"] == "mixed (0.85)"

@@ -108,3 +108,16 @@ def make_crises(tables, found: pd.DataFrame, horizon_years: float = 10) -> dict[
     """One Crisis per row of ``found`` (from :func:`crises`), keyed by its label, in date order."""
     return {label(tables, c.patron_id, c.date): make_crisis(tables, c.patron_id, c.date, horizon_years=horizon_years)
             for c in found.itertuples(index=False)}
+
+
+def recorded_near(tables, person: PersonId, day, days: int = 90) -> str:
+    """A sentence naming the person's losses (:func:`losses`: arrested, dismissed, purged) that the tables date
+    within ``days`` of ``day``, each with its date as recorded, so that a reader who gives a crisis day sees the day
+    the sources give beside it (Yezhov's removal is recorded on 25 November 1938, not the 23rd)."""
+    day = pd.Timestamp(day)
+    mine = losses(tables)
+    mine = mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= pd.Timedelta(days=days))]
+    if mine.empty:
+        return f"The tables record no arrest, dismissal or purge of his within {days} days of {day.date()}."
+    said = "; ".join(f"{r.title} ({r.role}, dated {r.dated}; event {r.event_id})" for r in mine.itertuples(index=False))
+    return f"The tables record within {days} days of {day.date()}: {said}."

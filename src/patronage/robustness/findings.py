@@ -45,8 +45,9 @@ def specification_findings(grid: pd.DataFrame) -> list[str]:
     n = int(shares["n"].max()) if len(shares) else 0
     spread = _spread(shares)
     seen = {h: {v for v in VERDICTS if row[v] > 0} for h, row in shares.iterrows()}
-    idle = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if not seen[h] & set(DECIDED)]
-    steady = [f"{h} ({s.rsplit(' ', 1)[0]})" for h, s in spread.items() if "," not in s and seen[h] & set(DECIDED)]
+    alone = lambda s: s.rsplit(" ", 1)[0] if "," not in s else s  # noqa: E731  a single verdict, its share (1.00) left out
+    idle = [f"{h} ({alone(s)})" for h, s in spread.items() if not seen[h] & set(DECIDED)]
+    steady = [f"{h} ({alone(s)})" for h, s in spread.items() if "," not in s and seen[h] & set(DECIDED)]
     varying = [f"{h} ({s})" for h, s in spread.items() if "," in s and seen[h] & set(DECIDED)]
     parts = [f"{len(steady)} of {number(len(spread), 'step')} {'keeps' if len(steady) == 1 else 'keep'} one verdict in every "
              f"one: {_listing(steady)}" if steady else "no step keeps one verdict its rule decided in every one"]
@@ -78,12 +79,16 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
     idle = sorted(h for h in kept.index if h not in deciding)  # its labels may change ('untestable', 'no case'): no verdict does
     sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
                  for h in kept[kept < 1].index if h in deciding]
+    if not deciding:
+        return [f"Under {number(draws, 'draw')} of the uncertain dates, no step decides anything in any draw, nor under the "
+                "base specification (every verdict no data, no case, a coding or a description): the draws cannot show "
+                "the verdicts to be robust or fragile."]
     out = f"Under {number(draws, 'draw')} of the uncertain dates, " + (
         f"{len(always)} of {number(len(kept), 'step')} {'gives' if len(always) == 1 else 'give'} the base verdict in every draw"
         if always else "no step gives a verdict its rule decided in every draw")
     if idle:
         out += f"; {len(idle)} {'decides' if len(idle) == 1 else 'decide'} nothing in any draw ({_listing(idle)})"
-    return [out + f"; {_listing(sometimes) if sometimes else 'no step gives another verdict in any draw'}."]
+    return [out + f"; {_listing(sometimes) if sometimes else 'no step that decides gives another verdict in any draw'}."]
 
 
 def _drawn_instead(verdicts: pd.Series, base: str) -> str:
@@ -97,17 +102,33 @@ def _drawn_instead(verdicts: pd.Series, base: str) -> str:
 
 
 def inferred_findings(rerun: pd.DataFrame) -> list[str]:
-    """Which steps change their verdict when each rule's inferred ties replace the asserted ones."""
+    """Which steps change their verdict when each rule's inferred ties replace the asserted ones: a change to or
+    from a verdict a rule decided is a change; one between two labels that decide nothing ('no data' to 'no
+    case') is named apart, as a relabelling; a rule that gives the patron no client decides nothing."""
     wide = rerun.pivot(index="hypothesis", columns="ties", values="verdict")
+    clients = rerun.groupby("ties", sort=False)["clients"].first()
     rules = [r for r in dict.fromkeys(rerun["ties"]) if r != "asserted"]
     parts = []
     for rule in rules:
-        changed = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in wide.index
-                   if wide.at[h, rule] != wide.at[h, "asserted"]
-                   and {wide.at[h, rule], wide.at[h, "asserted"]} & set(DECIDED)]  # 'no case' → 'no data' decides nothing
         label = "union of the rules (any rule)" if rule in ("any", "any rule") else rule if rule.endswith("rule") else f"{rule} rule"
-        parts.append(f"the {label} changes {_listing(changed) if changed else 'no verdict'}")
-    return ["On ties inferred from careers instead of the asserted ones: " + "; ".join(parts) + "."] if parts else []
+        moved = [h for h in wide.index if wide.at[h, rule] != wide.at[h, "asserted"]]
+        changed = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in moved
+                   if {wide.at[h, rule], wide.at[h, "asserted"]} & set(DECIDED)]
+        relabelled = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in moved
+                      if not {wide.at[h, rule], wide.at[h, "asserted"]} & set(DECIDED)]
+        said = f"the {label} changes {_listing(changed) if changed else 'no verdict a rule decided'}"
+        if not clients.get(rule, 0):
+            said = f"the {label} gives the patron no client the day before, so its re-run decides nothing"
+            changed = []
+        parts.append(said + (f" (it only relabels {_listing(relabelled)})" if relabelled and not changed
+                             else f", and relabels {_listing(relabelled)}" if relabelled else ""))
+    if not parts:
+        return []
+    out = "On ties inferred from careers instead of the asserted ones: " + "; ".join(parts) + "."
+    if not clients.get("asserted", 0):
+        out = ("On the asserted ties the patron has no client the day before, so no step decides anything there and "
+               "nothing inferred can be set against it. " + out)
+    return [out]
 
 
 def sensitivity_findings(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame) -> list[str]:

@@ -106,19 +106,26 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
 
     Columns: the verdict on the asserted ties under the base specification; the most frequent
     verdict across the distinct specifications and across the date draws, with its share (every
-    verdict sharing the top share is named); the verdict on the ties of every inference rule.
+    verdict sharing the top share is named, and under the draws every verdict whose share is within
+    twice the draws' margin of it, 2 x 1.96 x sqrt(0.25 / draws), the margin of a difference between two shares:
+    a split closer than that is too close to call);
+    the verdict on the ties of every inference rule.
     """
-    def modal(frame):
+    def modal(frame, margin: float = 0.0):
         if frame.empty:
             return pd.Series(dtype="object")
         out = {}
         for h, row in verdict_shares(frame)[list(VERDICTS)].iterrows():
-            top = row[row == row.max()]
-            out[h] = f"{' / '.join(top.index)} ({row.max():.2f}{' each' if len(top) > 1 else ''})"
+            top = row[(row > 0) & (row >= row.max() - margin)].sort_values(ascending=False, kind="stable")
+            if len(top) > 1 and top.min() < top.max():
+                out[h] = f"{' / '.join(top.index)} ({' / '.join(f'{v:.2f}' for v in top)}: too close to call)"
+            else:
+                out[h] = f"{' / '.join(top.index)} ({row.max():.2f}{' each' if len(top) > 1 else ''})"
         return pd.Series(out)
 
     verdicts = rerun.pivot(index="hypothesis", columns="ties", values="verdict")
-    draws = modal(under_draws) if len(under_draws) else pd.Series("not run", index=verdicts.index)
+    k = under_draws["draw"].nunique() if len(under_draws) else 0
+    draws = modal(under_draws, 2 * 1.96 * (0.25 / k) ** 0.5) if k else pd.Series("not run", index=verdicts.index)
     columns = {"base": verdicts["asserted"], "distinct specifications": modal(grid), "date draws": draws}
     columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
     return pd.DataFrame(columns).sort_index()
