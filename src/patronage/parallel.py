@@ -46,14 +46,18 @@ def map_ordered(fn: Callable, items: Iterable, workers: int | None = None, min_i
     workers = min(available_workers() if workers is None else workers, len(items))
     if workers <= 1 or len(items) < min_items or not sys.platform.startswith("linux"):
         return [fn(x) for x in items]
-    chunks = [items[i::workers] for i in range(workers)]  # interleaved: slow and fast items spread evenly
+    # the first item is computed here, before the fork: what it imports and caches on first use (scipy's
+    # statistics, the exact intervals, the reach of the rules) is then inherited by every worker, not
+    # imported and computed again in each
+    first, rest = fn(items[0]), items[1:]
+    chunks = [rest[i::workers] for i in range(workers)]  # interleaved: slow and fast items spread evenly
     _task = fn
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = list(pool.map(_run_chunk, chunks))
     finally:
         _task = None
-    out = [None] * len(items)
+    out = [None] * len(rest)
     for i, results in enumerate(done):
         out[i::workers] = results
-    return out
+    return [first, *out]
