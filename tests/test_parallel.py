@@ -21,7 +21,6 @@ def test_results_keep_the_order_of_the_items():
     if parallel.sys.platform.startswith("linux"):
         # the first item here, before the fork (what it imports and caches is inherited); every other in a worker
         assert forked[0][2] == os.getpid() and os.getpid() not in {r[2] for r in forked[1:]}
-        assert len({r[2] for r in forked[1:]}) == 3
 
 
 def test_few_items_or_one_worker_run_here():
