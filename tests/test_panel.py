@@ -474,3 +474,23 @@ def test_a_spell_with_an_unknown_start_gives_no_rank_before_its_recorded_end(mak
     view = patronage.load(make_package(rows)).select(coding="x")
     assert rank_as_of(view, "1950-06-14", ["e"], missing=pd.NA).isna().all()
     assert rank_as_of(view, "1950-12-15", ["e"], missing=pd.NA).tolist() == [5]
+
+
+def test_a_listed_crisis_the_rule_does_not_find_is_given_its_reason(toy, make_package):
+    view = toy.select(coding="x")
+    assert panel.why_not_found(view, "p", "1950-06-15") == ""  # the toy fall is found
+    assert panel.why_not_found(view, "r", "1950-06-15").startswith("no arrest, dismissal or purge of his is dated within 30 days")
+    rows = with_rows(
+        spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal"),
+                spell("r-next", "r", "min", 6, "1955-03-01", "1960")],
+        events=[event("r-out", "1955-03-01", "dismissal")], event_participants=[part("r-out", "r", "dismissed")])
+    moved = patronage.load(make_package(rows)).select(coding="x")
+    assert panel.why_not_found(moved, "r", "1955-03-01").startswith("a reshuffle by the rule: at ")
+    assert "no lower than the rank 6 he held the day before" in panel.why_not_found(moved, "r", "1955-03-01")
+    kept = with_rows(spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1960")],
+                     events=[event("r-warned", "1955-03-01", "dismissal"), event("d-out", "1940-05", "dismissal")],
+                     event_participants=[part("r-warned", "r", "dismissed"), part("d-out", "d", "dismissed")])
+    view = patronage.load(make_package(kept, "kept")).select(coding="x")
+    assert panel.why_not_found(view, "r", "1955-03-01").startswith("he kept his highest office (rank 6) through")
+    assert panel.why_not_found(view, "d", "1940-05-16") == ("no office of his is recorded on 1940-05-15, the day before "
+                                                            "d-out (dated 1940-05, read as 1940-05-16)")

@@ -49,7 +49,7 @@ def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under
     assert (drawn["crises at min clients"], drawn["crises at min clients fewest"], drawn["crises at min clients most"]) == (2, 1, 2)
     assert drawn["draws with fewer crises at min clients"] == 0.25
     assert findings._aim_under_draws(drawn) == ("2 crises have at least 5 top clients at the point estimates, 1 to 2 over the "
-                                                "draws; fewer than 2 in 25% of them.")
+                                                "draws; fewer than 2 such crises in 25% of the draws.")
     steady = panel.pooled_under_draws(under, counts=counts, min_clients=3)  # A and B reach 3 in every draw, C never
     assert findings._aim_under_draws(steady) == "2 crises have at least 3 top clients at the point estimates and in every draw."
     recorded = pd.DataFrame({"crisis": ["A", "B"], "recorded": [5, 4]})

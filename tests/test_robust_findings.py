@@ -91,7 +91,8 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     low = findings.panel_findings(view, rosters, pooled, _test(0.001, 0.01), table, names, min_rank=4)
     assert "would be improbably low (binomial p = 0.0010 < 0.05)" in low[1] and "tells the two rates apart (p = 0.010 < 0.05)" in low[1]
     high = findings.panel_findings(view, rosters, pooled, _test(0.2, 0.3), table, names, min_rank=4)
-    assert "would be no surprise (binomial p = 0.2000 >= 0.05)" in high[1] and "cannot tell the two rates apart" in high[1]
+    assert "would be not improbably low at the 0.05 level (binomial p = 0.2000 >= 0.05)" in high[1]
+    assert "each of the others' chances as independent (which the men who recur, below, make doubtful)" in high[1] and "cannot tell the two rates apart" in high[1]
     assert "men are top clients at more than one crisis" in low[2] and "(2: first, second)" in low[2]
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
@@ -115,10 +116,10 @@ def test_pooled_lines_say_why_when_there_is_nothing_to_test():
     alone = findings.pooled_lines(pooled, _test(float("nan"), float("nan")))
     assert alone[2:] == ["no test against the case: the other crises have no top client recorded"]
     no_top = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case top clients": 0, "case defected": 0}))
-    assert no_top[1].startswith("X: no top client recorded (of its first deputies, 2 of 2); the other crises pooled")
+    assert no_top[1].startswith("X: no top client recorded (of its first deputies, 2 of 2 defected); the other crises pooled")
     assert no_top[2:] == ["no test against the case: the case has no top client recorded"]
     none_turned = findings.pooled_lines(pooled, _with(_test(float("nan"), float("nan")), **{"case defected": 0}))
-    assert none_turned[1].startswith("X: 0 of its 3 top clients defected (of its first deputies, 2 of 2)")
+    assert none_turned[1].startswith("X: 0 of its 3 top clients defected (of its first deputies, 2 of 2 defected)")
     assert none_turned[2:] == ["no test against the case: none of the case's top clients defected, and no rate elsewhere "
                                "can be lower than none"]
     empty = findings.pooled_lines(_with(pooled, **{"top clients": 0, "defected": 0}), _test(float("nan"), float("nan")))
@@ -163,3 +164,14 @@ def test_leaving_one_crisis_out_names_every_crisis_that_gives_the_extreme():
                              "ci low": [0.0] * 4, "ci high": [1.0] * 4})
     sentence = findings.variant_findings(variants)
     assert "runs from 0.143 (without A and without B) to 0.333 (without C)" in sentence
+
+
+def test_the_pooled_line_says_how_many_crises_have_a_top_client_and_counts_in_words():
+    pooled = pd.Series({"crises": 9, "crises with top clients": 3, "defected": 2, "top clients": 8, "share": 0.25,
+                        "confidence": 0.95, "ci low": 0.03, "ci high": 0.65})
+    lines = findings.pooled_lines(pooled, _with(_test(0.06, 0.3), **{"fisher odds ratio": 0.5}))
+    assert lines[0].startswith("pooled over 9 crises (3 with a top client recorded): 2 of 8 top clients defected")
+    one = findings.pooled_lines(_with(pooled, crises=1, **{"crises with top clients": 1}), _test(float("nan"), float("nan")))
+    assert one[0].startswith("pooled over 1 crisis: 2 of 8")
+    assert findings.recurring_clients({"A": pd.DataFrame({"person_id": []})}, pd.Series(dtype=object)).startswith(
+        "No man is a top client at any crisis")

@@ -211,9 +211,12 @@ def names_of(tables, ids) -> str:
     return ", ".join(str(names.get(i, i)) for i in ids) or "none"
 
 
+PLURALS = {"crisis": "crises"}  # the nouns whose plural is not the singular and an 's'
+
+
 def number(n: int, noun: str) -> str:
-    """'1 draw', '10,000 draws': a count with thousands separators, its noun in the singular for one."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+    """'1 draw', '10,000 draws', '2 crises': a count with thousands separators, its noun in the singular for one."""
+    return f"{n:,} {noun if n == 1 else PLURALS.get(noun, noun + 's')}"
 
 
 def rank_text(rank) -> str:

@@ -13,7 +13,8 @@ from patronage.robustness.verdict_panel import top_clients
 
 
 def lost_before(tables, crisis: Crisis, days: int = 365) -> pd.DataFrame:
-    """The patron's clients whose patronage tie ended in the ``days`` before his fall, and their fate.
+    """The patron's clients whose patronage tie ended (its end read at its point estimate) in the ``days`` before his fall,
+    and their fate.
 
     They are not on the roster (a roster holds the clients of the day before): a network taken
     apart before its patron fell shows here, not in the verdicts. A client whose tie several

@@ -121,3 +121,32 @@ def recorded_near(tables, person: PersonId, day, days: int = 90) -> str:
         return f"The tables record no arrest, dismissal or purge of his within {days} days of {day.date()}."
     said = "; ".join(f"{r.title} ({r.role}, dated {r.dated}; event {r.event_id})" for r in mine.itertuples(index=False))
     return f"The tables record within {days} days of {day.date()}: {said}."
+
+
+def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
+    """Why the rule of :func:`falls` finds no fall of ``person`` within ``within_days`` of ``day`` ('' if it finds one):
+    no loss of his dated so near; no office of his recorded the day before the loss; his highest office kept (a loss
+    that is not an arrest, and no office of his highest rank ending within the span); or a new office of that rank
+    begun within it (a reshuffle)."""
+    day, span = pd.Timestamp(day), pd.Timedelta(days=within_days)
+    mine = losses(tables)
+    mine = mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= span)]
+    if mine.empty:
+        return f"no arrest, dismissal or purge of his is dated within {within_days} days"
+    loss = mine.iloc[0]
+    if is_fall(tables, person, loss["day"], loss["role"], within_days):
+        return ""
+    held = posts_as_of(tables, loss["day"] - DAY)
+    held = held[held["person_id"] == person]
+    if held.empty:
+        return (f"no office of his is recorded on {(loss['day'] - DAY).date()}, the day before {loss['title']} "
+                f"(dated {loss['dated']}, read as {loss['day'].date()})")
+    rank = held["seniority"].max()
+    s = tables.spells
+    began = point(s, "start")
+    new = s[(s["person_id"] == person) & ~s["spell_id"].isin(held["spell_id"]) & (s["seniority"] >= rank)
+            & (began >= loss["day"] - DAY) & (began <= loss["day"] + span)]
+    if len(new):
+        return (f"a reshuffle by the rule: at {loss['title']} (dated {loss['dated']}) he took up {new['post'].iloc[0]} "
+                f"(rank {new['seniority'].iloc[0]}), no lower than the rank {rank} he held the day before")
+    return f"he kept his highest office (rank {rank}) through {loss['title']} (dated {loss['dated']})"

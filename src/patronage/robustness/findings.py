@@ -145,6 +145,8 @@ def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:
         for person in top["person_id"]:
             seen.setdefault(person, []).append(crisis)
     again = sorted(((p, cs) for p, cs in seen.items() if len(cs) > 1), key=lambda pc: (-len(pc[1]), names.get(pc[0], pc[0])))
+    if not seen:
+        return "No man is a top client at any crisis: there is no chance to defect to count."
     if not again:
         return "No man is a top client at more than one crisis, so each chance to defect is a different man's."
     listed = [f"{names.get(p, p)} ({len(cs)}: {', '.join(cs)})" for p, cs in again]
@@ -157,11 +159,13 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
     """The pooled share (:func:`patronage.robustness.pooled.pooled_top_clients`) and the two tests against the case
     (:func:`patronage.robustness.pooled.rarer_than_case`), a line each; where there is nothing to compute, the line says why."""
     n, k, crises = (int(pooled[c]) for c in ("top clients", "defected", "crises"))
+    with_top = int(pooled.get("crises with top clients", crises))
+    over = number(crises, "crisis") + (f" ({with_top} with a top client recorded)" if with_top != crises else "")
     if n:
-        lines = [f"pooled over {crises} crises: {k} of {n} top clients defected = "
+        lines = [f"pooled over {over}: {k} of {n} top clients defected = "
                  f"{pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval [{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]"]
     else:
-        lines = [f"pooled over {crises} crises: no top client is recorded, so there is no share to estimate"]
+        lines = [f"pooled over {over}: no top client is recorded, so there is no share to estimate"]
     lines.append(f"{_case_count(test)}; the other crises pooled: {test['others defected']} of {test['others top clients']} "
                  "top clients")
     if pd.isna(test["fisher p (one-sided, less)"]):
@@ -183,7 +187,7 @@ def _case_count(test: pd.Series) -> str:
     its first deputies beside them."""
     n, k = int(test["case top clients"]), int(test["case defected"])
     deputies, turned = int(test["case first deputies"]), int(test["case first deputies defected"])
-    beside = f"of its first deputies, {turned} of {deputies}" if deputies else "no first deputy recorded"
+    beside = f"of its first deputies, {turned} of {deputies} defected" if deputies else "no first deputy recorded"
     return (f"{test['case']}: {k} of its {number(n, 'top client')} defected ({beside})"
             if n else f"{test['case']}: no top client recorded ({beside})")
 
@@ -250,7 +254,7 @@ def _aim_under_draws(drawn: pd.Series) -> str:
     if low == high == n:
         tail = " and in every draw."
     else:
-        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} in {share_of_draws(fewer)} of them." if fewer else "; never fewer.")
+        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} such crises in {share_of_draws(fewer)} of the draws." if fewer else "; never fewer.")
     count = "No crisis has" if not n else "1 crisis has" if n == 1 else f"{n} crises have"
     return f"{count} at least {k} top clients at the point estimates" + tail
 
@@ -263,7 +267,7 @@ def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) ->
              else f"each of the {len(sizes)} crises has a top client recorded")
     if not pooled["top clients"]:
         return f"No top client (rank >= {min_rank} the day before) is recorded at any of the {len(sizes)} crises: no pooled share."
-    return (f"Pooled over {pooled['crises']} crises, {pooled['defected']} of {pooled['top clients']} top clients "
+    return (f"Pooled over {number(int(pooled['crises']), 'crisis')}, {pooled['defected']} of {pooled['top clients']} top clients "
             f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval "
             f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; by their number: {_by_size(sizes)}.")
 
@@ -290,9 +294,10 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
     if pd.notna(test["binomial p (one-sided, less)"]):
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
         out.append(f"{_case_count(test)}; the other crises, {test['others defected']} of {test['others top clients']} top "
-                   f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate, the others' count would be "
+                   f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate and each of the others' "
+                   "chances as independent (which the men who recur, below, make doubtful), their count would be "
                    + (f"improbably low (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
-                      else f"no surprise (binomial p = {p_text(binomial)} >= {alpha})")
+                      else f"not improbably low at the {alpha} level (binomial p = {p_text(binomial)} >= {alpha})")
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))

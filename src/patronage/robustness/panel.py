@@ -37,7 +37,7 @@ from patronage.robustness.crisis_list import (
     read_crisis_list,
 )
 from patronage.robustness.date_draws import draw_dates
-from patronage.robustness.falls import crises, falls, is_fall, label, losses, make_crises, patrons
+from patronage.robustness.falls import crises, falls, is_fall, label, losses, make_crises, patrons, why_not_found
 from patronage.robustness.panel_draws import (
     COUNT_COLUMNS,
     DRAW_COLUMNS,
@@ -68,4 +68,4 @@ __all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_C
            "check_crisis", "client_fate", "client_fates", "counts_under_draws", "crises", "crisis_list", "defections", "draw_dates", "falls", "is_fall", "label",
            "lost_before", "losses", "make_crises", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
            "pooled_defection", "pooled_top_clients", "pooled_under_draws", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
-           "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid"]
+           "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid", "why_not_found"]

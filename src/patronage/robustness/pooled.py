@@ -54,7 +54,8 @@ def pooled(tops: dict[str, pd.DataFrame], confidence: float = 0.95) -> pd.Series
     """The pooled count of top clients already found (``tops``: crisis -> :func:`top_clients`), with its exact interval."""
     n, k = sum(len(t) for t in tops.values()), sum(int(t["defected"].sum()) for t in tops.values())
     low, high = exact_interval(k, n, confidence)
-    return pd.Series({"crises": len(tops), "top clients": n, "defected": k, "share": k / n if n else float("nan"),
+    return pd.Series({"crises": len(tops), "crises with top clients": sum(len(t) > 0 for t in tops.values()),
+                      "top clients": n, "defected": k, "share": k / n if n else float("nan"),
                       "ci low": low, "ci high": high, "confidence": confidence}, dtype="object")
 
 
