@@ -1,5 +1,6 @@
-"""Every assertion of every table as one flat table: who, what, when, source, locator, quote, evidence, and the
-row it refines; each documented conflict as two rows, one per reading."""
+"""Every assertion of every table as one flat table: who, what, when, the coded fields the analysis reads (a post's
+rank, end cause and appointer; a tie's basis, defection, motive and codings), source, locator, quote, evidence,
+and the row it refines; each documented conflict as two rows, one per reading."""
 
 from __future__ import annotations
 
@@ -7,8 +8,21 @@ import pandas as pd
 
 from patronage.tables.columns import TEXT
 
-COLUMNS = ["table", "row_id", "person_id", "other_person_id", "kind", "what", "when", "until",
+COLUMNS = ["table", "row_id", "person_id", "other_person_id", "kind", "what", "when", "until", "detail",
            "source_id", "locator", "quote", "evidence", "conflict_id", "reading", "refines"]
+# the coded fields of a row that its ``what`` does not say, as ``detail`` gives them ("rank 6; end cause arrest")
+DETAIL = {"spells": {"seniority": "rank", "end_cause": "end cause", "appointed_by": "appointed by"},
+          "ties": {"basis": "basis", "defected": "", "defection_date": "defection dated", "motive": "motive",
+                   "codings": "codings"}}
+
+
+def detail(frame: pd.DataFrame, fields: dict[str, str]) -> pd.Series:
+    """The coded fields of each row in words ('rank 6; end cause arrest'; a tie's ``defected`` as 'defected' or 'no
+    defection recorded'), the empty ones left out."""
+    frame = frame.assign(**{c: frame[c].map({True: "defected", False: "no defection recorded"}) for c in ("defected",) if c in frame})
+    parts = [((label + " " if label else "") + frame[column].astype("string")).fillna("") for column, label in fields.items()]
+    joined = pd.concat(parts, axis=1).apply(lambda row: "; ".join(v for v in row if v), axis=1)
+    return joined.where(joined != "", pd.NA) if len(frame) else pd.Series(pd.NA, index=frame.index, dtype="object")
 SOURCING = ["source_id", "locator", "quote", "evidence", "conflict_id", "reading"]
 
 
@@ -30,7 +44,7 @@ def assertions(tables) -> pd.DataFrame:
         tables.spells.assign(table="spells", row_id=tables.spells["spell_id"], kind="spell",
                              what=tables.spells["post"] + ", " + tables.spells["org_id"].map(orgs),
                              when=tables.spells["start"], until=tables.spells["end"],
-                             other_person_id=tables.spells["appointed_by"]),
+                             other_person_id=tables.spells["appointed_by"], detail=detail(tables.spells, DETAIL["spells"])),
         tables.events.assign(table="events", row_id=tables.events["event_id"], kind=tables.events["kind"],
                              what=tables.events["title"], when=tables.events["date"]),
         parts.assign(table="event_participants", row_id=parts["event_id"] + "/" + parts["person_id"] + "/" + parts["role"],
@@ -38,8 +52,8 @@ def assertions(tables) -> pd.DataFrame:
                      when=parts["event_id"].map(events["date"])),
         tables.ties.assign(table="ties", row_id=tables.ties["tie_id"], person_id=tables.ties["client_id"],
                            other_person_id=tables.ties["patron_id"], kind="tie:" + tables.ties["kind"],
-                           what=tables.ties["patron_id"] + " -> " + tables.ties["client_id"] + " [" + tables.ties["codings"] + "]",
-                           when=tables.ties["start"], until=tables.ties["end"]),
+                           what=_named(tables, tables.ties["patron_id"]) + " → " + _named(tables, tables.ties["client_id"]),
+                           when=tables.ties["start"], until=tables.ties["end"], detail=detail(tables.ties, DETAIL["ties"])),
     ]
     c = tables.conflicts  # a disagreement is two assertions: each reading with its own source, locator, quote, evidence
     pieces += [pd.DataFrame({"table": "conflicts", "row_id": c["conflict_id"] + "/" + side, "kind": "conflict:" + c["kind"],
@@ -49,3 +63,8 @@ def assertions(tables) -> pd.DataFrame:
                for side in ("a", "b")]
     flat = pd.concat([p.reindex(columns=COLUMNS) for p in pieces], ignore_index=True)
     return flat.astype(TEXT).sort_values(["table", "row_id"], kind="stable").reset_index(drop=True)
+
+
+def _named(tables, ids: pd.Series) -> pd.Series:
+    """Each person id as his name (the id where the persons table has no such person)."""
+    return ids.map(tables.persons.set_index("person_id")["name"]).fillna(ids)

@@ -21,7 +21,7 @@ from patronage.tables.dates import midpoint, parse_bounds
 from patronage.tables.names import PersonId, fold, name_index, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
 
-ABOUT_COLUMNS = ["table", "row_id", "kind", "what", "when", "until", "counterpart", *SOURCING]
+ABOUT_COLUMNS = ["table", "row_id", "kind", "what", "when", "until", "counterpart", "detail", *SOURCING]
 
 
 def about(tables, name: str) -> pd.DataFrame:
@@ -30,7 +30,8 @@ def about(tables, name: str) -> pd.DataFrame:
 
     name: any recorded name variant, Latin or Cyrillic (a miss raises ParameterError: see :func:`find_person`).
     returns: table, row_id, kind, what, when, until, counterpart (the other person of a tie or an
-    appointment), source_id, locator, quote, evidence, conflict_id, reading.
+    appointment), detail (a post's rank, end cause and appointer; a tie's basis, defection, motive and codings),
+    source_id, locator, quote, evidence, conflict_id, reading.
     """
     pid = find_person(tables, name)
     names = tables.persons.set_index("person_id")["name"]
