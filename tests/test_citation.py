@@ -40,3 +40,12 @@ def test_readme_citation_block_is_current():
 def test_codemeta_generated_from_cff():
     meta = json.loads((ROOT / "codemeta.json").read_text(encoding="utf-8"))
     assert meta["name"] == cff()["title"] and meta["version"] == cff()["version"]
+
+
+def test_codemeta_names_each_licence_of_the_cff():
+    import json
+
+    meta = json.loads((ROOT / "codemeta.json").read_text(encoding="utf-8"))
+    wanted = [f"https://spdx.org/licenses/{name}" for name in citation.licences()]
+    assert meta["license"] == (wanted[0] if len(wanted) == 1 else wanted)
+    assert set(citation.licences()) == {"MIT", "CC-BY-4.0"}  # the code's and the data's (LICENSE, LICENSE-DATA.md)

@@ -3,13 +3,15 @@
 ``make citation`` converts CITATION.cff with cffconvert (in its own environment: cffconvert 2.0
 pins jsonschema < 4, which the notebook stack cannot use) into CITATION.bib, codemeta.json and
 an APA-style line, then calls ``python -m patronage.publish.citation BIB APA`` to rewrite the block
-between the markers below. The block records the sha256 of the CITATION.cff it came from, and
+between the markers below, and to write codemeta.json's licence as CITATION.cff states it (cffconvert 2.0
+turns a list of licences into one malformed address). The block records the sha256 of the CITATION.cff it came from, and
 a test fails when the two drift apart.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -19,6 +21,7 @@ from patronage import config
 BEGIN, END = "<!-- citation:begin", "<!-- citation:end -->"
 CFF = config.PROJ_ROOT / "CITATION.cff"
 README = config.PROJ_ROOT / "README.md"
+CODEMETA = config.PROJ_ROOT / "codemeta.json"
 
 
 def cff_digest(path: Path = CFF) -> str:
@@ -45,5 +48,22 @@ def update_readme(bibtex: str, apa: str, readme: Path = README) -> None:
     readme.write_text(text[:start] + block(bibtex, apa) + text[end:], encoding="utf-8")
 
 
+def licences(cff: Path = CFF) -> list[str]:
+    """The SPDX identifiers of CITATION.cff's ``license`` (one, or a list)."""
+    import yaml
+
+    found = yaml.safe_load(cff.read_text(encoding="utf-8")).get("license", [])
+    return [found] if isinstance(found, str) else list(found)
+
+
+def fix_codemeta(path: Path = CODEMETA, cff: Path = CFF) -> None:
+    """codemeta.json's ``license``: one SPDX address per licence of CITATION.cff (a string for one, a list for more)."""
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    urls = [f"https://spdx.org/licenses/{name}" for name in licences(cff)]
+    meta["license"] = urls[0] if len(urls) == 1 else urls
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     update_readme(Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2]).read_text(encoding="utf-8"))
+    fix_codemeta()
