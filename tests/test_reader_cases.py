@@ -380,3 +380,14 @@ def test_a_tie_known_only_to_exist_by_a_day_is_first_on_record_there_not_gained(
     said = network.describe(view, "1950-06-14", "p", network.changes(view, ["1950-06-14", "1950-06-16"], changed_only=True))[2]
     assert "first on record (a start not dated to the interval) Person R → Person B" in said
     assert network.changes(view, ["1955-01-01", "1955-02-01"], changed_only=True).empty
+
+
+def test_the_network_says_when_the_patron_asked_about_was_already_dead(make_package):
+    rows = copy.deepcopy(ROWS)
+    rows["events"].append(event("p-dies", "1951-03-01", "death"))
+    rows["event_participants"].append(part("p-dies", "p", "subject"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    said = network.describe(view, "1955-01-01", "p", network.changes(view, [], changed_only=True))[1]
+    assert said.startswith("Person P had 0 clients that day") and said.endswith("(the tables record him dead by 1951-03-01).")
+    alive = network.describe(view, "1950-06-14", "p", network.changes(view, [], changed_only=True))[1]
+    assert "dead" not in alive

@@ -177,6 +177,9 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
             f"; {number(len(by_patron), 'patron')} had {number(patronage, 'client')} between them")
     place = (f"; {number(more, 'patron')} had more." if more else "." if not mine
              else f", as many as {number(same, 'other patron')} and no one more." if same else ", more than any other patron.")
+    if not alive_on(tables, on, [patron]).iloc[0]:
+        died = tables.persons.set_index("person_id")["died_lo"].get(patron)
+        place = place[:-1] + f" (the tables record him dead by {died.date()})."
     out = [f"On {day} the tables record {number(g.number_of_nodes(), 'person')} joined by {number(len(rows), 'tie')} "
            f"of all kinds{pairs}{kind}." if len(rows) else f"On {day} the tables record no tie between any two persons.",
            f"{names.get(patron, patron)} had {number(mine, 'client')} that day{place}"]
