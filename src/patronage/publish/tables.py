@@ -33,7 +33,7 @@ def roster_table(roster: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
              for d, here in zip(roster["defection_date"], counted, strict=True)]
     return pd.DataFrame({
         "client": roster["client_id"].map(names).fillna(roster["client_id"]).to_numpy(),
-        "rank the day before": roster["rank_before"].to_numpy(),
+        "rank the day before": pd.array(roster["rank_before"], dtype="Int64"),
         "defected at this crisis": counted.to_numpy(),
         "defection the tie records": dated,
         "motive (coding)": roster["motive"].to_numpy(),
