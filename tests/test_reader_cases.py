@@ -391,3 +391,13 @@ def test_the_network_says_when_the_patron_asked_about_was_already_dead(make_pack
     assert said.startswith("Person P had 0 clients that day") and said.endswith("(the tables record him dead by 1951-03-01).")
     alive = network.describe(view, "1950-06-14", "p", network.changes(view, [], changed_only=True))[1]
     assert "dead" not in alive
+
+
+def test_a_tie_ended_by_a_death_in_the_interval_is_lost_there(make_package):
+    rows = copy.deepcopy(ROWS)
+    rows["events"].append(event("d-dies", "1961-03-01", "death"))
+    rows["event_participants"].append(part("d-dies", "d", "subject"))
+    rows["ties"] = [dict(t, end="1961") if t["tie_id"] == "r-d" else t for t in rows["ties"]]  # an end known to the year
+    view = patronage.load(make_package(rows)).select(coding="x")
+    changed = network.changes(view, ["1961-02-27", "1961-03-02"], changed_only=True).iloc[0]
+    assert changed["lost"] == "Person R → Person D" and changed["last on record"] == "–"  # the death dates it

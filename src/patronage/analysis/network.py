@@ -107,7 +107,8 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False)
     has its recorded start inside the interval (both bounds); else it is *first on record* there: a start the
     sources give only as "by" a day, or to a year reaching back before the interval, is not a tie begun in it.
     Likewise a pair running on the earlier day and not on the later is *lost* if a tie's recorded end lies inside
-    the interval, or no end is recorded (a death ended it); else *last on record*.
+    the interval, or no end is recorded, or one of the two men died within it (a death ends a tie); else *last on
+    record*.
     changed_only: only the intervals in which anything changed.
 
     returns: one row per interval with counts and the ties (patron -> client) of each kind of change.
@@ -120,6 +121,7 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False)
         after = set(map(tuple, ties_as_of(tables, b, kinds)[["patron_id", "client_id"]].to_numpy()))
         gained, lost = after - before, before - after
         began, ended = _dated_within(tables, kinds, "start", a, b), _dated_within(tables, kinds, "end", a, b)
+        ended |= {pair for pair in lost if _died_within(tables, pair, a, b)}
         fmt = lambda ts: "; ".join(f"{names[p]} → {names[c]}" for p, c in sorted(ts)) or "–"  # noqa: E731
         rows.append({"from": a.date().isoformat(), "to": b.date().isoformat(), "ties before": len(before),
                      "ties after": len(after), "lost": fmt(lost & ended), "gained": fmt(gained & began),
@@ -132,6 +134,12 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False)
 CHANGES = {"lost": "lost", "gained": "gained",
            "last on record": "last on record (an end not dated to the interval)",
            "first on record": "first on record (a start not dated to the interval)"}
+
+
+def _died_within(tables, pair: tuple, a: pd.Timestamp, b: pd.Timestamp) -> bool:
+    """True if either man of ``pair`` is recorded dying after day a and by day b (both bounds of his death)."""
+    lives = tables.persons.set_index("person_id")[["died_lo", "died_hi"]].reindex(list(pair))
+    return bool(((lives["died_lo"] > a) & (lives["died_hi"] <= b)).fillna(False).any())
 
 
 def _dated_within(tables, kinds, column: str, a: pd.Timestamp, b: pd.Timestamp) -> set:
