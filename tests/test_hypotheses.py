@@ -237,10 +237,10 @@ def test_h3b_holds_when_the_reward_displaced_a_rivals_client_and_fails_when_not(
 
 def test_vacancies_follow_the_office_across_renaming(crisis_x):
     view, c = crisis_x
-    v = vacancies(view, c).set_index("holder")
-    assert v.loc["p", "next of the same rank"] == "a" and v.loc["p", "how he stood"] == "defector"
-    assert v.loc["b", "how he stood"] == "not recorded"  # D continues his own post: not a successor
-    assert v.loc["p", "on"] == "1950-06-15"  # the loss's date as recorded
+    v = vacancies(view, c).set_index("holder")  # holders and successors by name
+    assert v.loc["Person P", "next of the same rank"] == "Person A" and v.loc["Person P", "how he stood"] == "defector"
+    assert v.loc["Person B", "how he stood"] == "not recorded"  # D continues his own post: not a successor
+    assert v.loc["Person P", "on"] == "1950-06-15"  # the loss's date as recorded
 
 
 def test_h3b_no_case_when_no_defector_rose_no_data_when_his_rank_after_is_not_recorded(world):

@@ -401,3 +401,29 @@ def test_a_tie_ended_by_a_death_in_the_interval_is_lost_there(make_package):
     view = patronage.load(make_package(rows)).select(coding="x")
     changed = network.changes(view, ["1961-02-27", "1961-03-02"], changed_only=True).iloc[0]
     assert changed["lost"] == "Person R → Person D" and changed["last on record"] == "–"  # the death dates it
+
+
+def test_the_posts_a_purge_emptied_are_those_lost_near_it_even_when_it_is_dated_to_a_month(make_package):
+    """A purge dated 'May to 20 June 1950' reaches the day before a fall on the 15th although its middle lies weeks
+    before it; a loss years later is no vacancy of this crisis."""
+    from patronage.analysis.offices import vacancies
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"].append(spell("c-board", "c", "min", 2, "1949", "1950-06-14", "dismissal", post="Board member C"))
+    rows["events"].append(event("c-purged", "1950-05/1950-06-20", "purge"))
+    rows["event_participants"].append(part("c-purged", "c", "purged"))
+    rows["spells"].append(spell("b-late", "b", "min2", 2, "1949", "1956-01-01", "dismissal", post="Late post B"))
+    rows["events"].append(event("b-late-out", "1956-01-01", "dismissal"))
+    rows["event_participants"].append(part("b-late-out", "b", "dismissed"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    v = vacancies(view, make_crisis(view, "p", FALL))
+    assert "Board member C" in set(v["post"])  # the purge's span reaches the day before the fall
+    assert "Late post B" not in set(v["post"])  # lost in 1956: not emptied by this crisis
+
+
+def test_h3b_says_the_span_it_searched(toy):
+    view = toy.select(coding="x")
+    crisis = make_crisis(view, "p", FALL)
+    for days in (30, 730):
+        r = hypotheses.rewards_cost_rivals_clients(view, crisis, window_days=days)
+        assert f"within {days} days either side of the fall" in r.rule and "in the year" not in r.rule

@@ -112,9 +112,11 @@ def rival_clients(tables, crisis: Crisis) -> set:
     return set(t["client_id"]) - set(crisis.turncoats) - set(crisis.roster["client_id"]) - {crisis.patron}
 
 
-def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
-    """Posts the purge emptied: held the day before by the patron or a loyal client, and ended by his first loss after
-    the fall (the post's end within RENAMING_GAP of it; a post he kept through it, or left long before, is not).
+def vacancies(tables, crisis: Crisis, window_days: int = 365) -> pd.DataFrame:
+    """Posts the purge emptied: held the day before by the patron or a loyal client, and ended by his first loss
+    within ``window_days`` of the fall (the post's end within RENAMING_GAP of it; a post he kept through it, or left
+    long before, is not). A loss counts if its recorded date can fall from the day before on: the purge of June 1957,
+    dated to the month, reaches the day before a fall on the 29th although its middle lies before it.
 
     The next holder is the first other person to take up an office of the same lineage and rank between the day
     before the crisis and SUCCESSION_GAP after the loss, unless he already held an office of that lineage and rank
@@ -122,15 +124,15 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     has one holder (a ministry, a first deputyship); among several deputies he is one of the same rank, not
     necessarily the one who took this man's post.
 
-    returns: one row per post: holder, post, seniority, lost (his role in the loss), on (the loss's date as
-    recorded), next of the same rank, how he stood.
+    returns: one row per post: holder (his name), post, seniority, lost (his role in the loss), on (the loss's date
+    as recorded), next of the same rank (his name), how he stood.
     """
     columns = ["holder", "post", "seniority", "lost", "on", "next of the same rank", "how he stood"]
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors] + [crisis.patron]
     before = crisis.date - DAY
     held = tables.spells[tables.spells["person_id"].isin(loyal)]
     held = held[active(held, before)].sort_values(["seniority", "spell_id"], ascending=[False, True])
-    losses = first_loss(tables, loyal, crisis.date - DAY, crisis.horizon)
+    losses = first_loss(tables, loyal, before, crisis.date + pd.Timedelta(days=window_days), reach=True)
     loss_day = losses["day"].reindex(held["person_id"]).to_numpy()
     ended = point(held, "end").to_numpy()
     gap = RENAMING_GAP.to_timedelta64()
@@ -141,12 +143,14 @@ def vacancies(tables, crisis: Crisis) -> pd.DataFrame:
     first = _next_holders(tables, crisis, held, loss_day)
     rc = rival_clients(tables, crisis)
     dated = tables.events.set_index("event_id")["date"]
+    names = tables.persons.set_index("person_id")["name"]
     rows = []
     for row, spell in enumerate(held.itertuples()):
         loss = losses.loc[spell.person_id]
         successor = first.get(row, pd.NA)
-        rows.append({"holder": spell.person_id, "post": spell.post, "seniority": spell.seniority, "lost": loss["role"],
-                     "on": dated.get(loss["event_id"], loss["day"].date().isoformat()), "next of the same rank": successor,
+        rows.append({"holder": names.get(spell.person_id, spell.person_id), "post": spell.post, "seniority": spell.seniority,
+                     "lost": loss["role"], "on": dated.get(loss["event_id"], loss["day"].date().isoformat()),
+                     "next of the same rank": names.get(successor, successor) if pd.notna(successor) else pd.NA,
                      "how he stood": relation(successor, crisis, rc) if pd.notna(successor) else "not recorded"})
     return pd.DataFrame(rows, columns=columns)
 

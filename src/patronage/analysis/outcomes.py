@@ -28,13 +28,15 @@ def max_rank_between(tables, persons, start, end, missing=0) -> pd.Series:
     return held.astype("Int64") if missing is pd.NA else held.fillna(missing).astype(int)
 
 
-def first_loss(tables, persons, start, end, roles=LOSS_ROLES, order: str = "first") -> pd.DataFrame:
+def first_loss(tables, persons, start, end, roles=LOSS_ROLES, order: str = "first", reach: bool = False) -> pd.DataFrame:
     """Each person's first event between two days in which he took part in one of ``roles`` (by default
     arrested, executed, dismissed, purged, stripped, expelled): event_id, role, day (NaT if none).
-    order="last": his last such event instead."""
+    order="last": his last such event instead. reach: an event counts if its recorded bounds reach into the span
+    (a purge dated 'June 1957' reaches the 28th), not only if its point estimate lies in it."""
     persons = list(persons)
     parts = tables.derived("participations with day", _participations)
-    hit = parts[parts["person_id"].isin(persons) & parts["role"].isin(roles) & (parts["day"] >= start) & (parts["day"] <= end)]
+    lo, hi = (parts["date_lo"], parts["date_hi"]) if reach else (parts["day"], parts["day"])
+    hit = parts[parts["person_id"].isin(persons) & parts["role"].isin(roles) & (hi >= start) & (lo <= end)]
     first = hit.sort_values(["day", "event_id"]).drop_duplicates("person_id", keep=order).set_index("person_id")
     return first[["event_id", "role", "day"]].reindex(persons)
 

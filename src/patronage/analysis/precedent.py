@@ -131,7 +131,8 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     after it (a man never in high office can be neither kept in it nor dropped from it); one counts
     against the claim if he is still in high office at the horizon.
     """
-    claim = f'Khrushchev "attempted to ensure that such behavior would remain an exception" ({BLAUVELT}, "Betrayal and network stability")'
+    claim = (f'of the case the article studies: Khrushchev "attempted to ensure that such behavior would remain an exception" '
+             f'({BLAUVELT}, "Betrayal and network stability")')
     rule = split_rule(f"defector in high office (rank >= {min_rank}) the day before the fall or in the window after it", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
                       "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
                       "outcome unrecorded")

@@ -66,15 +66,15 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     lineage across renamings, same rank) is found. A reward that displaced a rival's own client
     shows the cost Fairbanks describes; one carved from the fallen network, or with no holder recorded in the
     months before it (a new or re-formed office, or one whose holder no source records), does not: no rival's client
-    is recorded losing it. If no rival's client held an office of that lineage and rank in the year either side of
-    the fall, no reward could have displaced one, and the row says so instead of deciding.
+    is recorded losing it. If no rival's client held an office of that lineage and rank within ``window_days`` either
+    side of the fall, no reward could have displaced one, and the row says so instead of deciding.
     """
     claim = (f'"offering a position as a lure to a client of a rival patron would mean denying that position to or demoting '
              f'one\'s own client" ({BLAUVELT}, "Patronage and betrayal")')
     rule = split_rule("post gained by a defector", "its previous holder was not a rival's client (it came from the fallen "
                       f"network, or no holder is recorded in the {SUCCESSION_GAP.days} days before it: a new or re-formed office, or one whose "
                       "holder no source records); untestable if no rival's client held an office of its lineage and "
-                      "rank in the year either side of the fall")
+                      f"rank within {number(window_days, 'day')} either side of the fall")
     statistic = "rewards taken from a rival's client"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H3b scarcity: whose posts", "scarcity: the patron's side", claim, rule, statistic)
@@ -88,12 +88,13 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     gained = gained.assign(predecessor=gained["predecessor_id"].map(lambda p: relation(p, crisis, rc)))
     comparable, posts = _comparable_offices(tables, crisis, rc, gained, window)
     outcomes = {r.spell_id: r.predecessor != "rival's client" for r in gained.itertuples()}
+    window_text = f"within {number(window_days, 'day')} either side of the fall"
     k = sum(outcomes.values())
     kinds = gained["predecessor"].value_counts()
     value = f"{len(gained) - k}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
     reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor})" for r in gained.itertuples())
     return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
-                  split_outcome(k, len(gained) - k, 0), _could_displace(comparable, posts), reason,
+                  split_outcome(k, len(gained) - k, 0), _could_displace(comparable, posts, window_text), reason,
                   f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
                   gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]].reset_index(drop=True))
 
@@ -138,11 +139,12 @@ def _comparable_offices(tables, crisis: Crisis, rc: set, gained: pd.DataFrame,
     return theirs.merge(posts, on=["lineage", "seniority"]), posts
 
 
-def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame) -> str:
-    """'yes' if a rival's client held an office comparable to a reward (so a reward could have displaced one), else why not."""
+def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame, window_text: str) -> str:
+    """'yes' if a rival's client held an office comparable to a reward (so a reward could have displaced one), else why
+    not (``window_text``: the span searched, in words)."""
     return YES if len(comparable) else (
         f"no: no rival's client is recorded in an office of the lineage and rank of the rewards "
-        f"({', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}) in the year either side of the fall, "
+        f"({', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}) {window_text}, "
         "so no reward could have displaced one")
 
 

@@ -94,7 +94,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     clients of recorded rank below ``min_rank`` the day before who did not defect, as the sources name them; each
     counts against continuity if he lost his post or his freedom within ``window_days``.
     """
-    claim = (f'"the lower levels of Beria\'s network, especially in the security service, were left in place" '
+    claim = (f'of the case the article studies: "the lower levels of Beria\'s network, especially in the security service, were left in place" '
              f'({BLAUVELT}, "Betrayal and network stability")')
     rule = split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
                       f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running at "
