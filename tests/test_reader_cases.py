@@ -427,3 +427,20 @@ def test_h3b_says_the_span_it_searched(toy):
     for days in (30, 730):
         r = hypotheses.rewards_cost_rivals_clients(view, crisis, window_days=days)
         assert f"within {days} days either side of the fall" in r.rule and "in the year" not in r.rule
+
+
+def test_a_man_heading_a_body_under_the_patron_s_ministry_served_under_him(make_package):
+    """The head of a regional directorate (parent_id: the ministry) serves under the minister, though his office is in
+    another lineage; a man in a body outside the ministry's tree does not."""
+    from patronage.analysis.advancement import served_under
+
+    rows = copy.deepcopy(ROWS)
+    rows["organisations"] = rows["organisations"] + [
+        {**rows["organisations"][0], "org_id": "min-region", "name": "Regional directorate", "lineage": "region",
+         "parent_id": "min"},
+        {**rows["organisations"][0], "org_id": "other", "name": "Another body", "lineage": "elsewhere"}]
+    rows["spells"] = [s for s in rows["spells"] if s["person_id"] not in ("b", "c")] + [
+        spell("b-region", "b", "min-region", 3, "1946", "1950-08-01"), spell("c-other", "c", "other", 3, "1946", "1950-06-16")]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    under = served_under(view, make_crisis(view, "p", FALL), ["b", "c"])
+    assert under == {"b": True, "c": False}

@@ -23,7 +23,7 @@ import pandas as pd
 
 from patronage.analysis.careers import moved, running_on
 from patronage.analysis.crisis import DAY, Crisis, PersonId
-from patronage.analysis.offices import SUCCESSION_GAP, spells_with_lineage
+from patronage.analysis.offices import SUCCESSION_GAP, lineages_above, spells_with_lineage
 
 
 def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
@@ -65,11 +65,16 @@ def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
 
 def served_under(tables, crisis: Crisis, persons) -> dict[PersonId, bool | None]:
     """For each person: True if, the day before the crisis, he held a post below one of the patron's in the same
-    lineage; False if both held a post recorded that day and none of his was below one of the patron's; None if
-    either held none recorded that day (the careers do not say: the patron's own ministry may be missing)."""
+    lineage or in the lineage of a body his office belongs to (:func:`patronage.analysis.offices.lineages_above`:
+    the head of a regional NKVD directorate serves under the People's Commissar); False if both held a post
+    recorded that day and none of his was below one of the patron's; None if either held none recorded that day
+    (the careers do not say: the patron's own ministry may be missing)."""
     s = spells_with_lineage(tables, running_on(tables, "spells", crisis.date - DAY).to_numpy())
     his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
-    under = s[s["person_id"].isin(list(persons))].merge(his, on="lineage")
+    above = lineages_above(tables)
+    mine = s[s["person_id"].isin(list(persons))]
+    mine = mine.assign(lineage=mine["org_id"].map(lambda org: above.get(org, []))).explode("lineage")
+    under = mine.merge(his, on="lineage")
     below, posted = set(under.loc[under["seniority"] < under["his"], "person_id"]), set(s["person_id"])
     return {p: True if p in below else False if crisis.patron in posted and p in posted else None for p in persons}
 

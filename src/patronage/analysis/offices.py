@@ -43,6 +43,23 @@ def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
     return spells.assign(lineage=spells["org_id"].map(lineage), start_day=point(spells, "start"), end_day=point(spells, "end"))
 
 
+def lineages_above(tables) -> dict[str, list]:
+    """Each organisation's lineage and those of the bodies above it (``parent_id``, followed up to the top, at most
+    as deep as the table is long): the Ivanovo NKVD directorate is in its own lineage and in the NKVD's. Computed
+    once per tables. networkx's ancestors would do the walking, but a parent is a single column: a loop suffices."""
+    def walk(t):
+        orgs = t.organisations.set_index("org_id")
+        out = {}
+        for org in orgs.index:
+            chain, at = [], org
+            while pd.notna(at) and at in orgs.index and len(chain) < len(orgs):
+                chain.append(orgs.at[at, "lineage"])
+                at = orgs.at[at, "parent_id"]
+            out[org] = [x for x in dict.fromkeys(chain) if pd.notna(x)]
+        return out
+    return tables.derived("lineages above", walk)
+
+
 def spells_with_lineage(tables, rows=None) -> pd.DataFrame:
     """The rows ``rows`` (a boolean mask over tables.spells; None: all) of :func:`with_lineage` of every spell,
     which is computed once per tables: the same frame as ``with_lineage(tables, tables.spells[rows])``, as
