@@ -159,8 +159,7 @@ def vacancies(tables, crisis: Crisis, window_days: int = 365) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     first = _next_holders(tables, crisis, held, loss_day)
     rc = rival_clients(tables, crisis)
-    dated = tables.events.set_index("event_id")["date"]
-    names = tables.persons.set_index("person_id")["name"]
+    dated, names = tables.events.set_index("event_id")["date"], tables.persons.set_index("person_id")["name"]
     rows = []
     for row, spell in enumerate(held.itertuples()):
         loss = losses.loc[spell.person_id]

@@ -31,6 +31,8 @@ LOWEST_OF_RANK = {7: "the top leader", 6: "head of a union ministry", 5: "first 
                   4: "deputy head of a union ministry", 3: "head of a department of a central apparatus",
                   2: "deputy head of a department", 1: "a junior post"}
 
+EXCEPTION = "attempted to ensure that such behavior would remain an exception"  # the article, of Khrushchev
+
 
 def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_rank: int = 6) -> Result:
     """The precedent, short run: a patron is not seen to reward a defector.
@@ -131,8 +133,7 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     after it (a man never in high office can be neither kept in it nor dropped from it); one counts
     against the claim if he is still in high office at the horizon.
     """
-    claim = (f'of the case the article studies: Khrushchev "attempted to ensure that such behavior would remain an exception" '
-             f'({BLAUVELT}, "Betrayal and network stability")')
+    claim = f'of the case the article studies: Khrushchev "{EXCEPTION}" ({BLAUVELT}, "Betrayal and network stability")'
     rule = split_rule(f"defector in high office (rank >= {min_rank}) the day before the fall or in the window after it", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
                       "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
                       "outcome unrecorded")
