@@ -192,3 +192,43 @@ def test_a_build_that_succeeds_leaves_no_empty_failed_folder(tmp_path, monkeypat
     (tmp_path / "build" / "failed" / "other" / "02-x.ipynb").unlink()
     execute.prune_failed()
     assert not (tmp_path / "build" / "failed").exists()
+
+
+def test_every_file_of_the_data_folder_is_an_input_of_the_runs(tmp_path):
+    """A file of data/ the notebooks read (the tables, the descriptor, the crisis list of 05) changes the inputs'
+    hash, so that `make` re-runs what it feeds; the edition copies it and the colophon lists its checksum."""
+    import shutil
+
+    from patronage.build import colophon
+
+    root = tmp_path / "root"
+    shutil.copytree(config.DATA_DIR, root / "data")
+    before = inputs.shared_inputs_hash(root)
+    every = {p.name for p in (root / "data").iterdir() if p.is_file()}
+    assert every == set(colophon.data_checksums(root / "data").index)  # the colophon lists each file
+    with open(root / "data" / "crises.yaml", "a", encoding="utf-8") as f:
+        f.write("\n# a reader's edit\n")
+    assert inputs.shared_inputs_hash(root) != before
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_prose_names_only_modules_and_functions_that_exist(path):
+    """Every `patronage....` a notebook's prose names can be imported (a module) or found in one (a function)."""
+    import importlib
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    named = {m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"`(patronage(?:\.\w+)+)`", c.source)}
+    missing = []
+    for name in sorted(named):
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                found = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            for attr in parts[cut:]:
+                found = getattr(found, attr, None)
+            missing += [name] if found is None else []
+            break
+    assert not missing, f"{path.name} names what does not exist: {missing}"

@@ -17,7 +17,7 @@ PACKAGES = ("patronage", "pandas", "numpy", "scipy", "statsmodels", "networkx", 
 def data_checksums(data_dir=None) -> pd.DataFrame:
     """sha256 of every file of the data package."""
     data_dir = data_dir or config.DATA_DIR
-    files = sorted(p for p in data_dir.iterdir() if p.suffix in {".csv", ".json"})
+    files = sorted(p for p in data_dir.iterdir() if p.suffix in {".csv", ".json", ".yaml"})
     return pd.DataFrame({"file": [p.name for p in files],
                          "sha256": [hashlib.sha256(p.read_bytes()).hexdigest() for p in files]}).set_index("file")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from patronage import config
 
-INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
+INPUT_GLOBS = (("data", "*.csv"), ("data", "*.json"), ("data", "*.yaml"), ("src/patronage", "**/*.py"), (".", "requirements.lock"))
 
 # modules no notebook runs, as patterns of paths inside src/patronage/: editing them must not re-execute the
 # notebooks (tests/test_build.py checks that each names a module)

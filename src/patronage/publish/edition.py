@@ -6,7 +6,7 @@
     notebooks/NAME.html     one page per executed notebook (nbconvert, 'lab' template, no CDN)
     figures/                NAME.html, NAME.svg, 03-verdicts.csv, and plotly.min.js: the one copy
                             of plotly.js that every page of the edition loads
-    data/                   the data package: *.csv and datapackage.json
+    data/                   the data package: *.csv and datapackage.json, and the crisis panel's list crises.yaml
     exports/assertions.csv  the flat export of every assertion
     CITATION.cff, CITATION.bib
 
@@ -45,7 +45,8 @@ from patronage.publish.edition_pages import GENERATOR, PLOTLY_JS, make_exporter,
 
 def copy_inputs(root: Path, out: Path) -> None:
     """Copy figures (without their plotly.min.js), the data package, the export and the citation files."""
-    groups = [("figures", ("*.html", "*.svg", "*.csv")), ("data", ("*.csv", "datapackage.json")), ("exports", ("assertions.csv",))]
+    groups = [("figures", ("*.html", "*.svg", "*.csv")), ("data", ("*.csv", "datapackage.json", "crises.yaml")),
+              ("exports", ("assertions.csv",))]
     for folder, patterns in groups:
         (out / folder).mkdir(parents=True, exist_ok=True)
         for pattern in patterns:

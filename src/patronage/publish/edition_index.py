@@ -61,7 +61,7 @@ QUESTION = """
 defected, because high offices were scarce: a patron had little motive to reward a change of sides at the
 expense of his own clients, and rewarding a turncoat set a dangerous precedent for his own network.</p>
 <p>This compendium tests the claim against the case Timothy Blauvelt (2008) studied. Sergei Kruglov and
-Ivan Serov, Lavrentii Beria's first deputies at the Ministry of Internal Affairs, helped to arrest their
+Ivan Serov, Lavrenty Beria's first deputies at the Ministry of Internal Affairs, helped to arrest their
 patron on 26 June 1953 and were rewarded, while his loyal lieutenants were shot. Each of Fairbanks' claims is
 written as a function computed from curated tables in which every fact carries its source, a locator, a short
 exact quotation and an evidence level; the notebooks below compute the test, and each can be re-run with
@@ -98,6 +98,7 @@ def index_data(root: Path) -> str:
     package = json.loads((root / "data" / config.PACKAGE_FILE).read_text(encoding="utf-8"))
     rows = [(f"data/{r['path']}", r.get("title", r["name"]), r.get("description", "")) for r in package["resources"]]
     rows += [(f"data/{config.PACKAGE_FILE}", "Data package descriptor", "Every table's fields, types, allowed values and keys (Frictionless)."),
+             ("data/crises.yaml", "The crisis panel's list", "The crises of notebook 05: patron, day, event and model of each."),
              ("exports/assertions.csv", "All assertions", "Every assertion of every table in one table, for Palladio, Gephi or R."),
              ("figures/03-verdicts.csv", "Verdicts", "The verdict table of notebook 03's default run.")]
     known = {p for p, _, _ in rows}
@@ -117,7 +118,8 @@ def index_citation(root: Path) -> str:
     bib = (root / "CITATION.bib").read_text(encoding="utf-8") if (root / "CITATION.bib").exists() else ""
     for ref in cff.get("references", []):
         if ref.get("doi"):
-            who = ", ".join(f"{a.get('family-names', '')}, {a.get('given-names', '')[:1]}." for a in ref.get("authors", []))
+            who = ", ".join(f"{a.get('family-names', '')}, " + "".join(f"{g[0]}." for g in a.get("given-names", "").split())
+                            for a in ref.get("authors", []))  # every initial: 'Timothy K.' is 'T.K.'
             text += (f"<p>Cite the case itself as: {html.escape(who)} ({ref.get('year')}). {html.escape(ref['title'])}. "
                      f"<i>{html.escape(ref.get('journal', ''))}</i> {ref.get('volume', '')}: {ref.get('start', '')}–{ref.get('end', '')}. "
                      f'<a href="{DOI_URL}{html.escape(ref["doi"])}">doi:{html.escape(ref["doi"])}</a></p>')
