@@ -110,7 +110,7 @@ def test_codings_disagree_where_the_historiography_does(tables):
 def test_flat_export_holds_every_assertion_and_is_current(tables):
     flat = assertions(tables)
     sizes = sum(len(getattr(tables, n)) for n in ("persons", "attributes", "organisations", "spells", "events",
-                                                   "event_participants", "ties"))
+                                                   "event_participants", "ties", "codings"))
     assert len(flat) == sizes + 2 * len(tables.conflicts)  # each conflict: one row per reading
     sides = flat[flat["table"] == "conflicts"]
     assert set(sides["reading"]) >= {"article", "standard"} and sides["source_id"].notna().all()
@@ -141,3 +141,5 @@ def test_the_flat_export_gives_the_coded_fields_the_analysis_reads(tables):
     assert "no defection recorded" in flat.loc["beria-kruglov-subordination-not-true-clients", "detail"]
     assert flat.loc["beria-1953-mvd-minister", "detail"].startswith("rank 6; end cause arrest")
     assert pd.isna(flat.loc["beria", "detail"])  # a person row has no coded field
+    assert "appointed by Lavrenty Beria" in flat.loc["kruglov-1953-first-deputy-minister", "detail"]  # a name, not an id
+    assert flat.loc["blauvelt", "table"] == "codings" and flat.loc["blauvelt", "source_id"] == "blauvelt-2008"

@@ -71,7 +71,7 @@ def test_conflicts_on_the_real_tables_include_those_that_only_name_him(tables, p
 
 def test_who_held_shows_no_padding_as_a_date(world):
     held = lookup.who_held(world, "Minister", "1944-06").set_index("spell_id")
-    assert held.loc["p-open", "earliest start"] == "not given" and held.loc["p-open", "start floor"] == "1944-03-01"
+    assert held.loc["p-open", "earliest start"] == "not given" and held.loc["p-open", "start read no earlier than"] == "1944-03-01"
     assert held.loc["p-open", "start"] == "/1944-03"  # as recorded
     clerk = lookup.who_held(world, "Clerk", "1944-06").set_index("spell_id")
     assert clerk.loc["r-open", "latest end"] == "not given" and clerk.loc["r-open", "earliest start"] == "1944-01-01"
@@ -82,7 +82,7 @@ def test_who_held_shows_no_padding_as_a_date(world):
 def test_who_held_yezhov_on_the_real_tables(tables):
     held = lookup.who_held(tables, "NKVD", "1938-11-25")
     row = held.set_index("spell_id").loc["yezhov-1936-commissar-state-security"]
-    assert row["earliest start"] == "not given" and row["start floor"] == "1938-11-01"
+    assert row["earliest start"] == "not given" and row["start read no earlier than"] == "1938-11-01"
     assert not held.isin(["1928-11-30"]).any().any()
 
 
@@ -117,3 +117,32 @@ def test_about_says_what_is_wrong_with_the_name(world, capsys):
     err = capsys.readouterr().err
     assert "is a source id, not a person: Blauvelt, T.K. (2008)" in err and "sources.csv" in err
     assert main(["about", "Trotsky"]) == 2 and "persons.csv" in capsys.readouterr().err
+
+
+def test_conflicts_say_neither_side_is_read_under_seed_when_both_are_reference_works(tables):
+    from patronage.tables import lookup
+
+    c = lookup.conflicts(tables).set_index("conflict_id")
+    both = c[(c["a_evidence"] == "external") & (c["b_evidence"] == "external")]
+    assert len(both) and set(both["reading=article, evidence=seed"]) == {"neither (both sides are reference works)"}
+    assert "neither (both sides are reference works)" not in set(both["reading=article, evidence=seed+external"])
+    seeded = c[c["a_evidence"] == "seed"]
+    assert "neither (both sides are reference works)" not in set(seeded["reading=article, evidence=seed"])
+
+
+def test_export_to_a_directory_is_refused_in_one_line_and_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "patronage", "export", str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 2 and "not a directory" in run.stderr and "Traceback" not in run.stderr
+    assert not list(tmp_path.parent.glob(f"{tmp_path.name}*.tmp")) and not list(tmp_path.iterdir())
+
+
+def test_a_lookup_table_shows_a_missing_value_as_a_dash():
+    import pandas as pd
+
+    from patronage.tables import lookup
+
+    text = lookup.as_text(pd.DataFrame({"end": pd.array(["1951", None], dtype="string")}), "table")
+    assert "<NA>" not in text and "–" in text

@@ -109,7 +109,11 @@ def validate_or_export(args: argparse.Namespace) -> int:
         except CheckoutError as exc:
             print(exc, file=sys.stderr)
             return 2
-    print(write_assertions(tables, Path(args.file) if args.file else config.BUILD_DIR / "assertions.csv"))
+    target = Path(args.file) if args.file else config.BUILD_DIR / "assertions.csv"
+    if target.is_dir():  # the temporary file would land beside it, and the rename fail
+        print(ParameterError("FILE", args.file, "give the path of a CSV file to write, not a directory"), file=sys.stderr)
+        return 2
+    print(write_assertions(tables, target))
     return 0
 
 

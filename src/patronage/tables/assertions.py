@@ -44,7 +44,9 @@ def assertions(tables) -> pd.DataFrame:
         tables.spells.assign(table="spells", row_id=tables.spells["spell_id"], kind="spell",
                              what=tables.spells["post"] + ", " + tables.spells["org_id"].map(orgs),
                              when=tables.spells["start"], until=tables.spells["end"],
-                             other_person_id=tables.spells["appointed_by"], detail=detail(tables.spells, DETAIL["spells"])),
+                             other_person_id=tables.spells["appointed_by"],
+                             detail=detail(tables.spells.assign(appointed_by=_named(tables, tables.spells["appointed_by"])),
+                                           DETAIL["spells"])),
         tables.events.assign(table="events", row_id=tables.events["event_id"], kind=tables.events["kind"],
                              what=tables.events["title"], when=tables.events["date"]),
         parts.assign(table="event_participants", row_id=parts["event_id"] + "/" + parts["person_id"] + "/" + parts["role"],
@@ -55,6 +57,9 @@ def assertions(tables) -> pd.DataFrame:
                            what=_named(tables, tables.ties["patron_id"]) + " → " + _named(tables, tables.ties["client_id"]),
                            when=tables.ties["start"], until=tables.ties["end"], detail=detail(tables.ties, DETAIL["ties"])),
     ]
+    codings = tables.codings  # a historian's reading of the ties, with its source
+    pieces.append(codings.assign(table="codings", row_id=codings["coding_id"], kind="coding",
+                                 what=codings["label"] + ": " + codings["description"]))
     c = tables.conflicts  # a disagreement is two assertions: each reading with its own source, locator, quote, evidence
     pieces += [pd.DataFrame({"table": "conflicts", "row_id": c["conflict_id"] + "/" + side, "kind": "conflict:" + c["kind"],
                              "what": c["topic"] + " — reading '" + c[f"reading_{side}"] + "'",

@@ -90,11 +90,12 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     renamings). It is counted if its dates, as bounded by EDTF, can overlap ``when``. Words that
     match no spell at all raise ParameterError naming the closest organisations.
 
-    returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start floor,
+    returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start read no earlier than,
     latest end, spell_id and its sourcing, refines (the row an external row restates at a reference work's
     precision: both are shown); most senior first. An earliest start or latest end that only edtf's
-    padding of an open side supplies ('/1938-11', '1953-03-14/') is "not given"; the start floor of
-    such a start is the first day of its recorded end (``start_floor``), empty for other starts; a
+    padding of an open side supplies ('/1938-11', '1953-03-14/') is "not given"; such a start ('by November 1938')
+    is read by the analysis as no earlier than the first day of its recorded end (``start_floor``: a reading, not a
+    bound any source gives), empty for other starts; a
     spell with no recorded end has "open" as its latest end.
     """
     try:
@@ -110,7 +111,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
                         "post": found["post"], "organisation": found["org_id"].map(orgs.set_index("org_id")["name"]),
                         "start": found["start"], "end": found["end"],
                         "earliest start": _day(found["start_lo"], found["start"].map(_open_start), "not given"),
-                        "start floor": _day(found["start_floor"], found["start_floor"].isna(), ""),
+                        "start read no earlier than": _day(found["start_floor"], found["start_floor"].isna(), ""),
                         "latest end": _day(found["end_hi"], found["end"].map(_open_end), "not given").where(
                             found["end"].notna(), "open"),
                         "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING},
@@ -202,10 +203,14 @@ def conflicts(tables, name: str | None = None) -> pd.DataFrame:
              "reading_b", "b_source_id", "b_locator", "b_quote", "b_evidence", "default_reading"]].copy()
     if matched is not None:
         out.insert(1, "matched by", matched[c.index])
+    # under seed evidence a conflict both of whose sides rest on reference works reads neither: their rows are left out
+    external = (out["a_evidence"] == "external") & (out["b_evidence"] == "external")
     for policy in READING_POLICIES:
         for evidence in EVIDENCE_LEVELS:
-            picked = chosen_readings(tables.conflicts, policy, evidence)
-            out[f"reading={policy}, evidence={evidence}"] = out["conflict_id"].map(picked)
+            picked = out["conflict_id"].map(chosen_readings(tables.conflicts, policy, evidence))
+            if evidence == "seed":
+                picked = picked.where(~external.to_numpy(), "neither (both sides are reference works)")
+            out[f"reading={policy}, evidence={evidence}"] = picked
     return out.sort_values("conflict_id").reset_index(drop=True)
 
 
@@ -266,6 +271,7 @@ def as_text(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "table":
         if frame.empty:
             return "no rows"
+        frame = frame.astype(object).where(frame.notna(), "–")  # a missing value as a reader writes it, not pandas' <NA>
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 60):
             return frame.to_string(index=False)
