@@ -146,3 +146,12 @@ def test_a_lookup_table_shows_a_missing_value_as_a_dash():
 
     text = lookup.as_text(pd.DataFrame({"end": pd.array(["1951", None], dtype="string")}), "table")
     assert "<NA>" not in text and "–" in text
+
+
+def test_a_given_name_alone_lists_the_men_who_bear_it(tables):
+    from patronage.errors import ParameterError
+    from patronage.tables.names import resolve_person
+
+    with pytest.raises(ParameterError, match="it is a given name, of 5 recorded persons: use one of 'bagramyan'"):
+        resolve_person("Ivan", tables.persons, parameter="person")
+    assert resolve_person("Serov", tables.persons) == "serov"  # a surname still names its man

@@ -71,6 +71,12 @@ def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", 
     if len(ids) > 1:
         options = ", ".join(f"{i!r} ({labels[i]})" for i in sorted(ids))
         raise ParameterError(parameter, name, f"it names more than one person: use one of {options}")
+    given = sorted(persons.loc[persons["given_name"].map(lambda g: isinstance(g, str) and fold(g) == fold(name)),
+                               "person_id"]) if "given_name" in persons else []
+    if given:  # a given name alone ('Ivan', 'Georgy') names no one in particular
+        options = ", ".join(f"{i!r} ({labels[i]})" for i in given)
+        raise ParameterError(parameter, name, f"it is a given name, of {len(given)} recorded "
+                                              f"person{'s' if len(given) > 1 else ''}: use one of {options}")
     close = difflib.get_close_matches(fold(name), list(index), n=5, cutoff=0.6)
     near = sorted({pid for form in close for pid in index[form]})
     hint = "closest known: " + ", ".join(f"{i!r} ({labels[i]})" for i in near) if near else "none is close"
