@@ -56,20 +56,22 @@ def assertions(tables) -> pd.DataFrame:
                            other_person_id=tables.ties["patron_id"], kind="tie:" + tables.ties["kind"],
                            what=_named(tables, tables.ties["patron_id"]) + " → " + _named(tables, tables.ties["client_id"]),
                            when=tables.ties["start"], until=tables.ties["end"], detail=detail(tables.ties, DETAIL["ties"])),
+        tables.codings.assign(table="codings", row_id=tables.codings["coding_id"], kind="coding",  # a reading of the ties
+                              what=tables.codings["label"] + ": " + tables.codings["description"]),
     ]
-    codings = tables.codings  # a historian's reading of the ties, with its source
-    pieces.append(codings.assign(table="codings", row_id=codings["coding_id"], kind="coding",
-                                 what=codings["label"] + ": " + codings["description"]))
-    c = tables.conflicts  # a disagreement is two assertions: each reading with its own source, locator, quote, evidence
-    pieces += [pd.DataFrame({"table": "conflicts", "row_id": c["conflict_id"] + "/" + side, "kind": "conflict:" + c["kind"],
-                             "what": c["topic"] + " — reading '" + c[f"reading_{side}"] + "'",
-                             "source_id": c[f"{side}_source_id"], "locator": c[f"{side}_locator"], "quote": c[f"{side}_quote"],
-                             "evidence": c[f"{side}_evidence"], "conflict_id": c["conflict_id"], "reading": c[f"reading_{side}"]})
-               for side in ("a", "b")]
-    flat = pd.concat([p.reindex(columns=COLUMNS) for p in pieces], ignore_index=True)
+    flat = pd.concat([p.reindex(columns=COLUMNS) for p in pieces + _conflict_sides(tables.conflicts)], ignore_index=True)
     return flat.astype(TEXT).sort_values(["table", "row_id"], kind="stable").reset_index(drop=True)
 
 
 def _named(tables, ids: pd.Series) -> pd.Series:
     """Each person id as his name (the id where the persons table has no such person)."""
     return ids.map(tables.persons.set_index("person_id")["name"]).fillna(ids)
+
+
+def _conflict_sides(c: pd.DataFrame) -> list[pd.DataFrame]:
+    """A disagreement as two assertions: each reading with its own source, locator, quote and evidence."""
+    return [pd.DataFrame({"table": "conflicts", "row_id": c["conflict_id"] + "/" + side, "kind": "conflict:" + c["kind"],
+                          "what": c["topic"] + " — reading '" + c[f"reading_{side}"] + "'",
+                          "source_id": c[f"{side}_source_id"], "locator": c[f"{side}_locator"], "quote": c[f"{side}_quote"],
+                          "evidence": c[f"{side}_evidence"], "conflict_id": c["conflict_id"], "reading": c[f"reading_{side}"]})
+            for side in ("a", "b")]
