@@ -444,3 +444,15 @@ def test_a_man_heading_a_body_under_the_patron_s_ministry_served_under_him(make_
     view = patronage.load(make_package(rows)).select(coding="x")
     under = served_under(view, make_crisis(view, "p", FALL), ["b", "c"])
     assert under == {"b": True, "c": False}
+
+
+def test_a_detail_table_shows_the_men_by_name():
+    from patronage.publish.tables import MISSING, shown
+
+    names = pd.Series({"p": "Person P", "a": "Person A"})
+    frame = pd.DataFrame({"person_id": ["a", "p"], "predecessor_id": ["p", None], "predecessor": ["the fallen patron", "none"],
+                          "spell_id": ["a-min", "p-min"]})
+    out = shown(frame, names=names)
+    assert out.columns.tolist() == ["person", "predecessor (name)", "predecessor", "spell_id"]  # a spell id stays an id
+    assert out["person"].tolist() == ["Person A", "Person P"] and out["predecessor (name)"].tolist() == ["Person P", MISSING]
+    assert shown(frame).columns.tolist() == frame.columns.tolist()  # without names, as it was

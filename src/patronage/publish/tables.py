@@ -8,16 +8,33 @@ import pandas as pd
 MISSING = "–"
 
 
-def shown(frame: pd.DataFrame, empty: str | None = None) -> pd.DataFrame | None:
+def shown(frame: pd.DataFrame, empty: str | None = None, names: pd.Series | None = None) -> pd.DataFrame | None:
     """``frame`` with every missing value as MISSING (the values themselves unchanged), for display.
 
     empty: the sentence to print instead when the frame has no rows (None: show the empty frame).
+    names: person_id -> name; given, the columns of person ids show names (:func:`named`).
     returns: the frame to display, or None when the sentence was printed.
     """
     if frame.empty and empty is not None:
         print(empty)
         return None
+    frame = named(frame, names) if names is not None else frame
     return frame.astype(object).where(frame.notna(), MISSING)
+
+
+def named(frame: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """``frame`` with each column of person ids (a name ending in '_id', every value a person of ``names``) holding
+    the persons' names instead, under the column's name without '_id' ('predecessor_id' -> 'predecessor', or
+    'predecessor (name)' where the frame has a 'predecessor' already)."""
+    columns = {}
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if str(column).endswith("_id") and len(values) and values.isin(names.index).all():
+            label = str(column)[:-3].replace("_", " ")
+            columns[label if label not in frame.columns else f"{label} (name)"] = frame[column].map(names)
+        else:
+            columns[column] = frame[column]
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def roster_table(roster: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
