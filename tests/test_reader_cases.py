@@ -456,3 +456,10 @@ def test_a_detail_table_shows_the_men_by_name():
     assert out.columns.tolist() == ["person", "predecessor (name)", "predecessor", "spell_id"]  # a spell id stays an id
     assert out["person"].tolist() == ["Person A", "Person P"] and out["predecessor (name)"].tolist() == ["Person P", MISSING]
     assert shown(frame).columns.tolist() == frame.columns.tolist()  # without names, as it was
+
+
+def test_the_control_names_the_rival_who_presided(tables):
+    view = tables.select(evidence="seed", reading="article", coding="blauvelt")
+    r = hypotheses.defectors_were_genuine_clients(view, make_crisis(view, "beria", "1953-06-26"))
+    assert "under a rival (Georgy Malenkov)" in r.reason and "(malenkov)" not in r.reason
+    assert set(r.detail["which rival"]) <= {"", "Georgy Malenkov"}

@@ -90,7 +90,7 @@ def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
     """For each person: his promotions before the crisis, how many the patron and the busiest rival presided
     over, whether he served under the patron the day before, and the reading that follows.
 
-    returns: one row per person: promotions, by the patron, by a rival (the most), which rival, under the
+    returns: one row per person: promotions, by the patron, by a rival (the most), which rival (by name), under the
     patron (True, False, or None where his post or the patron's is not recorded that day), career says ('the
     patron's client', 'a rival's client', 'neither', or 'the careers do not say': no promotion recorded, none
     presided over by the patron or a rival, or a post of that day not recorded while the promotions would make
@@ -99,14 +99,14 @@ def career_evidence(tables, crisis: Crisis, persons) -> pd.DataFrame:
     persons = list(persons)
     promoted = promotions(tables, persons, crisis.date)
     promoted = promoted.assign(by=presided(tables, promoted, [crisis.patron, *crisis.rivals]))
-    under = served_under(tables, crisis, persons)
+    under, names = served_under(tables, crisis, persons), tables.persons.set_index("person_id")["name"]
     rows = []
     for person in persons:
         mine = promoted[promoted["person_id"] == person]
         counts = mine["by"].value_counts()
         rival_counts = counts[counts.index.isin(crisis.rivals)]
         by_rival = int(rival_counts.max()) if len(rival_counts) else 0
-        which = ", ".join(sorted(rival_counts[rival_counts == by_rival].index)) if by_rival else ""
+        which = ", ".join(sorted(names.get(r, r) for r in rival_counts[rival_counts == by_rival].index)) if by_rival else ""
         by_patron = int(counts.get(crisis.patron, 0))
         rows.append({"person_id": person, "promotions": len(mine), "by the patron": by_patron, "by a rival": by_rival,
                      "which rival": which, "under the patron": under[person],

@@ -83,7 +83,7 @@ def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
 def _career_reason(tables, crisis: Crisis, records: list[dict]) -> str:
     """Each turncoat's promotions, who presided over them, and the reading that follows, in words."""
     return "; ".join(f"{names_of(tables, [c['person_id']])}: {number(c['promotions'], 'promotion')}, {c['by the patron']} under the "
-                     f"patron, {c['by a rival']} under a rival{' (' + names_of(tables, c['which rival'].split(', ')) + ')' if c['which rival'] else ''}, "
+                     f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
                      f"{SERVED.get(c['under the patron']) or 'no post of ' + unrecorded_the_day_before(tables, crisis, c['person_id']) + ' recorded the day before'}"
                      f" -> {c['career says']}"
                      for c in records)
