@@ -3,6 +3,7 @@ before, the higher posts a person took up, and the posts a purge emptied, with w
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -44,19 +45,16 @@ def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
 
 
 def lineages_above(tables) -> dict[str, list]:
-    """Each organisation's lineage and those of the bodies above it (``parent_id``, followed up to the top, at most
-    as deep as the table is long): the Ivanovo NKVD directorate is in its own lineage and in the NKVD's. Computed
-    once per tables. networkx's ancestors would do the walking, but a parent is a single column: a loop suffices."""
+    """Each organisation's lineage and those of the bodies above it (``parent_id``, followed up to the top: networkx's
+    descendants along the edges from a body to its parent): the Ivanovo NKVD directorate is in its own lineage and
+    in the NKVD's. Computed once per tables."""
     def walk(t):
         orgs = t.organisations.set_index("org_id")
-        out = {}
-        for org in orgs.index:
-            chain, at = [], org
-            while pd.notna(at) and at in orgs.index and len(chain) < len(orgs):
-                chain.append(orgs.at[at, "lineage"])
-                at = orgs.at[at, "parent_id"]
-            out[org] = [x for x in dict.fromkeys(chain) if pd.notna(x)]
-        return out
+        up = nx.DiGraph()
+        up.add_nodes_from(orgs.index)
+        up.add_edges_from((o, p) for o, p in orgs["parent_id"].items() if pd.notna(p) and p in orgs.index)
+        return {org: sorted({orgs.at[o, "lineage"] for o in {org} | nx.descendants(up, org)} - {pd.NA, None}, key=str)
+                for org in orgs.index}
     return tables.derived("lineages above", walk)
 
 

@@ -56,17 +56,27 @@ def is_fall(tables, person: PersonId, day: pd.Timestamp, role: str, within_days:
 
     See the module docstring for the rule.
     """
-    held = posts_as_of(tables, day - DAY)
-    held = held[held["person_id"] == person]
+    held = _held(tables, person, day)
     if held.empty:
         return False
     rank, until = held["seniority"].max(), day + pd.Timedelta(days=within_days)
     ended = point(held, "end")[held["seniority"] == rank]
+    return bool((role == "arrested" or (ended <= until).any()) and _made_up(tables, person, held, day, until).empty)
+
+
+def _held(tables, person: PersonId, day: pd.Timestamp) -> pd.DataFrame:
+    """The posts ``person`` held the day before ``day``."""
+    held = posts_as_of(tables, day - DAY)
+    return held[held["person_id"] == person]
+
+
+def _made_up(tables, person: PersonId, held: pd.DataFrame, day: pd.Timestamp, until: pd.Timestamp) -> pd.DataFrame:
+    """The new posts of ``person``, of at least the highest rank of ``held``, begun from the day before ``day`` to
+    ``until``: what makes a loss a reshuffle."""
     s = tables.spells
     began = point(s, "start")
-    new = s[(s["person_id"] == person) & ~s["spell_id"].isin(held["spell_id"]) & (s["seniority"] >= rank)
-            & (began >= day - DAY) & (began <= until)]
-    return bool((role == "arrested" or (ended <= until).any()) and new.empty)
+    return s[(s["person_id"] == person) & ~s["spell_id"].isin(held["spell_id"]) & (s["seniority"] >= held["seniority"].max())
+             & (began >= day - DAY) & (began <= until)]
 
 
 def falls(tables, within_days: int = 30) -> pd.DataFrame:
@@ -136,16 +146,12 @@ def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
     loss = mine.iloc[0]
     if is_fall(tables, person, loss["day"], loss["role"], within_days):
         return ""
-    held = posts_as_of(tables, loss["day"] - DAY)
-    held = held[held["person_id"] == person]
+    held = _held(tables, person, loss["day"])
     if held.empty:
         return (f"no office of his is recorded on {(loss['day'] - DAY).date()}, the day before {loss['title']} "
                 f"(dated {loss['dated']}, read as {loss['day'].date()})")
     rank = held["seniority"].max()
-    s = tables.spells
-    began = point(s, "start")
-    new = s[(s["person_id"] == person) & ~s["spell_id"].isin(held["spell_id"]) & (s["seniority"] >= rank)
-            & (began >= loss["day"] - DAY) & (began <= loss["day"] + span)]
+    new = _made_up(tables, person, held, loss["day"], loss["day"] + span)
     if len(new):
         return (f"a reshuffle by the rule: at {loss['title']} (dated {loss['dated']}) he took up {new['post'].iloc[0]} "
                 f"(rank {new['seniority'].iloc[0]}), no lower than the rank {rank} he held the day before")
