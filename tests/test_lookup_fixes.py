@@ -155,3 +155,13 @@ def test_a_given_name_alone_lists_the_men_who_bear_it(tables):
     with pytest.raises(ParameterError, match="it is a given name, of 5 recorded persons: use one of 'bagramyan'"):
         resolve_person("Ivan", tables.persons, parameter="person")
     assert resolve_person("Serov", tables.persons) == "serov"  # a surname still names its man
+
+
+def test_about_and_conflicts_agree_on_the_conflicts_that_touch_a_man(tables):
+    from patronage.tables import lookup
+
+    for who in ("Kruglov", "Serov", "Yezhov"):
+        told = set(lookup.about(tables, who).query("table == 'conflicts'")["conflict_id"])
+        found = lookup.conflicts(tables, who)
+        assert told == set(found.loc[found["matched by"] != "shared name", "conflict_id"]), who
+    assert "first-deputies-count-1953" in set(lookup.about(tables, "Kruglov")["conflict_id"])  # named, not his row

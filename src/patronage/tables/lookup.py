@@ -24,11 +24,14 @@ from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_
 ABOUT_COLUMNS = ["table", "row_id", "kind", "what", "when", "until", "counterpart", "detail", *SOURCING]
 
 
-def about(tables, name: str) -> pd.DataFrame:
+def about(tables, name: str, by_name: bool = True) -> pd.DataFrame:
     """Every assertion about a person: his own rows, the ties and appointments that name him, the events he
-    took part in (through their participants), and both sides of every conflict that touches any of these.
+    took part in (through their participants), and both sides of every conflict that touches any of these or
+    whose topic, quotes or resolution name him (the conflicts :func:`conflicts` finds for him, bar those found only
+    by a name he shares with another).
 
     name: any recorded name variant, Latin or Cyrillic (a miss raises ParameterError: see :func:`find_person`).
+    by_name: also the conflicts that name him (False: only those of his rows and events).
     returns: table, row_id, kind, what, when, until, counterpart (the other person of a tie or an
     appointment), detail (a post's rank, end cause and appointer; a tie's basis, defection, motive and codings),
     source_id, locator, quote, evidence, conflict_id, reading.
@@ -41,7 +44,9 @@ def about(tables, name: str) -> pd.DataFrame:
     mine = mine.assign(counterpart=counterpart.map(names))
     took_part = tables.event_participants.loc[tables.event_participants["person_id"] == pid, "event_id"]
     events = flat[(flat["table"] == "events") & flat["row_id"].isin(took_part)]
-    touched = set(mine["conflict_id"].dropna()) | set(events["conflict_id"].dropna())
+    named = (tables.conflicts.loc[naming(tables.conflicts, name_forms(tables.persons, pid)[0]).to_numpy(), "conflict_id"]
+             if by_name else [])
+    touched = set(mine["conflict_id"].dropna()) | set(events["conflict_id"].dropna()) | set(named)  # as `conflicts` finds them
     sides = flat[(flat["table"] == "conflicts") & flat["conflict_id"].isin(touched)]
     rows = pd.concat([mine, events, sides], ignore_index=True)
     return rows.reindex(columns=ABOUT_COLUMNS).reset_index(drop=True)
@@ -193,7 +198,7 @@ def conflicts(tables, name: str | None = None) -> pd.DataFrame:
     if name is not None:
         pid = find_person(tables, name)
         own, shared = name_forms(tables.persons, pid)
-        by_rows = c["conflict_id"].isin(set(about(tables, pid)["conflict_id"].dropna()))
+        by_rows = c["conflict_id"].isin(set(about(tables, pid, by_name=False)["conflict_id"].dropna()))
         by_name, by_shared = naming(c, own), naming(c, shared, outside=name_forms(tables.persons)[0])
         ways = zip(by_rows, by_name, by_shared & ~by_name, strict=True)
         matched = pd.Series([" and ".join(w for w, yes in zip(("rows", "name", "shared name"), flags, strict=True) if yes)
