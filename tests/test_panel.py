@@ -421,9 +421,9 @@ def test_the_real_defections_fates_and_pooled_rate(real_panel):
     # removed from his posts on 26 August 1951 (oda-kontrrazvedke), before his arrest
     assert fates.loc[("Abakumov 1951", "selivanovsky"), "fate"] == "arrested"  # dismissed in August, arrested in November 1951
     assert rosters["Abakumov 1951"].turncoats == ("ryumin",)  # turncoats with no recorded tie: not on the roster
-    # Zhukov's fall is dated to his dismissal as minister (26 October): the acts at the plenum of the 29th come after
-    # the day, and Konev and Mamsurov count as defectors by their ties' defections, dated within the window
-    assert rosters["Zhukov 1957"].turncoats == () and rosters["Zhukov 1957"].defectors == ["konev", "mamsurov"]
+    # Zhukov's fall is dated to his dismissal as minister (26 October); the dismissal, recorded from the 26th to the
+    # 29th, is his fall itself, and Konev and Mamsurov acted against him in it
+    assert rosters["Zhukov 1957"].turncoats == ("konev", "mamsurov") and rosters["Zhukov 1957"].defectors == ["konev", "mamsurov"]
     # Ignatiev: Malenkov's client, of rank 3 (first secretary of the Tatar obkom); Gromyko, Molotov's client, acted against
     # the same group, but no tie joins him to Malenkov: the event purged several men and does not say whom he turned on
     assert rosters["Anti-Party Group 1957 (Malenkov)"].turncoats == ("ignatiev",)

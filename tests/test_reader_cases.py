@@ -463,3 +463,16 @@ def test_the_control_names_the_rival_who_presided(tables):
     r = hypotheses.defectors_were_genuine_clients(view, make_crisis(view, "beria", "1953-06-26"))
     assert "under a rival (Georgy Malenkov)" in r.reason and "(malenkov)" not in r.reason
     assert set(r.detail["which rival"]) <= {"", "Georgy Malenkov"}
+
+
+def test_the_fall_itself_counts_its_turncoats_though_its_middle_lies_after_the_day(make_package):
+    """A dismissal recorded over four days, from the crisis day on: its middle lies after the day, but it is the
+    fall, and who acted against the patron in it is a turncoat; an event over the day that does not act against
+    him (he organised it) brings no one."""
+    rows = copy.deepcopy(ROWS)
+    rows["events"] += [event("p-out", "1952-03-01/1952-03-04", "dismissal"), event("p-plan", "1951/1953", "reform")]
+    rows["event_participants"] += [part("p-out", "p", "dismissed"), part("p-out", "b", "defecting"),
+                                   part("p-plan", "p", "organiser"), part("p-plan", "c", "organiser")]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    crisis = make_crisis(view, "p", "1952-03-01")
+    assert crisis.turncoats == ("b",) and "c" not in crisis.rivals
