@@ -372,6 +372,19 @@ def test_tenure_chains_a_high_post_that_starts_after_the_window(world):
     assert t.loc["a", "until"] == "1958-03-01" and bool(t.loc["a", "lost office"]) and t.loc["a", "how"] == "dismissal"
 
 
+def test_tenure_years_stay_a_number_beside_an_empty_group(world):
+    """Regression: H6b's table joined the defectors' years with an empty table of loyal clients, which made the
+    column text, so the notebook's rounding to one decimal left '2.68' beside a sentence saying '2.7'."""
+    def second_post(rows):
+        set_field(rows, "spells", "spell_id", "a-min2", end_cause="transfer")
+        drop(rows, "spells", "spell_id", "a-later")
+        rows["spells"].append(spell("a-next", "a", "min2", 4, "1952-02-01", "1958-03-01", "dismissal"))
+    view, c = world(second_post)
+    assert tenure_after(view, c, [], 4, pd.Timedelta(days=365))["years"].dtype.kind == "f"
+    detail = H.defectors_lose_office(view, c).detail
+    assert detail["years"].dtype.kind == "f" and (detail["group"] == "defectors").any()
+
+
 # --- H7: continuity below the top ---------------------------------------------------------------
 
 

@@ -68,7 +68,9 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
         chain, end, cause = _run_of(tables, person, crisis.date, window, min_rank)
         if not chain.empty:
             rows.append({"person_id": person, **_run_outcome(crisis, chain, end, cause, died.get(person, pd.NaT))})
-    return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"])
+    # typed, so that a table joined with an empty one (no loyal client in office) keeps its years a number
+    return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"]).astype(
+        {"years": float, "lost office": bool})
 
 
 def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: int) -> tuple[pd.DataFrame, pd.Timestamp, str | None]:
