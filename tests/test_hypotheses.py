@@ -300,6 +300,22 @@ def test_h4_holds_when_he_joined_only_after_the_fall_and_no_data_when_undated(wo
     assert c.defectors == ["a"] and r.verdict == "no data"
 
 
+def test_h4_reads_an_act_against_the_patron_months_before_the_fall(world):
+    """Regression: H4 read only the acts within the crisis's window (30 days), so a denunciation recorded three months
+    before the fall was missed and a defection dated to the month of the fall left him undecided ('no data')."""
+    def denounced_in_march(rows):
+        drop(rows, "event_participants", "role", "defecting")
+        set_field(rows, "ties", "tie_id", "p-a", defection_date="1950-06")
+        rows["events"].append(event("denounce", "1950-03-10", "report"))
+        rows["event_participants"] += [part("denounce", "p", "accused"), part("denounce", "a", "defecting")]
+    view, c = world(denounced_in_march)
+    r = H.clients_do_not_switch_for_gain(view, c)
+    assert c.defectors == ["a"] and r.verdict == "fails" and "acted against him by the day of the fall" in r.reason
+    view, c = world(lambda rows: (drop(rows, "event_participants", "role", "defecting"),
+                                  set_field(rows, "ties", "tie_id", "p-a", defection_date="1950-06")))
+    assert H.clients_do_not_switch_for_gain(view, c).verdict == "no data"  # without the act: the month decides nothing
+
+
 def test_h4b_is_the_coding_never_a_test(crisis_x, toy):
     view, c = crisis_x
     r = H.motive_as_coded(view, c)

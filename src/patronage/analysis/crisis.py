@@ -61,13 +61,15 @@ class Crisis:
         return sorted(self.roster.loc[self.roster["defected"], "client_id"])
 
 
-def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int) -> pd.DataFrame:
-    """Participations in the events that involve the patron within ``window_days`` before ``day`` (and on it), and in
-    his fall itself: an event acting against him (TARGET_ROLES) whose recorded span holds the day, though its middle
-    lie after it (Zhukov's dismissal, dated 26 to 29 October 1957, at which Konev turned on him)."""
+def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int | None) -> pd.DataFrame:
+    """Participations in the events that involve the patron within ``window_days`` before ``day`` (and on it; None:
+    at any time before it), and in his fall itself: an event acting against him (TARGET_ROLES) whose recorded span
+    holds the day, though its middle lie after it (Zhukov's dismissal, dated 26 to 29 October 1957, at which Konev
+    turned on him)."""
     e, parts = tables.events, tables.event_participants
     mid = point_of(tables, "events", "date")
-    near = set(e.loc[(mid >= day - window_days * DAY) & (mid <= day + DAY), "event_id"])
+    since = (mid >= day - window_days * DAY) if window_days is not None else True
+    near = set(e.loc[since & (mid <= day + DAY), "event_id"])
     spanning = set(e.loc[((e["date_lo"] <= day) & (e["date_hi"] >= day)).fillna(False).to_numpy(dtype=bool), "event_id"])
     aimed = set(parts.loc[(parts["person_id"] == patron) & parts["role"].isin(TARGET_ROLES), "event_id"])
     parts = parts[parts["event_id"].isin(near | (spanning & aimed))]

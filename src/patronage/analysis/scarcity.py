@@ -153,10 +153,12 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     words) if every one is dated after it, (None, why) if none is dated or one may fall on either side of the fall
     (the draws of the dates weigh it, :mod:`patronage.robustness.date_draws`).
 
-    His acts are his events in a role against the patron and his tie's defection date (each from the earliest day
-    its date allows, raised to its floor, to the latest): the most precise record of the act decides.
+    His acts are his events in a role against the patron, at any time up to the fall (Malenkov's denunciation of
+    Yezhov, months before Yezhov fell, is an act by the fall, though outside the crisis's window), and his tie's
+    defection date (each from the earliest day its date allows, raised to its floor, to the latest): the most
+    precise record of the act decides.
     """
-    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    parts = crisis_events(tables, crisis.patron, crisis.date, None)
     parts = parts[parts["role"].isin(AGAINST_ROLES)]
     events = tables.events[tables.events["event_id"].isin(parts["event_id"])]  # the few events of the acts
     events = events.assign(date_lo=floored(events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
