@@ -59,6 +59,8 @@ def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under
     assert findings._aim_under_draws(panel.pooled_under_draws(under)) == ""  # without the recorded counts, no sentence
     assert findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=7)) == (
         "No crisis has at least 7 top clients at the point estimates and in every draw.")
+    assert findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=1)) == (
+        "3 crises have at least 1 top client at the point estimates and in every draw.")
 
 
 def test_counts_say_which_crises_move_with_the_dates(toy):

@@ -91,16 +91,20 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
     low = findings.panel_findings(view, rosters, pooled, _test(0.001, 0.01), table, names, min_rank=4)
     assert "would be improbably low (binomial p = 0.0010 < 0.05)" in low[1] and "tells the two rates apart (p = 0.010 < 0.05)" in low[1]
     high = findings.panel_findings(view, rosters, pooled, _test(0.2, 0.3), table, names, min_rank=4)
-    assert "would be not improbably low at the 0.05 level (binomial p = 0.2000 >= 0.05)" in high[1]
+    assert "would be no lower than chance allows at the 0.05 level (binomial p = 0.2000 >= 0.05)" in high[1]
     assert "each of the others' chances as independent (which the men who recur, below, make doubtful)" in high[1] and "cannot tell the two rates apart" in high[1]
     assert "men are top clients at more than one crisis" in low[2] and "(2: first, second)" in low[2]
     assert low[3].startswith("'No data' fills 50%")
     alone = findings.panel_findings(view, {"first": crisis}, pooled, _test(float("nan"), float("nan")), table, names, 4)
     assert alone[1] == "X: no test of the other crises against the case: the other crises have no top client recorded."
     assert alone[2].startswith("No man is a top client at more than one crisis") and len(alone) == 4
-    assert alone[0].endswith("The one crisis has a top client recorded; by their number: 3 at first.")
-    assert low[0].endswith("by their number: 3 each at first and second.")
+    assert alone[0].endswith("The one crisis has a top client recorded; by their number of top clients: 3 at first.")
+    assert low[0].endswith("by their number of top clients: 3 each at first and second.")
     assert findings._by_size({"A": 5, "B": 7, "C": 0, "D": 5, "E": 1}) == "7 at B; 5 each at A and D; 1 at E"
+    # where some crises have none, the count that follows is of the others, not of the empty ones
+    pooled_ab = pd.Series({"crises": 2, "top clients": 2, "defected": 1, "share": 0.5, "confidence": 0.95, "ci low": 0.01, "ci high": 0.99})
+    assert findings._pooled_sentence(pooled_ab, {"A": 2, "B": 0}, 4).endswith(
+        "1 of the 2 crises has no top client recorded; the others by their number of top clients: 2 at A.")
     assert "each of the 2 crises has a top client recorded" in low[0].lower()
     none = findings.panel_findings(view, rosters, _with(pooled, **{"top clients": 0, "defected": 0}),
                                    _test(float("nan"), float("nan")), table, names, min_rank=7)

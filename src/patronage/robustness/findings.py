@@ -256,7 +256,7 @@ def _aim_under_draws(drawn: pd.Series) -> str:
     else:
         tail = f", {low} to {high} over the draws" + (f"; fewer than {n} such crises in {share_of_draws(fewer)} of the draws." if fewer else "; never fewer.")
     count = "No crisis has" if not n else "1 crisis has" if n == 1 else f"{n} crises have"
-    return f"{count} at least {k} top clients at the point estimates" + tail
+    return f"{count} at least {number(k, 'top client')} at the point estimates" + tail
 
 
 def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:
@@ -269,7 +269,8 @@ def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) ->
         return f"No top client (rank >= {min_rank} the day before) is recorded at any of the {len(sizes)} crises: no pooled share."
     return (f"Pooled over {number(int(pooled['crises']), 'crisis')}, {pooled['defected']} of {pooled['top clients']} top clients "
             f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval "
-            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; by their number: {_by_size(sizes)}.")
+            f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; "
+            f"{'the others' if empty else 'by'} {'by ' if empty else ''}their number of top clients: {_by_size(sizes)}.")
 
 
 def _by_size(sizes: dict[str, int]) -> str:
@@ -297,7 +298,7 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
                    f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate and each of the others' "
                    "chances as independent (which the men who recur, below, make doubtful), their count would be "
                    + (f"improbably low (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
-                      else f"not improbably low at the {alpha} level (binomial p = {p_text(binomial)} >= {alpha})")
+                      else f"no lower than chance allows at the {alpha} level (binomial p = {p_text(binomial)} >= {alpha})")
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))
