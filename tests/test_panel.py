@@ -11,7 +11,7 @@ import pytest
 import patronage
 from patronage.analysis import hypotheses as H
 from patronage.analysis.crisis import make_crisis
-from patronage.robustness import findings, panel
+from patronage.robustness import falls, findings, panel
 
 from toyworld import ROWS, S, event, part, spell, tie
 
@@ -496,3 +496,13 @@ def test_a_listed_crisis_the_rule_does_not_find_is_given_its_reason(toy, make_pa
     assert panel.why_not_found(view, "r", "1955-03-01").startswith("he kept his highest office (rank 6) through")
     assert panel.why_not_found(view, "d", "1940-05-16") == ("no office of his is recorded on 1940-05-15, the day before "
                                                             "d-out (dated 1940-05, read as 1940-05-16)")
+
+
+def test_a_loss_the_selection_leaves_out_is_named_not_denied(tables):
+    """Regression: under evidence 'seed' notebook 03 said 'The tables record no arrest, dismissal or purge' of Malenkov
+    near 29 June 1957, though the tables hold the Anti-Party affair (a reference work's row, left out by the selection)."""
+    seed = falls.recorded_near(tables.select(), "malenkov", "1957-06-29", full=tables)
+    assert seed.startswith("The rows selected (evidence 'seed') record no arrest, dismissal or purge of his")
+    assert "Left out by the selection: " in seed and "event anti-party-affair-1957-06" in seed
+    wide = falls.recorded_near(tables.select(evidence="seed+external"), "malenkov", "1957-06-29", full=tables)
+    assert "event anti-party-affair-1957-06" in wide and "Left out" not in wide

@@ -174,7 +174,7 @@ def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_client
                          ("d", "Neither the seed texts nor the named reference works record more clients")):
         crisis = make_crisis(view, patron, FALL)
         table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
-        (said,) = verdicts.hints(table, "seed", tables, view, crisis)
+        said = " ".join(verdicts.hints(table, "seed", tables, view, crisis))
         assert more in said, said
 
 
@@ -476,3 +476,18 @@ def test_the_fall_itself_counts_its_turncoats_though_its_middle_lies_after_the_d
     view = patronage.load(make_package(rows)).select(coding="x")
     crisis = make_crisis(view, "p", "1952-03-01")
     assert crisis.turncoats == ("b",) and "c" not in crisis.rivals
+
+
+def test_a_day_after_the_patrons_fall_is_said_to_leave_him_no_office_to_fall_from(toy):
+    """Regression: a crisis day after P's fall (his ministry ended by his arrest on 15 June 1950) left every step
+    deciding nothing, and the closing said only that 'the tables record too little'."""
+    from patronage.analysis import verdicts
+
+    view = toy.select(coding="x", evidence="seed+external")
+    crisis = make_crisis(view, "p", pd.Timestamp("1950-12-01"))
+    table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
+    (said,) = verdicts.hints(table, "seed+external", toy, view, crisis)
+    assert "held no office recorded on 1950-11-30" in said and "His last recorded office, Minister, ended 1950-06-15 (arrest)" in said
+    assert "too little" not in said
+    on_the_day = make_crisis(view, "p", pd.Timestamp(FALL))
+    assert verdicts.hints(verdicts.verdict_table(hypotheses.run_all(view, on_the_day)), "seed+external", toy, view, on_the_day) == []

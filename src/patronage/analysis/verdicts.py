@@ -245,18 +245,23 @@ def members_table(results: list[Result]) -> pd.DataFrame:
 
 
 def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=None) -> list[str]:
-    """What a reader can do when most steps have no data (computed from the verdict table; empty otherwise).
+    """What a reader can do when most steps decide nothing ('no data' or 'no case'; computed from the verdict
+    table; empty otherwise).
 
     Given all the ``tables``, the ``view`` the steps read (a selection of them) and the ``crisis``, the advice to
     admit reference works is given only if they record more of the patron's clients that day; otherwise the
     sentence says that neither evidence level holds anything these steps can count for this patron on this day.
+    A patron who held no office recorded the day before is said to have had none to fall from (a day after his
+    fall, say), with his last office before it.
     """
-    missing = int((table["verdict"] == "no data").sum())
-    if 2 * missing <= len(table):
+    labels = table["verdict"][table["verdict"].isin(("no data", "no case"))]
+    if 2 * len(labels) <= len(table):
         return []
-    head = f"{missing} of {number(len(table), 'step')} {'has' if missing == 1 else 'have'} no data."
+    kinds = ", ".join(f"{n} {label}" for label, n in labels.value_counts().sort_index().items())
+    head = f"{len(labels)} of {number(len(table), 'step')} decide nothing ({kinds})."
+    office = [] if view is None or crisis is None else [_no_office_before(view, crisis)]
     if evidence != "seed":
-        return [head + " The tables record too little about this crisis for these steps."]
+        return [head + " " + (office[0] if office and office[0] else "The tables record too little about this crisis for these steps.")]
     if tables is None or view is None or crisis is None:
         return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
                 "say little about this crisis; run with evidence 'seed+external' to add the facts from named reference works."]
@@ -266,9 +271,31 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     more = len(make_crisis(wider, crisis.patron, crisis.date, window_days=crisis.window_days).roster) - len(crisis.roster)
     if more <= 0:
         return [head + " Neither the seed texts nor the named reference works record more clients of this patron on this "
-                "day: the tables hold nothing more these steps can count here."]
+                "day: the tables hold nothing more these steps can count here.", *filter(None, office)]
     return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state; the named "
-            f"reference works record {number(more, 'more client')} of his that day: run with evidence 'seed+external'."]
+            f"reference works record {number(more, 'more client')} of his that day: run with evidence 'seed+external'.",
+            *filter(None, office)]
+
+
+def _no_office_before(view, crisis) -> str:
+    """'' if the patron held an office recorded the day before the crisis; else that he held none, and his last office
+    ended before it (with its end as recorded), or that none of his is recorded before it."""
+    from patronage.analysis.careers import point_of, running_on  # careers builds on dates only; imported where used
+
+    day = crisis.date - pd.Timedelta(days=1)
+    spells = view.spells
+    mine = spells["person_id"] == crisis.patron
+    if (mine & running_on(view, "spells", day)).any():
+        return ""
+    ended = spells[mine & (point_of(view, "spells", "end") < day).fillna(False)]
+    name = names_of(view, [crisis.patron])
+    if ended.empty:
+        return (f"{name} held no office recorded on {day.date()}, the day before the crisis, nor any before it: a fall "
+                "needs an office to fall from.")
+    last = ended.assign(_end=point_of(view, "spells", "end")[ended.index]).sort_values(["_end", "spell_id"]).iloc[-1]
+    return (f"{name} held no office recorded on {day.date()}, the day before the crisis: a fall needs an office to fall "
+            f"from. His last recorded office, {last['post']}, ended {last['end']} ({last['end_cause']}): the day may "
+            "lie after his fall.")
 
 
 def count_outcomes(outcomes: dict) -> tuple[int, int, int]:

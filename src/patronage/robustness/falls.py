@@ -120,17 +120,35 @@ def make_crises(tables, found: pd.DataFrame, horizon_years: float = 10) -> dict[
             for c in found.itertuples(index=False)}
 
 
-def recorded_near(tables, person: PersonId, day, days: int = 90) -> str:
+def recorded_near(tables, person: PersonId, day, days: int = 90, full=None) -> str:
     """A sentence naming the person's losses (:func:`losses`: arrested, dismissed, purged) that the tables date
     within ``days`` of ``day``, each with its date as recorded, so that a reader who gives a crisis day sees the day
-    the sources give beside it (Yezhov's removal is recorded on 25 November 1938, not the 23rd)."""
+    the sources give beside it (Yezhov's removal is recorded on 25 November 1938, not the 23rd).
+
+    full: the tables before the selection (``patronage.load()``); given, the losses the selection leaves out (a
+    reference work's, under evidence 'seed') are named after it, so that 'no loss' is never said of the whole record
+    when only the selection lacks one.
+    """
     day = pd.Timestamp(day)
+    near = _losses_near(tables, person, day, days)
+    evidence = tables.selection.get("evidence")
+    where = f"The rows selected (evidence {evidence!r}) record" if evidence else "The tables record"
+    said = (f"{where} within {days} days of {day.date()}: {_listing_losses(near)}." if len(near)
+            else f"{where} no arrest, dismissal or purge of his within {days} days of {day.date()}.")
+    if full is None:
+        return said
+    left_out = _losses_near(full, person, day, days)
+    left_out = left_out[~left_out["event_id"].isin(near["event_id"])]
+    return said + (f" Left out by the selection: {_listing_losses(left_out)}." if len(left_out) else "")
+
+
+def _losses_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.DataFrame:
     mine = losses(tables)
-    mine = mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= pd.Timedelta(days=days))]
-    if mine.empty:
-        return f"The tables record no arrest, dismissal or purge of his within {days} days of {day.date()}."
-    said = "; ".join(f"{r.title} ({r.role}, dated {r.dated}; event {r.event_id})" for r in mine.itertuples(index=False))
-    return f"The tables record within {days} days of {day.date()}: {said}."
+    return mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= pd.Timedelta(days=days))]
+
+
+def _listing_losses(rows: pd.DataFrame) -> str:
+    return "; ".join(f"{r.title} ({r.role}, dated {r.dated}; event {r.event_id})" for r in rows.itertuples(index=False))
 
 
 def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
