@@ -55,6 +55,8 @@ def test_split_rule_decides_only_when_every_missing_outcome_agrees():
     assert verdicts.split_outcome(1, 1, 1) == "mixed"  # whatever the third, some for and some against
     assert verdicts.split_outcome(0, 1, 1) == "inconclusive"  # the missing one could make it mixed
     assert verdicts.split_outcome(0, 0, 2) == "no data"
+    # the rule in words says both, as the reader reads it beside a 'no data' whose result could have differed
+    assert verdicts.split_rule("case", "x").endswith("inconclusive if it could tip it, and no data if no case's outcome is recorded")
 
 
 def test_share_rule_reachability_is_computed_from_the_exact_interval():

@@ -116,7 +116,8 @@ def split_rule(unit: str, against_if: str) -> str:
     reach = {v: min(n for n in range(1, 4) if any(split(k, n) == v for k in range(n + 1))) for v in ("holds", "fails", "mixed")}
     return (f"a {unit} counts against the claim if {against_if}. holds if none does, fails if every one does, mixed "
             f"otherwise (reachable from N = {reach['holds']}, {reach['fails']} and {reach['mixed']}); a case whose "
-            "outcome is not recorded makes the verdict inconclusive if it could tip it")
+            "outcome is not recorded makes the verdict inconclusive if it could tip it, and no data if no case's outcome "
+            "is recorded")
 
 
 def split_could_differ(n: int, unit: str) -> str:
