@@ -427,6 +427,13 @@ def test_h7_continuity_holds_fails_and_no_data(crisis_x, world):
     assert r.verdict == "fails" and r.members["person_id"].tolist() == ["e"]
     view, c = world(lower_client("1950-07-01", "unknown"))
     assert H.network_below_top_continues(view, c).verdict == "no data"
+    # no client of known rank: 'no data', and the reason it could not differ names the clients of unknown rank
+    view, c = crisis_x
+    unknown = dataclasses.replace(c, roster=c.roster.assign(rank_before=pd.NA))
+    r = H.network_below_top_continues(view, unknown)
+    assert r.verdict == "no data" and r.could_differ == f"no: no loyal client of recorded rank below 4 ({len(c.roster)} clients of unknown rank)"
+    view, c = world(lower_client("", ""))
+    assert "the unnamed lower levels of a network (the article speaks of Beria's) are not in them" in H.network_below_top_continues(view, c).reason
 
 
 # --- H8: reinsurance, described -----------------------------------------------------------------

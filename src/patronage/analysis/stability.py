@@ -108,7 +108,9 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
         unknown = int(crisis.roster["rank_before"].isna().sum())  # clients who may be below the top: no data, not no case
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster) and not unknown),
-                      f"no: no loyal client of recorded rank below {min_rank}", f"the tables record no client of the patron "
+                      f"no: no loyal client of recorded rank below {min_rank}" + (f" ({number(unknown, 'client')} of unknown rank)"
+                                                                                if unknown else ""),
+                      f"the tables record no client of the patron "
                       f"of known rank below {min_rank} who did not defect"
                       + (f"; {number(unknown, 'client')} of unknown rank that day may be" if unknown else "")
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
@@ -117,8 +119,8 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
     reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"
                        + (f", {fate.at[p, 'dated']})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower)
-    reason += (f". These are the only clients below rank {min_rank} the tables name; the lower levels the article "
-               "speaks of are not named in them")
+    reason += (f". These are the only clients below rank {min_rank} the tables name; the unnamed lower levels of a "
+               "network (the article speaks of Beria's) are not in them")
     return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic,
                   tally(outcomes, "lost their post", "kept"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(lower), "client below the top"), reason, "", fate.reset_index(), members)
