@@ -153,8 +153,8 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     words) if every one is dated after it, (None, why) if none is dated or one may fall on either side of the fall
     (the draws of the dates weigh it, :mod:`patronage.robustness.date_draws`).
 
-    His acts are his events in a role against the patron, at any time up to the fall (Malenkov's denunciation of
-    Yezhov, months before Yezhov fell, is an act by the fall, though outside the crisis's window), and his tie's
+    His acts are his events in a role against the patron, at any time up to the fall (a denunciation dated months
+    before the fall is an act by the fall, though outside the crisis's window), and his tie's
     defection date (each from the earliest day its date allows, raised to its floor, to the latest): the most
     precise record of the act decides.
     """
