@@ -176,6 +176,35 @@ def test_runs_at_once_report_each_failure_and_finish_the_others(monkeypatch, tmp
     assert "FAILED nb2: RuntimeError: ValueError: no such patron" in err and "build/failed/nb2.ipynb" in err
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_prepare_comes_after_the_workers_fork_and_can_stop_every_run(monkeypatch, tmp_path, jobs):
+    """The build's preparation (the exports, the browser's warm-up thread) runs once the worker processes are
+    forked, so no thread of it is copied into them, and before any run; when it fails, no run starts."""
+    import multiprocessing
+
+    runs = [plan.Run(f"nb{i}", tmp_path / f"nb{i}.ipynb", tmp_path / f"nb{i}.ipynb", tmp_path) for i in range(3)]
+    started = tmp_path / "started.txt"
+
+    def fake_papermill(run):
+        with open(started, "a", encoding="utf-8") as fh:
+            fh.write(run.name + "\n")
+        return {"executed": run.name}
+
+    monkeypatch.setattr(workers, "run_papermill", fake_papermill)
+    monkeypatch.setattr(workers, "finish", lambda run, inputs, nb: [])
+    seen = []
+
+    def prepare(ok):
+        seen.append((len(multiprocessing.active_children()), started.exists()))
+        return ok
+
+    assert workers.execute_all([(r, "h") for r in runs], jobs, lambda: prepare(False)) is None
+    assert not started.exists() and seen[0][1] is False
+    assert seen[0][0] == (jobs if jobs > 1 else 0)  # the workers exist already (none when runs are not spread)
+    assert workers.execute_all([(r, "h") for r in runs], jobs, lambda: prepare(True)) == []
+    assert sorted(started.read_text(encoding="utf-8").split()) == ["nb0", "nb1", "nb2"] and seen[1][1] is False
+
+
 def test_default_jobs_is_at_least_one():
     assert 1 <= runner.default_jobs() <= 4
 

@@ -298,3 +298,22 @@ def test_the_browser_stops_before_its_profile_folder_is_deleted():
     order = out.stdout.split()
     assert "finalize._exitfunc" in order and "stop_sync_server" in order, order
     assert order.index("finalize._exitfunc") < order.index("stop_sync_server"), order
+
+
+def test_the_browser_is_warmed_up_only_where_no_figure_is_drawn_yet(tmp_path, monkeypatch):
+    """A build with an empty cache starts the browser in the background; one with drawn figures cached, or no cache,
+    does not (the browser may then never be needed)."""
+    from patronage import cache
+    from patronage.publish import figures
+
+    drawn = []
+    monkeypatch.setattr(figures, "to_svg", lambda fig, name: drawn.append(name))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    thread = figures.warm_up()
+    thread.join(timeout=30)
+    assert drawn == ["warm-up"] and not thread.is_alive()
+    (tmp_path / "cache" / "svg").mkdir(parents=True)
+    (tmp_path / "cache" / "svg" / "a.svg").write_text("<svg/>", encoding="utf-8")
+    assert figures.warm_up() is None and drawn == ["warm-up"]
+    monkeypatch.delenv(cache.CACHE_ENV)
+    assert figures.warm_up() is None

@@ -70,6 +70,26 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _prepare(args: argparse.Namespace, shared: str, runs: bool) -> bool:
+    """Before the runs, once their worker processes exist: the browser started in the background where runs will
+    need it and no figure is drawn yet (:func:`patronage.publish.figures.warm_up`), and the exports written, which
+    load the tables once for every notebook after them. False, said, where the exports fail (bad data: the
+    previous export is kept and nothing is built on top of it)."""
+    if runs:
+        from patronage.publish import figures
+
+        figures.warm_up()
+    if args.only is not None:
+        return True
+    try:
+        if build_exports(shared, args.force):
+            print("wrote exports/assertions.csv", flush=True)
+    except Exception as exc:
+        print(f"FAILED exports: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def build(args: argparse.Namespace) -> int:
     """The build itself, with the lock held: exports, the runs out of date, the README's findings, the edition."""
     problems: list[str] = []
@@ -80,16 +100,11 @@ def build(args: argparse.Namespace) -> int:
         runs = [r for r in runs if r.name in args.only]
     shared = shared_inputs_hash()
     with environment({cache.CACHE_ENV: os.environ.get(cache.CACHE_ENV) or str(config.CACHE_DIR)}):
-        if args.only is None:
-            try:  # the export loads the tables: once, cached for every notebook after it
-                if build_exports(shared, args.force):
-                    print("wrote exports/assertions.csv", flush=True)
-            except Exception as exc:  # bad data: say so, keep the previous export, build nothing on top of it
-                print(f"FAILED exports: {exc}", file=sys.stderr)
-                return 1
         todo = [(run, run_hash(run, shared)) for run in runs]
         todo = [(run, inputs) for run, inputs in todo if args.force or not is_current(run, inputs)]
-        failures = execute_all(todo, args.jobs)
+        failures = execute_all(todo, args.jobs, lambda: _prepare(args, shared, bool(todo)))
+        if failures is None:
+            return 1
         prune_failed()
     failures += [p.split(":")[0] for p in problems]
     if failures:

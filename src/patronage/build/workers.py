@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from patronage.build.execute import finish, run_papermill
 from patronage.build.plan import Run
@@ -29,22 +30,31 @@ def _summary(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text.splitlines()[-1] if text else ''}"
 
 
-def execute_all(runs: list[tuple[Run, str]], jobs: int) -> list[str]:
+def execute_all(runs: list[tuple[Run, str]], jobs: int, prepare: Callable[[], bool] = lambda: True) -> list[str] | None:
     """Execute the runs, ``jobs`` kernels at a time; returns the names of those that failed.
 
     Kernels run in worker processes (each sets its own environment for its kernel); this process
     draws the static figures of each finished run with its one browser and writes the outputs,
     so a run's files are replaced only when that run succeeded.
+
+    prepare: called once the worker processes exist and before any run is given to them, so that what it
+    starts in this process (a thread: the browser's warm-up) is not copied into a fork; it returns False to stop
+    before any run, and then None is returned.
     """
     failures: list[str] = []
-    for run, _ in runs:
-        print(f"executing {run.name} ...", flush=True)
     if jobs <= 1 or len(runs) <= 1:
+        if not prepare():
+            return None
+        _announce(runs)
         for run, inputs in runs:
             _report(run, inputs, *_worker(run), failures)
-    else:
-        _execute_in_pool(runs, jobs, failures)
-    return failures
+        return failures
+    return failures if _execute_in_pool(runs, jobs, failures, prepare) else None
+
+
+def _announce(runs: list[tuple[Run, str]]) -> None:
+    for run, _ in runs:
+        print(f"executing {run.name} ...", flush=True)
 
 
 def _report(run: Run, inputs: str, status: str, value, seconds: float, failures: list[str]) -> None:
@@ -61,8 +71,9 @@ def _report(run: Run, inputs: str, status: str, value, seconds: float, failures:
           f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
 
 
-def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str]) -> None:
-    """The runs in ``jobs`` worker processes, each reported as it finishes; stopped, the runs in progress stop too."""
+def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str], prepare: Callable[[], bool]) -> bool:
+    """The runs in ``jobs`` worker processes, each reported as it finishes; stopped, the runs in progress stop too.
+    False if ``prepare`` stopped the build before any run."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -71,6 +82,11 @@ def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str]
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_start_worker)
     try:
+        pool.submit(os.getpid).result()  # under fork the first task starts every worker: forked now, before prepare()
+        if not prepare():
+            pool.shutdown(cancel_futures=True)
+            return False
+        _announce(runs)
         futures = {pool.submit(_worker, run): (run, inputs) for run, inputs in runs}
         for future in as_completed(futures):
             run, inputs = futures[future]
@@ -83,6 +99,7 @@ def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str]
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+    return True
 
 
 def _start_worker() -> None:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import warnings
 import weakref
 from collections.abc import Callable
@@ -96,14 +97,37 @@ def _start_kaleido() -> None:
 _kaleido_stop_registered = False
 
 
+_BROWSER_LOCK = threading.Lock()  # one export at a time: the warm-up's (see ``warm_up``) and the build's own
+
+
+def warm_up() -> threading.Thread | None:
+    """Start the browser of the static exports in the background, when none of this build's figures is drawn yet.
+
+    The browser starts with the first export and costs about two seconds of a core. A build with an empty cache
+    (a fresh clone, a cleaned cache) spends its first seconds writing the exports on one core; drawing a blank
+    figure meanwhile, in a thread, starts the browser on the other, so that the first finished notebook's figures
+    do not wait for it. Call it only after the worker processes are forked: a fork copies the forking thread alone.
+
+    returns: the thread drawing, to ``join`` before the process exits; None where figures are cached already
+    (the browser is then perhaps never needed) or no cache is in use.
+    """
+    folder = cache_dir()
+    if folder is None or any((folder / "svg").glob("*.svg")):
+        return None
+    thread = threading.Thread(target=to_svg, args=(go.Figure(layout={"width": 100, "height": 100}), "warm-up"),
+                              name="browser warm-up")
+    thread.start()
+    return thread
+
+
 def to_svg(fig: go.Figure, name: str) -> str:
     """The figure as an SVG document (kaleido), its random element ids replaced by ones made from ``name``.
 
     plotly.js gives each drawing a random six-hex-digit id (defs-1e6c76, clip1e6c76xyplot, ...);
     fixing it makes the same figure give the same bytes.
     """
-    _start_kaleido()
-    with warnings.catch_warnings():
+    with _BROWSER_LOCK, warnings.catch_warnings():
+        _start_kaleido()
         warnings.simplefilter("ignore", UserWarning)  # "kopts ignored if using a server": expected
         svg = pio.to_image(fig, format="svg", width=fig.layout.width or WIDTH, height=fig.layout.height or HEIGHT).decode()
     uid = re.search(r'id="defs-([0-9a-f]{6})"', svg)
