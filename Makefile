@@ -56,7 +56,7 @@ lock: ## Re-resolve the dependencies of pyproject.toml into requirements.lock (n
 bench: install ## Time a cold forced rebuild against its floor, a no-change build, the analysis on 1x-10x synthetic data, make test against the rebuild and a first make in a fresh clone, each against its goal (~20 min)
 	$(PY) benchmarks/run.py --json build/benchmarks.json
 
-hostile: $(STAMP) ## Run 95 damaged or hostile copies of data/ through validate (as they are, then after rehash) and count the outcomes (~5 min)
+hostile: $(STAMP) ## Run damaged or hostile copies of data/ (one per kind of damage in benchmarks/hostile.py) through validate (as they are, then after rehash) and count the outcomes (~5 min)
 	$(PY) benchmarks/hostile.py
 
 lint: $(STAMP) ## Check code style with ruff

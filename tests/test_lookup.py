@@ -74,3 +74,11 @@ def test_the_command_line_prints_csv_and_a_miss_on_one_line(capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "closest known: 'serov'" in err[0]
     assert main(["conflicts", "--format", "table"]) == 0 and "execution-date-1953" in capsys.readouterr().out
+
+
+def test_a_look_up_in_a_folder_that_is_no_data_package_names_the_problem(tmp_path, capsys):
+    """Regression: it said '1 problem in FOLDER; run `python -m patronage validate`', which checks data/, not FOLDER."""
+    missing = tmp_path / "nowhere"
+    assert main(["about", "Serov", "--data-dir", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"`python -m patronage validate {missing} --all`" in err and "does not exist" in err

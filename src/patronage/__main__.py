@@ -148,8 +148,8 @@ def look_up(args) -> int:
         print(exc, file=sys.stderr)
         return 2
     except DataError as exc:
-        print(f"{len(exc.problems)} problem{'' if len(exc.problems) == 1 else 's'} in {args.data_dir}; run `python -m patronage validate`", file=sys.stderr)
-        return 1
+        # the problems themselves, and the command that checks this folder (a bare `validate` checks data/)
+        return report(exc, args.data_dir, every=False, then=f"`python -m patronage validate {args.data_dir} --all` lists them all")
     if frame.empty:
         print(lookup.empty_answer(tables, args.command, *query), file=sys.stderr)
         return 1
