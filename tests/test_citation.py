@@ -49,3 +49,13 @@ def test_codemeta_names_each_licence_of_the_cff():
     wanted = [f"https://spdx.org/licenses/{name}" for name in citation.licences()]
     assert meta["license"] == (wanted[0] if len(wanted) == 1 else wanted)
     assert set(citation.licences()) == {"MIT", "CC-BY-4.0"}  # the code's and the data's (LICENSE, LICENSE-DATA.md)
+
+
+def test_the_bibtex_carries_the_version_and_codemeta_the_article():
+    """Regression: the BibTeX entry (README, CITATION.bib, the edition) had no version though the APA line had one,
+    and codemeta.json did not name the article whose case the compendium computes."""
+    bib = (ROOT / "CITATION.bib").read_text(encoding="utf-8")
+    assert f"version = {{{cff()['version']}}}," in bib and citation.with_version(bib) == bib  # added once
+    meta = json.loads((ROOT / "codemeta.json").read_text(encoding="utf-8"))
+    assert {"@type": "ScholarlyArticle", "name": cff()["references"][0]["title"],
+            "identifier": "https://doi.org/10.1016/j.postcomstud.2007.12.003"} in meta["citation"]

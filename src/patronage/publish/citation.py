@@ -50,20 +50,40 @@ def update_readme(bibtex: str, apa: str, readme: Path = README) -> None:
 
 def licences(cff: Path = CFF) -> list[str]:
     """The SPDX identifiers of CITATION.cff's ``license`` (one, or a list)."""
-    import yaml
-
-    found = yaml.safe_load(cff.read_text(encoding="utf-8")).get("license", [])
+    found = _cff(cff).get("license", [])
     return [found] if isinstance(found, str) else list(found)
 
 
+def _cff(cff: Path = CFF) -> dict:
+    import yaml
+
+    return yaml.safe_load(cff.read_text(encoding="utf-8"))
+
+
 def fix_codemeta(path: Path = CODEMETA, cff: Path = CFF) -> None:
-    """codemeta.json's ``license``: one SPDX address per licence of CITATION.cff (a string for one, a list for more)."""
+    """codemeta.json's ``license``: one SPDX address per licence of CITATION.cff (a string for one, a list for more);
+    and its ``citation``: each work of CITATION.cff's references that has a DOI (the article whose case the
+    compendium computes), which cffconvert 2.0 leaves out."""
     meta = json.loads(path.read_text(encoding="utf-8"))
     urls = [f"https://spdx.org/licenses/{name}" for name in licences(cff)]
     meta["license"] = urls[0] if len(urls) == 1 else urls
+    cited = [{"@type": "ScholarlyArticle" if r.get("type") == "article" else "CreativeWork", "name": r["title"],
+              "identifier": f"https://doi.org/{r['doi']}"} for r in _cff(cff).get("references", []) if r.get("doi")]
+    if cited:
+        meta["citation"] = cited
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def with_version(bibtex: str, cff: Path = CFF) -> str:
+    """The BibTeX entry with CITATION.cff's version (cffconvert 2.0 leaves it out, though the APA line has it)."""
+    version = _cff(cff).get("version")
+    if not version or re.search(r"^version\s*=", bibtex, flags=re.M):
+        return bibtex
+    return re.sub(r"^(title = .*\n)", lambda m: m.group(1) + f"version = {{{version}}},\n", bibtex, count=1, flags=re.M)
+
+
 if __name__ == "__main__":
-    update_readme(Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2]).read_text(encoding="utf-8"))
+    bib = Path(sys.argv[1])
+    bib.write_text(with_version(bib.read_text(encoding="utf-8")), encoding="utf-8")
+    update_readme(bib.read_text(encoding="utf-8"), Path(sys.argv[2]).read_text(encoding="utf-8"))
     fix_codemeta()
