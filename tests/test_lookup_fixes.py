@@ -165,3 +165,27 @@ def test_about_and_conflicts_agree_on_the_conflicts_that_touch_a_man(tables):
         found = lookup.conflicts(tables, who)
         assert told == set(found.loc[found["matched by"] != "shared name", "conflict_id"]), who
     assert "first-deputies-count-1953" in set(lookup.about(tables, "Kruglov")["conflict_id"])  # named, not his row
+
+
+def test_who_held_keeps_a_post_inside_its_organisations_period(tables):
+    """Regression: an open start ('/1948', edtf's ten years back) listed Abakumov as Minister of State Security in 1939
+    and 1945, though the MGB dates from 15 March 1946."""
+    assert "abakumov" not in set(lookup.who_held(tables, "Minister of State Security", "1945")["person_id"])
+    assert "abakumov" in set(lookup.who_held(tables, "Minister of State Security", "1950")["person_id"])
+    assert lookup.who_held(tables, "Minister of State Security", "1939").empty  # nobody, not impossible holders
+
+
+def test_who_held_reads_an_uncertain_day_as_the_day_written(tables):
+    """'1953-06-26?' is that day, as in the notebooks, not the two years edtf widens it to."""
+    sure = lookup.who_held(tables, "Minister of Internal Affairs", "1953-06-26")
+    assert lookup.who_held(tables, "Minister of Internal Affairs", "1953-06-26?").equals(sure)
+
+
+def test_who_held_says_when_every_word_is_found_but_not_together_and_names_longer_words(tables, capsys):
+    with pytest.raises(ParameterError, match="each of its words is in some post title or organisation, but no post has them all"):
+        lookup.who_held(tables, "Minister Georgia", "1951-11-09")
+    georgia = lookup.who_held(tables, "Georgia", "1951-11-09")
+    assert georgia.attrs["longer words"] == ["georgian"] and "rukhadze" not in set(georgia["person_id"])
+    assert main(["who-held", "Georgia", "1951-11-09"]) == 0
+    assert "words are matched whole: 'georgian' not searched" in capsys.readouterr().err
+    assert lookup.who_held(tables, "Georgian", "1951-11-09").attrs["longer words"] == []

@@ -150,6 +150,9 @@ def look_up(args) -> int:
     except DataError as exc:
         # the problems themselves, and the command that checks this folder (a bare `validate` checks data/)
         return report(exc, args.data_dir, every=False, then=f"`python -m patronage validate {args.data_dir} --all` lists them all")
+    longer = frame.attrs.get("longer words", [])
+    if longer:  # whole words only: say which longer ones were left out, beside the answer or the miss
+        print(f"words are matched whole: {', '.join(map(repr, longer))} not searched; ask for them by name", file=sys.stderr)
     if frame.empty:
         print(lookup.empty_answer(tables, args.command, *query), file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ import pandas as pd
 
 from patronage.errors import ParameterError
 from patronage.tables.assertions import SOURCING, assertions
-from patronage.tables.dates import midpoint, parse_bounds
+from patronage.tables.dates import midpoint, written_bounds
 from patronage.tables.names import PersonId, fold, name_index, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
 
@@ -83,7 +83,8 @@ def typed_path(path: Path) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return set(fold(text).split()) - {"of", "the", "for", "and", "in"}
+    """The words of a text, folded (:func:`patronage.tables.names.fold`), without punctuation ('(united' is 'united')."""
+    return set(re.findall(r"\w+", fold(text))) - {"of", "the", "for", "and", "in"}
 
 
 def who_held(tables, post: str, when: str) -> pd.DataFrame:
@@ -92,8 +93,11 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     A spell matches if every word of ``post`` (case, accents and transliteration signs ignored) is
     in its post title, or in the name, abbreviation or Russian name of its organisation or of any
     organisation of the same lineage (so "NKVD" finds the MVD of 1954, one office across its
-    renamings). It is counted if its dates, as bounded by EDTF, can overlap ``when``. Words that
-    match no spell at all raise ParameterError naming the closest organisations.
+    renamings); words are matched whole, and the longer words of the titles left out ('Georgian' for 'Georgia')
+    are in the result's ``attrs["longer words"]``. It is counted if its dates, as bounded by EDTF and by the period
+    of its organisation (no post before the body existed), can overlap ``when``; a day marked uncertain
+    ('1953-06-26?') is the day written. Words that match no spell at all raise ParameterError naming the closest
+    organisations.
 
     returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start read no earlier than,
     latest end, spell_id and its sourcing, refines (the row an external row restates at a reference work's
@@ -104,14 +108,19 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     spell with no recorded end has "open" as its latest end.
     """
     try:
-        lo, hi = (pd.Timestamp(d) for d in parse_bounds(str(when).strip()))
+        lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))  # '1953-06-26?' is that day
     except (ValueError, TypeError):
         raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
     hit = _post_hits(tables, post)
     orgs, s = tables.organisations, tables.spells
-    began, ended = s["start_lo"], s["end_hi"]
+    # no post is held before its organisation existed or after it ended (as the date draws narrow a spell): an
+    # open start ('/1948', edtf's ten years back) would otherwise list Abakumov as Minister of State Security in 1939
+    period = orgs.set_index("org_id")
+    began = s["start_lo"].combine(s["org_id"].map(period["valid_from_lo"]), _later)
+    ended = s["end_hi"].combine(s["org_id"].map(period["valid_to_hi"]), _earlier)
     overlaps = ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
     found = s[hit & overlaps]
+    longer = _longer_words(tables, post, ~hit & overlaps)
     out = pd.DataFrame({"person_id": found["person_id"], "name": found["person_id"].map(tables.persons.set_index("person_id")["name"]),
                         "post": found["post"], "organisation": found["org_id"].map(orgs.set_index("org_id")["name"]),
                         "start": found["start"], "end": found["end"],
@@ -122,8 +131,20 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
                         "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING},
                         "refines": found["refines"] if "refines" in found else pd.NA, "seniority": found["seniority"],
                         "_start": midpoint(found["start_lo"], found["start_hi"])})
-    return out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(
+    out = out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(
         columns=["_start"]).reset_index(drop=True)
+    out.attrs["longer words"] = longer  # for the command line, which says them beside the answer
+    return out
+
+
+def _later(a, b):
+    """The later of two days, either missing (NaT) giving way to the other."""
+    return b if pd.isna(a) else a if pd.isna(b) else max(a, b)
+
+
+def _earlier(a, b):
+    """The earlier of two days, either missing (NaT) giving way to the other."""
+    return b if pd.isna(a) else a if pd.isna(b) else min(a, b)
 
 
 def _org_words(orgs: pd.DataFrame) -> pd.Series:
@@ -158,14 +179,39 @@ def _post_hits(tables, post: str):
     s, orgs = tables.spells, tables.organisations
     text = s["post"].fillna("") + " " + s["org_id"].map(_org_words(orgs)).fillna("")
     words = text.map(_words)
-    hit = words.map(lambda w: wanted <= w).to_numpy(dtype=bool)
+    hit = words.map(lambda have: all(_has(w, have) for w in wanted)).to_numpy(dtype=bool)
     if not hit.any():
-        missing = sorted(wanted - set().union(*words)) or sorted(wanted)
+        missing = sorted(w for w in wanted if not any(_has(w, have) for have in words))
+        if not missing:
+            raise ParameterError("post", post, f"no post matches {post!r}: each of its words is in some post title or "
+                                               "organisation, but no post has them all; give fewer words")
         listed = typed_path(tables.data_dir / "organisations.csv")
         raise ParameterError("post", post, f"no post matches {post!r}: no post title or organisation has the word "
                                            f"{', '.join(map(repr, missing))}; the closest organisations: "
                                            f"{_closest_orgs(missing, orgs)}; every organisation is listed in {listed}")
     return hit
+
+
+def _has(word: str, words: set[str]) -> bool:
+    """Whether ``word`` is one of ``words``: whole words ('minister' does not find 'ministry', nor 'georgia'
+    'Georgian SSR': :func:`longer_words` names such words for the reader)."""
+    return word in words
+
+
+def _longer_words(tables, post: str, rows) -> list[str]:
+    """Of the spells ``rows`` (a bool array) that whole-word matching leaves out, those that would match if a word
+    of ``post`` could begin a longer one ('georgia', 'Georgian SSR'): their longer words, said beside the answer
+    so that it is never silently partial."""
+    wanted = _words(post)
+    s = tables.spells[rows]
+    words = (s["post"].fillna("") + " " + s["org_id"].map(_org_words(tables.organisations)).fillna("")).map(_words)
+    found = set()
+    for have, title in zip(words, s["post"].fillna("").map(_words), strict=True):
+        # the longer words of the post's own title: an organisation's Russian name ('ministerstvo') is no post
+        longer = {x: {w for w in title if w != x and w.startswith(x)} for x in wanted if len(x) >= 3}
+        if all(x in have or longer.get(x) for x in wanted):
+            found |= set().union(*(v for x, v in longer.items() if x not in have))
+    return sorted(found)
 
 
 def _closest_orgs(missing: list[str], orgs: pd.DataFrame, n: int = 3) -> str:
