@@ -189,3 +189,11 @@ def test_who_held_says_when_every_word_is_found_but_not_together_and_names_longe
     assert main(["who-held", "Georgia", "1951-11-09"]) == 0
     assert "words are matched whole: 'georgian' not searched" in capsys.readouterr().err
     assert lookup.who_held(tables, "Georgian", "1951-11-09").attrs["longer words"] == []
+
+
+def test_a_look_up_typed_in_cyrillic_finds_what_the_tables_record_in_latin_letters(tables):
+    """Regression: 'МВД' and 'Сталин' were refused (organisations, and 16 persons, are recorded in Latin letters only)."""
+    assert {"kruglov", "serov"} <= set(lookup.who_held(tables, "МВД", "1953-06-25")["person_id"])
+    assert set(lookup.about(tables, "Сталин")["row_id"]) >= {"stalin-fate"}
+    with pytest.raises(ParameterError, match="closest known"):
+        lookup.about(tables, "Стaлинн")  # a misspelling still says what is close

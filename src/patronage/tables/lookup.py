@@ -18,7 +18,7 @@ import pandas as pd
 from patronage.errors import ParameterError
 from patronage.tables.assertions import SOURCING, assertions
 from patronage.tables.dates import midpoint, written_bounds
-from patronage.tables.names import PersonId, fold, name_index, resolve_person
+from patronage.tables.names import PersonId, fold, latin, name_index, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
 
 ABOUT_COLUMNS = ["table", "row_id", "kind", "what", "when", "until", "counterpart", "detail", *SOURCING]
@@ -173,7 +173,7 @@ def _day(bound: pd.Series, padded, instead: str) -> pd.Series:
 def _post_hits(tables, post: str):
     """bool array over the spells: those whose post title or organisation (of any name in its lineage) has every
     word of ``post``; raises ParameterError if ``post`` has no word or no spell matches."""
-    wanted = _words(post)
+    wanted = _words(latin(post))  # typed in Cyrillic: the tables name organisations in Latin letters (МВД: MVD)
     if not wanted:
         raise ParameterError("post", post, "give words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
     s, orgs = tables.spells, tables.organisations
@@ -202,7 +202,7 @@ def _longer_words(tables, post: str, rows) -> list[str]:
     """Of the spells ``rows`` (a bool array) that whole-word matching leaves out, those that would match if a word
     of ``post`` could begin a longer one ('georgia', 'Georgian SSR'): their longer words, said beside the answer
     so that it is never silently partial."""
-    wanted = _words(post)
+    wanted = _words(latin(post))
     s = tables.spells[rows]
     words = (s["post"].fillna("") + " " + s["org_id"].map(_org_words(tables.organisations)).fillna("")).map(_words)
     found = set()

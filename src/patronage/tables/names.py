@@ -49,6 +49,16 @@ def name_index(persons: pd.DataFrame) -> dict[str, set[PersonId]]:
     return index
 
 
+def latin(text: str) -> str:
+    """``text`` with its Cyrillic letters transliterated (text-unidecode: 'Сталин' -> 'Stalin', 'МВД' -> 'MVD'), for
+    a name or an office typed in Cyrillic that the tables record only in Latin letters; other text unchanged."""
+    if not re.search(r"[\u0400-\u04FF]", text):
+        return text
+    from text_unidecode import unidecode
+
+    return unidecode(text)
+
+
 def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", listed_in: str = "persons.csv") -> PersonId:
     """The person_id that ``name`` denotes.
 
@@ -65,7 +75,7 @@ def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", 
         raise ParameterError(parameter, name, f"give a person's name: an id, a name, a surname or a recorded variant, "
                                               f"Latin or Cyrillic{example}")
     index = name_index(persons)
-    ids = index.get(fold(name), set())
+    ids = index.get(fold(name), set()) or index.get(fold(latin(name)), set())  # Сталин: no Cyrillic form recorded
     if len(ids) == 1:
         return next(iter(ids))
     if len(ids) > 1:
@@ -77,7 +87,8 @@ def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", 
         options = ", ".join(f"{i!r} ({labels[i]})" for i in given)
         raise ParameterError(parameter, name, f"it is a given name, of {len(given)} recorded "
                                               f"person{'s' if len(given) > 1 else ''}: use one of {options}")
-    close = difflib.get_close_matches(fold(name), list(index), n=5, cutoff=0.6)
+    close = {*difflib.get_close_matches(fold(name), list(index), n=5, cutoff=0.6),
+             *difflib.get_close_matches(fold(latin(name)), list(index), n=5, cutoff=0.6)}
     near = sorted({pid for form in close for pid in index[form]})
     hint = "closest known: " + ", ".join(f"{i!r} ({labels[i]})" for i in near) if near else "none is close"
     raise ParameterError(parameter, name, f"no person has this name; {hint}; the {len(labels)} recorded persons and "
