@@ -93,11 +93,9 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     A spell matches if every word of ``post`` (case, accents and transliteration signs ignored) is
     in its post title, or in the name, abbreviation or Russian name of its organisation or of any
     organisation of the same lineage (so "NKVD" finds the MVD of 1954, one office across its
-    renamings); words are matched whole, and the longer words of the titles left out ('Georgian' for 'Georgia')
-    are in the result's ``attrs["longer words"]``. It is counted if its dates, as bounded by EDTF and by the period
-    of its organisation (no post before the body existed), can overlap ``when``; a day marked uncertain
-    ('1953-06-26?') is the day written. Words that match no spell at all raise ParameterError naming the closest
-    organisations.
+    renamings), whole ('Georgian' left out for 'Georgia' is in ``attrs["longer words"]``). It is counted if
+    its dates, bounded by EDTF and by its organisation's period (:func:`_may_overlap`), can overlap ``when``
+    ('1953-06-26?' is that day). Words that match no spell raise ParameterError naming the closest organisations.
 
     returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start read no earlier than,
     latest end, spell_id and its sourcing, refines (the row an external row restates at a reference work's
@@ -111,14 +109,8 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
         lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))  # '1953-06-26?' is that day
     except (ValueError, TypeError):
         raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
-    hit = _post_hits(tables, post)
+    hit, overlaps = _post_hits(tables, post), _may_overlap(tables, lo, hi)
     orgs, s = tables.organisations, tables.spells
-    # no post is held before its organisation existed or after it ended (as the date draws narrow a spell): an
-    # open start ('/1948', edtf's ten years back) would otherwise list Abakumov as Minister of State Security in 1939
-    period = orgs.set_index("org_id")
-    began = s["start_lo"].combine(s["org_id"].map(period["valid_from_lo"]), _later)
-    ended = s["end_hi"].combine(s["org_id"].map(period["valid_to_hi"]), _earlier)
-    overlaps = ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
     found = s[hit & overlaps]
     longer = _longer_words(tables, post, ~hit & overlaps)
     out = pd.DataFrame({"person_id": found["person_id"], "name": found["person_id"].map(tables.persons.set_index("person_id")["name"]),
@@ -135,6 +127,17 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
         columns=["_start"]).reset_index(drop=True)
     out.attrs["longer words"] = longer  # for the command line, which says them beside the answer
     return out
+
+
+def _may_overlap(tables, lo: pd.Timestamp, hi: pd.Timestamp):
+    """bool array over the spells: those whose dates, as bounded by EDTF and by the period of their organisation,
+    can overlap ``lo`` to ``hi``. No post is held before its organisation existed or after it ended (as the date
+    draws narrow a spell): an open start ('/1948', edtf's ten years back) would otherwise list Abakumov as
+    Minister of State Security in 1939."""
+    s, period = tables.spells, tables.organisations.set_index("org_id")
+    began = s["start_lo"].combine(s["org_id"].map(period["valid_from_lo"]), _later)
+    ended = s["end_hi"].combine(s["org_id"].map(period["valid_to_hi"]), _earlier)
+    return ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
 
 
 def _later(a, b):
