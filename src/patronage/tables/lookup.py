@@ -9,16 +9,16 @@ is the notebooks' business. ``python -m patronage about|who-held|conflicts`` pri
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from patronage.errors import ParameterError
+from patronage.tables import posts
 from patronage.tables.assertions import SOURCING, assertions
 from patronage.tables.dates import midpoint, written_bounds
-from patronage.tables.names import PersonId, fold, latin, name_index, resolve_person
+from patronage.tables.names import PersonId, fold, name_index, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
 
 ABOUT_COLUMNS = ["table", "row_id", "kind", "what", "when", "until", "counterpart", "detail", *SOURCING]
@@ -82,9 +82,6 @@ def typed_path(path: Path) -> str:
         return str(path)
 
 
-def _words(text: str) -> set[str]:
-    """The words of a text, folded (:func:`patronage.tables.names.fold`), without punctuation ('(united' is 'united')."""
-    return set(re.findall(r"\w+", fold(text))) - {"of", "the", "for", "and", "in"}
 
 
 def who_held(tables, post: str, when: str) -> pd.DataFrame:
@@ -94,7 +91,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     in its post title, or in the name, abbreviation or Russian name of its organisation or of any
     organisation of the same lineage (so "NKVD" finds the MVD of 1954, one office across its
     renamings), whole ('Georgian' left out for 'Georgia' is in ``attrs["longer words"]``). It is counted if
-    its dates, bounded by EDTF and by its organisation's period (:func:`_may_overlap`), can overlap ``when``
+    its dates, bounded by EDTF and by its organisation's period (:func:`patronage.tables.posts.may_overlap`), can overlap ``when``
     ('1953-06-26?' is that day). Words that match no spell raise ParameterError naming the closest organisations.
 
     returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start read no earlier than,
@@ -109,10 +106,10 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
         lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))  # '1953-06-26?' is that day
     except (ValueError, TypeError):
         raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
-    hit, overlaps = _post_hits(tables, post), _may_overlap(tables, lo, hi)
+    hit, overlaps = posts.post_hits(tables, post, typed_path(tables.data_dir / "organisations.csv")), posts.may_overlap(tables, lo, hi)
     orgs, s = tables.organisations, tables.spells
     found = s[hit & overlaps]
-    longer = _longer_words(tables, post, ~hit & overlaps)
+    longer = posts.longer_words(tables, post, ~hit & overlaps)
     out = pd.DataFrame({"person_id": found["person_id"], "name": found["person_id"].map(tables.persons.set_index("person_id")["name"]),
                         "post": found["post"], "organisation": found["org_id"].map(orgs.set_index("org_id")["name"]),
                         "start": found["start"], "end": found["end"],
@@ -129,32 +126,12 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     return out
 
 
-def _may_overlap(tables, lo: pd.Timestamp, hi: pd.Timestamp):
-    """bool array over the spells: those whose dates, as bounded by EDTF and by the period of their organisation,
-    can overlap ``lo`` to ``hi``. No post is held before its organisation existed or after it ended (as the date
-    draws narrow a spell): an open start ('/1948', edtf's ten years back) would otherwise list Abakumov as
-    Minister of State Security in 1939."""
-    s, period = tables.spells, tables.organisations.set_index("org_id")
-    began = s["start_lo"].combine(s["org_id"].map(period["valid_from_lo"]), _later)
-    ended = s["end_hi"].combine(s["org_id"].map(period["valid_to_hi"]), _earlier)
-    return ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
 
 
-def _later(a, b):
-    """The later of two days, either missing (NaT) giving way to the other."""
-    return b if pd.isna(a) else a if pd.isna(b) else max(a, b)
 
 
-def _earlier(a, b):
-    """The earlier of two days, either missing (NaT) giving way to the other."""
-    return b if pd.isna(a) else a if pd.isna(b) else min(a, b)
 
 
-def _org_words(orgs: pd.DataFrame) -> pd.Series:
-    """org_id -> the names, abbreviations and Russian names of the organisation and of every one of its lineage."""
-    label = orgs["name"].fillna("") + " " + orgs["abbreviation"].fillna("") + " " + orgs["name_russian"].fillna("")
-    by_lineage = label.groupby(orgs["lineage"].fillna(orgs["org_id"])).agg(" ".join)
-    return (orgs["lineage"].fillna(orgs["org_id"]).map(by_lineage) + " " + label).set_axis(orgs["org_id"])
 
 
 def _open_start(text) -> bool:
@@ -173,60 +150,12 @@ def _day(bound: pd.Series, padded, instead: str) -> pd.Series:
     return days.where(~pd.Series(padded, index=bound.index).astype(bool) & bound.notna(), instead)
 
 
-def _post_hits(tables, post: str):
-    """bool array over the spells: those whose post title or organisation (of any name in its lineage) has every
-    word of ``post``; raises ParameterError if ``post`` has no word or no spell matches."""
-    wanted = _words(latin(post))  # typed in Cyrillic: the tables name organisations in Latin letters (МВД: MVD)
-    if not wanted:
-        raise ParameterError("post", post, "give words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
-    s, orgs = tables.spells, tables.organisations
-    text = s["post"].fillna("") + " " + s["org_id"].map(_org_words(orgs)).fillna("")
-    words = text.map(_words)
-    hit = words.map(lambda have: all(_has(w, have) for w in wanted)).to_numpy(dtype=bool)
-    if not hit.any():
-        missing = sorted(w for w in wanted if not any(_has(w, have) for have in words))
-        if not missing:
-            raise ParameterError("post", post, f"no post matches {post!r}: each of its words is in some post title or "
-                                               "organisation, but no post has them all; give fewer words")
-        listed = typed_path(tables.data_dir / "organisations.csv")
-        raise ParameterError("post", post, f"no post matches {post!r}: no post title or organisation has the word "
-                                           f"{', '.join(map(repr, missing))}; the closest organisations: "
-                                           f"{_closest_orgs(missing, orgs)}; every organisation is listed in {listed}")
-    return hit
 
 
-def _has(word: str, words: set[str]) -> bool:
-    """Whether ``word`` is one of ``words``: whole words ('minister' does not find 'ministry', nor 'georgia'
-    'Georgian SSR': :func:`longer_words` names such words for the reader)."""
-    return word in words
 
 
-def _longer_words(tables, post: str, rows) -> list[str]:
-    """Of the spells ``rows`` (a bool array) that whole-word matching leaves out, those that would match if a word
-    of ``post`` could begin a longer one ('georgia', 'Georgian SSR'): their longer words, said beside the answer
-    so that it is never silently partial."""
-    wanted = _words(latin(post))
-    s = tables.spells[rows]
-    words = (s["post"].fillna("") + " " + s["org_id"].map(_org_words(tables.organisations)).fillna("")).map(_words)
-    found = set()
-    for have, title in zip(words, s["post"].fillna("").map(_words), strict=True):
-        # the longer words of the post's own title: an organisation's Russian name ('ministerstvo') is no post
-        longer = {x: {w for w in title if w != x and w.startswith(x)} for x in wanted if len(x) >= 3}
-        if all(x in have or longer.get(x) for x in wanted):
-            found |= set().union(*(v for x, v in longer.items() if x not in have))
-    return sorted(found)
 
 
-def _closest_orgs(missing: list[str], orgs: pd.DataFrame, n: int = 3) -> str:
-    """The ``n`` organisations with an abbreviation or a word of their name closest to one of the words
-    ``missing`` (difflib's ratio; ties by org_id), as 'abbreviation (name)'."""
-    def closeness(row) -> float:
-        abbreviation = row.abbreviation if isinstance(row.abbreviation, str) else ""
-        tokens = {fold(abbreviation), *fold(row.name).split()} - {""}
-        return max(difflib.SequenceMatcher(None, w, t).ratio() for w in missing for t in tokens)
-
-    rows = sorted(orgs.itertuples(index=False), key=lambda r: (-closeness(r), r.org_id))[:n]
-    return "; ".join(f"{r.abbreviation} ({r.name})" if isinstance(r.abbreviation, str) else r.name for r in rows)
 
 
 CONFLICT_TEXT = ["topic", "a_quote", "b_quote", "resolution"]  # the columns in which a conflict names a person
@@ -304,7 +233,7 @@ def empty_answer(tables, command: str, *query: str) -> str:
     its arguments."""
     if command == "who-held":
         post, when = query
-        held = tables.spells[_post_hits(tables, post)]
+        held = tables.spells[posts.post_hits(tables, post, typed_path(tables.data_dir / "organisations.csv"))]
         first = held.loc[held["start_floor"].fillna(held["start_lo"]).idxmin(), "start"]
         last = ("at least one has no recorded end" if held["end"].isna().any()
                 else f"the latest ends {held.loc[held['end_hi'].idxmax(), 'end']}")

@@ -1,0 +1,96 @@
+"""Which spells a post named in words denotes: whole words of the post title and of its organisation's names across
+its lineage (:func:`post_hits`), the longer words left out (:func:`longer_words`), and the days a spell can be
+running, bounded by its organisation's period (:func:`may_overlap`). Used by the look-ups (:mod:`patronage.tables.lookup`)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import pandas as pd
+
+from patronage.errors import ParameterError
+from patronage.tables.names import fold, latin
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a text, folded (:func:`patronage.tables.names.fold`), without punctuation ('(united' is 'united')."""
+    return set(re.findall(r"\w+", fold(text))) - {"of", "the", "for", "and", "in"}
+
+
+def may_overlap(tables, lo: pd.Timestamp, hi: pd.Timestamp):
+    """bool array over the spells: those whose dates, as bounded by EDTF and by the period of their organisation,
+    can overlap ``lo`` to ``hi``. No post is held before its organisation existed or after it ended (as the date
+    draws narrow a spell): an open start ('/1948', edtf's ten years back) would otherwise list Abakumov as
+    Minister of State Security in 1939."""
+    s, period = tables.spells, tables.organisations.set_index("org_id")
+    began = s["start_lo"].combine(s["org_id"].map(period["valid_from_lo"]), _later)
+    ended = s["end_hi"].combine(s["org_id"].map(period["valid_to_hi"]), _earlier)
+    return ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
+
+
+def _later(a, b):
+    """The later of two days, either missing (NaT) giving way to the other."""
+    return b if pd.isna(a) else a if pd.isna(b) else max(a, b)
+
+
+def _earlier(a, b):
+    """The earlier of two days, either missing (NaT) giving way to the other."""
+    return b if pd.isna(a) else a if pd.isna(b) else min(a, b)
+
+
+def _org_words(orgs: pd.DataFrame) -> pd.Series:
+    """org_id -> the names, abbreviations and Russian names of the organisation and of every one of its lineage."""
+    label = orgs["name"].fillna("") + " " + orgs["abbreviation"].fillna("") + " " + orgs["name_russian"].fillna("")
+    by_lineage = label.groupby(orgs["lineage"].fillna(orgs["org_id"])).agg(" ".join)
+    return (orgs["lineage"].fillna(orgs["org_id"]).map(by_lineage) + " " + label).set_axis(orgs["org_id"])
+
+
+def post_hits(tables, post: str, listed: str = "organisations.csv"):
+    """bool array over the spells: those whose post title or organisation (of any name in its lineage) has every
+    word of ``post``; raises ParameterError if ``post`` has no word or no spell matches."""
+    wanted = words_of(latin(post))  # typed in Cyrillic: the tables name organisations in Latin letters (МВД: MVD)
+    if not wanted:
+        raise ParameterError("post", post, "give words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
+    s, orgs = tables.spells, tables.organisations
+    text = s["post"].fillna("") + " " + s["org_id"].map(_org_words(orgs)).fillna("")
+    words = text.map(words_of)
+    # whole words: 'minister' does not find 'ministry', nor 'georgia' 'Georgian SSR' (longer_words names those)
+    hit = words.map(lambda have: wanted <= have).to_numpy(dtype=bool)
+    if not hit.any():
+        missing = sorted(wanted - set().union(*words))
+        if not missing:
+            raise ParameterError("post", post, f"no post matches {post!r}: each of its words is in some post title or "
+                                               "organisation, but no post has them all; give fewer words")
+        raise ParameterError("post", post, f"no post matches {post!r}: no post title or organisation has the word "
+                                           f"{', '.join(map(repr, missing))}; the closest organisations: "
+                                           f"{_closest_orgs(missing, orgs)}; every organisation is listed in {listed}")
+    return hit
+
+
+def longer_words(tables, post: str, rows) -> list[str]:
+    """Of the spells ``rows`` (a bool array) that whole-word matching leaves out, those that would match if a word
+    of ``post`` could begin a longer one ('georgia', 'Georgian SSR'): their longer words, said beside the answer
+    so that it is never silently partial."""
+    wanted = words_of(latin(post))
+    s = tables.spells[rows]
+    words = (s["post"].fillna("") + " " + s["org_id"].map(_org_words(tables.organisations)).fillna("")).map(words_of)
+    found = set()
+    for have, title in zip(words, s["post"].fillna("").map(words_of), strict=True):
+        # the longer words of the post's own title: an organisation's Russian name ('ministerstvo') is no post
+        longer = {x: {w for w in title if w != x and w.startswith(x)} for x in wanted if len(x) >= 3}
+        if all(x in have or longer.get(x) for x in wanted):
+            found |= set().union(*(v for x, v in longer.items() if x not in have))
+    return sorted(found)
+
+
+def _closest_orgs(missing: list[str], orgs: pd.DataFrame, n: int = 3) -> str:
+    """The ``n`` organisations with an abbreviation or a word of their name closest to one of the words
+    ``missing`` (difflib's ratio; ties by org_id), as 'abbreviation (name)'."""
+    def closeness(row) -> float:
+        abbreviation = row.abbreviation if isinstance(row.abbreviation, str) else ""
+        tokens = {fold(abbreviation), *fold(row.name).split()} - {""}
+        return max(difflib.SequenceMatcher(None, w, t).ratio() for w in missing for t in tokens)
+
+    rows = sorted(orgs.itertuples(index=False), key=lambda r: (-closeness(r), r.org_id))[:n]
+    return "; ".join(f"{r.abbreviation} ({r.name})" if isinstance(r.abbreviation, str) else r.name for r in rows)
