@@ -61,3 +61,13 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     assert quiet[1] == "Person P had 0 clients that day; 1 patron had more." and quiet[2].startswith("No patronage tie")
     empty = network.describe(view, "1900-01-01", "p", changed.iloc[0:0])
     assert empty[:2] == ["On 1900-01-01 the tables record no tie between any two persons.", "Person P had 0 clients that day."]
+
+
+def test_a_client_of_two_patrons_is_counted_once(tables):
+    """Regression: '4 patrons had 17 clients between them' on 28 June 1957, where Ignatiev, a client of both Malenkov
+    and Khrushchev, was counted twice (16 distinct clients)."""
+    view = tables.select(evidence="seed+external")
+    first = network.describe(view, "1957-06-28", "malenkov", pd.DataFrame())[0]
+    distinct = network.ties_as_of(view, "1957-06-28", network.CLIENT_KINDS)["client_id"].nunique()
+    assert f"had {distinct} clients between them (1 client of two patrons or more, counted once)" in first
+    assert int(network.clients_by_patron(view, "1957-06-28")["clients"].sum()) == distinct + 1

@@ -179,10 +179,13 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
     rows, g, by_patron = ties_as_of(tables, on), graph_as_of(tables, on), clients_by_patron(tables, on)
     mine = int(by_patron["clients"].get(names.get(patron, patron), 0))
     more, same = int((by_patron["clients"] > mine).sum()), int((by_patron["clients"] == mine).sum()) - (mine > 0)
-    patronage = int(by_patron["clients"].sum())
+    # a man with two patrons is one client: the sum of the patrons' counts would count him twice
+    clients = ties_as_of(tables, on, CLIENT_KINDS)["client_id"].nunique()
+    twice = int(by_patron["clients"].sum()) - clients
     pairs = f" ({number(g.number_of_edges(), 'pair')} of persons)" if g.number_of_edges() != len(rows) else ""
-    kind = ("; none of them is patronage" if not patronage else
-            f"; {number(len(by_patron), 'patron')} had {number(patronage, 'client')} between them")
+    kind = ("; none of them is patronage" if not clients else
+            f"; {number(len(by_patron), 'patron')} had {number(clients, 'client')} between them"
+            + (f" ({number(twice, 'client')} of two patrons or more, counted once)" if twice else ""))
     place = (f"; {number(more, 'patron')} had more." if more else "." if not mine
              else f", as many as {number(same, 'other patron')} and no one more." if same else ", more than any other patron.")
     if not alive_on(tables, on, [patron]).iloc[0]:
