@@ -112,6 +112,21 @@ def test_h1_holds_from_the_career_whatever_the_coding(crisis_x, toy):
     assert ry.detail.loc[0, "the coding says"] == "not his client" and ry.note.startswith("Careers make Person A the patron's client.")
 
 
+def test_an_organiser_is_a_rival_only_of_an_event_that_acts_against_the_patron(world):
+    """Regression: anyone organising an event the patron took part in within 30 days became his rival (Stalin, his own
+    patron, for Beria in December 1945), and appeals to him then counted as appeals to a rival."""
+    def meeting(rows):
+        rows["events"].append(event("meet", "1950-06-10", "meeting"))
+        rows["event_participants"] += [part("meet", "p", "present"), part("meet", "d", "organiser")]
+    view, c = world(meeting)
+    assert "d" not in c.rivals
+    def attack(rows):
+        rows["events"].append(event("attack", "1950-06-10", "purge"))
+        rows["event_participants"] += [part("attack", "p", "accused"), part("attack", "d", "organiser")]
+    view, c = world(attack)
+    assert "d" in c.rivals
+
+
 def test_h1_fails_when_a_rival_presided_over_his_promotions(world):
     view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min", appointed_by="r"))
     r = H.defectors_were_genuine_clients(view, c)

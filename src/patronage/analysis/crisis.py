@@ -78,10 +78,13 @@ def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int 
 
 
 def rivals_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFrame) -> set[PersonId]:
-    """Rivals: a rivalry tie with the patron running that day, or organisers of the crisis events."""
+    """Rivals: a rivalry tie with the patron running that day, or organisers of the crisis events that act against him
+    (TARGET_ROLES). An organiser of an event the patron only took part in is no rival: Stalin, organising the
+    reorganisation of the security apparatus in 1945 with Beria in it, did not turn against his own client."""
     t = tables.ties[(tables.ties["kind"] == "rivalry") & running_on(tables, "ties", day)]
     rivals = set(t.loc[t["patron_id"] == patron, "client_id"]) | set(t.loc[t["client_id"] == patron, "patron_id"])
-    rivals |= set(parts.loc[parts["role"].isin(RIVAL_ROLES), "person_id"])
+    against = set(parts.loc[(parts["person_id"] == patron) & parts["role"].isin(TARGET_ROLES), "event_id"])
+    rivals |= set(parts.loc[parts["role"].isin(RIVAL_ROLES) & parts["event_id"].isin(against), "person_id"])
     return rivals - {patron}
 
 
