@@ -506,3 +506,13 @@ def test_a_loss_the_selection_leaves_out_is_named_not_denied(tables):
     assert "Left out by the selection: " in seed and "event anti-party-affair-1957-06" in seed
     wide = falls.recorded_near(tables.select(evidence="seed+external"), "malenkov", "1957-06-29", full=tables)
     assert "event anti-party-affair-1957-06" in wide and "Left out" not in wide
+
+
+def test_a_run_on_a_day_with_no_fall_says_so_in_its_closing(toy):
+    """Regression: 04 on Khrushchev, 28 June 1957, reported a verdict kept 'in every draw' for a fall that never happened,
+    and its closing did not say so."""
+    view = toy.select(coding="x")
+    assert falls.no_fall(view, "p", "1950-06-15") == ""  # the toy fall is found
+    said = falls.no_fall(view, "r", "1950-06-15")
+    assert said.startswith("The rule of the crisis panel finds no fall of Person R within 30 days of 1950-06-15 (no arrest")
+    assert said.endswith("the steps above read as his fall a day on which the records show none.")

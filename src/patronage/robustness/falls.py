@@ -26,6 +26,7 @@ import pandas as pd
 
 from patronage.analysis.careers import point, posts_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
+from patronage.analysis.verdicts import names_of
 
 FALL_ROLES = ("arrested", "dismissed", "purged")
 CRISIS_COLUMNS = ["patron_id", "date", "dated", "event_id", "title"]
@@ -149,6 +150,16 @@ def _losses_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.D
 
 def _listing_losses(rows: pd.DataFrame) -> str:
     return "; ".join(f"{r.title} ({r.role}, dated {r.dated}; event {r.event_id})" for r in rows.itertuples(index=False))
+
+
+def no_fall(tables, person: PersonId, day, within_days: int = 30) -> str:
+    """A closing sentence for a run whose day the rule of :func:`falls` does not find as the person's fall ('' where it
+    does), with why not (:func:`why_not_found`): the steps then test a day the records do not show as his fall (a
+    crisis of another kind, an attack on his network, is for the reader to judge)."""
+    why = why_not_found(tables, person, day, within_days)
+    return (f"The rule of the crisis panel finds no fall of {names_of(tables, [person])} within {within_days} days of "
+            f"{pd.Timestamp(day).date()} ({why}): the steps above read as his fall a day on which the records show "
+            "none.") if why else ""
 
 
 def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
