@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from patronage import config
@@ -118,6 +119,18 @@ def test_index_links_everything(site):
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     unlinked = sorted(f for f in files if f not in linked and f not in ("index.html", edition_pages.PLOTLY_JS))
     assert unlinked == []
+
+
+def test_the_front_page_gives_the_reading_order_before_a_short_verdict_table(site):
+    """The notebooks first (the order to read them in), then the verdicts in five columns, not the ten of the CSV:
+    the claims, rules and reasons are in notebook 3 and figures/03-verdicts.csv, which the page links."""
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert text.index('id="notebooks"') < text.index('id="verdicts"') < text.index('id="figures"')
+    verdicts = text[text.index('id="verdicts"'):text.index('id="figures"')]
+    head = re.findall(r"<th>([^<]*)</th>", verdicts.split("</thead>")[0])
+    assert head == ["hypothesis", "step", "value", "verdict", "could_differ"]
+    assert verdicts.count("<tr>") == 1 + len(pd.read_csv(config.FIGURES_DIR / "03-verdicts.csv"))
+    assert 'href="figures/03-verdicts.csv"' in verdicts
 
 
 def test_plotly_js_is_shipped_once(site):

@@ -36,11 +36,17 @@ def table_row(cells: list[str], tag: str = "td") -> str:
     return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
 
 
-def csv_table(path: Path) -> str:
-    """A CSV file as an HTML table."""
+def csv_table(path: Path, columns: list[str] | None = None) -> str:
+    """A CSV file as an HTML table: every column, or only ``columns`` (those of them the file has), in their order."""
     with path.open(encoding="utf-8", newline="") as fh:
         head, *body = list(csv.reader(fh))
-    return f"<table><thead>{table_row(head, 'th')}</thead><tbody>{''.join(table_row(r) for r in body)}</tbody></table>"
+    keep = [head.index(c) for c in columns if c in head] if columns else list(range(len(head)))
+    rows = "".join(table_row([r[i] for i in keep]) for r in body)
+    return f"<table><thead>{table_row([head[i] for i in keep], 'th')}</thead><tbody>{rows}</tbody></table>"
+
+
+# the front page's verdict table: what each step found; its claim, population, rule and reasons are in notebook 3 and the CSV
+VERDICT_COLUMNS = ["hypothesis", "step", "value", "verdict", "could_differ"]
 
 
 DOI_URL = "https://doi.org/"
@@ -130,9 +136,10 @@ def index_citation(root: Path) -> str:
 def render_index(root: Path, notebooks: list[Path], titles: dict[str, str]) -> str:
     """The edition's front page."""
     verdicts = root / "figures" / "03-verdicts.csv"
-    verdict_block = (f'<h2 id="verdicts">The verdicts of the default run</h2>{csv_table(verdicts)}'
-                     '<p class="muted">From <a href="figures/03-verdicts.csv">figures/03-verdicts.csv</a>; '
-                     'see notebook 3 for each statistic, what it can and cannot show, and the article\'s own reading.</p>'
+    verdict_block = (f'<h2 id="verdicts">The verdicts of the default run</h2>{csv_table(verdicts, VERDICT_COLUMNS)}'
+                     '<p class="muted">Each step\'s claim, population, rule and reasons are in '
+                     '<a href="figures/03-verdicts.csv">figures/03-verdicts.csv</a>; notebook 3 gives each statistic, '
+                     'what it can and cannot show, and the article\'s own reading.</p>'
                      if verdicts.exists() else "")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -148,9 +155,9 @@ def render_index(root: Path, notebooks: list[Path], titles: dict[str, str]) -> s
 <p class="subtitle">A reproducible compendium testing Fairbanks' stability claim on the Kruglov and Serov case</p>
 <h2 id="question">The question</h2>
 {QUESTION}
-{verdict_block}
 <h2 id="notebooks">The notebooks</h2>
 {index_notebooks(notebooks, titles)}
+{verdict_block}
 <h2 id="figures">Figures</h2>
 {index_figures(root, figure_titles(notebooks))}
 <h2 id="data">Data</h2>
