@@ -36,6 +36,14 @@ def test_number(value, integer):
         check.number("horizon_years", value, 1, 60, integer=integer)
 
 
+@pytest.mark.parametrize("value", [0, 1, 0.0, 1.0, -0.1])
+def test_an_alpha_of_0_or_1_is_refused(value):
+    """Regression: notebook 03 took alpha = 0 and stopped on 'math domain error' with a traceback (no interval)."""
+    with pytest.raises(ParameterError, match=r"parameter 'alpha' = .* between 0 and 1, both excluded"):
+        check.number("alpha", value, 0, 1, open_ends=True)
+    assert check.number("alpha", 0.05, 0, 1, open_ends=True) == 0.05
+
+
 NOTEBOOK_CASES = [  # one bad value per notebook, run for real: the notebook must stop at its check cell
     ("01-prosopography.ipynb", {"person": "Kruglof"}, "parameter 'person' = 'Kruglof' is not valid"),
     ("02-network.ipynb", {"as_of": "26/06/1953"}, "parameter 'as_of' = '26/06/1953' is not valid"),

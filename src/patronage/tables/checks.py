@@ -88,10 +88,12 @@ def recorded_span(tables) -> tuple[pd.Timestamp, pd.Timestamp]:
     return tables.derived("recorded span", lambda t: bounds())
 
 
-def number(name: str, value: object, low: float, high: float, integer: bool = False) -> float:
-    """A number between ``low`` and ``high`` (a whole number if ``integer``)."""
+def number(name: str, value: object, low: float, high: float, integer: bool = False, open_ends: bool = False) -> float:
+    """A number between ``low`` and ``high`` (a whole number if ``integer``; both ends excluded if ``open_ends``: an
+    ``alpha`` of 0 or 1 gives no interval at all)."""
     kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, kind) or not (low < value < high if open_ends else low <= value <= high):
         what = "a whole number" if integer else "a number"
-        raise ParameterError(name, value, f"give {what} from {low} to {high}")
+        raise ParameterError(name, value, f"give {what} between {low} and {high}, both excluded" if open_ends
+                             else f"give {what} from {low} to {high}")
     return value
