@@ -166,8 +166,8 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
                  f"{pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval [{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]"]
     else:
         lines = [f"pooled over {over}: no top client is recorded, so there is no share to estimate"]
-    lines.append(f"{_case_count(test)}; the other crises pooled: {test['others defected']} of {test['others top clients']} "
-                 "top clients")
+    lines.append(f"{_case_count(test)}; " + (f"the other crises pooled: {test['others defected']} of "
+                                              f"{test['others top clients']} top clients" if _others(test) else "no other crisis in the list"))
     if pd.isna(test["fisher p (one-sided, less)"]):
         return [*lines, f"no test against the case: {_untested(test)}"]
     return [*lines,
@@ -192,9 +192,15 @@ def _case_count(test: pd.Series) -> str:
             if n else f"{test['case']}: no top client recorded ({beside})")
 
 
+def _others(test: pd.Series) -> int:
+    """How many other crises the list holds beside the case (a summary written before they were counted: assumed some)."""
+    return int(test.get("other crises", 1))
+
+
 def _untested(test: pd.Series) -> str:
     """Why the case cannot be tested against the other crises (:func:`patronage.robustness.pooled.rarer_than_case`)."""
-    return ("the case has no top client recorded" if not test["case top clients"]
+    return ("the list holds no other crisis" if not _others(test)
+            else "the case has no top client recorded" if not test["case top clients"]
             else "none of the case's top clients defected, and no rate elsewhere can be lower than none"
             if not test["case defected"] else "the other crises have no top client recorded")
 
@@ -266,7 +272,8 @@ def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) ->
              else "the one crisis has a top client recorded" if len(sizes) == 1
              else f"each of the {len(sizes)} crises has a top client recorded")
     if not pooled["top clients"]:
-        return f"No top client (rank >= {min_rank} the day before) is recorded at any of the {len(sizes)} crises: no pooled share."
+        where = "at the one crisis" if len(sizes) == 1 else f"at any of the {len(sizes)} crises"
+        return f"No top client (rank >= {min_rank} the day before) is recorded {where}: no pooled share."
     return (f"Pooled over {number(int(pooled['crises']), 'crisis')}, {pooled['defected']} of {pooled['top clients']} top clients "
             f"(rank >= {min_rank} the day before) defected: {pooled['share']:.3f}, exact {percent(pooled['confidence'])} interval "
             f"[{pooled['ci low']:.3f}, {pooled['ci high']:.3f}]. {where[0].upper() + where[1:]}; "
@@ -307,6 +314,7 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
     out.append(recurring_clients(tops, names))
     share = {v: no_data_share(table, v) for v in ("no data", "no case")}
     out.append(f"'No data' fills {share['no data']:.0%} of the panel's cells (crisis x step), and 'no case' (the clients "
-               f"are recorded, but none is of the kind the step counts: no defector, no later appeal) {share['no case']:.0%}: "
-               "a rate for these crises as the sources record them, not for the system.")
+               f"are recorded, but none is of the kind the step counts: no defector, no later appeal) {share['no case']:.0%}"
+               + (": the pooled share is a rate for these crises as the sources record them, not for the system."
+                  if pooled["top clients"] else "."))
     return out

@@ -80,7 +80,8 @@ def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int
     k, n = int(rest["defected"]), int(rest["top clients"])
     out = {"case": case, "case defected": k_case, "case top clients": n_case, "case first deputies": len(deputies),
            "case first deputies defected": int(sum(bool(defected[p]) for p in deputies)), "others defected": k,
-           "others top clients": n, "fisher odds ratio": float("nan"), "fisher p (one-sided, less)": float("nan"),
+           "others top clients": n, "other crises": len(rosters) - 1,
+           "fisher odds ratio": float("nan"), "fisher p (one-sided, less)": float("nan"),
            "binomial p0": float("nan"), "binomial p (one-sided, less)": float("nan")}
     if n and k_case:
         odds, p = stats.fisher_exact([[k, n - k], [k_case, n_case - k_case]], alternative="less")
