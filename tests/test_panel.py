@@ -308,8 +308,10 @@ def test_the_pooled_share_recounted_without_each_crisis_at_other_thresholds_and_
     _, rosters = toy_panel(view, [TOY_ENTRY, {**TOY_ENTRY, "name": "P again"}])
     v = panel.pooled_variants(view, rosters, ranks=(3, 7)).set_index("variant")
     assert v.columns.tolist() == panel.VARIANT_COLUMNS[1:]
-    assert v.index.tolist() == ["all crises", "without P 1950", "without P again", "rank >= 3", "rank >= 7", "each man once"]
+    assert v.index.tolist() == ["all crises", "without P 1950", "without P again", "rank >= 3", "rank >= 7", "careers confirm",
+                                "each man once"]
     assert v.loc["all crises", ["top clients", "defected"]].tolist() == [6, 2]
+    assert v.loc["careers confirm", ["top clients", "defected"]].tolist() == [6, 2]  # A's career makes him P's client
     assert v.loc["without P 1950", ["crises", "top clients", "defected"]].tolist() == [1, 3, 1]
     assert v.loc["rank >= 7", "top clients"] == 0 and pd.isna(v.loc["rank >= 7", "share"])
     # the same three men at both crises: six chances to defect, but three men, one of whom defected
@@ -516,3 +518,19 @@ def test_a_run_on_a_day_with_no_fall_says_so_in_its_closing(toy):
     said = falls.no_fall(view, "r", "1950-06-15")
     assert said.startswith("The rule of the crisis panel finds no fall of Person R within 30 days of 1950-06-15 (no arrest")
     assert said.endswith("the steps above read as his fall a day on which the records show none.")
+
+
+def test_the_pooled_share_without_the_defectors_the_control_does_not_confirm(make_package):
+    """Regression: the pooled share counted every coded defection, though the control (H1) finds some defectors no
+    client of the patron by their careers (Rukhadze, Gromyko): the variant 'careers confirm' leaves them out."""
+    rows = copy.deepcopy(ROWS)
+    for r in rows["spells"]:
+        if r["spell_id"] == "a-min":
+            r["appointed_by"] = "r"  # a rival presided over A's promotion: his career makes him the rival's client
+    view = patronage.load(make_package(rows)).select(coding="x")
+    _, rosters = toy_panel(view)
+    v = panel.pooled_variants(view, rosters).set_index("variant")
+    assert v.loc["all crises", ["top clients", "defected"]].tolist() == [3, 1]
+    assert v.loc["careers confirm", ["top clients", "defected"]].tolist() == [2, 0]
+    assert "without the defectors whose careers make them no client of the patron (the control), 0 of 2 (0.000)" in \
+        findings.variant_findings(v.reset_index())

@@ -216,10 +216,12 @@ def variant_findings(variants: pd.DataFrame) -> str:
         named = {v: _listing([i for i in left.index if left.at[i, "share"] == v]) for v in (low, high)}  # every tie named
         out.append(f"leaving out one crisis at a time, the pooled share runs from {low:.3f} ({named[low]}) "
                    f"to {high:.3f} ({named[high]})")
-    for variant in (i for i in v.index if i.startswith("rank >= ") or i == "each man once"):
+    labels = {"each man once": "counting each man once",
+              "careers confirm": "without the defectors whose careers make them no client of the patron (the control)"}
+    for variant in (i for i in v.index if i.startswith("rank >= ") or i in labels):
         r = v.loc[variant]
         share = f"{r['share']:.3f}" if pd.notna(r["share"]) else "no share"
-        label = f"at {variant}" if variant.startswith("rank") else "counting each man once"
+        label = f"at {variant}" if variant.startswith("rank") else labels[variant]
         out.append(f"{label}, {int(r['defected'])} of {int(r['top clients'])} ({share})" if int(r["top clients"])
                    else f"{label}, no top client")
     return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""

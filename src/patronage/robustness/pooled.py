@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
+from patronage.analysis.advancement import UNSAID, career_evidence
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.populations import first_deputies
 from patronage.robustness.verdict_panel import top_clients
@@ -90,13 +91,28 @@ def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int
     return pd.Series(out, dtype="object")
 
 
+CAREERS_CONFIRM = "careers confirm"  # the variant without the defectors whose careers make them no client of the patron
+
+
+def _careers_confirm(tables, crisis: Crisis, top: pd.DataFrame) -> pd.DataFrame:
+    """The top clients of one crisis without the defectors whose careers say they were not the patron's clients (the
+    control, step H1: a rival's client, or neither); those whose careers do not say stay, as H1 leaves them open."""
+    defectors = top.loc[top["defected"].astype(bool), "person_id"].tolist()
+    if not defectors:
+        return top
+    said = career_evidence(tables, crisis, defectors).set_index("person_id")["career says"]
+    out = said[(said != UNSAID) & (said != "the patron's client")].index
+    return top[~top["person_id"].isin(out)]
+
+
 def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks: tuple[int, ...] = (3, 5),
                     confidence: float = 0.95) -> pd.DataFrame:
     """How much the pooled share rests on one crisis, on the rank threshold, and on counting chances, not men.
 
     One row per count (:data:`VARIANT_COLUMNS`): every crisis pooled (the estimate); each crisis with
-    top clients left out in turn; each threshold in ``ranks`` in place of ``min_rank``; and each man
-    counted once however many crises he is a top client at, as a defector if he defected at any.
+    top clients left out in turn; each threshold in ``ranks`` in place of ``min_rank``; without the defectors whose
+    careers make them no client of the patron (:data:`CAREERS_CONFIRM`: the coding calls them his, the control does
+    not); and each man counted once however many crises he is a top client at, as a defector if he defected at any.
     """
     tops = {name: top_clients(tables, c, min_rank) for name, c in rosters.items()}
     counts = [("all crises", pooled(tops, confidence))]
@@ -104,6 +120,7 @@ def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks
                for name, top in tops.items() if len(top)]
     counts += [(f"rank >= {r}", pooled_top_clients(tables, rosters, r, confidence)) for r in ranks
                if r != min_rank and 0 <= r <= 7]  # a threshold off the scale (0-7) counts no one new
+    counts.append((CAREERS_CONFIRM, pooled({n: _careers_confirm(tables, rosters[n], t) for n, t in tops.items()}, confidence)))
     rows = [{"variant": variant, **{c: s[c] for c in VARIANT_COLUMNS[1:]}} for variant, s in counts]
     men = pd.concat(tops.values(), ignore_index=True).groupby("person_id")["defected"].any()
     low, high = exact_interval(int(men.sum()), len(men), confidence)
