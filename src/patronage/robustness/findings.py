@@ -167,7 +167,7 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
     else:
         lines = [f"pooled over {over}: no top client is recorded, so there is no share to estimate"]
     lines.append(f"{_case_count(test)}; " + (f"the other crises pooled: {test['others defected']} of "
-                                              f"{test['others top clients']} top clients" if _others(test) else "no other crisis in the list"))
+                                              f"{test['others top clients']} top clients" if test.get("other crises", 1) else "no other crisis in the list"))
     if pd.isna(test["fisher p (one-sided, less)"]):
         return [*lines, f"no test against the case: {_untested(test)}"]
     return [*lines,
@@ -192,14 +192,9 @@ def _case_count(test: pd.Series) -> str:
             if n else f"{test['case']}: no top client recorded ({beside})")
 
 
-def _others(test: pd.Series) -> int:
-    """How many other crises the list holds beside the case (a summary written before they were counted: assumed some)."""
-    return int(test.get("other crises", 1))
-
-
 def _untested(test: pd.Series) -> str:
     """Why the case cannot be tested against the other crises (:func:`patronage.robustness.pooled.rarer_than_case`)."""
-    return ("the list holds no other crisis" if not _others(test)
+    return ("the list holds no other crisis" if not test.get("other crises", 1)  # a summary from before they were counted: some
             else "the case has no top client recorded" if not test["case top clients"]
             else "none of the case's top clients defected, and no rate elsewhere can be lower than none"
             if not test["case defected"] else "the other crises have no top client recorded")
