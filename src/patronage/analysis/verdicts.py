@@ -28,6 +28,8 @@ from functools import cache
 
 import pandas as pd
 
+from patronage.analysis.careers import point_of, running_on
+
 VERDICTS = ("holds", "mixed", "inconclusive", "fails", "no case", "no data", "untestable", "coding", "descriptive")
 DECIDED = ("holds", "mixed", "inconclusive", "fails")  # the verdicts of a rule that could have come out otherwise
 YES = "yes"
@@ -281,8 +283,6 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
 def _no_office_before(view, crisis) -> str:
     """'' if the patron held an office recorded the day before the crisis; else that he held none, and his last office
     ended before it (with its end as recorded), or that none of his is recorded before it."""
-    from patronage.analysis.careers import point_of, running_on  # careers builds on dates only; imported where used
-
     day = crisis.date - pd.Timedelta(days=1)
     spells = view.spells
     mine = spells["person_id"] == crisis.patron

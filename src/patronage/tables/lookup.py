@@ -82,8 +82,6 @@ def typed_path(path: Path) -> str:
         return str(path)
 
 
-
-
 def who_held(tables, post: str, when: str) -> pd.DataFrame:
     """Who held a post on a day or in an EDTF interval.
 
@@ -126,14 +124,6 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     return out
 
 
-
-
-
-
-
-
-
-
 def _open_start(text) -> bool:
     """Whether an EDTF text leaves its start unknown or open ('/1938-11', '../1938-11')."""
     return isinstance(text, str) and text.strip().startswith(("/", "../"))
@@ -148,14 +138,6 @@ def _day(bound: pd.Series, padded, instead: str) -> pd.Series:
     """The ISO day of each bound, or ``instead`` where ``padded`` (a bool Series) is true or the bound is missing."""
     days = bound.dt.strftime("%Y-%m-%d")
     return days.where(~pd.Series(padded, index=bound.index).astype(bool) & bound.notna(), instead)
-
-
-
-
-
-
-
-
 
 
 CONFLICT_TEXT = ["topic", "a_quote", "b_quote", "resolution"]  # the columns in which a conflict names a person

@@ -46,15 +46,23 @@ def _org_words(orgs: pd.DataFrame) -> pd.Series:
     return (orgs["lineage"].fillna(orgs["org_id"]).map(by_lineage) + " " + label).set_axis(orgs["org_id"])
 
 
+def spell_words(tables) -> pd.Series:
+    """The words of each spell's post title and of its organisation's names across its lineage, computed once per
+    tables (the look-up and the words it leaves out both read them)."""
+    def compute(t) -> pd.Series:
+        s = t.spells
+        return (s["post"].fillna("") + " " + s["org_id"].map(_org_words(t.organisations)).fillna("")).map(words_of)
+
+    return tables.derived("post words", compute)
+
+
 def post_hits(tables, post: str, listed: str = "organisations.csv"):
     """bool array over the spells: those whose post title or organisation (of any name in its lineage) has every
     word of ``post``; raises ParameterError if ``post`` has no word or no spell matches."""
     wanted = words_of(latin(post))  # typed in Cyrillic: the tables name organisations in Latin letters (МВД: MVD)
     if not wanted:
         raise ParameterError("post", post, "give words of a post title or an organisation, e.g. 'first deputy minister internal affairs'")
-    s, orgs = tables.spells, tables.organisations
-    text = s["post"].fillna("") + " " + s["org_id"].map(_org_words(orgs)).fillna("")
-    words = text.map(words_of)
+    words = spell_words(tables)
     # whole words: 'minister' does not find 'ministry', nor 'georgia' 'Georgian SSR' (longer_words names those)
     hit = words.map(lambda have: wanted <= have).to_numpy(dtype=bool)
     if not hit.any():
@@ -64,7 +72,7 @@ def post_hits(tables, post: str, listed: str = "organisations.csv"):
                                                "organisation, but no post has them all; give fewer words")
         raise ParameterError("post", post, f"no post matches {post!r}: no post title or organisation has the word "
                                            f"{', '.join(map(repr, missing))}; the closest organisations: "
-                                           f"{_closest_orgs(missing, orgs)}; every organisation is listed in {listed}")
+                                           f"{_closest_orgs(missing, tables.organisations)}; every organisation is listed in {listed}")
     return hit
 
 
@@ -73,8 +81,7 @@ def longer_words(tables, post: str, rows) -> list[str]:
     of ``post`` could begin a longer one ('georgia', 'Georgian SSR'): their longer words, said beside the answer
     so that it is never silently partial."""
     wanted = words_of(latin(post))
-    s = tables.spells[rows]
-    words = (s["post"].fillna("") + " " + s["org_id"].map(_org_words(tables.organisations)).fillna("")).map(words_of)
+    s, words = tables.spells[rows], spell_words(tables)[rows]
     found = set()
     for have, title in zip(words, s["post"].fillna("").map(words_of), strict=True):
         # the longer words of the post's own title: an organisation's Russian name ('ministerstvo') is no post
