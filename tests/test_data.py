@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import frictionless
 import pandas as pd
 import pytest
@@ -143,3 +145,18 @@ def test_the_flat_export_gives_the_coded_fields_the_analysis_reads(tables):
     assert pd.isna(flat.loc["beria", "detail"])  # a person row has no coded field
     assert "appointed by Lavrenty Beria" in flat.loc["kruglov-1953-first-deputy-minister", "detail"]  # a name, not an id
     assert flat.loc["blauvelt", "table"] == "codings" and flat.loc["blauvelt", "source_id"] == "blauvelt-2008"
+
+
+def test_an_approximate_month_or_day_marks_that_part_not_the_year(tables):
+    """A mark on a whole month or day ('1938-08~') makes its year approximate too, and edtf widens it by a year
+    and a month either side: Malenkov's denunciation of Yezhov "about August 1938" then reached past Yezhov's fall
+    in November. The curators mark the part that is approximate ('1938-~08': July to September 1938)."""
+    whole = {}
+    for name, frame in tables.frames().items():
+        for col in (c[:-3] for c in frame.columns if c.endswith("_lo") and c[:-3] in frame.columns):
+            texts = frame[col].dropna().astype(str)
+            hits = texts[texts.str.contains(r"\d{4}-\d{2}(?:-\d{2})?[~?%]", regex=True)]
+            whole.update({f"{name}.{col} row {i}": t for i, t in hits.items()})
+    assert not whole, whole
+    about_august = tables.events.set_index("event_id").loc["malenkov-denunciation-yezhov-1938-08"]
+    assert (about_august["date_lo"].date(), about_august["date_hi"].date()) == (dt.date(1938, 7, 1), dt.date(1938, 9, 30))

@@ -541,10 +541,13 @@ def test_the_tests_against_the_case_are_read_again_at_the_other_thresholds(toy):
     chance allows at rank >= 3 (p = 0.649 on the compendium's panel): the closing now gives both thresholds."""
     view = toy.select(coding="x")
     _, rosters = toy_panel(view, [TOY_ENTRY, {**TOY_ENTRY, "name": "P again"}])
-    said = panel.tests_at_thresholds(view, rosters, "P 1950", 4, ranks=(3, 4, 7, 9))
+    said = panel.thresholds_sentence(panel.tests_at_thresholds(view, rosters, "P 1950", 4, ranks=(3, 4, 7, 9)))
     at3 = panel.rarer_than_case(view, rosters, "P 1950", 3)
     assert said.startswith("The tests against P 1950 at other thresholds, at the 0.05 level: at rank >= 3, the others' count is ")
     assert f"(binomial p = {findings.p_text(at3['binomial p (one-sided, less)'])})" in said
     assert f"(p = {at3['fisher p (one-sided, less)']:.3f})" in said
     assert said.endswith("; at rank >= 7, no test.") and "rank >= 4" not in said and "rank >= 9" not in said
-    assert panel.tests_at_thresholds(view, rosters, "P 1950", 4, ranks=(4,)) == ""
+    assert panel.thresholds_sentence(panel.tests_at_thresholds(view, rosters, "P 1950", 4, ranks=(4,))) == ""
+    # by default one rank below the threshold and one above, as the recount of the pooled share
+    assert panel.tests_at_thresholds(view, rosters, "P 1950", 5)["min rank"].tolist() == [4, 6]
+    assert panel.tests_at_thresholds(view, rosters, "P 1950", 7).empty  # no test at the threshold itself: none to read again

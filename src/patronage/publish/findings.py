@@ -13,6 +13,7 @@ import pandas as pd
 from patronage import config
 from patronage.analysis.verdicts import percent
 from patronage.robustness.findings import p_text, panel_draw_findings, variant_findings
+from patronage.robustness.tests_at_thresholds import thresholds_sentence
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
@@ -22,6 +23,7 @@ POOLED = config.FIGURES_DIR / "05-pooled-defection.csv"
 VARIANTS = config.FIGURES_DIR / "05-pooled-variants.csv"
 DRAWN_COUNTS = config.FIGURES_DIR / "05-panel-under-draws.csv"
 DRAWN_POOLED = config.FIGURES_DIR / "05-pooled-under-draws.csv"
+THRESHOLDS = config.FIGURES_DIR / "05-tests-at-thresholds.csv"
 COLUMNS = ("hypothesis", "population", "rule", "value", "verdict", "could_differ")  # of the verdict table, as shown
 
 
@@ -53,7 +55,8 @@ def block() -> str:
         moved = variant_findings(pd.read_csv(VARIANTS)) if VARIANTS.exists() else ""
         dates = (panel_draw_findings(pd.read_csv(DRAWN_COUNTS), pd.read_csv(DRAWN_POOLED).iloc[0], row["share"])
                  if DRAWN_COUNTS.exists() and DRAWN_POOLED.exists() else "")
-        parts += ["", " ".join(filter(None, [pooled_sentence(row), moved, dates]))]
+        thresholds = thresholds_sentence(pd.read_csv(THRESHOLDS)) if THRESHOLDS.exists() else ""
+        parts += ["", " ".join(filter(None, [pooled_sentence(row), thresholds, moved, dates]))]
     parts.append(END)
     return "\n".join(parts)
 

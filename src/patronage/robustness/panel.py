@@ -53,7 +53,7 @@ from patronage.robustness.pooled import (
     pooled_variants,
     rarer_than_case,
 )
-from patronage.robustness.tests_at_thresholds import tests_at_thresholds
+from patronage.robustness.tests_at_thresholds import tests_at_thresholds, thresholds_sentence
 from patronage.robustness.verdict_panel import (
     PANEL_COLUMNS,
     no_data_share,
@@ -69,4 +69,4 @@ __all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_C
            "check_crisis", "client_fate", "client_fates", "counts_under_draws", "crises", "crisis_list", "defections", "draw_dates", "falls", "is_fall", "label",
            "lost_before", "losses", "make_crises", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
            "pooled_defection", "pooled_top_clients", "pooled_under_draws", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
-           "tests_at_thresholds", "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid", "why_not_found"]
+           "tests_at_thresholds", "thresholds_sentence", "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid", "why_not_found"]

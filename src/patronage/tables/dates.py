@@ -4,7 +4,9 @@ Dates are stored as EDTF strings (1953-06-26, 1953-06, 1939-02~, 1938-12/1939-02
 the ``edtf`` library (calendar dates, plain or qualified, take a faster path checked against it).
 A date becomes two bounds, the earliest and the latest day it
 can denote: ``lower_fuzzy``/``upper_fuzzy`` in edtf's terms, which equal the strict bounds for a
-plain date and widen them by edtf's padding for an approximate (~) or uncertain (?) one.
+plain date and widen them by edtf's padding for an approximate (~) or uncertain (?) one: a mark on the
+whole date pads every part of it (a year and a month either side of '1938-08~'), a mark on one part
+pads that part only ('1938-~08': July to September 1938).
 """
 
 from __future__ import annotations
