@@ -145,6 +145,11 @@ def test_the_flat_export_gives_the_coded_fields_the_analysis_reads(tables):
     assert pd.isna(flat.loc["beria", "detail"])  # a person row has no coded field
     assert "appointed by Lavrenty Beria" in flat.loc["kruglov-1953-first-deputy-minister", "detail"]  # a name, not an id
     assert flat.loc["blauvelt", "table"] == "codings" and flat.loc["blauvelt", "source_id"] == "blauvelt-2008"
+    # Leites and Bernaut name the men shot with Beria; the date of the article's reading is the article's, and says so
+    shot = flat.loc["execution-1953-12-18-article/goglidze/executed"]
+    assert shot["source_id"] == "leites-bernaut" and shot["when"] == "1953-12-18"
+    assert shot["detail"] == "date from blauvelt-2008, the event's source"
+    assert pd.isna(flat.loc["execution-1953-12-18-article/merkulov/executed", "detail"])  # the event's own source
 
 
 def test_an_approximate_month_or_day_marks_that_part_not_the_year(tables):

@@ -1,5 +1,6 @@
 """Every assertion of every table as one flat table: who, what, when, the coded fields the analysis reads (a post's
-rank, end cause and appointer; a tie's basis, defection, motive and codings), source, locator, quote, evidence,
+rank, end cause and appointer; a tie's basis, defection, motive and codings; for a participant cited to another work
+than his event, the work his date comes from), source, locator, quote, evidence,
 and the row it refines; each documented conflict as two rows, one per reading."""
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def assertions(tables) -> pd.DataFrame:
                              what=tables.events["title"], when=tables.events["date"]),
         parts.assign(table="event_participants", row_id=parts["event_id"] + "/" + parts["person_id"] + "/" + parts["role"],
                      kind="participant:" + parts["role"], what=parts["event_id"].map(events["title"]),
-                     when=parts["event_id"].map(events["date"])),
+                     when=parts["event_id"].map(events["date"]), detail=_dated_by_event(parts, events)),
         tables.ties.assign(table="ties", row_id=tables.ties["tie_id"], person_id=tables.ties["client_id"],
                            other_person_id=tables.ties["patron_id"], kind="tie:" + tables.ties["kind"],
                            what=_named(tables, tables.ties["patron_id"]) + " → " + _named(tables, tables.ties["client_id"]),
@@ -61,6 +62,15 @@ def assertions(tables) -> pd.DataFrame:
     ]
     flat = pd.concat([p.reindex(columns=COLUMNS) for p in pieces + _conflict_sides(tables.conflicts)], ignore_index=True)
     return flat.astype(TEXT).sort_values(["table", "row_id"], kind="stable").reset_index(drop=True)
+
+
+def _dated_by_event(parts: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    """Where a participant's row cites another work than its event's, which work its ``when`` comes from: the date
+    is the event's ('date from blauvelt-2008, the event's source'), the participant's source only says who took part
+    (Leites and Bernaut name the men shot with Beria; the article's reading dates it 18 December)."""
+    dated_by = parts["event_id"].map(events["source_id"])
+    other = (dated_by.notna() & (dated_by != parts["source_id"])).fillna(False).to_numpy(dtype=bool)
+    return ("date from " + dated_by + ", the event's source").where(other, pd.NA)
 
 
 def _named(tables, ids: pd.Series) -> pd.Series:
