@@ -228,6 +228,9 @@ def bench_build(args, work: Path) -> Path:
         + f"; the other {max(len(slowest) - 5, 0)} together {sum(v for _, v in slowest[5:]):.1f} s")
     ratio = cold / floor
     say(f"    ratio, cold rebuild / floor: {ratio:.2f}   {verdict(ratio <= 1.3)}")
+    budget = budget_line(cold_run["per_run_s"], floor * 1.3, jobs)
+    if budget:
+        say(budget)
     only_ids, real = normalised_diff(clone)
     if only_ids or real:
         say(f"    determinism: the forced rebuilds changed {len(only_ids) + len(real)} tracked file(s); "
@@ -244,6 +247,18 @@ def bench_build(args, work: Path) -> Path:
         for name in slow:
             profile_notebook(clone, clone / "notebooks" / f"{name}.ipynb", work)
     return clone
+
+
+def budget_line(per_run: dict[str, float], goal_s: float, jobs: int) -> str:
+    """What the goal leaves the slowest run: ``jobs`` workers busy for ``goal_s`` give jobs x goal_s worker-seconds; the
+    other runs' times (as measured in the build, each on one worker) are taken from it. '' with no runs."""
+    if not per_run:
+        return ""
+    name, slowest = max(per_run.items(), key=lambda kv: kv[1])
+    others, budget = sum(per_run.values()) - slowest, jobs * goal_s
+    return (f"    budget: {jobs} workers for the goal's {goal_s:.1f} s give {budget:.1f} worker-seconds; the other "
+            f"{len(per_run) - 1} runs took {others:.1f} of them, which leaves {name} {max(budget - others, 0):.1f} s "
+            f"(and no more than {goal_s:.1f} s on its own): it took {slowest:.1f} s")
 
 
 def bench_tests(args, work: Path, clone: Path | None) -> None:
