@@ -102,14 +102,36 @@ def test_every_result_names_population_and_rule_and_is_never_decided_when_fixed(
 # --- H1: the control ------------------------------------------------------------------------------
 
 
-def test_h1_holds_from_the_career_whatever_the_coding(crisis_x, toy):
-    view, c = crisis_x
+def earlier_post(rows):
+    """A's post before his first deputyship under P, so that the deputyship is a promotion from a recorded post."""
+    rows["spells"].append(spell("a-early", "a", "min", 3, "1940", "1946", "promotion", post="Head of department"))
+
+
+def test_h1_holds_from_the_career_whatever_the_coding(world):
+    view, c = world(earlier_post)
     r = H.defectors_were_genuine_clients(view, c)
     assert (r.value, r.verdict) == ("1/1 genuine", "holds")
-    y = toy.select(coding="y")  # the coding calls A R's client; his career says P's
+    y, _ = world(earlier_post, coding="y")  # the coding calls A R's client; his career says P's
     ry = H.defectors_were_genuine_clients(y, make_crisis(y, "p", FALL))
     assert ry.verdict == "holds" and "reads Person A otherwise" in ry.note
     assert ry.detail.loc[0, "the coding says"] == "not his client" and ry.note.startswith("Careers make Person A the patron's client.")
+
+
+def test_no_promotion_from_a_post_not_recorded_nor_on_a_day_not_known(world, crisis_x):
+    """Regression: a man's first recorded post was a promotion 'from nothing', presided over by whoever headed its
+    office that day (Konev's one recorded post, in 1955, made him Zhukov's client), and a post held 'by July 1951'
+    was a promotion on 1 July 1951, the first day the sources attest it (Ryumin, by Abakumov). Neither is a promotion
+    without a recorded appointer; after a recorded post, on a known day, it is."""
+    view, c = crisis_x  # A's first deputyship is his first recorded post
+    r = H.defectors_were_genuine_clients(view, c)
+    assert r.verdict == "no data" and "0 promotions" in r.reason
+    assert promotions(view, ["a"], c.date).empty
+    view, c = world(earlier_post)
+    assert promotions(view, ["a"], c.date)["spell_id"].tolist() == ["a-min"]
+    view, c = world(lambda rows: (earlier_post(rows), set_field(rows, "spells", "spell_id", "a-min", start="/1946")))
+    assert promotions(view, ["a"], c.date).empty  # held by 1946: the day it began is not known
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min", start="/1946", appointed_by="p"))
+    assert promotions(view, ["a"], c.date)["spell_id"].tolist() == ["a-min"]  # an appointer recorded: an appointment
 
 
 def test_an_organiser_is_a_rival_only_of_an_event_that_acts_against_the_patron(world):
@@ -141,7 +163,8 @@ def test_a_post_continued_by_a_move_dated_once_is_not_a_second_promotion(world):
     not a move: the point estimates alone decide, and two posts begun the same day are both promotions."""
     def renamed(seniority, start="1948", cause="reorganisation"):
         def edit(rows):
-            rows["spells"] += [spell("d-a", "d", "min", 3, "1948", "1948", cause),
+            rows["spells"] += [spell("d-0", "d", "min", 2, "1946", "1947", "promotion"),  # a post before: d-a is a promotion
+                               spell("d-a", "d", "min", 3, "1948", "1948", cause),
                                spell("d-b", "d", "min", seniority, start, "1949", "transfer")]
         return edit
 

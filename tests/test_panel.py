@@ -106,7 +106,8 @@ def test_summary_counts_each_verdict_once_per_crisis(toy):
 def test_grid_and_empty_panel(toy):
     view = toy.select(coding="x")
     grid = panel.verdict_grid(panel.panel(view, panel.crises(view)))
-    assert grid.index.tolist() == ["P 1950-06-15"] and grid.loc["P 1950-06-15", "H1 genuine clients"] == "holds"
+    # A's first deputyship, his one recorded post before the fall, is no promotion: his career does not say whose he was
+    assert grid.index.tolist() == ["P 1950-06-15"] and grid.loc["P 1950-06-15", "H1 genuine clients"] == "no data"
     empty = panel.panel(view, panel.crises(view).iloc[0:0])
     assert empty.empty and panel.summary(empty).empty
 

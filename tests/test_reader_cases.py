@@ -196,19 +196,21 @@ def with_outsider(make_package, end: str = ""):
     rows["organisations"] += [{"org_id": "far", "name": "Far office", "kind": "government", "level": "union",
                                "lineage": "far", "valid_from": "1940", **S}]
     rows["spells"] += [{"spell_id": "e-far", "person_id": "e", "org_id": "far", "post": "Head", "seniority": "3",
-                        "start": "1947", "end": end, "end_cause": "transfer" if end else "", **S}]
+                        "start": "1947", "end": end, "end_cause": "transfer" if end else "", **S},
+                       spell("a-early", "a", "min", 3, "1940", "1946", "promotion")]  # A's first deputyship: a promotion
     rows["event_participants"] += [part("fall", "e", "defecting")]
     rows["ties"] += [tie("p-e", "p", "e", "patronage", "1947", "1950-06-15", True, "1950-06-15", "unknown")]
     return patronage.load(make_package(rows)).select(coding="x")
 
 
 def test_a_career_no_patron_or_rival_presided_over_says_nothing_of_whose_client_he_was(make_package):
-    """E's one promotion was presided over by no one recorded. Holding a post elsewhere the day before, he did not
-    serve under P: that decides (not P's client). With no post of his recorded that day, the careers do not say."""
+    """E's one post, his first recorded, is no promotion, and none was presided over by anyone recorded. Holding a
+    post elsewhere the day before, he did not serve under P: that decides (not P's client). With no post of his
+    recorded that day, the careers do not say."""
     view = with_outsider(make_package)
     h1 = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H1 genuine clients",))[0]
     assert h1.value == "1/2 genuine" and h1.verdict == "mixed"
-    assert "Person E: 1 promotion, 0 under the patron, 0 under a rival, did not serve under him the day before -> neither" in h1.reason
+    assert "Person E: 0 promotions, 0 under the patron, 0 under a rival, did not serve under him the day before -> neither" in h1.reason
     gone = with_outsider(make_package, end="1949")
     h1 = hypotheses.run_all(gone, make_crisis(gone, "p", FALL), steps=("H1 genuine clients",))[0]
     assert h1.value == "1/2 genuine (1 whose career does not say)" and h1.verdict == "inconclusive"

@@ -8,7 +8,12 @@ touches:
 - a *promotion* is a post above every post the person held in the SUCCESSION_GAP before it began,
   and above the post he moved from where the sources date the move once
   (:func:`patronage.analysis.careers.moved`: a commissariat renamed a ministry "in 1946" is
-  one post continued, not a second promotion); his first recorded post counts, from nothing;
+  one post continued, not a second promotion). Two posts are no promotion unless their appointer is
+  recorded: his first recorded post, as what he held before it is not recorded (Konev's one recorded
+  post, the Warsaw Pact command of 1955, was a promotion "from nothing" presided over by Zhukov), and
+  a post whose start no source gives ('/1951-07', held by July 1951), as the day it began, and so who
+  presided, is not known (Ryumin, "by July 1951" a senior investigator of the MGB, was promoted "by
+  Abakumov" on 1 July 1951, the first day the sources attest him in the post);
 - the promotion was *presided over* by the person recorded as appointing him (spells.appointed_by)
   or, where none is recorded, by whoever of the candidates (the patron and his rivals) held the
   highest post above him in the same organisation (lineage) on the day it began.
@@ -27,7 +32,8 @@ from patronage.analysis.offices import SUCCESSION_GAP, lineages_above, spells_wi
 
 
 def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
-    """Each person's promotions begun before ``before``: spell_id, person_id, post, seniority, lineage, day, appointed_by."""
+    """Each person's promotions begun before ``before`` (his first recorded post, and one whose start no source gives,
+    are none unless the appointer is recorded): spell_id, person_id, post, seniority, lineage, day, appointed_by."""
     theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     s = theirs[theirs["start_day"] < before]
     pairs = s.merge(s, on="person_id", suffixes=("", "_o"))
@@ -36,7 +42,12 @@ def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
         (pairs["start_day_o"] < pairs["start_day"]) & ~(pairs["end_day_o"] < pairs["start_day"] - SUCCESSION_GAP).fillna(False))
         | moved_from)]
     highest = prior.groupby("spell_id")["seniority_o"].max()
-    up = s[s["seniority"] > s["spell_id"].map(highest).fillna(0)]
+    # without a recorded appointer, no promotion from a post not recorded (his first recorded post: no other of his
+    # begins before it) nor on a day not known (an open start, '/1951-07': a floor, the first day the sources attest
+    # it); a post so dated still counts as held before a later one (``prior`` above)
+    after_another = s["spell_id"].isin(pairs.loc[pairs["start_day_o"] < pairs["start_day"], "spell_id"])
+    dated = s["start_floor"].isna() if "start_floor" in s else True
+    up = s[(s["seniority"] > s["spell_id"].map(highest).fillna(0)) & ((after_another & dated) | s["appointed_by"].notna())]
     return up.rename(columns={"start_day": "day"})[["spell_id", "person_id", "post", "seniority", "lineage", "day",
                                                       "appointed_by"]].sort_values(["person_id", "day", "spell_id"])
 
