@@ -501,6 +501,24 @@ def test_a_listed_crisis_the_rule_does_not_find_is_given_its_reason(toy, make_pa
                                                             "d-out (dated 1940-05, read as 1940-05-16)")
 
 
+def test_a_post_ended_by_a_loss_that_no_event_records_is_named(toy, make_package):
+    """Regression: for Ignatiev on 5 April 1953 notebook 03 said the records show no arrest, dismissal or purge, though
+    his post as Secretary of the CC is recorded as ending that day by dismissal: the rule reads events only, and the
+    sentences now name such a post. A day the rule finds no fall on is 'a day the rule does not read as one', not 'a
+    day on which the records show none' (Yagoda on 26 September 1936: a dismissal recorded, read as a reshuffle)."""
+    rows = with_rows(spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal")])
+    view = patronage.load(make_package(rows)).select(coding="x")
+    said = falls.no_fall(view, "r", "1955-03-01")
+    assert "(no arrest, dismissal or purge of his is dated within 30 days in the events, which the rule reads)" in said
+    assert said.endswith("The posts record, though no event does: post 6 (ended 1955-03-01, dismissal; spell r-top).")
+    assert falls.recorded_near(view, "r", "1955-03-01").endswith("(ended 1955-03-01, dismissal; spell r-top).")
+    assert "The posts record" not in falls.recorded_near(view, "r", "1956-03-01")  # a year later: out of the span
+    with_event = with_rows(spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal")],
+                           events=[event("r-out", "1955-03-01", "dismissal")], event_participants=[part("r-out", "r", "dismissed")])
+    view = patronage.load(make_package(with_event, "with-event")).select(coding="x")
+    assert "The posts record" not in falls.recorded_near(view, "r", "1955-03-01")  # the event records the loss itself
+
+
 def test_a_loss_the_selection_leaves_out_is_named_not_denied(tables):
     """Regression: under evidence 'seed' notebook 03 said 'The tables record no arrest, dismissal or purge' of Malenkov
     near 29 June 1957, though the tables hold the Anti-Party affair (a reference work's row, left out by the selection)."""
@@ -518,7 +536,7 @@ def test_a_run_on_a_day_with_no_fall_says_so_in_its_closing(toy):
     assert falls.no_fall(view, "p", "1950-06-15") == ""  # the toy fall is found
     said = falls.no_fall(view, "r", "1950-06-15")
     assert said.startswith("The rule of the crisis panel finds no fall of Person R within 30 days of 1950-06-15 (no arrest")
-    assert said.endswith("the steps above read as his fall a day on which the records show none.")
+    assert said.endswith("the steps above read as his fall a day the rule does not read as one.")
 
 
 def test_the_pooled_share_without_the_defectors_the_control_does_not_confirm(make_package):

@@ -26,6 +26,7 @@ import pandas as pd
 
 from patronage.analysis.careers import point, posts_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
+from patronage.analysis.outcomes import LOSS_CAUSES
 from patronage.analysis.verdicts import names_of
 
 FALL_ROLES = ("arrested", "dismissed", "purged")
@@ -136,6 +137,7 @@ def recorded_near(tables, person: PersonId, day, days: int = 90, full=None) -> s
     where = f"The rows selected (evidence {evidence!r}) record" if evidence else "The tables record"
     said = (f"{where} within {days} days of {day.date()}: {_listing_losses(near)}." if len(near)
             else f"{where} no arrest, dismissal or purge of his within {days} days of {day.date()}.")
+    said += _posts_lost_text(tables, person, day, days)
     if full is None:
         return said
     left_out = _losses_near(full, person, day, days)
@@ -148,6 +150,25 @@ def _losses_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.D
     return mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= pd.Timedelta(days=days))]
 
 
+def _posts_lost_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.DataFrame:
+    """The person's posts whose end, for a loss (LOSS_CAUSES: dismissal, arrest, ...), the tables date within ``days``
+    of ``day``: a loss the posts record, which the rule of :func:`falls`, reading events, does not see."""
+    s = tables.spells
+    ended = point(s, "end")
+    return s[(s["person_id"] == person) & s["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+             & ((ended - day).abs() <= pd.Timedelta(days=days)).fillna(False).to_numpy(dtype=bool)]
+
+
+def _posts_lost_text(tables, person: PersonId, day: pd.Timestamp, days: int) -> str:
+    """A sentence naming the posts of :func:`_posts_lost_near`, each with its end as recorded and its cause ('' if none,
+    or if an event of a loss of his lies in the span: the posts then record the loss the event does)."""
+    if len(_losses_near(tables, person, day, days)):
+        return ""
+    lost = _posts_lost_near(tables, person, day, days)
+    return (f" The posts record, though no event does: {'; '.join(f'{r.post} (ended {r.end}, {r.end_cause}; spell {r.spell_id})' for r in lost.itertuples())}."
+            if len(lost) else "")
+
+
 def _listing_losses(rows: pd.DataFrame) -> str:
     return "; ".join(f"{r.title} ({r.role}, dated {r.dated}; event {r.event_id})" for r in rows.itertuples(index=False))
 
@@ -158,8 +179,8 @@ def no_fall(tables, person: PersonId, day, within_days: int = 30) -> str:
     crisis of another kind, an attack on his network, is for the reader to judge)."""
     why = why_not_found(tables, person, day, within_days)
     return (f"The rule of the crisis panel finds no fall of {names_of(tables, [person])} within {within_days} days of "
-            f"{pd.Timestamp(day).date()} ({why}): the steps above read as his fall a day on which the records show "
-            "none.") if why else ""
+            f"{pd.Timestamp(day).date()} ({why}): the steps above read as his fall a day the rule does not read as one."
+            + _posts_lost_text(tables, person, pd.Timestamp(day), within_days)) if why else ""
 
 
 def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
@@ -171,7 +192,7 @@ def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
     mine = losses(tables)
     mine = mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= span)]
     if mine.empty:
-        return f"no arrest, dismissal or purge of his is dated within {within_days} days"
+        return f"no arrest, dismissal or purge of his is dated within {within_days} days in the events, which the rule reads"
     loss = mine.iloc[0]
     if is_fall(tables, person, loss["day"], loss["role"], within_days):
         return ""
