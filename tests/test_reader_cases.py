@@ -493,3 +493,18 @@ def test_a_day_after_the_patrons_fall_is_said_to_leave_him_no_office_to_fall_fro
     assert "too little" not in said
     on_the_day = make_crisis(view, "p", pd.Timestamp(FALL))
     assert verdicts.hints(verdicts.verdict_table(hypotheses.run_all(view, on_the_day)), "seed+external", toy, view, on_the_day) == []
+
+
+def test_steps_with_nothing_to_count_are_not_said_to_lack_records(toy):
+    """Regression: Malenkov in 1955 (9 clients recorded, none defected) left 9 of 11 steps 'no case', and the closing
+    said 'The tables record too little about this crisis for these steps': 'no case' is an absence the records show."""
+    from patronage.analysis import verdicts
+
+    table = pd.DataFrame({"verdict": ["no case"] * 3 + ["no data", "holds"]})
+    (said,) = verdicts.hints(table, "seed+external")
+    assert said == ("4 of 5 steps decide nothing (3 no case, 1 no data). Of these, 3 because the tables record none of what "
+                    "they count at this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in "
+                    "them; 1 because the tables record too little for it.")
+    (only,) = verdicts.hints(pd.DataFrame({"verdict": ["no case", "no case", "holds"]}), "seed+external")
+    assert only.endswith("Of these, 2 because the tables record none of what they count at this crisis (a defector, a "
+                         "reward, an appeal): an absence the records show, not a gap in them.")

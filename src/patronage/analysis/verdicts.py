@@ -10,8 +10,7 @@ whether these tables could have produced another verdict. The verdicts:
 - ``no case``: the patron's clients are recorded, but none is of the kind the step counts (no
   defector, no later appeal): the situation the claim is about did not arise, so there is
   nothing to test. Not missing data: the same clients count in step 2 as not having defected;
-- ``no data``: the tables record nothing the rule can count (no client of the patron at all, or
-  no outcome);
+- ``no data``: the tables record nothing the rule can count (no client of the patron at all, or no outcome);
 - ``untestable``: the tables could not have produced another verdict, so none is given;
 - ``coding``: the row repeats a historian's coding, not a test;
 - ``descriptive``: an estimate reported for what it describes, not decided.
@@ -264,7 +263,7 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     head = f"{len(labels)} of {number(len(table), 'step')} decide nothing ({kinds})."
     office = [] if view is None or crisis is None else [_no_office_before(view, crisis)]
     if evidence != "seed":
-        return [head + " " + (office[0] if office and office[0] else "The tables record too little about this crisis for these steps.")]
+        return [head + " " + (office[0] if office and office[0] else _why_nothing(labels))]
     if tables is None or view is None or crisis is None:
         return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
                 "say little about this crisis; run with evidence 'seed+external' to add the facts from named reference works."]
@@ -278,6 +277,16 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state; the named "
             f"reference works record {number(more, 'more client')} of his that day: run with evidence 'seed+external'.",
             *filter(None, office)]
+
+
+def _why_nothing(labels: pd.Series) -> str:
+    """Why the steps that decide nothing do not: 'no case' an absence the records show (no defector, reward or appeal
+    to count: Malenkov's nine clients of 1955, none of whom defected), 'no data' a gap in them."""
+    n = labels.value_counts()
+    case = (f"{n['no case']} because the tables record none of what {'it counts' if n['no case'] == 1 else 'they count'} at "
+            "this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in them") if n.get("no case") else ""
+    data = f"{n['no data']} because the tables record too little for {'it' if n['no data'] == 1 else 'them'}" if n.get("no data") else ""
+    return "Of these, " + "; ".join(filter(None, [case, data])) + "."
 
 
 def _no_office_before(view, crisis) -> str:
