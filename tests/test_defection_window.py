@@ -66,3 +66,21 @@ def test_the_bounds_of_an_open_start_begin_at_its_floor(make_package):
     assert draws.bounds_of("ties", "defection_date", row) == (np.datetime64("1950-06-14"), np.datetime64("1950-06-14"))
     widths = uncertain_dates(view).set_index(["table", "field"])
     assert widths.loc[("ties", "defection_date"), "uncertain"] == 2  # A's month and C's span 1940/1960; not B's day
+
+
+def test_a_defection_dated_by_a_day_after_the_fall_is_not_decided_to_follow_it(make_package):
+    """Regression: Mamsurov had come to the Central Committee 'by' 29 October 1957 ('/1957-10-29'); H4 said he acted
+    'only after' Zhukov's fall on the 26th, and 04 that the bounds decide it: a 'by' date reaches back to its tie's
+    start. The draws read it on its day, as the point estimates do, and 04's shares of them say so (they read the
+    raw draws, ten years of edtf's padding, and put it before the fall in 99.6% of them)."""
+    from patronage.analysis import hypotheses
+    from patronage.robustness.date_orderings import orderings
+
+    view = toy_with_defections(make_package, "/1950-06-20", "1940/1960")
+    crisis = make_crisis(view, "p", FALL)
+    h4 = hypotheses.clients_do_not_switch_for_gain(view, crisis)
+    assert "Person B: his act is dated 1946-01-01 to 1950-06-20, on either side of the fall" in h4.reason
+    row = orderings(view, crisis, draw_dates(view, n=50, seed=7)).set_index(["person_id", "ordering"]).loc[
+        ("b", "defection vs the patron's fall")]
+    assert row["first's bounds"] == "1946-01-01 to 1950-06-20" and row["decided by the bounds"] == "no"
+    assert row["after"] == 1.0

@@ -56,6 +56,18 @@ def floored(frame: pd.DataFrame, column: str, bound: str) -> pd.Series:
     return _raised(frame[f"{column}_{bound}"], frame.get(f"{column}_floor"))
 
 
+def act_earliest(frame: pd.DataFrame, column: str = "defection_date") -> pd.Series:
+    """The earliest day an act of ``frame``'s rows (a tie's defection) may have fallen on, for a decision of what came
+    first: its lower bound raised to its floor (:func:`floored`), but for an act dated only 'by' a day (an open start),
+    its row's start as read (the start's floor, else its earliest day) where that lies within the act's bounds. The
+    floor reads such an act on the last day it can, as the point estimates and the draws read it; it does not decide
+    that the act came after anything: Mamsurov, who had come to the Central Committee 'by' 29 October 1957, did not
+    act 'only after' Zhukov's fall on the 26th."""
+    start = frame["start_floor"].where(frame["start_floor"].notna(), frame["start_lo"])
+    opened = (frame[f"{column}_floor"].notna() & (start >= frame[f"{column}_lo"]) & (start <= frame[f"{column}_hi"])).fillna(False)
+    return floored(frame, column, "lo").where(~opened.to_numpy(dtype=bool), start)
+
+
 def _raised(values: pd.Series, floor: pd.Series | None) -> pd.Series:
     """``values`` raised to ``floor`` wherever the floor is later (None: no floor; NaT on either side: the value stays)."""
     if floor is None:

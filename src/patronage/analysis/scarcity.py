@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.careers import floored
+from patronage.analysis.careers import act_earliest, floored
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
 from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
 from patronage.analysis.offices import (
@@ -155,8 +155,9 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
 
     His acts are his events in a role against the patron, at any time up to the fall (a denunciation dated months
     before the fall is an act by the fall, though outside the crisis's window), and his tie's
-    defection date (each from the earliest day its date allows, raised to its floor, to the latest): the most
-    precise record of the act decides.
+    defection date (each from the earliest day its date allows, raised to its floor, to the latest; a defection dated
+    only 'by' a day from its tie's start, :func:`patronage.analysis.careers.act_earliest`): the most precise record
+    of the act decides.
     """
     parts = crisis_events(tables, crisis.patron, crisis.date, None)
     parts = parts[parts["role"].isin(AGAINST_ROLES)]
@@ -169,7 +170,7 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
         mine = acts[(acts["person_id"] == r.client_id) & acts["date_hi"].notna()]
         dated = [(lo, hi, "acted against him") for lo, hi in zip(mine["date_lo"], mine["date_hi"], strict=True)]
         if pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
-            dated.append((floored(ties.loc[[r.tie_id]], "defection_date", "lo").iloc[0], ties.at[r.tie_id, "defection_date_hi"],
+            dated.append((act_earliest(ties.loc[[r.tie_id]]).iloc[0], ties.at[r.tie_id, "defection_date_hi"],
                           "his defection is dated"))
         by_fall = [what for lo, hi, what in dated if hi <= crisis.date]
         if not dated:
@@ -179,7 +180,7 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
         elif all(lo > crisis.date for lo, _, _ in dated):
             out[r.client_id] = (False, "acted only after the fall")
         else:
-            lo, hi, _ = min(dated, key=lambda d: d[1])
+            lo, hi, _ = min((d for d in dated if d[0] <= crisis.date), key=lambda d: d[1])  # one that may precede the fall
             out[r.client_id] = (None, f"his act is dated {lo.date()} to {hi.date()}, on either side of the fall "
                                       "(the draws of the dates weigh it)")
     return out

@@ -94,8 +94,15 @@ class DateDraws:
     bounds: dict
 
     def of(self, table: str, field: str, row) -> np.ndarray:
-        """The n draws of one cell, by table, field and row label."""
-        return self.days[table, field][:, self.index[table].get_loc(row)]
+        """The n draws of one cell, by table, field and row label, as the analysis reads them (:meth:`at`)."""
+        return self.at(table, field, [self.index[table].get_loc(row)])[:, 0]
+
+    def at(self, table: str, field: str, positions) -> np.ndarray:
+        """The n draws of the cells at ``positions`` of one column, as the analysis reads them: a draw before a cell's
+        floor (the first day the sources attest an open start, which its lower bound was raised to) is read as that
+        day, as :func:`patronage.analysis.careers.point` reads it in a redated table. An empty cell stays NaT."""
+        days, lo = self.days[table, field][:, positions], self.bounds[table, field][0][positions]
+        return np.where(days < lo, lo, days)  # NaT compares False
 
     def bounds_of(self, table: str, field: str, row) -> tuple[np.datetime64, np.datetime64]:
         """The earliest and latest day one cell was drawn between."""

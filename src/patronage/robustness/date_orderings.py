@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from patronage.analysis.careers import point
+from patronage.analysis.careers import act_earliest, point
 from patronage.analysis.crisis import DAY, Crisis, crisis_events
 from patronage.analysis.offices import SUCCESSION_GAP, predecessors
 from patronage.robustness.date_draws import DateDraws
@@ -50,7 +50,11 @@ def _defection(view, crisis: Crisis, draws: DateDraws, person) -> Drawn:
     """Drawn day of a defection: the tie's defection_date, else the earliest crisis event where he acted against the patron."""
     tie = view.ties[view.ties["tie_id"] == crisis.roster.set_index("client_id").loc[person, "tie_id"]]
     if len(tie) and pd.notna(tie["defection_date_lo"].iloc[0]):
-        return Drawn(draws.of("ties", "defection_date", tie.index[0]), *draws.bounds_of("ties", "defection_date", tie.index[0]), True)
+        # the draws read a defection dated only 'by' a day on that day; its bounds, what decides an ordering, reach
+        # back to its tie's start (careers.act_earliest)
+        lo, hi = draws.bounds_of("ties", "defection_date", tie.index[0])
+        return Drawn(draws.of("ties", "defection_date", tie.index[0]),
+                     min(lo, np.datetime64(act_earliest(tie).iloc[0], "D")), hi, True)
     parts = crisis_events(view, crisis.patron, crisis.date, crisis.window_days)
     acts = parts.loc[(parts["person_id"] == person) & (parts["role"] == "defecting"), "event_id"]
     at = np.array([draws.index["events"].get_loc(r) for r in view.events.index[view.events["event_id"].isin(acts)]], dtype=int)
@@ -58,7 +62,7 @@ def _defection(view, crisis: Crisis, draws: DateDraws, person) -> Drawn:
     known = ~(np.isnat(lo) | np.isnat(hi))
     if not known.any():
         return nothing(draws.n)
-    return Drawn(draws.days["events", "date"][:, at[known]].min(axis=1), lo[known].min(), hi[known].min(), True)
+    return Drawn(draws.at("events", "date", at[known]).min(axis=1), lo[known].min(), hi[known].min(), True)
 
 
 def defection_days(view, crisis: Crisis, draws: DateDraws, person) -> np.ndarray:
@@ -87,7 +91,7 @@ def _reward(view, crisis: Crisis, draws: DateDraws, person) -> tuple[Drawn, pd.D
     if cand.empty:
         return nothing(draws.n), cand
     at = [draws.index["spells"].get_loc(r) for r in cand.index]
-    cols = draws.days["spells", "start"][:, at]
+    cols = draws.at("spells", "start", at)
     lo, hi = (b[at] for b in draws.bounds["spells", "start"])
     cutoff = np.datetime64((crisis.date - DAY).date(), "D")
     cols = np.where(cols >= cutoff, cols, NOT_A_DAY)
