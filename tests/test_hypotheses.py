@@ -586,3 +586,19 @@ def test_h6b_an_end_dated_loosely_around_the_horizon_is_unknown_not_kept(world):
     assert r.verdict == "no data"
     view, c = world(loose, horizon=11)  # with the horizon past the whole year the loss is observed
     assert H.defectors_lose_office(view, c).verdict == "holds"
+
+
+def test_who_is_counted_says_whether_he_acted_or_only_his_tie_records_a_defection(world, crisis_x):
+    """Regression: H1 named Agranov 'counted because: acted against the patron at his fall', though no event records
+    an act of his at Yagoda's fall (only his tie is coded as a defection); and the vacancies named Ryumin, who acted
+    against Abakumov and was no client of his, a 'defector'."""
+    from patronage.analysis.offices import relation
+
+    view, c = world(lambda rows: drop(rows, "event_participants", "role", "defecting"))
+    members = H.defectors_were_genuine_clients(view, c).members.set_index("person_id")
+    assert members.at["a", "counted because"] == "coded as defecting from the patron at his fall (no act of his recorded)"
+    view, c = crisis_x
+    assert H.defectors_were_genuine_clients(view, c).members.set_index("person_id").at["a", "counted because"] == \
+        "acted against the patron at his fall"
+    outsider = dataclasses.replace(c, turncoats=(*c.turncoats, "zz"))
+    assert relation("zz", outsider, set()) == "acted against him (no client of his)" and relation("a", outsider, set()) == "defector"

@@ -58,7 +58,11 @@ def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
     and his act against the patron at the fall, with its quotation."""
     parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
     acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
-    return evidence(tables, crisis, turncoats, "acted against the patron at his fall").assign(
+    acted = [p for p in turncoats if p in crisis.turncoats]
+    coded = [p for p in turncoats if p not in crisis.turncoats]  # only his tie records a defection at the crisis
+    counted = pd.concat([evidence(tables, crisis, acted, "acted against the patron at his fall"),
+                         evidence(tables, crisis, coded, "coded as defecting from the patron at his fall (no act of his recorded)")])
+    return counted.set_index("person_id").loc[turncoats].reset_index().assign(
         **{"act": lambda m: m["person_id"].map(acts.set_index("person_id")["event_id"]),
            "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
 

@@ -104,13 +104,16 @@ NO_HOLDER = "no holder just before"
 
 
 def relation(person, crisis: Crisis, rival_clients: set) -> str:
-    """How a person stood at the crisis: the patron, his loyal client, a defector, a rival('s client)."""
+    """How a person stood at the crisis: the patron, his loyal client, a defector (a client who defected), one who
+    acted against him and was no client of his, a rival('s client)."""
     if pd.isna(person):
         return NO_HOLDER
     if person == crisis.patron:
         return "the fallen patron"
-    if person in crisis.defectors or person in crisis.turncoats:
+    if person in crisis.defectors:
         return "defector"
+    if person in crisis.turncoats:
+        return "acted against him (no client of his)"
     if person in set(crisis.roster["client_id"]):
         return "patron's client"
     if person in crisis.rivals:
