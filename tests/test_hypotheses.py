@@ -403,8 +403,10 @@ def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x,
     assert r.verdict == "holds"
     loyal = r.detail[r.detail["group"] == "loyal clients"].set_index("person_id")
     assert set(loyal.index) == {"b", "c"} and loyal["lost office"].all()
-    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min2", end="", end_cause=""))
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min2", end="", end_cause="ongoing"))
     assert H.defectors_lose_office(view, c).verdict == "fails"
+    view, c = world(lambda rows: set_field(rows, "spells", "spell_id", "a-min2", end="", end_cause=""))
+    assert H.defectors_lose_office(view, c).verdict == "no data"  # an end not stated: not known to be kept
 
 
 def test_h6b_a_record_that_stops_is_censored_not_a_loss(world):
@@ -602,3 +604,17 @@ def test_who_is_counted_says_whether_he_acted_or_only_his_tie_records_a_defectio
         "acted against the patron at his fall"
     outsider = dataclasses.replace(c, turncoats=(*c.turncoats, "zz"))
     assert relation("zz", outsider, set()) == "acted against him (no client of his)" and relation("a", outsider, set()) == "defector"
+
+
+def test_a_post_whose_end_is_not_stated_is_censored_at_its_start_not_kept_to_the_horizon(world):
+    """Regression: a post with no recorded end and the cause 'unknown' (the schema: 'Empty: not stated') was held to
+    the horizon: Vasilevsky, who left his deputy ministry in 1957, '10.0 years (in office at the horizon)'."""
+    def unended(cause):
+        return lambda rows: set_field(rows, "spells", "spell_id", "a-min2", end="", end_cause=cause)
+
+    view, c = world(unended("unknown"))
+    run = tenure_after(view, c, ["a"], 4, pd.Timedelta(days=365)).set_index("person_id").loc["a"]
+    assert run["how"] == "censored: the end of his post is not recorded (Minister, from 1950-06-16)"
+    assert run["years"] == 0.0 and not run["lost office"]
+    view, c = world(unended("ongoing"))  # said to go on: held to the horizon
+    assert tenure_after(view, c, ["a"], 4, pd.Timedelta(days=365)).set_index("person_id").at["a", "how"] == "in office at the horizon"

@@ -57,7 +57,10 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     that simply stops (a transfer to a post the tables do not record, an end of unknown cause) is
     censored there: the end of the recorded posts is not a loss of office. Nor is an end dated so
     loosely that the horizon falls inside its bounds (a post that ended "in 1963", against a
-    horizon in June 1963) read either way: ``how`` says so and the outcome at the horizon is unknown.
+    horizon in June 1963) read either way: ``how`` says so and the outcome at the horizon is unknown. A post whose end
+    the sources do not state (an empty end, its cause not 'ongoing') was held at least from its start: the run is
+    censored there, not kept to the horizon (Vasilevsky's deputy ministry of 1956, which he left in 1957, was
+    "10.0 years in office at the horizon").
 
     returns: person_id, from, until (the end of his last post as recorded, where the run ends with it; else the day it
     is followed to), years, lost office, how (the cause of the loss, or why censored).
@@ -97,7 +100,11 @@ def _run_outcome(crisis: Crisis, chain: pd.DataFrame, end: pd.Timestamp, cause: 
     observed = (pd.notna(end) and end < crisis.horizon and not straddles and cause is not None
                 and not (pd.notna(death) and end >= death - DAY))
     stop = end if observed else crisis.horizon if straddles else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
-    if observed:
+    unended = chain[chain["_b"].isna() & chain["end_cause"].ne("ongoing").fillna(True)]  # no end recorded, none said to go on
+    if pd.isna(end) and len(unended):  # held at least from its start: censored there, not kept to the horizon
+        stop = min(max(unended["_a"].max(), start), stop)
+        how = f"censored: the end of his post is not recorded ({unended.sort_values('_a').iloc[-1]['post']}, from {unended['_a'].max().date()})"
+    elif observed:
         how = cause
     elif straddles:
         how = f"{STRADDLES} {last['end_lo'].date()} to {last['end_hi'].date()}"
