@@ -485,6 +485,10 @@ def test_a_listed_crisis_the_rule_does_not_find_is_given_its_reason(toy, make_pa
     view = toy.select(coding="x")
     assert panel.why_not_found(view, "p", "1950-06-15") == ""  # the toy fall is found
     assert panel.why_not_found(view, "r", "1950-06-15").startswith("no arrest, dismissal or purge of his is dated within 30 days")
+    # Yezhov 1938 under seed evidence: his fall is found, but no tie makes him a patron; 05 named him in neither list
+    no_clients = view.replace(ties=view.ties[view.ties["patron_id"] != "p"])
+    assert panel.why_not_found(no_clients, "p", "1950-06-15").startswith("his fall is found (")
+    assert panel.why_not_found(no_clients, "p", "1950-06-15").endswith("but the rows selected record no client of his: the panel's crises are the falls of patrons")
     rows = with_rows(
         spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal"),
                 spell("r-next", "r", "min", 6, "1955-03-01", "1960")],
@@ -535,7 +539,8 @@ def test_a_run_on_a_day_with_no_fall_says_so_in_its_closing(toy):
     view = toy.select(coding="x")
     assert falls.no_fall(view, "p", "1950-06-15") == ""  # the toy fall is found
     said = falls.no_fall(view, "r", "1950-06-15")
-    assert said.startswith("The rule of the crisis panel finds no fall of Person R within 30 days of 1950-06-15 (no arrest")
+    assert said.startswith("The rule of the crisis panel finds no crisis (a fall of a patron) of Person R within 30 days of "
+                           "1950-06-15 (no arrest")
     assert said.endswith("the steps above read as his fall a day the rule does not read as one.")
 
 

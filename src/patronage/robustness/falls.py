@@ -178,16 +178,16 @@ def no_fall(tables, person: PersonId, day, within_days: int = 30) -> str:
     does), with why not (:func:`why_not_found`): the steps then test a day the records do not show as his fall (a
     crisis of another kind, an attack on his network, is for the reader to judge)."""
     why = why_not_found(tables, person, day, within_days)
-    return (f"The rule of the crisis panel finds no fall of {names_of(tables, [person])} within {within_days} days of "
+    return (f"The rule of the crisis panel finds no crisis (a fall of a patron) of {names_of(tables, [person])} within {within_days} days of "
             f"{pd.Timestamp(day).date()} ({why}): the steps above read as his fall a day the rule does not read as one."
             + _posts_lost_text(tables, person, pd.Timestamp(day), within_days)) if why else ""
 
 
 def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
-    """Why the rule of :func:`falls` finds no fall of ``person`` within ``within_days`` of ``day`` ('' if it finds one):
+    """Why the rule of :func:`crises` finds no crisis of ``person`` within ``within_days`` of ``day`` ('' if it finds one):
     no loss of his dated so near; no office of his recorded the day before the loss; his highest office kept (a loss
     that is not an arrest, and no office of his highest rank ending within the span); or a new office of that rank
-    begun within it (a reshuffle)."""
+    begun within it (a reshuffle); or his fall found, but no client of his recorded (the crises are patrons' falls)."""
     day, span = pd.Timestamp(day), pd.Timedelta(days=within_days)
     mine = losses(tables)
     mine = mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= span)]
@@ -195,7 +195,9 @@ def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
         return f"no arrest, dismissal or purge of his is dated within {within_days} days in the events, which the rule reads"
     loss = mine.iloc[0]
     if is_fall(tables, person, loss["day"], loss["role"], within_days):
-        return ""
+        return "" if person in patrons(tables) else (
+            f"his fall is found ({loss['title']}, dated {loss['dated']}), but the rows selected record no client of his: "
+            "the panel's crises are the falls of patrons")
     held = _held(tables, person, loss["day"])
     if held.empty:
         return (f"no office of his is recorded on {(loss['day'] - DAY).date()}, the day before {loss['title']} "
