@@ -618,3 +618,20 @@ def test_a_post_whose_end_is_not_stated_is_censored_at_its_start_not_kept_to_the
     assert run["years"] == 0.0 and not run["lost office"]
     view, c = world(unended("ongoing"))  # said to go on: held to the horizon
     assert tenure_after(view, c, ["a"], 4, pd.Timedelta(days=365)).set_index("person_id").at["a", "how"] == "in office at the horizon"
+
+
+def test_a_loss_dated_so_loosely_it_may_fall_after_the_span_is_not_counted_in_it(world):
+    """Regression: H7 counted Lin'ko's arrest, 'about 1952' (its middle ten days inside the year after Abakumov's fall),
+    as a loss within the year, with no word that its dates reach a year beyond it."""
+    from patronage.analysis.outcomes import fate_between
+
+    span = (pd.Timestamp(FALL), pd.Timestamp(FALL) + pd.Timedelta(days=365))
+    def arrested(date):  # B's arrest, recorded as an event and as the end of his post
+        return lambda rows: (set_field(rows, "events", "event_id", "b-arrest", date=date),
+                             set_field(rows, "spells", "spell_id", "b-min", end=date))
+
+    view, _ = world(arrested("1950-08-01/1951-06-10"))
+    assert fate_between(view, ["b"], *span).at["b", "fate"] == "lost"  # within the span, however dated in it
+    view, _ = world(arrested("1950-08-01/1952-01-31"))
+    fate = fate_between(view, ["b"], *span).loc["b"]
+    assert fate["fate"] == "unknown" and fate["how"].endswith(", dated 1950-08-01/1952-01-31: it may fall after 1951-06-15")

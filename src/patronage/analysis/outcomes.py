@@ -53,7 +53,8 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     """What became of each person between two days.
 
     - ``lost``: his first arrest, execution, dismissal or purge in the span, or a post of his
-      ending in it for a cause in LOSS_CAUSES, whichever came first;
+      ending in it for a cause in LOSS_CAUSES, whichever came first; ``unknown`` if that loss is dated so
+      loosely that it may fall after the span (Lin'ko's arrest, 'about 1952', within a year of July 1951);
     - ``kept``: no loss, and a post of his recorded running on the last day (or on the day
       before his death, if he died in the span);
     - ``unknown``: neither: the tables do not say.
@@ -68,16 +69,19 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     ended = _first_post_lost(ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
     recorded = tables.events.set_index("event_id")["date"]
+    latest = tables.events.set_index("event_id")["date_hi"]
     rows = []
     for person in persons:
-        found = ([(events.at[person, "day"], str(events.at[person, "role"]), recorded.get(events.at[person, "event_id"]))]
-                 if pd.notna(events.at[person, "day"]) else [])
+        found = ([(events.at[person, "day"], str(events.at[person, "role"]), recorded.get(events.at[person, "event_id"]),
+                   latest.get(events.at[person, "event_id"]))] if pd.notna(events.at[person, "day"]) else [])
         if person in ended.index:
             found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}",
-                          ended.at[person, "end"]))
+                          ended.at[person, "end"], ended.at[person, "end_hi"]))
         if found:
-            day, how, dated = min(found, key=lambda x: x[0])
-            rows.append({"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how})
+            day, how, dated, hi = min(found, key=lambda x: x[0])
+            rows.append({"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how} if not hi > end else
+                        {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": dated,
+                         "how": f"{how}, dated {dated}: it may fall after {end.date()}"})
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
         held = s[(s["person_id"] == person) & active(s, last).to_numpy()].sort_values("seniority", ascending=False, kind="stable")
