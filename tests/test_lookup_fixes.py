@@ -198,3 +198,26 @@ def test_a_look_up_typed_in_cyrillic_finds_what_the_tables_record_in_latin_lette
     assert set(lookup.about(tables, "Сталин")["row_id"]) >= {"stalin-fate"}
     with pytest.raises(ParameterError, match="closest known"):
         lookup.about(tables, "Стaлинн")  # a misspelling still says what is close
+
+
+def test_export_never_replaces_a_table_of_the_data_package_a_checkout_file_or_a_file_that_is_no_export(copy_data, tmp_path, capsys):
+    """Regression: `export data/persons.csv` replaced the persons table with the export (and a link to it, the table
+    behind the link). A file of the data package read, a file of the checkout outside build/, and an existing file
+    that is no export are refused in one line, and left as they were; an earlier export is written over."""
+    from patronage import config
+    from patronage.__main__ import main
+
+    persons = copy_data / "persons.csv"
+    before = persons.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(persons)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    for target in (persons, link, config.PROJ_ROOT / "exports" / "assertions.csv", notes):
+        assert main(["export", str(target), "--data-dir", str(copy_data)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    assert persons.read_bytes() == before and notes.read_text(encoding="utf-8") == "my notes\n"
+    out = tmp_path / "out.csv"
+    assert main(["export", str(out), "--data-dir", str(copy_data)]) == 0
+    assert main(["export", str(out), "--data-dir", str(copy_data)]) == 0  # an export of the assertions: replaced
