@@ -4,6 +4,8 @@ rows, dates that only edtf's padding supplies, posts and names the tables do not
 from __future__ import annotations
 
 import copy
+import os
+from pathlib import Path
 
 import pytest
 
@@ -135,7 +137,7 @@ def test_export_to_a_directory_is_refused_in_one_line_and_writes_nothing(tmp_pat
     import sys
 
     run = subprocess.run([sys.executable, "-m", "patronage", "export", str(tmp_path)], capture_output=True, text=True)
-    assert run.returncode == 2 and "not a directory" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "not a regular file" in run.stderr and "Traceback" not in run.stderr
     assert not list(tmp_path.parent.glob(f"{tmp_path.name}*.tmp")) and not list(tmp_path.iterdir())
 
 
@@ -218,6 +220,11 @@ def test_export_never_replaces_a_table_of_the_data_package_a_checkout_file_or_a_
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err
     assert persons.read_bytes() == before and notes.read_text(encoding="utf-8") == "my notes\n"
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/zero")):  # refused before anything is read or written: no hang, no memory eaten
+        assert main(["export", str(target), "--data-dir", str(copy_data)]) == 2
+        assert "not a regular file" in capsys.readouterr().err
     out = tmp_path / "out.csv"
     assert main(["export", str(out), "--data-dir", str(copy_data)]) == 0
     assert main(["export", str(out), "--data-dir", str(copy_data)]) == 0  # an export of the assertions: replaced

@@ -159,3 +159,21 @@ def test_a_bad_table_is_reported_count_first_on_one_screen(copy_data, capsys):
     assert main(["validate", "--all", str(copy_data)]) == 1
     assert len(capsys.readouterr().err.splitlines()) == int(err[0].split()[0]) + 1
     assert head[0] == "spell_id"
+
+
+def test_the_run_command_never_writes_over_the_data_the_code_or_a_file_that_is_no_notebook(capsys, tmp_path):
+    """Regression: `python -m patronage run notebooks/02-network.ipynb data/persons.csv` replaced the persons table with
+    a notebook: only notebooks/, figures/ and exports/ were guarded. Refused before any kernel starts, and nothing
+    changed: a file of the checkout outside build/, a device, an existing file that is no notebook."""
+    from patronage import config
+    from patronage.__main__ import main
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    persons = config.DATA_DIR / "persons.csv"
+    before = persons.read_bytes()
+    for output in (persons, config.PROJ_ROOT / "README.md", Path("/dev/null"), notes):
+        assert main(["run", str(config.NOTEBOOKS_DIR / "02-network.ipynb"), str(output)]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and str(output) in err
+    assert persons.read_bytes() == before and notes.read_text(encoding="utf-8") == "my notes\n"

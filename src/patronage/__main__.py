@@ -119,23 +119,13 @@ def validate_or_export(args: argparse.Namespace) -> int:
 
 
 def export_refused(target: Path, data_dir: Path) -> str:
-    """Why the export may not be written to ``target`` ('' if it may): a directory; a file of the data package read
-    (``export data/persons.csv`` replaced the persons table with the export), or of the checkout outside build/ (its
-    files are the build's); an existing file that is no export of the assertions (nothing is lost)."""
+    """Why the export may not be written to ``target`` ('' if it may): :func:`patronage.targets.refused`; an existing
+    file is written over only if it is an export of the assertions (its header)."""
     from patronage.tables.assertions import COLUMNS
+    from patronage.targets import refused
 
-    where = target.resolve()  # a link is judged by what it points to
-    if target.is_dir():  # the temporary file would land beside it, and the rename fail
-        return "give the path of a CSV file to write, not a directory"
-    if where.is_relative_to(data_dir.resolve()):
-        return f"it lies in the data package read ({data_dir}), whose files the export would replace: give a path outside it"
-    if config.CHECKOUT and where.is_relative_to(config.CHECKOUT.resolve()) and not where.is_relative_to(config.BUILD_DIR.resolve()):
-        return "the compendium's own files are written by the build (`make`): give a path under build/ or outside the checkout"
-    if where.exists():
-        with where.open(encoding="utf-8", errors="replace") as f:
-            if f.readline().rstrip("\r\n") != ",".join(COLUMNS):
-                return "a file that is no export of the assertions is there, and would be lost: remove it or give another path"
-    return ""
+    header = ",".join(COLUMNS).encode()
+    return refused(target, data_dir, "export of the assertions", lambda head: head.split(b"\n")[0].rstrip(b"\r") == header)
 
 
 def report(exc: DataError, data_dir: Path, every: bool, then: str = "") -> int:

@@ -78,10 +78,7 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
             found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}",
                           ended.at[person, "end"], ended.at[person, "end_hi"]))
         if found:
-            day, how, dated, hi = min(found, key=lambda x: x[0])
-            rows.append({"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how} if not hi > end else
-                        {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": dated,
-                         "how": f"{how}, dated {dated}: it may fall after {end.date()}"})
+            rows.append(_lost(person, *min(found, key=lambda x: x[0]), end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
         held = s[(s["person_id"] == person) & active(s, last).to_numpy()].sort_values("seniority", ascending=False, kind="stable")
@@ -92,6 +89,14 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
             rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA,
                          "how": _unrecorded(ended_all[ended_all["person_id"] == person], last)})
     return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
+
+
+def _lost(person, day: pd.Timestamp, how: str, dated, hi: pd.Timestamp, end: pd.Timestamp) -> dict:
+    """A row of :func:`fate_between` for a loss in the span: lost, or unknown where its latest day lies after the span."""
+    if hi > end:  # NaT compares False
+        return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": dated,
+                "how": f"{how}, dated {dated}: it may fall after {end.date()}"}
+    return {"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how}
 
 
 def _first_post_lost(ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

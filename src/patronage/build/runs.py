@@ -89,12 +89,19 @@ def declared_parameters(notebook: Path) -> dict:
 
 
 def check_output(output: Path) -> None:
-    """Refuse an output that is, or lies inside, a folder of committed files."""
+    """Refuse an output that is, or lies inside, a folder of committed files, or any file a run may not write
+    (:func:`patronage.targets.refused`: the checkout outside build/, the data package read, a device, a file that is
+    no notebook: `run ... data/persons.csv` replaced the persons table with a notebook)."""
+    from patronage.targets import refused
+
     where = output.resolve()
     for folder in COMMITTED:
         if where == folder.resolve() or folder.resolve() in where.parents:
             raise RunError(f"{output}: {folder.name}/ holds the committed results, which only the build writes; "
                            "write your run elsewhere, e.g. build/my-run.ipynb")
+    why = refused(output, config.DATA_DIR, "notebook", lambda head: head.lstrip().startswith(b"{"))
+    if why:
+        raise RunError(f"{output}: {why}")
 
 
 @contextlib.contextmanager
