@@ -104,7 +104,7 @@ def test_an_empty_answer_is_a_sentence(world, capsys):
         assert captured.out == "" and captured.err.startswith("nobody is recorded in a post matching 'NKVD' on 1900")
     assert main(["conflicts", "Malin"]) == 1
     assert "no recorded conflict touches 'malin'" in capsys.readouterr().err
-    assert lookup.as_text(lookup.who_held(world, "Minister", "1900").iloc[:0], "table") == "no rows"
+    assert lookup.as_text(lookup.who_held(world, "Minister", "1958").iloc[:0], "table") == "no rows"
 
 
 def test_about_says_what_is_wrong_with_the_name(world, capsys):
@@ -228,3 +228,22 @@ def test_export_never_replaces_a_table_of_the_data_package_a_checkout_file_or_a_
     out = tmp_path / "out.csv"
     assert main(["export", str(out), "--data-dir", str(copy_data)]) == 0
     assert main(["export", str(out), "--data-dir", str(copy_data)]) == 0  # an export of the assertions: replaced
+
+
+def test_who_held_lists_no_row_its_refinement_rules_out_nor_a_day_beyond_the_record(tables):
+    """Regression: Ignatiev's ministry 'by 1952' was listed for 1 January 1950, though the row that refines it dates it
+    from 9 August 1951; Kovalchuk's open-ended Ukrainian ministry answered for 25 June 1953 (its refinement ends it by
+    6 September 1952) and for the year 9999."""
+    assert "ignatiev" not in set(lookup.who_held(tables, "Minister of State Security", "1950-01-01")["person_id"])
+    assert "ignatiev" in set(lookup.who_held(tables, "Minister of State Security", "1952-06-01")["person_id"])
+    assert "kovalchuk" not in set(lookup.who_held(tables, "Minister of State Security", "1953-06-25")["person_id"])
+    with pytest.raises(ParameterError, match="the tables record nothing then: their dates run from"):
+        lookup.who_held(tables, "Minister", "9999-12-31")
+
+
+def test_a_remark_in_an_organisations_name_is_not_its_lineages(tables):
+    """Regression: 'MGB' on 1 January 1950 listed Kruglov and Serov of the Ministry of Internal Affairs (1946-1953): the
+    name of its successor, '(united with the MGB, 1953-1954)', lent its words to the whole lineage."""
+    held = set(lookup.who_held(tables, "MGB", "1950-01-01")["person_id"])
+    assert "abakumov" in held and not held & {"kruglov", "serov"}
+    assert "beria" in set(lookup.who_held(tables, "MGB", "1953-06-01")["person_id"])  # the united ministry's own name

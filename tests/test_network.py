@@ -48,7 +48,9 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     changed = network.changes(view, days, changed_only=True)
     text = network.describe(view, "1950-06-14", "p", changed)
     assert text[1] == "Person P had 3 clients that day, more than any other patron."
-    assert text[0] == "On 1950-06-14 the tables record 6 persons joined by 5 ties of all kinds; 2 patrons had 4 clients between them."
+    # the rows of a selection are named as such: under seed evidence a reference work's ties are left out (Yezhov's all)
+    assert text[0] == ("On 1950-06-14 the rows selected (evidence 'seed') record 6 persons joined by 5 ties of all kinds; "
+                       "2 patrons had 4 clients between them.")
     # a patron with as many clients as another, and no one with more, is not said to have more than any other
     level = network.describe(view, "1950-06-14", "r", changed)
     assert level[1] == "Person R had 1 client that day; 1 patron had more."
@@ -60,7 +62,7 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     quiet = network.describe(view, "1955-01-01", "p", changed.iloc[0:0])
     assert quiet[1] == "Person P had 0 clients that day; 1 patron had more." and quiet[2].startswith("No patronage tie")
     empty = network.describe(view, "1900-01-01", "p", changed.iloc[0:0])
-    assert empty[:2] == ["On 1900-01-01 the tables record no tie between any two persons.", "Person P had 0 clients that day."]
+    assert empty[:2] == ["On 1900-01-01 the rows selected (evidence 'seed') record no tie between any two persons.", "Person P had 0 clients that day."]
 
 
 def test_a_client_of_two_patrons_is_counted_once(tables):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pandas as pd
 import papermill
 import pytest
 from jupyter_client import BlockingKernelClient
@@ -128,3 +129,14 @@ def test_a_run_folder_keeps_the_letters_of_any_script():
     odd = check.run_folder("03-fairbanks-test", {"patron": "../Beria Lavrenty"})
     assert odd.parent == folder.parent.parent / "03-fairbanks-test" and "/" not in odd.name and " " not in odd.name
     assert odd != check.run_folder("03-fairbanks-test", {"patron": "../Beria-Lavrenty"})
+
+
+def test_a_year_passed_as_a_number_is_refused_as_a_year_written_is():
+    """Regression: `-p as_of 1953` (papermill passes it as the number 1953) ran notebook 02 as of 1 January 1953, where
+    '1953-06' was refused as a month: a year is as much a span as a month."""
+    from patronage.tables import checks
+
+    for value in (1953, "1953"):
+        with pytest.raises(ParameterError, match="give one day: as written it runs from 1953-01-01 to 1953-12-31"):
+            checks.date("as_of", value)
+    assert checks.date("as_of", "1953-06-26") == pd.Timestamp("1953-06-26")

@@ -136,7 +136,7 @@ def test_a_day_with_no_recorded_network_says_nothing_changed(tmp_path, unchanged
     assert runs.main(str(config.NOTEBOOKS_DIR / "02-network.ipynb"), str(tmp_path / "n.ipynb"), [("as_of", "1900-01-01")],
                      None) == 0
     printed = json.dumps(json.loads((tmp_path / "n.ipynb").read_text(encoding="utf-8"))["cells"])
-    assert "No patronage tie the tables record changed across the turning points of 1900" in printed
+    assert "No patronage tie in the rows selected (evidence 'seed') changed across the turning points of 1900" in printed
 
 
 def test_scenario_parameters_typed_as_papermill_types_them():

@@ -191,8 +191,10 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
     if not alive_on(tables, on, [patron]).iloc[0]:
         died = tables.persons.set_index("person_id")["died_lo"].get(patron)
         place = place[:-1] + f" (the tables record him dead by {died.date()})."
-    out = [f"On {day} the tables record {number(g.number_of_nodes(), 'person')} joined by {number(len(rows), 'tie')} "
-           f"of all kinds{pairs}{kind}." if len(rows) else f"On {day} the tables record no tie between any two persons.",
+    evidence = getattr(tables, "selection", {}).get("evidence")
+    where = f"the rows selected (evidence {evidence!r}) record" if evidence else "the tables record"
+    out = [f"On {day} {where} {number(g.number_of_nodes(), 'person')} joined by {number(len(rows), 'tie')} "
+           f"of all kinds{pairs}{kind}." if len(rows) else f"On {day} {where} no tie between any two persons.",
            f"{names.get(patron, patron)} had {number(mine, 'client')} that day{place}"]
     if len(changed):
         out.append(f"Ties changed in {len(changed)} of the intervals between the turning points of {day.year}: "
@@ -200,7 +202,8 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
                                                                           if r.get(what, "–") != "–")
                                for r in changed.to_dict("records")) + ".")
     else:
-        out.append(f"No patronage tie the tables record changed across the turning points of {day.year}.")
+        none = f"No patronage tie in the rows selected (evidence {evidence!r})" if evidence else "No patronage tie the tables record"
+        out.append(f"{none} changed across the turning points of {day.year}.")
     return out
 
 

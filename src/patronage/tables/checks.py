@@ -4,6 +4,7 @@ usable value or raises a ParameterError that names the parameter, the bad value 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
 import pandas as pd
@@ -44,7 +45,9 @@ def date(name: str, value: object, tables=None) -> pd.Timestamp:
     if isinstance(value, str) and value != value.strip():
         raise ParameterError(name, value, "a date has no spaces around it; give one day, e.g. 1953-06-26")
     try:
-        first, last = written_bounds(value) if isinstance(value, str) else (to_date(value),) * 2  # type: ignore[arg-type]
+        # a date object is one day; anything else is read as written, so that a year passed as a number (papermill's
+        # -p as_of 1953) is the year it is, not its first day
+        first, last = (to_date(value),) * 2 if isinstance(value, (dt.date, pd.Timestamp)) else written_bounds(str(value))
     except (ValueError, TypeError):
         raise ParameterError(name, value, "give one day as an ISO or EDTF date, such as 1953-06-26") from None
     if first != last:

@@ -17,6 +17,7 @@ import pandas as pd
 from patronage.errors import ParameterError
 from patronage.tables import posts
 from patronage.tables.assertions import SOURCING, assertions
+from patronage.tables.checks import recorded_span
 from patronage.tables.dates import midpoint, written_bounds
 from patronage.tables.names import PersonId, fold, name_index, resolve_person
 from patronage.tables.readings import EVIDENCE_LEVELS, READING_POLICIES, chosen_readings
@@ -82,6 +83,16 @@ def typed_path(path: Path) -> str:
         return str(path)
 
 
+def _not_ruled_out_by_refinement(spells: pd.DataFrame, overlaps: pd.Series) -> pd.Series:
+    """False for a row whose every refinement (a reference work's row restating it more precisely: ``refines``) is
+    ruled out for the day asked: Ignatiev's post 'by 1952' is not listed for 1950, its refinement dating it from 9 August
+    1951; True for every other row."""
+    if "refines" not in spells:
+        return pd.Series(True, index=spells.index).to_numpy()
+    fits = pd.Series(pd.array(overlaps, dtype=bool), index=spells.index).groupby(spells["refines"]).any()
+    return ~spells["spell_id"].map(fits).eq(False).fillna(False).to_numpy(dtype=bool)
+
+
 def who_held(tables, post: str, when: str) -> pd.DataFrame:
     """Who held a post on a day or in an EDTF interval.
 
@@ -104,7 +115,11 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
         lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))  # '1953-06-26?' is that day
     except (ValueError, TypeError):
         raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
+    first, last = recorded_span(tables)
+    if hi < first or lo > last:  # an open post would answer for any day, 9999 included
+        raise ParameterError("date", when, f"the tables record nothing then: their dates run from {first.date()} to {last.date()}")
     hit, overlaps = posts.post_hits(tables, post, typed_path(tables.data_dir / "organisations.csv")), posts.may_overlap(tables, lo, hi)
+    overlaps = overlaps & _not_ruled_out_by_refinement(tables.spells, overlaps)
     orgs, s = tables.organisations, tables.spells
     found = s[hit & overlaps]
     longer = posts.longer_words(tables, post, ~hit & overlaps)

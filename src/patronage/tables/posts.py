@@ -40,9 +40,12 @@ def _earlier(a, b):
 
 
 def _org_words(orgs: pd.DataFrame) -> pd.Series:
-    """org_id -> the names, abbreviations and Russian names of the organisation and of every one of its lineage."""
+    """org_id -> the names, abbreviations and Russian names of the organisation and of every one of its lineage; a
+    remark in brackets in a name ('(united with the MGB, 1953-1954)') is the organisation's own, not its lineage's:
+    'MGB' found the Ministry of Internal Affairs of 1946-1953 through the name of its successor of 1953."""
     label = orgs["name"].fillna("") + " " + orgs["abbreviation"].fillna("") + " " + orgs["name_russian"].fillna("")
-    by_lineage = label.groupby(orgs["lineage"].fillna(orgs["org_id"])).agg(" ".join)
+    own = label.str.replace(r"\s\([^()]*\)", "", regex=True)  # 'VKP(b)' is a word, not a remark
+    by_lineage = own.groupby(orgs["lineage"].fillna(orgs["org_id"])).agg(" ".join)
     return (orgs["lineage"].fillna(orgs["org_id"]).map(by_lineage) + " " + label).set_axis(orgs["org_id"])
 
 
