@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from patronage.analysis.careers import active, floored, moved, point, running_on
+from patronage.analysis.careers import active, moved, point, running_on
 from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.outcomes import first_loss
 from patronage.tables.columns import TEXT
@@ -86,18 +86,13 @@ def predecessors(tables, spells: pd.DataFrame) -> pd.DataFrame:
 
     "The same office" is computed across renamings through organisations.lineage (the NKVD
     and the MVD are one lineage). A holder counts as predecessor if his spell ended at most
-    SUCCESSION_GAP before (or a day after) the new spell may have begun, anywhere within its recorded
-    start (from its floor, for a start no source gives): Malenkov's secretaryship begun "in 1939"
-    followed Yezhov's, ended on 3 March 1939, though the middle of the year lies four months after;
-    of several, the last to leave.
+    SUCCESSION_GAP before (or a day after) the new spell began; of several, the last to leave.
 
     returns: spells with predecessor_id (NA: a new office or no earlier holder recorded).
     """
     pairs = same_office(tables, spells)
-    began = spells.assign(_lo=floored(spells, "start", "lo"))[["_lo", "start_hi"]].reset_index(drop=True)
-    lo, hi = pairs["row"].map(began["_lo"]), pairs["row"].map(began["start_hi"])
-    lo, hi = lo.where(lo.notna(), pairs["start_day"]), hi.where(hi.notna(), pairs["start_day"])
-    prior = pairs[(pairs["end_day_other"] >= lo - SUCCESSION_GAP) & (pairs["end_day_other"] <= hi + DAY)]
+    prior = pairs[(pairs["end_day_other"] >= pairs["start_day"] - SUCCESSION_GAP)
+                  & (pairs["end_day_other"] <= pairs["start_day"] + DAY)]
     last = prior.sort_values(["row", "end_day_other", "spell_id"]).drop_duplicates("row", keep="last")
     found = last.set_index("row")["person_id_other"].reindex(range(len(spells)))
     return spells.assign(predecessor_id=pd.array(found.to_numpy(), dtype=TEXT))
