@@ -383,11 +383,16 @@ def test_h6a_refused_when_lost_accepted_when_kept_no_data_when_unrecorded(crisis
     r = H.later_defectors_refused(view, c)
     assert (r.value, r.verdict) == ("1/1 refused", "holds") and r.detail.loc[0, "then"] == "lost"
 
-    def kept(rows):
-        drop(rows, "event_participants", "event_id", "b-arrest")
-        set_field(rows, "spells", "spell_id", "b-min", end="", end_cause="")
-    view, c = world(kept)
+    def kept(cause):
+        def edit(rows):
+            drop(rows, "event_participants", "event_id", "b-arrest")
+            set_field(rows, "spells", "spell_id", "b-min", end="", end_cause=cause)
+        return edit
+    view, c = world(kept("ongoing"))
     assert H.later_defectors_refused(view, c).verdict == "fails"
+    view, c = world(kept(""))  # an end no source states: held from its start, not known to be held at the horizon
+    r = H.later_defectors_refused(view, c)
+    assert r.verdict == "no data" and r.detail.loc[0, "how"].startswith("no loss recorded; the end of his post is not recorded")
 
     def unrecorded(rows):  # no loss recorded, and no post either: his fate is unknown, not acceptance
         drop(rows, "event_participants", "event_id", "b-arrest")
@@ -460,8 +465,10 @@ def lower_client(end, cause, arrested=False):
 def test_h7_continuity_holds_fails_and_no_data(crisis_x, world):
     view, c = crisis_x  # clients recorded, none below the top: no case
     assert H.network_below_top_continues(view, c).verdict == "no case"
-    view, c = world(lower_client("", ""))
+    view, c = world(lower_client("", "ongoing"))
     assert H.network_below_top_continues(view, c).verdict == "holds"
+    view, c = world(lower_client("", ""))  # an end not stated: not known to be kept
+    assert H.network_below_top_continues(view, c).verdict == "no data"
     view, c = world(lower_client("1950-07-01", "arrest", arrested=True))
     r = H.network_below_top_continues(view, c)
     assert r.verdict == "fails" and r.members["person_id"].tolist() == ["e"]
@@ -635,3 +642,6 @@ def test_a_loss_dated_so_loosely_it_may_fall_after_the_span_is_not_counted_in_it
     view, _ = world(arrested("1950-08-01/1952-01-31"))
     fate = fate_between(view, ["b"], *span).loc["b"]
     assert fate["fate"] == "unknown" and fate["how"].endswith(", dated 1950-08-01/1952-01-31: it may fall after 1951-06-15")
+    view, _ = world(arrested("/1951-01-10"))  # 'by 10 January 1951': it may have come before the fall (Chernov, 1952)
+    fate = fate_between(view, ["b"], *span).loc["b"]
+    assert fate["fate"] == "unknown" and fate["how"].endswith(", dated /1951-01-10: it may fall before 1950-06-15")

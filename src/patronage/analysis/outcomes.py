@@ -54,9 +54,10 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
 
     - ``lost``: his first arrest, execution, dismissal or purge in the span, or a post of his
       ending in it for a cause in LOSS_CAUSES, whichever came first; ``unknown`` if that loss is dated so
-      loosely that it may fall after the span (Lin'ko's arrest, 'about 1952', within a year of July 1951);
+      loosely that it may fall outside the span (Lin'ko's arrest, 'about 1952', within a year of July 1951);
     - ``kept``: no loss, and a post of his recorded running on the last day (or on the day
-      before his death, if he died in the span);
+      before his death, if he died in the span), its end stated after it (or 'ongoing'): a post whose end no
+      source states was held from its start, and says nothing of the last day;
     - ``unknown``: neither: the tables do not say.
 
     returns: person_id (index), fate, on (the day of the loss, or the last day: a point estimate), dated (the loss's
@@ -68,35 +69,46 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     ended_all = s.assign(day=point(s, "end"))
     ended = _first_post_lost(ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
-    recorded = tables.events.set_index("event_id")["date"]
-    latest = tables.events.set_index("event_id")["date_hi"]
+    events_at = tables.events.set_index("event_id")
     rows = []
     for person in persons:
-        found = ([(events.at[person, "day"], str(events.at[person, "role"]), recorded.get(events.at[person, "event_id"]),
-                   latest.get(events.at[person, "event_id"]))] if pd.notna(events.at[person, "day"]) else [])
+        found = ([(events.at[person, "day"], str(events.at[person, "role"]), *events_at.loc[events.at[person, "event_id"],
+                  ["date", "date_lo", "date_hi"]])] if pd.notna(events.at[person, "day"]) else [])
         if person in ended.index:
             found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}",
-                          ended.at[person, "end"], ended.at[person, "end_hi"]))
+                          *ended.loc[person, ["end", "end_lo", "end_hi"]]))
         if found:
-            rows.append(_lost(person, *min(found, key=lambda x: x[0]), end))
+            rows.append(_lost(person, *min(found, key=lambda x: x[0]), start, end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        held = s[(s["person_id"] == person) & active(s, last).to_numpy()].sort_values("seniority", ascending=False, kind="stable")
-        if len(held):
-            rows.append({"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(),
-                         "how": f"held {held['post'].iloc[0]}"})
-        else:
-            rows.append({"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA,
-                         "how": _unrecorded(ended_all[ended_all["person_id"] == person], last)})
+        rows.append(_kept_or_unknown(person, s[s["person_id"] == person], ended_all[ended_all["person_id"] == person], last))
     return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
 
 
-def _lost(person, day: pd.Timestamp, how: str, dated, hi: pd.Timestamp, end: pd.Timestamp) -> dict:
-    """A row of :func:`fate_between` for a loss in the span: lost, or unknown where its latest day lies after the span."""
-    if hi > end:  # NaT compares False
-        return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": dated,
-                "how": f"{how}, dated {dated}: it may fall after {end.date()}"}
+def _lost(person, day: pd.Timestamp, how: str, dated, lo: pd.Timestamp, hi: pd.Timestamp, start: pd.Timestamp,
+          end: pd.Timestamp) -> dict:
+    """A row of :func:`fate_between` for a loss in the span: lost, or unknown where its dates reach outside the span
+    (Lin'ko's arrest 'about 1952' may fall after the year; Chernov's 'by 27 May 1952' before it)."""
+    after, before = hi > end, lo < start  # NaT compares False
+    if after or before:
+        where = (f"outside {start.date()} to {end.date()}" if after and before
+                 else f"after {end.date()}" if after else f"before {start.date()}")
+        return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": dated, "how": f"{how}, dated {dated}: it may fall {where}"}
     return {"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how}
+
+
+def _kept_or_unknown(person, mine: pd.DataFrame, ended: pd.DataFrame, last: pd.Timestamp) -> dict:
+    """A row of :func:`fate_between` for a man no loss of whom lies in the span: kept, if a post of his runs on the last
+    day with its end stated after it (or 'ongoing'); else unknown, and why. A post whose end no source states was held
+    from its start: whether on the last day, it does not say."""
+    running = mine[active(mine, last).to_numpy()]
+    held = running[running["end"].notna() | running["end_cause"].eq("ongoing").fillna(False)].sort_values(
+        "seniority", ascending=False, kind="stable")
+    if len(held):
+        return {"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(), "how": f"held {held['post'].iloc[0]}"}
+    how = (f"no loss recorded; the end of his post is not recorded ({running['post'].iloc[0]}, from {running['start'].iloc[0]})"
+           if len(running) else _unrecorded(ended, last))
+    return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA, "how": how}
 
 
 def _first_post_lost(ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

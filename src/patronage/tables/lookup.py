@@ -93,6 +93,19 @@ def _not_ruled_out_by_refinement(spells: pd.DataFrame, overlaps: pd.Series) -> p
     return ~spells["spell_id"].map(fits).eq(False).fillna(False).to_numpy(dtype=bool)
 
 
+def _asked_span(tables, when: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of ``when`` as written ('1953-06-26?' is that day), within the days the tables record;
+    raises ParameterError otherwise (an open post would answer for any day, 9999 included)."""
+    try:
+        lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))
+    except (ValueError, TypeError):
+        raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
+    first, last = recorded_span(tables)
+    if hi < first or lo > last:
+        raise ParameterError("date", when, f"the tables record nothing then: their dates run from {first.date()} to {last.date()}")
+    return lo, hi
+
+
 def who_held(tables, post: str, when: str) -> pd.DataFrame:
     """Who held a post on a day or in an EDTF interval.
 
@@ -111,13 +124,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     bound any source gives), empty for other starts; a
     spell with no recorded end has "open" as its latest end.
     """
-    try:
-        lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))  # '1953-06-26?' is that day
-    except (ValueError, TypeError):
-        raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
-    first, last = recorded_span(tables)
-    if hi < first or lo > last:  # an open post would answer for any day, 9999 included
-        raise ParameterError("date", when, f"the tables record nothing then: their dates run from {first.date()} to {last.date()}")
+    lo, hi = _asked_span(tables, when)
     hit, overlaps = posts.post_hits(tables, post, typed_path(tables.data_dir / "organisations.csv")), posts.may_overlap(tables, lo, hi)
     overlaps = overlaps & _not_ruled_out_by_refinement(tables.spells, overlaps)
     orgs, s = tables.organisations, tables.spells
