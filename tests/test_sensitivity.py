@@ -496,7 +496,8 @@ def _careers_world():
             {"org_id": "o1b", "name": "One, renamed", "lineage": "l1", "predecessors": "o1", **org},
             {"org_id": "o2", "name": "Two", "lineage": "l2", **org},
             {"org_id": "o3", "name": "Three", "lineage": "l3", **org},
-            {"org_id": "o4", "name": "Four", "lineage": "l4", **org}]
+            {"org_id": "o4", "name": "Four", "lineage": "l4", **org},
+            {"org_id": "o5", "name": "Five", "lineage": "l5", **org}]  # N's and W's first posts: their rise in o4 is a promotion
     spells = [spell("p-o1", "p", "o1", 5, "1940-01-01", "1945-01-31"), spell("p-o2", "p", "o2", 6, "1945-02-01", "1950-01-01"),
               spell("c-o1", "c", "o1", 3, "1941-01-01", "1942-12-31"), spell("c-o1-up", "c", "o1", 4, "1943-01-01", "1945-01-31"),
               spell("c-o2", "c", "o2", 4, "1945-05-01", "1950-01-01"),
@@ -508,7 +509,8 @@ def _careers_world():
               spell("t-o1b", "t", "o1b", 6, "1944-12-01", "1950-01-01"),
               spell("m-o1", "m", "o1", 4, "1940-01-01", "1944-12-31"), spell("m-o1b", "m", "o1b", 4, "1945-01-01", "1946-01-01"),
               spell("l-o4", "l", "o4", 7, "1940-01-01", "1950-01-01"), spell("n-o4", "n", "o4", 6, "1942-01-01", "1950-01-01"),
-              spell("w-o4", "w", "o4", 4, "1943-01-01", "1950-01-01")]
+              spell("w-o4", "w", "o4", 4, "1943-01-01", "1950-01-01"),
+              spell("n-o5", "n", "o5", 1, "1938-01-01", "1941-12-31"), spell("w-o5", "w", "o5", 1, "1938-01-01", "1942-12-31")]
     spells.append({**spell("h-o2", "h", "o2", 2, "1948-01-01", "1949-01-01"), "appointed_by": "q"})
     ties = [tie("p-c", "p", "c", "patronage", "1941", "1950", True, "1945-03", "reward", codings="x"),
             tie("p-z", "p", "z", "patronage", "1941", "1950", codings="x"),
@@ -549,7 +551,8 @@ def test_promotion_rule(careers_view):
     basis = dict(zip(zip(found["patron_id"], found["client_id"], strict=True), found["basis"], strict=True))
     assert basis[("p", "c")] == "promotion"
     row = found[(found["patron_id"] == "p") & (found["client_id"] == "c")].iloc[0]
-    assert row["start"] == "1941-01-01"  # his first post under P already counts (from rank 0)
+    # his first recorded post under P (1941) is no promotion, as step 1 reads one: what he held before is not recorded
+    assert row["start"] == "1943-01-01"
     assert ("p", "g") not in basis  # promoted after P had left the lineage, first post before P came
     assert basis[("q", "h")] == "appointed"  # appointed_by counts, whatever Q's own posts
 

@@ -199,7 +199,9 @@ def promotion_ties(view, lasting: bool = True) -> pd.DataFrame:
     """Promotion rule: the client was promoted while the patron held authority over the post.
 
     A promotion is a spell of a seniority above the highest the person held in any spell
-    running up to SUCCESSION_GAP before it began (a first recorded post counts, from 0). The
+    running up to SUCCESSION_GAP before it began; as step 1 reads a promotion
+    (:func:`patronage.analysis.advancement.promotions`), neither his first recorded post nor one whose start no
+    source gives is one unless its appointer is recorded. The
     patron held authority if he held a higher seniority in the same lineage on the day the
     promotion began; the spell's ``appointed_by``, where recorded, counts too (basis
     'appointed'). The tie starts on that day; ends as in :func:`overlap_ties`.
@@ -207,7 +209,9 @@ def promotion_ties(view, lasting: bool = True) -> pd.DataFrame:
     returns: a DataFrame in the shape of the ties table (basis 'promotion' or 'appointed').
     """
     c = careers(view)
-    promoted = c[c["seniority"] > _prior_rank(c)]
+    dated = view.spells["start_floor"].isna().to_numpy(dtype=bool) if "start_floor" in view.spells else True
+    after_another = (c["start"] > c.groupby("person_id")["start"].transform("min")).to_numpy(dtype=bool)
+    promoted = c[(c["seniority"] > _prior_rank(c)) & ((after_another & dated) | c["appointed_by"].notna())]
     pairs = promoted.merge(c, on="lineage", suffixes=("", "_p"))
     pairs = pairs[(pairs["person_id_p"] != pairs["person_id"]) & (pairs["seniority_p"] > pairs["seniority"])
                   & (pairs["start_p"] <= pairs["start"]) & (pairs["end_p"] >= pairs["start"])]
