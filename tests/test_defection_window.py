@@ -79,7 +79,7 @@ def test_a_defection_dated_by_a_day_after_the_fall_is_not_decided_to_follow_it(m
     view = toy_with_defections(make_package, "/1950-06-20", "1940/1960")
     crisis = make_crisis(view, "p", FALL)
     h4 = hypotheses.clients_do_not_switch_for_gain(view, crisis)
-    assert "Person B: his act is dated 1946-01-01 to 1950-06-20, on either side of the fall" in h4.reason
+    assert "Person B: his defection is dated only 'by' 1950-06-20 (his tie from 1946-01-01), on either side of the fall (the draws read it on that day)" in h4.reason
     row = orderings(view, crisis, draw_dates(view, n=50, seed=7)).set_index(["person_id", "ordering"]).loc[
         ("b", "defection vs the patron's fall")]
     assert row["first's bounds"] == "1946-01-01 to 1950-06-20" and row["decided by the bounds"] == "no"

@@ -489,6 +489,7 @@ def test_a_listed_crisis_the_rule_does_not_find_is_given_its_reason(toy, make_pa
     no_clients = view.replace(ties=view.ties[view.ties["patron_id"] != "p"])
     assert panel.why_not_found(no_clients, "p", "1950-06-15").startswith("his fall is found (")
     assert panel.why_not_found(no_clients, "p", "1950-06-15").endswith("but the rows selected record no client of his: the panel's crises are the falls of patrons")
+    assert falls.no_fall(no_clients, "p", "1950-06-15").endswith("the panel's crises are the falls of patrons).")  # no tail
     rows = with_rows(
         spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal"),
                 spell("r-next", "r", "min", 6, "1955-03-01", "1960")],
@@ -517,6 +518,10 @@ def test_a_post_ended_by_a_loss_that_no_event_records_is_named(toy, make_package
     assert said.endswith("The posts record, though no event does: post 6 (ended 1955-03-01, dismissal; spell r-top).")
     assert falls.recorded_near(view, "r", "1955-03-01").endswith("(ended 1955-03-01, dismissal; spell r-top).")
     assert "The posts record" not in falls.recorded_near(view, "r", "1956-03-01")  # a year later: out of the span
+    kept_rank = with_rows(spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal"),
+                                  spell("r-other", "r", "min", 6, "1950-06-15", "1960")])
+    view = patronage.load(make_package(kept_rank, "kept-rank")).select(coding="x")
+    assert "The posts record" not in falls.no_fall(view, "r", "1955-03-01")  # another post of his rank ran on: no loss
     with_event = with_rows(spells=[spell("r-top", "r", "min2", 6, "1950-06-15", "1955-03-01", "dismissal")],
                            events=[event("r-out", "1955-03-01", "dismissal")], event_participants=[part("r-out", "r", "dismissed")])
     view = patronage.load(make_package(with_event, "with-event")).select(coding="x")

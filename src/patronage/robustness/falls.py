@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import point, posts_as_of
+from patronage.analysis.careers import point, posts_as_of, rank_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
 from patronage.analysis.outcomes import LOSS_CAUSES
 from patronage.analysis.verdicts import names_of
@@ -152,11 +152,15 @@ def _losses_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.D
 
 def _posts_lost_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.DataFrame:
     """The person's posts whose end, for a loss (LOSS_CAUSES: dismissal, arrest, ...), the tables date within ``days``
-    of ``day``: a loss the posts record, which the rule of :func:`falls`, reading events, does not see."""
+    of ``day``, where no post of his of that rank or higher ran on the day after (a loss of his highest office that
+    nothing made up for): a loss the posts record, which the rule of :func:`falls`, reading events, does not see.
+    Malenkov giving up the Secretariat on 14 March 1953 while he stayed head of the government is none."""
     s = tables.spells
     ended = point(s, "end")
-    return s[(s["person_id"] == person) & s["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+    lost = s[(s["person_id"] == person) & s["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
              & ((ended - day).abs() <= pd.Timedelta(days=days)).fillna(False).to_numpy(dtype=bool)]
+    kept = [rank_as_of(tables, ended[i] + DAY, [person]).iloc[0] for i in lost.index]
+    return lost[[k < rank for k, rank in zip(kept, lost["seniority"], strict=True)]]
 
 
 def _posts_lost_text(tables, person: PersonId, day: pd.Timestamp, days: int) -> str:
@@ -178,9 +182,9 @@ def no_fall(tables, person: PersonId, day, within_days: int = 30) -> str:
     does), with why not (:func:`why_not_found`): the steps then test a day the records do not show as his fall (a
     crisis of another kind, an attack on his network, is for the reader to judge)."""
     why = why_not_found(tables, person, day, within_days)
+    tail = "." if why.startswith("his fall is found") else ": the steps above read as his fall a day the rule does not read as one."
     return (f"The rule of the crisis panel finds no crisis (a fall of a patron) of {names_of(tables, [person])} within {within_days} days of "
-            f"{pd.Timestamp(day).date()} ({why}): the steps above read as his fall a day the rule does not read as one."
-            + _posts_lost_text(tables, person, pd.Timestamp(day), within_days)) if why else ""
+            f"{pd.Timestamp(day).date()} ({why}){tail}" + _posts_lost_text(tables, person, pd.Timestamp(day), within_days)) if why else ""
 
 
 def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
