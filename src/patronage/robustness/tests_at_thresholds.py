@@ -9,7 +9,6 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.robustness.findings import p_text
-from patronage.robustness.pooled import rarer_than_case
 
 COLUMNS = ["case", "min rank", "binomial p (one-sided, less)", "fisher p (one-sided, less)"]
 
@@ -22,6 +21,9 @@ def tests_at_thresholds(tables, rosters: dict, case: str, min_rank: int, ranks: 
 
     returns: one row per threshold: case, min rank, binomial p (one-sided, less), fisher p (one-sided, less).
     """
+    # imported here: every build writes the README's sentence (thresholds_sentence), and the tests pull in scipy (~0.8 s)
+    from patronage.robustness.pooled import rarer_than_case
+
     ranks = (min_rank - 1, min_rank + 1) if ranks is None else ranks
     if pd.isna(rarer_than_case(tables, rosters, case, min_rank)[COLUMNS[2]]):
         ranks = ()
