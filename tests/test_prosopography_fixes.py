@@ -38,3 +38,27 @@ def test_the_closing_sentence_counts_organisations_with_posts(make_package):
     text = prosopography.describe(tables, tables.select(coding="x"))
     assert text[0] == ("The tables name 6 persons, 5 of them with a recorded career: 9 rows on posts (a refinement, and each side of "
                        "a conflict, a row of its own) in 2 organisations.")
+
+
+def test_the_closing_counts_conflicts_by_kind_refinements_by_what_they_restate_and_works_by_whether_cited(tables):
+    """Regression: 01 said '67 disagreements between sources' (9 are corrections of a work's bibliographic details, 2
+    the article against itself), '53 restate a seed row' (9 restate a reference work's row) and '29 of the 201 works
+    cited are in the article's reference list' (24 works are cited by no row)."""
+    import pandas as pd
+
+    text = prosopography.describe(tables, tables.select())
+    kinds = tables.conflicts["kind"].value_counts()
+    assert (f"({len(tables.conflicts) - kinds['reference'] - kinds['internal']} between sources, {kinds['reference']} on a "
+            f"work's bibliographic details, {kinds['internal']} where the article disagrees with itself)") in text[2]
+    assert prosopography._conflicts_sentence(pd.DataFrame({"kind": ["date", "fact"]})) == \
+        "2 conflicts are recorded with both readings (2 between sources)"
+    refining = [(t, f) for t, f in ((t, getattr(tables, t)) for t in ("spells", "events", "ties", "attributes", "organisations"))
+                if "refines" in f]
+    of_seed = sum(int(f.loc[f["refines"].notna(), "refines"].isin(f.loc[f["evidence"] == "seed", f.columns[0]]).sum())
+                  for _, f in refining)
+    assert f"({of_seed} a seed row, " in text[1]
+    cited = {v for t in ("persons", "attributes", "organisations", "spells", "events", "event_participants", "ties",
+                         "codings") for v in getattr(tables, t)["source_id"].dropna()}
+    cited |= set(tables.persons["names_source_id"].dropna()) | set(tables.conflicts["a_source_id"].dropna()) | set(
+        tables.conflicts["b_source_id"].dropna())
+    assert f"The sources list {len(tables.sources)} works, {len(cited)} of them cited by a row" in text[2]

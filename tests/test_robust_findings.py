@@ -32,6 +32,9 @@ def test_a_rule_or_a_base_with_no_client_is_said_to_decide_nothing():
     (sentence,) = findings.inferred_findings(rerun)
     assert "the following rule gives the patron no client the day before, so its re-run decides nothing" in sentence
     assert "changes H1" not in sentence
+    # Regression: 04 said such a rule 'only relabels' the steps between labels that decide nothing, hiding the
+    # decided verdicts it wipes out (H3, H4, H5 fails -> no data): every step it moves is named
+    assert sentence.endswith("decides nothing: H1 (holds → no data) and H2 (inconclusive → no data).")
     empty = pd.DataFrame({"ties": ["asserted", "overlap"], "hypothesis": ["H2", "H2"], "verdict": ["no data", "no data"],
                           "clients": [0, 0]})
     (said,) = findings.inferred_findings(empty)

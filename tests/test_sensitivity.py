@@ -652,3 +652,13 @@ def test_a_split_of_the_draws_within_their_margin_is_too_close_to_call(crisis_x,
     assert table.loc[h, "date draws"] == "mixed / inconclusive (0.55 / 0.45: too close to call)"  # 0.10 apart, within 0.14 at 200 draws
     clear = under.assign(verdict=["mixed"] * 170 + ["inconclusive"] * 30)
     assert S.robustness_table(grid, clear, rerun).loc[h, "date draws"] == "mixed (0.85)"
+
+
+def test_a_dimension_the_grid_does_not_vary_is_said_not_varied_not_to_move_nothing(careers_view):
+    """Regression: a grid of one horizon and one population said 'horizon: moves no verdict' and 'population: moves no
+    verdict', a robustness claim for choices it never compared (the default grid shows both moving verdicts)."""
+    effects = S.dimension_effects(S.specification_grid(careers_view, "p", "1945-02-01", [10], populations=["all clients"]))
+    lines = dict(line[2:].split(": ", 1) for line in S.dimension_lines(effects))
+    assert lines["horizon"] == lines["population"] == "not varied (one value): nothing compared"
+    two = S.dimension_effects(S.specification_grid(careers_view, "p", "1945-02-01", [5, 10], populations=["all clients"]))
+    assert dict(line[2:].split(": ", 1) for line in S.dimension_lines(two))["horizon"] != "not varied (one value): nothing compared"

@@ -71,22 +71,49 @@ def evidence_summary_with_refinements(tables) -> pd.DataFrame:
     return table
 
 
+def _refined_seed_rows(tables) -> int:
+    """How many refinements (rows with ``refines``) restate a seed row, the others restating a reference work's."""
+    n = 0
+    for frame in tables.frames().values():
+        if "refines" in frame and "evidence" in frame:
+            key = frame.columns[0]  # every table's first column is its id
+            n += int(frame["refines"].map(frame.set_index(key)["evidence"]).eq("seed").sum())
+    return n
+
+
+def _cited(tables) -> set:
+    """The works a row of any table cites (every column naming a source: source_id, names_source_id, a_source_id, ...)."""
+    return {v for name, frame in tables.frames().items() if name != "sources"
+            for col in frame.columns if col.endswith("source_id") for v in frame[col].dropna()}
+
+
+def _conflicts_sentence(conflicts: pd.DataFrame) -> str:
+    """The documented conflicts by kind: between sources; corrections of a work's bibliographic details ('reference');
+    the article against itself ('internal')."""
+    kinds = conflicts["kind"].value_counts()
+    parts = [f"{len(conflicts) - int(kinds.get('reference', 0)) - int(kinds.get('internal', 0))} between sources",
+             f"{int(kinds.get('reference', 0))} on a work's bibliographic details", f"{int(kinds.get('internal', 0))} "
+             "where the article disagrees with itself"]
+    return f"{len(conflicts)} conflicts are recorded with both readings ({', '.join(p for p in parts if not p.startswith('0 '))})"
+
+
 def describe(tables, view) -> list[str]:
     """What the tables hold, in sentences built from them: persons and careers, the evidence behind the rows,
-    the refinements and the documented disagreements."""
+    the refinements, the documented conflicts and the works cited."""
     summary = evidence_summary_with_refinements(tables)
     seed, external, quoted, refined = (int(summary[c].sum()) for c in ("seed", "external", "external, quoted",
                                                                        "of which refinements"))
-    careers = tables.spells["person_id"].nunique()
+    careers, of_seed, cited = tables.spells["person_id"].nunique(), _refined_seed_rows(tables), _cited(tables)
+    listed = tables.sources["source_id"][tables.sources["in_article_references"].fillna(False).to_numpy(dtype=bool)]
     return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career: "
             f"{len(tables.spells)} rows on posts (a refinement, and each side of a conflict, a row of its own) in "
             f"{tables.spells['org_id'].nunique()} organisations.",
             f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works: "
-            f"{quoted} of these quote the work (the others cite it without a quotation), and {refined} restate a seed row "
-            "more exactly and replace it when reference works are admitted.",
-            f"{len(tables.conflicts)} disagreements between sources are recorded with both readings; "
-            f"{int(tables.sources['in_article_references'].sum())} of the {len(tables.sources)} works cited are in the "
-            "article's reference list.",
+            f"{quoted} of these quote the work (the others cite it without a quotation), and {refined} restate another row "
+            f"more exactly and replace it when reference works are admitted ({of_seed} a seed row, {refined - of_seed} a "
+            "reference work's).",
+            f"{_conflicts_sentence(tables.conflicts)}. The sources list {len(tables.sources)} works, {len(cited)} of them "
+            f"cited by a row; {len(listed)} are in the article's reference list, {len(set(listed) & cited)} of these cited by a row.",
             f"Under this run's choices ({view.selection.get('evidence')}, {view.selection.get('reading')}, "
             f"{view.selection.get('coding')}) the analysis reads {len(view.spells)} posts, {len(view.events)} events "
             f"and {len(view.ties)} ties."]

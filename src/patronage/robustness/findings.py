@@ -116,10 +116,11 @@ def inferred_findings(rerun: pd.DataFrame) -> list[str]:
                    if {wide.at[h, rule], wide.at[h, "asserted"]} & set(DECIDED)]
         relabelled = [f"{h} ({wide.at[h, 'asserted']} → {wide.at[h, rule]})" for h in moved
                       if not {wide.at[h, rule], wide.at[h, "asserted"]} & set(DECIDED)]
+        if not clients.get(rule, 0):  # every step it moves loses its verdict, a decided one included: all named
+            parts.append(f"the {label} gives the patron no client the day before, so its re-run decides nothing"
+                         + (f": {_listing(changed + relabelled)}" if moved else ""))
+            continue
         said = f"the {label} changes {_listing(changed) if changed else 'no verdict a rule decided'}"
-        if not clients.get(rule, 0):
-            said = f"the {label} gives the patron no client the day before, so its re-run decides nothing"
-            changed = []
         parts.append(said + (f" (it only relabels {_listing(relabelled)})" if relabelled and not changed
                              else f", and relabels {_listing(relabelled)}" if relabelled else ""))
     if not parts:

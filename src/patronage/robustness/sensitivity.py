@@ -91,7 +91,7 @@ from patronage.robustness.specifications import (
 __all__ = [
     "DEFAULT_HORIZONS", "DIMENSIONS", "DISTINCT", "EDTF_FIELDS", "LEADERS", "LEADER_RANK", "MONTH", "NOT_A_DAY",
     "OPEN_END", "RULES", "VERDICTS", "DateDraws", "Drawn", "agreement", "as_ties", "asserted_pairs", "careers",
-    "date_bounds", "decided_by_bounds", "defection_days", "dimension_effects", "dimension_table",
+    "date_bounds", "decided_by_bounds", "defection_days", "dimension_effects", "dimension_lines", "dimension_table",
     "distinct_specifications", "draw_dates", "following_ties", "hypotheses_on_inferred", "inferred_ties",
     "leader_ties", "modal_verdicts", "moved_by", "orderings", "organisation_periods", "overlap_ties",
     "parse_horizons", "parse_populations", "predecessor_spell", "promotion_ties", "rank_on", "redated",
@@ -129,3 +129,18 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
     columns = {"base": verdicts["asserted"], "distinct specifications": modal(grid), "date draws": draws}
     columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
     return pd.DataFrame(columns).sort_index()
+
+
+def dimension_lines(effects: pd.DataFrame) -> list[str]:
+    """One line per dimension of the grid (:func:`dimension_effects`): the steps its change alone moves, 'moves no
+    verdict', or, where the grid holds one value of it, that it was not varied: nothing was compared, so nothing is
+    claimed (a grid of one horizon said 'horizon: moves no verdict', which the default grid contradicts)."""
+    lines = []
+    for dim in DIMENSIONS:
+        mine = effects[effects["dimension"] == dim]
+        if len(mine) and int(mine["values"].max()) < 2:
+            lines.append(f"- {dim}: not varied (one value): nothing compared")
+            continue
+        moved = mine.loc[mine["moved"] > 0, "hypothesis"].tolist()
+        lines.append(f"- {dim}: " + (f"moves {len(moved)} step(s): {', '.join(moved)}" if moved else "moves no verdict"))
+    return lines
