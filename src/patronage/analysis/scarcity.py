@@ -168,22 +168,22 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     out = {}
     for r in crisis.roster[crisis.roster["defected"]].itertuples():
         mine = acts[(acts["person_id"] == r.client_id) & acts["date_hi"].notna()]
-        dated = [(lo, hi, "acted against him") for lo, hi in zip(mine["date_lo"], mine["date_hi"], strict=True)]
+        dated = [(lo, hi, "acted against him", False) for lo, hi in zip(mine["date_lo"], mine["date_hi"], strict=True)]
         if pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
             by = pd.notna(ties.at[r.tie_id, "defection_date_floor"])  # dated only 'by' a day: the draws read it on that day
             dated.append((act_earliest(ties.loc[[r.tie_id]]).iloc[0], ties.at[r.tie_id, "defection_date_hi"],
-                          "his defection is dated only 'by' a day" if by else "his defection is dated"))
-        by_fall = [what for lo, hi, what in dated if hi <= crisis.date]
+                          "his defection is dated", by))
+        by_fall = [what for lo, hi, what, _ in dated if hi <= crisis.date]
         if not dated:
             out[r.client_id] = (None, "his act is not dated")
         elif by_fall:
             out[r.client_id] = (True, f"{by_fall[0]} by the day of the fall")
-        elif all(lo > crisis.date for lo, _, _ in dated):
+        elif all(lo > crisis.date for lo, *_ in dated):
             out[r.client_id] = (False, "acted only after the fall")
         else:
-            lo, hi, what = min((d for d in dated if d[0] <= crisis.date), key=lambda d: d[1])  # one that may precede the fall
+            lo, hi, _, by = min((d for d in dated if d[0] <= crisis.date), key=lambda d: d[1])  # one that may precede the fall
             out[r.client_id] = (None, f"his defection is dated only 'by' {hi.date()} (his tie from {lo.date()}), on either side "
-                                      "of the fall (the draws read it on that day)" if "only 'by'" in what else
+                                      "of the fall (the draws read it on that day)" if by else
                                       f"his act is dated {lo.date()} to {hi.date()}, on either side of the fall "
                                       "(the draws of the dates weigh it)")
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from patronage.errors import ParameterError
@@ -83,12 +84,12 @@ def typed_path(path: Path) -> str:
         return str(path)
 
 
-def _not_ruled_out_by_refinement(spells: pd.DataFrame, overlaps: pd.Series) -> pd.Series:
+def _not_ruled_out_by_refinement(spells: pd.DataFrame, overlaps) -> np.ndarray:
     """False for a row whose every refinement (a reference work's row restating it more precisely: ``refines``) is
     ruled out for the day asked: Ignatiev's post 'by 1952' is not listed for 1950, its refinement dating it from 9 August
     1951; True for every other row."""
     if "refines" not in spells:
-        return pd.Series(True, index=spells.index).to_numpy()
+        return np.ones(len(spells), dtype=bool)
     fits = pd.Series(pd.array(overlaps, dtype=bool), index=spells.index).groupby(spells["refines"]).any()
     return ~spells["spell_id"].map(fits).eq(False).fillna(False).to_numpy(dtype=bool)
 
