@@ -73,3 +73,11 @@ def test_a_client_of_two_patrons_is_counted_once(tables):
     distinct = network.ties_as_of(view, "1957-06-28", network.CLIENT_KINDS)["client_id"].nunique()
     assert f"had {distinct} clients between them (1 client of two patrons or more, counted once)" in first
     assert int(network.clients_by_patron(view, "1957-06-28")["clients"].sum()) == distinct + 1
+
+
+def test_an_appointment_is_a_turning_point(tables):
+    """Beria's appointment as People's Commissar (25 November 1938) brought his men into the NKVD: the network of
+    1938 is compared around it, and the days around it are among those counted."""
+    points = network.turning_points(tables.select(evidence="seed+external", reading="standard"), 1938)
+    assert "beria-commissar-nkvd-1938-11-25" in set(points["event_id"])
+    assert pd.Timestamp("1938-11-24") in network.days_around(points)

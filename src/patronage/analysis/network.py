@@ -15,9 +15,10 @@ from patronage.tables.dates import to_date
 CLIENT_KINDS = ("patronage",)
 DRAWN_KINDS = ("patronage", "subordination", "alliance", "exposure", "rivalry", "surveillance")
 # the events that can change a network: deaths and executions, coups, plenums, congresses and reorganisations,
-# and the falls that date the crises (arrests, dismissals, purges, affairs)
-TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress",
-                 "arrest", "dismissal", "purge", "affair")
+# appointments (a patron taking up an office brings his clients in: Beria's to the NKVD in November 1938), and the
+# falls that date the crises (arrests, dismissals, expulsions, purges, affairs)
+TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "trial", "congress", "appointment",
+                 "arrest", "dismissal", "expulsion", "purge", "affair")
 
 
 def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
