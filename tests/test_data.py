@@ -165,3 +165,13 @@ def test_an_approximate_month_or_day_marks_that_part_not_the_year(tables):
     assert not whole, whole
     about_august = tables.events.set_index("event_id").loc["malenkov-denunciation-yezhov-1938-08"]
     assert (about_august["date_lo"].date(), about_august["date_hi"].date()) == (dt.date(1938, 7, 1), dt.date(1938, 9, 30))
+
+
+def test_malenkov_took_yezhovs_place_in_the_secretariat(tables):
+    """Malenkov's secretaryship of 1939 began in March (by the 29th), in Yezhov's place: H3b found 'no holder just
+    before' while it was dated only to the year, its point estimate months after Yezhov left on 3 March."""
+    from patronage.analysis.offices import predecessors
+
+    view = tables.select(evidence="seed+external", reading="standard")
+    spell = view.spells[view.spells["spell_id"] == "malenkov-1939-cc-secretary-ref"]
+    assert predecessors(view, spell)["predecessor_id"].tolist() == ["yezhov"]
