@@ -18,7 +18,9 @@ ARTICLE_CASE = ("beria", "1953-06-26")
 BETRAYAL = "Betrayal and network stability"
 MOTIVATIONS = "Motivations and consequences"
 
-# hypothesis -> (the article's verdict on the claim, its words, their section)
+# hypothesis -> (the article's verdict on the claim, its words, their section), or (verdict, ((words, section), ...)) where
+# the verdict rests on two statements (reinsurance: the turncoats had been exposed to the rivals, and were not of their
+# networks at the same time as of Beria's)
 ARTICLE_READING = {
     "H1 genuine clients": ("holds", "this is demonstrably false", BETRAYAL),
     "H2 loyalty": ("fails", "the case of Kruglov and Serov represented an exception to the more usual tendency in network "
@@ -37,8 +39,9 @@ ARTICLE_READING = {
                             BETRAYAL),
     "H7 network below the top": ("holds", "the lower levels of Beria's network, especially in the security service, were left "
                                           "in place", BETRAYAL),
-    "H8 reinsurance": ("holds", "Both men, however, had exposure during their careers to rival patrons.",
-                       "Inside men: Kruglov and Serov"),
+    "H8 reinsurance": ("mixed", (("Both men, however, had exposure during their careers to rival patrons.", "Inside men: Kruglov and Serov"),
+                                 ("They were clearly not simultaneously part of Malenkov or Khrushchev's networks as well as Beria's.",
+                                  BETRAYAL))),
 }
 
 def is_article_case(patron: str, date) -> bool:
@@ -58,14 +61,20 @@ def compare_with_article(verdicts: pd.DataFrame, patron: str, date) -> pd.DataFr
     same = is_article_case(patron, date)
     rows = []
     for r in verdicts.itertuples(index=False):
-        said, words, where = ARTICLE_READING.get(r.hypothesis, ("–", "", "")) if same else ("not discussed", "", "")
+        said, *quoted = ARTICLE_READING.get(r.hypothesis, ("–", "", "")) if same else ("not discussed", "", "")
         judged = said not in ("–", "not discussed") and r.verdict in DECIDED  # not a coding, a description, no case
         agree = ("yes" if r.verdict == said else "no") if judged else "–"
         rows.append({"step": r.step, "hypothesis": r.hypothesis, "computed": r.verdict, "article": said, "agree": agree,
                      "why they differ": r.reason if agree == "no" else "",
-                     "the article's words": f'"{words}" ({where})' if words else ""})
+                     "the article's words": _words(quoted)})
     return pd.DataFrame(rows, columns=["step", "hypothesis", "computed", "article", "agree", "why they differ",
                                        "the article's words"])
+
+
+def _words(quoted: list) -> str:
+    """The article's words on a step with their sections: one quotation ``[words, section]`` or several ``[((words, section), ...)]``."""
+    pairs = quoted[0] if len(quoted) == 1 else [tuple(quoted)]
+    return "; ".join(f'"{words}" ({where})' for words, where in pairs if words)
 
 
 def findings(verdicts: pd.DataFrame, comparison: pd.DataFrame) -> list[str]:

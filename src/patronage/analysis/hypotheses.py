@@ -8,7 +8,8 @@ Its docstring quotes the claim (short, exact, cited); before it computes it name
 computing it says whether these tables could have produced another verdict. A row that could
 not is never ``holds`` or ``fails`` (see :mod:`patronage.analysis.verdicts`).
 
-The steps, in the article's order:
+The steps, grouped by the part of Fairbanks' argument each tests (the article weighs them in another order, most
+in its section "Betrayal and network stability"; the reinsurance reading comes from its review of the literature):
 
 1. the control: were the turncoats genuine clients? (from their careers, not from a coding);
 2. short-run stability among the patron's clients (by default his first deputies);
@@ -64,7 +65,7 @@ BY_HORIZON = ("H6a later defectors refused", "H6b defectors' fate")
 def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, window_days: int = 365,
             alpha: float = 0.05, population: str = "first deputies", public_rank: int = 6,
             steps: tuple[str, ...] | None = None) -> list[Result]:
-    """Every step of the test for one crisis under the tables' current selection, in the article's order.
+    """Every step of the test for one crisis under the tables' current selection, in the order of the module's list.
 
     alpha: one minus the confidence of the exact intervals.
     population: who H2 (and H6b's comparison) counts, one of :data:`patronage.analysis.populations.POPULATIONS`.

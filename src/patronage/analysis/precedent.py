@@ -63,14 +63,15 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
 def later_defectors_refused(tables, crisis: Crisis) -> Result:
     """The precedent, long run: later would-be defectors are refused.
 
-    Fairbanks: a patron fears "the dangerous precedent that this would set for his own network"
+    Fairbanks, in Blauvelt's paraphrase: a patron fears "the dangerous precedent that this would set for his own network"
     (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be
     defector is a loyal client of the fallen patron who appealed to a rival after the fall. He was
     refused if he then lost his office or freedom within the horizon, accepted if he is recorded
     in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and
     an unrecorded fate is never read as acceptance.
     """
-    claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" ({FAIRBANKS})'
+    claim = (f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s '
+             f'paraphrase of {FAIRBANKS})')
     rule = split_rule("later appeal", "the loyal client who appealed to a rival is recorded in office at the horizon "
                       "(or at his death) with no arrest, execution, dismissal or purge after the appeal")
     statistic = "later appeals to a rival that were refused"
