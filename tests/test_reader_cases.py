@@ -508,3 +508,14 @@ def test_steps_with_nothing_to_count_are_not_said_to_lack_records(toy):
     (only,) = verdicts.hints(pd.DataFrame({"verdict": ["no case", "no case", "holds"]}), "seed+external")
     assert only.endswith("Of these, 2 because the tables record none of what they count at this crisis (a defector, a "
                          "reward, an appeal): an absence the records show, not a gap in them.")
+
+
+@pytest.mark.parametrize(("end", "rival"), [("1950-01/1950-06-20", True), ("1950-01/1950-06-14", False), ("", True)])
+def test_a_rivalry_is_his_until_it_is_known_to_be_over(make_package, end, rival):
+    """A rivalry whose recorded end may fall on the day of the fall or after it is still running then, though the
+    middle of its end lies months before (Khrushchev's rivalry with Malenkov, ended "in June 1957", at Malenkov's fall
+    on the 29th); one whose latest end is before the day is over; one with no end recorded runs on."""
+    rows = copy.deepcopy(ROWS)
+    rows["ties"].append(tie("p-d-rivalry", "p", "d", "rivalry", "1949", end))
+    crisis = make_crisis(patronage.load(make_package(rows)).select(coding="x"), "p", FALL)
+    assert ("d" in crisis.rivals) is rival, crisis.rivals

@@ -78,10 +78,14 @@ def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int 
 
 
 def rivals_of(tables, patron: PersonId, day: pd.Timestamp, parts: pd.DataFrame) -> set[PersonId]:
-    """Rivals: a rivalry tie with the patron running that day, or organisers of the crisis events that act against him
-    (TARGET_ROLES). An organiser of an event the patron only took part in is no rival: Stalin, organising the
-    reorganisation of the security apparatus in 1945 with Beria in it, did not turn against his own client."""
-    t = tables.ties[(tables.ties["kind"] == "rivalry") & running_on(tables, "ties", day)]
+    """Rivals: a rivalry tie with the patron begun by that day and not known to be over before it (its recorded end,
+    at the latest, is not before the day: Khrushchev's rivalry with Malenkov, ended "in June 1957", was not over
+    before the fall of the 29th, though the middle of that month is), or organisers of the crisis events that act
+    against him (TARGET_ROLES). An organiser of an event the patron only took part in is no rival: Stalin, organising
+    the reorganisation of the security apparatus in 1945 with Beria in it, did not turn against his own client."""
+    ties = tables.ties
+    over = (ties["end_hi"] < day).to_numpy(dtype=bool)  # NaT (no end recorded) compares False: not over
+    t = ties[(ties["kind"] == "rivalry").to_numpy(dtype=bool) & (point_of(tables, "ties", "start") <= day).to_numpy(dtype=bool) & ~over]
     rivals = set(t.loc[t["patron_id"] == patron, "client_id"]) | set(t.loc[t["client_id"] == patron, "patron_id"])
     against = set(parts.loc[(parts["person_id"] == patron) & parts["role"].isin(TARGET_ROLES), "event_id"])
     rivals |= set(parts.loc[parts["role"].isin(RIVAL_ROLES) & parts["event_id"].isin(against), "person_id"])
