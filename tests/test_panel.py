@@ -561,7 +561,8 @@ def test_the_pooled_share_without_the_defectors_the_control_does_not_confirm(mak
     v = panel.pooled_variants(view, rosters).set_index("variant")
     assert v.loc["all crises", ["top clients", "defected"]].tolist() == [3, 1]
     assert v.loc["careers confirm", ["top clients", "defected"]].tolist() == [2, 0]
-    assert "without the defectors whose careers make them no client of the patron (the control), 0 of 2 (0.000)" in \
+    assert ("without the defectors the control finds no client of the patron by their careers (a rival presided over as "
+            "many of their promotions, or they did not serve under him the day before), 0 of 2 (0.000)") in \
         findings.variant_findings(v.reset_index())
 
 

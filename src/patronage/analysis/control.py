@@ -25,10 +25,11 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
     """
     claim = ("The turncoats were the patron's own clients; against the reading (Medvedev, Sul'ianov) that they "
              f'"were not true Beria clients to begin with" ({BLAUVELT}, "Betrayal and network stability")')
-    rule = verdicts.split_rule("turncoat", "the patron did not preside over more of his promotions than any rival did, or he did not "
-                      "serve under the patron the day before the fall (careers only: the coding of the ties is not read); "
-                      "where the careers do not say (no promotion presided over by the patron or a rival, or no post of his or "
-                      "the patron's recorded that day), his outcome is not recorded")
+    rule = verdicts.split_rule("turncoat", "he did not serve under the patron the day before the fall (both their posts recorded "
+                      "that day), or a rival presided over one of his promotions or more, and as many as the patron did (careers only: the "
+                      "coding of the ties is not read); where neither is recorded and the careers do not make him the patron's "
+                      "client (no promotion of his presided over by the patron or a rival, or his post or the patron's not "
+                      "recorded that day), his outcome is not recorded")
     statistic = "turncoats whose careers make them the patron's clients"
     turncoats = sorted(set(crisis.turncoats) | set(crisis.defectors))
     members = _turncoat_members(tables, crisis, turncoats)

@@ -213,7 +213,8 @@ def variant_findings(variants: pd.DataFrame) -> str:
         out.append(f"leaving out one crisis at a time, the pooled share runs from {low:.3f} ({named[low]}) "
                    f"to {high:.3f} ({named[high]})")
     labels = {"each man once": "counting each man once",
-              "careers confirm": "without the defectors whose careers make them no client of the patron (the control)"}
+              "careers confirm": "without the defectors the control finds no client of the patron by their careers (a rival "
+                                 "presided over as many of their promotions, or they did not serve under him the day before)"}
     for variant in (i for i in v.index if i.startswith("rank >= ") or i in labels):
         r = v.loc[variant]
         share = f"{r['share']:.3f}" if pd.notna(r["share"]) else "no share"
