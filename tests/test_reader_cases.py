@@ -519,3 +519,16 @@ def test_a_rivalry_is_his_until_it_is_known_to_be_over(make_package, end, rival)
     rows["ties"].append(tie("p-d-rivalry", "p", "d", "rivalry", "1949", end))
     crisis = make_crisis(patronage.load(make_package(rows)).select(coding="x"), "p", FALL)
     assert ("d" in crisis.rivals) is rival, crisis.rivals
+
+
+def test_a_motive_no_historian_reads_is_not_credited_to_the_coding(tables):
+    """Beria's turncoats' motives differ between the codings: each is the coding's. The motives of Yezhov's clients
+    are on ties every coding shares, read by the curators from the work each cites: not Blauvelt's, nor Rayfield's."""
+    from patronage.analysis.scarcity import motive_as_coded
+
+    beria = tables.select(coding="rayfield")
+    row = motive_as_coded(beria, make_crisis(beria, "beria", "1953-06-26"))
+    assert row.reason.startswith("the coding 'rayfield' reads: ") and "curators" not in row.reason + row.could_differ
+    yezhov = tables.select(evidence="seed+external", reading="curated", coding="rayfield")
+    row = motive_as_coded(yezhov, make_crisis(yezhov, "yezhov", "1938-11-25"))
+    assert "'rayfield'" not in row.reason + row.could_differ and "curators' reading of the work each tie cites" in row.reason

@@ -238,7 +238,20 @@ def motive_as_coded(tables, crisis: Crisis) -> Result:
     motives = r["motive"].fillna("unknown")
     value = f"{int((motives == 'reward').sum())}/{len(r)} reward (" + ", ".join(f"{m}: {c}" for m, c in motives.value_counts().items()) + ")"
     return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "coding",
-                  f"no: the motive is typed into the ties by the coding '{coding_of(tables)}'",
-                  f"the coding '{coding_of(tables)}' reads: " + ", ".join(f"{names_of(tables, [c])}: {m}"
-                                                                     for c, m in zip(r["client_id"], motives, strict=True)),
-                  "", r[["client_id", "motive"]], members)
+                  *_motives_read(tables, r, motives), "", r[["client_id", "motive"]], members)
+
+
+def _motives_read(tables, defected: pd.DataFrame, motives: pd.Series) -> tuple[str, str]:
+    """Whose reading each defection's motive is: the chosen coding's, where the defector's tie belongs to some codings
+    only (the historians' readings differ on it), or the curators' reading of the work the tie cites, where every
+    coding shares the tie (no historian the codings are named after reads that defection: Yezhov's clients).
+    returns: why the row could not differ, and the motives read, in words."""
+    ties, every = tables.ties.set_index("tie_id"), set(tables.codings["coding_id"])
+    own, shared = [], []
+    for client, motive, tie in zip(defected["client_id"], motives, defected["tie_id"], strict=True):
+        mine = set(str(ties.at[tie, "codings"]).split("|")) < every
+        (own if mine else shared).append(f"{names_of(tables, [client])}: {motive}" + ("" if mine else f" ({ties.at[tie, 'source_id']})"))
+    out = [f"the coding '{coding_of(tables)}' reads: " + ", ".join(own)] if own else []
+    out += ["the same under every coding, the curators' reading of the work each tie cites: " + ", ".join(shared)] if shared else []
+    by = f"by the coding '{coding_of(tables)}'" if own else "by the curators, the same under every coding"
+    return f"no: the motive is typed into the ties {by}", "; ".join(out)
