@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import patronage
-from patronage.analysis import article, hypotheses, network
+from patronage.analysis import advice, article, hypotheses, network, verdicts
 from patronage.analysis.control import _coding_note
 from patronage.analysis.crisis import make_crisis
 from patronage.analysis.populations import below_the_top
@@ -174,7 +174,7 @@ def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_client
                          ("d", "Neither the seed texts nor the named reference works record more clients")):
         crisis = make_crisis(view, patron, FALL)
         table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
-        said = " ".join(verdicts.hints(table, "seed", tables, view, crisis))
+        said = " ".join(advice.hints(table, "seed", tables, view, crisis))
         assert more in said, said
 
 
@@ -488,24 +488,23 @@ def test_a_day_after_the_patrons_fall_is_said_to_leave_him_no_office_to_fall_fro
     view = toy.select(coding="x", evidence="seed+external")
     crisis = make_crisis(view, "p", pd.Timestamp("1950-12-01"))
     table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
-    (said,) = verdicts.hints(table, "seed+external", toy, view, crisis)
+    (said,) = advice.hints(table, "seed+external", toy, view, crisis)
     assert "held no office recorded on 1950-11-30" in said and "His last recorded office, Minister, ended 1950-06-15 (arrest)" in said
     assert "too little" not in said
     on_the_day = make_crisis(view, "p", pd.Timestamp(FALL))
-    assert verdicts.hints(verdicts.verdict_table(hypotheses.run_all(view, on_the_day)), "seed+external", toy, view, on_the_day) == []
+    assert advice.hints(verdicts.verdict_table(hypotheses.run_all(view, on_the_day)), "seed+external", toy, view, on_the_day) == []
 
 
 def test_steps_with_nothing_to_count_are_not_said_to_lack_records(toy):
     """Regression: Malenkov in 1955 (9 clients recorded, none defected) left 9 of 11 steps 'no case', and the closing
     said 'The tables record too little about this crisis for these steps': 'no case' is an absence the records show."""
-    from patronage.analysis import verdicts
 
     table = pd.DataFrame({"verdict": ["no case"] * 3 + ["no data", "holds"]})
-    (said,) = verdicts.hints(table, "seed+external")
+    (said,) = advice.hints(table, "seed+external")
     assert said == ("4 of 5 steps decide nothing (3 no case, 1 no data). Of these, 3 because the tables record none of what "
                     "they count at this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in "
                     "them; 1 because the tables record too little for it.")
-    (only,) = verdicts.hints(pd.DataFrame({"verdict": ["no case", "no case", "holds"]}), "seed+external")
+    (only,) = advice.hints(pd.DataFrame({"verdict": ["no case", "no case", "holds"]}), "seed+external")
     assert only.endswith("Of these, 2 because the tables record none of what they count at this crisis (a defector, a "
                          "reward, an appeal): an absence the records show, not a gap in them.")
 
@@ -532,3 +531,19 @@ def test_a_motive_no_historian_reads_is_not_credited_to_the_coding(tables):
     yezhov = tables.select(evidence="seed+external", reading="curated", coding="rayfield")
     row = motive_as_coded(yezhov, make_crisis(yezhov, "yezhov", "1938-11-25"))
     assert "'rayfield'" not in row.reason + row.could_differ and "curators' reading of the work each tie cites" in row.reason
+
+
+def test_the_advice_names_the_steps_reference_works_move_though_they_add_no_client(tables, make_package):
+    """Beria under the coding 'not_true_clients' and seed evidence: the reference works add no client of his that day
+    but the ranks of those recorded, which moves H7 from 'no data'; the advice said they held nothing more to count."""
+    view = tables.select(coding="not_true_clients")
+    crisis = make_crisis(view, "beria", "1953-06-26")
+    table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
+    said = " ".join(advice.hints(table, "seed", tables, view, crisis, {}))
+    assert "the named reference works move" in said and "H7 network below the top no data -> " in said, said
+    toy = patronage.load(make_package(copy.deepcopy(ROWS)))  # nothing external: every step stays as it is
+    view = toy.select(coding="x")
+    crisis = make_crisis(view, "d", FALL)
+    table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
+    said = " ".join(advice.hints(table, "seed", toy, view, crisis, {}))
+    assert "and every step run again with them gives the verdict it gives here" in said, said

@@ -27,8 +27,6 @@ from functools import cache
 
 import pandas as pd
 
-from patronage.analysis.careers import point_of, running_on
-
 VERDICTS = ("holds", "mixed", "inconclusive", "fails", "no case", "no data", "untestable", "coding", "descriptive")
 DECIDED = ("holds", "mixed", "inconclusive", "fails")  # the verdicts of a rule that could have come out otherwise
 YES = "yes"
@@ -244,68 +242,6 @@ def members_table(results: list[Result]) -> pd.DataFrame:
         return pd.DataFrame(columns=["hypothesis", "person_id", "name", "counted because"])
     table = pd.concat(frames, ignore_index=True)
     return table[["hypothesis", *[c for c in table.columns if c != "hypothesis"]]]
-
-
-def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=None) -> list[str]:
-    """What a reader can do when most steps decide nothing ('no data' or 'no case'; computed from the verdict
-    table; empty otherwise).
-
-    Given all the ``tables``, the ``view`` the steps read (a selection of them) and the ``crisis``, the advice to
-    admit reference works is given only if they record more of the patron's clients that day; otherwise the
-    sentence says that neither evidence level holds anything these steps can count for this patron on this day.
-    A patron who held no office recorded the day before is said to have had none to fall from (a day after his
-    fall, say), with his last office before it.
-    """
-    labels = table["verdict"][table["verdict"].isin(("no data", "no case"))]
-    if 2 * len(labels) <= len(table):
-        return []
-    kinds = ", ".join(f"{n} {label}" for label, n in labels.value_counts().sort_index().items())
-    head = f"{len(labels)} of {number(len(table), 'step')} decide nothing ({kinds})."
-    office = [] if view is None or crisis is None else [_no_office_before(view, crisis)]
-    if evidence != "seed":
-        return [head + " " + (office[0] if office and office[0] else _why_nothing(labels))]
-    if tables is None or view is None or crisis is None:
-        return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
-                "say little about this crisis; run with evidence 'seed+external' to add the facts from named reference works."]
-    from patronage.analysis.crisis import make_crisis  # the crisis module builds on this one
-
-    wider = tables.select(evidence="seed+external", reading=view.selection["reading"], coding=view.selection["coding"])
-    more = len(make_crisis(wider, crisis.patron, crisis.date, window_days=crisis.window_days).roster) - len(crisis.roster)
-    if more <= 0:
-        return [head + " Neither the seed texts nor the named reference works record more clients of this patron on this "
-                "day: the tables hold nothing more these steps can count here.", *filter(None, office)]
-    return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state; the named "
-            f"reference works record {number(more, 'more client')} of his that day: run with evidence 'seed+external'.",
-            *filter(None, office)]
-
-
-def _why_nothing(labels: pd.Series) -> str:
-    """Why the steps that decide nothing do not: 'no case' an absence the records show (no defector, reward or appeal
-    to count: Malenkov's nine clients of 1955, none of whom defected), 'no data' a gap in them."""
-    n = labels.value_counts()
-    case = (f"{n['no case']} because the tables record none of what {'it counts' if n['no case'] == 1 else 'they count'} at "
-            "this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in them") if n.get("no case") else ""
-    data = f"{n['no data']} because the tables record too little for {'it' if n['no data'] == 1 else 'them'}" if n.get("no data") else ""
-    return "Of these, " + "; ".join(filter(None, [case, data])) + "."
-
-
-def _no_office_before(view, crisis) -> str:
-    """'' if the patron held an office recorded the day before the crisis; else that he held none, and his last office
-    ended before it (with its end as recorded), or that none of his is recorded before it."""
-    day = crisis.date - pd.Timedelta(days=1)
-    spells = view.spells
-    mine = spells["person_id"] == crisis.patron
-    if (mine & running_on(view, "spells", day)).any():
-        return ""
-    ended = spells[mine & (point_of(view, "spells", "end") < day).fillna(False)]
-    name = names_of(view, [crisis.patron])
-    if ended.empty:
-        return (f"{name} held no office recorded on {day.date()}, the day before the crisis, nor any before it: a fall "
-                "needs an office to fall from.")
-    last = ended.assign(_end=point_of(view, "spells", "end")[ended.index]).sort_values(["_end", "spell_id"]).iloc[-1]
-    return (f"{name} held no office recorded on {day.date()}, the day before the crisis: a fall needs an office to fall "
-            f"from. His last recorded office, {last['post']}, ended {last['end']} ({last['end_cause']}): the day may "
-            "lie after his fall.")
 
 
 def count_outcomes(outcomes: dict) -> tuple[int, int, int]:

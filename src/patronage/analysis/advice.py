@@ -1,0 +1,90 @@
+"""What a reader can do when most steps of a run decide nothing: whether the named reference works would add clients
+or move a verdict, why the steps decide nothing (an absence the records show, or a gap in them), and whether the
+patron held any office the day before the day he is said to fall on."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from patronage.analysis.careers import point_of, running_on
+from patronage.analysis.verdicts import names_of, number
+
+
+def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=None, step_args: dict | None = None) -> list[str]:
+    """What a reader can do when most steps decide nothing ('no data' or 'no case'; computed from the verdict
+    table; empty otherwise).
+
+    Given all the ``tables``, the ``view`` the steps read (a selection of them) and the ``crisis``, the advice to
+    admit reference works is given only if they record more of the patron's clients that day or, given the
+    ``step_args`` the steps were run with (:func:`patronage.analysis.hypotheses.run_all`), move a step's verdict
+    (more ranks of the same clients can); otherwise the sentence says that neither evidence level holds anything
+    that changes these steps for this patron on this day. A patron who held no office recorded the day before is
+    said to have had none to fall from (a day after his fall, say), with his last office before it.
+    """
+    labels = table["verdict"][table["verdict"].isin(("no data", "no case"))]
+    if 2 * len(labels) <= len(table):
+        return []
+    kinds = ", ".join(f"{n} {label}" for label, n in labels.value_counts().sort_index().items())
+    head = f"{len(labels)} of {number(len(table), 'step')} decide nothing ({kinds})."
+    office = [] if view is None or crisis is None else [_no_office_before(view, crisis)]
+    if evidence != "seed":
+        return [head + " " + (office[0] if office and office[0] else _why_nothing(labels))]
+    if tables is None or view is None or crisis is None:
+        return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
+                "say little about this crisis; run with evidence 'seed+external' to add the facts from named reference works."]
+    return [head + " " + _what_reference_works_add(table, tables, view, crisis, step_args), *filter(None, office)]
+
+
+def _what_reference_works_add(table: pd.DataFrame, tables, view, crisis, step_args: dict | None) -> str:
+    """Whether the named reference works would change what the steps under evidence 'seed' found: the clients they
+    add that day, and (given ``step_args``) the steps whose verdict they move, each run again under 'seed+external'."""
+    from patronage.analysis.crisis import make_crisis  # the crisis module builds on this one
+
+    wider = tables.select(evidence="seed+external", reading=view.selection["reading"], coding=view.selection["coding"])
+    years = crisis.horizon.year - crisis.date.year
+    other = make_crisis(wider, crisis.patron, crisis.date, horizon_years=years, window_days=crisis.window_days)
+    more, moved = len(other.roster) - len(crisis.roster), []
+    if step_args is not None:
+        from patronage.analysis.hypotheses import run_all  # the steps build on this module
+
+        wide = {r.hypothesis: r.verdict for r in run_all(wider, other, **step_args)}
+        moved = [f"{h} {v} -> {wide[h]}" for h, v in zip(table["hypothesis"], table["verdict"], strict=True) if wide.get(h, v) != v]
+    if not moved and more <= 0:
+        same = ", and every step run again with them gives the verdict it gives here" if step_args is not None else ""
+        return (f"Neither the seed texts nor the named reference works record more clients of this patron on this day{same}: "
+                "the tables hold nothing more these steps can count here.")
+    added = [f"record {number(more, 'more client')} of his that day"] if more > 0 else []
+    added += [f"move {number(len(moved), 'step')} ({'; '.join(moved)})"] if moved else []
+    return ("Under evidence 'seed' the tables hold only what the article and the blog post state; the named reference "
+            f"works {' and '.join(added)}: run with evidence 'seed+external'.")
+
+
+def _why_nothing(labels: pd.Series) -> str:
+    """Why the steps that decide nothing do not: 'no case' an absence the records show (no defector, reward or appeal
+    to count: Malenkov's nine clients of 1955, none of whom defected), 'no data' a gap in them."""
+    n = labels.value_counts()
+    case = (f"{n['no case']} because the tables record none of what {'it counts' if n['no case'] == 1 else 'they count'} at "
+            "this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in them") if n.get("no case") else ""
+    data = f"{n['no data']} because the tables record too little for {'it' if n['no data'] == 1 else 'them'}" if n.get("no data") else ""
+    return "Of these, " + "; ".join(filter(None, [case, data])) + "."
+
+
+def _no_office_before(view, crisis) -> str:
+    """'' if the patron held an office recorded the day before the crisis; else that he held none, and his last office
+    ended before it (with its end as recorded), or that none of his is recorded before it."""
+    day = crisis.date - pd.Timedelta(days=1)
+    spells = view.spells
+    mine = spells["person_id"] == crisis.patron
+    if (mine & running_on(view, "spells", day)).any():
+        return ""
+    ended = spells[mine & (point_of(view, "spells", "end") < day).fillna(False)]
+    name = names_of(view, [crisis.patron])
+    if ended.empty:
+        return (f"{name} held no office recorded on {day.date()}, the day before the crisis, nor any before it: a fall "
+                "needs an office to fall from.")
+    last = ended.assign(_end=point_of(view, "spells", "end")[ended.index]).sort_values(["_end", "spell_id"]).iloc[-1]
+    return (f"{name} held no office recorded on {day.date()}, the day before the crisis: a fall needs an office to fall "
+            f"from. His last recorded office, {last['post']}, ended {last['end']} ({last['end_cause']}): the day may "
+            "lie after his fall.")
+
+
