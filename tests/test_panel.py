@@ -581,3 +581,16 @@ def test_the_tests_against_the_case_are_read_again_at_the_other_thresholds(toy):
     # by default one rank below the threshold and one above, as the recount of the pooled share
     assert panel.tests_at_thresholds(view, rosters, "P 1950", 5)["min rank"].tolist() == [4, 6]
     assert panel.tests_at_thresholds(view, rosters, "P 1950", 7).empty  # no test at the threshold itself: none to read again
+
+
+def test_no_client_lost_before_the_fall_is_said_of_the_crises_that_had_clients_to_lose(toy):
+    """Regression: 'At no crisis of the panel did a client's tie to the patron end in the year before his fall' covered
+    crises whose patron had no client recorded that year: they are named apart."""
+    view = toy.select(coding="x")
+    _, rosters = toy_panel(view, (TOY_ENTRY, {**TOY_ENTRY, "name": "C 1950", "patron": "c"}))
+    assert not len(panel.lost_before(view, rosters["P 1950"])) and not len(rosters["C 1950"].roster)
+    assert panel.none_lost_before(view, rosters) == (
+        "At the one crisis whose patron had a client recorded in the year before his fall, no client's tie ended in that "
+        "year; at C 1950 the tables record no client of the patron in that year.")
+    _, alone = toy_panel(view, ({**TOY_ENTRY, "name": "C 1950", "patron": "c"},))
+    assert panel.none_lost_before(view, alone) == "No crisis of the panel has a client of the patron recorded in the year before his fall."

@@ -9,6 +9,7 @@ import pandas as pd
 from patronage.analysis.careers import point, rank_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.outcomes import fate_between, first_loss, max_rank_between
+from patronage.analysis.verdicts import number
 from patronage.robustness.verdict_panel import top_clients
 
 
@@ -30,6 +31,24 @@ def lost_before(tables, crisis: Crisis, days: int = 365) -> pd.DataFrame:
     return pd.DataFrame({"client_id": gone["client_id"].to_numpy(), "tie ended": gone["end"].to_numpy(),
                          "fate": recorded_fate(tables, gone["client_id"])}).sort_values(
         ["tie ended", "client_id"]).reset_index(drop=True)
+
+
+def none_lost_before(tables, rosters: dict[str, Crisis], days: int = 365) -> str:
+    """Said where no crisis of ``rosters`` has a client lost before the fall (:func:`lost_before`): at how many crises
+    the patron had a patronage tie recorded in the ``days`` before it, which could have ended there, and at which he
+    had none (a crisis with no client recorded cannot show a client lost)."""
+    t = tables.ties[tables.ties["kind"] == "patronage"]
+    start, end = point(t, "start"), point(t, "end")
+    empty = [name for name, c in rosters.items()
+             if not ((t["patron_id"] == c.patron) & ~(start > c.date - DAY).fillna(False)
+                     & ~(end < c.date - pd.Timedelta(days=days)).fillna(False)).any()]
+    held = len(rosters) - len(empty)
+    out = ("No crisis of the panel has a client of the patron recorded in the year before his fall" if not held else
+           "At the one crisis whose patron had a client recorded in the year before his fall, no client's tie ended in that "
+           "year" if held == 1 else f"At none of the {number(held, 'crisis')} whose patron had a client recorded in the year "
+           "before his fall did a client's tie end in that year")
+    listing = ", ".join(empty[:-1]) + f" and {empty[-1]}" if len(empty) > 1 else "".join(empty)
+    return out + (f"; at {listing} the tables record no client of the patron in that year." if empty and held else ".")
 
 
 def recorded_fate(tables, persons) -> list[str]:

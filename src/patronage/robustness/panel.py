@@ -25,6 +25,7 @@ from patronage.robustness.client_fates import (
     client_fates,
     defections,
     lost_before,
+    none_lost_before,
     turncoats,
 )
 from patronage.robustness.crisis_list import (
@@ -67,6 +68,6 @@ from patronage.robustness.verdict_panel import (
 
 __all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars",
            "check_crisis", "client_fate", "client_fates", "counts_under_draws", "crises", "crisis_list", "defections", "draw_dates", "falls", "is_fall", "label",
-           "lost_before", "losses", "make_crises", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
+           "lost_before", "losses", "make_crises", "none_lost_before", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
            "pooled_defection", "pooled_top_clients", "pooled_under_draws", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
            "tests_at_thresholds", "thresholds_sentence", "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid", "why_not_found"]
