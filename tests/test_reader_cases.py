@@ -501,7 +501,7 @@ def test_steps_with_nothing_to_count_are_not_said_to_lack_records(toy):
 
     table = pd.DataFrame({"verdict": ["no case"] * 3 + ["no data", "holds"]})
     (said,) = advice.hints(table, "seed+external")
-    assert said == ("4 of 5 steps decide nothing (3 no case, 1 no data). Of these, 3 because the tables record none of what "
+    assert said == ("4 of 5 steps have nothing to count (3 no case, 1 no data). Of these, 3 because the tables record none of what "
                     "they count at this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in "
                     "them; 1 because the tables record too little for it.")
     (only,) = advice.hints(pd.DataFrame({"verdict": ["no case", "no case", "holds"]}), "seed+external")

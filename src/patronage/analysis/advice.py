@@ -11,7 +11,7 @@ from patronage.analysis.verdicts import names_of, number
 
 
 def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=None, step_args: dict | None = None) -> list[str]:
-    """What a reader can do when most steps decide nothing ('no data' or 'no case'; computed from the verdict
+    """What a reader can do when most steps have nothing to count ('no data' or 'no case'; computed from the verdict
     table; empty otherwise).
 
     Given all the ``tables``, the ``view`` the steps read (a selection of them) and the ``crisis``, the advice to
@@ -25,7 +25,7 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     if 2 * len(labels) <= len(table):
         return []
     kinds = ", ".join(f"{n} {label}" for label, n in labels.value_counts().sort_index().items())
-    head = f"{len(labels)} of {number(len(table), 'step')} decide nothing ({kinds})."
+    head = f"{len(labels)} of {number(len(table), 'step')} have nothing to count ({kinds})."
     office = [] if view is None or crisis is None else [_no_office_before(view, crisis)]
     if evidence != "seed":
         return [head + " " + (office[0] if office and office[0] else _why_nothing(labels))]
