@@ -212,3 +212,15 @@ def test_seed_evidence_shows_only_the_name_parts_the_seeds_spell(make_package):
     both = select(tables, evidence="seed+external", coding="x").persons.set_index("person_id")
     assert (both.loc["a", "patronymic"], both.loc["a", "name_cyrillic"]) == ("Denisovich", "Семён Денисович А")
     assert both.loc["b", "given_name"] == "Boris"
+
+
+def test_a_date_carried_from_a_seed_side_of_a_conflict_names_that_seed():
+    """Dekanozov's execution under the article's reading cites Leites and Bernaut (who name him among the men shot) for
+    the article's day, 18 December 1953, which their text does not give: the flat table says whose day it is. A row
+    citing its own reference work for the day of a reference side is not given another work."""
+    from patronage.tables.assertions import assertions
+
+    flat = assertions(patronage.load()).set_index("row_id")
+    assert flat.at["dekanozov-fate-article", "detail"] == \
+        "the date of the reading 'article' of conflict execution-date-1953, from blauvelt-2008"
+    assert pd.isna(flat.at["dekanozov-fate-standard", "detail"])

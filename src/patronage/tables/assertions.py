@@ -38,7 +38,7 @@ def assertions(tables) -> pd.DataFrame:
                               what=tables.persons["name"]),
         tables.attributes.assign(table="attributes", row_id=tables.attributes["attribute_id"],
                                  kind=tables.attributes["attribute"], what=tables.attributes["value"],
-                                 when=tables.attributes["date"]),
+                                 when=tables.attributes["date"], detail=_dated_by_conflict(tables.attributes, tables.conflicts)),
         tables.organisations.assign(table="organisations", row_id=tables.organisations["org_id"], kind="organisation",
                                     what=tables.organisations["name"], when=tables.organisations["valid_from"],
                                     until=tables.organisations["valid_to"]),
@@ -46,8 +46,8 @@ def assertions(tables) -> pd.DataFrame:
                              what=tables.spells["post"] + ", " + tables.spells["org_id"].map(orgs),
                              when=tables.spells["start"], until=tables.spells["end"],
                              other_person_id=tables.spells["appointed_by"],
-                             detail=detail(tables.spells.assign(appointed_by=_named(tables, tables.spells["appointed_by"])),
-                                           DETAIL["spells"])),
+                             detail=_joined(detail(tables.spells.assign(appointed_by=_named(tables, tables.spells["appointed_by"])),
+                                                   DETAIL["spells"]), _dated_by_conflict(tables.spells, tables.conflicts))),
         tables.events.assign(table="events", row_id=tables.events["event_id"], kind=tables.events["kind"],
                              what=tables.events["title"], when=tables.events["date"]),
         parts.assign(table="event_participants", row_id=parts["event_id"] + "/" + parts["person_id"] + "/" + parts["role"],
@@ -71,6 +71,28 @@ def _dated_by_event(parts: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
     dated_by = parts["event_id"].map(events["source_id"])
     other = (dated_by.notna() & (dated_by != parts["source_id"])).fillna(False).to_numpy(dtype=bool)
     return ("date from " + dated_by + ", the event's source").where(other, pd.NA)
+
+
+def _dated_by_conflict(rows: pd.DataFrame, conflicts: pd.DataFrame) -> pd.Series:
+    """Where a row stands on one side of a documented disagreement over a date, and that side is a seed text the row
+    does not cite, the seed text its date comes from ('the date of the reading 'article' of conflict execution-date-1953,
+    from blauvelt-2008'): Dekanozov's execution on 18 December 1953 cites Leites and Bernaut, who name him among the
+    men shot, for a day that is the article's. (A side from a reference work is left unsaid: a row citing another
+    reference work for the same day states it itself.)"""
+    sides = conflicts[conflicts["kind"] == "date"].set_index("conflict_id")
+    side = {(c, r[f"reading_{s}"]): r[f"{s}_source_id"] for c, r in sides.iterrows() for s in ("a", "b")
+            if r[f"{s}_evidence"] == "seed"}
+    cited = [side.get((c, r)) for c, r in zip(rows["conflict_id"], rows["reading"], strict=True)]
+    out = [f"the date of the reading '{r}' of conflict {c}, from {w}" if isinstance(w, str) and w != own else pd.NA
+           for c, r, w, own in zip(rows["conflict_id"], rows["reading"], cited, rows["source_id"], strict=True)]
+    return pd.Series(out, index=rows.index, dtype="object")
+
+
+def _joined(*parts: pd.Series) -> pd.Series:
+    """Row by row, the parts that are not empty, joined by '; ' (NA where all are)."""
+    rows = pd.concat(parts, axis=1)
+    joined = rows.apply(lambda r: "; ".join(v for v in r if isinstance(v, str) and v), axis=1) if len(rows) else rows.iloc[:, 0]
+    return joined.where(joined != "", pd.NA)
 
 
 def _named(tables, ids: pd.Series) -> pd.Series:
