@@ -66,6 +66,23 @@ CASES = {
                        "ties.csv, row 2, column 'codings': 'zz' is not an id in codings"),
     "reading without conflict": (dict(ties=lambda r: r[0].update(reading="article")),
                                  "ties.csv, row 2, column 'conflict_id': row names a reading but no conflict"),
+    "tie to himself": (dict(ties=lambda r: r[0].update(client_id="p")),
+                       "ties.csv, row 2, column 'client_id': the tie joins p to himself"),
+    "tie after death": (dict(ties=lambda r: r.append({**r[6], "tie_id": "d-c", "patron_id": "d", "client_id": "c",
+                                                      "start": "1951", "end": ""})),
+                        "ties.csv, row 11, column 'start': starts (1951) after c died"),
+    "tie before birth": (dict(ties=lambda r: r[3].update(start="1910"),
+                              events=lambda r: r.append({"event_id": "birth-b", "date": "1920", "kind": "birth", "title": "b born", **S}),
+                              event_participants=lambda r: r.append({"event_id": "birth-b", "person_id": "b", "role": "subject", **S})),
+                         "ties.csv, row 5, column 'start': starts (1910) before b was born"),
+    "post before birth": (dict(spells=lambda r: r[4].update(start="1910"),
+                               events=lambda r: r.append({"event_id": "birth-b", "date": "1920", "kind": "birth", "title": "b born", **S}),
+                               event_participants=lambda r: r.append({"event_id": "birth-b", "person_id": "b", "role": "subject", **S})),
+                          "spells.csv, row 6, column 'start': starts (1910) before b was born"),
+    "defection date without a defection": (dict(ties=lambda r: r[3].update(defection_date="1950-06")),
+                                           "ties.csv, row 5, column 'defection_date': dates a defection (1950-06)"),
+    "row repeated under another id": (dict(spells=lambda r: r.append({**r[0], "spell_id": "p-min-again"})),
+                                      "spells.csv, row 11, column 'spell_id': repeats row 'p-min' in every field but its id"),
 }
 
 

@@ -1,7 +1,8 @@
 """Rules that span tables, beyond what a Frictionless schema can say: every one run over the tables.
 
-Each rule is a function from the tables to a list of Problems, in three families:
-:mod:`patronage.tables.rules_structure` (keys, references, chronology),
+Each rule is a function from the tables to a list of Problems, in four families:
+:mod:`patronage.tables.rules_structure` (keys, references, chronology), :mod:`patronage.tables.rules_sense` (a tie
+joins two living persons, no post before birth, a defection date belongs to a defection, no row repeated),
 :mod:`patronage.tables.rules_sourcing` (quotations, conflict tags) and
 :mod:`patronage.tables.rules_provenance` (refinements, cited sources, working notes, the subjects of
 seed quotations). All are vectorised with pandas. A rule that tests each cell against something (an
@@ -16,11 +17,12 @@ from __future__ import annotations
 from patronage.errors import Problem
 from patronage.tables.distinct import Distinct
 from patronage.tables.rules_provenance import cited_sources, refinements, seed_subjects, sourced_names, working_notes
+from patronage.tables.rules_sense import sense
 from patronage.tables.rules_sourcing import conflict_tags, one_id_per_work, sourcing
 from patronage.tables.rules_structure import chronology, composite_keys, foreign_keys
 
 RULES = (foreign_keys, composite_keys, sourcing, conflict_tags, one_id_per_work, chronology, refinements, cited_sources, working_notes,
-         seed_subjects, sourced_names)
+         seed_subjects, sourced_names, sense)
 
 
 def cross_table_problems(tables, distinct: Distinct | None = None) -> list[Problem]:
