@@ -191,7 +191,9 @@ def _ties(world: World, ids, born, start, stop, counts) -> None:
     client, patron = order[ci], order[pi]
     a = np.maximum(start[client], start[patron])
     b = np.minimum(stop[client], stop[patron])
-    b = np.where(b < a, a + np.timedelta64(365, "D"), b)
+    both = b >= a  # a tie within both careers, and so both lives: two men whose careers never met have none
+    client, patron, a, b = client[both], patron[both], a[both], b[both]
+    t = len(client)
     kind = rng.choice(["patronage", "subordination", "alliance", "exposure", "rivalry", "surveillance"], t,
                       p=[0.6, 0.15, 0.05, 0.1, 0.05, 0.05])
     open_end = (b >= END - np.timedelta64(365, "D")) & (rng.random(t) < 0.5)
@@ -203,8 +205,8 @@ def _ties(world: World, ids, born, start, stop, counts) -> None:
     codings = np.where(r < 0.9, ALL_CODINGS, np.where(r < 0.95, "blauvelt", "not_true_clients|rayfield"))
     basis = rng.choice(["recruited", "promoted", "protected", "proposed", "subordinate", "co-worker", "personal",
                         "political"], t)
-    world.add("ties", {"tie_id": "t" + pd.Series(np.arange(1, t + 1)).astype(str).str.zfill(8),
-                      "patron_id": ids[patron], "client_id": ids[client], "kind": kind,
-                      "start": world.edtf(a), "end": end, "basis": basis, "defected": np.where(defected, "true", "false"),
-                      "defection_date": np.where(defected, end.where(end != "", iso_days(b)), ""), "motive": motive,
-                      "codings": codings, **world.sourcing(t)})
+    ties = pd.DataFrame({"patron_id": ids[patron], "client_id": ids[client], "kind": kind,
+                         "start": world.edtf(a), "end": end, "basis": basis, "defected": np.where(defected, "true", "false"),
+                         "defection_date": np.where(defected, end.where(end != "", iso_days(b)), ""), "motive": motive,
+                         "codings": codings, **world.sourcing(t)}).drop_duplicates(ignore_index=True)  # a tie drawn twice is one
+    world.add("ties", ties.assign(tie_id="t" + pd.Series(np.arange(1, len(ties) + 1)).astype(str).str.zfill(8)))
