@@ -247,3 +247,10 @@ def test_a_remark_in_an_organisations_name_is_not_its_lineages(tables):
     held = set(lookup.who_held(tables, "MGB", "1950-01-01")["person_id"])
     assert "abakumov" in held and not held & {"kruglov", "serov"}
     assert "beria" in set(lookup.who_held(tables, "MGB", "1953-06-01")["person_id"])  # the united ministry's own name
+
+
+def test_who_held_the_kgb_lists_no_one_of_the_ministry_it_left(tables):
+    """The MVD of 1954 was named '(after the separation of the KGB)': its Minister Kruglov and Snegov, of its Board,
+    were listed as holding KGB posts in June 1954."""
+    held = lookup.who_held(tables, "KGB", "1954-06-01")
+    assert len(held) and set(held["person_id"]) <= {"serov", "shubnyakov"}, held[["person_id", "post"]]
