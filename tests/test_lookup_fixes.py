@@ -254,3 +254,53 @@ def test_who_held_the_kgb_lists_no_one_of_the_ministry_it_left(tables):
     were listed as holding KGB posts in June 1954."""
     held = lookup.who_held(tables, "KGB", "1954-06-01")
     assert len(held) and set(held["person_id"]) <= {"serov", "shubnyakov"}, held[["person_id", "post"]]
+
+
+@pytest.mark.parametrize(("variable", "value"), [("PATRONAGE_MAX_TABLE_BYTES", "abc"), ("PATRONAGE_MAX_TABLE_BYTES", "-1"),
+                                                 ("PATRONAGE_WORKERS", "many"), ("PATRONAGE_CACHE_DIR", "FILE")])
+def test_a_bad_setting_is_named_in_one_line(tmp_path, variable, value):
+    """A $PATRONAGE_... variable the package cannot use: a traceback (abc, a file as the cache), or every table refused
+    as larger than -1 bytes. Now one line naming the variable and its value, exit 2."""
+    import os
+    import subprocess
+    import sys
+
+    if value == "FILE":
+        (tmp_path / "f").write_text("", encoding="utf-8")
+        value = str(tmp_path / "f")
+    env = {**os.environ, variable: value}
+    command = ["-m", "patronage.build", "--no-wait", "--only", "nothing"] if variable == "PATRONAGE_WORKERS" else ["-m", "patronage", "about", "Serov"]
+    out = subprocess.run([sys.executable, *command], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr and f"environment variable {variable}={value!r} is not valid" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize(("name", "text", "said"), [("p.sh", "echo hi\n", "not a notebook"),
+                                                    ("e.ipynb", "{}", "not a Jupyter notebook papermill can run"),
+                                                    ("t.ipynb", "echo hi", "not a Jupyter notebook papermill can run")])
+def test_running_a_file_that_is_no_notebook_is_refused_in_one_line(tmp_path, capsys, name, text, said):
+    from patronage.build import runs
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert runs.main(str(tmp_path / name), str(tmp_path / "out.ipynb"), [], None) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and not (tmp_path / "out.ipynb").exists()
+
+
+def test_an_alpha_an_end_in_floating_point_is_refused():
+    """alpha = 1e-20 passed the check ('between 0 and 1') and stopped in a later cell on 'math domain error'."""
+    from patronage.errors import ParameterError
+    from patronage.tables import checks
+
+    assert checks.number("alpha", 1e-12, 0, 1, open_ends=True) == 1e-12
+    with pytest.raises(ParameterError, match="at least 1e-12 from each"):
+        checks.number("alpha", 1e-20, 0, 1, open_ends=True)
+
+
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(capsys):
+    from patronage.__main__ import main
+
+    for argv in (["validate", ""], ["export", ""], ["about", "Serov", "--data-dir", " "]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2 and "an empty path names no file or folder" in capsys.readouterr().err

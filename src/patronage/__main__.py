@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from patronage import config
-from patronage.errors import CheckoutError, DataError, ParameterError
+from patronage.errors import CheckoutError, DataError, ParameterError, SettingError
 
 SHOWN = 25  # problems listed by default: the count comes first, the whole report fits a screen
 
@@ -24,6 +24,15 @@ LOOKS = {"about": "every assertion about a person, with its source, locator, quo
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = make_parser().parse_args(argv)
+    try:
+        return _command(args)
+    except SettingError as exc:  # a $PATRONAGE_... variable the reader set: said in one line, as a bad argument is
+        print(exc, file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace) -> int:
+    """The subcommand ``args`` names, run."""
     if args.command in LOOKS:
         return look_up(args)
     if args.command == "run":
@@ -35,27 +44,35 @@ def main(argv: list[str] | None = None) -> int:
     return validate_or_export(args)
 
 
+def given(path: str) -> str:
+    """A path argument as typed, refused if it is empty or blank: '' would name the current folder (validate) or stand
+    for 'no FILE' (export), neither of which the reader wrote."""
+    if not path.strip():
+        raise argparse.ArgumentTypeError("an empty path names no file or folder: give one, or leave the argument out")
+    return path
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The command line: one subcommand each for validate, rehash, export, run and the look-ups."""
     parser = argparse.ArgumentParser(prog="python -m patronage", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check the data package and the cross-table rules")
-    v.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
+    v.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR), type=given)
     v.add_argument("--all", action="store_true", help=f"list every problem (by default the first {SHOWN})")
     r = sub.add_parser("rehash", help="record the current checksums of the tables in datapackage.json")
-    r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR))
+    r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR), type=given)
     e = sub.add_parser("export", help="write every assertion as one flat CSV (the committed exports/assertions.csv "
                                       "is written by the build)")
-    e.add_argument("file", nargs="?", help="where to write it (default: build/assertions.csv of the compendium checkout)")
-    e.add_argument("--data-dir", default=str(config.DATA_DIR))
+    e.add_argument("file", nargs="?", type=given, help="where to write it (default: build/assertions.csv of the compendium checkout)")
+    e.add_argument("--data-dir", default=str(config.DATA_DIR), type=given)
     n = sub.add_parser("run", help="run one notebook with your own parameters (its figures go beside the output)",
                        description="Run NOTEBOOK into OUTPUT with papermill, after checking the parameters' names; "
                                    "the run's figures and tables go to a folder beside OUTPUT, named after it.")
-    n.add_argument("notebook", help="e.g. notebooks/03-fairbanks-test.ipynb")
-    n.add_argument("output", help="the executed notebook, e.g. build/not-true-clients.ipynb (not in notebooks/)")
+    n.add_argument("notebook", type=given, help="e.g. notebooks/03-fairbanks-test.ipynb")
+    n.add_argument("output", type=given, help="the executed notebook, e.g. build/not-true-clients.ipynb (not in notebooks/)")
     n.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="a parameter, as papermill's -p (repeatable)")
-    n.add_argument("-f", "--parameters-file", metavar="FILE", help="a scenario: a flat YAML mapping of parameters")
+    n.add_argument("-f", "--parameters-file", metavar="FILE", type=given, help="a scenario: a flat YAML mapping of parameters")
     for name, text in LOOKS.items():
         add_look_up(sub, name, text)
     return parser
@@ -73,7 +90,7 @@ def add_look_up(sub, name: str, text: str) -> None:
         q.add_argument("person", nargs="?", help="only the conflicts that touch this person: through his rows, or "
                                                  "naming him in their topic, quotes or resolution (column 'matched by')")
     q.add_argument("--format", choices=("csv", "table"), default="csv", help="csv (default) or a table to read")
-    q.add_argument("--data-dir", default=str(config.DATA_DIR))
+    q.add_argument("--data-dir", default=str(config.DATA_DIR), type=given)
 
 
 def rehash_tables(data_dir: Path) -> int:

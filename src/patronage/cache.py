@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.atomic import write_bytes
+from patronage.errors import SettingError
 
 CACHE_ENV = "PATRONAGE_CACHE_DIR"
 ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
@@ -46,6 +47,8 @@ ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
 def cache_dir() -> Path | None:
     """The cache folder, or None when caching is off."""
     folder = os.environ.get(CACHE_ENV)
+    if folder and Path(folder).exists() and not Path(folder).is_dir():
+        raise SettingError(CACHE_ENV, folder, "give a folder for the cache (it is made if missing), not a file; or unset it")
     return Path(folder) if folder else None
 
 

@@ -33,6 +33,23 @@ def find_checkout() -> Path | None:
     return root if all(p.exists() for p in (root / "pyproject.toml", root / "data" / PACKAGE_FILE, root / "notebooks")) else None
 
 
+def env_int(name: str, default: int, low: int = 1, unset: str = "") -> int:
+    """The whole number in environment variable ``name`` (``default`` where it is unset or blank), at least ``low``;
+    raises SettingError naming the variable, its value and what it takes (``unset``: what no value means, in words)."""
+    from patronage.errors import SettingError
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < low:
+        raise SettingError(name, raw, f"give a whole number of at least {low:,} (unset: {unset or f'{default:,}'})")
+    return value
+
+
 CHECKOUT = find_checkout()
 PROJ_ROOT = CHECKOUT or PACKAGE_DIR.parents[1]  # in an installed copy, a folder nothing is written to (require_checkout)
 # the compendium's own data package: the checkout's data/, or the copy installed as package data

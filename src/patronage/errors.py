@@ -46,5 +46,13 @@ class ParameterError(ValueError):
         super().__init__(f"parameter {name!r} = {value!r} is not valid; {choices}")
 
 
+class SettingError(ValueError):
+    """An environment variable the package reads ($PATRONAGE_...) holds a value it cannot use."""
+
+    def __init__(self, name: str, value: str, choices: str):
+        self.name, self.value, self.choices = name, value, choices
+        super().__init__(f"environment variable {name}={value!r} is not valid; {choices}")
+
+
 class CheckoutError(RuntimeError):
     """Outputs asked of a copy of the package installed without its compendium checkout (see config.require_checkout)."""

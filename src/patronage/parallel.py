@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
+from patronage.config import env_int
+
 WORKERS_ENV = "PATRONAGE_WORKERS"
 
 _task: Callable | None = None  # the function of the running map, inherited by the forked workers
@@ -26,9 +28,9 @@ _task: Callable | None = None  # the function of the running map, inherited by t
 
 def available_workers() -> int:
     """The cores this process may use, or ``$PATRONAGE_WORKERS`` if set."""
-    cap = os.environ.get(WORKERS_ENV, "").strip()
+    cap = env_int(WORKERS_ENV, 0, unset="every core")
     if cap:
-        return max(1, int(cap))
+        return cap
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

@@ -35,7 +35,7 @@ from patronage.build.plan import default_runs, is_current, run_hash, scenario_ru
 from patronage.build.runs import environment
 from patronage.build.stamps import build_edition_if_stale, build_exports
 from patronage.build.workers import execute_all
-from patronage.errors import CheckoutError
+from patronage.errors import CheckoutError, SettingError
 from patronage.lock import BuildLocked, build_lock
 
 
@@ -52,18 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="re-run every notebook even if up to date (the HTML edition is still rebuilt only if its inputs changed)")
     parser.add_argument("--only", nargs="*", default=None, help="run names (e.g. 03-fairbanks-test) to build")
     parser.add_argument("--no-scenarios", action="store_true", help="skip the named scenarios")
-    parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
+    parser.add_argument("--jobs", "-j", type=int, default=None,
                         help="notebooks executed at once (default: the number of cores, at most 4)")
     parser.add_argument("--no-wait", action="store_true",
                         help="if another build of this compendium is running, stop at once instead of waiting for it")
     args = parser.parse_args(argv)
     try:
+        args.jobs = default_jobs() if args.jobs is None else args.jobs  # $PATRONAGE_WORKERS read here, its error said
         config.require_checkout("python -m patronage.build")
         with build_lock(wait=not args.no_wait):
             return build(args)
-    except (CheckoutError, BuildLocked) as exc:
+    except (CheckoutError, BuildLocked, SettingError) as exc:
         print(exc, file=sys.stderr)
-        return 2 if isinstance(exc, CheckoutError) else 1
+        return 1 if isinstance(exc, BuildLocked) else 2
     except KeyboardInterrupt:
         print("build stopped: the runs that had not finished keep their previous outputs; "
               "`make` (or python -m patronage.build) runs what is out of date", file=sys.stderr)

@@ -82,10 +82,15 @@ def typed(value: str):
 
 
 def declared_parameters(notebook: Path) -> dict:
-    """The parameters a notebook declares in its cell tagged 'parameters' (papermill's own reading)."""
+    """The parameters a notebook declares in its cell tagged 'parameters' (papermill's own reading); raises RunError
+    if the file is no Jupyter notebook (nbformat's error, a JSON or schema error, in one line instead of its traceback)."""
     import papermill
 
-    return papermill.inspect_notebook(str(notebook))
+    try:
+        return papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # noqa: BLE001  nbformat's NotJSONError, jsonschema's ValidationError, a KeyError: the file is no notebook
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RunError(f"{notebook}: not a Jupyter notebook papermill can run ({first[:200]})") from None
 
 
 def check_output(output: Path) -> None:
@@ -128,6 +133,8 @@ def run(notebook: Path, output: Path, parameters: dict) -> Path:
 
     if not notebook.is_file():
         raise RunError(f"{notebook}: no such notebook")
+    if notebook.suffix not in (".ipynb", ".json"):
+        raise RunError(f"{notebook}: not a notebook (a Jupyter notebook is a .ipynb file, e.g. notebooks/03-fairbanks-test.ipynb)")
     check_output(output)
     unknown_parameters({k: v["default"] for k, v in declared_parameters(notebook).items()}, parameters)
     folder = output.parent / output.stem

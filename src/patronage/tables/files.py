@@ -20,10 +20,13 @@ import stat
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
+from patronage.config import env_int
+
 # The largest table read, in bytes; $PATRONAGE_MAX_TABLE_BYTES changes it. The tables of the
 # compendium are tens of kilobytes and the 10x synthetic register of the benchmarks a few hundred
 # megabytes; a file larger than this would only exhaust the memory before it could be checked.
-MAX_TABLE_BYTES = int(os.environ.get("PATRONAGE_MAX_TABLE_BYTES", 2 << 30))
+MAX_TABLE_BYTES = 2 << 30
+MAX_TABLE_ENV = "PATRONAGE_MAX_TABLE_BYTES"
 MAX_DESCRIPTOR_BYTES = 64 << 20
 
 
@@ -31,14 +34,15 @@ class FileProblem(Exception):
     """A file of the package that cannot be read; the message says why (what it is, where it points)."""
 
 
-def read_file(path: Path, folder: Path, limit: int = MAX_TABLE_BYTES) -> bytes:
+def read_file(path: Path, folder: Path, limit: int | None = None) -> bytes:
     """The bytes of ``path``, a regular file inside ``folder`` (after following symlinks) of at most
     ``limit`` bytes; raises FileProblem saying what is wrong.
 
     The file is opened without blocking (a named pipe would otherwise wait for a writer forever)
     and what it is comes from the open file itself (``fstat``), so the check and the read concern
-    the same file.
+    the same file. ``limit``: by default $PATRONAGE_MAX_TABLE_BYTES, else MAX_TABLE_BYTES.
     """
+    limit = env_int(MAX_TABLE_ENV, MAX_TABLE_BYTES) if limit is None else limit
     target = Path(os.path.realpath(path))
     if not target.is_relative_to(os.path.realpath(folder)):
         raise FileProblem(f"is a link to {target}, outside the data package's folder: a data package reads only files inside its own folder")
