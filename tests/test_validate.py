@@ -56,8 +56,8 @@ CASES = {
                          "spells.csv, row 11, column 'start': starts (1951) after c died"),
     "seed evidence from a non-seed source": (dict(sources=lambda r: r[0].update(seed=False)),
                                              "evidence is 'seed' but 'src' is not a seed text"),
-    "not an integer": (dict(spells=lambda r: r[0].update(seniority="high")),
-                       "spells.csv, row 2, column 'seniority': 'high' is not an integer"),
+    "not an integer": (dict(spells=lambda r: r[0].update(seniority="1e3")),
+                       "spells.csv, row 2, column 'seniority': '1e3' is not an integer"),
     "out of range": (dict(spells=lambda r: r[0].update(seniority="9")),
                      "spells.csv, row 2, column 'seniority'"),
     "not a boolean": (dict(ties=lambda r: r[0].update(defected="perhaps")),
@@ -226,3 +226,14 @@ def test_an_external_row_may_quote_its_reference_work(make_package):
     rows = copy.deepcopy(ROWS)
     rows["spells"][0].update(evidence="external", quote="a short phrase of the handbook")
     assert len(patronage.load(make_package(rows)).spells) == len(ROWS["spells"])
+
+
+@pytest.mark.parametrize(("cell", "said"), [("abc", "'abc' is not an integer"), ("6.5", "'6.5' is not an integer"),
+                                            ("９", "'９' is not an integer"),
+                                            ("99999999999999999999", "'99999999999999999999' is beyond the integers")])
+def test_an_unreadable_integer_is_named_once_as_written(make_package, cell, said):
+    """An integer cell that writes no integer is named as it is written, once: a huge one was named as
+    -9223372036854775808, and each bad cell was also 'required cell is empty'."""
+    found = problems_of(make_package, corrupted(spells=lambda r: r[0].update(seniority=cell)))
+    at = [p for p in found if p.startswith("spells.csv, row 2, column 'seniority'")]
+    assert len(at) == 1 and said in at[0], found

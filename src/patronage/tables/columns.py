@@ -34,18 +34,35 @@ def type_columns(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataF
             codes, uniques = pd.factorize(np.asarray(text.array, dtype=object))
             empty = codes < 0
             values = pd.Series(pd.array([*uniques, *([None] if empty.any() else [])], dtype=text.dtype))
-            num = pd.to_numeric(values, errors="coerce")
-            bad = values.notna() & (num.isna() | (num % 1 != 0))
+            num, why = _integers(values)
             codes[empty] = len(uniques)  # the empty cell, last among the values
-            problems += [Problem(name, int(frame.index[i]), col, f"{uniques[codes[i]]!r} is not an integer")
-                         for i in np.flatnonzero(bad.fillna(False).to_numpy(dtype=bool)[codes])]
-            frame[col] = num.where(~bad).astype("Int64").array.take(codes)
+            problems += [Problem(name, int(frame.index[i]), col, f"{uniques[codes[i]]!r} {why[codes[i]]}")
+                         for i in np.flatnonzero(why.notna().to_numpy(dtype=bool)[codes])]
+            frame[col] = num.array.take(codes)
         elif kind == "boolean":
             text = frame[col]
             bad = text.notna() & ~text.isin(TRUE_VALUES | FALSE_VALUES)
             problems += [Problem(name, int(r), col, f"{v!r} is not true or false") for r, v in text[bad].items()]
             frame[col] = pd.arrays.BooleanArray(text.isin(TRUE_VALUES).to_numpy(dtype=bool), text.isna().to_numpy(dtype=bool))
     return frame, problems
+
+
+INTEGER = r"[+-]?[0-9]+"  # digits only: '1e3', '6.5' and '９' (a full-width digit) are not integers as written
+INT64 = 2**63 - 1
+
+
+def _integers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The integer each text of ``values`` writes (Int64, NA where it writes none), and why it writes none (NA where
+    it does, or the text is empty): not an integer as written, or beyond what a table's integer can hold (read
+    as a float it would be named by another number: 99999999999999999999 as -9223372036854775808)."""
+    text = values.astype("string").str.strip()
+    digits = text.str.fullmatch(INTEGER).fillna(False).to_numpy(dtype=bool)
+    big = np.array([abs(int(t)) > INT64 if d else False for t, d in zip(text, digits, strict=True)], dtype=bool)
+    why = pd.Series(np.where(~digits, "is not an integer", "is beyond the integers a table holds (19 digits at most)"),
+                    index=values.index, dtype=object).where(values.notna().to_numpy(dtype=bool) & (~digits | big))
+    ok = digits & ~big
+    num = pd.array([int(t) if k else None for t, k in zip(text, ok, strict=True)], dtype="Int64")
+    return pd.Series(num, index=values.index), why
 
 
 def add_bounds(frame: pd.DataFrame, schema: dict, name: str) -> tuple[pd.DataFrame, list[Problem]]:

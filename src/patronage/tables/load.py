@@ -228,7 +228,8 @@ def _read_frames(descriptor: dict, data_dir: Path) -> tuple[dict[str, pd.DataFra
             frame, found = type_columns(frame, schema, name)
             problems += found
             frames[res["name"]] = frame
-            problems += check_schema(frame, schema, name, distinct, res["name"])
+            unread = {(p.row, p.column) for p in found}  # a cell named unreadable is not also 'required cell is empty'
+            problems += [p for p in check_schema(frame, schema, name, distinct, res["name"]) if (p.row, p.column) not in unread]
             frame, found = add_bounds(frame, schema, name)
             problems += found
             frames[res["name"]] = frame
