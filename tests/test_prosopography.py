@@ -18,5 +18,5 @@ def test_the_closing_sentences_come_from_the_tables(toy):
     text = prosopography.describe(toy, view)
     assert text[0] == ("The tables name 6 persons, 5 of them with a recorded career: 9 rows on posts (a refinement, and each side of "
                        "a conflict, a row of its own) in 2 organisations.")  # R has none
-    assert text[1].startswith("41 rows state what the seed texts say") and "0 rest on named reference works: 0 of these quote" in text[1]
+    assert text[1].startswith("41 rows state what the seed texts say") and "0 rest on other named works: 0 of these quote" in text[1]
     assert f"reads {len(view.spells)} posts, {len(view.events)} events and {len(view.ties)} ties" in text[3]

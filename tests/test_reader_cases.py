@@ -76,9 +76,11 @@ def test_the_careers_and_the_coding_differ_only_on_whose_client_he_was(toy):
 
 
 def test_the_network_drops_the_dead_and_counts_a_client_once(make_package):
-    """C is shot on 1950-12-01: a tie with no recorded end ends with him. Two rows of the same tie count one client."""
+    """C is shot on 1950-12-01: a tie with no recorded end ends with him. Two rows of the same tie (from two works)
+    count one client."""
     rows = copy.deepcopy(ROWS)
-    rows["ties"] += [tie("r-c", "r", "c", "patronage", "1949"), tie("r-d-again", "r", "d", "patronage", "1949")]
+    rows["ties"] += [tie("r-c", "r", "c", "patronage", "1949"),
+                     {**tie("r-d-again", "r", "d", "patronage", "1949"), "locator": "section 2"}]
     view = patronage.load(make_package(rows)).select(coding="x")
     before, after = (network.clients_by_patron(view, day).loc["Person R"] for day in ("1950-11-30", "1950-12-02"))
     assert (before["clients"], before["names"]) == (3, "Person A, Person C, Person D")
@@ -170,8 +172,8 @@ def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_client
     rows["ties"] += [{**tie("q-b", "q", "b", "patronage", "1946", "1950-06-30"), "source_id": "ref", "evidence": "external"}]
     tables = patronage.load(make_package(rows))
     view = tables.select(coding="x")
-    for patron, more in (("q", "the named reference works record 1 more client of his that day"),
-                         ("d", "Neither the seed texts nor the named reference works record more clients")):
+    for patron, more in (("q", "the other named works record 1 more client of his that day"),
+                         ("d", "Neither the seed texts nor the other named works record more clients")):
         crisis = make_crisis(view, patron, FALL)
         table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
         said = " ".join(advice.hints(table, "seed", tables, view, crisis))
@@ -540,7 +542,7 @@ def test_the_advice_names_the_steps_reference_works_move_though_they_add_no_clie
     crisis = make_crisis(view, "beria", "1953-06-26")
     table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
     said = " ".join(advice.hints(table, "seed", tables, view, crisis, {}))
-    assert "the named reference works move" in said and "H7 network below the top no data -> " in said, said
+    assert "the other named works move" in said and "H7 network below the top no data -> " in said, said
     toy = patronage.load(make_package(copy.deepcopy(ROWS)))  # nothing external: every step stays as it is
     view = toy.select(coding="x")
     crisis = make_crisis(view, "d", FALL)

@@ -1,4 +1,4 @@
-"""What a reader can do when most steps of a run decide nothing: whether the named reference works would add clients
+"""What a reader can do when most steps of a run decide nothing: whether the other named works would add clients
 or move a verdict, why the steps decide nothing (an absence the records show, or a gap in them), and whether the
 patron held any office the day before the day he is said to fall on."""
 
@@ -15,7 +15,7 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     table; empty otherwise).
 
     Given all the ``tables``, the ``view`` the steps read (a selection of them) and the ``crisis``, the advice to
-    admit reference works is given only if they record more of the patron's clients that day or, given the
+    admit the other named works is given only if they record more of the patron's clients that day or, given the
     ``step_args`` the steps were run with (:func:`patronage.analysis.hypotheses.run_all`), move a step's verdict
     (more ranks of the same clients can); otherwise the sentence says that neither evidence level holds anything
     that changes these steps for this patron on this day. A patron who held no office recorded the day before is
@@ -31,12 +31,12 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
         return [head + " " + (office[0] if office and office[0] else _why_nothing(labels))]
     if tables is None or view is None or crisis is None:
         return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
-                "say little about this crisis; run with evidence 'seed+external' to add the facts from named reference works."]
+                "say little about this crisis; run with evidence 'seed+external' to add the facts from other named works."]
     return [head + " " + _what_reference_works_add(table, tables, view, crisis, step_args), *filter(None, office)]
 
 
 def _what_reference_works_add(table: pd.DataFrame, tables, view, crisis, step_args: dict | None) -> str:
-    """Whether the named reference works would change what the steps under evidence 'seed' found: the clients they
+    """Whether the other named works would change what the steps under evidence 'seed' found: the clients they
     add that day, and (given ``step_args``) the steps whose verdict they move, each run again under 'seed+external'."""
     from patronage.analysis.crisis import make_crisis  # the crisis module builds on this one
 
@@ -51,11 +51,11 @@ def _what_reference_works_add(table: pd.DataFrame, tables, view, crisis, step_ar
         moved = [f"{h} {v} -> {wide[h]}" for h, v in zip(table["hypothesis"], table["verdict"], strict=True) if wide.get(h, v) != v]
     if not moved and more <= 0:
         same = ", and every step run again with them gives the verdict it gives here" if step_args is not None else ""
-        return (f"Neither the seed texts nor the named reference works record more clients of this patron on this day{same}: "
+        return (f"Neither the seed texts nor the other named works record more clients of this patron on this day{same}: "
                 "the tables hold nothing more these steps can count here.")
     added = [f"record {number(more, 'more client')} of his that day"] if more > 0 else []
     added += [f"move {number(len(moved), 'step')} ({'; '.join(moved)})"] if moved else []
-    return ("Under evidence 'seed' the tables hold only what the article and the blog post state; the named reference "
+    return ("Under evidence 'seed' the tables hold only what the article and the blog post state; the other named "
             f"works {' and '.join(added)}: run with evidence 'seed+external'.")
 
 

@@ -108,7 +108,7 @@ def describe(tables, view) -> list[str]:
     return [f"The tables name {len(tables.persons)} persons, {careers} of them with a recorded career: "
             f"{len(tables.spells)} rows on posts (a refinement, and each side of a conflict, a row of its own) in "
             f"{tables.spells['org_id'].nunique()} organisations.",
-            f"{seed} rows state what the seed texts say, at their precision; {external} rest on named reference works: "
+            f"{seed} rows state what the seed texts say, at their precision; {external} rest on other named works: "
             f"{quoted} of these quote the work (the others cite it without a quotation), and {refined} restate another row "
             f"more exactly and replace it when reference works are admitted ({of_seed} a seed row, {refined - of_seed} a "
             "reference work's).",

@@ -1,7 +1,7 @@
 """Which rows an analysis uses: evidence level, reading of each documented conflict, coding of ties.
 
 - ``evidence``: ``"seed"`` keeps only rows stated in the seed texts; ``"seed+external"`` adds the
-  rows resting on named reference works.
+  rows resting on other named works.
 - ``reading``: for every documented conflict, which side to use. ``"curated"`` takes each
   conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"``,
   ``"standard"`` or ``"variant"`` (a second reference work's account, where two reference works
