@@ -549,3 +549,18 @@ def test_the_advice_names_the_steps_reference_works_move_though_they_add_no_clie
     table = verdicts.verdict_table(hypotheses.run_all(view, crisis))
     said = " ".join(advice.hints(table, "seed", toy, view, crisis, {}))
     assert "and every step run again with them gives the verdict it gives here" in said, said
+
+
+def test_a_day_inside_the_span_of_the_fall_is_said_to_read_a_day_he_may_have_fallen_by(tables):
+    """Zhukov's dismissal is dated 26 to 29 October 1957: on the 29th the steps read the 28th as 'the day before', and
+    Konev no longer served under him (H1 fails, against inconclusive on the 26th). The header says so; on the first
+    day of the span, or inside a loss dated only to a year, it says nothing of the kind."""
+    from patronage.robustness import falls
+
+    view = tables.select(evidence="seed+external", reading="curated")
+    late = falls.recorded_near(view, "zhukov", pd.Timestamp("1957-10-29"))
+    assert "lies inside the recorded span of Dismissal of Zhukov (1957-10-26/1957-10-29)" in late
+    assert "the eve of the span is 1957-10-25" in late
+    assert "lies inside" not in falls.recorded_near(view, "zhukov", pd.Timestamp("1957-10-26"))
+    blog = tables.select(evidence="seed+external", reading="blog")
+    assert "lies inside" not in falls.recorded_near(blog, "beria", pd.Timestamp("1953-06-26"))

@@ -137,12 +137,26 @@ def recorded_near(tables, person: PersonId, day, days: int = 90, full=None) -> s
     where = f"The rows selected (evidence {evidence!r}) record" if evidence else "The tables record"
     said = (f"{where} within {days} days of {day.date()}: {_listing_losses(near)}." if len(near)
             else f"{where} no arrest, dismissal or purge of his within {days} days of {day.date()}.")
-    said += _posts_lost_text(tables, person, day, days)
+    said += _posts_lost_text(tables, person, day, days) + _inside_a_loss(tables, near, day)
     if full is None:
         return said
     left_out = _losses_near(full, person, day, days)
     left_out = left_out[~left_out["event_id"].isin(near["event_id"])]
     return said + (f" Left out by the selection: {_listing_losses(left_out)}." if len(left_out) else "")
+
+
+def _inside_a_loss(tables, near: pd.DataFrame, day: pd.Timestamp) -> str:
+    """Said where ``day`` lies inside the recorded span of days (under four weeks) of one of the losses ``near`` it, after the span's first day: the
+    steps read the day before it (the roster, the posts held) when he may already have fallen. Zhukov's dismissal is
+    dated 26 to 29 October 1957; on the 29th, Konev no longer served under him the day before."""
+    spans = tables.events.set_index("event_id")[["date_lo", "date_hi"]]
+    # a span of days, not a month or a year ('1953'): a day given inside a year is no choice of a later day
+    inside = near[near["event_id"].map(lambda e: spans.at[e, "date_lo"] < day <= spans.at[e, "date_hi"]
+                                       and spans.at[e, "date_hi"] - spans.at[e, "date_lo"] < pd.Timedelta(days=28))]
+    return "".join(f" The day given lies inside the recorded span of {r.title} ({r.dated}), after its first day: the steps "
+                   f"read the day before it, {(day - pd.Timedelta(days=1)).date()}, when he may already have fallen; the eve "
+                   f"of the span is {(spans.at[r.event_id, 'date_lo'] - pd.Timedelta(days=1)).date()}."
+                   for r in inside.drop_duplicates("event_id").itertuples(index=False))
 
 
 def _losses_near(tables, person: PersonId, day: pd.Timestamp, days: int) -> pd.DataFrame:
