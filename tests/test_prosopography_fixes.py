@@ -24,7 +24,7 @@ def test_posts_are_listed_by_their_start_not_its_text(make_package):
 
 
 def test_posts_with_the_same_start_follow_their_ids(make_package):
-    extra = [spell("d-z", "d", "min", 2, "1939-01", "1940"), spell("d-a", "d", "min", 2, "1939-01", "1940")]
+    extra = [spell("d-z", "d", "min", 2, "1939-01", "1940"), spell("d-a", "d", "min", 2, "1939-01", "1940", post="another post")]
     tables = patronage.load(make_package(with_rows(ROWS, "spells", extra)))
     assert list(prosopography.posts_of(tables, "d")["spell_id"])[:2] == ["d-a", "d-z"]
     assert prosopography.posts_of(tables, "nobody").empty

@@ -33,7 +33,7 @@ def _ties_join_two_living_persons(tables) -> list[Problem]:
     it may begin is after the latest day he may have died) nor before either was born (its latest start before his
     earliest birth)."""
     t = tables.ties
-    out = problems_where(tables, "ties", (t["patron_id"] == t["client_id"]).to_numpy(dtype=bool), "client_id",
+    out = problems_where(tables, "ties", (t["patron_id"] == t["client_id"]).fillna(False).to_numpy(dtype=bool), "client_id",
                          lambda r: f"the tie joins {r['patron_id']} to himself: a patron and his client are two persons")
     for role in ("patron_id", "client_id"):
         died, born = _life(tables, t[role], "died_hi"), _life(tables, t[role], "born_lo")
