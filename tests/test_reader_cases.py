@@ -564,3 +564,15 @@ def test_a_day_inside_the_span_of_the_fall_is_said_to_read_a_day_he_may_have_fal
     assert "lies inside" not in falls.recorded_near(view, "zhukov", pd.Timestamp("1957-10-26"))
     blog = tables.select(evidence="seed+external", reading="blog")
     assert "lies inside" not in falls.recorded_near(blog, "beria", pd.Timestamp("1953-06-26"))
+
+
+def test_a_second_works_tie_that_records_no_defection_does_not_erase_one(make_package):
+    """Two patronage ties of the same pair from two works, one recording A's defection: the roster kept the first by id
+    (here the one recording none), and A was no defector (H3 no case where it fails)."""
+    rows = copy.deepcopy(ROWS)
+    first = next(t for t in rows["ties"] if t["tie_id"] == "p-a")
+    rows["ties"].append({**first, "tie_id": "p-0a", "defected": False, "defection_date": "", "motive": "", "locator": "section 2"})
+    view = patronage.load(make_package(rows)).select(coding="x")
+    crisis = make_crisis(view, "p", FALL)
+    assert crisis.defectors == ["a"] and crisis.roster.set_index("client_id").at["a", "tie_id"] == "p-a"
+    assert hypotheses.defectors_not_rewarded(view, crisis).verdict == "fails"

@@ -150,15 +150,18 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     ties = tables.ties
     running = running_on(tables, "ties", before)
     mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & running]
-    mine = mine.sort_values("tie_id").drop_duplicates("client_id")
-    ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
-    rival_clients = ties.loc[(ties["kind"] == "patronage") & running & ties["patron_id"].isin(rivals), "client_id"]
     # a recorded defection belongs to this crisis if its date can fall within the window around it (an unknown
     # start read as the point estimates read it: no earlier than its floor, so that a draw of the dates reads it so too)
     window = window_days * DAY
     near = ~((floored(mine, "defection_date", "hi") < day - window)
              | (floored(mine, "defection_date", "lo") > day + window)).fillna(False)
-    recorded = mine["defected"].fillna(False).astype(bool) & near
+    # one row per client: the tie recording his defection at this crisis before one that records none (a second work's
+    # tie of the same pair does not erase it), else the first by id; the rows then in the order of their ties
+    mine = mine.assign(_recorded=mine["defected"].fillna(False).astype(bool) & near).sort_values(
+        ["_recorded", "tie_id"], ascending=[False, True], kind="stable").drop_duplicates("client_id").sort_values("tie_id")
+    recorded = mine["_recorded"]
+    ranks = rank_as_of(tables, before, mine["client_id"], missing=pd.NA)
+    rival_clients = ties.loc[(ties["kind"] == "patronage") & running & ties["patron_id"].isin(rivals), "client_id"]
     return pd.DataFrame({
         "client_id": mine["client_id"].to_numpy(),
         "tie_id": mine["tie_id"].to_numpy(),
