@@ -576,3 +576,19 @@ def test_a_second_works_tie_that_records_no_defection_does_not_erase_one(make_pa
     crisis = make_crisis(view, "p", FALL)
     assert crisis.defectors == ["a"] and crisis.roster.set_index("client_id").at["a", "tie_id"] == "p-a"
     assert hypotheses.defectors_not_rewarded(view, crisis).verdict == "fails"
+
+
+def test_an_act_beside_the_patron_is_no_act_against_him(make_package):
+    """H4 counted a 'defecting' role in any event the patron took part in: A, acting with P against R in March 1950,
+    'acted against him by the day of the fall', though his defection from P is dated July 1950."""
+    rows = copy.deepcopy(ROWS)
+    for t in rows["ties"]:
+        if t["tie_id"] == "p-a":
+            t["defection_date"] = "1950-07"
+    rows["event_participants"] = [r for r in rows["event_participants"] if (r["event_id"], r["person_id"]) != ("fall", "a")]
+    rows["events"].append(event("against-r", "1950-03-01", "purge"))
+    rows["event_participants"] += [part("against-r", "p", "organiser"), part("against-r", "a", "defecting"),
+                                   part("against-r", "r", "accused")]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    result = hypotheses.clients_do_not_switch_for_gain(view, make_crisis(view, "p", FALL))
+    assert result.verdict == "holds" and "acted only after the fall" in result.reason, result.reason

@@ -8,7 +8,7 @@ import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import act_earliest, floored
-from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
+from patronage.analysis.crisis import AGAINST_ROLES, DAY, TARGET_ROLES, Crisis, crisis_events
 from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
 from patronage.analysis.offices import (
     SUCCESSION_GAP,
@@ -160,7 +160,10 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     of the act decides.
     """
     parts = crisis_events(tables, crisis.patron, crisis.date, None)
-    parts = parts[parts["role"].isin(AGAINST_ROLES)]
+    # an act against him: a role against (AGAINST_ROLES) in an event aimed at him (TARGET_ROLES), not one he took part
+    # in on the same side (the coup of 26 June 1953, which Malenkov organised, is no act of Kruglov's against Malenkov)
+    aimed = parts.loc[(parts["person_id"] == crisis.patron) & parts["role"].isin(TARGET_ROLES), "event_id"]
+    parts = parts[parts["role"].isin(AGAINST_ROLES) & parts["event_id"].isin(aimed)]
     events = tables.events[tables.events["event_id"].isin(parts["event_id"])]  # the few events of the acts
     events = events.assign(date_lo=floored(events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
     acts = parts.merge(events, on="event_id")
