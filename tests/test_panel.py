@@ -594,3 +594,19 @@ def test_no_client_lost_before_the_fall_is_said_of_the_crises_that_had_clients_t
         "year; at C 1950 the tables record no client of the patron in that year.")
     _, alone = toy_panel(view, ({**TOY_ENTRY, "name": "C 1950", "patron": "c"},))
     assert panel.none_lost_before(view, alone) == "No crisis of the panel has a client of the patron recorded in the year before his fall."
+
+
+def test_a_case_all_of_whose_top_clients_defected_gets_no_binomial_test(make_package):
+    """Against the rate of a case whose every top client defected (1 of 1), any count below all had binomial p = 0,
+    'improbably low': there is no binomial test, Fisher's stays."""
+    rows = copy.deepcopy(ROWS)
+    for r in rows["spells"]:
+        if r["spell_id"] == "d-min":
+            r["seniority"] = "5"  # R's client D a top client at rank >= 5, loyal
+    view = patronage.load(make_package(rows)).select(coding="x")
+    _, rosters = toy_panel(view, (TOY_ENTRY, {**TOY_ENTRY, "name": "R 1950", "patron": "r"}))
+    test = panel.rarer_than_case(view, rosters, "P 1950", min_rank=5)  # P's one top client at rank >= 5, A, defected
+    assert (test["case defected"], test["case top clients"], test["others top clients"]) == (1, 1, 1)
+    assert pd.isna(test["binomial p (one-sided, less)"]) and pd.notna(test["fisher p (one-sided, less)"])
+    lines = findings.pooled_lines(panel.pooled_top_clients(view, rosters, 5), test)
+    assert lines[-1].startswith("no binomial test: every top client of the case defected"), lines

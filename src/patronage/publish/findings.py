@@ -70,9 +70,12 @@ def pooled_sentence(row: pd.Series) -> str:
             f"Outside {row['case']}, {int(row['others defected'])} of {int(row['others top clients'])} defected; set against "
             f"its own {int(row['case defected'])} of {int(row['case top clients'])} top clients (of its first deputies, "
             f"{int(row['case first deputies defected'])} of {int(row['case first deputies'])} defected), Fisher's exact test "
-            f"(one-sided) gives p = {row['fisher p (one-sided, less)']:.3f}, and a binomial test against a rate of "
-            f"{row['binomial p0']:.3f} gives p = {p_text(row['binomial p (one-sided, less)'])}, if the other crises' chances to "
-            "defect were independent, which the men who are top clients at several of them make doubtful. The crises and the clients are those "
+            f"(one-sided) gives p = {row['fisher p (one-sided, less)']:.3f}, and "
+            + (f"a binomial test against a rate of {row['binomial p0']:.3f} gives p = {p_text(row['binomial p (one-sided, less)'])}, "
+               "if the other crises' chances to defect were independent, which the men who are top clients at several of them "
+               "make doubtful." if pd.notna(row["binomial p (one-sided, less)"]) else
+               "there is no binomial test: every top client of the case defected, and a fixed rate of 1 says nothing.")
+            + " The crises and the clients are those "
             f"the sources record, not a random sample; {row['no data share']:.0%} of the panel's cells are 'no data' and "
             f"{row.get('no case share', float('nan')):.0%} 'no case' (clients recorded, none of the kind a step counts): "
             "a rate for these crises, not for the system.")

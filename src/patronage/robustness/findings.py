@@ -175,7 +175,12 @@ def pooled_lines(pooled: pd.Series, test: pd.Series) -> list[str]:
             f"Fisher's exact test, one-sided (the others defected less): odds ratio {_ratio(test['fisher odds ratio'])}, "
             f"p = {test['fisher p (one-sided, less)']:.3f}",
             f"binomial test of the others against the case's share {test['binomial p0']:.3f}, one-sided: "
-            f"p = {p_text(test['binomial p (one-sided, less)'])}"]
+            f"p = {p_text(test['binomial p (one-sided, less)'])}" if pd.notna(test["binomial p (one-sided, less)"]) else
+            f"no binomial test: {NO_BINOMIAL}"]
+
+
+# why there is no binomial test where Fisher's is made (:func:`patronage.robustness.pooled.rarer_than_case`)
+NO_BINOMIAL = "every top client of the case defected, and a fixed rate of 1 gives p = 0 to any count below all"
 
 
 def _ratio(odds: float) -> str:
@@ -298,13 +303,14 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
     moved = variant_findings(variants) if variants is not None else ""
     if moved:
         out.append(moved)
-    if pd.notna(test["binomial p (one-sided, less)"]):
+    if pd.notna(test["fisher p (one-sided, less)"]):
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
         out.append(f"{_case_count(test)}; the other crises, {test['others defected']} of {test['others top clients']} top "
-                   f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate and each of the others' "
-                   "chances as independent (which the men who recur, below, make doubtful), their count would be "
-                   + (f"improbably low (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
-                      else f"no lower than chance allows at the {alpha} level (binomial p = {p_text(binomial)} >= {alpha})")
+                   + (f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate and each of the others' "
+                      "chances as independent (which the men who recur, below, make doubtful), their count would be "
+                      + (f"improbably low (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
+                         else f"no lower than chance allows at the {alpha} level (binomial p = {p_text(binomial)} >= {alpha})")
+                      if pd.notna(binomial) else f"clients. No binomial test: {NO_BINOMIAL}")
                    + "; treating the case as a sample too, Fisher's exact test "
                    + (f"tells the two rates apart (p = {fisher:.3f} < {alpha})." if fisher < alpha
                       else f"cannot tell the two rates apart (p = {fisher:.3f} >= {alpha})."))

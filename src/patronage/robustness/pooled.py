@@ -70,7 +70,8 @@ def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int
     improbably low under it. The case's first deputies (the article's 2 of 3 for Beria) are given beside it,
     not tested: set against the others' top clients they would weigh one population against another.
     A case none of whose top clients defected is not tested: no rate elsewhere can be lower than none, and
-    both tests would give p = 1 whatever the other crises recorded.
+    both tests would give p = 1 whatever the other crises recorded. A case all of whose top clients defected (one of
+    one) has no binomial test: against a fixed rate of 1 any count below all has p = 0, which says nothing.
     """
     crisis = rosters[case]
     top = top_clients(tables, crisis, min_rank)
@@ -86,8 +87,9 @@ def rarer_than_case(tables, rosters: dict[str, Crisis], case: str, min_rank: int
            "binomial p0": float("nan"), "binomial p (one-sided, less)": float("nan")}
     if n and k_case:
         odds, p = stats.fisher_exact([[k, n - k], [k_case, n_case - k_case]], alternative="less")
-        out |= {"fisher odds ratio": float(odds), "fisher p (one-sided, less)": float(p), "binomial p0": k_case / n_case,
-                "binomial p (one-sided, less)": float(stats.binomtest(k, n, k_case / n_case, alternative="less").pvalue)}
+        out |= {"fisher odds ratio": float(odds), "fisher p (one-sided, less)": float(p), "binomial p0": k_case / n_case}
+        if k_case < n_case:  # a rate of 1 (every top client of the case defected) gives p = 0 to any count below all
+            out["binomial p (one-sided, less)"] = float(stats.binomtest(k, n, k_case / n_case, alternative="less").pvalue)
     return pd.Series(out, dtype="object")
 
 

@@ -25,7 +25,7 @@ def tests_at_thresholds(tables, rosters: dict, case: str, min_rank: int, ranks: 
     from patronage.robustness.pooled import rarer_than_case
 
     ranks = (min_rank - 1, min_rank + 1) if ranks is None else ranks
-    if pd.isna(rarer_than_case(tables, rosters, case, min_rank)[COLUMNS[2]]):
+    if pd.isna(rarer_than_case(tables, rosters, case, min_rank)[COLUMNS[3]]):  # no test at all there (Fisher's)
         ranks = ()
     rows = []
     for rank in (r for r in ranks if r != min_rank and 0 <= r <= 7):
@@ -39,10 +39,12 @@ def thresholds_sentence(table: pd.DataFrame, alpha: float = 0.05) -> str:
     parts = []
     for row in table.to_dict("records"):
         binomial, fisher, rank = row[COLUMNS[2]], row[COLUMNS[3]], int(row["min rank"])
-        if pd.isna(binomial):
+        if pd.isna(fisher):
             parts.append(f"at rank >= {rank}, no test")
             continue
         low = "improbably low" if binomial < alpha else "no lower than chance allows"
-        parts.append(f"at rank >= {rank}, the others' count is {low} (binomial p = {p_text(binomial)}) and Fisher's "
-                     f"test {'tells' if fisher < alpha else 'cannot tell'} the rates apart (p = {fisher:.3f})")
+        count = (f"the others' count is {low} (binomial p = {p_text(binomial)})" if pd.notna(binomial)
+                 else "no binomial test (every top client of the case defected)")
+        parts.append(f"at rank >= {rank}, {count} and Fisher's test {'tells' if fisher < alpha else 'cannot tell'} "
+                     f"the rates apart (p = {fisher:.3f})")
     return f"The tests against {table['case'].iloc[0]} at other thresholds, at the {alpha} level: " + "; ".join(parts) + "." if parts else ""
