@@ -592,3 +592,16 @@ def test_an_act_beside_the_patron_is_no_act_against_him(make_package):
     view = patronage.load(make_package(rows)).select(coding="x")
     result = hypotheses.clients_do_not_switch_for_gain(view, make_crisis(view, "p", FALL))
     assert result.verdict == "holds" and "acted only after the fall" in result.reason, result.reason
+
+
+def test_a_motive_no_one_records_is_no_data_not_a_coding(make_package):
+    """H4b was 'coding' where every motive is unknown (Zhukov's, Molotov's turncoats): no reading to repeat, a gap."""
+    rows = copy.deepcopy(ROWS)
+    for t in rows["ties"]:
+        if t["tie_id"] == "p-a":
+            t["motive"] = ""
+    view = patronage.load(make_package(rows)).select(coding="x")
+    row = hypotheses.motive_as_coded(view, make_crisis(view, "p", FALL))
+    assert row.verdict == "no data" and row.reason == "no motive is recorded for the defection", row
+    assert hypotheses.motive_as_coded(patronage.load(make_package(ROWS)).select(coding="x"),
+                                      make_crisis(patronage.load(make_package(ROWS)).select(coding="x"), "p", FALL)).verdict == "coding"

@@ -229,7 +229,8 @@ def motive_as_coded(tables, crisis: Crisis) -> Result:
 
     Blauvelt reads "tactical advantage"; Rayfield, as the article reports him, a grievance at the
     promotion of Caucasians. ``ties.motive`` records each reading; switching the coding switches
-    the answer, which is why this row is labelled ``coding`` and decides nothing.
+    the answer, which is why this row is labelled ``coding`` and decides nothing. Where no defection has a motive
+    recorded, there is no reading to repeat: ``no data``.
     """
     claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
     rule = "none: the motive is the coding's reading of each defection (ties.motive), reported as the coding"
@@ -240,6 +241,10 @@ def motive_as_coded(tables, crisis: Crisis) -> Result:
     r = crisis.roster[crisis.roster["defected"]]
     motives = r["motive"].fillna("unknown")
     value = f"{int((motives == 'reward').sum())}/{len(r)} reward (" + ", ".join(f"{m}: {c}" for m, c in motives.value_counts().items()) + ")"
+    if (motives == "unknown").all():  # no reading of any defection to report: not a coding, a gap
+        why = f"no motive is recorded for {'the defection' if len(r) == 1 else 'any of the ' + str(len(r)) + ' defections'}"
+        return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "no data",
+                      f"no: {why}", why, "", r[["client_id", "motive"]], members)
     return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "coding",
                   *_motives_read(tables, r, motives), "", r[["client_id", "motive"]], members)
 
