@@ -11,7 +11,7 @@ import pytest
 
 import patronage
 from patronage.analysis.crisis import make_crisis
-from patronage.robustness import findings, panel
+from patronage.robustness import draw_findings, panel
 from patronage.robustness.date_draws import redated
 
 from toyworld import ROWS, tie
@@ -38,7 +38,7 @@ def test_no_top_client_in_any_draw_gives_no_share():
     assert drawn["draws"] == 2 and pd.isna(drawn["share median"]) and pd.isna(drawn["share low"])
     counts = pd.DataFrame([{"crisis": "A", "recorded": 0, "fewest": 0, "median": 0.0, "most": 0, "draws with another count": 0.0,
                             "defected": 0, "defected fewest": 0, "defected most": 0, "draws with another defected count": 0.0}])
-    text = findings.panel_draw_findings(counts, drawn, float("nan"))
+    text = draw_findings.panel_draw_findings(counts, drawn, float("nan"))
     assert "0 top clients in every draw, with no share, against no share at the point estimates" in text
 
 
@@ -48,18 +48,18 @@ def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under
     drawn = panel.pooled_under_draws(under, counts=counts, min_clients=5)
     assert (drawn["crises at min clients"], drawn["crises at min clients fewest"], drawn["crises at min clients most"]) == (2, 1, 2)
     assert drawn["draws with fewer crises at min clients"] == 0.25
-    assert findings._aim_under_draws(drawn) == ("2 crises have at least 5 top clients at the point estimates, 1 to 2 over the "
+    assert draw_findings._aim_under_draws(drawn) == ("2 crises have at least 5 top clients at the point estimates, 1 to 2 over the "
                                                 "draws; fewer than 2 such crises in 25% of the draws.")
     steady = panel.pooled_under_draws(under, counts=counts, min_clients=3)  # A and B reach 3 in every draw, C never
-    assert findings._aim_under_draws(steady) == "2 crises have at least 3 top clients at the point estimates and in every draw."
+    assert draw_findings._aim_under_draws(steady) == "2 crises have at least 3 top clients at the point estimates and in every draw."
     recorded = pd.DataFrame({"crisis": ["A", "B"], "recorded": [5, 4]})
     more = panel.pooled_under_draws(synthetic({"A": [(5, 0), (6, 0)], "B": [(4, 0), (5, 0)]}), counts=recorded, min_clients=5)
-    assert findings._aim_under_draws(more) == ("1 crisis has at least 5 top clients at the point estimates, 1 to 2 over the "
+    assert draw_findings._aim_under_draws(more) == ("1 crisis has at least 5 top clients at the point estimates, 1 to 2 over the "
                                                "draws; never fewer.")  # B reaches 5 in one draw: more, never fewer
-    assert findings._aim_under_draws(panel.pooled_under_draws(under)) == ""  # without the recorded counts, no sentence
-    assert findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=7)) == (
+    assert draw_findings._aim_under_draws(panel.pooled_under_draws(under)) == ""  # without the recorded counts, no sentence
+    assert draw_findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=7)) == (
         "No crisis has at least 7 top clients at the point estimates and in every draw.")
-    assert findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=1)) == (
+    assert draw_findings._aim_under_draws(panel.pooled_under_draws(under, counts=counts, min_clients=1)) == (
         "3 crises have at least 1 top client at the point estimates and in every draw.")
 
 
@@ -70,14 +70,14 @@ def test_counts_say_which_crises_move_with_the_dates(toy):
     n, k = recorded["top clients"], recorded["defected"]
     steady = panel.counts_under_draws(synthetic({"P 1950": [(n, k)] * 4}), rosters, 4)
     assert steady[["fewest", "most", "draws with another count", "draws with another defected count"]].values.tolist() == [[n, n, 0, 0]]
-    text = findings.panel_draw_findings(steady, panel.pooled_under_draws(synthetic({"P 1950": [(n, k)] * 4})), 0.5)
+    text = draw_findings.panel_draw_findings(steady, panel.pooled_under_draws(synthetic({"P 1950": [(n, k)] * 4})), 0.5)
     assert "No crisis's count of top clients moves" in text and "No crisis's count of defectors moves" in text
     assert f"holds {n} top clients in every draw, with a share of {k / n:.3f} in at least 95% of the draws, against 0.500" in text
     moving = synthetic({"P 1950": [(n, k), (n + 1, k), (n + 1, k + 1), (n, k)]})
     moved = panel.counts_under_draws(moving, rosters, 4).iloc[0]
     assert (moved["fewest"], moved["most"], moved["draws with another count"]) == (n, n + 1, 0.5)
     assert moved["draws with another defected count"] == 0.25
-    text = findings.panel_draw_findings(panel.counts_under_draws(moving, rosters, 4), panel.pooled_under_draws(moving), 0.5)
+    text = draw_findings.panel_draw_findings(panel.counts_under_draws(moving, rosters, 4), panel.pooled_under_draws(moving), 0.5)
     assert f"top clients moves with the dates at P 1950 ({n} to {n + 1}, against {n} recorded; another count in 50%" in text
     assert f"defectors moves with the dates at P 1950 ({k} to {k + 1}, against {k} recorded; another count in 25%" in text
 

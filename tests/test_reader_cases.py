@@ -525,7 +525,7 @@ def test_a_rivalry_is_his_until_it_is_known_to_be_over(make_package, end, rival)
 def test_a_motive_no_historian_reads_is_not_credited_to_the_coding(tables):
     """Beria's turncoats' motives differ between the codings: each is the coding's. The motives of Yezhov's clients
     are on ties every coding shares, read by the curators from the work each cites: not Blauvelt's, nor Rayfield's."""
-    from patronage.analysis.scarcity import motive_as_coded
+    from patronage.analysis.motives import motive_as_coded
 
     beria = tables.select(coding="rayfield")
     row = motive_as_coded(beria, make_crisis(beria, "beria", "1953-06-26"))

@@ -662,3 +662,19 @@ def test_a_dimension_the_grid_does_not_vary_is_said_not_varied_not_to_move_nothi
     assert lines["horizon"] == lines["population"] == "not varied (one value): nothing compared"
     two = S.dimension_effects(S.specification_grid(careers_view, "p", "1945-02-01", [5, 10], populations=["all clients"]))
     assert dict(line[2:].split(": ", 1) for line in S.dimension_lines(two))["horizon"] != "not varied (one value): nothing compared"
+
+
+def test_a_change_between_labels_that_decide_nothing_is_no_move():
+    """04 said 'coding moves H4b motive (coding) and H8 reinsurance', which only went from 'no case' to a coding or a
+    description: a change moves a verdict only where a decided verdict is among those compared."""
+    from patronage.robustness.choices import moved_and_relabelled
+    from patronage.robustness.specifications import dimension_effects, moved_by
+
+    rows = []
+    for spec, coding, verdicts in ((0, "a", ("fails", "coding")), (1, "b", ("holds", "no case"))):
+        rows += [{"spec": spec, "distinct": spec, "selection": spec, "coding": coding, "evidence": "seed", "reading": "article",
+                  "horizon": 10, "population": "first deputies", "hypothesis": h, "verdict": v}
+                 for h, v in zip(("H3 no reward", "H4b motive (coding)"), verdicts, strict=True)]
+    effects = dimension_effects(pd.DataFrame(rows))
+    assert moved_and_relabelled(effects, "coding") == (["H3 no reward"], ["H4b motive (coding)"])
+    assert moved_by(effects).to_dict() == {"H3 no reward": "coding", "H4b motive (coding)": "nothing"}

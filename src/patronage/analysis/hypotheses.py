@@ -24,7 +24,7 @@ in its section "Betrayal and network stability"; the reinsurance reading comes f
 8. the reinsurance reading, as a description.
 
 Each step is a function of the module of its part of the argument: :mod:`patronage.analysis.control`
-(step 1), :mod:`patronage.analysis.stability` (steps 2 and 7), :mod:`patronage.analysis.scarcity`
+(step 1), :mod:`patronage.analysis.stability` (steps 2 and 7), :mod:`patronage.analysis.scarcity` and :mod:`patronage.analysis.motives`
 (steps 3 and 4), :mod:`patronage.analysis.precedent` (steps 5 and 6) and
 :mod:`patronage.analysis.reinsurance` (step 8); all are importable from here, and :func:`run_all` runs
 them in order. Small-N statistics come from scipy (exact binomial intervals, Fisher's exact test, the
@@ -38,15 +38,11 @@ import pandas as pd
 from patronage.analysis import article
 from patronage.analysis.control import defectors_were_genuine_clients
 from patronage.analysis.crisis import Crisis
+from patronage.analysis.motives import motive_as_coded
 from patronage.analysis.populations import POPULATIONS
 from patronage.analysis.precedent import defectors_lose_office, later_defectors_refused, rewards_not_public
 from patronage.analysis.reinsurance import reinsured_clients_defect
-from patronage.analysis.scarcity import (
-    clients_do_not_switch_for_gain,
-    defectors_not_rewarded,
-    motive_as_coded,
-    rewards_cost_rivals_clients,
-)
+from patronage.analysis.scarcity import clients_do_not_switch_for_gain, defectors_not_rewarded, rewards_cost_rivals_clients
 from patronage.analysis.stability import clients_stay_loyal, network_below_top_continues
 from patronage.analysis.verdicts import VERDICTS, Result, verdict_table
 

@@ -9,7 +9,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import act_earliest, floored
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, TARGET_ROLES, Crisis, crisis_events
-from patronage.analysis.defectors import coding_of, defectors_of, no_defectors, rewards_of
+from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.offices import (
     SUCCESSION_GAP,
     gained_posts,
@@ -159,15 +159,7 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     only 'by' a day from its tie's start, :func:`patronage.analysis.careers.act_earliest`): the most precise record
     of the act decides.
     """
-    parts = crisis_events(tables, crisis.patron, crisis.date, None)
-    # an act against him: a role against (AGAINST_ROLES) in an event aimed at him (TARGET_ROLES), not one he took part
-    # in on the same side (the coup of 26 June 1953, which Malenkov organised, is no act of Kruglov's against Malenkov)
-    aimed = parts.loc[(parts["person_id"] == crisis.patron) & parts["role"].isin(TARGET_ROLES), "event_id"]
-    parts = parts[parts["role"].isin(AGAINST_ROLES) & parts["event_id"].isin(aimed)]
-    events = tables.events[tables.events["event_id"].isin(parts["event_id"])]  # the few events of the acts
-    events = events.assign(date_lo=floored(events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
-    acts = parts.merge(events, on="event_id")
-    ties = tables.ties.set_index("tie_id")
+    acts, ties = _acts_against(tables, crisis), tables.ties.set_index("tie_id")
     out = {}
     for r in crisis.roster[crisis.roster["defected"]].itertuples():
         mine = acts[(acts["person_id"] == r.client_id) & acts["date_hi"].notna()]
@@ -192,6 +184,18 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     return out
 
 
+def _acts_against(tables, crisis: Crisis) -> pd.DataFrame:
+    """Every act against the patron up to his fall, with its event's bounds (the lower raised to its floor): a role
+    against (AGAINST_ROLES) in an event aimed at him (TARGET_ROLES), not one he took part in on the same side (the
+    coup of 26 June 1953, which Malenkov organised, is no act of Kruglov's against Malenkov)."""
+    parts = crisis_events(tables, crisis.patron, crisis.date, None)
+    aimed = parts.loc[(parts["person_id"] == crisis.patron) & parts["role"].isin(TARGET_ROLES), "event_id"]
+    parts = parts[parts["role"].isin(AGAINST_ROLES) & parts["event_id"].isin(aimed)]
+    events = tables.events[tables.events["event_id"].isin(parts["event_id"])]  # the few events of the acts
+    events = events.assign(date_lo=floored(events, "date", "lo"))[["event_id", "date_lo", "date_hi"]]
+    return parts.merge(events, on="event_id")
+
+
 def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 365) -> Result:
     """Scarcity, the client's side: clients do not change sides in the hope of a reward.
 
@@ -199,7 +203,7 @@ def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 36
     1983: 365-6, as quoted in Blauvelt, 2008, "Patronage and betrayal"). A hope cannot be
     observed; what can is when a defector acted and what he gained. He counts against the claim if
     he acted against the patron by the day of the fall, while its outcome was open, and then rose
-    within ``window_days``. The motive a coding attributes is reported apart (:func:`motive_as_coded`).
+    within ``window_days``. The motive a coding attributes is reported apart (:func:`patronage.analysis.motives.motive_as_coded`).
     """
     claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
     rule = split_rule("defector", f"he is recorded acting against the patron by the day of the fall and rose within "
@@ -222,44 +226,3 @@ def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 36
     return Result("H4 no switch for gain", "scarcity: the client's side", claim, text, rule, statistic,
                   tally(outcomes, "switched by the fall and gained", "did not"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", detail, members)
-
-
-def motive_as_coded(tables, crisis: Crisis) -> Result:
-    """The motive of each defection as the chosen coding reads it: a historian's reading, reported as the coding.
-
-    Blauvelt reads "tactical advantage"; Rayfield, as the article reports him, a grievance at the
-    promotion of Caucasians. ``ties.motive`` records each reading; switching the coding switches
-    the answer, which is why this row is labelled ``coding`` and decides nothing. Where no defection has a motive
-    recorded, there is no reading to repeat: ``no data``.
-    """
-    claim = f'"clients would only rarely change sides in the hope of such a reward" ({FAIRBANKS})'
-    rule = "none: the motive is the coding's reading of each defection (ties.motive), reported as the coding"
-    statistic = "defections the coding attributes to reward"
-    if not crisis.defectors:
-        return no_defectors(tables, crisis, "H4b motive (coding)", "scarcity: the client's side", claim, rule, statistic)
-    ids, text, members = defectors_of(tables, crisis)
-    r = crisis.roster[crisis.roster["defected"]]
-    motives = r["motive"].fillna("unknown")
-    value = f"{int((motives == 'reward').sum())}/{len(r)} reward (" + ", ".join(f"{m}: {c}" for m, c in motives.value_counts().items()) + ")"
-    if (motives == "unknown").all():  # no reading of any defection to report: not a coding, a gap
-        why = f"no motive is recorded for {'the defection' if len(r) == 1 else 'any of the ' + str(len(r)) + ' defections'}"
-        return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "no data",
-                      f"no: {why}", why, "", r[["client_id", "motive"]], members)
-    return Result("H4b motive (coding)", "scarcity: the client's side", claim, text, rule, statistic, value, "coding",
-                  *_motives_read(tables, r, motives), "", r[["client_id", "motive"]], members)
-
-
-def _motives_read(tables, defected: pd.DataFrame, motives: pd.Series) -> tuple[str, str]:
-    """Whose reading each defection's motive is: the chosen coding's, where the defector's tie belongs to some codings
-    only (the historians' readings differ on it), or the curators' reading of the work the tie cites, where every
-    coding shares the tie (no historian the codings are named after reads that defection: Yezhov's clients).
-    returns: why the row could not differ, and the motives read, in words."""
-    ties, every = tables.ties.set_index("tie_id"), set(tables.codings["coding_id"])
-    own, shared = [], []
-    for client, motive, tie in zip(defected["client_id"], motives, defected["tie_id"], strict=True):
-        mine = set(str(ties.at[tie, "codings"]).split("|")) < every
-        (own if mine else shared).append(f"{names_of(tables, [client])}: {motive}" + ("" if mine else f" ({ties.at[tie, 'source_id']})"))
-    out = [f"the coding '{coding_of(tables)}' reads: " + ", ".join(own)] if own else []
-    out += ["the same under every coding, the curators' reading of the work each tie cites: " + ", ".join(shared)] if shared else []
-    by = f"by the coding '{coding_of(tables)}'" if own else "by the curators, the same under every coding"
-    return f"no: the motive is typed into the ties {by}", "; ".join(out)

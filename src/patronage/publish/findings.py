@@ -12,7 +12,8 @@ import pandas as pd
 
 from patronage import config
 from patronage.analysis.verdicts import percent
-from patronage.robustness.findings import p_text, panel_draw_findings, variant_findings
+from patronage.robustness.draw_findings import panel_draw_findings
+from patronage.robustness.findings import p_text, variant_findings
 from patronage.robustness.tests_at_thresholds import thresholds_sentence
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.analysis.verdicts import DECIDED, VERDICTS, number, percent
+from patronage.robustness.choices import moved_and_relabelled, relabels_text
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
 from patronage.robustness.verdict_panel import no_data_share, top_clients
 
@@ -62,10 +63,15 @@ def specification_findings(grid: pd.DataFrame) -> list[str]:
                    "for this patron on this day, so the grid cannot show the verdicts to be robust or fragile.")
     effects = dimension_effects(grid)
     varied = set(effects.loc[effects["values"] > 1, "dimension"])
-    moves = [f"{dim} moves {_listing(sorted(effects.loc[(effects['dimension'] == dim) & (effects['moved'] > 0), 'hypothesis']))}"
-             if dim in varied else f"{dim} is not varied (one value)" for dim in DIMENSIONS]
-    out.append("Changing one choice alone: " + "; ".join(m.replace("moves none", "moves no verdict") for m in moves) + ".")
+    out.append("Changing one choice alone: " + "; ".join(_moves(effects, dim) if dim in varied else f"{dim} is not varied (one value)"
+                                                        for dim in DIMENSIONS) + ".")
     return out
+
+
+def _moves(effects: pd.DataFrame, dim: str) -> str:
+    """What changing ``dim`` alone does (:mod:`patronage.robustness.choices`), in the closing's words."""
+    decided, relabelled = moved_and_relabelled(effects, dim)
+    return (f"{dim} moves {_listing(decided)}" if decided else f"{dim} moves no decided verdict") + relabels_text(relabelled, _listing)
 
 
 def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
@@ -227,46 +233,6 @@ def variant_findings(variants: pd.DataFrame) -> str:
         out.append(f"{label}, {int(r['defected'])} of {int(r['top clients'])} ({share})" if int(r["top clients"])
                    else f"{label}, no top client")
     return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""
-
-
-def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: float) -> str:
-    """How far the panel moves with its uncertain dates (``counts``, ``drawn``: :func:`patronage.robustness.panel_draws.
-    counts_under_draws` and :func:`~patronage.robustness.panel_draws.pooled_under_draws`), beside the pooled share
-    at the point estimates, and at which crises the count of top clients or of defectors moves."""
-    share = "no share" if pd.isna(drawn["share median"]) else (
-        f"a share of {drawn['share median']:.3f} in at least {float(drawn['confidence']):.0%} of the draws"
-        if drawn["share low"] == drawn["share high"] else
-        f"a median share of {drawn['share median']:.3f} ({float(drawn['confidence']):.0%} of the draws between "
-        f"{drawn['share low']:.3f} and {drawn['share high']:.3f})")
-    point = f"{point_share:.3f}" if pd.notna(point_share) else "no share"
-    fewest, most = int(drawn["top clients fewest"]), int(drawn["top clients most"])
-    held = f"{fewest} to {most} top clients" if fewest != most else f"{number(most, 'top client')} in every draw"
-    out = [f"Under {number(int(drawn['draws']), 'draw')} of the uncertain dates the panel holds {held}, with {share}, "
-           f"against {point} at the point estimates."]
-    for what, recorded, low, high, moved in (("top clients", "recorded", "fewest", "most", "draws with another count"),
-                                             ("defectors", "defected", "defected fewest", "defected most",
-                                              "draws with another defected count")):
-        items = [f"{r['crisis']} ({int(r[low])} to {int(r[high])}, against {int(r[recorded])} recorded; another count in "
-                 f"{share_of_draws(r[moved])} of the draws)" for _, r in counts[counts[moved] > 0].iterrows()]
-        out.append(f"The count of {what} moves with the dates at {_listing(items)}." if items
-                   else f"No crisis's count of {what} moves with the dates.")
-    return " ".join(filter(None, [*out, _aim_under_draws(drawn)]))
-
-
-def _aim_under_draws(drawn: pd.Series) -> str:
-    """How many crises reach the panel's aim of ``min clients`` top clients, recorded and over the draws ('' when the
-    summary does not say: one written before the aim was counted, or without the recorded counts)."""
-    if pd.isna(drawn.get("crises at min clients", pd.NA)):
-        return ""
-    k, n = int(drawn["min clients"]), int(drawn["crises at min clients"])
-    low, high, fewer = int(drawn["crises at min clients fewest"]), int(drawn["crises at min clients most"]), float(
-        drawn["draws with fewer crises at min clients"])
-    if low == high == n:
-        tail = " and in every draw."
-    else:
-        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} such crises in {share_of_draws(fewer)} of the draws." if fewer else "; never fewer.")
-    count = "No crisis has" if not n else "1 crisis has" if n == 1 else f"{n} crises have"
-    return f"{count} at least {number(k, 'top client')} at the point estimates" + tail
 
 
 def _pooled_sentence(pooled: pd.Series, sizes: dict[str, int], min_rank: int) -> str:

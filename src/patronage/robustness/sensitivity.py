@@ -42,6 +42,7 @@ from patronage.robustness.career_ties import (
     rank_on,
     union_ties,
 )
+from patronage.robustness.choices import moved_and_relabelled, relabels_text
 from patronage.robustness.date_draws import (
     EDTF_FIELDS,
     DateDraws,
@@ -141,6 +142,7 @@ def dimension_lines(effects: pd.DataFrame) -> list[str]:
         if len(mine) and int(mine["values"].max()) < 2:
             lines.append(f"- {dim}: not varied (one value): nothing compared")
             continue
-        moved = mine.loc[mine["moved"] > 0, "hypothesis"].tolist()
-        lines.append(f"- {dim}: " + (f"moves {len(moved)} step(s): {', '.join(moved)}" if moved else "moves no verdict"))
+        moved, relabelled = moved_and_relabelled(effects, dim)
+        lines.append(f"- {dim}: " + (f"moves {len(moved)} decided step(s): {', '.join(moved)}" if moved else "moves no decided verdict")
+                     + relabels_text(relabelled, ", ".join))
     return lines

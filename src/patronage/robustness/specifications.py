@@ -25,7 +25,7 @@ from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
 from patronage.analysis.populations import POPULATIONS
-from patronage.analysis.verdicts import VERDICTS
+from patronage.analysis.verdicts import DECIDED, VERDICTS
 from patronage.errors import ParameterError
 from patronage.parallel import map_ordered
 from patronage.tables.checks import check_choice
@@ -235,11 +235,13 @@ def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
     leads to more than one distinct specification (a reading that selects the same rows changes
     nothing), and once however often it recurs (two comparisons over the same distinct
     specifications are one). The verdict moves in a comparison if its distinct specifications
-    do not all give the same verdict.
+    do not all give the same verdict; it moves a decision if one of them is a verdict a rule decided (DECIDED), and
+    only relabels if all are labels that decide nothing ('no data' to 'no case', 'no case' to a coding).
 
     returns: one row per hypothesis and dimension: values (how many values of the dimension the grid
-    holds: with one, nothing is compared), comparisons, moved (in how many the verdict changes), share
-    (moved / comparisons, NaN if none), verdicts (those it moves between, in the order of VERDICTS).
+    holds: with one, nothing is compared), comparisons, moved (in how many the verdict changes), decided (in how many
+    of those a decided verdict is among them), share (moved / comparisons, NaN if none), verdicts (those it moves
+    between, in the order of VERDICTS).
     """
     verdict = grid.drop_duplicates(["distinct", "hypothesis"]).set_index(["distinct", "hypothesis"])["verdict"]
     hyps = sorted(grid["hypothesis"].unique())
@@ -255,9 +257,10 @@ def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
             moved = [v for v in seen if len(v) > 1]
             between = set().union(*moved) if moved else set()
             rows.append({"hypothesis": h, "dimension": dim, "values": values, "comparisons": len(comparisons), "moved": len(moved),
+                         "decided": sum(bool(v & set(DECIDED)) for v in moved),
                          "share": len(moved) / len(comparisons) if comparisons else float("nan"),
                          "verdicts": " / ".join(v for v in VERDICTS if v in between)})
-    return pd.DataFrame(rows, columns=["hypothesis", "dimension", "values", "comparisons", "moved", "share", "verdicts"])
+    return pd.DataFrame(rows, columns=["hypothesis", "dimension", "values", "comparisons", "moved", "decided", "share", "verdicts"])
 
 
 def effect_text(moved: int, comparisons: int, verdicts: str, values: int = 2) -> str:
@@ -290,8 +293,9 @@ def dimension_table(effects: pd.DataFrame) -> pd.DataFrame:
 
 
 def moved_by(effects: pd.DataFrame) -> pd.Series:
-    """Per hypothesis, the dimensions that ever move its verdict (in the order of DIMENSIONS), or 'nothing'."""
-    moving = effects[effects["moved"] > 0]
+    """Per hypothesis, the dimensions that ever move a decided verdict of it (in the order of DIMENSIONS), or 'nothing'
+    (a change between labels that decide nothing, 'no data' to 'no case', moves no decision)."""
+    moving = effects[effects["decided"] > 0]
     order = {d: i for i, d in enumerate(DIMENSIONS)}
     named = moving.groupby("hypothesis")["dimension"].agg(lambda d: ", ".join(sorted(d, key=order.get)))
     return named.reindex(sorted(effects["hypothesis"].unique())).fillna("nothing").rename("moved by")
@@ -302,7 +306,7 @@ def shares_table(grid: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
 
     returns: hypothesis; a column per verdict in VERDICTS, the share of distinct specifications
     giving it (rounded to ``digits``); n, the number of distinct specifications; moved by, the
-    dimensions that ever move the verdict (:func:`moved_by`), or 'nothing'.
+    dimensions that ever move a decided verdict (:func:`moved_by`), or 'nothing'.
     """
     shares = verdict_shares(grid)
     table = shares[list(VERDICTS)].round(digits)
