@@ -81,6 +81,8 @@ CASES = {
                           "spells.csv, row 6, column 'start': starts (1910) before b was born"),
     "defection date without a defection": (dict(ties=lambda r: r[3].update(defection_date="1950-06")),
                                            "ties.csv, row 5, column 'defection_date': dates a defection (1950-06)"),
+    "defection without a date": (dict(ties=lambda r: r[0].update(defection_date="")),
+                                 "ties.csv, row 2, column 'defection_date': records a defection with no date"),
     "row repeated under another id": (dict(spells=lambda r: r.append({**r[0], "spell_id": "p-min-again"})),
                                       "spells.csv, row 11, column 'spell_id': repeats row 'p-min' in every field but its id"),
 }

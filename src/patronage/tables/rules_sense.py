@@ -54,12 +54,16 @@ def _posts_after_birth(tables) -> list[Problem]:
 
 
 def _defection_dates(tables) -> list[Problem]:
-    """A defection date belongs to a defection: a tie that records none (defected false) gives no date for one."""
+    """A defection date belongs to a defection, and a defection has one: a tie that records none (defected false) gives
+    no date for one, and a defection with no date would belong to every crisis of the patron (a year will do: '1953')."""
     t = tables.ties
     dated = (t["defection_date"].notna() & t["defection_date"].astype("string").str.strip().ne("")).fillna(False)
-    return problems_where(tables, "ties", (dated & t["defected"].eq(False).fillna(False)).to_numpy(dtype=bool),
-                          "defection_date", lambda r: f"dates a defection ({r['defection_date']}) that 'defected' ({r['defected']}) "
-                          "says did not happen: set defected to true, or leave the date empty")
+    out = problems_where(tables, "ties", (dated & t["defected"].eq(False).fillna(False)).to_numpy(dtype=bool),
+                         "defection_date", lambda r: f"dates a defection ({r['defection_date']}) that 'defected' ({r['defected']}) "
+                         "says did not happen: set defected to true, or leave the date empty")
+    return out + problems_where(tables, "ties", (~dated & t["defected"].eq(True).fillna(False)).to_numpy(dtype=bool),
+                                "defection_date", "records a defection with no date: give its date, at the precision the "
+                                "source allows (a year, '1953'; 'by' a day, '/1953-06-26'), or it counts at every crisis of the patron")
 
 
 REPEATABLE = ("spells", "ties", "attributes")  # the tables whose rows name their persons: an event's are its participants
