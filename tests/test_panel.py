@@ -610,3 +610,12 @@ def test_a_case_all_of_whose_top_clients_defected_gets_no_binomial_test(make_pac
     assert pd.isna(test["binomial p (one-sided, less)"]) and pd.notna(test["fisher p (one-sided, less)"])
     lines = findings.pooled_lines(panel.pooled_top_clients(view, rosters, 5), test)
     assert lines[-1].startswith("no binomial test: every top client of the case defected"), lines
+
+
+def test_a_fall_dated_by_an_event_that_does_not_act_against_the_patron_is_refused(toy, tmp_path):
+    """A listed 'fall' on a day that is none (R organised the toy fall: nothing acted against him) pooled his clients as
+    loyal top clients of a crisis that never happened; as an attacked network the entry stands."""
+    entry = {**TOY_ENTRY, "name": "R 1950", "patron": "r"}
+    (problem,) = problems_of(toy, write_list(tmp_path, [TOY_ENTRY, entry]))
+    assert problem.startswith("entry 2 (R 1950): model 'fall', but the event 'fall' does not act against r (his role in it: organiser)")
+    assert len(panel.crisis_list(toy, write_list(tmp_path, [{**entry, "model": "attacked network"}], "n.yaml"))) == 1

@@ -8,7 +8,7 @@ import pandas as pd
 import yaml
 
 from patronage import config
-from patronage.analysis.crisis import Crisis, make_crisis
+from patronage.analysis.crisis import TARGET_ROLES, Crisis, make_crisis
 from patronage.errors import ParameterError
 from patronage.tables import checks
 
@@ -100,6 +100,21 @@ def _check_event(tables, entry: dict, where: str, row: dict, problems: list[str]
     if "date" in row and not e["date_lo"] <= row["date"] <= e["date_hi"]:
         problems.append(f"{where}: date {row['date'].date()} lies outside the event {entry['event']!r}, "
                         f"dated {e['date']}")
+    elif row.get("model") == "fall" and "patron_id" in row:  # the event's own date first: one fault of it at a time
+        _check_fall(tables, entry["event"], row["patron_id"], where, problems)
+
+
+def _check_fall(tables, event: str, patron: str, where: str, problems: list[str]) -> None:
+    """A fall is dated by an event that acts against the patron (he is in it arrested, dismissed, purged, accused or
+    tried: TARGET_ROLES): a day that is no fall (an atomic test Beria presided over) would put his clients in the pool
+    as loyal top clients of a crisis that never happened."""
+    parts = tables.event_participants
+    roles = parts.loc[(parts["event_id"] == event) & (parts["person_id"] == patron), "role"].tolist()
+    if not set(roles) & set(TARGET_ROLES):
+        held = f"his role in it: {', '.join(roles)}" if roles else "he is not recorded in it"
+        problems.append(f"{where}: model 'fall', but the event {event!r} does not act against {patron} ({held}); a fall is "
+                        f"dated by an event in which he is {', '.join(TARGET_ROLES[:-1])} or {TARGET_ROLES[-1]}, and a purge "
+                        "of his clients while he kept his posts is model 'attacked network'")
 
 
 def crisis_list(tables, path=None) -> pd.DataFrame:
