@@ -605,3 +605,21 @@ def test_a_motive_no_one_records_is_no_data_not_a_coding(make_package):
     assert row.verdict == "no data" and row.reason == "no motive is recorded for the defection", row
     assert hypotheses.motive_as_coded(patronage.load(make_package(ROWS)).select(coding="x"),
                                       make_crisis(patronage.load(make_package(ROWS)).select(coding="x"), "p", FALL)).verdict == "coding"
+
+
+def test_a_loss_dated_to_a_year_reaching_into_the_span_is_not_read_as_kept(make_package):
+    """B arrested 'in 1951' (read as 2 July) and his post ended by it: over the year to 15 June 1951 he was 'kept',
+    though the arrest may fall inside it. Unknown, as a loss reaching out of the span already was."""
+    from patronage.analysis.outcomes import fate_between
+
+    rows = copy.deepcopy(ROWS)
+    for r in rows["spells"]:
+        if r["spell_id"] == "b-min":
+            r["end"] = "1951"
+    for e in rows["events"]:
+        if e["event_id"] == "b-arrest":
+            e["date"] = "1951"
+    view = patronage.load(make_package(rows)).select(coding="x")
+    fate = fate_between(view, ["b"], pd.Timestamp("1950-06-15"), pd.Timestamp("1951-06-15")).loc["b"]
+    assert fate["fate"] == "unknown" and fate["how"] == "arrested, dated 1951: it may fall within 1950-06-15 to 1951-06-15", fate
+    assert fate_between(view, ["b"], pd.Timestamp("1950-06-15"), pd.Timestamp("1950-12-31")).at["b", "fate"] == "kept"

@@ -81,8 +81,26 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
             rows.append(_lost(person, *min(found, key=lambda x: x[0]), start, end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        rows.append(_kept_or_unknown(person, s[s["person_id"] == person], ended_all[ended_all["person_id"] == person], last))
+        rows.append(_may_have_lost(tables, person, ended_all, start, end)
+                    or _kept_or_unknown(person, s[s["person_id"] == person], ended_all[ended_all["person_id"] == person], last))
     return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
+
+
+def _may_have_lost(tables, person, ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict | None:
+    """A row of :func:`fate_between` (unknown) for a man with a loss whose point estimate lies outside the span but whose
+    dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none."""
+    event = first_loss(tables, [person], start, end, OFFICE_LOSS_ROLES, reach=True)
+    if pd.notna(event.at[person, "day"]):
+        dated = tables.events.set_index("event_id").at[event.at[person, "event_id"], "date"]
+        how = f"{event.at[person, 'role']}, dated {dated}"
+    else:
+        mine = ended[(ended["person_id"] == person) & ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+                     & (ended["end_hi"] >= start) & (ended["end_lo"] <= end)]
+        if mine.empty:
+            return None
+        how = f"{mine['post'].iloc[0]}: {mine['end_cause'].iloc[0]}, dated {mine['end'].iloc[0]}"
+    return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA,
+            "how": f"{how}: it may fall within {start.date()} to {end.date()}"}
 
 
 def _lost(person, day: pd.Timestamp, how: str, dated, lo: pd.Timestamp, hi: pd.Timestamp, start: pd.Timestamp,
