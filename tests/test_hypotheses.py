@@ -331,13 +331,16 @@ def late_defection(rows):
     set_field(rows, "ties", "tie_id", "p-a", defection_date="1950-07")
 
 
-def test_h4_holds_when_he_joined_only_after_the_fall_and_no_data_when_undated(world):
+def test_h4_holds_when_he_joined_only_after_the_fall_and_an_undated_defection_is_refused(world):
+    """A defection with no date (no act, no date on the tie) made H4 'no data' at every crisis of the patron: the
+    validator now refuses the row, naming it."""
+    from patronage.errors import DataError
+
     view, c = world(late_defection)
     assert c.defectors == ["a"] and H.clients_do_not_switch_for_gain(view, c).verdict == "holds"
-    view, c = world(lambda rows: (drop(rows, "event_participants", "role", "defecting"),
-                                  set_field(rows, "ties", "tie_id", "p-a", defection_date="")))
-    r = H.clients_do_not_switch_for_gain(view, c)
-    assert c.defectors == ["a"] and r.verdict == "no data"
+    with pytest.raises(DataError, match="records a defection with no date"):
+        world(lambda rows: (drop(rows, "event_participants", "role", "defecting"),
+                            set_field(rows, "ties", "tie_id", "p-a", defection_date="")))
 
 
 def test_h4_reads_an_act_against_the_patron_months_before_the_fall(world):
