@@ -623,3 +623,15 @@ def test_a_loss_dated_to_a_year_reaching_into_the_span_is_not_read_as_kept(make_
     fate = fate_between(view, ["b"], pd.Timestamp("1950-06-15"), pd.Timestamp("1951-06-15")).loc["b"]
     assert fate["fate"] == "unknown" and fate["how"] == "arrested, dated 1951: it may fall within 1950-06-15 to 1951-06-15", fate
     assert fate_between(view, ["b"], pd.Timestamp("1950-06-15"), pd.Timestamp("1950-12-31")).at["b", "fate"] == "kept"
+
+
+def test_a_defector_in_high_office_again_at_the_horizon_held_it_then(make_package):
+    """H6b read only the first run of high posts after the fall: A, dismissed in 1952 and a first deputy again from 1956
+    to 1965, was 'not in high office on 1960-06-15' (holds); he was (fails), and the reason says so."""
+    rows = copy.deepcopy(ROWS)
+    rows["spells"].append(spell("a-again", "a", "min2", 5, "1956-01-01", "1965", "retirement", post="First deputy again"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    result = hypotheses.defectors_lose_office(view, make_crisis(view, "p", FALL))
+    assert result.verdict == "fails" and "Person A held high office again on 1960-06-15" in result.reason, result.reason
+    plain = patronage.load(make_package(ROWS)).select(coding="x")
+    assert hypotheses.defectors_lose_office(plain, make_crisis(plain, "p", FALL)).verdict == "holds"

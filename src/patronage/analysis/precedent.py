@@ -157,7 +157,9 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
         why = f"no defector held high office (rank >= {min_rank}) the day before the fall or in the window after it"
         return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic, "–", "no case",
                       f"no: {why}", f"{why}: {reason}", note, tenure, members)
-    outcomes = _still_in_office(held, mine, ranks["rank after"])
+    again = [p for p in held if _high_at(tables, p, crisis.horizon, min_rank) and _still_in_office([p], mine, ranks["rank after"])[p] is not True]
+    outcomes = _still_in_office(held, mine, ranks["rank after"]) | dict.fromkeys(again, True)
+    reason += "".join(f"; {names_of(tables, [p])} held high office again on {crisis.horizon.date()}" for p in again)
     return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,
                   tally(outcomes, f"in high office on {crisis.horizon.date().isoformat()}", "not"),
                   split_outcome(*count_outcomes(outcomes)), split_could_differ(len(held), "defector"), reason, note,
@@ -184,6 +186,16 @@ def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int
     return pd.concat([tenure_after(tables, crisis, defectors, min_rank, window).assign(group="defectors"),
                       tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
                      ignore_index=True)
+
+
+def _high_at(tables, person, day: pd.Timestamp, min_rank: int) -> bool:
+    """True if a high post of his (rank >= min_rank) certainly ran on ``day``: begun by it at the latest, and its end
+    stated on or after it at the earliest (or said to go on). A man who lost high office after the fall and held it
+    again at the horizon still held it then, whatever his first run after the fall (:func:`_tenures`) says."""
+    s = tables.spells
+    mine = s[(s["person_id"] == person) & (s["seniority"] >= min_rank).fillna(False)]
+    ongoing = mine["end_cause"].eq("ongoing").fillna(False)
+    return bool(((mine["start_hi"] <= day) & ((mine["end_lo"] >= day).fillna(False) | (mine["end"].isna() & ongoing))).any())
 
 
 def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series) -> dict:
