@@ -157,9 +157,7 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
         why = f"no defector held high office (rank >= {min_rank}) the day before the fall or in the window after it"
         return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic, "–", "no case",
                       f"no: {why}", f"{why}: {reason}", note, tenure, members)
-    again = [p for p in held if _high_at(tables, p, crisis.horizon, min_rank) and _still_in_office([p], mine, ranks["rank after"])[p] is not True]
-    outcomes = _still_in_office(held, mine, ranks["rank after"]) | dict.fromkeys(again, True)
-    reason += "".join(f"; {names_of(tables, [p])} held high office again on {crisis.horizon.date()}" for p in again)
+    outcomes, reason = _at_horizon(tables, crisis, held, mine, ranks["rank after"], min_rank, reason)
     return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,
                   tally(outcomes, f"in high office on {crisis.horizon.date().isoformat()}", "not"),
                   split_outcome(*count_outcomes(outcomes)), split_could_differ(len(held), "defector"), reason, note,
@@ -186,6 +184,16 @@ def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int
     return pd.concat([tenure_after(tables, crisis, defectors, min_rank, window).assign(group="defectors"),
                       tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
                      ignore_index=True)
+
+
+def _at_horizon(tables, crisis: Crisis, held: list, mine: pd.DataFrame, after: pd.Series, min_rank: int,
+                reason: str) -> tuple[dict, str]:
+    """Each counted defector's outcome at the horizon (:func:`_still_in_office`, and True for one who held high office
+    again on the horizon day: :func:`_high_at`), and ``reason`` with the words for those held again."""
+    outcomes = _still_in_office(held, mine, after)
+    again = [p for p in held if outcomes[p] is not True and _high_at(tables, p, crisis.horizon, min_rank)]
+    return (outcomes | dict.fromkeys(again, True),
+            reason + "".join(f"; {names_of(tables, [p])} held high office again on {crisis.horizon.date()}" for p in again))
 
 
 def _high_at(tables, person, day: pd.Timestamp, min_rank: int) -> bool:
