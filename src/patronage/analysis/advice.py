@@ -32,10 +32,10 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     if tables is None or view is None or crisis is None:
         return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
                 "say little about this crisis; run with evidence 'seed+external' to add the facts from other named works."]
-    return [head + " " + _what_reference_works_add(table, tables, view, crisis, step_args), *filter(None, office)]
+    return [head + " " + _what_other_works_add(table, tables, view, crisis, step_args), *filter(None, office)]
 
 
-def _what_reference_works_add(table: pd.DataFrame, tables, view, crisis, step_args: dict | None) -> str:
+def _what_other_works_add(table: pd.DataFrame, tables, view, crisis, step_args: dict | None) -> str:
     """Whether the other named works would change what the steps under evidence 'seed' found: the clients they
     add that day, and (given ``step_args``) the steps whose verdict they move, each run again under 'seed+external'."""
     from patronage.analysis.crisis import make_crisis  # the crisis module builds on this one
