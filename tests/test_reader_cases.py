@@ -635,3 +635,21 @@ def test_a_defector_in_high_office_again_at_the_horizon_held_it_then(make_packag
     assert result.verdict == "fails" and "Person A held high office again on 1960-06-15" in result.reason, result.reason
     plain = patronage.load(make_package(ROWS)).select(coding="x")
     assert hypotheses.defectors_lose_office(plain, make_crisis(plain, "p", FALL)).verdict == "holds"
+
+
+def test_a_client_of_the_rival_too_is_not_the_network_left_in_place(make_package):
+    """H7 counted C, a client below the top whom the rival R also protected, as the fallen network 'left in place'
+    (Ignatiev at Malenkov's fall in 1955): he is left out, and named so, as a turncoat is."""
+    rows = copy.deepcopy(ROWS)
+    for r in rows["spells"]:
+        if r["spell_id"] == "c-min":
+            r["seniority"], r["end"], r["end_cause"] = "3", "1952", "retirement"
+    for name in ("event_participants",):
+        rows[name] = [r for r in rows[name] if r["person_id"] != "c"]
+    rows["events"] = [e for e in rows["events"] if e["event_id"] not in ("c-arrest", "c-shot")]
+    plain = patronage.load(make_package(rows, "plain")).select(coding="x")
+    assert hypotheses.network_below_top_continues(plain, make_crisis(plain, "p", FALL)).verdict == "holds"
+    rows["ties"].append(tie("r-c", "r", "c", "patronage", "1949"))
+    view = patronage.load(make_package(rows, "rival")).select(coding="x")
+    result = hypotheses.network_below_top_continues(view, make_crisis(view, "p", FALL))
+    assert result.verdict == "no case" and "left out as a rival's client too: Person C" in result.population, result

@@ -112,9 +112,12 @@ def population(tables, crisis: Crisis, which: str = "first deputies", min_rank: 
     return Population(ids, text, evidence(tables, crisis, ids, why))
 
 
-def below_the_top(crisis: Crisis, min_rank: int) -> list[PersonId]:
-    """The patron's clients whose rank the day before is recorded and below ``min_rank``, and who did not defect at
-    the crisis: his network below the top. A turncoat left in place is not the network left in place."""
+def below_the_top(crisis: Crisis, min_rank: int, rivals_clients: bool = False) -> list[PersonId]:
+    """The patron's clients whose rank the day before is recorded and below ``min_rank``, who did not defect at the
+    crisis and were no client of a rival as well: his network below the top. A turncoat left in place is not the
+    network left in place, nor is a man the rival who won also protected (Ignatiev, Khrushchev's client since
+    December 1953, at Malenkov's fall in 1955). rivals_clients: those left out as a rival's client too instead."""
     r = crisis.roster
-    below = r["rank_before"].lt(min_rank).fillna(False).to_numpy(dtype=bool) & ~r["defected"].to_numpy(dtype=bool)
+    below = (r["rank_before"].lt(min_rank).fillna(False).to_numpy(dtype=bool) & ~r["defected"].to_numpy(dtype=bool)
+             & (r["rival_client"].to_numpy(dtype=bool) == rivals_clients))
     return list(r.loc[below, "client_id"])

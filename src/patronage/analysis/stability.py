@@ -100,9 +100,10 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                       f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running at "
                       "the end of that span")
     statistic = f"clients below the top who lost their post within {number(window_days, 'day')}"
-    lower = below_the_top(crisis, min_rank)
+    lower, also = below_the_top(crisis, min_rank), below_the_top(crisis, min_rank, rivals_clients=True)
     text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before who did not "
-                                   "defect, as the sources name them (the unnamed lower levels are not in the tables)", lower)
+                                   "defect and were no rival's client as well, as the sources name them (the unnamed lower "
+                                   "levels are not in the tables)", lower) + (f"; left out as a rival's client too: {names_of(tables, also)}" if also else "")
     members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
     if not lower:
         unknown = int(crisis.roster["rank_before"].isna().sum())  # clients who may be below the top: no data, not no case
@@ -111,7 +112,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                       f"no: no loyal client of recorded rank below {min_rank}" + (f" ({number(unknown, 'client')} of unknown rank)"
                                                                                 if unknown else ""),
                       f"the tables record no client of the patron "
-                      f"of known rank below {min_rank} who did not defect"
+                      f"of known rank below {min_rank} who did not defect" + (" and was no rival's client too" if also else "")
                       + (f"; {number(unknown, 'client')} of unknown rank that day may be" if unknown else "")
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
                       members=members)
