@@ -6,6 +6,7 @@ nothing set beside the article's, and the defectors among the network below the 
 from __future__ import annotations
 
 import copy
+import os
 
 import pandas as pd
 import pytest
@@ -653,3 +654,33 @@ def test_a_client_of_the_rival_too_is_not_the_network_left_in_place(make_package
     view = patronage.load(make_package(rows, "rival")).select(coding="x")
     result = hypotheses.network_below_top_continues(view, make_crisis(view, "p", FALL))
     assert result.verdict == "no case" and "left out as a rival's client too: Person C" in result.population, result
+
+
+def test_a_post_two_works_record_alike_is_one_reward_and_one_defection_one_row(make_package):
+    """A second work's row for A's new ministry (same post, dates and rank) made H3b count two rewards, and a second
+    work's tie recording his defection made 05's list of defections show it twice."""
+    from patronage.robustness import panel
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"].append({**next(r for r in rows["spells"] if r["spell_id"] == "a-min2"), "spell_id": "a-min2-b", "locator": "section 2"})
+    rows["ties"].append({**next(t for t in rows["ties"] if t["tie_id"] == "p-a"), "tie_id": "p-a-b", "locator": "section 2"})
+    view = patronage.load(make_package(rows)).select(coding="x")
+    crisis = make_crisis(view, "p", FALL)
+    assert hypotheses.rewards_cost_rivals_clients(view, crisis).value == "0/1 from a rival's client (the fallen patron: 1)"
+    listed = panel.defections(view, {"P 1950": crisis})
+    assert listed.loc[listed["client_id"] == "a", "tie_id"].tolist() == ["p-a; p-a-b"]
+
+
+def test_a_run_reads_a_data_folder_given_relative_to_the_readers_shell(tmp_path, monkeypatch):
+    """`PATRONAGE_DATA_DIR=copy python -m patronage run ...` failed in the kernel, which runs in the notebook's folder."""
+    import papermill
+
+    from patronage import config
+    from patronage.build import runs
+
+    seen = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(config.DATA_ENV, "copy")
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: seen.setdefault("data", os.environ[config.DATA_ENV]))
+    runs.run(config.NOTEBOOKS_DIR / "02-network.ipynb", tmp_path / "out.ipynb", {})
+    assert seen["data"] == str(tmp_path / "copy")

@@ -54,7 +54,8 @@ CHECKOUT = find_checkout()
 PROJ_ROOT = CHECKOUT or PACKAGE_DIR.parents[1]  # in an installed copy, a folder nothing is written to (require_checkout)
 # the compendium's own data package: the checkout's data/, or the copy installed as package data
 PACKAGE_DATA_DIR = CHECKOUT / "data" if CHECKOUT else Path(str(resources.files(__package__).joinpath("data")))
-DATA_DIR = Path(os.environ.get("PATRONAGE_DATA_DIR") or PACKAGE_DATA_DIR)
+DATA_ENV = "PATRONAGE_DATA_DIR"
+DATA_DIR = Path(os.environ.get(DATA_ENV) or PACKAGE_DATA_DIR)
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 SCENARIOS_DIR = NOTEBOOKS_DIR / "scenarios"
 FIGURES_DIR = PROJ_ROOT / "figures"

@@ -118,7 +118,9 @@ def _rewards_gained(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     known = ranks["rank before"].dropna()
     if not len(known):
         return tables.spells.iloc[0:0]
-    return gained_posts(tables, list(known.index), crisis.date - DAY, crisis.date + window, known.astype(int))
+    gained = gained_posts(tables, list(known.index), crisis.date - DAY, crisis.date + window, known.astype(int))
+    # one post the rows of two works record alike (the same holder, office, rank and dates) is one reward
+    return gained.drop_duplicates(["person_id", "org_id", "seniority", "start", "end"])
 
 
 def _gained_text(tables, gained: pd.DataFrame, window_days: int) -> str:

@@ -109,7 +109,8 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
         unknown = int(crisis.roster["rank_before"].isna().sum())  # clients who may be below the top: no data, not no case
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster) and not unknown),
-                      f"no: no loyal client of recorded rank below {min_rank}" + (f" ({number(unknown, 'client')} of unknown rank)"
+                      f"no: no loyal client of recorded rank below {min_rank}" + (" who was no rival's client too" if also else "")
+                      + (f" ({number(unknown, 'client')} of unknown rank)"
                                                                                 if unknown else ""),
                       f"the tables record no client of the patron "
                       f"of known rank below {min_rank} who did not defect" + (" and was no rival's client too" if also else "")

@@ -75,12 +75,15 @@ def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
     its patron. The others happened where no patron fell (Rukhadze leaving Beria before the
     Mingrelian affair; a client deserting a patron who survived), or are not patronage ties.
 
+    One defection recorded on the ties of two works (the same pair, kind and date) is one row, its ties' ids joined.
+
     returns: tie_id, patron_id, client_id, kind, defection_date, counted in (a crisis label, or "none").
     """
     counted = {(c.patron, d): name for name, c in rosters.items() for d in c.defectors}
-    t = tables.ties[tables.ties["defected"].fillna(False).astype(bool)]
+    t = tables.ties[tables.ties["defected"].fillna(False).astype(bool)].sort_values("tie_id")
     where = [counted.get((p, c), "none") for p, c in zip(t["patron_id"], t["client_id"], strict=True)]
-    out = t.assign(**{"counted in": where})
+    out = t.assign(**{"counted in": where}).groupby(["patron_id", "client_id", "kind", "defection_date", "counted in"],
+                                                    sort=False, dropna=False)["tie_id"].agg("; ".join).reset_index()
     return out[["tie_id", "patron_id", "client_id", "kind", "defection_date", "counted in"]].sort_values(
         "tie_id").reset_index(drop=True)
 
