@@ -81,3 +81,16 @@ def test_an_appointment_is_a_turning_point(tables):
     points = network.turning_points(tables.select(evidence="seed+external", reading="standard"), 1938)
     assert "beria-commissar-nkvd-1938-11-25" in set(points["event_id"])
     assert pd.Timestamp("1938-11-24") in network.days_around(points)
+
+
+def test_the_turning_points_of_a_year_are_compared_within_it(tables):
+    """A purge dated '1936/1938' is a turning point of 1937 (its point estimate): its days were those of its bounds, so
+    '1937-12-20 to 1939-01-01' reported Yezhov's fall of November 1938 among the changes of 1937."""
+    days = network.days_around(network.turning_points(tables.select(evidence="seed+external"), 1937))
+    assert days[0] >= pd.Timestamp("1936-12-31") and days[-1] <= pd.Timestamp("1938-01-01"), days
+
+
+def test_one_patron_is_not_compared_with_others(toy):
+    view = toy.select(coding="x")
+    one = network.describe(view, "1947-01-01", "p", network.changes(view, [], changed_only=True))
+    assert "1 patron had 3 clients." in one[0] and one[1] == "Person P had 3 clients that day; no other patron had any.", one

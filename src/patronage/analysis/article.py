@@ -26,10 +26,9 @@ ARTICLE_READING = {
     "H2 loyalty": ("fails", "the case of Kruglov and Serov represented an exception to the more usual tendency in network "
                             "stability", BETRAYAL),
     "H3 no reward": ("fails", "both Kruglov and Serov profited from their betrayal", MOTIVATIONS),
-    "H3b scarcity: whose posts": ("fails", "it is possible that in this period of transition there simply was not as big a "
-                                           "deficit in high offices", BETRAYAL),
-    "H4 no switch for gain": ("fails", "made the decision to switch to Khrushchev and Malenkov's side without much hesitation",
-                              MOTIVATIONS),
+    "H3b scarcity: whose posts": ("fails", "does not seem to have acted as a block in the case of Kruglov and Serov", BETRAYAL),
+    "H4 no switch for gain": ("fails", "both clients and patrons were willing to take the risks of betrayal (and of rewarding "
+                                       "betrayal) for tactical advantage", BETRAYAL),
     "H4b motive (coding)": ("fails", "for tactical advantage as the new power balances began to emerge", BETRAYAL),
     "H5 no public reward": ("fails", "Khrushchev does not seem to have been overly concerned with the precedent of rewarding "
                                     "betrayal", BETRAYAL),

@@ -92,13 +92,18 @@ def clients_by_patron(tables, on) -> pd.DataFrame:
 
 def turning_points(tables, year: int) -> pd.DataFrame:
     """The events of ``year`` that can change a network (TURNING_KINDS): those whose point estimate falls in it (an
-    approximate '1952~', which edtf widens back into 1951, is of 1952), with the first and last day each may be.
+    approximate '1952~', which edtf widens back into 1951, is of 1952), with the first and last day each may be within
+    the year: a purge dated '1936/1938' is a turning point of 1937 from its first day to its last, so that the network
+    is compared around it within 1937, not across Yezhov's fall of November 1938.
 
-    returns: event_id, date (as recorded), date_lo, date_hi, kind, title; by date_lo.
+    returns: event_id, date (as recorded), date_lo, date_hi (its bounds cut to the year), kind, title; by date_lo.
     """
     e = tables.events
     mask = e["kind"].isin(TURNING_KINDS) & (point_of(tables, "events", "date").dt.year == year)
-    return e.loc[mask, ["event_id", "date", "date_lo", "date_hi", "kind", "title"]].sort_values(["date_lo", "event_id"])
+    first, last = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
+    points = e.loc[mask, ["event_id", "date", "date_lo", "date_hi", "kind", "title"]]
+    return points.assign(date_lo=points["date_lo"].clip(lower=first), date_hi=points["date_hi"].clip(upper=last)).sort_values(
+        ["date_lo", "event_id"])
 
 
 def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False) -> pd.DataFrame:
@@ -185,10 +190,11 @@ def describe(tables, on, patron, changed: pd.DataFrame) -> list[str]:
     twice = int(by_patron["clients"].sum()) - clients
     pairs = f" ({number(g.number_of_edges(), 'pair')} of persons)" if g.number_of_edges() != len(rows) else ""
     kind = ("; none of them is patronage" if not clients else
-            f"; {number(len(by_patron), 'patron')} had {number(clients, 'client')} between them"
+            f"; {number(len(by_patron), 'patron')} had {number(clients, 'client')}{' between them' if len(by_patron) > 1 else ''}"
             + (f" ({number(twice, 'client')} of two patrons or more, counted once)" if twice else ""))
     place = (f"; {number(more, 'patron')} had more." if more else "." if not mine
-             else f", as many as {number(same, 'other patron')} and no one more." if same else ", more than any other patron.")
+             else f", as many as {number(same, 'other patron')} and no one more." if same
+             else ", more than any other patron." if len(by_patron) > 1 else "; no other patron had any.")
     if not alive_on(tables, on, [patron]).iloc[0]:
         died = tables.persons.set_index("person_id")["died_lo"].get(patron)
         place = place[:-1] + f" (the tables record him dead by {died.date()})."
