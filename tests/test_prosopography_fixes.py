@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 import patronage
 from patronage.analysis import prosopography
 
@@ -62,3 +64,12 @@ def test_the_closing_counts_conflicts_by_kind_refinements_by_what_they_restate_a
     cited |= set(tables.persons["names_source_id"].dropna()) | set(tables.conflicts["a_source_id"].dropna()) | set(
         tables.conflicts["b_source_id"].dropna())
     assert f"The sources list {len(tables.sources)} works, {len(cited)} of them cited by a row" in text[2]
+
+
+def test_a_post_held_by_a_date_is_drawn_from_that_date(make_package):
+    """An open start ('/1950': held by 1950) was drawn faint from ten years before it, edtf's padding, as if a source
+    gave that range."""
+    tables = patronage.load(make_package(with_rows(ROWS, "spells", [spell("d-by", "d", "min", 2, "/1948", "1949")])))
+    segs = prosopography.timeline_segments(tables)
+    mine = segs[segs["label"].str.contains(r"\(/1948")]
+    assert mine["start"].min() >= pd.Timestamp("1948-01-01"), mine

@@ -139,7 +139,9 @@ def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
 
     A spell runs from its start to its end; an EDTF date known only to the month or year (or
     approximately) spans a range, drawn as a faint margin. A spell without an end is drawn as a
-    faint margin up to the person's death or the end of the study.
+    faint margin up to the person's death or the end of the study. A start known only as 'by' a day
+    (an open start: its floor) is drawn from that day, with no margin: edtf's ten years of padding
+    before it are no range a source gives.
     """
     s = tables.spells.merge(tables.persons[["person_id", "name", "died_lo"]], on="person_id", how="left")
     s = s.merge(tables.organisations[["org_id", "abbreviation", "name", "lineage", "kind"]].rename(
@@ -152,7 +154,9 @@ def timeline_segments(tables, end_default: str = STUDY_END) -> pd.DataFrame:
     label = s["post"] + ", " + org + " (" + s["start"] + " – " + s["end"].fillna("?") + ")"
     base = {"person": s["name"], "lineage": s["lineage"], "kind": s["kind"], "label": label, "seniority": s["seniority"]}
     core = pd.DataFrame(base | {"start": s["start_hi"], "end": end_lo, "part": "certain"})
-    lead = pd.DataFrame(base | {"start": s["start_lo"], "end": s["start_hi"], "part": "uncertain"})
+    opened = s["start_floor"].notna() if "start_floor" in s else pd.Series(False, index=s.index)
+    lead = pd.DataFrame(base | {"start": s["start_lo"].where(~opened.to_numpy(dtype=bool), s["start_hi"]), "end": s["start_hi"],
+                                "part": "uncertain"})
     tail = pd.DataFrame(base | {"start": end_lo, "end": end_hi, "part": "uncertain"})
     segs = pd.concat([core, lead, tail], ignore_index=True)
     segs = segs[segs["end"] > segs["start"]]
