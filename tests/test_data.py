@@ -139,7 +139,7 @@ def test_the_flat_export_gives_the_coded_fields_the_analysis_reads(tables):
     flat = assertions(tables).set_index("row_id")
     tie = flat.loc["beria-kruglov-patronage-blauvelt"]
     assert tie["what"] == "Lavrenty Beria → Sergei Kruglov"
-    assert tie["detail"] == "basis recruited; defected; defection dated 1953-06/1953-06-26; motive reward; codings blauvelt"
+    assert tie["detail"] == "basis recruited; defected; defection dated 1953-03/1953-06-26; motive reward; codings blauvelt"
     assert "no defection recorded" in flat.loc["beria-kruglov-subordination-not-true-clients", "detail"]
     assert flat.loc["beria-1953-mvd-minister", "detail"].startswith("rank 6; end cause arrest")
     assert pd.isna(flat.loc["beria", "detail"])  # a person row has no coded field
