@@ -65,6 +65,7 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     """
     persons = list(persons)
     events = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES)
+    reaching = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES, reach=True)  # dates reaching into the span
     s = tables.spells[tables.spells["person_id"].isin(persons)]
     ended_all = s.assign(day=point(s, "end"))
     ended = _first_post_lost(ended_all, start, end)
@@ -81,15 +82,16 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
             rows.append(_lost(person, *min(found, key=lambda x: x[0]), start, end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        rows.append(_may_have_lost(tables, person, ended_all, start, end)
+        rows.append(_may_have_lost(tables, person, reaching, ended_all, start, end)
                     or _kept_or_unknown(person, s[s["person_id"] == person], ended_all[ended_all["person_id"] == person], last))
     return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
 
 
-def _may_have_lost(tables, person, ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict | None:
+def _may_have_lost(tables, person, event: pd.DataFrame, ended: pd.DataFrame, start: pd.Timestamp,
+                   end: pd.Timestamp) -> dict | None:
     """A row of :func:`fate_between` (unknown) for a man with a loss whose point estimate lies outside the span but whose
-    dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none."""
-    event = first_loss(tables, [person], start, end, OFFICE_LOSS_ROLES, reach=True)
+    dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none.
+    event: :func:`first_loss` of the span with ``reach``, for every man of the call."""
     if pd.notna(event.at[person, "day"]):
         dated = tables.events.set_index("event_id").at[event.at[person, "event_id"], "date"]
         how = f"{event.at[person, 'role']}, dated {dated}"
