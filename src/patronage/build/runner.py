@@ -29,6 +29,7 @@ import os
 import sys
 
 from patronage import cache, config
+from patronage.build import schedule
 from patronage.build.execute import prune_failed
 from patronage.build.inputs import shared_inputs_hash
 from patronage.build.plan import default_runs, is_current, run_hash, scenario_runs
@@ -103,7 +104,10 @@ def build(args: argparse.Namespace) -> int:
     with environment({cache.CACHE_ENV: os.environ.get(cache.CACHE_ENV) or str(config.CACHE_DIR)}):
         todo = [(run, run_hash(run, shared)) for run in runs]
         todo = [(run, inputs) for run, inputs in todo if args.force or not is_current(run, inputs)]
-        failures = execute_all(todo, args.jobs, lambda: _prepare(args, shared, bool(todo)))
+        seconds: dict[str, float] = {}
+        todo = schedule.longest_first(todo, cache.cache_dir())
+        failures = execute_all(todo, args.jobs, lambda: _prepare(args, shared, bool(todo)), seconds)
+        schedule.remember(cache.cache_dir(), seconds)
         if failures is None:
             return 1
         prune_failed()
