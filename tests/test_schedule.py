@@ -1,11 +1,11 @@
-"""The order a build starts its runs in: the longest first, by what this machine measured, else by what the notebook
-does (patronage.build.schedule); and the seconds a build keeps for the next one."""
+"""The order a build starts its runs in: the runs of the longest notebooks first, the others in the plan's order
+(patronage.build.schedule)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from patronage.build import plan, schedule, workers
+from patronage.build import plan, schedule
 
 
 def _run(name: str, stem: str | None = None) -> plan.Run:
@@ -13,50 +13,37 @@ def _run(name: str, stem: str | None = None) -> plan.Run:
     return plan.Run(name, nb, nb, Path("figures"))
 
 
-def _names(todo) -> list[str]:
-    return [run.name for run, _ in todo]
+def test_the_long_notebooks_start_first_longest_first_and_the_rest_keep_the_plans_order():
+    runs = [_run("01-prosopography"), _run("03-fairbanks-test"), _run("05-crises"), _run("04-sensitivity"),
+            _run("yezhov-1938/03-fairbanks-test", "03-fairbanks-test"), _run("other/04-sensitivity", "04-sensitivity")]
+    todo = schedule.longest_first([(r, f"hash-{r.name}") for r in runs])
+    assert [run.name for run, _ in todo] == ["04-sensitivity", "other/04-sensitivity", "05-crises", "01-prosopography",
+                                             "03-fairbanks-test", "yezhov-1938/03-fairbanks-test"]
+    assert all(inputs == f"hash-{run.name}" for run, inputs in todo)
 
 
-PLAN = [_run("01-prosopography"), _run("03-fairbanks-test"), _run("04-sensitivity"), _run("05-crises"),
-        _run("yezhov-1938/03-fairbanks-test", "03-fairbanks-test")]
+def test_without_a_long_notebook_the_plans_order_is_kept():
+    runs = [_run("03-fairbanks-test"), _run("01-prosopography"), _run("malenkov-1955/03-fairbanks-test", "03-fairbanks-test")]
+    assert [run for run, _ in schedule.longest_first([(r, "h") for r in runs])] == runs
 
 
-def test_never_measured_the_long_notebooks_start_first_the_rest_in_the_plans_order(tmp_path):
-    todo = schedule.longest_first([(r, "h") for r in PLAN], tmp_path)
-    assert _names(todo) == ["04-sensitivity", "05-crises", "01-prosopography", "03-fairbanks-test",
-                            "yezhov-1938/03-fairbanks-test"]
-    assert _names(schedule.longest_first([(r, "h") for r in PLAN], None))[:2] == ["04-sensitivity", "05-crises"]
+def test_the_long_notebooks_are_notebooks_of_the_compendium():
+    from patronage import config
+
+    assert {nb.stem for nb in config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb")} >= set(schedule.LONG)
 
 
-def test_measured_runs_start_from_the_longest_before_those_never_measured(tmp_path):
-    schedule.remember(tmp_path, {"03-fairbanks-test": 3.5, "yezhov-1938/03-fairbanks-test": 9.0, "01-prosopography": 2.0})
-    todo = schedule.longest_first([(r, "h") for r in PLAN], tmp_path)
-    assert _names(todo) == ["yezhov-1938/03-fairbanks-test", "03-fairbanks-test", "01-prosopography",
-                            "04-sensitivity", "05-crises"]
+def test_the_build_starts_its_runs_in_that_order(monkeypatch):
+    import argparse
 
+    from patronage.build import runner
 
-def test_seconds_kept_are_merged_with_earlier_builds_and_a_bad_file_is_ignored(tmp_path):
-    schedule.remember(tmp_path, {"a": 1.234})
-    schedule.remember(tmp_path, {"b": 2.0})
-    schedule.remember(tmp_path, {})
-    assert schedule.measured(tmp_path) == {"a": 1.23, "b": 2.0}
-    (tmp_path / schedule.SECONDS_FILE).write_text("[1, 2", encoding="utf-8")
-    assert schedule.measured(tmp_path) == {}
-    (tmp_path / schedule.SECONDS_FILE).write_text('{"a": "slow", "b": 3}', encoding="utf-8")
-    assert schedule.measured(tmp_path) == {"b": 3.0}
-    assert schedule.measured(tmp_path / "missing") == {} and schedule.measured(None) == {}
+    started = []
 
+    def fake_execute_all(todo, jobs, prepare):  # stops before any run, as a failed preparation does
+        started.extend(run.name for run, _ in todo)
 
-def test_the_runner_keeps_the_seconds_of_successful_runs_only(monkeypatch, tmp_path):
-    runs = [plan.Run(f"nb{i}", tmp_path / f"nb{i}.ipynb", tmp_path / f"nb{i}.ipynb", tmp_path) for i in range(3)]
-
-    def fake_papermill(run):
-        if run.name == "nb1":
-            raise RuntimeError("cell 2 raised")
-        return {"executed": run.name}
-
-    monkeypatch.setattr(workers, "run_papermill", fake_papermill)
-    monkeypatch.setattr(workers, "finish", lambda run, inputs, nb: [])
-    seconds: dict[str, float] = {}
-    assert workers.execute_all([(r, "h") for r in runs], 1, seconds=seconds) == ["nb1"]
-    assert sorted(seconds) == ["nb0", "nb2"] and all(s >= 0 for s in seconds.values())
+    monkeypatch.setattr(runner, "execute_all", fake_execute_all)
+    args = argparse.Namespace(force=True, only=None, no_scenarios=False, jobs=2)
+    assert runner.build(args) == 1
+    assert started[:2] == ["04-sensitivity", "05-crises"] and len(started) > len(schedule.LONG)

@@ -104,10 +104,8 @@ def build(args: argparse.Namespace) -> int:
     with environment({cache.CACHE_ENV: os.environ.get(cache.CACHE_ENV) or str(config.CACHE_DIR)}):
         todo = [(run, run_hash(run, shared)) for run in runs]
         todo = [(run, inputs) for run, inputs in todo if args.force or not is_current(run, inputs)]
-        seconds: dict[str, float] = {}
-        todo = schedule.longest_first(todo, cache.cache_dir())
-        failures = execute_all(todo, args.jobs, lambda: _prepare(args, shared, bool(todo)), seconds)
-        schedule.remember(cache.cache_dir(), seconds)
+        todo = schedule.longest_first(todo)
+        failures = execute_all(todo, args.jobs, lambda: _prepare(args, shared, bool(todo)))
         if failures is None:
             return 1
         prune_failed()

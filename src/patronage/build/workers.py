@@ -4,7 +4,6 @@ previous outputs."""
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
 import sys
@@ -31,8 +30,7 @@ def _summary(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text.splitlines()[-1] if text else ''}"
 
 
-def execute_all(runs: list[tuple[Run, str]], jobs: int, prepare: Callable[[], bool] = lambda: True,
-                seconds: dict[str, float] | None = None) -> list[str] | None:
+def execute_all(runs: list[tuple[Run, str]], jobs: int, prepare: Callable[[], bool] = lambda: True) -> list[str] | None:
     """Execute the runs, ``jobs`` kernels at a time, started in the order given; returns the names of those that failed.
 
     Kernels run in worker processes (each sets its own environment for its kernel); this process
@@ -42,18 +40,16 @@ def execute_all(runs: list[tuple[Run, str]], jobs: int, prepare: Callable[[], bo
     prepare: called once the worker processes exist and before any run is given to them, so that what it
     starts in this process (a thread: the browser's warm-up) is not copied into a fork; it returns False to stop
     before any run, and then None is returned.
-    seconds: where each successful run's seconds are written, by its name (:mod:`patronage.build.schedule`).
     """
     failures: list[str] = []
-    report = functools.partial(_report, seconds={} if seconds is None else seconds)
     if jobs <= 1 or len(runs) <= 1:
         if not prepare():
             return None
         _announce(runs)
         for run, inputs in runs:
-            report(run, inputs, *_worker(run), failures)
+            _report(run, inputs, *_worker(run), failures)
         return failures
-    return failures if _execute_in_pool(runs, jobs, failures, prepare, report) else None
+    return failures if _execute_in_pool(runs, jobs, failures, prepare) else None
 
 
 def _announce(runs: list[tuple[Run, str]]) -> None:
@@ -61,14 +57,12 @@ def _announce(runs: list[tuple[Run, str]]) -> None:
         print(f"executing {run.name} ...", flush=True)
 
 
-def _report(run: Run, inputs: str, status: str, value, took: float, failures: list[str], seconds: dict) -> None:
-    """A finished run: its outputs moved into place, said done and its seconds kept in ``seconds``; or, if it or that
-    failed, its name added to ``failures``."""
+def _report(run: Run, inputs: str, status: str, value, seconds: float, failures: list[str]) -> None:
+    """A finished run: its outputs moved into place and said done; or, if it or that failed, its name added to ``failures``."""
     if status == "ok":
         try:
             finish(run, inputs, value)
-            seconds[run.name] = took
-            print(f"  {run.name} done in {took:.1f} s", flush=True)
+            print(f"  {run.name} done in {seconds:.1f} s", flush=True)
             return
         except Exception as exc:  # drawing or writing failed: the previous outputs stay
             value = _summary(exc)
@@ -77,8 +71,7 @@ def _report(run: Run, inputs: str, status: str, value, took: float, failures: li
           f"  the previous outputs are kept; the failed run is in build/failed/{run.name}.ipynb", file=sys.stderr)
 
 
-def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str], prepare: Callable[[], bool],
-                     report: Callable) -> bool:
+def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str], prepare: Callable[[], bool]) -> bool:
     """The runs in ``jobs`` worker processes, each reported as it finishes; stopped, the runs in progress stop too.
     False if ``prepare`` stopped the build before any run."""
     import multiprocessing
@@ -97,7 +90,7 @@ def _execute_in_pool(runs: list[tuple[Run, str]], jobs: int, failures: list[str]
         futures = {pool.submit(_worker, run): (run, inputs) for run, inputs in runs}
         for future in as_completed(futures):
             run, inputs = futures[future]
-            report(run, inputs, *future.result(), failures)
+            _report(run, inputs, *future.result(), failures)
     except BaseException:  # stopped (Ctrl-C, SIGTERM, the parent gone): the runs in progress stop too
         # leaving the pool's block would wait for every running notebook to finish; the executor has no
         # public way to stop work already started, so its worker processes are ended here
