@@ -37,7 +37,7 @@ def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
     theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     s = theirs[theirs["start_day"] < before]
     pairs = s.merge(s, on="person_id", suffixes=("", "_o"))
-    moved_from = pd.MultiIndex.from_arrays([pairs["spell_id_o"], pairs["spell_id"]]).isin(moved(theirs))
+    moved_from = pd.MultiIndex.from_arrays([pairs["spell_id_o"], pairs["spell_id"]]).isin(moved(tables, theirs))
     prior = pairs[(pairs["spell_id_o"] != pairs["spell_id"]) & ((
         (pairs["start_day_o"] < pairs["start_day"]) & ~(pairs["end_day_o"] < pairs["start_day"] - SUCCESSION_GAP).fillna(False))
         | moved_from)]

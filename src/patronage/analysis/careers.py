@@ -151,8 +151,15 @@ def moves_between(spells: pd.DataFrame) -> pd.DataFrame:
     return pairs[["a", "b"]].sort_values(["b", "a"], kind="stable").reset_index(drop=True)
 
 
-def moved(spells: pd.DataFrame) -> pd.MultiIndex:
-    """(spell_id of the post left, spell_id of the post taken up) of every move among ``spells`` (:func:`moves_between`):
-    asked of the few persons a step reads, not of a whole register."""
-    pairs, ids = moves_between(spells), spells["spell_id"].to_numpy(object)
-    return pd.MultiIndex.from_arrays([ids[pairs["a"].to_numpy(int)], ids[pairs["b"].to_numpy(int)]])
+def moved(tables, spells: pd.DataFrame) -> pd.MultiIndex:
+    """(spell_id of the post left, spell_id of the post taken up) of every move between two of ``spells`` (rows of
+    ``tables.spells``): the moves of the whole table (:func:`moves_between`), found once for these tables and every
+    redating of them, as a move reads its dates as they are written, not their bounds
+    (:meth:`patronage.tables.load.Tables.undated`); a pair of one person's spells, so those among some rows are the
+    table's moves between two of them."""
+    def every(t) -> pd.MultiIndex:
+        pairs, ids = moves_between(t.spells), t.spells["spell_id"].to_numpy(object)
+        return pd.MultiIndex.from_arrays([ids[pairs["a"].to_numpy(int)], ids[pairs["b"].to_numpy(int)]])
+
+    found, ids = tables.undated("moves", every), spells["spell_id"]
+    return found[found.get_level_values(0).isin(ids) & found.get_level_values(1).isin(ids)]

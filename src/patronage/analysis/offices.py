@@ -31,7 +31,7 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     pairs = new[keys + ["spell_id", "start_day"]].assign(row=np.arange(len(new))).merge(
         mine.loc[mine["lineage"].notna(), keys + ["spell_id", "start_day", "end_day"]].rename(columns={"end_day": "end_day_before"}),
         on=keys, suffixes=("", "_before"))
-    follows = pd.MultiIndex.from_arrays([pairs["spell_id_before"], pairs["spell_id"]]).isin(moved(mine))
+    follows = pd.MultiIndex.from_arrays([pairs["spell_id_before"], pairs["spell_id"]]).isin(moved(tables, mine))
     renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (follows | (
         (pairs["start_day_before"] < pairs["start_day"]) & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)))]
     new = new[~np.isin(np.arange(len(new)), renamed["row"].to_numpy())]
@@ -55,7 +55,7 @@ def lineages_above(tables) -> dict[str, list]:
         up.add_edges_from((o, p) for o, p in orgs["parent_id"].items() if pd.notna(p) and p in orgs.index)
         return {org: sorted({orgs.at[o, "lineage"] for o in {org} | nx.descendants(up, org)} - {pd.NA, None}, key=str)
                 for org in orgs.index}
-    return tables.derived("lineages above", walk)
+    return tables.undated("lineages above", walk)
 
 
 def spells_with_lineage(tables, rows=None) -> pd.DataFrame:

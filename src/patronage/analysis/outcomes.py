@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import active, point, rank_as_of
+from patronage.analysis.careers import active, point, point_of, rank_as_of
 from patronage.analysis.crisis import DAY, LOSS_ROLES, Crisis
 
 # the ends of a post that are a loss of it, not a move: spells.end_cause
@@ -21,8 +21,9 @@ def max_rank_between(tables, persons, start, end, missing=0) -> pd.Series:
     missing: the value for a person with no post recorded in the span (0 by default; ``pd.NA``
     where that means unknown).
     """
-    s = tables.spells[tables.spells["person_id"].isin(list(persons))]
-    began, ended = point(s, "start"), point(s, "end")
+    mine = tables.spells["person_id"].isin(list(persons))
+    s = tables.spells[mine]
+    began, ended = point_of(tables, "spells", "start")[mine], point_of(tables, "spells", "end")[mine]
     overlap = s[(began <= end) & ~(ended < start).fillna(False)]
     held = overlap.groupby("person_id")["seniority"].max().reindex(list(persons))
     return held.astype("Int64") if missing is pd.NA else held.fillna(missing).astype(int)
@@ -66,8 +67,9 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     persons = list(persons)
     events = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES)
     reaching = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES, reach=True)  # dates reaching into the span
-    s = tables.spells[tables.spells["person_id"].isin(persons)]
-    ended_all = s.assign(day=point(s, "end"))
+    mine = tables.spells["person_id"].isin(persons)
+    s = tables.spells[mine]
+    ended_all = s.assign(day=point_of(tables, "spells", "end")[mine])
     ended = _first_post_lost(ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
     events_at = tables.events.set_index("event_id")

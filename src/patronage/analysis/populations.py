@@ -69,9 +69,9 @@ def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
 
 def evidence(tables, crisis: Crisis, ids, why: str) -> pd.DataFrame:
     """One row per person: his name, why he is counted, and the tie and the post (with their quotations) that put him there."""
-    names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
+    names = tables.undated("names", lambda t: t.persons.set_index("person_id")["name"])
     # plain dicts, not a row lookup per person: every run of the steps builds several of these tables
-    quotes = tables.derived("tie quotes", lambda t: dict(zip(t.ties["tie_id"], t.ties["quote"], strict=True)))
+    quotes = tables.undated("tie quotes", lambda t: dict(zip(t.ties["tie_id"], t.ties["quote"], strict=True)))
     roster = dict(zip(crisis.roster["client_id"], crisis.roster["tie_id"], strict=True))
     posts = posts_before(tables, crisis, ids)
     held = dict(zip(posts.index, zip(posts["spell_id"], posts["seniority"], posts["quote"], strict=True), strict=True))

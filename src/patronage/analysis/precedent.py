@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.careers import point
+from patronage.analysis.careers import point_of
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.outcomes import fate_between
@@ -104,8 +104,9 @@ def _later_appeals(tables, crisis: Crisis) -> pd.DataFrame:
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
     parts = tables.event_participants
     parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
-    e = tables.events[tables.events["event_id"].isin(parts["event_id"])]
-    parts = parts.merge(e.assign(day=point(e, "date"))[["event_id", "day"]], on="event_id")
+    mine = tables.events["event_id"].isin(parts["event_id"])
+    days = pd.DataFrame({"event_id": tables.events.loc[mine, "event_id"], "day": point_of(tables, "events", "date")[mine]})
+    parts = parts.merge(days, on="event_id")
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
     to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
     appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]

@@ -20,9 +20,9 @@ def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestam
     first = s[(s["_a"] <= first_by) & (s["_b"].isna() | (s["_b"] >= not_before))]
     if first.empty:
         return s.iloc[0:0]
-    kept, end = [first.index[0]], first["_b"].iloc[0]
+    kept, end, begun = [first.index[0]], first["_b"].iloc[0], first["_a"].iloc[0]
     for i, a, b in zip(s.index, s["_a"], s["_b"], strict=True):
-        if i in kept or a < first["_a"].iloc[0]:
+        if i in kept or a < begun:
             continue
         if pd.isna(end) or a <= end + SUCCESSION_GAP:
             kept.append(i)

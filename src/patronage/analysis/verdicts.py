@@ -207,7 +207,7 @@ def _reach_text(reach: dict, limit: int = 10_000) -> dict[str, str]:
 
 def names_of(tables, ids) -> str:
     """The persons' names, in the order given, joined by commas ('none' if there are none)."""
-    names = tables.derived("names", lambda t: t.persons.set_index("person_id")["name"])
+    names = tables.undated("names", lambda t: t.persons.set_index("person_id")["name"])
     return ", ".join(str(names.get(i, i)) for i in ids) or "none"
 
 

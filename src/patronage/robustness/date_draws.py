@@ -19,7 +19,6 @@ hypothesis re-run on the first k draws (:func:`verdicts_under_draws`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -259,7 +258,7 @@ def redated(view, draws: DateDraws, i: int, lives: LifeDates | None = None):
     # only dates change: the ids, kinds and roles the derived person columns are joined on keep the
     # view's codes, so they are not factorised again for every draw
     if lives is not None and ("events", "date") in draws.days:
-        return dataclasses.replace(view, **frames, persons=lives.persons(view.persons, draws.days["events", "date"][i]))
+        return view.redated(**frames, persons=lives.persons(view.persons, draws.days["events", "date"][i]))
     every = {**view.frames(), **frames}
     return view.replace(view.distinct().narrowed(every, dict.fromkeys(every)), **frames)
 

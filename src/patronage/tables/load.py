@@ -64,6 +64,8 @@ class Tables:
     # frames derived from these tables, computed once on first use (see ``derived``); a copy made
     # with ``replace`` starts with none, so nothing derived outlives the rows it came from
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # what depends on no date of these rows (see ``undated``): shared with the copies that only change dates
+    _undated: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     TABLES = ("sources", "persons", "attributes", "organisations", "spells", "events",
               "event_participants", "ties", "codings", "conflicts")
@@ -100,6 +102,22 @@ class Tables:
         if key not in self._derived:
             self._derived[key] = compute(self)
         return self._derived[key]
+
+    def undated(self, key: str, compute):
+        """``compute(self)`` for what reads no date of these tables (names, the structure of the organisations, the
+        moves between posts as their dates are written): computed once for these tables and for every copy of them
+        that differs only in its dates (:meth:`redated`), which the sensitivity analysis makes hundreds of times."""
+        if key not in self._undated:
+            self._undated[key] = compute(self)
+        return self._undated[key]
+
+    def redated(self, **frames: pd.DataFrame) -> Tables:
+        """A copy with some tables replaced by the same rows with other dates (the ``_lo``/``_hi`` columns of their
+        EDTF fields; every other column as here, the EDTF text included): it computes its derived frames afresh
+        and shares what reads no date (:meth:`undated`)."""
+        new = replace(self, **frames)
+        object.__setattr__(new, "_undated", self._undated)
+        return new
 
     def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> Tables:
         """The rows one analysis uses; see :func:`patronage.tables.readings.select`."""

@@ -56,7 +56,7 @@ def spell_words(tables) -> pd.Series:
         s = t.spells
         return (s["post"].fillna("") + " " + s["org_id"].map(_org_words(t.organisations)).fillna("")).map(words_of)
 
-    return tables.derived("post words", compute)
+    return tables.undated("post words", compute)
 
 
 def post_hits(tables, post: str, listed: str = "organisations.csv"):
