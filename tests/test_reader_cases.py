@@ -684,3 +684,26 @@ def test_a_run_reads_a_data_folder_given_relative_to_the_readers_shell(tmp_path,
     monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: seen.setdefault("data", os.environ[config.DATA_ENV]))
     runs.run(config.NOTEBOOKS_DIR / "02-network.ipynb", tmp_path / "out.ipynb", {})
     assert seen["data"] == str(tmp_path / "copy")
+
+
+def test_a_loss_wholly_inside_the_span_decides_though_an_earlier_one_may_fall_outside(make_package):
+    """B arrested 'June to September 1950' (which may fall before a span from 15 June) and dismissed from his post between
+    August and December 1950: he lost it within the year, whenever the arrest fell. Only the first loss by its point
+    estimate was read, and B was 'unknown' (Broverman at Abakumov's fall, H7 no data where it is inconclusive)."""
+    from patronage.analysis.outcomes import fate_between
+
+    rows = copy.deepcopy(ROWS)
+    for r in rows["spells"]:
+        if r["spell_id"] == "b-min":
+            r["end"], r["end_cause"] = "1950-08/1950-12", "dismissal"
+    for e in rows["events"]:
+        if e["event_id"] == "b-arrest":
+            e["date"] = "1950-06/1950-09"
+    view = patronage.load(make_package(rows)).select(coding="x")
+    fate = fate_between(view, ["b"], pd.Timestamp(FALL), pd.Timestamp("1951-06-15")).loc["b"]
+    assert fate["fate"] == "lost" and fate["dated"] == "1950-08/1950-12" and fate["how"].endswith(": dismissal"), fate
+    # with no loss wholly inside the span, the first still decides: unknown, as before
+    rows["spells"] = [{**s, "end": "1950-06/1950-12"} if s["spell_id"] == "b-min" else s for s in rows["spells"]]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    fate = fate_between(view, ["b"], pd.Timestamp(FALL), pd.Timestamp("1951-06-15")).loc["b"]
+    assert fate["fate"] == "unknown" and fate["how"].startswith("arrested, dated 1950-06/1950-09: it may fall before"), fate

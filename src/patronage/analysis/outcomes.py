@@ -54,7 +54,9 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     """What became of each person between two days.
 
     - ``lost``: his first arrest, execution, dismissal or purge in the span, or a post of his
-      ending in it for a cause in LOSS_CAUSES, whichever came first; ``unknown`` if that loss is dated so
+      ending in it for a cause in LOSS_CAUSES, whichever came first of those whose dates lie wholly inside the span
+      (Broverman, arrested 'in July 1951 or later' and dismissed between 12 July and December 1951, lost his post
+      within a year of 12 July 1951, whenever the arrest fell); ``unknown`` if every such loss is dated so
       loosely that it may fall outside the span (Lin'ko's arrest, 'about 1952', within a year of July 1951);
     - ``kept``: no loss, and a post of his recorded running on the last day (or on the day
       before his death, if he died in the span), its end stated after it (or 'ongoing'): a post whose end no
@@ -65,28 +67,41 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     date as recorded, its EDTF text; for a post kept, the last day), how.
     """
     persons = list(persons)
-    events = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES)
     reaching = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES, reach=True)  # dates reaching into the span
     mine = tables.spells["person_id"].isin(persons)
     s = tables.spells[mine]
     ended_all = s.assign(day=point_of(tables, "spells", "end")[mine])
-    ended = _first_post_lost(ended_all, start, end)
+    losses = _losses_in(tables, persons, ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
-    events_at = tables.events.set_index("event_id")
     rows = []
     for person in persons:
-        found = ([(events.at[person, "day"], str(events.at[person, "role"]), *events_at.loc[events.at[person, "event_id"],
-                  ["date", "date_lo", "date_hi"]])] if pd.notna(events.at[person, "day"]) else [])
-        if person in ended.index:
-            found.append((ended.at[person, "day"], f"{ended.at[person, 'post']}: {ended.at[person, 'end_cause']}",
-                          *ended.loc[person, ["end", "end_lo", "end_hi"]]))
-        if found:
-            rows.append(_lost(person, *min(found, key=lambda x: x[0]), start, end))
+        found = losses.get(person, [])
+        if found:  # the first loss wholly inside the span decides; else the first, whose dates reach outside it
+            inside = [f for f in found if not (f[3] < start or f[4] > end)]  # NaT compares False
+            rows.append(_lost(person, *min(inside or found, key=lambda x: x[0]), start, end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
         rows.append(_may_have_lost(tables, person, reaching, ended_all, start, end)
                     or _kept_or_unknown(person, s[s["person_id"] == person], ended_all[ended_all["person_id"] == person], last))
     return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
+
+
+def _losses_in(tables, persons: list, ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, list]:
+    """Each man's losses whose point estimate lies in the span, events first (in the order of :func:`first_loss`), then
+    his posts ended for a cause in LOSS_CAUSES (by end, then id): person -> [(day, how, dated, lo, hi), ...].
+    ended: his spells with their point-estimate end ``day``."""
+    parts = tables.derived("participations with day", _participations)
+    hit = parts[parts["person_id"].isin(persons) & parts["role"].isin(OFFICE_LOSS_ROLES) & (parts["day"] >= start)
+                & (parts["day"] <= end)].sort_values(["day", "event_id"])
+    dated = tables.events.set_index("event_id")["date"]
+    out: dict[str, list] = {}
+    for e in hit.itertuples(index=False):
+        out.setdefault(e.person_id, []).append((e.day, str(e.role), dated.at[e.event_id], e.date_lo, e.date_hi))
+    lost = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+                 & (ended["day"] >= start) & (ended["day"] <= end)].sort_values(["day", "spell_id"])
+    for p in lost.itertuples(index=False):
+        out.setdefault(p.person_id, []).append((p.day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi))
+    return out
 
 
 def _may_have_lost(tables, person, event: pd.DataFrame, ended: pd.DataFrame, start: pd.Timestamp,
@@ -131,13 +146,6 @@ def _kept_or_unknown(person, mine: pd.DataFrame, ended: pd.DataFrame, last: pd.T
     how = (f"no loss recorded; the end of his post is not recorded ({running['post'].iloc[0]}, from {running['start'].iloc[0]})"
            if len(running) else _unrecorded(ended, last))
     return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA, "how": how}
-
-
-def _first_post_lost(ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Each man's first post ending between two days for a cause in LOSS_CAUSES (spells with their end ``day``), by person."""
-    lost = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
-                 & (ended["day"] >= start) & (ended["day"] <= end)]
-    return lost.sort_values(["day", "spell_id"]).drop_duplicates("person_id").set_index("person_id")
 
 
 def _unrecorded(mine: pd.DataFrame, last: pd.Timestamp) -> str:
