@@ -17,7 +17,7 @@ from patronage.analysis.careers import moves_between
 from patronage.analysis.crisis import make_crisis
 from patronage.analysis.offices import gained_posts, vacancies
 from patronage.analysis.tenure import tenure_after
-from patronage.analysis.verdicts import DECIDED, VERDICTS, Result
+from patronage.analysis.verdicts import DECIDED, VERDICTS, Result, number
 
 from toyworld import FALL, ROWS, event, part, spell, tie
 
@@ -481,7 +481,9 @@ def test_h7_continuity_holds_fails_and_no_data(crisis_x, world):
     view, c = crisis_x
     unknown = dataclasses.replace(c, roster=c.roster.assign(rank_before=pd.NA))
     r = H.network_below_top_continues(view, unknown)
-    assert r.verdict == "no data" and r.could_differ == f"no: no loyal client of recorded rank below 4 ({len(c.roster)} clients of unknown rank)"
+    loyal = int((~c.roster["defected"].astype(bool) & ~c.roster["rival_client"].astype(bool)).sum())  # the defectors are not
+    assert loyal < len(c.roster)  # counted among those who may be below the top
+    assert r.verdict == "no data" and r.could_differ == f"no: no loyal client of recorded rank below 4 ({number(loyal, 'loyal client')} of unknown rank)"
     view, c = world(lower_client("", ""))
     assert "the unnamed lower levels of a network (the article speaks of Beria's) are not in them" in H.network_below_top_continues(view, c).reason
 

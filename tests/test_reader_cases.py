@@ -707,3 +707,16 @@ def test_a_loss_wholly_inside_the_span_decides_though_an_earlier_one_may_fall_ou
     view = patronage.load(make_package(rows)).select(coding="x")
     fate = fate_between(view, ["b"], pd.Timestamp(FALL), pd.Timestamp("1951-06-15")).loc["b"]
     assert fate["fate"] == "unknown" and fate["how"].startswith("arrested, dated 1950-06/1950-09: it may fall before"), fate
+
+
+def test_a_defector_of_unknown_rank_is_no_client_who_may_be_below_the_top(make_package):
+    """H7 counts loyal clients below the top; A, the defector, has no post recorded the day before. He was counted
+    among the 'clients of unknown rank that day [who] may be' below the top, and H7 said no data for no case."""
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] = [s for s in rows["spells"] if s["spell_id"] != "a-min"]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    crisis = make_crisis(view, "p", FALL)
+    unranked = crisis.roster.loc[crisis.roster["rank_before"].isna(), ["client_id", "defected"]]
+    assert list(unranked.itertuples(index=False, name=None)) == [("a", True)]
+    result = hypotheses.network_below_top_continues(view, crisis)
+    assert result.verdict == "no case" and "unknown rank" not in result.reason, (result.verdict, result.reason)

@@ -106,15 +106,16 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                                    "levels are not in the tables)", lower) + (f"; left out as a rival's client too: {names_of(tables, also)}" if also else "")
     members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
     if not lower:
-        unknown = int(crisis.roster["rank_before"].isna().sum())  # clients who may be below the top: no data, not no case
+        r = crisis.roster  # loyal clients, and no rival's, who may be below the top: no data, not no case
+        unknown = int((r["rank_before"].isna() & ~r["defected"].astype(bool) & ~r["rival_client"].astype(bool)).sum())
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster) and not unknown),
                       f"no: no loyal client of recorded rank below {min_rank}" + (" who was no rival's client too" if also else "")
-                      + (f" ({number(unknown, 'client')} of unknown rank)"
+                      + (f" ({number(unknown, 'loyal client')} of unknown rank)"
                                                                                 if unknown else ""),
                       f"the tables record no client of the patron "
                       f"of known rank below {min_rank} who did not defect" + (" and was no rival's client too" if also else "")
-                      + (f"; {number(unknown, 'client')} of unknown rank that day may be" if unknown else "")
+                      + (f"; {number(unknown, 'loyal client')} of unknown rank that day may be" if unknown else "")
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
                       members=members)
     fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
