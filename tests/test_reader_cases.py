@@ -720,3 +720,14 @@ def test_a_defector_of_unknown_rank_is_no_client_who_may_be_below_the_top(make_p
     assert list(unranked.itertuples(index=False, name=None)) == [("a", True)]
     result = hypotheses.network_below_top_continues(view, crisis)
     assert result.verdict == "no case" and "unknown rank" not in result.reason, (result.verdict, result.reason)
+
+
+def test_an_act_the_day_after_the_fall_is_no_act_at_it(make_package):
+    """The crisis's events run up to the day of the fall, as the docstring said; the code also took the day after, so B
+    denouncing P on 16 June made him a turncoat of a fall on the 15th (H3, H4, H5 fails -> mixed), on the 17th not."""
+    rows = copy.deepcopy(ROWS)
+    rows["events"].append(event("b-denounces", "1950-06-16", "meeting"))
+    rows["event_participants"] += [part("b-denounces", "b", "defecting"), part("b-denounces", "p", "accused")]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    assert "b" not in make_crisis(view, "p", FALL).turncoats
+    assert "b" in make_crisis(view, "p", "1950-06-16").turncoats  # on the day itself, it is

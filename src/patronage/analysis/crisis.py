@@ -69,7 +69,7 @@ def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int 
     e, parts = tables.events, tables.event_participants
     mid = point_of(tables, "events", "date")
     since = (mid >= day - window_days * DAY) if window_days is not None else True
-    near = set(e.loc[since & (mid <= day + DAY), "event_id"])
+    near = set(e.loc[since & (mid <= day), "event_id"])
     spanning = set(e.loc[((e["date_lo"] <= day) & (e["date_hi"] >= day)).fillna(False).to_numpy(dtype=bool), "event_id"])
     aimed = set(parts.loc[(parts["person_id"] == patron) & parts["role"].isin(TARGET_ROLES), "event_id"])
     parts = parts[parts["event_id"].isin(near | (spanning & aimed))]

@@ -98,14 +98,14 @@ def _top_counts(view, days: dict, patron: str, date: pd.Timestamp, min_rank: int
 
 
 def _turncoats(view, days: dict, patron: str, day: np.datetime64, window: np.timedelta64) -> dict:
-    """Per draw, who acted against ``patron`` in an event of his within the window before ``day`` (and on the day after):
+    """Per draw, who acted against ``patron`` in an event of his within the window before ``day`` (and on it):
     person -> (n,) bool (:func:`patronage.analysis.crisis.crisis_events`)."""
     events, parts = view.events, view.event_participants
     his = set(parts.loc[parts["person_id"] == patron, "event_id"])
     out: dict = {}
     for j in np.flatnonzero(events["event_id"].isin(his).to_numpy(bool)):
         mid = days["events", "date"][:, j]
-        near = (mid >= day - window) & (mid <= day + np.timedelta64(1, "D"))
+        near = (mid >= day - window) & (mid <= day)
         acts = parts[(parts["event_id"] == events["event_id"].iat[j]) & parts["role"].isin(AGAINST_ROLES)]
         for person in set(acts["person_id"].dropna()) - {patron}:
             out[person] = out.get(person, False) | near
