@@ -44,6 +44,17 @@ def test_shared_surname_is_ambiguous(persons):
     assert resolve_person("Bogdan Kobulov", persons) == "b"
 
 
+def test_an_id_names_its_person_before_a_surname_another_shares(persons):
+    """A son of Beria's added to the tables (surname Beria) made 'beria', Lavrenty Beria's id, ambiguous: the default runs
+    stopped, answering 'use one of 'beria' ...' with the id just refused. An id names its person; the surname alone,
+    where it is no one's id, stays ambiguous."""
+    persons = persons.copy()
+    persons.loc[persons["person_id"] == "b", "surname"] = "A"  # Bogdan's surname is now the id of Semen Ignat'iev
+    assert resolve_person("a", persons) == "a" and resolve_person("A", persons) == "a"
+    with pytest.raises(ParameterError, match="more than one person"):
+        resolve_person("Kobulov", persons.assign(surname=persons["surname"].where(persons["person_id"] != "b", "Kobulov")))
+
+
 def test_unknown_name_lists_closest(persons):
     with pytest.raises(ParameterError) as err:
         resolve_person("Ignatov", persons, parameter="patron")

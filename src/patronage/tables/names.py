@@ -62,7 +62,9 @@ def latin(text: str) -> str:
 def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", listed_in: str = "persons.csv") -> PersonId:
     """The person_id that ``name`` denotes.
 
-    name: an id, name, surname or recorded variant, Latin or Cyrillic, any case
+    name: an id, name, surname or recorded variant, Latin or Cyrillic, any case; an id names its person before any
+        name that reads the same ('beria' is Lavrenty Beria's id, though a son of his added to the tables would share
+        the surname), so that the id an ambiguous name is answered with always works
     listed_in: where a reader finds every recorded person, named when ``name`` denotes none
 
     returns: person_id; raises ParameterError naming the closest known names, or asking for a name if ``name``
@@ -74,6 +76,9 @@ def resolve_person(name: str, persons: pd.DataFrame, parameter: str = "patron", 
         example = f", e.g. {first[0]!r} or {labels[first[0]]!r}" if first else ""
         raise ParameterError(parameter, name, f"give a person's name: an id, a name, a surname or a recorded variant, "
                                               f"Latin or Cyrillic{example}")
+    by_id = [i for i in labels.index if fold(i) == fold(name)]
+    if len(by_id) == 1:
+        return by_id[0]
     index = name_index(persons)
     ids = index.get(fold(name), set()) or index.get(fold(latin(name)), set())  # Сталин: no Cyrillic form recorded
     if len(ids) == 1:
