@@ -1,5 +1,6 @@
-"""Rows a historian could mean: a tie joins two persons, each alive when it began; nobody holds a post or has a
-patron before he was born; a defection date belongs to a defection; no row repeats another under a new id.
+"""Rows a historian could mean: a tie joins two persons, each alive while it ran; nobody holds a post, has a patron or
+takes part in an event before he was born, nor acts after his death; a defection date belongs to a defection, not before
+the tie it left, and only a client or an ally defects; no row repeats another under a new id.
 
 Each of these, let through, moved verdicts: a tie from Beria to himself made him his own defecting client (H1 mixed,
 H3 to H5 mixed); a post dated before its holder's birth, or a tie begun after a man was shot, changed who was on the
@@ -18,8 +19,8 @@ from patronage.tables.rules import problems_where
 
 def sense(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Every rule of this module (``distinct`` is accepted, as by every rule, and not needed: the columns read are few)."""
-    return [*_ties_join_two_living_persons(tables), *_posts_after_birth(tables), *_defection_dates(tables),
-            *_repeated_rows(tables)]
+    return [*_ties_join_two_living_persons(tables), *_ties_end_in_lives(tables), *_posts_after_birth(tables),
+            *_acts_in_lives(tables), *_defection_dates(tables), *_defections_of_a_tie(tables), *_repeated_rows(tables)]
 
 
 def _life(tables, ids: pd.Series, column: str) -> np.ndarray:
@@ -44,6 +45,43 @@ def _ties_join_two_living_persons(tables) -> list[Problem]:
     return out
 
 
+def _ties_end_in_lives(tables) -> list[Problem]:
+    """A tie ends in both lives: not certainly after either man died (its earliest end after his latest death). A
+    patronage tie running after the client was shot kept him on the roster of a fall thirteen years later."""
+    t, out = tables.ties, []
+    for role in ("patron_id", "client_id"):
+        died = _life(tables, t[role], "died_hi")
+        out += problems_where(tables, "ties", t["end_lo"].to_numpy(dtype="datetime64[ns]") > died, "end",
+                              lambda r, c=role: f"ends ({r['end']}) after {r[c]} died: end it by his death at the latest")
+    return out
+
+
+# roles in which a man acts, or is acted on as a living man, whatever the kind of event: no one takes them after his
+# death (those a dead man may hold: the subject of a rehabilitation, one stripped of an award, purged or tried after it)
+ALIVE_ROLES = ("appealed_to", "appealing", "appointed", "appointing", "arrested", "arresting", "defecting", "dismissing",
+               "executed", "organiser", "present", "purging", "released", "reported_to", "reporting", "testifying")
+
+
+def _acts_in_lives(tables) -> list[Problem]:
+    """Nobody takes part in an event before he was born (its latest day before his earliest birth), nor acts in one after
+    his death (its earliest day after his latest death, in a role of ALIVE_ROLES): a man shot in 1953 'defecting' at a
+    fall of 1955 was counted as a turncoat. The kinds of event no dead man attends, whatever his role, are
+    :func:`patronage.tables.rules_structure.chronology`'s."""
+    from patronage.tables.rules_structure import LIVING
+
+    parts, events = tables.event_participants, tables.events.drop_duplicates("event_id").set_index("event_id")
+    day = {end: parts["event_id"].map(events[f"date_{end}"]).to_numpy(dtype="datetime64[ns]") for end in ("lo", "hi")}
+    born, died = _life(tables, parts["person_id"], "born_lo"), _life(tables, parts["person_id"], "died_hi")
+    acting = parts["role"].isin(ALIVE_ROLES).fillna(False).to_numpy(dtype=bool) & ~parts["event_id"].map(
+        events["kind"]).isin(LIVING).fillna(False).to_numpy(dtype=bool)
+    return (problems_where(tables, "event_participants", day["hi"] < born, "event_id",
+                           lambda r: f"{r['person_id']} takes part in {r['event_id']} before he was born: check the event's "
+                           "date and the person")
+            + problems_where(tables, "event_participants", acting & (day["lo"] > died), "role",
+                             lambda r: f"{r['person_id']} is '{r['role']}' in {r['event_id']} after his death: check the "
+                             "event's date and the person"))
+
+
 def _posts_after_birth(tables) -> list[Problem]:
     """No post begins before its holder was born (its latest start before his earliest birth); those held after his
     death are :func:`patronage.tables.rules_structure.chronology`'s."""
@@ -64,6 +102,22 @@ def _defection_dates(tables) -> list[Problem]:
     return out + problems_where(tables, "ties", (~dated & t["defected"].eq(True).fillna(False)).to_numpy(dtype=bool),
                                 "defection_date", "records a defection with no date: give its date, at the precision the "
                                 "source allows (a year, '1953'; 'by' a day, '/1953-06-26'), or it counts at every crisis of the patron")
+
+
+DEFECTABLE = ("patronage", "alliance")  # the ties one side can leave: a client his patron, an ally his ally
+
+
+def _defections_of_a_tie(tables) -> list[Problem]:
+    """A defection leaves a tie that was there: it is not dated before the tie began (its latest day before the tie's
+    earliest start), and only a client or an ally defects (a tie of a kind in DEFECTABLE), not a rival."""
+    t = tables.ties
+    early = t["defection_date_hi"].to_numpy(dtype="datetime64[ns]") < t["start_lo"].to_numpy(dtype="datetime64[ns]")
+    other = t["defected"].eq(True).fillna(False).to_numpy(dtype=bool) & ~t["kind"].isin(DEFECTABLE).fillna(False).to_numpy(dtype=bool)
+    return (problems_where(tables, "ties", early, "defection_date",
+                           lambda r: f"dates the defection ({r['defection_date']}) before the tie began ({r['start']})")
+            + problems_where(tables, "ties", other, "defected",
+                             lambda r: f"records a defection on a {r['kind']} tie: only a client (patronage) or an ally "
+                             "(alliance) defects; set defected to false, or record the tie it left"))
 
 
 REPEATABLE = ("spells", "ties", "attributes")  # the tables whose rows name their persons: an event's are its participants
