@@ -731,3 +731,17 @@ def test_an_act_the_day_after_the_fall_is_no_act_at_it(make_package):
     view = patronage.load(make_package(rows)).select(coding="x")
     assert "b" not in make_crisis(view, "p", FALL).turncoats
     assert "b" in make_crisis(view, "p", "1950-06-16").turncoats  # on the day itself, it is
+
+
+def test_no_case_at_a_fall_no_event_records_is_not_said_to_be_an_absence_the_records_show(toy):
+    """Khrushchev in October 1964: no event of his fall is recorded, and the closing said the 'no case' steps were 'an
+    absence the records show, not a gap in them'. Without an event acting against the patron, no act against him can
+    be recorded either: it may be a gap."""
+    from patronage.analysis.advice import _fall_recorded
+
+    view = toy.select(coding="x")
+    quiet = make_crisis(view, "p", "1948-06-01")  # P in office, his clients with him, no event acting against him
+    table = verdicts.verdict_table(hypotheses.run_all(view, quiet))
+    (said,) = advice.hints(table, "seed+external", toy, view, quiet)
+    assert "no case" in said and "the tables record no event of his fall either" in said and "absence the records show" not in said
+    assert _fall_recorded(view, quiet) is False and _fall_recorded(view, make_crisis(view, "p", FALL)) is True

@@ -28,7 +28,7 @@ def hints(table: pd.DataFrame, evidence: str, tables=None, view=None, crisis=Non
     head = f"{len(labels)} of {number(len(table), 'step')} have nothing to count ({kinds})."
     office = [] if view is None or crisis is None else [_no_office_before(view, crisis)]
     if evidence != "seed":
-        return [head + " " + (office[0] if office and office[0] else _why_nothing(labels))]
+        return [head + " " + (office[0] if office and office[0] else _why_nothing(labels, _fall_recorded(view, crisis)))]
     if tables is None or view is None or crisis is None:
         return [head + " Under evidence 'seed' the tables hold only what the article and the blog post state, and they "
                 "say little about this crisis; run with evidence 'seed+external' to add the facts from other named works."]
@@ -59,12 +59,28 @@ def _what_other_works_add(table: pd.DataFrame, tables, view, crisis, step_args: 
             f"works {' and '.join(added)}: run with evidence 'seed+external'.")
 
 
-def _why_nothing(labels: pd.Series) -> str:
+def _fall_recorded(view, crisis) -> bool | None:
+    """True if an event of the crisis acts against the patron (he is arrested, dismissed, purged... in it: TARGET_ROLES);
+    None where the tables or the crisis are not given."""
+    if view is None or crisis is None:
+        return None
+    from patronage.analysis.crisis import TARGET_ROLES, crisis_events  # the crisis module builds on this one
+
+    parts = crisis_events(view, crisis.patron, crisis.date, crisis.window_days)
+    return bool((parts["person_id"].eq(crisis.patron) & parts["role"].isin(TARGET_ROLES)).any())
+
+
+def _why_nothing(labels: pd.Series, fall_recorded: bool | None = None) -> str:
     """Why the steps that decide nothing do not: 'no case' an absence the records show (no defector, reward or appeal
-    to count: Malenkov's nine clients of 1955, none of whom defected), 'no data' a gap in them."""
+    to count: Malenkov's nine clients of 1955, none of whom defected), 'no data' a gap in them. Where no event of the
+    fall is recorded (``fall_recorded`` False: Khrushchev's of October 1964), no act against him could be recorded
+    either: what the steps find none of may be a gap in the records as well."""
     n = labels.value_counts()
+    said = ("an absence the records show, not a gap in them" if fall_recorded is not False else
+            "but the tables record no event of his fall either (no arrest, dismissal or purge of his at it), so this may be "
+            "a gap in them as much as an absence")
     case = (f"{n['no case']} because the tables record none of what {'it counts' if n['no case'] == 1 else 'they count'} at "
-            "this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in them") if n.get("no case") else ""
+            f"this crisis (a defector, a reward, an appeal): {said}") if n.get("no case") else ""
     data = f"{n['no data']} because the tables record too little for {'it' if n['no data'] == 1 else 'them'}" if n.get("no data") else ""
     return "Of these, " + "; ".join(filter(None, [case, data])) + "."
 
