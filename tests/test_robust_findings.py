@@ -23,6 +23,8 @@ def test_inferred_findings_name_what_each_rule_changes():
     (draws_idle,) = findings.draw_findings(pd.DataFrame({"draw": [0, 1], "hypothesis": ["H1", "H1"], "verdict": ["untestable", "no case"]}),
                                            pd.Series({"H1": "untestable"}))
     assert "no step decides anything in any draw, nor under the base specification" in draws_idle
+    # the labels named are those that came out (Malenkov 1955: H2 'untestable' was left out of 'every verdict ...')
+    assert "(every verdict no case or untestable)" in draws_idle, draws_idle
     assert "cannot show the verdicts to be robust or fragile" in draws_idle
 
 

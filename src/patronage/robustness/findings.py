@@ -24,9 +24,9 @@ def share_of_draws(share: float) -> str:
     return "under 1%" if 0 < share < 0.005 else "over 99%" if 0.995 <= share < 1 else f"{share:.0%}"
 
 
-def _listing(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'; 'none' for no items."""
-    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _listing(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (``last``: the word before the last item); 'none' for no items."""
+    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def _spread(shares: pd.DataFrame) -> dict[str, str]:
@@ -86,9 +86,10 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
     sometimes = [f"{h} ({_drawn_instead(under_draws.loc[under_draws['hypothesis'] == h, 'verdict'], base[h])})"
                  for h in kept[kept < 1].index if h in deciding]
     if not deciding:
+        labels = set(under_draws["verdict"]) | set(base)
         return [f"Under {number(draws, 'draw')} of the uncertain dates, no step decides anything in any draw, nor under the "
-                "base specification (every verdict no data, no case, a coding or a description): the draws cannot show "
-                "the verdicts to be robust or fragile."]
+                f"base specification (every verdict {_listing([v for v in VERDICTS if v in labels], 'or')}): the draws "
+                "cannot show the verdicts to be robust or fragile."]
     out = f"Under {number(draws, 'draw')} of the uncertain dates, " + (
         f"{len(always)} of {number(len(kept), 'step')} {'gives' if len(always) == 1 else 'give'} the base verdict in every draw"
         if always else "no step gives a verdict its rule decided in every draw")
