@@ -12,7 +12,8 @@ whether these tables could have produced another verdict. The verdicts:
   nothing to test. Not missing data: the same clients count in step 2 as not having defected;
 - ``no data``: the tables record nothing the rule can count (no client of the patron at all, or no outcome);
 - ``untestable``: the tables could not have produced another verdict, so none is given;
-- ``coding``: the row repeats a historian's coding, not a test;
+- ``coding``: the row repeats a reading recorded in the tables, not a test: a historian's coding, or the curators' where
+  no historian gives one (the row says whose);
 - ``descriptive``: an estimate reported for what it describes, not decided.
 
 The rules are small and written here once: a split over cases (none, some or all against the
