@@ -88,7 +88,11 @@ def grid(grid_once):
 # Per coding, three distinct selections: seed (every reading: the external side falls back to the
 # seed side), seed+external with the article's reading, seed+external with the handbook's (blog,
 # standard and default all land on it). Coding x: A defected; H3 fails on the article's side (he
-# was promoted) and holds on the handbook's. Coding y: A is R's client, nobody defected: no data.
+# was promoted) and holds on the handbook's. Coding y: A is R's client, nobody defected: no case.
+# Distinct specifications are distinct results: under coding x the seed selection and the article's differ only in
+# D's post of 1961, which the crisis does not read (one analysis); the high-office and all-clients populations count
+# the same three men; under coding y no one defected, so the three selections and both horizons give one result per
+# population (first deputies: no one; the others: B and C). 4 + 4 + 2 = 10.
 
 
 def h3(grid: pd.DataFrame) -> pd.DataFrame:
@@ -100,15 +104,21 @@ def test_distinct_specifications_are_counted_once(world, grid):
     assert len(S.specifications(world, [5, 10])) == n_specs == grid["spec"].nunique()
     assert len(grid) == n_specs * HYPOTHESES
     assert grid["selection"].nunique() == 6
-    assert grid["distinct"].nunique() == 6 * 2 * len(POPULATIONS)
-    # one number per (selection, horizon, population), and the other way round
-    pairs = grid[["distinct", *S.DISTINCT]].drop_duplicates()
-    assert pairs["distinct"].is_unique and not pairs.duplicated(list(S.DISTINCT)).any()
+    assert grid["distinct"].nunique() == 10
+    # one number per result (the value and verdict of every step), and the other way round
+    results = grid.sort_values(["spec", "hypothesis"]).groupby("spec").agg(
+        result=("value", tuple), verdicts=("verdict", tuple), distinct=("distinct", "first"))
+    by_result = results.groupby(["result", "verdicts"])["distinct"].nunique()
+    assert (by_result == 1).all() and len(by_result) == 10
     table = S.distinct_specifications(grid)
-    assert len(table) == 36 and table["specifications"].sum() == n_specs
-    seed = table[table["evidence"] == "seed"]
-    assert set(seed["reading"]) == {"article | blog | standard | variant | curated"} and set(seed["specifications"]) == {5}
-    assert set(table.loc[table["evidence"] == "seed+external", "reading"]) == {"article", "blog | standard | variant | curated"}
+    assert len(table) == 10 and table["specifications"].sum() == n_specs
+    x = table[table["coding"] == "x"]
+    assert set(x["selection"]) == {"1 | 2", "3"} and set(x["population"]) == {"first deputies", "high office | all clients"}
+    assert set(x.loc[x["selection"] == "3", "reading"]) == {"blog | standard | variant | curated"}
+    y = table[table["coding"] == "y"]
+    assert set(y["selection"]) == {"4 | 5 | 6"} and set(y["horizon"]) == {"5 | 10"} and len(y) == 2
+    assert list(S.selections(grid).index) == [1, 2, 3, 4, 5, 6]
+    assert S.selections(grid).loc[1, "reading"] == "article | blog | standard | variant | curated"
 
 
 def test_reading_and_evidence_select_other_rows(world):
@@ -139,16 +149,17 @@ def test_the_grid_runs_each_population(world, grid):
 
 
 def test_shares_are_over_distinct_specifications(grid):
-    """Counting each specification instead would give the handbook's selection 3 of every 8
-    choices of coding x (holds 18/96 = 0.1875): over distinct specifications it is 6 of 36."""
+    """Counting each specification instead would give coding y's one result 'no case' half the weight (60 of 120
+    specifications); over distinct specifications it is 2 of 10, beside 4 where A was promoted (the article's side:
+    fails) and 4 where he was not (the handbook's: holds)."""
     shares = S.verdict_shares(grid)
-    assert (shares["n"] == 36).all()
+    assert (shares["n"] == 10).all()
     row = shares.loc["H3 no reward"]
-    assert row["holds"] == pytest.approx(6 / 36) and row["fails"] == pytest.approx(12 / 36)
-    assert row["no case"] == pytest.approx(18 / 36) and row["no data"] == 0
+    assert row["holds"] == pytest.approx(4 / 10) and row["fails"] == pytest.approx(4 / 10)
+    assert row["no case"] == pytest.approx(2 / 10) and row["no data"] == 0
     values = shares[list(VERDICTS)]
     assert np.allclose(values.sum(axis=1), 1) and list(values.columns) == list(VERDICTS)
-    assert S.modal_verdicts(grid)["H3 no reward"] == "no case"
+    assert S.modal_verdicts(grid)["H3 no reward"] == "holds"  # tied with fails: the first in the order of VERDICTS
 
 
 def test_shares_of_a_small_frame():
@@ -166,27 +177,27 @@ def test_shares_of_a_small_frame():
 
 def test_dimension_effects_are_counted_over_distinct_comparisons(grid):
     effects = S.dimension_effects(grid).set_index(["hypothesis", "dimension"])
-    # reading: under seed it changes no rows (no comparison); under seed+external, coding x moves H3
-    # (article: fails, handbook: holds) and coding y does not (no data): 6 of 12
+    # reading: under seed it changes no rows, and under coding y no result (no comparison); under seed+external and
+    # coding x it moves H3 (article: fails, handbook: holds) at each horizon and for each result of the populations: 4 of 4
     reading = effects.loc[("H3 no reward", "reading")]
-    assert (reading["comparisons"], reading["moved"], reading["verdicts"]) == (12, 6, "holds / fails")
+    assert (reading["comparisons"], reading["moved"], reading["verdicts"]) == (4, 4, "holds / fails")
     evidence = effects.loc[("H3 no reward", "evidence")]
-    assert (evidence["comparisons"], evidence["moved"]) == (24, 6)  # seed vs the article's, seed vs the handbook's
+    assert (evidence["comparisons"], evidence["moved"]) == (4, 4)  # seed vs the handbook's; seed vs the article's is one result
     assert effects.loc[("H3 no reward", "coding"), "share"] == 1.0
     assert effects.loc[("H3 no reward", "horizon"), "moved"] == 0 and effects.loc[("H3 no reward", "population"), "moved"] == 0
     assert effects.loc[("H2 loyalty", "population"), "moved"] > 0
     table = S.dimension_table(S.dimension_effects(grid))
     assert list(table.columns) == list(S.DIMENSIONS)
-    assert table.loc["H3 no reward", "reading"] == "6 of 12: holds / fails"
-    assert table.loc["H3 no reward", "horizon"] == "never (0 of 18)"
-    assert table.loc["H3 no reward", "coding"] == "always (18 of 18): holds / fails / no case"
+    assert table.loc["H3 no reward", "reading"] == "always (4 of 4): holds / fails"
+    assert table.loc["H3 no reward", "horizon"] == "never (0 of 4)"
+    assert table.loc["H3 no reward", "coding"] == "always (8 of 8): holds / fails / no case"
 
 
-def test_a_dimension_that_changes_no_rows_is_never_a_comparison(grid):
+def test_a_dimension_that_changes_no_result_is_never_a_comparison(grid):
     seed_only = grid[grid["evidence"] == "seed"]
     effects = S.dimension_effects(seed_only).set_index(["hypothesis", "dimension"])
     assert effects.loc[("H3 no reward", "reading"), "comparisons"] == 0
-    assert S.dimension_table(S.dimension_effects(seed_only)).loc["H3 no reward", "reading"] == "never: same rows"
+    assert S.dimension_table(S.dimension_effects(seed_only)).loc["H3 no reward", "reading"] == "never: same results"
 
 
 def test_the_shares_table_names_what_moves_each_verdict(grid):
@@ -195,7 +206,7 @@ def test_the_shares_table_names_what_moves_each_verdict(grid):
     assert table.loc["H3 no reward", "moved by"] == "coding, reading, evidence"
     assert table.loc["H6a later defectors refused", "moved by"] == "nothing"
     assert table.loc["H2 loyalty", "moved by"].endswith("population")
-    assert (table["n"] == 36).all() and table.loc["H3 no reward", "holds"] == 0.17
+    assert (table["n"] == 10).all() and table.loc["H3 no reward", "holds"] == 0.4
 
 
 def test_a_step_steady_on_a_two_word_verdict_is_named_with_all_of_it(grid):
@@ -222,7 +233,7 @@ def test_the_steady_and_the_varying_steps_are_counted_in_words(grid):
     assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in some and "; 1 decides nothing in any" in some
     assert "H1 genuine clients (no case)" in some.split("decides nothing")[1]
     nothing = findings.specification_findings(grid.assign(verdict="no data"))
-    assert nothing[0].startswith(f"Across 36 distinct specifications, no step keeps one verdict its rule decided in every one; "
+    assert nothing[0].startswith(f"Across 10 distinct specifications, no step keeps one verdict its rule decided in every one; "
                                  f"{HYPOTHESES} decide nothing in any")
     assert nothing[1].startswith("No step decides anything under any specification")
     assert len(every) == 2 and every[1].startswith("Changing one choice alone")
@@ -241,8 +252,8 @@ def test_specification_curve_has_a_column_per_distinct_specification(grid):
     verdict_traces = [t for t in fig.data if t.name in VERDICTS]
     assert all(t.marker.color == VERDICT_COLOURS[t.name] for t in verdict_traces)
     xs = sorted({x for t in verdict_traces for x in t.x})
-    assert xs == list(range(1, 37))
-    assert sum(len(t.x) for t in verdict_traces) == 36 * HYPOTHESES
+    assert xs == list(range(1, 11))
+    assert sum(len(t.x) for t in verdict_traces) == 10 * HYPOTHESES
 
 
 def test_the_grid_takes_populations_not_a_population(world):
@@ -637,7 +648,7 @@ def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
     under = S.verdicts_under_draws(view, S.draw_dates(view, 10, seed=1), "p", FALL, k=2)
     table = S.robustness_table(grid, under, rerun)
     assert list(table.columns[:3]) == ["base", "distinct specifications", "date draws"] and len(table) == HYPOTHESES
-    assert table.loc["H3 no reward", "distinct specifications"] == "no case (0.50)"
+    assert table.loc["H3 no reward", "distinct specifications"] == "holds / fails (0.40 each)"
     assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"
     none = S.robustness_table(grid, under.iloc[0:0], rerun)  # verdict_draws = 0: said, not NaN
     assert set(none["date draws"]) == {"not run"}

@@ -257,3 +257,12 @@ def test_an_unreadable_integer_is_named_once_as_written(make_package, cell, said
     found = problems_of(make_package, corrupted(spells=lambda r: r[0].update(seniority=cell)))
     at = [p for p in found if p.startswith("spells.csv, row 2, column 'seniority'")]
     assert len(at) == 1 and said in at[0], found
+
+
+def test_a_package_without_participants_or_ties_is_read_not_crashed_on(make_package):
+    """The rules on lives look up each row's person and event: on an empty table pandas' map gives floats, which the
+    first version of those rules tried to read as dates (a TypeError for a package with no participants)."""
+    rows = copy.deepcopy(ROWS)
+    rows["event_participants"], rows["ties"] = [], []
+    tables = patronage.load(make_package(rows))
+    assert tables.event_participants.empty and tables.ties.empty

@@ -121,3 +121,10 @@ def below_the_top(crisis: Crisis, min_rank: int, rivals_clients: bool = False) -
     below = (r["rank_before"].lt(min_rank).fillna(False).to_numpy(dtype=bool) & ~r["defected"].to_numpy(dtype=bool)
              & (r["rival_client"].to_numpy(dtype=bool) == rivals_clients))
     return list(r.loc[below, "client_id"])
+
+
+def unranked_loyal(crisis: Crisis) -> int:
+    """How many of the patron's clients have no rank recorded the day before, did not defect and were no rival's client:
+    those who may be below the top (:func:`below_the_top`), or above it; a defector of unknown rank is neither."""
+    r = crisis.roster
+    return int((r["rank_before"].isna() & ~r["defected"].astype(bool) & ~r["rival_client"].astype(bool)).sum())

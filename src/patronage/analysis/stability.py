@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.outcomes import fate_between
-from patronage.analysis.populations import below_the_top, evidence, population
+from patronage.analysis.populations import below_the_top, evidence, population, unranked_loyal
 from patronage.analysis.verdicts import (
     Result,
     count_outcomes,
@@ -106,8 +106,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                                    "levels are not in the tables)", lower) + (f"; left out as a rival's client too: {names_of(tables, also)}" if also else "")
     members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
     if not lower:
-        r = crisis.roster  # loyal clients, and no rival's, who may be below the top: no data, not no case
-        unknown = int((r["rank_before"].isna() & ~r["defected"].astype(bool) & ~r["rival_client"].astype(bool)).sum())
+        unknown = unranked_loyal(crisis)  # clients who may be below the top: no data, not no case
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster) and not unknown),
                       f"no: no loyal client of recorded rank below {min_rank}" + (" who was no rival's client too" if also else "")

@@ -5,9 +5,8 @@ package's functions directly (no notebook is re-run), each in its own module and
 from here:
 
 1. **Specifications** (:mod:`patronage.robustness.specifications`): every coding × reading × evidence level
-   × horizon × population; shares of verdicts over *distinct* specifications (a distinct
-   selection of rows, horizon and population counted once, however many choices lead to it),
-   and which dimension moves which verdict.
+   × horizon × population; shares of verdicts over *distinct* specifications (the same value and verdict
+   in every step counted once, however many choices lead to it), and which dimension moves which verdict.
 2. **Date uncertainty** (:mod:`patronage.robustness.date_draws`, :mod:`patronage.robustness.date_orderings`): every
    EDTF date drawn inside its bounds (a spell's kept inside its organisation's period); the
    orderings the argument rests on, decided by the bounds or given as shares of the draws; the
@@ -62,6 +61,7 @@ from patronage.robustness.date_orderings import (
     reward_days,
     reward_spell,
 )
+from patronage.robustness.grid_parameters import parse_horizons, parse_populations
 from patronage.robustness.inferred_vs_asserted import (
     agreement,
     asserted_pairs,
@@ -73,15 +73,13 @@ from patronage.robustness.ordered_draws import NOT_A_DAY
 from patronage.robustness.specifications import (
     DEFAULT_HORIZONS,
     DIMENSIONS,
-    DISTINCT,
     dimension_effects,
     dimension_table,
     distinct_specifications,
     modal_verdicts,
     moved_by,
-    parse_horizons,
-    parse_populations,
     selection_key,
+    selections,
     shares_table,
     spec_label,
     specification_grid,
@@ -90,13 +88,13 @@ from patronage.robustness.specifications import (
 )
 
 __all__ = [
-    "DEFAULT_HORIZONS", "DIMENSIONS", "DISTINCT", "EDTF_FIELDS", "LEADERS", "LEADER_RANK", "MONTH", "NOT_A_DAY",
+    "DEFAULT_HORIZONS", "DIMENSIONS", "EDTF_FIELDS", "LEADERS", "LEADER_RANK", "MONTH", "NOT_A_DAY",
     "OPEN_END", "RULES", "VERDICTS", "DateDraws", "Drawn", "agreement", "as_ties", "asserted_pairs", "careers",
     "date_bounds", "decided_by_bounds", "defection_days", "dimension_effects", "dimension_lines", "dimension_table",
     "distinct_specifications", "draw_dates", "following_ties", "hypotheses_on_inferred", "inferred_ties",
     "leader_ties", "modal_verdicts", "moved_by", "orderings", "organisation_periods", "overlap_ties",
     "parse_horizons", "parse_populations", "predecessor_spell", "promotion_ties", "rank_on", "redated",
-    "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "shares_table",
+    "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "selections", "shares_table",
     "spec_label", "specification_grid", "specifications", "uncertain_dates",
     "union_ties", "verdict_shares", "verdicts_under_draws", "with_inferred_ties",
 ]

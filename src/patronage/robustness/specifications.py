@@ -4,10 +4,11 @@ Every combination of coding (``tables.codings``), reading
 (:data:`patronage.tables.readings.READING_POLICIES`), evidence level
 (:data:`patronage.tables.readings.EVIDENCE_LEVELS`), horizon and population
 (:data:`patronage.analysis.populations.POPULATIONS`) is a specification (:func:`specification_grid`). Many
-select exactly the same rows (a reading that touches no conflict the test reads; under seed
-evidence, a reading whose side is external falls back to the seed side), so the analyses are
-counted as *distinct specifications*: a distinct selection of rows, horizon and population, each
-counted once however many choices lead to it (:func:`distinct_specifications`). Shares of
+give exactly the same result (a reading that touches no conflict the crisis reads; under seed evidence, a
+reading whose side is external falls back to the seed side), so the analyses are counted as *distinct
+specifications*: those that give the same value and verdict in every step are one, counted once however many
+choices lead to it (:func:`distinct_specifications`). The grid's parameters, as a notebook gives them, are read by
+:mod:`patronage.robustness.grid_parameters`. Shares of
 verdicts are over distinct specifications (:func:`verdict_shares`); which dimension moves which
 verdict is read off the full factorial grid, one dimension changed at a time
 (:func:`dimension_effects`, :func:`dimension_table`); :func:`shares_table` puts both in the table
@@ -26,43 +27,12 @@ from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
 from patronage.analysis.populations import POPULATIONS
 from patronage.analysis.verdicts import DECIDED, VERDICTS
-from patronage.errors import ParameterError
 from patronage.parallel import map_ordered
-from patronage.tables.checks import check_choice
 from patronage.tables.dates import to_date
 from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES
 
 DEFAULT_HORIZONS = (5, 10, 20)
 DIMENSIONS = ("coding", "reading", "evidence", "horizon", "population")
-DISTINCT = ("selection", "horizon", "population")  # what makes two specifications the same analysis
-
-
-def parse_horizons(value: object, low: int = 1, high: int = 60) -> list[int]:
-    """A comma-separated list of whole years ("5,10,20") as a sorted list of distinct ints.
-
-    raises ParameterError naming ``horizons`` if a part is not a whole number from low to high.
-    """
-    parts = [p.strip() for p in str(value).split(",")] if isinstance(value, (str, int)) else []
-    try:
-        years = sorted({int(p) for p in parts})
-    except ValueError:
-        years = []
-    if not years or any(not low <= y <= high for y in years):
-        raise ParameterError("horizons", value, f"give whole numbers of years from {low} to {high}, separated by commas, e.g. '5,10,20'")
-    return years
-
-
-def parse_populations(value: object) -> list[str]:
-    """A comma-separated list of populations ("first deputies, all clients") as a list in the order of POPULATIONS.
-
-    raises ParameterError naming ``populations`` for an empty list or an unknown name.
-    """
-    parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else []
-    if not any(parts):
-        raise ParameterError("populations", value, f"give one or more of {', '.join(map(repr, POPULATIONS))}, separated by commas")
-    for part in parts:
-        check_choice("populations", part, POPULATIONS)
-    return [p for p in POPULATIONS if p in parts]
 
 
 def specifications(tables, horizons: Iterable[int] = DEFAULT_HORIZONS, codings: Iterable[str] | None = None,
@@ -114,7 +84,11 @@ def specification_grid(tables, patron: str, date, horizons: Iterable[int] = DEFA
 
     returns: spec, coding, reading, evidence, horizon, population, selection (number of the
     distinct selection of rows, in order of first use), distinct (number of the distinct
-    specification, in order of first use), hypothesis, value, verdict.
+    specification, in order of first use: the specifications that give the same value and verdict in every step are
+    one, as this crisis cannot tell them apart), hypothesis, value, verdict.
+
+    Selections that differ only in rows the crisis does not read (a conflict about another man) are one analysis of
+    it; counted apart, they weighed each result by how many unrelated conflicts lead to it.
     """
     if "population" in hypothesis_kwargs:
         raise TypeError("the grid varies the population: pass populations=[...] instead of population=")
@@ -155,7 +129,7 @@ def _grid(tables, patron, day, horizons, codings, readings, evidence_levels, pop
     distinct: dict[tuple, int] = {}
     rows = []
     for spec, number in zip(specs.itertuples(index=False), numbers, strict=True):
-        d = distinct.setdefault((number, spec.horizon, spec.population), len(distinct) + 1)
+        d = distinct.setdefault(tuple(results[number, spec.horizon][spec.population]), len(distinct) + 1)
         rows += [{**spec._asdict(), "selection": number, "distinct": d, "hypothesis": h, "value": value, "verdict": verdict}
                  for h, value, verdict in results[number, spec.horizon][spec.population]]
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
@@ -186,26 +160,35 @@ def steps_by_horizon_and_population(view, patron, day, horizons: list, populatio
 
 
 def distinct_specifications(grid: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct specification of a grid, with every choice that leads to it.
+    """One row per distinct specification of a grid (the same value and verdict in every step), with every choice that
+    leads to it.
 
-    returns: index ``distinct``; selection, horizon, population; for each dimension the values
-    that lead to it (joined by ' | ', in the grid's order); ``specifications``: how many
+    returns: index ``distinct``; selection (the numbers of the selections of rows that give it, joined by ' | '); for
+    each dimension the values that lead to it (joined by ' | ', in the grid's order); ``specifications``: how many
     specifications of the grid it stands for.
     """
     specs = grid.drop_duplicates("spec")
     groups = specs.groupby("distinct", sort=True)
     out = pd.DataFrame({dim: groups[dim].agg(lambda v: " | ".join(map(str, dict.fromkeys(v)))) for dim in DIMENSIONS})
-    out.insert(0, "selection", groups["selection"].first())
+    out.insert(0, "selection", groups["selection"].agg(lambda v: " | ".join(map(str, dict.fromkeys(v)))))
     out["specifications"] = groups.size()
     return out
+
+
+def selections(grid: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct selection of rows of a grid (index ``selection``), with every coding, evidence level and
+    reading that selects it (joined by ' | ', in the grid's order)."""
+    groups = grid.drop_duplicates("spec").groupby("selection", sort=True)
+    return pd.DataFrame({dim: groups[dim].agg(lambda v: " | ".join(map(str, dict.fromkeys(v))))
+                         for dim in ("coding", "evidence", "reading")})
 
 
 def verdict_shares(frame: pd.DataFrame, by: str = "hypothesis") -> pd.DataFrame:
     """The share of distinct specifications (or of draws) giving each verdict, per hypothesis.
 
     On the grid (:func:`specification_grid`) the rows of one distinct specification (column
-    ``distinct``) are counted once, however many choices of coding, reading or evidence select
-    the same rows: ``n`` is the number of distinct specifications. On any other frame (the
+    ``distinct``) are counted once, however many choices of coding, reading, evidence, horizon or population
+    give the same result in every step: ``n`` is the number of distinct specifications. On any other frame (the
     verdicts under the date draws) every row counts: ``n`` is the number of draws.
 
     returns: one row per hypothesis (sorted), a column per verdict in VERDICTS (shares summing
@@ -232,7 +215,7 @@ def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
 
     For each dimension, the specifications that agree on every other dimension form one
     comparison: changing that dimension alone. A comparison is counted only if the change
-    leads to more than one distinct specification (a reading that selects the same rows changes
+    leads to more than one distinct specification (a reading that gives the same result in every step changes
     nothing), and once however often it recurs (two comparisons over the same distinct
     specifications are one). The verdict moves in a comparison if its distinct specifications
     do not all give the same verdict; it moves a decision if one of them is a verdict a rule decided (DECIDED), and
@@ -269,7 +252,7 @@ def effect_text(moved: int, comparisons: int, verdicts: str, values: int = 2) ->
     if values < 2:
         return "not varied (one value)"
     if comparisons == 0:
-        return "never: same rows"
+        return "never: same results"
     if moved == 0:
         return f"never (0 of {comparisons})"
     if moved == comparisons:
@@ -282,7 +265,7 @@ def dimension_table(effects: pd.DataFrame) -> pd.DataFrame:
 
     A cell says whether changing that dimension alone ever moves the verdict: 'never (0 of k)'
     over the k distinct comparisons; 'm of k: v1 / v2', with the verdicts it moves between; 'always
-    (k of k): ...'; 'never: same rows' where the dimension never changes the rows the test reads; 'not varied
+    (k of k): ...'; 'never: same results' where the dimension never changes the result of any step; 'not varied
     (one value)' where the grid holds one value of it.
     """
     cells = effects.assign(text=[effect_text(m, c, v, n) for m, c, v, n in

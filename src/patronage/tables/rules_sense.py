@@ -26,7 +26,7 @@ def sense(tables, distinct: Distinct | None = None) -> list[Problem]:
 def _life(tables, ids: pd.Series, column: str) -> np.ndarray:
     """``persons[column]`` (born_lo, died_hi: datetime64) of the person each id names; NaT where none is recorded."""
     values = tables.persons.drop_duplicates("person_id").set_index("person_id")[column]
-    return ids.map(values).to_numpy(dtype="datetime64[ns]")
+    return values.reindex(ids.to_numpy()).to_numpy(dtype="datetime64[ns]")  # reindex, not map: an empty table maps to floats
 
 
 def _ties_join_two_living_persons(tables) -> list[Problem]:
@@ -70,7 +70,8 @@ def _acts_in_lives(tables) -> list[Problem]:
     from patronage.tables.rules_structure import LIVING
 
     parts, events = tables.event_participants, tables.events.drop_duplicates("event_id").set_index("event_id")
-    day = {end: parts["event_id"].map(events[f"date_{end}"]).to_numpy(dtype="datetime64[ns]") for end in ("lo", "hi")}
+    day = {end: events[f"date_{end}"].reindex(parts["event_id"].to_numpy()).to_numpy(dtype="datetime64[ns]")
+           for end in ("lo", "hi")}  # reindex, not map: an empty table maps to floats
     born, died = _life(tables, parts["person_id"], "born_lo"), _life(tables, parts["person_id"], "died_hi")
     acting = parts["role"].isin(ALIVE_ROLES).fillna(False).to_numpy(dtype=bool) & ~parts["event_id"].map(
         events["kind"]).isin(LIVING).fillna(False).to_numpy(dtype=bool)
