@@ -259,10 +259,10 @@ def test_an_unreadable_integer_is_named_once_as_written(make_package, cell, said
     assert len(at) == 1 and said in at[0], found
 
 
-def test_a_package_without_participants_or_ties_is_read_not_crashed_on(make_package):
-    """The rules on lives look up each row's person and event: on an empty table pandas' map gives floats, which the
-    first version of those rules tried to read as dates (a TypeError for a package with no participants)."""
+def test_a_package_without_events_is_read_not_crashed_on(make_package):
+    """The rules on lives look up each participant's event: with no events, pandas' map gave floats, which the first
+    version of those rules tried to read as dates (a TypeError for a package of careers alone)."""
     rows = copy.deepcopy(ROWS)
-    rows["event_participants"], rows["ties"] = [], []
+    rows["events"], rows["event_participants"] = [], []
     tables = patronage.load(make_package(rows))
-    assert tables.event_participants.empty and tables.ties.empty
+    assert tables.events.empty and tables.event_participants.empty
