@@ -55,6 +55,17 @@ def test_the_first_deputy_ministers_of_internal_affairs_on_25_june_1953(tables):
         lookup.who_held(tables, "minister", "26/06/1953")
 
 
+def test_a_post_found_only_through_its_lineage_is_said_to_be(tables):
+    """'Division of Cadres' in June 1940 found Beria, People's Commissar of the NKVD, whose lineage holds the division,
+    and said nothing of how: the answer now says which rows its own post or organisation matched."""
+    from patronage.tables.posts import THROUGH_LINEAGE
+
+    held = lookup.who_held(tables, "Division of Cadres", "1940-06-01").set_index("spell_id")["matched by"]
+    assert held["kruglov-1939-cadres"] == "its post or organisation"
+    assert held["beria-1938-commissar"] == THROUGH_LINEAGE
+    assert set(lookup.who_held(tables, "NKVD", "1954-06")["matched by"]) == {THROUGH_LINEAGE}  # the MVD, renamed
+
+
 def test_conflicts_show_both_readings_and_what_each_parameter_picks(tables):
     c = lookup.conflicts(tables).set_index("conflict_id")
     assert len(c) == len(tables.conflicts)

@@ -266,3 +266,14 @@ def test_a_package_without_events_is_read_not_crashed_on(make_package):
     rows["events"], rows["event_participants"] = [], []
     tables = patronage.load(make_package(rows))
     assert tables.events.empty and tables.event_participants.empty
+
+
+def test_an_empty_line_is_named_as_one_to_delete(make_package):
+    """An editor's empty line at the end of a table was 'row has 0 cells, the header has 19': true, but no help."""
+    folder = make_package(ROWS)
+    path = folder / "ties.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        patronage.load(folder)
+    rows = len(ROWS["ties"]) + 2  # the header is row 1
+    assert f"ties.csv, row {rows}: the line is empty: delete it" in [str(p) for p in err.value.problems], err.value.problems

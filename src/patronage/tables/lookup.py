@@ -119,7 +119,8 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
 
     returns: person_id, name, post, organisation, start, end (as recorded), earliest start, start read no earlier than,
     latest end, spell_id and its sourcing, refines (the row an external row restates at a reference work's
-    precision: both are shown); most senior first. An earliest start or latest end that only edtf's
+    precision: both are shown), seniority, matched by (:func:`patronage.tables.posts.matched_by`: a match through
+    another office of the lineage alone is said); most senior first. An earliest start or latest end that only edtf's
     padding of an open side supplies ('/1938-11', '1953-03-14/') is "not given"; such a start ('by November 1938')
     is read by the analysis as no earlier than the first day of its recorded end (``start_floor``: a reading, not a
     bound any source gives), empty for other starts; a
@@ -140,6 +141,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
                             found["end"].notna(), "open"),
                         "spell_id": found["spell_id"], **{c: found[c] for c in SOURCING},
                         "refines": found["refines"] if "refines" in found else pd.NA, "seniority": found["seniority"],
+                        "matched by": posts.matched_by(tables, post, hit & overlaps),
                         "_start": midpoint(found["start_lo"], found["start_hi"])})
     out = out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(
         columns=["_start"]).reset_index(drop=True)

@@ -59,6 +59,21 @@ def spell_words(tables) -> pd.Series:
     return tables.undated("post words", compute)
 
 
+def matched_by(tables, post: str, rows) -> pd.Series:
+    """For the spells ``rows`` (a bool array) that :func:`post_hits` found: 'its post or organisation' where the post
+    title and its own organisation's names have every word of ``post``; else 'only another organisation of its lineage'
+    ('Division of Cadres' finds the People's Commissar of the NKVD, whose lineage holds the division): said in the
+    answer, so that a match made through the lineage alone is not read as the post."""
+    wanted, s = words_of(latin(post)), tables.spells[rows]
+    orgs = tables.organisations.set_index("org_id")
+    label = (orgs["name"].fillna("") + " " + orgs["abbreviation"].fillna("") + " " + orgs["name_russian"].fillna(""))
+    own = (s["post"].fillna("") + " " + s["org_id"].map(label).fillna("")).map(words_of)
+    return own.map(lambda have: "its post or organisation" if wanted <= have else THROUGH_LINEAGE)
+
+
+THROUGH_LINEAGE = "only another organisation of its lineage (a renaming of the office, or a body within it)"
+
+
 def post_hits(tables, post: str, listed: str = "organisations.csv"):
     """bool array over the spells: those whose post title or organisation (of any name in its lineage) has every
     word of ``post``; raises ParameterError if ``post`` has no word or no spell matches."""

@@ -113,7 +113,8 @@ def _records(text: str, fields: list[str], name: str) -> tuple[pd.DataFrame, lis
         for number, row in enumerate(reader, start=2):  # a row is a record: the header is row 1
             lines_read = reader.line_num
             if len(row) != len(fields):
-                problems.append(Problem(name, number, None, f"row has {len(row)} cells, the header has {len(fields)}"))
+                problems.append(Problem(name, number, None, "the line is empty: delete it" if not row else
+                                        f"row has {len(row)} cells, the header has {len(fields)}"))
                 whole, short = False, (number if len(row) < len(fields) else None)
                 continue
             rows.append(row)
