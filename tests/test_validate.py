@@ -277,3 +277,16 @@ def test_an_empty_line_is_named_as_one_to_delete(make_package):
         patronage.load(folder)
     rows = len(ROWS["ties"]) + 2  # the header is row 1
     assert f"ties.csv, row {rows}: the line is empty: delete it" in [str(p) for p in err.value.problems], err.value.problems
+
+
+def test_validate_checks_the_crises_the_package_lists(copy_data, capsys):
+    """`validate` said 'valid' of a package whose crises.yaml gave a date notebook 05 refuses ('1953-06-26?'); it now
+    checks the list as 05 does, naming the file by its folder, and counts the crises of a good one."""
+    from patronage.__main__ import main
+
+    assert main(["validate", str(copy_data)]) == 0 and "crises listed in crises.yaml" in capsys.readouterr().out
+    path = copy_data / "crises.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 1953-06-26", "date: 1953-06-26?", 1), encoding="utf-8")
+    assert main(["validate", str(copy_data)]) == 1
+    err = capsys.readouterr().err
+    assert f"in the list of crises {path}" in err and "bad date '1953-06-26?'" in err, err

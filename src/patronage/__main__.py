@@ -115,8 +115,11 @@ def validate_or_export(args: argparse.Namespace) -> int:
     except DataError as exc:
         return report(exc, data_dir, every=getattr(args, "all", False))
     if args.command == "validate":
+        listed = _crises_listed(tables, data_dir)
+        if listed is None:
+            return 1
         counts = ", ".join(f"{len(f)} {n}" for n, f in tables.frames().items())
-        print(f"valid: {counts}")
+        print(f"valid: {counts}" + (f"; {listed} crises listed in crises.yaml" if listed else ""))
         return 0
     from patronage.publish.export import write_assertions
 
@@ -133,6 +136,21 @@ def validate_or_export(args: argparse.Namespace) -> int:
         return 2
     print(write_assertions(tables, target))
     return 0
+
+
+def _crises_listed(tables, data_dir: Path) -> int | None:
+    """How many crises the package's crises.yaml lists, each checked against the tables as notebook 05 checks them
+    (0 if it has none); None, with the problems on stderr, if an entry is wrong."""
+    from patronage.robustness.crisis_list import CRISES_FILE, CrisisListError, crisis_list
+
+    path = data_dir / CRISES_FILE
+    if not path.exists():
+        return 0
+    try:
+        return len(crisis_list(tables, path))
+    except CrisisListError as exc:
+        print(exc, file=sys.stderr)
+        return None
 
 
 def export_refused(target: Path, data_dir: Path) -> str:

@@ -134,7 +134,7 @@ def crisis_list(tables, path=None) -> pd.DataFrame:
     names = [e.get("name") for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
     problems += [f"the name {n!r} is given to more than one crisis" for n in sorted({n for n in names if names.count(n) > 1})]
     if problems:
-        raise CrisisListError(path or CRISES_FILE, problems)
+        raise CrisisListError(path or config.DATA_DIR / CRISES_FILE, problems)
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
 
 
