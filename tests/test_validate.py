@@ -101,6 +101,11 @@ CASES = {
                                  "ties.csv, row 2, column 'defection_date': dates the defection (1940) before the tie began (1946)"),
     "defection of a rival": (dict(ties=lambda r: r[8].update(defected=True, defection_date="1950-06")),
                              "ties.csv, row 10, column 'defected': records a defection on a rivalry tie"),
+    "a second death": (dict(events=lambda r: r.append({"event_id": "c-death", "date": "1952", "kind": "death",
+                                                        "title": "c dies", **S}),
+                            event_participants=lambda r: r.append({"event_id": "c-death", "person_id": "c",
+                                                                   "role": "subject", **S})),
+                       "event_participants.csv, row 10, column 'event_id': c dies a second time in c-death"),
     "row repeated under another id": (dict(spells=lambda r: r.append({**r[0], "spell_id": "p-min-again"})),
                                       "spells.csv, row 11, column 'spell_id': repeats row 'p-min' in every field but its id"),
 }

@@ -20,7 +20,8 @@ from patronage.tables.rules import problems_where
 def sense(tables, distinct: Distinct | None = None) -> list[Problem]:
     """Every rule of this module (``distinct`` is accepted, as by every rule, and not needed: the columns read are few)."""
     return [*_ties_join_two_living_persons(tables), *_ties_end_in_lives(tables), *_posts_after_birth(tables),
-            *_acts_in_lives(tables), *_defection_dates(tables), *_defections_of_a_tie(tables), *_repeated_rows(tables)]
+            *_acts_in_lives(tables), *_one_death(tables), *_defection_dates(tables), *_defections_of_a_tie(tables),
+            *_repeated_rows(tables)]
 
 
 def _life(tables, ids: pd.Series, column: str) -> np.ndarray:
@@ -81,6 +82,27 @@ def _acts_in_lives(tables) -> list[Problem]:
             + problems_where(tables, "event_participants", acting & (day["lo"] > died), "role",
                              lambda r: f"{r['person_id']} is '{r['role']}' in {r['event_id']} after his death: check the "
                              "event's date and the person"))
+
+
+DEATHS = ("death", "execution")  # the kinds of event a man dies in
+
+
+def _one_death(tables) -> list[Problem]:
+    """A man dies once: two deaths of his on days that cannot be the same, neither under a conflict of the sources
+    (conflicts.csv, each reading a row of its own), are refused at the later one. A second execution of Beria in 1960,
+    entered without one, moved his latest death to 1960 and let every check of acts after his death pass him by."""
+    parts, events = tables.event_participants, tables.events.drop_duplicates("event_id").set_index("event_id")
+    dies = parts["event_id"].map(events["kind"]).isin(DEATHS).fillna(False).to_numpy(dtype=bool)
+    unsettled = dies & parts["conflict_id"].isna().to_numpy(dtype=bool) & events["conflict_id"].reindex(
+        parts["event_id"].to_numpy()).isna().to_numpy(dtype=bool)
+    lo = events["date_lo"].reindex(parts["event_id"].to_numpy()).to_numpy(dtype="datetime64[ns]")
+    hi = events["date_hi"].reindex(parts["event_id"].to_numpy()).to_numpy(dtype="datetime64[ns]")
+    first_end = pd.Series(hi[unsettled], index=parts.index[unsettled]).groupby(parts.loc[unsettled, "person_id"]).transform("min")
+    later = np.zeros(len(parts), dtype=bool)
+    later[np.flatnonzero(unsettled)] = lo[unsettled] > first_end.to_numpy(dtype="datetime64[ns]")
+    return problems_where(tables, "event_participants", later, "event_id",
+                          lambda r: f"{r['person_id']} dies a second time in {r['event_id']}, on a day his earlier death "
+                          "cannot fall on: record the disagreement in conflicts.csv, or keep one death")
 
 
 def _posts_after_birth(tables) -> list[Problem]:
