@@ -304,3 +304,23 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(capsys):
         with pytest.raises(SystemExit) as stop:
             main(argv)
         assert stop.value.code == 2 and "an empty path names no file or folder" in capsys.readouterr().err
+
+
+def test_a_reversed_interval_is_said_to_be_reversed(tables):
+    """who-held 1953-06-26/1953-06-01 was told only to 'give an ISO or EDTF date or interval', as if the form were wrong."""
+    from patronage.errors import ParameterError
+    from patronage.tables import lookup
+
+    with pytest.raises(ParameterError, match="the interval ends before it starts: give its earlier day first"):
+        lookup.who_held(tables, "minister", "1953-06-26/1953-06-01")
+    with pytest.raises(ParameterError, match="give an ISO or EDTF date or interval"):
+        lookup.who_held(tables, "minister", "26/06/1953")
+
+
+def test_export_to_a_dash_writes_the_standard_output(tmp_path, monkeypatch, capsys):
+    """`export -` wrote a file named '-' in the current folder; '-' is the shell's name for the standard output."""
+    from patronage.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "-"]) == 0
+    assert capsys.readouterr().out.startswith("table,row_id,person_id,") and not (tmp_path / "-").exists()

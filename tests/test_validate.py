@@ -38,7 +38,7 @@ def test_toy_world_is_valid(make_package):
 
 CASES = {
     "bad EDTF date": (dict(spells=lambda r: r[0].update(start="1945-13-45")),
-                      "spells.csv, row 2, column 'start': '1945-13-45' is not a closed EDTF date"),
+                      "spells.csv, row 2, column 'start': '1945-13-45' is not a closed EDTF date or interval (EDTFParseException): write a day 1953-06-26"),
     "dangling id": (dict(spells=lambda r: r[1].update(person_id="nobody")),
                     "spells.csv, row 3, column 'person_id': 'nobody' is not an id in persons"),
     "duplicate id": (dict(persons=lambda r: r.append(dict(r[0]))),
@@ -50,7 +50,7 @@ CASES = {
     "quote too long": (dict(events=lambda r: r[0].update(quote=" ".join(["word"] * 26))),
                        "events.csv, row 2, column 'quote': quote has 26 words; at most 25"),
     "ends before it starts": (dict(spells=lambda r: r[0].update(end="1944")),
-                              "spells.csv, row 2, column 'end': ends (1944) before it starts (1945)"),
+                              "spells.csv, row 2, column 'end': ends (1944) before it starts (1945): check both dates"),
     "post after death": (dict(spells=lambda r: r.append({**r[4], "spell_id": "c-late", "person_id": "c",
                                                          "start": "1951", "end": "1952"})),
                          "spells.csv, row 11, column 'start': starts (1951) after c died"),

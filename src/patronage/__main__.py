@@ -7,6 +7,7 @@ what is wrong) and exits 1. Neither command prints a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def make_parser() -> argparse.ArgumentParser:
     r.add_argument("data_dir", nargs="?", default=str(config.DATA_DIR), type=given)
     e = sub.add_parser("export", help="write every assertion as one flat CSV (the committed exports/assertions.csv "
                                       "is written by the build)")
-    e.add_argument("file", nargs="?", type=given, help="where to write it (default: build/assertions.csv of the compendium checkout)")
+    e.add_argument("file", nargs="?", type=given, help="where to write it ('-': the standard output; default: "
+                                                       "build/assertions.csv of the compendium checkout)")
     e.add_argument("--data-dir", default=str(config.DATA_DIR), type=given)
     n = sub.add_parser("run", help="run one notebook with your own parameters (its figures go beside the output)",
                        description="Run NOTEBOOK into OUTPUT with papermill, after checking the parameters' names; "
@@ -123,6 +125,15 @@ def validate_or_export(args: argparse.Namespace) -> int:
         return 0
     from patronage.publish.export import write_assertions
 
+    if args.file == "-":  # the shell's usual name for the standard output, not a file named '-'
+        from patronage.tables.assertions import assertions
+
+        try:
+            assertions(tables).to_csv(sys.stdout, index=False, lineterminator="\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped early (`| head`): no traceback, as the Python docs advise
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     if not args.file:
         try:
             config.require_checkout("export without a FILE")

@@ -98,7 +98,8 @@ def _edtf_bounds(text: str) -> Bounds:
         lower, upper = parsed.lower_fuzzy(), parsed.upper_fuzzy()
         bounds = (dt.date(*lower[:3]), dt.date(*upper[:3]))
     except Exception as exc:  # edtf raises several types (parse errors, TypeError on open ends)
-        raise ValueError(f"{text!r} is not a closed EDTF date or interval ({exc.__class__.__name__})") from None
+        raise ValueError(f"{text!r} is not a closed EDTF date or interval ({exc.__class__.__name__}): write a day "
+                         "1953-06-26, a month 1953-06, a year 1953, a span 1953-06/1953-07 or 'by' a day /1953-06-26") from None
     return bounds
 
 

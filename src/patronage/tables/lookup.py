@@ -99,8 +99,11 @@ def _asked_span(tables, when: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     raises ParameterError otherwise (an open post would answer for any day, 9999 included)."""
     try:
         lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))
-    except (ValueError, TypeError):
-        raise ParameterError("date", when, "give an ISO or EDTF date or interval, e.g. 1953-06-25 or 1953-06/1953-07") from None
+    except (ValueError, TypeError) as exc:
+        reversed_ = "ends before it starts" in str(exc)
+        raise ParameterError("date", when, "the interval ends before it starts: give its earlier day first, e.g. "
+                             "1953-06-01/1953-06-26" if reversed_ else "give an ISO or EDTF date or interval, e.g. "
+                             "1953-06-25 or 1953-06/1953-07") from None
     first, last = recorded_span(tables)
     if hi < first or lo > last:
         raise ParameterError("date", when, f"the tables record nothing then: their dates run from {first.date()} to {last.date()}")

@@ -58,7 +58,7 @@ def chronology(tables, distinct: Distinct | None = None) -> list[Problem]:
                              ("organisations", "valid_from", "valid_to")):
         f = getattr(tables, name)
         out += problems_where(tables, name, f[f"{end}_hi"] < f[f"{start}_lo"], end,
-                              lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]})")
+                              lambda r, s=start, e=end: f"ends ({r[e]}) before it starts ({r[s]}): check both dates")
     # each person's death, found once per distinct id: died_hi of the first row holding the id (an
     # empty id matching an empty id, as a lookup in an index does), NaT where there is none
     nat = np.datetime64("NaT")
