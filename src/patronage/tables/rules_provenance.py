@@ -59,7 +59,8 @@ def _refinements_of(tables, name: str, key: str) -> list[Problem]:
     out += name_rows(mine["refines"].isin(frame.loc[frame["refines"].notna(), key]).to_numpy(), "refines",
                      lambda r: f"refines {r['refines']!r}, which is itself a refinement: refine the row it refines")
     out += name_rows(mine["refines"].duplicated(keep=False).to_numpy(), "refines",
-                     lambda r: f"{r['refines']!r} has more than one refinement: restate every refined field in one row")
+                     lambda r: f"{r['refines']!r} has more than one refinement: one row refines it, and it cites one work; "
+                     "where the works agree keep one, and where they differ record a conflict (conflicts.csv), each reading a row of its own")
     out += name_rows((mine["refines"] == mine[key]).to_numpy(), "refines", "a row cannot refine itself")
     for column in (*SAME_SUBJECT[name], "conflict_id", "reading"):
         out += name_rows(~_same(mine[column], base[column]), column,
