@@ -56,7 +56,7 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
     - ``lost``: his first arrest, execution, dismissal or purge in the span, or a post of his
       ending in it for a cause in LOSS_CAUSES, whichever came first of those whose dates lie wholly inside the span
       (Broverman, arrested between July and December 1951, '1951-07/1951', and dismissed between 12 July and December
-      1951, lost his post within a year of 12 July 1951, whenever in July the arrest fell); ``unknown`` if every such loss is dated so
+      1951, lost his post within a year of 12 July 1951, whenever the arrest fell); ``unknown`` if every such loss is dated so
       loosely that it may fall outside the span (Lin'ko's arrest, 'about 1952', within a year of July 1951);
     - ``kept``: no loss, and a post of his recorded running on the last day (or on the day
       before his death, if he died in the span), its end stated after it (or 'ongoing'): a post whose end no
