@@ -89,10 +89,10 @@ def grid(grid_once):
 # seed side), seed+external with the article's reading, seed+external with the handbook's (blog,
 # standard and default all land on it). Coding x: A defected; H3 fails on the article's side (he
 # was promoted) and holds on the handbook's. Coding y: A is R's client, nobody defected: no case.
-# Distinct specifications are distinct results: under coding x the seed selection and the article's differ only in
-# D's post of 1961, which the crisis does not read (one analysis); the high-office and all-clients populations count
-# the same three men; under coding y no one defected, so the three selections and both horizons give one result per
-# population (first deputies: no one; the others: B and C). 4 + 4 + 2 = 10.
+# Distinct specifications are classes of selections the crisis cannot tell apart, with a horizon and a population:
+# under coding x the seed selection and the article's differ only in D's post of 1961, which the crisis does not read
+# (one class); the handbook's is another; under coding y no one defected, and its three selections give the same
+# crisis and results (one class). 3 classes x 2 horizons x 3 populations = 18.
 
 
 def h3(grid: pd.DataFrame) -> pd.DataFrame:
@@ -104,19 +104,16 @@ def test_distinct_specifications_are_counted_once(world, grid):
     assert len(S.specifications(world, [5, 10])) == n_specs == grid["spec"].nunique()
     assert len(grid) == n_specs * HYPOTHESES
     assert grid["selection"].nunique() == 6
-    assert grid["distinct"].nunique() == 10
-    # one number per result (the value and verdict of every step), and the other way round
-    results = grid.sort_values(["spec", "hypothesis"]).groupby("spec").agg(
-        result=("value", tuple), verdicts=("verdict", tuple), distinct=("distinct", "first"))
-    by_result = results.groupby(["result", "verdicts"])["distinct"].nunique()
-    assert (by_result == 1).all() and len(by_result) == 10
+    assert grid["distinct"].nunique() == 3 * 2 * len(POPULATIONS)
+    # one number per (class of selections, horizon, population): every class at every horizon and population alike
+    pairs = grid[["distinct", "horizon", "population"]].drop_duplicates()
+    assert pairs["distinct"].is_unique and len(pairs) == 18
     table = S.distinct_specifications(grid)
-    assert len(table) == 10 and table["specifications"].sum() == n_specs
+    assert len(table) == 18 and table["specifications"].sum() == n_specs
     x = table[table["coding"] == "x"]
-    assert set(x["selection"]) == {"1 | 2", "3"} and set(x["population"]) == {"first deputies", "high office | all clients"}
-    assert set(x.loc[x["selection"] == "3", "reading"]) == {"blog | standard | variant | curated"}
+    assert set(x["selection"]) == {"1 | 2", "3"} and set(x.loc[x["selection"] == "3", "reading"]) == {"blog | standard | variant | curated"}
     y = table[table["coding"] == "y"]
-    assert set(y["selection"]) == {"4 | 5 | 6"} and set(y["horizon"]) == {"5 | 10"} and len(y) == 2
+    assert set(y["selection"]) == {"4 | 5 | 6"} and len(y) == 6
     assert list(S.selections(grid).index) == [1, 2, 3, 4, 5, 6]
     assert S.selections(grid).loc[1, "reading"] == "article | blog | standard | variant | curated"
 
@@ -149,14 +146,14 @@ def test_the_grid_runs_each_population(world, grid):
 
 
 def test_shares_are_over_distinct_specifications(grid):
-    """Counting each specification instead would give coding y's one result 'no case' half the weight (60 of 120
-    specifications); over distinct specifications it is 2 of 10, beside 4 where A was promoted (the article's side:
-    fails) and 4 where he was not (the handbook's: holds)."""
+    """Counting each specification instead would give coding y's 'no case' half the weight (60 of 120
+    specifications); over distinct specifications each of the three classes of selections weighs the same: no case,
+    fails where A was promoted (the article's side) and holds where he was not (the handbook's), 6 of 18 each."""
     shares = S.verdict_shares(grid)
-    assert (shares["n"] == 10).all()
+    assert (shares["n"] == 18).all()
     row = shares.loc["H3 no reward"]
-    assert row["holds"] == pytest.approx(4 / 10) and row["fails"] == pytest.approx(4 / 10)
-    assert row["no case"] == pytest.approx(2 / 10) and row["no data"] == 0
+    assert row["holds"] == pytest.approx(1 / 3) and row["fails"] == pytest.approx(1 / 3)
+    assert row["no case"] == pytest.approx(1 / 3) and row["no data"] == 0
     values = shares[list(VERDICTS)]
     assert np.allclose(values.sum(axis=1), 1) and list(values.columns) == list(VERDICTS)
     assert S.modal_verdicts(grid)["H3 no reward"] == "holds"  # tied with fails: the first in the order of VERDICTS
@@ -177,27 +174,27 @@ def test_shares_of_a_small_frame():
 
 def test_dimension_effects_are_counted_over_distinct_comparisons(grid):
     effects = S.dimension_effects(grid).set_index(["hypothesis", "dimension"])
-    # reading: under seed it changes no rows, and under coding y no result (no comparison); under seed+external and
-    # coding x it moves H3 (article: fails, handbook: holds) at each horizon and for each result of the populations: 4 of 4
+    # reading: under seed it changes no rows, and under coding y nothing the crisis reads (no comparison); under
+    # seed+external and coding x it moves H3 (article: fails, handbook: holds) at each horizon and population: 6 of 6
     reading = effects.loc[("H3 no reward", "reading")]
-    assert (reading["comparisons"], reading["moved"], reading["verdicts"]) == (4, 4, "holds / fails")
+    assert (reading["comparisons"], reading["moved"], reading["verdicts"]) == (6, 6, "holds / fails")
     evidence = effects.loc[("H3 no reward", "evidence")]
-    assert (evidence["comparisons"], evidence["moved"]) == (4, 4)  # seed vs the handbook's; seed vs the article's is one result
+    assert (evidence["comparisons"], evidence["moved"]) == (6, 6)  # seed vs the handbook's; seed vs the article's is one class
     assert effects.loc[("H3 no reward", "coding"), "share"] == 1.0
     assert effects.loc[("H3 no reward", "horizon"), "moved"] == 0 and effects.loc[("H3 no reward", "population"), "moved"] == 0
     assert effects.loc[("H2 loyalty", "population"), "moved"] > 0
     table = S.dimension_table(S.dimension_effects(grid))
     assert list(table.columns) == list(S.DIMENSIONS)
-    assert table.loc["H3 no reward", "reading"] == "always (4 of 4): holds / fails"
-    assert table.loc["H3 no reward", "horizon"] == "never (0 of 4)"
-    assert table.loc["H3 no reward", "coding"] == "always (8 of 8): holds / fails / no case"
+    assert table.loc["H3 no reward", "reading"] == "always (6 of 6): holds / fails"
+    assert table.loc["H3 no reward", "horizon"] == "never (0 of 9)"
+    assert table.loc["H3 no reward", "coding"] == "always (12 of 12): holds / fails / no case"
 
 
 def test_a_dimension_that_changes_no_result_is_never_a_comparison(grid):
     seed_only = grid[grid["evidence"] == "seed"]
     effects = S.dimension_effects(seed_only).set_index(["hypothesis", "dimension"])
     assert effects.loc[("H3 no reward", "reading"), "comparisons"] == 0
-    assert S.dimension_table(S.dimension_effects(seed_only)).loc["H3 no reward", "reading"] == "never: same results"
+    assert S.dimension_table(S.dimension_effects(seed_only)).loc["H3 no reward", "reading"] == "never: same analysis"
 
 
 def test_the_shares_table_names_what_moves_each_verdict(grid):
@@ -206,7 +203,7 @@ def test_the_shares_table_names_what_moves_each_verdict(grid):
     assert table.loc["H3 no reward", "moved by"] == "coding, reading, evidence"
     assert table.loc["H6a later defectors refused", "moved by"] == "nothing"
     assert table.loc["H2 loyalty", "moved by"].endswith("population")
-    assert (table["n"] == 10).all() and table.loc["H3 no reward", "holds"] == 0.4
+    assert (table["n"] == 18).all() and table.loc["H3 no reward", "holds"] == 0.33
 
 
 def test_a_step_steady_on_a_two_word_verdict_is_named_with_all_of_it(grid):
@@ -233,7 +230,7 @@ def test_the_steady_and_the_varying_steps_are_counted_in_words(grid):
     assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in some and "; 1 decides nothing in any" in some
     assert "H1 genuine clients (no case)" in some.split("decides nothing")[1]
     nothing = findings.specification_findings(grid.assign(verdict="no data"))
-    assert nothing[0].startswith(f"Across 10 distinct specifications, no step keeps one verdict its rule decided in every one; "
+    assert nothing[0].startswith(f"Across 18 distinct specifications, no step keeps one verdict its rule decided in every one; "
                                  f"{HYPOTHESES} decide nothing in any")
     assert nothing[1].startswith("No step decides anything under any specification")
     assert len(every) == 2 and every[1].startswith("Changing one choice alone")
@@ -252,8 +249,8 @@ def test_specification_curve_has_a_column_per_distinct_specification(grid):
     verdict_traces = [t for t in fig.data if t.name in VERDICTS]
     assert all(t.marker.color == VERDICT_COLOURS[t.name] for t in verdict_traces)
     xs = sorted({x for t in verdict_traces for x in t.x})
-    assert xs == list(range(1, 11))
-    assert sum(len(t.x) for t in verdict_traces) == 10 * HYPOTHESES
+    assert xs == list(range(1, 19))
+    assert sum(len(t.x) for t in verdict_traces) == 18 * HYPOTHESES
 
 
 def test_the_grid_takes_populations_not_a_population(world):
@@ -451,9 +448,10 @@ def test_redated_tables_carry_the_drawn_days(world_x):
 def test_life_dates_planned_once_are_those_derived_anew(tmp_path, tables):
     """Under the draws the persons' life dates come from a plan made once (patronage.robustness.life_dates): the
     same frames as deriving them from the redated tables, on a toy man with two deaths recorded on uncertain
-    days (the bounds are the earlier and the later day) and on every evidence level of the real tables."""
+    days that may be one (the bounds are the earlier and the later day) and on every evidence level of the real tables."""
     rows = copy.deepcopy(ROWS)
-    rows["events"] += [event("d-dies", "1960", "death"), event("d-shot", "1961", "execution"), event("d-born", "1949/1950", "birth")]
+    rows["events"] += [event("d-dies", "1960", "death"), event("d-shot", "1960-06/1961", "execution"),
+                       event("d-born", "1949/1950", "birth")]
     rows["event_participants"] += [part("d-dies", "d", "subject"), part("d-shot", "d", "executed"), part("d-born", "d", "subject")]
     toy = patronage.load(write_package(tmp_path / "lives", rows)).select(coding="x")
     views = [toy] + [tables.select(evidence=e, reading="standard", coding="blauvelt") for e in EVIDENCE_LEVELS]
@@ -462,7 +460,9 @@ def test_life_dates_planned_once_are_those_derived_anew(tmp_path, tables):
         for i in range(draws.n):
             pd.testing.assert_frame_equal(S.redated(view, draws, i, lives).persons, S.redated(view, draws, i).persons)
     d = S.redated(toy, draws := S.draw_dates(toy, 20, seed=9), 0, LifeDates.of(toy)).persons.set_index("person_id").loc["d"]
-    assert d["died_lo"].year == 1960 and d["died_hi"].year == 1961 and d["born_lo"] == d["born_hi"] and draws.n == 20
+    rows_of = toy.events.reset_index().set_index("event_id")[toy.events.index.name or "index"]
+    days = sorted(pd.Timestamp(draws.of("events", "date", rows_of[e])[0]) for e in ("d-dies", "d-shot"))
+    assert (d["died_lo"], d["died_hi"]) == tuple(days) and d["born_lo"] == d["born_hi"] and draws.n == 20
 
 
 def test_verdicts_move_with_the_drawn_dates_only_where_the_bounds_allow(crisis_x):
@@ -648,7 +648,7 @@ def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
     under = S.verdicts_under_draws(view, S.draw_dates(view, 10, seed=1), "p", FALL, k=2)
     table = S.robustness_table(grid, under, rerun)
     assert list(table.columns[:3]) == ["base", "distinct specifications", "date draws"] and len(table) == HYPOTHESES
-    assert table.loc["H3 no reward", "distinct specifications"] == "holds / fails (0.40 each)"
+    assert table.loc["H3 no reward", "distinct specifications"] == "holds / fails / no case (0.33 each)"
     assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"
     none = S.robustness_table(grid, under.iloc[0:0], rerun)  # verdict_draws = 0: said, not NaN
     assert set(none["date draws"]) == {"not run"}

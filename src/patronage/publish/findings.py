@@ -48,8 +48,9 @@ def block() -> str:
     if SHARES.exists():
         parts += ["", "How robust each verdict is, from `04-sensitivity`: the share of distinct specifications under "
                   "which each verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × "
-                  "horizon × population; choices that give the same result in every step (the same value and verdict) count "
-                  "once, so `n` is the number of distinct analyses of this crisis, and `moved by` names the choices that ever change the verdict when made alone:", "",
+                  "horizon × population; choices that select rows the crisis cannot tell apart (the same rivals, turncoats and "
+                  "clients, and the same value, verdict, reason and persons counted in every step) count once, so `n` is "
+                  "the number of distinct analyses of this crisis, and `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted):", "",
                   markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
     if POOLED.exists():
         row = pd.read_csv(POOLED).iloc[0]

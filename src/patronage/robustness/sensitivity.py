@@ -5,8 +5,8 @@ package's functions directly (no notebook is re-run), each in its own module and
 from here:
 
 1. **Specifications** (:mod:`patronage.robustness.specifications`): every coding × reading × evidence level
-   × horizon × population; shares of verdicts over *distinct* specifications (the same value and verdict
-   in every step counted once, however many choices lead to it), and which dimension moves which verdict.
+   × horizon × population; shares of verdicts over *distinct* specifications (selections of rows the crisis cannot
+   tell apart counted once, however many choices lead to them), and which dimension moves which verdict.
 2. **Date uncertainty** (:mod:`patronage.robustness.date_draws`, :mod:`patronage.robustness.date_orderings`): every
    EDTF date drawn inside its bounds (a spell's kept inside its organisation's period); the
    orderings the argument rests on, decided by the bounds or given as shares of the draws; the

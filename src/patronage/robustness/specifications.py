@@ -4,10 +4,10 @@ Every combination of coding (``tables.codings``), reading
 (:data:`patronage.tables.readings.READING_POLICIES`), evidence level
 (:data:`patronage.tables.readings.EVIDENCE_LEVELS`), horizon and population
 (:data:`patronage.analysis.populations.POPULATIONS`) is a specification (:func:`specification_grid`). Many
-give exactly the same result (a reading that touches no conflict the crisis reads; under seed evidence, a
+are the same analysis of the crisis (a reading that touches no conflict the crisis reads; under seed evidence, a
 reading whose side is external falls back to the seed side), so the analyses are counted as *distinct
-specifications*: those that give the same value and verdict in every step are one, counted once however many
-choices lead to it (:func:`distinct_specifications`). The grid's parameters, as a notebook gives them, are read by
+specifications*: a class of selections of rows the crisis cannot tell apart, with a horizon and a population, each
+counted once however many choices lead to it (:func:`distinct_specifications`). The grid's parameters, as a notebook gives them, are read by
 :mod:`patronage.robustness.grid_parameters`. Shares of
 verdicts are over distinct specifications (:func:`verdict_shares`); which dimension moves which
 verdict is read off the full factorial grid, one dimension changed at a time
@@ -84,11 +84,14 @@ def specification_grid(tables, patron: str, date, horizons: Iterable[int] = DEFA
 
     returns: spec, coding, reading, evidence, horizon, population, selection (number of the
     distinct selection of rows, in order of first use), distinct (number of the distinct
-    specification, in order of first use: the specifications that give the same value and verdict in every step are
-    one, as this crisis cannot tell them apart), hypothesis, value, verdict.
+    specification, in order of first use: a class of selections the crisis cannot tell apart, with a horizon and a
+    population), hypothesis, value, verdict.
 
     Selections that differ only in rows the crisis does not read (a conflict about another man) are one analysis of
-    it; counted apart, they weighed each result by how many unrelated conflicts lead to it.
+    it: the same rivals, turncoats and roster (clients, ties, ranks), and in every step at every horizon and population
+    the same value, verdict, reason and persons counted. Counted apart, they weighed each result by how many unrelated
+    conflicts lead to it. A class is counted at every horizon and population alike, so that a step's shares do not
+    depend on how far other steps vary with them.
     """
     if "population" in hypothesis_kwargs:
         raise TypeError("the grid varies the population: pass populations=[...] instead of population=")
@@ -125,43 +128,50 @@ def _grid(tables, patron, day, horizons, codings, readings, evidence_levels, pop
         return steps_by_horizon_and_population(view, patron, day, years, chosen, hypothesis_kwargs)
 
     by_selection = dict(zip(runs, map_ordered(run, runs.values()), strict=True))
-    results = {(number, horizon): by_selection[number][horizon] for number in runs for horizon in years}
+    results = {(number, horizon): by_selection[number][0][horizon] for number in runs for horizon in years}
+    # selections the crisis cannot tell apart, each class counted once (see specification_grid)
+    classes: dict[tuple, int] = {}
+    same = {number: classes.setdefault(by_selection[number][1], len(classes) + 1) for number in runs}
     distinct: dict[tuple, int] = {}
     rows = []
     for spec, number in zip(specs.itertuples(index=False), numbers, strict=True):
-        d = distinct.setdefault(tuple(results[number, spec.horizon][spec.population]), len(distinct) + 1)
+        d = distinct.setdefault((same[number], spec.horizon, spec.population), len(distinct) + 1)
         rows += [{**spec._asdict(), "selection": number, "distinct": d, "hypothesis": h, "value": value, "verdict": verdict}
-                 for h, value, verdict in results[number, spec.horizon][spec.population]]
+                 for h, value, verdict, _ in results[number, spec.horizon][spec.population]]
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
 def steps_by_horizon_and_population(view, patron, day, horizons: list, populations: list,
-                                    hypothesis_kwargs: dict) -> dict:
-    """Every step under one selection for each horizon and population: {horizon: {population: [(step, value, verdict)]}}.
+                                    hypothesis_kwargs: dict) -> tuple[dict, tuple]:
+    """Every step under one selection for each horizon and population, and what the crisis reads of that selection.
 
     The first horizon and population run every step; another horizon re-runs only the steps that
     follow the crisis to its horizon (BY_HORIZON), another population only those it changes
     (BY_POPULATION): the other steps are the same results (tests/test_hypotheses.py checks both).
+
+    returns: ({horizon: {population: [(step, value, verdict, (reason, persons counted))]}}, the crisis at each horizon
+    (rivals, turncoats, roster) with every step's result: two selections alike in it are one analysis of the crisis).
     """
     out: dict = {}
-    base = None
+    base, crises = None, []
     for h in horizons:
         crisis = make_crisis(view, patron, day, horizon_years=h)
+        crises.append((crisis.rivals, crisis.turncoats, crisis.roster.to_csv(index=False)))
         out[h] = {}
         for p in populations:
             steps = None if base is None else tuple(
                 dict.fromkeys((hypotheses.BY_HORIZON if h != horizons[0] else ())
                               + (hypotheses.BY_POPULATION if p != populations[0] else ())))
-            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict)
+            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason, tuple(r.members.get("person_id", ()))))
                      for r in hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)}
             base = base or list(again.values())
-            out[h][p] = [again.get(step, (step, value, verdict)) for step, value, verdict in base]
-    return out
+            out[h][p] = [again.get(step[0], step) for step in base]
+    return out, (tuple(crises), tuple(tuple(out[h][p]) for h in horizons for p in populations))
 
 
 def distinct_specifications(grid: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct specification of a grid (the same value and verdict in every step), with every choice that
-    leads to it.
+    """One row per distinct specification of a grid (a class of selections the crisis cannot tell apart, a horizon and
+    a population: :func:`specification_grid`), with every choice that leads to it.
 
     returns: index ``distinct``; selection (the numbers of the selections of rows that give it, joined by ' | '); for
     each dimension the values that lead to it (joined by ' | ', in the grid's order); ``specifications``: how many
@@ -187,8 +197,8 @@ def verdict_shares(frame: pd.DataFrame, by: str = "hypothesis") -> pd.DataFrame:
     """The share of distinct specifications (or of draws) giving each verdict, per hypothesis.
 
     On the grid (:func:`specification_grid`) the rows of one distinct specification (column
-    ``distinct``) are counted once, however many choices of coding, reading, evidence, horizon or population
-    give the same result in every step: ``n`` is the number of distinct specifications. On any other frame (the
+    ``distinct``) are counted once, however many choices of coding, reading or evidence select rows the crisis
+    cannot tell apart: ``n`` is the number of distinct specifications. On any other frame (the
     verdicts under the date draws) every row counts: ``n`` is the number of draws.
 
     returns: one row per hypothesis (sorted), a column per verdict in VERDICTS (shares summing
@@ -215,7 +225,7 @@ def dimension_effects(grid: pd.DataFrame) -> pd.DataFrame:
 
     For each dimension, the specifications that agree on every other dimension form one
     comparison: changing that dimension alone. A comparison is counted only if the change
-    leads to more than one distinct specification (a reading that gives the same result in every step changes
+    leads to more than one distinct specification (a reading that selects rows the crisis cannot tell apart changes
     nothing), and once however often it recurs (two comparisons over the same distinct
     specifications are one). The verdict moves in a comparison if its distinct specifications
     do not all give the same verdict; it moves a decision if one of them is a verdict a rule decided (DECIDED), and
@@ -252,7 +262,7 @@ def effect_text(moved: int, comparisons: int, verdicts: str, values: int = 2) ->
     if values < 2:
         return "not varied (one value)"
     if comparisons == 0:
-        return "never: same results"
+        return "never: same analysis"
     if moved == 0:
         return f"never (0 of {comparisons})"
     if moved == comparisons:
@@ -265,7 +275,7 @@ def dimension_table(effects: pd.DataFrame) -> pd.DataFrame:
 
     A cell says whether changing that dimension alone ever moves the verdict: 'never (0 of k)'
     over the k distinct comparisons; 'm of k: v1 / v2', with the verdicts it moves between; 'always
-    (k of k): ...'; 'never: same results' where the dimension never changes the result of any step; 'not varied
+    (k of k): ...'; 'never: same analysis' where the dimension never changes what the crisis reads; 'not varied
     (one value)' where the grid holds one value of it.
     """
     cells = effects.assign(text=[effect_text(m, c, v, n) for m, c, v, n in
