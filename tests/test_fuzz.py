@@ -90,7 +90,7 @@ FOREIGN_KEYS = [(t, fk["fields"][0] if isinstance(fk["fields"], list) else fk["f
 LIST_KEYS = [(t, c, tt, tc) for (t, c), (tt, tc) in LIST_REFERENCES.items() if t in FILLED]
 SPANS = [(t, a, b) for t, a, b in (("spells", "start", "end"), ("ties", "start", "end"),
                                    ("organisations", "valid_from", "valid_to")) if t in FILLED]
-LIVING_KINDS = ("appointment", "award", "arrest", "meeting", "testimony", "transfer")  # validate.chronology
+LIVING_KINDS = ("appointment", "arrest", "meeting", "testimony", "transfer")  # rules_structure.LIVING (an award may be posthumous)
 
 
 @dataclass(frozen=True)
@@ -999,3 +999,9 @@ def test_rehash_repairs_what_it_records(how):
             return changed, len(patronage.load(folder).ties)
     changed, ties = in_child(rehash_then_load, Case(how, copy.deepcopy(ROWS), None, edits=edits))
     assert len(changed) == len(FILES) and ties == len(ROWS["ties"])
+
+
+def test_the_fuzzed_kinds_no_dead_man_attends_are_the_validators():
+    from patronage.tables.rules_structure import LIVING
+
+    assert set(LIVING_KINDS) == LIVING

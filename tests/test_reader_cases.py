@@ -745,3 +745,16 @@ def test_no_case_at_a_fall_no_event_records_is_not_said_to_be_an_absence_the_rec
     (said,) = advice.hints(table, "seed+external", toy, view, quiet)
     assert "no case" in said and "the tables record no event of his fall either" in said and "absence the records show" not in said
     assert _fall_recorded(view, quiet) is False and _fall_recorded(view, make_crisis(view, "p", FALL)) is True
+
+
+def test_a_client_dead_before_the_fall_is_not_on_the_roster_though_his_tie_has_no_end(make_package):
+    """A tie whose end no source gives runs on, but not past the client's death: C, shot on 1 December 1950, was P's
+    client at a fall of 1952 through a tie with an empty end (an unrecorded client, and H7's verdict moved)."""
+    rows = copy.deepcopy(ROWS)
+    for r in rows["ties"]:
+        if r["tie_id"] == "p-c":
+            r["end"] = ""
+    rows["spells"].append(spell("p-again", "p", "min2", 6, "1951", "1953", "dismissal", post="Minister again"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    assert "c" not in set(make_crisis(view, "p", "1952-06-01").roster["client_id"])
+    assert "c" in set(make_crisis(view, "p", "1950-11-01").roster["client_id"])  # alive then

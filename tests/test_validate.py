@@ -106,6 +106,8 @@ CASES = {
                             event_participants=lambda r: r.append({"event_id": "c-death", "person_id": "c",
                                                                    "role": "subject", **S})),
                        "event_participants.csv, row 10, column 'event_id': c dies a second time in c-death"),
+    "defection after death": (dict(ties=lambda r: r[4].update(defected=True, defection_date="1951-03")),
+                              "ties.csv, row 6, column 'defection_date': dates the defection (1951-03) after c died"),
     "row repeated under another id": (dict(spells=lambda r: r.append({**r[0], "spell_id": "p-min-again"})),
                                       "spells.csv, row 11, column 'spell_id': repeats row 'p-min' in every field but its id"),
 }
@@ -295,3 +297,14 @@ def test_validate_checks_the_crises_the_package_lists(copy_data, capsys):
     assert main(["validate", str(copy_data)]) == 1
     err = capsys.readouterr().err
     assert f"in the list of crises {path}" in err and "bad date '1953-06-26?'" in err, err
+
+
+def test_a_posthumous_award_is_accepted_and_a_dead_man_present_at_one_is_not(make_package):
+    """Awards were among the events no dead man attends, whatever his role: a posthumous award was refused. Being awarded
+    is no act; being present at the ceremony is."""
+    rows = copy.deepcopy(ROWS)
+    rows["events"].append({"event_id": "c-medal", "date": "1960", "kind": "award", "title": "c honoured", **S})
+    rows["event_participants"].append({"event_id": "c-medal", "person_id": "c", "role": "awarded", **S})
+    patronage.load(make_package(rows, name="posthumous"))  # valid: no DataError
+    rows["event_participants"].append({"event_id": "c-medal", "person_id": "c", "role": "present", **S})
+    assert any("c is 'present' in c-medal after his death" in p for p in problems_of(make_package, rows))

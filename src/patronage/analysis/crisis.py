@@ -149,7 +149,10 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     before = day - DAY
     ties = tables.ties
     running = running_on(tables, "ties", before)
-    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & running]
+    # a tie whose end no source gives runs on, but not past the client's death: a man certainly dead by the day before
+    # (his latest recorded death before it) is no client then (Zakovsky, shot in August 1938, at Yezhov's fall)
+    dead = (ties["client_id"].map(tables.persons.drop_duplicates("person_id").set_index("person_id")["died_hi"]) < before)
+    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & running & ~dead.fillna(False)]
     # a recorded defection belongs to this crisis if its date can fall within the window around it (an unknown
     # start read as the point estimates read it: no earlier than its floor, so that a draw of the dates reads it so too)
     window = window_days * DAY

@@ -132,12 +132,18 @@ DEFECTABLE = ("patronage", "alliance")  # the ties one side can leave: a client 
 
 def _defections_of_a_tie(tables) -> list[Problem]:
     """A defection leaves a tie that was there: it is not dated before the tie began (its latest day before the tie's
-    earliest start), and only a client or an ally defects (a tie of a kind in DEFECTABLE), not a rival."""
+    earliest start) nor after the client died (its earliest day after his latest death), though it may come after the
+    tie ended (Broverman's testimony against Abakumov, in prison a year after his fall); and only a client or an ally
+    defects (a tie of a kind in DEFECTABLE), not a rival."""
     t = tables.ties
-    early = t["defection_date_hi"].to_numpy(dtype="datetime64[ns]") < t["start_lo"].to_numpy(dtype="datetime64[ns]")
+    when = {b: t[f"defection_date_{b}"].to_numpy(dtype="datetime64[ns]") for b in ("lo", "hi")}
+    early = when["hi"] < t["start_lo"].to_numpy(dtype="datetime64[ns]")
+    dead = when["lo"] > _life(tables, t["client_id"], "died_hi")
     other = t["defected"].eq(True).fillna(False).to_numpy(dtype=bool) & ~t["kind"].isin(DEFECTABLE).fillna(False).to_numpy(dtype=bool)
     return (problems_where(tables, "ties", early, "defection_date",
                            lambda r: f"dates the defection ({r['defection_date']}) before the tie began ({r['start']})")
+            + problems_where(tables, "ties", dead, "defection_date",
+                             lambda r: f"dates the defection ({r['defection_date']}) after {r['client_id']} died")
             + problems_where(tables, "ties", other, "defected",
                              lambda r: f"records a defection on a {r['kind']} tie: only a client (patronage) or an ally "
                              "(alliance) defects; set defected to false, or record the tie it left"))

@@ -10,7 +10,8 @@ from patronage.errors import Problem
 from patronage.tables.distinct import Distinct
 from patronage.tables.rules import file_of, problems_where
 
-LIVING = {"appointment", "award", "arrest", "meeting", "testimony", "transfer"}  # events a dead man cannot attend
+# events a dead man cannot attend, whatever his role (an award can be posthumous: its roles are ALIVE_ROLES' concern)
+LIVING = {"appointment", "arrest", "meeting", "testimony", "transfer"}
 
 # Columns that hold several ids separated by '|': a Frictionless foreign key cannot say this.
 LIST_REFERENCES = {
@@ -82,7 +83,8 @@ def chronology(tables, distinct: Distinct | None = None) -> list[Problem]:
     living = event(distinct.per_value("events", "kind", lambda kinds: kinds.isin(LIVING)), False)
     day = event(tables.events["date_lo"].to_numpy(), nat)
     out += problems_where(tables, "event_participants", living & (day > death("event_participants")), "event_id",
-                          lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death")
+                          lambda r: f"{r['person_id']} takes part in {r['event_id']} after his death: check the event's "
+                          "date, its kind and the person")
     return out
 
 
