@@ -178,7 +178,7 @@ def test_a_good_list_gives_one_row_per_crisis_in_the_files_order(toy, tmp_path):
 
 def test_an_unknown_person_is_named_with_the_closest(toy, tmp_path):
     (problem,) = problems_of(toy, write_list(tmp_path, [{**TOY_ENTRY, "patron": "Nobody"}]))
-    assert problem.startswith("entry 1 (P 1950): unknown person 'Nobody'")
+    assert problem.startswith("entry 1 (P 1950): patron 'Nobody': no person has this name")
 
 
 @pytest.mark.parametrize("value, says", [

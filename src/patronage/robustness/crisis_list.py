@@ -72,7 +72,7 @@ def _check_patron(tables, entry: dict, where: str, row: dict, problems: list[str
         try:
             row["patron_id"] = checks.person("patron", str(entry["patron"]), tables)
         except ParameterError as exc:
-            problems.append(f"{where}: unknown person {entry['patron']!r}: {exc.choices}")
+            problems.append(f"{where}: patron {entry['patron']!r}: {exc.choices}")
 
 
 def _check_date(tables, entry: dict, where: str, row: dict, problems: list[str]) -> None:
