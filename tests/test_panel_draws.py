@@ -143,3 +143,26 @@ def test_the_real_panel_under_draws(real):
     assert counts.at["Beria 1953", "draws with another count"] == counts.at["Beria 1953", "draws with another defected count"] == 0
     assert (counts.at["Beria 1953", "recorded"], counts.at["Beria 1953", "defected"]) == (6, 2)
     assert len(under) == 20 * len(listed)
+
+
+def test_a_client_dead_in_some_draws_is_counted_at_once_as_one_by_one(make_package):
+    """C's tie to P has no end, and his death is dated '1950-05/1950-07' around the fall of 15 June: in a draw that puts
+    it before the 14th he is no client of P's that day (the roster leaves out a man dead by then), in one after it he
+    is a top client. Counted at once as one by one, draw by draw."""
+    rows = copy.deepcopy(ROWS)
+    for r in rows["ties"]:
+        if r["tie_id"] == "p-c":
+            r["end"] = ""
+    for r in rows["events"]:
+        if r["event_id"] == "c-shot":
+            r["date"] = "1950-05/1950-07"
+    for r in rows["spells"]:
+        if r["spell_id"] == "c-min":
+            r["end"] = ""
+    rows["event_participants"] = [p for p in rows["event_participants"] if p["event_id"] != "c-arrest"]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    listed = pd.DataFrame({"crisis": ["P 1950"], "patron_id": ["p"], "date": [FALL]})
+    draws = panel.draw_dates(view, n=40, seed=5)
+    one_by_one = [panel.top_count(make_crisis(redated(view, draws, i), "p", FALL).roster, 4)["top clients"] for i in range(draws.n)]
+    assert panel.top_clients_under_draws(view, listed, draws)["top clients"].tolist() == one_by_one
+    assert len(set(one_by_one)) == 2  # C is on the roster in some draws and not in others

@@ -18,6 +18,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, WINDOW_DAYS
 from patronage.robustness.date_draws import DateDraws, cache_inputs
+from patronage.robustness.life_dates import LifeDates
 
 DRAW_COLUMNS = ["draw", "crisis", "top clients", "defected"]
 COUNT_COLUMNS = ["crisis", "recorded", "fewest", "median", "most", "draws with another count", "defected",
@@ -45,10 +46,10 @@ def _under_draws(view, listed: pd.DataFrame, draws: DateDraws, min_rank: int) ->
     second a draw for the nine crises; here 10,000 draws of the whole panel take under a second.
     tests/test_panel_draws.py holds the two to the same counts on every draw of the real tables.
     """
-    days = _read_days(view, draws)
+    days, died = _read_days(view, draws), _deaths(view, draws)
     parts = []
     for c in listed[["crisis", "patron_id", "date"]].itertuples(index=False):
-        top, defected = _top_counts(view, days, c.patron_id, pd.Timestamp(c.date), min_rank)
+        top, defected = _top_counts(view, days, died, c.patron_id, pd.Timestamp(c.date), min_rank)
         parts.append(pd.DataFrame({"draw": np.arange(draws.n), "crisis": c.crisis, "top clients": top, "defected": defected}))
     rows = pd.concat(parts, ignore_index=True).sort_values(["draw"], kind="stable", ignore_index=True)
     return rows[DRAW_COLUMNS]
@@ -64,16 +65,33 @@ def _read_days(view, draws: DateDraws) -> dict:
     return out
 
 
+def _deaths(view, draws: DateDraws) -> dict[str, np.ndarray]:
+    """Per draw, each person's latest day of death (NaT where none is recorded), as the persons of a redated table read
+    it (:class:`patronage.robustness.life_dates.LifeDates`: the latest drawn day of his death and execution events):
+    person_id -> (n,) datetime64[D]."""
+    if ("events", "date") not in draws.days:
+        return {}
+    person, event = LifeDates.of(view).plan["died"]
+    ids, drawn = view.persons["person_id"].to_numpy(object), draws.days["events", "date"][:, event].astype("datetime64[D]")
+    latest = np.where(np.isnat(drawn), np.iinfo(np.int64).min, drawn.astype("int64"))
+    out = {}
+    for p in np.unique(person):
+        most = latest[:, person == p].max(axis=1)
+        out[ids[p]] = np.where(most == np.iinfo(np.int64).min, np.datetime64("NaT", "D"), most.astype("datetime64[D]"))
+    return out
+
+
 def _running(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarray:
     """Rows running on ``day`` in each draw, as :func:`patronage.analysis.careers.active` reads them: begun by then
     (an unknown start: not), not ended before (an unknown end: not ended)."""
     return (start <= day) & ~(end < day)
 
 
-def _top_counts(view, days: dict, patron: str, date: pd.Timestamp, min_rank: int, window_days: int = WINDOW_DAYS):
+def _top_counts(view, days: dict, died: dict, patron: str, date: pd.Timestamp, min_rank: int, window_days: int = WINDOW_DAYS):
     """Per draw: how many of ``patron``'s clients the day before ``date`` are top clients, and how many of those defected
-    (:func:`patronage.analysis.crisis.roster_of`: his patronage ties running that day, each client's first by tie_id;
-    his rank that day; a recorded defection within the window, or an act against him at the crisis)."""
+    (:func:`patronage.analysis.crisis.roster_of`: his patronage ties running that day, each client's first by tie_id,
+    none of a client dead by then (``died``: :func:`_deaths`); his rank that day; a recorded defection within the
+    window, or an act against him at the crisis)."""
     day, before, window = np.datetime64(date.date(), "D"), np.datetime64((date - DAY).date(), "D"), np.timedelta64(window_days, "D")
     ties = view.ties
     mine = np.flatnonzero(((ties["patron_id"] == patron) & (ties["kind"] == "patronage")).fillna(False).to_numpy(bool))
@@ -87,7 +105,7 @@ def _top_counts(view, days: dict, patron: str, date: pd.Timestamp, min_rank: int
     for client in dict.fromkeys(ties["client_id"].to_numpy(object)[mine]):
         own = np.flatnonzero(ties["client_id"].to_numpy(object)[mine] == client)
         first = own[np.argmax(run[:, own], axis=1)]  # each draw's first running tie of his (any, if none runs)
-        held = run[:, own].any(axis=1)
+        held = run[:, own].any(axis=1) & ~(died.get(client, np.datetime64("NaT", "D")) < before)  # NaT: not dead
         posts = np.flatnonzero((spells["person_id"] == client).fillna(False).to_numpy(bool))
         on = _running(days["spells", "start"][:, posts], days["spells", "end"][:, posts], before)
         rank = np.where(on, spells["seniority"].to_numpy(float)[posts], -np.inf).max(axis=1, initial=-np.inf)
