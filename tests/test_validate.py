@@ -308,3 +308,12 @@ def test_a_posthumous_award_is_accepted_and_a_dead_man_present_at_one_is_not(mak
     patronage.load(make_package(rows, name="posthumous"))  # valid: no DataError
     rows["event_participants"].append({"event_id": "c-medal", "person_id": "c", "role": "present", **S})
     assert any("c is 'present' in c-medal after his death" in p for p in problems_of(make_package, rows))
+
+
+def test_an_official_at_an_execution_does_not_die_there(make_package):
+    """A man dies once: but the officer present at C's execution in 1950 does not die at it, whenever he died."""
+    rows = copy.deepcopy(ROWS)
+    rows["events"].append({"event_id": "d-death", "date": "1970", "kind": "death", "title": "d dies", **S})
+    rows["event_participants"] += [{"event_id": "d-death", "person_id": "d", "role": "subject", **S},
+                                   {"event_id": "c-shot", "person_id": "d", "role": "present", **S}]
+    patronage.load(make_package(rows))  # valid: no DataError

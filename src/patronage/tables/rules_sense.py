@@ -84,15 +84,18 @@ def _acts_in_lives(tables) -> list[Problem]:
                              "event's date and the person"))
 
 
-DEATHS = ("death", "execution")  # the kinds of event a man dies in
-
-
 def _one_death(tables) -> list[Problem]:
     """A man dies once: two deaths of his on days that cannot be the same, neither under a conflict of the sources
     (conflicts.csv, each reading a row of its own), are refused at the later one. A second execution of Beria in 1960,
-    entered without one, moved his latest death to 1960 and let every check of acts after his death pass him by."""
+    entered without one, moved his latest death to 1960 and let every check of acts after his death pass him by. A
+    death is what the persons' life dates read as one (:data:`patronage.tables.load.LIVES`: his part as the subject of
+    a death, or the man executed at an execution; not an official present at it)."""
+    from patronage.tables.load import LIVES  # the loader runs these rules: imported when they run
+
+    kinds, roles = next((k, r) for life, k, r in LIVES if life == "died")
     parts, events = tables.event_participants, tables.events.drop_duplicates("event_id").set_index("event_id")
-    dies = parts["event_id"].map(events["kind"]).isin(DEATHS).fillna(False).to_numpy(dtype=bool)
+    dies = (parts["event_id"].map(events["kind"]).isin(kinds).fillna(False).to_numpy(dtype=bool)
+            & parts["role"].isin(roles).fillna(False).to_numpy(dtype=bool))
     unsettled = dies & parts["conflict_id"].isna().to_numpy(dtype=bool) & events["conflict_id"].reindex(
         parts["event_id"].to_numpy()).isna().to_numpy(dtype=bool)
     lo = events["date_lo"].reindex(parts["event_id"].to_numpy()).to_numpy(dtype="datetime64[ns]")
