@@ -31,12 +31,16 @@ def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestam
 
 
 def _how_it_ended(tables, person, chain: pd.DataFrame, end: pd.Timestamp, min_rank: int) -> str | None:
-    """How a run of high posts ended: its last post's end_cause if that is a loss, a loss event at its end,
-    or a lower post following it; None if the record just stops (a move to a post not recorded)."""
+    """How a run of high posts ended: its last post's end_cause if that is a loss, a loss event at its end (anywhere
+    its recorded dates allow, and up to RENAMING_GAP before and SUCCESSION_GAP after: Rukhadze's post, ended
+    '1952/1953-06' and read as 30 September 1952, ended with his arrest of 11 July 1952), or a lower post following it;
+    None if the record just stops (a move to a post not recorded)."""
     last = chain.loc[chain["_b"] == end].sort_values("spell_id").iloc[-1]
     if pd.notna(last["end_cause"]) and last["end_cause"] in LOSS_CAUSES:
         return str(last["end_cause"])
-    losses = first_loss(tables, [person], end - RENAMING_GAP, end + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
+    first, latest = (min(end, last["end_lo"]) if pd.notna(last["end_lo"]) else end,
+                     max(end, last["end_hi"]) if pd.notna(last["end_hi"]) else end)
+    losses = first_loss(tables, [person], first - RENAMING_GAP, latest + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
     if pd.notna(losses["day"].iloc[0]):
         return str(losses["role"].iloc[0])
     every = spells_with_lineage(tables)
