@@ -145,18 +145,21 @@ def test_the_grid_runs_each_population(world, grid):
     assert set(h2["value"].str[:4]) == {"1/1 ", "1/3 "}
 
 
-def test_shares_are_over_distinct_specifications(grid):
-    """Counting each specification instead would give coding y's 'no case' half the weight (60 of 120
-    specifications); over distinct specifications each of the three classes of selections weighs the same: no case,
-    fails where A was promoted (the article's side) and holds where he was not (the handbook's), 6 of 18 each."""
+def test_shares_are_over_the_specifications(grid):
+    """Each specification counts once, as a specification curve counts them. Coding x: A was promoted on the article's
+    side (seed, every reading; seed+external, the article's) and not on the handbook's: fails 6 of its 10 choices of
+    reading and evidence, holds 4; coding y: no case. Over 120 specifications: 36 fails, 24 holds, 60 no case. A
+    step's shares rest only on the choices that move it: H3's are the same with one horizon, or one population."""
     shares = S.verdict_shares(grid)
-    assert (shares["n"] == 18).all()
+    assert (shares["n"] == 120).all()
     row = shares.loc["H3 no reward"]
-    assert row["holds"] == pytest.approx(1 / 3) and row["fails"] == pytest.approx(1 / 3)
-    assert row["no case"] == pytest.approx(1 / 3) and row["no data"] == 0
+    assert row["holds"] == pytest.approx(24 / 120) and row["fails"] == pytest.approx(36 / 120)
+    assert row["no case"] == pytest.approx(60 / 120) and row["no data"] == 0
     values = shares[list(VERDICTS)]
     assert np.allclose(values.sum(axis=1), 1) and list(values.columns) == list(VERDICTS)
-    assert S.modal_verdicts(grid)["H3 no reward"] == "holds"  # tied with fails: the first in the order of VERDICTS
+    assert S.modal_verdicts(grid)["H3 no reward"] == "no case"
+    for part in (grid[grid["horizon"] == 5], grid[grid["population"] == "all clients"]):
+        assert S.verdict_shares(part).loc["H3 no reward", list(VERDICTS)].equals(shares.loc["H3 no reward", list(VERDICTS)])
 
 
 def test_shares_of_a_small_frame():
@@ -166,8 +169,8 @@ def test_shares_of_a_small_frame():
     assert shares.loc["B", "no data"] == 1 and shares.loc["B", "holds"] == 0 and shares.loc["A", "n"] == 3
     assert list(shares.index) == ["A", "B"]
     assert S.modal_verdicts(frame).to_dict() == {"A": "holds", "B": "no data"}
-    # the same frame as a grid: rows of one distinct specification count once
-    as_grid = frame.assign(distinct=[1, 2, 2, 1])
+    # the same frame as a grid: rows of one specification count once
+    as_grid = frame.assign(spec=[1, 2, 2, 1])
     assert S.verdict_shares(as_grid).loc["A", "holds"] == pytest.approx(1 / 2)
     assert S.verdict_shares(as_grid).loc["A", "n"] == 2
 
@@ -203,7 +206,7 @@ def test_the_shares_table_names_what_moves_each_verdict(grid):
     assert table.loc["H3 no reward", "moved by"] == "coding, reading, evidence"
     assert table.loc["H6a later defectors refused", "moved by"] == "nothing"
     assert table.loc["H2 loyalty", "moved by"].endswith("population")
-    assert (table["n"] == 18).all() and table.loc["H3 no reward", "holds"] == 0.33
+    assert (table["n"] == 120).all() and table.loc["H3 no reward", "holds"] == 0.2
 
 
 def test_a_step_steady_on_a_two_word_verdict_is_named_with_all_of_it(grid):
@@ -230,7 +233,7 @@ def test_the_steady_and_the_varying_steps_are_counted_in_words(grid):
     assert f"{HYPOTHESES - 1} of {HYPOTHESES} steps keep" in some and "; 1 decides nothing in any" in some
     assert "H1 genuine clients (no case)" in some.split("decides nothing")[1]
     nothing = findings.specification_findings(grid.assign(verdict="no data"))
-    assert nothing[0].startswith(f"Across 18 distinct specifications, no step keeps one verdict its rule decided in every one; "
+    assert nothing[0].startswith(f"Across 120 specifications, no step keeps one verdict its rule decided in every one; "
                                  f"{HYPOTHESES} decide nothing in any")
     assert nothing[1].startswith("No step decides anything under any specification")
     assert len(every) == 2 and every[1].startswith("Changing one choice alone")
@@ -647,8 +650,8 @@ def test_robustness_table_sets_the_checks_side_by_side(crisis_x, grid):
     rerun = S.hypotheses_on_inferred(view, S.inferred_ties(view), "p", FALL)
     under = S.verdicts_under_draws(view, S.draw_dates(view, 10, seed=1), "p", FALL, k=2)
     table = S.robustness_table(grid, under, rerun)
-    assert list(table.columns[:3]) == ["base", "distinct specifications", "date draws"] and len(table) == HYPOTHESES
-    assert table.loc["H3 no reward", "distinct specifications"] == "holds / fails / no case (0.33 each)"
+    assert list(table.columns[:3]) == ["base", "specifications", "date draws"] and len(table) == HYPOTHESES
+    assert table.loc["H3 no reward", "specifications"] == "no case (0.50)"
     assert table.loc["H6a later defectors refused", "date draws"] == "holds (1.00)"
     none = S.robustness_table(grid, under.iloc[0:0], rerun)  # verdict_draws = 0: said, not NaN
     assert set(none["date draws"]) == {"not run"}

@@ -46,11 +46,10 @@ def block() -> str:
                   "verdict; one that could not decides nothing:", "",
                   markdown_table(v[[c for c in COLUMNS if c in v.columns]].rename(columns={"could_differ": "could differ"}))]
     if SHARES.exists():
-        parts += ["", "How robust each verdict is, from `04-sensitivity`: the share of distinct specifications under "
-                  "which each verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × "
-                  "horizon × population; choices that select rows the crisis cannot tell apart (the same rivals, turncoats and "
-                  "clients, and the same value, verdict, reason and persons counted in every step) count once, so `n` is "
-                  "the number of distinct analyses of this crisis, and `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted):", "",
+        parts += ["", "How robust each verdict is, from `04-sensitivity`: the share of the specifications under which each "
+                  "verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × horizon × "
+                  "population, and each specification counts once (`n`), as in a specification curve: a share is a share "
+                  "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted):", "",
                   markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
     if POOLED.exists():
         row = pd.read_csv(POOLED).iloc[0]

@@ -39,7 +39,7 @@ def _spread(shares: pd.DataFrame) -> dict[str, str]:
 
 
 def specification_findings(grid: pd.DataFrame) -> list[str]:
-    """Which steps keep one verdict across the distinct specifications, which decide nothing in any (every verdict
+    """Which steps keep one verdict across the specifications, which decide nothing in any (every verdict
     'no data', 'no case', a coding or a description: a verdict that could not have moved is no sign of robustness),
     which vary, and which choice moves them."""
     shares = verdict_shares(grid)
@@ -57,7 +57,7 @@ def specification_findings(grid: pd.DataFrame) -> list[str]:
                      f"that could have come out otherwise): {_listing(idle)}")
     if varying:
         parts.append(f"{len(varying)} {'varies' if len(varying) == 1 else 'vary'}: {_listing(varying)}")
-    out = [f"Across {number(n, 'distinct specification')}, " + "; ".join(parts) + "."]
+    out = [f"Across {number(n, 'specification')}, " + "; ".join(parts) + "."]
     if not steady and not varying:
         out.append("No step decides anything under any specification: the tables hold nothing these steps can count "
                    "for this patron on this day, so the grid cannot show the verdicts to be robust or fragile.")

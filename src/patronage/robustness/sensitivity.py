@@ -5,8 +5,9 @@ package's functions directly (no notebook is re-run), each in its own module and
 from here:
 
 1. **Specifications** (:mod:`patronage.robustness.specifications`): every coding × reading × evidence level
-   × horizon × population; shares of verdicts over *distinct* specifications (selections of rows the crisis cannot
-   tell apart counted once, however many choices lead to them), and which dimension moves which verdict.
+   × horizon × population; shares of verdicts over the specifications, each counted once; *distinct* specifications
+   (selections of rows the crisis cannot tell apart, with a horizon and a population) for the curve's columns and the
+   comparisons; and which dimension moves which verdict.
 2. **Date uncertainty** (:mod:`patronage.robustness.date_draws`, :mod:`patronage.robustness.date_orderings`): every
    EDTF date drawn inside its bounds (a spell's kept inside its organisation's period); the
    orderings the argument rests on, decided by the bounds or given as shares of the draws; the
@@ -104,7 +105,7 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
     """The three checks side by side, one row per hypothesis.
 
     Columns: the verdict on the asserted ties under the base specification; the most frequent
-    verdict across the distinct specifications and across the date draws, with its share (every
+    verdict across the specifications of the grid and across the date draws, with its share (every
     verdict sharing the top share is named, and under the draws every verdict whose share is within
     twice the draws' margin of it, 2 x 1.96 x sqrt(0.25 / draws), the margin of a difference between two shares:
     a split closer than that is too close to call);
@@ -125,7 +126,7 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
     verdicts = rerun.pivot(index="hypothesis", columns="ties", values="verdict")
     k = under_draws["draw"].nunique() if len(under_draws) else 0
     draws = modal(under_draws, 2 * 1.96 * (0.25 / k) ** 0.5) if k else pd.Series("not run", index=verdicts.index)
-    columns = {"base": verdicts["asserted"], "distinct specifications": modal(grid), "date draws": draws}
+    columns = {"base": verdicts["asserted"], "specifications": modal(grid), "date draws": draws}
     columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
     return pd.DataFrame(columns).sort_index()
 

@@ -7,9 +7,9 @@ Every combination of coding (``tables.codings``), reading
 are the same analysis of the crisis (a reading that touches no conflict the crisis reads; under seed evidence, a
 reading whose side is external falls back to the seed side), so the analyses are counted as *distinct
 specifications*: a class of selections of rows the crisis cannot tell apart, with a horizon and a population, each
-counted once however many choices lead to it (:func:`distinct_specifications`). The grid's parameters, as a notebook gives them, are read by
-:mod:`patronage.robustness.grid_parameters`. Shares of
-verdicts are over distinct specifications (:func:`verdict_shares`); which dimension moves which
+counted once however many choices lead to it (:func:`distinct_specifications`): the columns of the specification
+curve. The grid's parameters, as a notebook gives them, are read by :mod:`patronage.robustness.grid_parameters`. Shares
+of verdicts are over the specifications, each counted once (:func:`verdict_shares`); which dimension moves which
 verdict is read off the full factorial grid, one dimension changed at a time
 (:func:`dimension_effects`, :func:`dimension_table`); :func:`shares_table` puts both in the table
 the README shows, and :func:`patronage.publish.charts.specification_curve` draws them.
@@ -162,7 +162,9 @@ def steps_by_horizon_and_population(view, patron, day, horizons: list, populatio
             steps = None if base is None else tuple(
                 dict.fromkeys((hypotheses.BY_HORIZON if h != horizons[0] else ())
                               + (hypotheses.BY_POPULATION if p != populations[0] else ())))
-            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason, tuple(r.members.get("person_id", ()))))
+            # the coding's own name in a reason ('under the coding 'blauvelt'') is no fact of the crisis
+            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason.replace(repr(view.selection.get("coding")), "''"),
+                                                                       tuple(r.members.get("person_id", ()))))
                      for r in hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)}
             base = base or list(again.values())
             out[h][p] = [again.get(step[0], step) for step in base]
@@ -194,18 +196,20 @@ def selections(grid: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_shares(frame: pd.DataFrame, by: str = "hypothesis") -> pd.DataFrame:
-    """The share of distinct specifications (or of draws) giving each verdict, per hypothesis.
+    """The share of specifications (or of draws) giving each verdict, per hypothesis.
 
-    On the grid (:func:`specification_grid`) the rows of one distinct specification (column
-    ``distinct``) are counted once, however many choices of coding, reading or evidence select rows the crisis
-    cannot tell apart: ``n`` is the number of distinct specifications. On any other frame (the
-    verdicts under the date draws) every row counts: ``n`` is the number of draws.
+    On the grid (:func:`specification_grid`) each specification (column ``spec``: one choice of coding, reading,
+    evidence level, horizon and population) counts once, as a specification curve counts them: a step's shares then
+    rest only on the choices that move that step. Counted by distinct specifications instead (classes of selections
+    the crisis cannot tell apart), a step's shares moved with how finely *other* steps split the classes: Beria's H7
+    went from 0.60 to 0.67 inconclusive when the blog's reading, which changes only the wording of H6a, was left out.
+    On any other frame (the verdicts under the date draws) every row counts: ``n`` is the number of draws.
 
     returns: one row per hypothesis (sorted), a column per verdict in VERDICTS (shares summing
     to 1) and ``n``.
     """
-    if "distinct" in frame.columns:
-        frame = frame.drop_duplicates([by, "distinct"])
+    if "spec" in frame.columns:
+        frame = frame.drop_duplicates([by, "spec"])
     counts = pd.crosstab(frame[by], frame["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     n = counts.sum(axis=1)
     shares = counts.div(n, axis=0).astype(float)
@@ -215,7 +219,7 @@ def verdict_shares(frame: pd.DataFrame, by: str = "hypothesis") -> pd.DataFrame:
 
 
 def modal_verdicts(frame: pd.DataFrame, by: str = "hypothesis") -> pd.Series:
-    """The most frequent verdict per hypothesis (over distinct specifications on the grid; ties broken in the order of VERDICTS)."""
+    """The most frequent verdict per hypothesis (over the specifications of the grid; ties broken in the order of VERDICTS)."""
     shares = verdict_shares(frame, by)[list(VERDICTS)]
     return shares.idxmax(axis=1).rename("modal verdict")
 
