@@ -158,8 +158,8 @@ def test_shares_are_over_the_specifications(grid):
     values = shares[list(VERDICTS)]
     assert np.allclose(values.sum(axis=1), 1) and list(values.columns) == list(VERDICTS)
     assert S.modal_verdicts(grid)["H3 no reward"] == "no case"
-    for part in (grid[grid["horizon"] == 5], grid[grid["population"] == "all clients"]):
-        assert S.verdict_shares(part).loc["H3 no reward", list(VERDICTS)].equals(shares.loc["H3 no reward", list(VERDICTS)])
+    for some in (grid[grid["horizon"] == 5], grid[grid["population"] == "all clients"]):
+        assert S.verdict_shares(some).loc["H3 no reward", list(VERDICTS)].equals(shares.loc["H3 no reward", list(VERDICTS)])
 
 
 def test_shares_of_a_small_frame():
