@@ -758,3 +758,16 @@ def test_a_client_dead_before_the_fall_is_not_on_the_roster_though_his_tie_has_n
     view = patronage.load(make_package(rows)).select(coding="x")
     assert "c" not in set(make_crisis(view, "p", "1952-06-01").roster["client_id"])
     assert "c" in set(make_crisis(view, "p", "1950-11-01").roster["client_id"])  # alive then
+
+
+def test_a_last_office_whose_loose_end_reaches_the_day_is_not_said_to_end_before_the_fall(make_package):
+    """Abakumov's ministry ended '1951' (read as 2 July), against a fall on 12 July: the advice said 'the day may lie
+    after his fall', steering the reader to another day, though the end's dates reach it."""
+    rows = copy.deepcopy(ROWS)
+    rows["spells"] = [{**s, "end": "1950"} if s["spell_id"] == "p-min" else s for s in rows["spells"]]
+    view = patronage.load(make_package(rows)).select(coding="x")
+    crisis = make_crisis(view, "p", "1950-07-20")
+    said = advice._no_office_before(view, crisis)
+    assert "a date that reaches that day" in said and "may lie after his fall" not in said, said
+    early = make_crisis(view, "p", "1951-03-01")
+    assert "the day may lie after his fall" in advice._no_office_before(view, early)

@@ -99,6 +99,11 @@ def _no_office_before(view, crisis) -> str:
         return (f"{name} held no office recorded on {day.date()}, the day before the crisis, nor any before it: a fall "
                 "needs an office to fall from.")
     last = ended.assign(_end=point_of(view, "spells", "end")[ended.index]).sort_values(["_end", "spell_id"]).iloc[-1]
+    if pd.notna(last["end_hi"]) and last["end_hi"] >= day:  # read as ended before the day, but its dates reach it
+        return (f"{name} held no office the steps read as running on {day.date()}, the day before the crisis: his last "
+                f"recorded office, {last['post']}, ended {last['end']} ({last['end_cause']}), a date that reaches that "
+                "day but whose middle, which the steps read, lies before it; the records do not say whether he still "
+                "held it, and a fall needs an office to fall from.")
     return (f"{name} held no office recorded on {day.date()}, the day before the crisis: a fall needs an office to fall "
             f"from. His last recorded office, {last['post']}, ended {last['end']} ({last['end_cause']}): the day may "
             "lie after his fall.")
