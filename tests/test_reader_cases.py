@@ -771,3 +771,16 @@ def test_a_last_office_whose_loose_end_reaches_the_day_is_not_said_to_end_before
     assert "a date that reaches that day" in said and "may lie after his fall" not in said, said
     early = make_crisis(view, "p", "1951-03-01")
     assert "the day may lie after his fall" in advice._no_office_before(view, early)
+
+
+def test_a_fate_not_recorded_names_the_last_post_begun_by_then(make_package):
+    """Fedyuninsky at Zhukov's fall: 'his last recorded post ends 1977-10-17, read as before 1958-10-26' quoted a post
+    begun in 1965. The reason now names the last post he had begun by the end of the span."""
+    from patronage.analysis.outcomes import fate_between
+
+    rows = copy.deepcopy(ROWS)
+    rows["spells"].append(spell("b-late", "b", "min2", 3, "1955", "1960", "retirement", post="Later post B"))
+    view = patronage.load(make_package(rows)).select(coding="x")
+    fate = fate_between(view, ["b"], pd.Timestamp("1951-01-01"), pd.Timestamp("1952-01-01")).loc["b"]
+    assert fate["fate"] == "unknown" and fate["how"] == ("no loss recorded; his last recorded post by then ends 1950-08-01, "
+                                                        "read as before 1952-01-01"), fate["how"]

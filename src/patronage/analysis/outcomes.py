@@ -149,11 +149,16 @@ def _kept_or_unknown(person, mine: pd.DataFrame, ended: pd.DataFrame, last: pd.T
 
 
 def _unrecorded(mine: pd.DataFrame, last: pd.Timestamp) -> str:
-    """Why a man's fate is not recorded: no post of his reaches the last day (his last post as recorded), or none is
-    recorded at all. mine: his spells with their point-estimate end ``day``."""
-    mine = mine.sort_values(["day", "spell_id"])
-    if len(mine) and mine["day"].notna().all():
-        return f"no loss recorded; his last recorded post ends {mine['end'].iloc[-1]}, read as before {last.date()}"
+    """Why a man's fate is not recorded: no post of his reaches the last day (the last he had begun by then, as
+    recorded), none is recorded by then (his posts begin later: Fedyuninsky's of 1965, against a span ending in 1958),
+    or none is recorded at all. mine: his spells with their point-estimate end ``day``."""
+    if mine.empty:
+        return "no post or loss recorded"
+    begun = mine[(point(mine, "start") <= last).to_numpy(dtype=bool)].sort_values(["day", "spell_id"])
+    if begun.empty:
+        return f"no loss recorded; no post of his is recorded by {last.date()} (his first begins {mine.sort_values('start_lo')['start'].iloc[0]})"
+    if begun["day"].notna().all():
+        return f"no loss recorded; his last recorded post by then ends {begun['end'].iloc[-1]}, read as before {last.date()}"
     return "no post or loss recorded"
 
 
