@@ -650,3 +650,28 @@ def test_a_loss_dated_so_loosely_it_may_fall_after_the_span_is_not_counted_in_it
     view, _ = world(arrested("/1951-01-10"))  # 'by 10 January 1951': it may have come before the fall (Chernov, 1952)
     fate = fate_between(view, ["b"], *span).loc["b"]
     assert fate["fate"] == "unknown" and fate["how"].endswith(", dated /1951-01-10: it may fall before 1950-06-15")
+
+
+def unranked_client(fate_end):
+    """E below the top (kept: his post ongoing) and G, a loyal client of P with no post recorded the day before: his rank
+    is unknown, and his only post begins after the fall, ended ``fate_end`` (by arrest, or still held)."""
+    def edit(rows):
+        lower_client("", "ongoing")(rows)
+        rows["persons"].append({**rows["persons"][0], "person_id": "g", "name": "Person G", "surname": "G"})
+        rows["ties"].append(tie("p-g", "p", "g", "patronage", "1946"))
+        rows["spells"].append(spell("g-later", "g", "min2", 2, "1950-07-01", fate_end, "arrest" if fate_end else "ongoing"))
+    return edit
+
+
+def test_h7_a_loyal_client_of_unknown_rank_may_be_below_the_top(world):
+    """Yagoda 1936 'fails' and Zhukov 1957 'holds' rested on the clients of known rank alone, though a loyal client of
+    unknown rank (Kogan, Fedyuninsky) may be below the top too. Counted or not, the verdict must be the same, or it is
+    inconclusive."""
+    view, c = world(unranked_client("1950-08-01"))  # G arrested within the year: counted, E kept and G lost: mixed
+    r = H.network_below_top_continues(view, c)
+    assert c.roster.set_index("client_id").loc["g", "rank_before"] is pd.NA
+    assert r.verdict == "inconclusive" and "counted, the verdict would be mixed, not holds" in r.reason, r.reason
+    view, c = world(unranked_client(""))  # G's post runs on: counted or not, holds
+    r = H.network_below_top_continues(view, c)
+    assert r.verdict == "holds" and "counted or not, the verdict is holds" in r.reason, r.reason
+    assert r.value == "0/1 lost their post"  # the tally is of the clients of known rank

@@ -123,8 +123,9 @@ def below_the_top(crisis: Crisis, min_rank: int, rivals_clients: bool = False) -
     return list(r.loc[below, "client_id"])
 
 
-def unranked_loyal(crisis: Crisis) -> int:
-    """How many of the patron's clients have no rank recorded the day before, did not defect and were no rival's client:
-    those who may be below the top (:func:`below_the_top`), or above it; a defector of unknown rank is neither."""
+def unranked_loyal(crisis: Crisis) -> list[PersonId]:
+    """The patron's clients with no rank recorded the day before who did not defect and were no rival's client: those
+    who may be below the top (:func:`below_the_top`), or above it; a defector of unknown rank is neither."""
     r = crisis.roster
-    return int((r["rank_before"].isna() & ~r["defected"].astype(bool) & ~r["rival_client"].astype(bool)).sum())
+    return list(r.loc[(r["rank_before"].isna() & ~r["defected"].astype(bool) & ~r["rival_client"].astype(bool)).to_numpy(bool),
+                      "client_id"])

@@ -96,9 +96,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     """
     claim = (f'of the case the article studies: "the lower levels of Beria\'s network, especially in the security service, were left in place" '
              f'({BLAUVELT}, "Betrayal and network stability")')
-    rule = split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
-                      f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running at "
-                      "the end of that span")
+    rule = _h7_rule(window_days)
     statistic = f"clients below the top who lost their post within {number(window_days, 'day')}"
     lower, also = below_the_top(crisis, min_rank), below_the_top(crisis, min_rank, rivals_clients=True)
     text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before who did not "
@@ -106,23 +104,51 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                                    "levels are not in the tables)", lower) + (f"; left out as a rival's client too: {names_of(tables, also)}" if also else "")
     members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
     if not lower:
-        unknown = unranked_loyal(crisis)  # clients who may be below the top: no data, not no case
+        unknown = len(unranked_loyal(crisis))  # clients who may be below the top: no data, not no case
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster) and not unknown),
                       f"no: no loyal client of recorded rank below {min_rank}" + (" who was no rival's client too" if also else "")
-                      + (f" ({number(unknown, 'loyal client')} of unknown rank)"
-                                                                                if unknown else ""),
-                      f"the tables record no client of the patron "
-                      f"of known rank below {min_rank} who did not defect" + (" and was no rival's client too" if also else "")
+                      + (f" ({number(unknown, 'loyal client')} of unknown rank)" if unknown else ""),
+                      f"the tables record no client of the patron of known rank below {min_rank} who did not defect"
+                      + (" and was no rival's client too" if also else "")
                       + (f"; {number(unknown, 'loyal client')} of unknown rank that day may be" if unknown else "")
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
                       members=members)
-    fate = fate_between(tables, lower, crisis.date, crisis.date + pd.Timedelta(days=window_days))
-    outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower}
+    unranked = unranked_loyal(crisis)
+    fate = fate_between(tables, lower + unranked, crisis.date, crisis.date + pd.Timedelta(days=window_days))
+    outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower + unranked}
+    verdict, maybe = _counted_or_not(outcomes, lower, lambda p: names_of(tables, [p]))
     reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"
-                       + (f", {fate.at[p, 'dated']})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower)
-    reason += (f". These are the only clients below rank {min_rank} the tables name; the unnamed lower levels of a "
-               "network (the article speaks of Beria's) are not in them")
+                       + (f", {fate.at[p, 'dated']})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower) + (
+        f". These are the only clients below rank {min_rank} the tables name; the unnamed lower levels of a network (the "
+        "article speaks of Beria's) are not in them") + maybe
     return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic,
-                  tally(outcomes, "lost their post", "kept"), split_outcome(*count_outcomes(outcomes)),
-                  split_could_differ(len(lower), "client below the top"), reason, "", fate.reset_index(), members)
+                  tally({p: outcomes[p] for p in lower}, "lost their post", "kept"), verdict,
+                  split_could_differ(len(lower), "client below the top"), reason, "", fate.loc[lower].reset_index(), members)
+
+
+def _h7_rule(window_days: int) -> str:
+    """H7's rule in words: the split rule over the clients below the top, and what a loyal client of unknown rank does."""
+    return split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
+                      f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running "
+                      "at the end of that span") + ("; a loyal client of unknown rank the day before may be below the top: a "
+                                                    "verdict that counting him would change is inconclusive")
+
+
+def _counted_or_not(outcomes: dict, lower: list, name) -> tuple[str, str]:
+    """H7's verdict over the clients below the top (``lower``), and what the loyal clients of unknown rank the day before
+    (the other keys of ``outcomes``: they may be below the top, or not) change: a verdict the split rule gives whether
+    they are counted or not stands; one that counting them would change is inconclusive (Yagoda's fall in 1936: Kogan,
+    of unknown rank, may be below the top; his fate is not recorded). The split rule is monotone, so counting all of
+    them or none decides it for every part of them."""
+    alone = split_outcome(*count_outcomes({p: outcomes[p] for p in lower}))
+    unranked = [p for p in outcomes if p not in lower]
+    if not unranked:
+        return alone, ""
+    counted = split_outcome(*count_outcomes(outcomes))
+    said = (f"; {number(len(unranked), 'loyal client')} of unknown rank that day may be below the top too ("
+            + ", ".join(f"{name(p)}: {'lost' if v else 'kept' if v is False else 'fate not recorded'}" for p, v in outcomes.items()
+                        if p in unranked) + ")")
+    if counted == alone:
+        return alone, said + f": counted or not, the verdict is {alone}"
+    return "inconclusive", said + f": counted, the verdict would be {counted}, not {alone}, so the records cannot decide it"
