@@ -675,3 +675,12 @@ def test_h7_a_loyal_client_of_unknown_rank_may_be_below_the_top(world):
     r = H.network_below_top_continues(view, c)
     assert r.verdict == "holds" and "counted or not, the verdict is holds" in r.reason, r.reason
     assert r.value == "0/1 lost their post"  # the tally is of the clients of known rank
+
+
+def test_h2_with_no_one_in_the_population_but_a_client_of_unknown_rank_is_no_data(world):
+    """Abakumov 1951: no first deputy recorded, two clients of unknown rank, and H2 said 'no case' (an absence the
+    records show). A client of unknown rank may be a first deputy: no data."""
+    view, c = world(lambda rows: rows.update(spells=[s for s in rows["spells"] if s["spell_id"] != "a-min"]))
+    r = H.clients_stay_loyal(view, c)
+    assert r.members.empty and c.roster["rank_before"].isna().any()
+    assert r.verdict == "no data" and "of unknown rank that day may be" in r.reason, (r.verdict, r.reason)

@@ -70,12 +70,15 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
 
 def _nobody_in(crisis: Crisis, pop, claim: str, rule: str, statistic: str) -> Result:
     """H2 when no one is in the population: no case if the patron's clients are recorded and none is in it (as the
-    other steps say), no data if none is recorded."""
-    clients = len(crisis.roster)
+    other steps say), no data if none is recorded, or if a client of unknown rank the day before may be in it
+    (Grishaev and Vradiy at Abakumov's fall: the records do not show that none was a first deputy)."""
+    clients, unknown = len(crisis.roster), int(crisis.roster["rank_before"].isna().sum())
     why = "the tables record no one in the population" + (f" ({number(clients, 'client')} of his recorded, none in it)"
                                                          if clients else "")
-    return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–", nothing_to_count(clients),
-                  f"no: {pop.text.split(' (')[0]}: none recorded", why, members=pop.members)
+    why += f"; {number(unknown, 'client')} of unknown rank that day may be" if unknown else ""
+    return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–",
+                  nothing_to_count(clients and not unknown), f"no: {pop.text.split(' (')[0]}: none recorded", why,
+                  members=pop.members)
 
 
 def _to_fail(n: int, rare_share: float, confidence: float) -> str:
