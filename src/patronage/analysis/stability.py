@@ -105,9 +105,9 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     text = population_text(tables, f"the patron's clients of recorded rank below {min_rank} the day before who did not "
                                    "defect and were no rival's client as well, as the sources name them (the unnamed lower "
                                    "levels are not in the tables)", lower) + (f"; left out as a rival's client too: {names_of(tables, also)}" if also else "")
-    members = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before")
+    members, unranked = evidence(tables, crisis, lower, f"client, rank below {min_rank} the day before"), unranked_loyal(crisis)
     if not lower:
-        unknown = len(unranked_loyal(crisis))  # clients who may be below the top: no data, not no case
+        unknown = len(unranked)  # clients who may be below the top: no data, not no case
         return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster) and not unknown),
                       f"no: no loyal client of recorded rank below {min_rank}" + (" who was no rival's client too" if also else "")
@@ -117,7 +117,6 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                       + (f"; {number(unknown, 'loyal client')} of unknown rank that day may be" if unknown else "")
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
                       members=members)
-    unranked = unranked_loyal(crisis)
     fate = fate_between(tables, lower + unranked, crisis.date, crisis.date + pd.Timedelta(days=window_days))
     outcomes = {p: {"lost": True, "kept": False}.get(fate.at[p, "fate"]) for p in lower + unranked}
     verdict, maybe = _counted_or_not(outcomes, lower, lambda p: names_of(tables, [p]))

@@ -18,7 +18,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, WINDOW_DAYS
 from patronage.robustness.date_draws import DateDraws, cache_inputs
-from patronage.robustness.life_dates import LifeDates
+from patronage.robustness.life_dates import LAST, LifeDates
 
 DRAW_COLUMNS = ["draw", "crisis", "top clients", "defected"]
 COUNT_COLUMNS = ["crisis", "recorded", "fewest", "median", "most", "draws with another count", "defected",
@@ -73,11 +73,11 @@ def _deaths(view, draws: DateDraws) -> dict[str, np.ndarray]:
         return {}
     person, event = LifeDates.of(view).plan["died"]
     ids, drawn = view.persons["person_id"].to_numpy(object), draws.days["events", "date"][:, event].astype("datetime64[D]")
-    latest = np.where(np.isnat(drawn), np.iinfo(np.int64).min, drawn.astype("int64"))
+    latest = np.where(np.isnat(drawn), LAST, drawn.astype("int64"))  # no day drawn: below every day
     out = {}
     for p in np.unique(person):
         most = latest[:, person == p].max(axis=1)
-        out[ids[p]] = np.where(most == np.iinfo(np.int64).min, np.datetime64("NaT", "D"), most.astype("datetime64[D]"))
+        out[ids[p]] = np.where(most == LAST, np.datetime64("NaT", "D"), most.astype("datetime64[D]"))
     return out
 
 
