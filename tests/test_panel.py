@@ -544,9 +544,22 @@ def test_a_run_on_a_day_with_no_fall_says_so_in_its_closing(toy):
     view = toy.select(coding="x")
     assert falls.no_fall(view, "p", "1950-06-15") == ""  # the toy fall is found
     said = falls.no_fall(view, "r", "1950-06-15")
-    assert said.startswith("The rule of the crisis panel finds no crisis (a fall of a patron) of Person R within 30 days of "
-                           "1950-06-15 (no arrest")
+    assert said.startswith("The rule that cross-checks the crisis panel's list finds no crisis (a fall of a patron) of Person R "
+                           "within 30 days of 1950-06-15 (no arrest")
     assert said.endswith("the steps above read as his fall a day the rule does not read as one.")
+
+
+def test_a_day_the_panel_lists_is_not_said_to_be_left_out_of_it(tables):
+    """Regression: notebooks 03 and 04 on Yagoda, 26 September 1936, said the crisis panel finds no crisis of his, though
+    the panel's own list (data/crises.yaml) counts 'Yagoda 1936' as a fall and its pooled share includes it: the rule
+    only cross-checks the list. The sentence now says the list counts the day, under any evidence level."""
+    for evidence in ("seed", "seed+external"):
+        said = falls.no_fall(tables.select(evidence=evidence), "yagoda", "1936-09-26")
+        assert said.endswith("the panel's own list (data/crises.yaml) counts it all the same, as 'Yagoda 1936' (model 'fall', "
+                             "1936-09-26): a historian's reading, which the steps above follow."), said
+        assert "does not read as one" not in said
+    said = falls.no_fall(tables.select(), "yagoda", "1936-12-26")  # three months on: no entry of the list is near
+    assert said.endswith("the steps above read as his fall a day the rule does not read as one.") and "crises.yaml" not in said
 
 
 def test_the_pooled_share_without_the_defectors_the_control_does_not_confirm(make_package):

@@ -142,3 +142,25 @@ def named_crises(tables, listed: pd.DataFrame, horizon_years: float = 10) -> dic
     """One Crisis per row of the crises list (from :func:`crisis_list`), keyed by its name, in the list's order."""
     return {c.crisis: make_crisis(tables, c.patron_id, c.date, horizon_years=horizon_years)
             for c in listed.itertuples(index=False)}
+
+
+def listed_near(tables, person: str, day, within_days: int = 30) -> pd.DataFrame:
+    """The entries of the default list (data/crises.yaml) whose patron is ``person`` and whose day lies within
+    ``within_days`` of ``day``: what a sentence about one run says of the panel's own list. Only an entry's patron and
+    day are read against these tables (a selection without the event row that dates it still names the crisis); an
+    entry they do not fit, or a list that cannot be read, names none.
+
+    returns: crisis, patron_id, date, model; in the file's order.
+    """
+    try:
+        entries = read_crisis_list()
+    except CrisisListError:
+        entries = []
+    rows = []
+    for entry in filter(lambda e: isinstance(e, dict), entries):
+        row, problems = {"crisis": entry.get("name"), "model": entry.get("model")}, []
+        _check_patron(tables, entry, "", row, problems)
+        _check_date(tables, entry, "", row, problems)
+        if not problems and row.get("patron_id") == person and abs(row["date"] - pd.Timestamp(day)) <= pd.Timedelta(days=within_days):
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["crisis", "patron_id", "date", "model"])

@@ -28,6 +28,7 @@ from patronage.analysis.careers import point, posts_as_of, rank_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
 from patronage.analysis.outcomes import LOSS_CAUSES
 from patronage.analysis.verdicts import names_of
+from patronage.robustness.crisis_list import CRISES_FILE, listed_near
 
 FALL_ROLES = ("arrested", "dismissed", "purged")
 CRISIS_COLUMNS = ["patron_id", "date", "dated", "event_id", "title"]
@@ -194,11 +195,22 @@ def _listing_losses(rows: pd.DataFrame) -> str:
 def no_fall(tables, person: PersonId, day, within_days: int = 30) -> str:
     """A closing sentence for a run whose day the rule of :func:`falls` does not find as the person's fall ('' where it
     does), with why not (:func:`why_not_found`): the steps then test a day the records do not show as his fall (a
-    crisis of another kind, an attack on his network, is for the reader to judge)."""
+    crisis of another kind, an attack on his network, is for the reader to judge). Where the panel's own list of crises
+    names the day all the same (:func:`patronage.robustness.crisis_list.listed_near`), the sentence says so: the list,
+    not the rule, makes the panel."""
     why = why_not_found(tables, person, day, within_days)
-    tail = "." if why.startswith("his fall is found") else ": the steps above read as his fall a day the rule does not read as one."
-    return (f"The rule of the crisis panel finds no crisis (a fall of a patron) of {names_of(tables, [person])} within {within_days} days of "
-            f"{pd.Timestamp(day).date()} ({why}){tail}" + _posts_lost_text(tables, person, pd.Timestamp(day), within_days)) if why else ""
+    if not why:
+        return ""
+    listed = listed_near(tables, person, day, within_days)
+    if len(listed):
+        entry = listed.iloc[0]
+        tail = (f"; the panel's own list (data/{CRISES_FILE}) counts it all the same, as {entry['crisis']!r} (model "
+                f"'{entry['model']}', {entry['date'].date()}): a historian's reading, which the steps above follow.")
+    else:
+        tail = "." if why.startswith("his fall is found") else ": the steps above read as his fall a day the rule does not read as one."
+    return (f"The rule that cross-checks the crisis panel's list finds no crisis (a fall of a patron) of {names_of(tables, [person])} "
+            f"within {within_days} days of {pd.Timestamp(day).date()} ({why}){tail}"
+            + _posts_lost_text(tables, person, pd.Timestamp(day), within_days))
 
 
 def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:

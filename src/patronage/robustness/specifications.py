@@ -301,8 +301,9 @@ def moved_by(effects: pd.DataFrame) -> pd.Series:
 def shares_table(grid: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     """The robustness table of the README (``figures/04-verdict-shares.csv``): one row per hypothesis.
 
-    returns: hypothesis; a column per verdict in VERDICTS, the share of distinct specifications
-    giving it (rounded to ``digits``); n, the number of distinct specifications; moved by, the
+    returns: hypothesis; a column per verdict in VERDICTS, the share of specifications (each combination of
+    the choices counted once, :func:`verdict_shares`) giving it (rounded to ``digits``); n, the number of
+    specifications; moved by, the
     dimensions that ever move a decided verdict (:func:`moved_by`), or 'nothing'.
     """
     shares = verdict_shares(grid)
