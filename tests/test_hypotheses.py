@@ -405,6 +405,31 @@ def test_h6a_refused_when_lost_accepted_when_kept_no_data_when_unrecorded(crisis
     assert r.verdict == "no data" and r.detail.loc[0, "then"] == "unknown"
 
 
+def test_h6a_counts_a_defection_a_tie_dates_after_the_fall_and_reads_refusal_within_the_window(world):
+    """Regression: H6a read only appeals to a rival, so Abakumov's three clients whose ties record a defection after
+    his fall (Grishaev, Pitovranov, Broverman) were 'no case ... no loyal client ... appealing'. And a loss anywhere
+    before the horizon counted as refusal: Frinovsky, who turned from Yagoda to Yezhov in 1937 and rose, was 'refused'
+    because he fell with Yezhov in 1939. E, loyal at P's fall, defects on 1 September 1950 (after the 30-day window)."""
+    def with_e(end, cause):
+        def edit(rows):
+            rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+            rows["spells"].append(spell("e-min", "e", "min", 4, "1946", end, cause, post="Deputy E"))
+            rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", "1950-09-01", True, "1950-09-01"))
+        return edit
+    view, c = world(with_e("1956", "retirement"))  # kept his post through the year after his turn: accepted
+    assert "e" not in c.defectors
+    r = H.later_defectors_refused(view, c)
+    assert (r.value, r.verdict) == ("1/2 refused", "mixed")  # B appealed and was arrested; E defected and kept his post
+    e = r.detail.set_index("person_id").loc["e"]
+    assert (e["act"], e["row"], e["on"], e["then"]) == ("defected", "p-e", "1950-09-01", "kept")
+    assert r.members.set_index("person_id").loc["e", "act"] == "defected"
+    view, c = world(with_e("1951-03-01", "arrest"))  # arrested within the year: refused
+    assert (H.later_defectors_refused(view, c).value, H.later_defectors_refused(view, c).verdict) == ("2/2 refused", "holds")
+    view, c = world(with_e("1953-01-01", "arrest"))  # arrested two years on: no refusal, as with a window of three years
+    assert H.later_defectors_refused(view, c).verdict == "mixed"
+    assert H.later_defectors_refused(view, c, window_days=3 * 365).verdict == "holds"
+
+
 def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x, world):
     view, c = crisis_x
     r = H.defectors_lose_office(view, c, which="high office")

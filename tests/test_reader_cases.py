@@ -158,7 +158,8 @@ def test_a_patron_whose_every_client_defected_has_no_case_of_a_later_appeal(make
     view = patronage.load(make_package(rows)).select(coding="x")
     h6a = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6a later defectors refused",))[0]
     assert h6a.verdict == "no case"
-    assert h6a.reason == "no loyal client of the patron is recorded appealing to a rival after the fall (his one recorded client defected)"
+    assert h6a.reason == ("no client of the patron loyal at the fall is recorded turning to a rival after it, by an appeal or a "
+                          "defection (his one recorded client defected at the fall)")
 
 
 def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_clients(make_package):
@@ -505,11 +506,11 @@ def test_steps_with_nothing_to_count_are_not_said_to_lack_records(toy):
     table = pd.DataFrame({"verdict": ["no case"] * 3 + ["no data", "holds"]})
     (said,) = advice.hints(table, "seed+external")
     assert said == ("4 of 5 steps have nothing to count (3 no case, 1 no data). Of these, 3 because the tables record none of what "
-                    "they count at this crisis (a defector, a reward, an appeal): an absence the records show, not a gap in "
+                    "they count at this crisis (a defector, a reward, a later turn to a rival): an absence the records show, not a gap in "
                     "them; 1 because the tables record too little for it.")
     (only,) = advice.hints(pd.DataFrame({"verdict": ["no case", "no case", "holds"]}), "seed+external")
     assert only.endswith("Of these, 2 because the tables record none of what they count at this crisis (a defector, a "
-                         "reward, an appeal): an absence the records show, not a gap in them.")
+                         "reward, a later turn to a rival): an absence the records show, not a gap in them.")
 
 
 @pytest.mark.parametrize(("end", "rival"), [("1950-01/1950-06-20", True), ("1950-01/1950-06-14", False), ("", True)])

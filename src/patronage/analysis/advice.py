@@ -71,7 +71,7 @@ def _fall_recorded(view, crisis) -> bool | None:
 
 
 def _why_nothing(labels: pd.Series, fall_recorded: bool | None = None) -> str:
-    """Why the steps that decide nothing do not: 'no case' an absence the records show (no defector, reward or appeal
+    """Why the steps that decide nothing do not: 'no case' an absence the records show (no defector, reward or later turn
     to count: Malenkov's nine clients of 1955, none of whom defected), 'no data' a gap in them. Where no event of the
     fall is recorded (``fall_recorded`` False: Khrushchev's of October 1964), no act against him could be recorded
     either: what the steps find none of may be a gap in the records as well."""
@@ -80,7 +80,7 @@ def _why_nothing(labels: pd.Series, fall_recorded: bool | None = None) -> str:
             "but the tables record no event of his fall either (no arrest, dismissal or purge of his at it), so this may be "
             "a gap in them as much as an absence")
     case = (f"{n['no case']} because the tables record none of what {'it counts' if n['no case'] == 1 else 'they count'} at "
-            f"this crisis (a defector, a reward, an appeal): {said}") if n.get("no case") else ""
+            f"this crisis (a defector, a reward, a later turn to a rival): {said}") if n.get("no case") else ""
     data = f"{n['no data']} because the tables record too little for {'it' if n['no data'] == 1 else 'them'}" if n.get("no data") else ""
     return "Of these, " + "; ".join(filter(None, [case, data])) + "."
 

@@ -35,9 +35,9 @@ def no_defectors(tables, crisis, hypothesis, step, claim, rule, statistic) -> Re
     n = len(crisis.roster)
     coding = f"under the coding '{coding_of(tables)}'"
     why = ("no client of the patron is recorded the day before" if not n
-           else f"his one recorded client did not defect {coding}" if n == 1
-           else f"neither of the patron's 2 recorded clients defected {coding}" if n == 2
-           else f"none of the patron's {number(n, 'recorded client')} defected {coding}")
+           else f"his one recorded client did not defect at the fall {coding}" if n == 1
+           else f"neither of the patron's 2 recorded clients defected at the fall {coding}" if n == 2
+           else f"none of the patron's {number(n, 'recorded client')} defected at the fall {coding}")
     return Result(hypothesis, step, claim, text, rule, statistic, "–", nothing_to_count(n), f"no: {why}", why,
                   members=members)
 

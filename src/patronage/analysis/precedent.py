@@ -7,7 +7,7 @@ import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import point_of
-from patronage.analysis.crisis import Crisis
+from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.outcomes import fate_between
 from patronage.analysis.populations import evidence, population
@@ -60,65 +60,95 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
                   split_could_differ(len(ids), "defector"), reason, "", ranks.assign(public=public), members)
 
 
-def later_defectors_refused(tables, crisis: Crisis) -> Result:
+def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> Result:
     """The precedent, long run: later would-be defectors are refused.
 
     Fairbanks, in Blauvelt's paraphrase: a patron fears "the dangerous precedent that this would set for his own network"
-    (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be
-    defector is a loyal client of the fallen patron who appealed to a rival after the fall. He was
-    refused if he then lost his office or freedom within the horizon, accepted if he is recorded
-    in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and
-    an unrecorded fate is never read as acceptance.
+    (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be defector is a client of
+    the fallen patron, loyal at the fall, who turned to a rival between the fall and the horizon: he is recorded
+    appealing to a rival (an event), or his tie records a defection dated then (after the crisis's window: Grishaev,
+    Abakumov's client, in September 1951). He was refused if he then lost his office or freedom within ``window_days``
+    of his turn (the span in which steps 3 to 5 look for a reward; no later than the horizon), accepted if he is recorded
+    in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and an unrecorded fate is
+    never read as acceptance. A loss years later, at the fall of the man he turned to (Frinovsky, who turned from
+    Yagoda to Yezhov in 1937 and fell with him in 1939), is no refusal.
     """
     claim = (f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s '
              f'paraphrase of {FAIRBANKS})')
-    rule = split_rule("later appeal", "the loyal client who appealed to a rival is recorded in office at the horizon "
-                      "(or at his death) with no arrest, execution, dismissal or purge after the appeal")
-    statistic = "later appeals to a rival that were refused"
-    appeals = _later_appeals(tables, crisis)
-    text = population_text(tables, "loyal clients of the patron who appealed to a rival after the fall", appeals["person_id"])
-    members = evidence(tables, crisis, list(appeals["person_id"]), "loyal client who appealed to a rival after the fall")
-    members = members.assign(appeal=appeals["event_id"].to_numpy(), **{"appeal quote": appeals["quote"].to_numpy()})
-    if appeals.empty:
+    rule = split_rule("later turn", "the client, loyal at the fall, who then turned to a rival (an appeal, or a defection his "
+                      f"tie records) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
+                      "horizon if sooner) with no arrest, execution, dismissal or purge in between")
+    statistic = "later turns to a rival that were refused"
+    turns = _later_turns(tables, crisis)
+    text = population_text(tables, "clients of the patron, loyal at the fall, who turned to a rival after it (an appeal "
+                           "or a recorded defection)", turns["person_id"])
+    members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned to a rival after it")
+    members = members.assign(act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"act quote": turns["quote"].to_numpy()})
+    if turns.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
-        why = "no loyal client of the patron is recorded appealing to a rival after the fall" + (
+        why = "no client of the patron loyal at the fall is recorded turning to a rival after it, by an appeal or a defection" + (
             f" ({number(loyal, 'loyal client')} recorded)" if loyal
-            else " (his one recorded client defected)" if len(crisis.roster) == 1
-            else f" (all {len(crisis.roster)} of his recorded clients defected)" if len(crisis.roster) else "")
-        # the clients are recorded and none is of the kind the step counts: no case, as where none appealed
+            else " (his one recorded client defected at the fall)" if len(crisis.roster) == 1
+            else f" (all {len(crisis.roster)} of his recorded clients defected at the fall)" if len(crisis.roster) else "")
+        # the clients are recorded and none is of the kind the step counts: no case, as where none turned
         return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster)), f"no: {why}", why, members=members)
-    detail = _appeal_fates(tables, crisis, appeals)
+    detail = _turn_fates(tables, crisis, turns, window_days)
     outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
-    reason = "; ".join(f"{names_of(tables, [r.person_id])} appealed on {r.on}, then {r.then} ({r.how}, {r.when})"
+    reason = "; ".join(f"{names_of(tables, [r.person_id])} {r.act} on {r.on}, then {r.then} ({r.how}, {r.when})"
                        for r in detail.itertuples())
     k, m, u = count_outcomes(outcomes)
     return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic,
                   f"{m}/{k + m + u} refused" + (f" ({u} fate not recorded)" if u else ""), split_outcome(k, m, u),
-                  split_could_differ(len(detail), "appeal"), reason, "", detail, members)
+                  split_could_differ(len(detail), "later turn"), reason, "", detail, members)
 
 
-def _later_appeals(tables, crisis: Crisis) -> pd.DataFrame:
-    """The first appeal of each loyal client of the patron to a rival between the fall and the horizon (the
-    participation as 'appealing', with its day), in order of day."""
+TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
+
+
+def _later_turns(tables, crisis: Crisis) -> pd.DataFrame:
+    """The first turn of each client loyal at the fall to a rival between the fall and the horizon, in order of day:
+    an appeal (his participation as 'appealing' in an event where a rival is 'appealed_to'), or a defection his tie
+    with the patron records, dated (by its point estimate) after the fall. Columns :data:`TURN_COLUMNS`: act
+    ('appealed to a rival' or 'defected'), row (the event_id or tie_id), day, dated (as recorded), quote."""
     loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
+    return pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal)], ignore_index=True
+                     ).sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")[TURN_COLUMNS]
+
+
+def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
+    """The appeals of ``loyal`` to a rival between the fall and the horizon (:func:`_later_turns`)."""
     parts = tables.event_participants
     parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
     mine = tables.events["event_id"].isin(parts["event_id"])
-    days = pd.DataFrame({"event_id": tables.events.loc[mine, "event_id"], "day": point_of(tables, "events", "date")[mine]})
+    days = pd.DataFrame({"event_id": tables.events.loc[mine, "event_id"], "day": point_of(tables, "events", "date")[mine],
+                         "dated": tables.events.loc[mine, "date"]})
     parts = parts.merge(days, on="event_id")
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
     to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
     appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
-    return appeals.sort_values(["day", "person_id"]).drop_duplicates("person_id")
+    return pd.DataFrame({"person_id": appeals["person_id"], "act": "appealed to a rival", "row": appeals["event_id"],
+                         "day": appeals["day"], "dated": appeals["dated"], "quote": appeals["quote"]}, columns=TURN_COLUMNS)
 
 
-def _appeal_fates(tables, crisis: Crisis, appeals: pd.DataFrame) -> pd.DataFrame:
-    """What became of each appellant between his appeal and the horizon: person_id, appeal, on, then, how, when."""
+def _later_defections(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
+    """The defections of ``loyal`` from the patron that their ties date between the fall and the horizon."""
+    t = tables.ties
+    day = point_of(tables, "ties", "defection_date")
+    mine = ((t["patron_id"] == crisis.patron) & t["client_id"].isin(loyal) & t["defected"].fillna(False).astype(bool)
+            & (day > crisis.date) & (day <= crisis.horizon)).fillna(False).to_numpy(dtype=bool)
+    return pd.DataFrame({"person_id": t.loc[mine, "client_id"], "act": "defected", "row": t.loc[mine, "tie_id"],
+                         "day": day[mine], "dated": t.loc[mine, "defection_date"], "quote": t.loc[mine, "quote"]},
+                        columns=TURN_COLUMNS)
+
+
+def _turn_fates(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """What became of each client who turned, within ``window_days`` of his turn (no later than the horizon):
+    person_id, act, row, on, then, how, when."""
     rows = []
-    for a in appeals.itertuples():
-        fate = fate_between(tables, [a.person_id], a.day, crisis.horizon).iloc[0]
-        rows.append({"person_id": a.person_id, "appeal": a.event_id, "on": a.day.date().isoformat(), "then": fate["fate"],
+    for a in turns.itertuples():
+        fate = fate_between(tables, [a.person_id], a.day, min(a.day + window_days * DAY, crisis.horizon)).iloc[0]
+        rows.append({"person_id": a.person_id, "act": a.act, "row": a.row, "on": a.dated, "then": fate["fate"],
                      "how": fate["how"], "when": fate["dated"] if pd.notna(fate["on"]) else "–"})
     return pd.DataFrame(rows)
 

@@ -37,8 +37,8 @@ def reinsured_clients_defect(tables, crisis: Crisis, confidence: float = 0.95) -
         # no case: clients recorded, but the table has an empty row or column; no data: no client recorded
         why = ("no client of the patron is recorded the day before" if not len(r)
                else "only one client is recorded: there is nothing to compare" if len(r) == 1
-               else f"none of the {len(r)} recorded clients defected" if not defected.any()
-               else f"all {len(r)} recorded clients defected" if defected.all()
+               else f"none of the {len(r)} recorded clients defected at the fall" if not defected.any()
+               else f"all {len(r)} recorded clients defected at the fall" if defected.all()
                else f"none of the {len(r)} recorded clients is recorded exposed to a rival" if not exposed.any()
                else f"all {len(r)} recorded clients are recorded exposed to a rival")
         # no data where no client, or no exposure at all, is recorded; no case where the table's empty side is a fact

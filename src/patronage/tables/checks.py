@@ -62,21 +62,24 @@ def date(name: str, value: object, tables=None) -> pd.Timestamp:
     return day
 
 
-def living(name: str, value: object, day: pd.Timestamp, person_id: PersonId, tables) -> pd.Timestamp:
+def living(name: str, value: object, day: pd.Timestamp, person_id: PersonId, tables, where: str = "") -> pd.Timestamp:
     """``day``, if the person is not recorded as born after it or dead before it in ``tables`` (a selection reads its
     own rows: under the article's reading Beria was shot on 18 December 1953, under the standard one on the 23rd).
 
     A crisis of a patron before his birth or after his death has no one to count; run to the end, every
     step would say "no data" and the robustness checks would find the verdicts stable, with no sign of why.
+    A notebook checks the day against its own selection and against the widest one (evidence 'seed+external'): a
+    death that only a reference work records (Yagoda's) still makes a later day no day of his life.
+    where: said after "recorded", naming the rows read (" in the rows of evidence 'seed+external'").
     """
     row = tables.persons.loc[tables.persons["person_id"] == person_id]
     born, died = row["born_lo"].min(), row["died_hi"].max()
     who = row["name"].iloc[0] if len(row) else person_id
     life = f"{born.date() if pd.notna(born) else 'unknown'} to {died.date() if pd.notna(died) else 'unknown'}"
     if pd.notna(born) and day < born:
-        raise ParameterError(name, value, f"{who} is recorded born no earlier than {born.date()}; give a day of his life ({life})")
+        raise ParameterError(name, value, f"{who} is recorded{where} born no earlier than {born.date()}; give a day of his life ({life})")
     if pd.notna(died) and day > died:
-        raise ParameterError(name, value, f"{who} is recorded dead by {died.date()}; give a day of his life ({life})")
+        raise ParameterError(name, value, f"{who} is recorded{where} dead by {died.date()}; give a day of his life ({life})")
     return day
 
 
