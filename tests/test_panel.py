@@ -632,3 +632,16 @@ def test_a_fall_dated_by_an_event_that_does_not_act_against_the_patron_is_refuse
     (problem,) = problems_of(toy, write_list(tmp_path, [TOY_ENTRY, entry]))
     assert problem.startswith("entry 2 (R 1950): model 'fall', but the event 'fall' does not act against r (his role in it: organiser)")
     assert len(panel.crisis_list(toy, write_list(tmp_path, [{**entry, "model": "attacked network"}], "n.yaml"))) == 1
+
+
+def test_a_crisis_dated_by_an_event_the_selection_leaves_out_is_named(tables):
+    """Regression: under the article's reading notebook 05 ran the Mingrelian affair on 9 November 1951, a day only the
+    standard side of the conflict gives (the article's side: '1952'), and said nothing of it."""
+    listed = panel.crisis_list(tables)
+    assert panel.dating_left_out(tables, tables.select(evidence="seed+external", reading="curated"), listed) == ""
+    said = panel.dating_left_out(tables, tables.select(evidence="seed+external", reading="article"), listed)
+    assert said.startswith("This selection leaves out the event that dates 2 of the listed crises: Yezhov 1938 ")
+    assert ("Mingrelian affair 1951 (event 'mingrelian-affair-1951-11-09', dated 1951-11-09: evidence 'external', reading "
+            "'standard' of conflict 'mingrelian-affair-1951'; this selection's side: 'mingrelian-affair-article', dated 1952)") in said
+    seed = panel.dating_left_out(tables, tables.select(evidence="seed", reading="curated"), listed)
+    assert "Abakumov 1951 (event 'abakumov-arrested-1951-07', dated 1951-07-12: evidence 'external')" in seed

@@ -164,3 +164,23 @@ def listed_near(tables, person: str, day, within_days: int = 30) -> pd.DataFrame
         if not problems and row.get("patron_id") == person and abs(row["date"] - pd.Timestamp(day)) <= pd.Timedelta(days=within_days):
             rows.append(row)
     return pd.DataFrame(rows, columns=["crisis", "patron_id", "date", "model"])
+
+
+def dating_left_out(tables, view, listed: pd.DataFrame) -> str:
+    """A sentence naming the crises of ``listed`` whose dating event the selection ``view`` leaves out ('' if none): the
+    crisis is still run on the list's day, which this selection's own rows may date otherwise (under the article's
+    reading the Mingrelian affair is dated '1952', not 9 November 1951). ``tables``: the full tables the list was
+    checked against."""
+    events, kept = tables.events.set_index("event_id"), set(view.events["event_id"])
+    out = []
+    for row in listed[~listed["event_id"].isin(kept)].itertuples(index=False):
+        e = events.loc[row.event_id]
+        why = f"evidence {e['evidence']!r}" + (f", reading {e['reading']!r} of conflict {e['conflict_id']!r}"
+                                               if pd.notna(e["conflict_id"]) and pd.notna(e["reading"]) else "")
+        sides = (view.events[view.events["conflict_id"] == e["conflict_id"]] if pd.notna(e["conflict_id"]) else view.events.iloc[:0])
+        other = "; ".join(f"{r.event_id!r}, dated {r.date}" for r in sides.itertuples())
+        out.append(f"{row.crisis} (event {row.event_id!r}, dated {e['date']}: {why}"
+                   + (f"; this selection's side: {other}" if other else "") + ")")
+    return ("" if not out else
+            f"This selection leaves out the event that dates {len(out)} of the listed crises: {'; '.join(out)}. "
+            "Each is still run on the list's day; a list of your own (crises_file) can date it by the selection's rows.")

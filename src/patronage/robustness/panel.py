@@ -34,6 +34,7 @@ from patronage.robustness.crisis_list import (
     CrisisListError,
     check_crisis,
     crisis_list,
+    dating_left_out,
     named_crises,
     read_crisis_list,
 )
@@ -66,7 +67,7 @@ from patronage.robustness.verdict_panel import (
     verdict_grid,
 )
 
-__all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars",
+__all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars", "dating_left_out",
            "check_crisis", "client_fate", "client_fates", "counts_under_draws", "crises", "crisis_list", "defections", "draw_dates", "falls", "is_fall", "label",
            "lost_before", "losses", "make_crises", "none_lost_before", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
            "pooled_defection", "pooled_top_clients", "pooled_under_draws", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
