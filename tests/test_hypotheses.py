@@ -510,7 +510,7 @@ def test_h7_continuity_holds_fails_and_no_data(crisis_x, world):
     assert loyal < len(c.roster)  # counted among those who may be below the top
     assert r.verdict == "no data" and r.could_differ == f"no: no loyal client of recorded rank below 4 ({number(loyal, 'loyal client')} of unknown rank)"
     view, c = world(lower_client("", ""))
-    assert "the unnamed lower levels of a network (the article speaks of Beria's) are not in them" in H.network_below_top_continues(view, c).reason
+    assert "the unnamed lower levels of the network are not in them" in H.network_below_top_continues(view, c).reason
 
 
 # --- H8: reinsurance, described -----------------------------------------------------------------

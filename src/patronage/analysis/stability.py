@@ -122,8 +122,8 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
     verdict, maybe = _counted_or_not(outcomes, lower, lambda p: names_of(tables, [p]))
     reason = "; ".join(f"{names_of(tables, [p])}: {fate.at[p, 'fate']} ({fate.at[p, 'how']}"
                        + (f", {fate.at[p, 'dated']})" if pd.notna(fate.at[p, "on"]) else ")") for p in lower) + (
-        f". These are the only clients below rank {min_rank} the tables name; the unnamed lower levels of a network (the "
-        "article speaks of Beria's) are not in them") + maybe
+        f". These are the only clients below rank {min_rank} the tables name; the unnamed lower levels of the network are "
+        "not in them") + maybe
     return Result("H7 network below the top", "continuity below the top", claim, text, rule, statistic,
                   tally({p: outcomes[p] for p in lower}, "lost their post", "kept"), verdict,
                   split_could_differ(len(lower), "client below the top"), reason, "", fate.loc[lower].reset_index(), members)
