@@ -224,3 +224,18 @@ def test_a_date_carried_from_a_seed_side_of_a_conflict_names_that_seed():
     assert flat.at["dekanozov-fate-article", "detail"] == \
         "the date of the reading 'article' of conflict execution-date-1953, from blauvelt-2008"
     assert pd.isna(flat.at["dekanozov-fate-standard", "detail"])
+
+
+def test_every_column_of_the_export_is_explained_in_the_readme():
+    """Regression: the README never said what other_person_id, until, kind, row_id or reading mean, and a reader of the
+    CSV could not tell which way a tie points. Every column of the export is now a row of the README's table."""
+    import re
+
+    from patronage import config
+    from patronage.tables.assertions import COLUMNS
+
+    readme = (config.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| column | meaning |"):]
+    table = table[:table.index("\n\n")]
+    explained = {name for line in table.splitlines()[2:] for name in re.findall(r"`([a-z_]+)`", line.split("|")[1])}
+    assert explained == set(COLUMNS), sorted(explained ^ set(COLUMNS))
