@@ -73,8 +73,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     never read as acceptance. A loss years later, at the fall of the man he turned to (Frinovsky, who turned from
     Yagoda to Yezhov in 1937 and fell with him in 1939), is no refusal.
     """
-    claim = (f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s '
-             f'paraphrase of {FAIRBANKS})')
+    claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s paraphrase of {FAIRBANKS})'
     rule = split_rule("later turn", "the client, loyal at the fall, who then turned to a rival (an appeal, or a defection his "
                       f"tie records) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
                       "horizon if sooner) with no arrest, execution, dismissal or purge in between")
@@ -82,8 +81,8 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     turns = _later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned to a rival after it (an appeal "
                            "or a recorded defection)", turns["person_id"])
-    members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned to a rival after it")
-    members = members.assign(act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"act quote": turns["quote"].to_numpy()})
+    members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned to a rival after it").assign(
+        act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"act quote": turns["quote"].to_numpy()})
     if turns.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
         why = "no client of the patron loyal at the fall is recorded turning to a rival after it, by an appeal or a defection" + (
