@@ -430,6 +430,28 @@ def test_h6a_counts_a_defection_a_tie_dates_after_the_fall_and_reads_refusal_wit
     assert H.later_defectors_refused(view, c, window_days=3 * 365).verdict == "holds"
 
 
+def test_h6a_leaves_a_turn_at_the_patrons_next_fall_to_that_crisis(world, tables):
+    """Regression: H6a at the Mingrelian affair of 1951 counted Kruglov and Serov, who turned on Beria at his fall in
+    1953, as later defectors accepted after 1951 ('fails'): a turn at a later fall of the patron belongs to that crisis."""
+    def second_fall(when):
+        def edit(rows):
+            rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+            rows["spells"] += [spell("e-min", "e", "min", 4, "1946", "1956", "retirement", post="Deputy E"),
+                               spell("p-again", "p", "min2", 3, "1951-01-01", "1952-06-01", "arrest", post="Deputy P")]
+            rows["events"].append(event("p-arrest-2", "1952-06-01", "arrest"))
+            rows["event_participants"].append(part("p-arrest-2", "p", "arrested"))
+            rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", when, True, when))
+        return edit
+    view, c = world(second_fall("1952-05-20"))  # at P's second fall: that crisis's defection
+    r = H.later_defectors_refused(view, c)
+    assert "e" not in set(r.members["person_id"]) and "before his next fall, on 1952-06-01" in r.population
+    view, c = world(second_fall("1951-03-01"))  # well before it: a later turn after the first
+    assert "e" in set(H.later_defectors_refused(view, c).members["person_id"])
+    view = tables.select(evidence="seed+external", reading="curated")
+    r = H.later_defectors_refused(view, make_crisis(view, "beria", "1951-11-09"))
+    assert r.verdict == "no case" and "before his next fall, on 1953-06-26" in r.reason
+
+
 def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x, world):
     view, c = crisis_x
     r = H.defectors_lose_office(view, c, which="high office")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.careers import point_of
+from patronage.analysis.careers import floored, point_of, posts_as_of
 from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.outcomes import fate_between
@@ -30,6 +30,8 @@ from patronage.analysis.verdicts import (
 LOWEST_OF_RANK = {7: "the top leader", 6: "head of a union ministry", 5: "first deputy head of a union ministry",
                   4: "deputy head of a union ministry", 3: "head of a department of a central apparatus",
                   2: "deputy head of a department", 1: "a junior post"}
+
+FALL_ROLES = ("arrested", "dismissed", "purged")  # the roles of a fall (patronage.robustness.falls reads the same)
 
 EXCEPTION = "attempted to ensure that such behavior would remain an exception"  # the article, of Khrushchev
 
@@ -64,28 +66,27 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     """The precedent, long run: later would-be defectors are refused.
 
     Fairbanks, in Blauvelt's paraphrase: a patron fears "the dangerous precedent that this would set for his own network"
-    (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be defector is a client of
-    the fallen patron, loyal at the fall, who turned to a rival between the fall and the horizon: he is recorded
-    appealing to a rival (an event), or his tie records a defection dated then (after the crisis's window: Grishaev,
-    Abakumov's client, in September 1951). He was refused if he then lost his office or freedom within ``window_days``
-    of his turn (the span in which steps 3 to 5 look for a reward; no later than the horizon), accepted if he is recorded
-    in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and an unrecorded fate is
-    never read as acceptance. A loss years later, at the fall of the man he turned to (Frinovsky, who turned from
-    Yagoda to Yezhov in 1937 and fell with him in 1939), is no refusal.
+    (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be defector is a client of the
+    fallen patron, loyal at the fall, who turned to a rival before the horizon and the patron's next fall (a turn at
+    that fall is a defection at that crisis: :func:`_next_fall`): he is recorded appealing to a rival (an event), or his
+    tie records a defection dated then (Grishaev, Abakumov's client, in September 1951). He was refused if he then lost
+    his office or freedom within ``window_days`` of his turn (the span in which steps 3 to 5 look for a reward), accepted
+    if he is recorded in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and an
+    unrecorded fate is never read as acceptance. A loss years later, at the fall of the man he turned to, is no refusal.
     """
     claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s paraphrase of {FAIRBANKS})'
     rule = split_rule("later turn", "the client, loyal at the fall, who then turned to a rival (an appeal, or a defection his "
                       f"tie records) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
                       "horizon if sooner) with no arrest, execution, dismissal or purge in between")
     statistic = "later turns to a rival that were refused"
-    turns = _later_turns(tables, crisis)
-    text = population_text(tables, "clients of the patron, loyal at the fall, who turned to a rival after it (an appeal "
-                           "or a recorded defection)", turns["person_id"])
+    turns, before = _later_turns(tables, crisis)
+    text = population_text(tables, "clients of the patron, loyal at the fall, who turned to a rival after it" + before
+                           + " (an appeal or a recorded defection)", turns["person_id"])
     members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned to a rival after it").assign(
         act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"act quote": turns["quote"].to_numpy()})
     if turns.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
-        why = "no client of the patron loyal at the fall is recorded turning to a rival after it, by an appeal or a defection" + (
+        why = f"no client of the patron loyal at the fall is recorded turning to a rival after it{before}, by an appeal or a defection" + (
             f" ({number(loyal, 'loyal client')} recorded)" if loyal
             else " (his one recorded client defected at the fall)" if len(crisis.roster) == 1
             else f" (all {len(crisis.roster)} of his recorded clients defected at the fall)" if len(crisis.roster) else "")
@@ -105,14 +106,33 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
 TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
 
 
-def _later_turns(tables, crisis: Crisis) -> pd.DataFrame:
+def _later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
     """The first turn of each client loyal at the fall to a rival between the fall and the horizon, in order of day:
     an appeal (his participation as 'appealing' in an event where a rival is 'appealed_to'), or a defection his tie
     with the patron records, dated (by its point estimate) after the fall. Columns :data:`TURN_COLUMNS`: act
-    ('appealed to a rival' or 'defected'), row (the event_id or tie_id), day, dated (as recorded), quote."""
-    loyal = [c for c in crisis.roster["client_id"] if c not in crisis.defectors]
-    return pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal)], ignore_index=True
-                     ).sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")[TURN_COLUMNS]
+    ('appealed to a rival' or 'defected'), row (the event_id or tie_id), day, dated (as recorded), quote; and
+    ' and before his next fall, on DAY' where a later fall of his (:func:`_next_fall`) ends the span before the horizon."""
+    loyal, until = [c for c in crisis.roster["client_id"] if c not in crisis.defectors], _next_fall(tables, crisis)
+    turns = pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal, until)], ignore_index=True)
+    turns = turns[turns["day"] < until - crisis.window_days * DAY]
+    before = f" and before his next fall, on {until.date()}" if until < crisis.horizon else ""
+    return turns.sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")[TURN_COLUMNS], before
+
+
+def _next_fall(tables, crisis: Crisis) -> pd.Timestamp:
+    """The day of the patron's next fall after this crisis's window (an arrest, dismissal or purge of his while he held
+    a post the day before), or the horizon if sooner: a turn that belongs to that later fall (within its window) is a
+    defection at another crisis of his, not a later turn after this one (Kruglov and Serov turned on Beria in 1953, not
+    after the Mingrelian affair of 1951). A blow at a man with no post left (Abakumov's trial) is no new fall."""
+    parts = tables.event_participants
+    hit = parts.loc[(parts["person_id"] == crisis.patron) & parts["role"].isin(FALL_ROLES), "event_id"]
+    days = point_of(tables, "events", "date")[tables.events["event_id"].isin(hit).to_numpy(dtype=bool)]
+    for day in sorted(days[days > crisis.date + crisis.window_days * DAY]):
+        if day >= crisis.horizon:
+            break
+        if (posts_as_of(tables, day - DAY)["person_id"] == crisis.patron).any():
+            return day
+    return crisis.horizon
 
 
 def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
@@ -130,12 +150,14 @@ def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
                          "day": appeals["day"], "dated": appeals["dated"], "quote": appeals["quote"]}, columns=TURN_COLUMNS)
 
 
-def _later_defections(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
-    """The defections of ``loyal`` from the patron that their ties date between the fall and the horizon."""
+def _later_defections(tables, crisis: Crisis, loyal: list, until: pd.Timestamp) -> pd.DataFrame:
+    """The defections of ``loyal`` from the patron that their ties date between the fall and the horizon, none of whose
+    possible days reaches within the window of the patron's next fall (``until``: :func:`_next_fall`)."""
     t = tables.ties
     day = point_of(tables, "ties", "defection_date")
+    later = (floored(t, "defection_date", "hi") < until - crisis.window_days * DAY) if until < crisis.horizon else True
     mine = ((t["patron_id"] == crisis.patron) & t["client_id"].isin(loyal) & t["defected"].fillna(False).astype(bool)
-            & (day > crisis.date) & (day <= crisis.horizon)).fillna(False).to_numpy(dtype=bool)
+            & (day > crisis.date) & (day <= crisis.horizon) & later).fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame({"person_id": t.loc[mine, "client_id"], "act": "defected", "row": t.loc[mine, "tie_id"],
                          "day": day[mine], "dated": t.loc[mine, "defection_date"], "quote": t.loc[mine, "quote"]},
                         columns=TURN_COLUMNS)
