@@ -447,6 +447,9 @@ def test_h6a_leaves_a_turn_at_the_patrons_next_fall_to_that_crisis(world, tables
     assert "e" not in set(r.members["person_id"]) and "before his next fall, on 1952-06-01" in r.population
     view, c = world(second_fall("1951-03-01"))  # well before it: a later turn after the first
     assert "e" in set(H.later_defectors_refused(view, c).members["person_id"])
+    late = lambda rows: set_field(rows, "events", "event_id", "appeal", date="1960-06-01")  # noqa: E731
+    view, c = world(late)  # an appeal a fortnight before the horizon, with no later fall: still counted
+    assert set(H.later_defectors_refused(view, c).members["person_id"]) == {"b"}
     view = tables.select(evidence="seed+external", reading="curated")
     r = H.later_defectors_refused(view, make_crisis(view, "beria", "1951-11-09"))
     assert r.verdict == "no case" and "before his next fall, on 1953-06-26" in r.reason

@@ -114,7 +114,7 @@ def _later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
     ' and before his next fall, on DAY' where a later fall of his (:func:`_next_fall`) ends the span before the horizon."""
     loyal, until = [c for c in crisis.roster["client_id"] if c not in crisis.defectors], _next_fall(tables, crisis)
     turns = pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal, until)], ignore_index=True)
-    turns = turns[turns["day"] < until - crisis.window_days * DAY]
+    turns = turns[turns["day"] < until - crisis.window_days * DAY] if until < crisis.horizon else turns
     before = f" and before his next fall, on {until.date()}" if until < crisis.horizon else ""
     return turns.sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")[TURN_COLUMNS], before
 
