@@ -444,15 +444,28 @@ def test_h6a_leaves_a_turn_at_the_patrons_next_fall_to_that_crisis(world, tables
         return edit
     view, c = world(second_fall("1952-05-20"))  # at P's second fall: that crisis's defection
     r = H.later_defectors_refused(view, c)
-    assert "e" not in set(r.members["person_id"]) and "before his next fall, on 1952-06-01" in r.population
+    assert "e" not in set(r.members["person_id"]) and "before his next fall (dated 1952-06-01)" in r.population
     view, c = world(second_fall("1951-03-01"))  # well before it: a later turn after the first
     assert "e" in set(H.later_defectors_refused(view, c).members["person_id"])
+
+    def acts_at_it(rows):  # a tie dated well before the second fall, but E acts against P at it (as a draw may date
+        second_fall("1951-03-01")(rows)  # Kruglov's defection months before Beria's arrest, at which he acted)
+        rows["event_participants"].append(part("p-arrest-2", "e", "defecting"))
+    view, c = world(acts_at_it)
+    assert "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
+
+    def by_then(rows):  # 'by 1951', in a tie begun in 1946: it may fall at the first crisis (Rukhadze's 'by 1952')
+        rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+        rows["spells"].append(spell("e-min", "e", "min", 4, "1946", "1956", "retirement", post="Deputy E"))
+        rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", "/1951", True, "/1951"))
+    view, c = world(by_then)
+    assert "e" not in c.defectors and "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
     late = lambda rows: set_field(rows, "events", "event_id", "appeal", date="1960-06-01")  # noqa: E731
     view, c = world(late)  # an appeal a fortnight before the horizon, with no later fall: still counted
     assert set(H.later_defectors_refused(view, c).members["person_id"]) == {"b"}
     view = tables.select(evidence="seed+external", reading="curated")
     r = H.later_defectors_refused(view, make_crisis(view, "beria", "1951-11-09"))
-    assert r.verdict == "no case" and "before his next fall, on 1953-06-26" in r.reason
+    assert r.verdict == "no case" and "before his next fall (dated 1953-06-26)" in r.reason
 
 
 def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x, world):

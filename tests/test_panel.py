@@ -558,6 +558,9 @@ def test_a_day_the_panel_lists_is_not_said_to_be_left_out_of_it(tables):
         assert said.endswith("the panel's own list (data/crises.yaml) counts it all the same, as 'Yagoda 1936' (model 'fall', "
                              "1936-09-26): a historian's reading, which the steps above follow."), said
         assert "does not read as one" not in said
+    said = falls.no_fall(tables.select(evidence="seed+external", reading="curated"), "beria", "1951-12-07")  # near, not on it
+    assert said.endswith("dates a crisis of his 28 days away, 'Mingrelian affair 1951' (model 'attacked network', 1951-11-09): "
+                         "the steps above read 1951-12-07, not the list's day."), said
     said = falls.no_fall(tables.select(), "yagoda", "1936-12-26")  # three months on: no entry of the list is near
     assert said.endswith("the steps above read as his fall a day the rule does not read as one.") and "crises.yaml" not in said
 

@@ -143,3 +143,23 @@ def test_a_year_passed_as_a_number_is_refused_as_a_year_written_is():
         with pytest.raises(ParameterError, match="give one day: as written it runs from 1953-01-01 to 1953-12-31"):
             checks.date("as_of", value)
     assert checks.date("as_of", "1953-06-26") == pd.Timestamp("1953-06-26")
+
+
+def test_notebook_03_passes_every_parameter_a_step_takes():
+    """Regression: notebook 03 called H6a without window_days, so with window_days = 90 its H6a read a year while
+    run_all, the panel and H3 to H5 read 90 days. Every step called in 03 must be given each parameter it takes."""
+    import inspect
+    import json
+    import re
+
+    from patronage.analysis import hypotheses
+
+    cells = json.loads((config.NOTEBOOKS_DIR / "03-fairbanks-test.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    calls = re.findall(r"hypotheses\.(\w+)\((view, crisis[^)]*)\)", code)
+    assert len(calls) >= 11, calls
+    for name, args in calls:
+        takes = [p for p in list(inspect.signature(getattr(hypotheses, name)).parameters)[2:] if p != "which"]
+        given = set(re.findall(r"(\w+)=", args))
+        missing = set(takes) - given - ({"which"} if "which=" in args else set())
+        assert not missing, f"03 calls {name} without {sorted(missing)}"

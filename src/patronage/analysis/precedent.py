@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.careers import floored, point_of, posts_as_of
-from patronage.analysis.crisis import DAY, Crisis
+from patronage.analysis.careers import act_earliest, floored, point_of, posts_as_of
+from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.outcomes import fate_between
 from patronage.analysis.populations import evidence, population
@@ -70,7 +70,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     fallen patron, loyal at the fall, who turned to a rival before the horizon and the patron's next fall (a turn at
     that fall is a defection at that crisis: :func:`_next_fall`): he is recorded appealing to a rival (an event), or his
     tie records a defection dated then (Grishaev, Abakumov's client, in September 1951). He was refused if he then lost
-    his office or freedom within ``window_days`` of his turn (the span in which steps 3 to 5 look for a reward), accepted
+    his office or freedom within ``window_days`` of his turn (run_all gives steps 3 to 5 the same span for a reward), accepted
     if he is recorded in office at its end (or at his death) with no loss; otherwise his fate is not recorded, and an
     unrecorded fate is never read as acceptance. A loss years later, at the fall of the man he turned to, is no refusal.
     """
@@ -109,30 +109,37 @@ TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
 def _later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
     """The first turn of each client loyal at the fall to a rival between the fall and the horizon, in order of day:
     an appeal (his participation as 'appealing' in an event where a rival is 'appealed_to'), or a defection his tie
-    with the patron records, dated (by its point estimate) after the fall. Columns :data:`TURN_COLUMNS`: act
-    ('appealed to a rival' or 'defected'), row (the event_id or tie_id), day, dated (as recorded), quote; and
-    ' and before his next fall, on DAY' where a later fall of his (:func:`_next_fall`) ends the span before the horizon."""
-    loyal, until = [c for c in crisis.roster["client_id"] if c not in crisis.defectors], _next_fall(tables, crisis)
-    turns = pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal, until)], ignore_index=True)
-    turns = turns[turns["day"] < until - crisis.window_days * DAY] if until < crisis.horizon else turns
-    before = f" and before his next fall, on {until.date()}" if until < crisis.horizon else ""
+    with the patron records, certainly after the crisis's window. Where a later fall of the patron (:func:`_next_fall`)
+    comes first, the span ends a window before it, and a client who acts against him at it is left to that crisis.
+    returns: the turns (columns :data:`TURN_COLUMNS`: act 'appealed to a rival' or 'defected', row the event_id or
+    tie_id, day, dated as recorded, quote); ' and before his next fall (dated ...)', or '' where the horizon ends it."""
+    loyal, (until, dated) = [c for c in crisis.roster["client_id"] if c not in crisis.defectors], _next_fall(tables, crisis)
+    cut = until - crisis.window_days * DAY if until < crisis.horizon else None
+    turns = pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal, cut)], ignore_index=True)
+    if cut is not None:
+        parts = crisis_events(tables, crisis.patron, until, crisis.window_days)
+        at_next = set(parts.loc[parts["role"].isin(AGAINST_ROLES), "person_id"])  # Kruglov and Serov in any draw
+        turns = turns[(turns["day"] < cut) & ~turns["person_id"].isin(at_next)]
+    before = f" and before his next fall (dated {dated})" if cut is not None else ""
     return turns.sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")[TURN_COLUMNS], before
 
 
-def _next_fall(tables, crisis: Crisis) -> pd.Timestamp:
-    """The day of the patron's next fall after this crisis's window (an arrest, dismissal or purge of his while he held
-    a post the day before), or the horizon if sooner: a turn that belongs to that later fall (within its window) is a
-    defection at another crisis of his, not a later turn after this one (Kruglov and Serov turned on Beria in 1953, not
-    after the Mingrelian affair of 1951). A blow at a man with no post left (Abakumov's trial) is no new fall."""
+def _next_fall(tables, crisis: Crisis) -> tuple[pd.Timestamp, str]:
+    """The day (a point estimate) and recorded date of the patron's next fall after this crisis's window (an arrest,
+    dismissal or purge of his while he held a post the day before), or the horizon if sooner (and ''): a turn that
+    belongs to that later fall is a defection at another crisis of his, not a later turn after this one (Kruglov and
+    Serov turned on Beria in 1953, not after the Mingrelian affair of 1951). A blow at a man with no post left
+    (Abakumov's trial) is no new fall."""
     parts = tables.event_participants
     hit = parts.loc[(parts["person_id"] == crisis.patron) & parts["role"].isin(FALL_ROLES), "event_id"]
-    days = point_of(tables, "events", "date")[tables.events["event_id"].isin(hit).to_numpy(dtype=bool)]
-    for day in sorted(days[days > crisis.date + crisis.window_days * DAY]):
+    mine = tables.events["event_id"].isin(hit).to_numpy(dtype=bool)
+    days = pd.Series(point_of(tables, "events", "date")[mine].to_numpy(), index=tables.events.loc[mine, "date"].to_numpy())
+    for dated, day in days[days > crisis.date + crisis.window_days * DAY].sort_values(kind="stable").items():
         if day >= crisis.horizon:
             break
         if (posts_as_of(tables, day - DAY)["person_id"] == crisis.patron).any():
-            return day
-    return crisis.horizon
+            return day, dated
+    return crisis.horizon, ""
 
 
 def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
@@ -150,14 +157,17 @@ def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
                          "day": appeals["day"], "dated": appeals["dated"], "quote": appeals["quote"]}, columns=TURN_COLUMNS)
 
 
-def _later_defections(tables, crisis: Crisis, loyal: list, until: pd.Timestamp) -> pd.DataFrame:
-    """The defections of ``loyal`` from the patron that their ties date between the fall and the horizon, none of whose
-    possible days reaches within the window of the patron's next fall (``until``: :func:`_next_fall`)."""
+def _later_defections(tables, crisis: Crisis, loyal: list, cut: pd.Timestamp | None) -> pd.DataFrame:
+    """The defections of ``loyal`` from the patron that their ties date after the crisis's window by every reading
+    (:func:`patronage.analysis.careers.act_earliest`: Rukhadze's 'by 1952', in a tie begun 'by 1951', may fall at the
+    Mingrelian affair of November 1951, so it is no later turn) and by the horizon; where a later fall ends the span,
+    wholly before ``cut``, a window before it."""
     t = tables.ties
     day = point_of(tables, "ties", "defection_date")
-    later = (floored(t, "defection_date", "hi") < until - crisis.window_days * DAY) if until < crisis.horizon else True
+    before = (floored(t, "defection_date", "hi") < cut) if cut is not None else True
     mine = ((t["patron_id"] == crisis.patron) & t["client_id"].isin(loyal) & t["defected"].fillna(False).astype(bool)
-            & (day > crisis.date) & (day <= crisis.horizon) & later).fillna(False).to_numpy(dtype=bool)
+            & (act_earliest(t) > crisis.date + crisis.window_days * DAY) & (day <= crisis.horizon) & before
+            ).fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame({"person_id": t.loc[mine, "client_id"], "act": "defected", "row": t.loc[mine, "tie_id"],
                          "day": day[mine], "dated": t.loc[mine, "defection_date"], "quote": t.loc[mine, "quote"]},
                         columns=TURN_COLUMNS)

@@ -27,7 +27,7 @@ import pandas as pd
 from patronage.analysis.careers import point, posts_as_of, rank_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
 from patronage.analysis.outcomes import LOSS_CAUSES
-from patronage.analysis.verdicts import names_of
+from patronage.analysis.verdicts import names_of, number
 from patronage.robustness.crisis_list import CRISES_FILE, listed_near
 
 FALL_ROLES = ("arrested", "dismissed", "purged")
@@ -203,9 +203,12 @@ def no_fall(tables, person: PersonId, day, within_days: int = 30) -> str:
         return ""
     listed = listed_near(tables, person, day, within_days)
     if len(listed):
-        entry = listed.iloc[0]
-        tail = (f"; the panel's own list (data/{CRISES_FILE}) counts it all the same, as {entry['crisis']!r} (model "
-                f"'{entry['model']}', {entry['date'].date()}): a historian's reading, which the steps above follow.")
+        entry, day = listed.iloc[0], pd.Timestamp(day)
+        named = f"{entry['crisis']!r} (model '{entry['model']}', {entry['date'].date()})"
+        tail = (f"; the panel's own list (data/{CRISES_FILE}) counts it all the same, as {named}: a historian's reading, "
+                "which the steps above follow." if entry["date"] == day else
+                f"; the panel's own list (data/{CRISES_FILE}) dates a crisis of his {number(abs((entry['date'] - day).days), 'day')} "
+                f"away, {named}: the steps above read {day.date()}, not the list's day.")
     else:
         tail = "." if why.startswith("his fall is found") else ": the steps above read as his fall a day the rule does not read as one."
     return (f"The rule that cross-checks the crisis panel's list finds no crisis (a fall of a patron) of {names_of(tables, [person])} "
