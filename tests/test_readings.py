@@ -209,3 +209,13 @@ def test_a_refined_tie_gives_way_under_every_coding_that_holds_both(tables):
         assert "p-b-day" in ids and "p-b" not in ids, coding
         ids = set(tables.select(coding=coding, evidence="seed").ties["tie_id"])
         assert "p-b" in ids and "p-b-day" not in ids, coding
+
+
+def test_the_blogs_reading_keeps_the_arrests_other_works_date():
+    """Regression: the five arrests of Beria's associates dated by reference works (27 June to July 1953) stood on the
+    article's side of conflict associates-arrest-1953, so the blog's reading, which has 'all of his key associates'
+    arrested with him but names none, deleted them: Dekanozov's loss became a purge. They stand under either reading."""
+    arrested, tables = {"dekanozov", "goglidze", "kobulov-bogdan", "meshik", "vlodzimirsky"}, patronage.load()
+    for reading in ("article", "blog"):
+        parts = tables.select(evidence="seed+external", reading=reading).event_participants
+        assert arrested <= set(parts.loc[parts["role"] == "arrested", "person_id"]), reading
