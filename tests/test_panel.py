@@ -648,3 +648,19 @@ def test_a_crisis_dated_by_an_event_the_selection_leaves_out_is_named(tables):
             "'standard' of conflict 'mingrelian-affair-1951'; this selection's side: 'mingrelian-affair-article', dated 1952)") in said
     seed = panel.dating_left_out(tables, tables.select(evidence="seed", reading="curated"), listed)
     assert "Abakumov 1951 (event 'abakumov-arrested-1951-07', dated 1951-07-12: evidence 'external')" in seed
+
+
+def test_a_defection_below_the_top_is_not_said_to_be_in_the_pooled_share(tables):
+    """Regression: 05's table of defections said Zhuravlev's and Mamsurov's were 'counted in' Yezhov 1938 and Zhukov 1957,
+    though both were rank 3 the day before and the pooled 7 of 38 counts only top clients; and it said 'none' of the
+    defections step H6a counts as later turns (Abakumov's clients)."""
+    view = tables.select(evidence="seed+external", reading="curated")
+    rosters = panel.named_crises(view, panel.crisis_list(tables))
+    d = panel.defections(view, rosters, min_rank=4).set_index("tie_id")
+    assert d.at["yezhov-zhuravlev-patronage", "counted in"] == "Yezhov 1938"
+    assert d.at["yezhov-zhuravlev-patronage", "in the pooled share"] == "no: rank 3 the day before"
+    assert d.at["beria-kruglov-patronage-blauvelt", "in the pooled share"] == "yes"
+    assert d.at["abakumov-grishaev-patronage", "counted in"] == "none (a later turn after Abakumov 1951: step H6a)"
+    pooled = panel.pooled_defection(rosters, min_rank=4)
+    assert (d["in the pooled share"] == "yes").sum() == int(pooled["defected"])
+    assert "in the pooled share" not in panel.defections(view, rosters).columns  # without min_rank, as before

@@ -79,7 +79,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
                       f"tie records) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
                       "horizon if sooner) with no arrest, execution, dismissal or purge in between")
     statistic = "later turns to a rival that were refused"
-    turns, before = _later_turns(tables, crisis)
+    turns, before = later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned to a rival after it" + before
                            + " (an appeal or a recorded defection)", turns["person_id"])
     members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned to a rival after it").assign(
@@ -106,7 +106,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
 TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
 
 
-def _later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
+def later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
     """The first turn of each client loyal at the fall to a rival between the fall and the horizon, in order of day:
     an appeal (his participation as 'appealing' in an event where a rival is 'appealed_to'), or a defection his tie
     with the patron records, certainly after the crisis's window. Where a later fall of the patron (:func:`_next_fall`)
@@ -143,7 +143,7 @@ def _next_fall(tables, crisis: Crisis) -> tuple[pd.Timestamp, str]:
 
 
 def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
-    """The appeals of ``loyal`` to a rival between the fall and the horizon (:func:`_later_turns`)."""
+    """The appeals of ``loyal`` to a rival between the fall and the horizon (:func:`later_turns`)."""
     parts = tables.event_participants
     parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
     mine = tables.events["event_id"].isin(parts["event_id"])

@@ -9,6 +9,7 @@ import pandas as pd
 from patronage.analysis.careers import point, rank_as_of
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.outcomes import fate_between, first_loss, max_rank_between
+from patronage.analysis.precedent import later_turns
 from patronage.analysis.verdicts import number
 from patronage.robustness.verdict_panel import top_clients
 
@@ -68,24 +69,47 @@ def recorded_fate(tables, persons) -> list[str]:
     return out
 
 
-def defections(tables, rosters: dict[str, Crisis]) -> pd.DataFrame:
+def defections(tables, rosters: dict[str, Crisis], min_rank: int | None = None) -> pd.DataFrame:
     """Every defection the tables record (a tie with ``defected`` true), and the crisis that counts it.
 
     A defection is counted by a crisis if its client is a defector on the roster of that crisis of
     its patron. The others happened where no patron fell (Rukhadze leaving Beria before the
     Mingrelian affair; a client deserting a patron who survived), or are not patronage ties.
+    With ``min_rank``, whether it is also in the pooled share (:func:`patronage.robustness.pooled.pooled_defection`),
+    which counts only top clients: a defector on the roster below that rank, or of unknown rank, is counted by the
+    steps of his crisis but not by the share (Zhuravlev, rank 3 at Yezhov's fall).
 
     One defection recorded on the ties of two works (the same pair, kind and date) is one row, its ties' ids joined.
 
-    returns: tie_id, patron_id, client_id, kind, defection_date, counted in (a crisis label, or "none").
+    returns: tie_id, patron_id, client_id, kind, defection_date, counted in (a crisis label; "none (a later turn after
+    CRISIS: step H6a)" for a defection that step counts; or "none"); with
+    ``min_rank``, also "in the pooled share" ('yes', 'no: rank R the day before', 'no: rank unknown the day before', '–').
     """
     counted = {(c.patron, d): name for name, c in rosters.items() for d in c.defectors}
+    for name, c in rosters.items():  # a defection after the crisis, before the patron's next fall: step H6a's
+        turns, _ = later_turns(tables, c)
+        counted.update({(c.patron, p): f"none (a later turn after {name}: step H6a)"
+                        for p in turns.loc[turns["act"] == "defected", "person_id"] if (c.patron, p) not in counted})
+    ranks = {(c.patron, r.client_id): r.rank_before for c in rosters.values() for r in c.roster.itertuples()}
     t = tables.ties[tables.ties["defected"].fillna(False).astype(bool)].sort_values("tie_id")
     where = [counted.get((p, c), "none") for p, c in zip(t["patron_id"], t["client_id"], strict=True)]
     out = t.assign(**{"counted in": where}).groupby(["patron_id", "client_id", "kind", "defection_date", "counted in"],
                                                     sort=False, dropna=False)["tie_id"].agg("; ".join).reset_index()
-    return out[["tie_id", "patron_id", "client_id", "kind", "defection_date", "counted in"]].sort_values(
-        "tie_id").reset_index(drop=True)
+    columns = ["tie_id", "patron_id", "client_id", "kind", "defection_date", "counted in"]
+    if min_rank is not None:
+        out["in the pooled share"] = [_in_share(where, ranks.get((p, c)), min_rank)
+                                      for p, c, where in zip(out["patron_id"], out["client_id"], out["counted in"], strict=True)]
+        columns.append("in the pooled share")
+    return out[columns].sort_values("tie_id").reset_index(drop=True)
+
+
+def _in_share(where: str, rank, min_rank: int) -> str:
+    """Whether a defection a crisis counts is in the pooled share of top clients (rank >= min_rank the day before)."""
+    if where.startswith("none"):
+        return "–"
+    if pd.isna(rank):
+        return "no: rank unknown the day before"
+    return "yes" if rank >= min_rank else f"no: rank {int(rank)} the day before"
 
 
 FATE_ORDER = ("shot", "arrested", "dismissed", "demoted", "kept his post", "promoted", "not recorded")
