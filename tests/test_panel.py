@@ -664,3 +664,18 @@ def test_a_defection_below_the_top_is_not_said_to_be_in_the_pooled_share(tables)
     pooled = panel.pooled_defection(rosters, min_rank=4)
     assert (d["in the pooled share"] == "yes").sum() == int(pooled["defected"])
     assert "in the pooled share" not in panel.defections(view, rosters).columns  # without min_rank, as before
+
+
+def test_an_attacked_network_of_a_fallen_patron_is_refused(toy, tmp_path):
+    """Regression: only a 'fall' was checked against its event, so an entry 'attacked network' on a day after the patron's
+    arrest (Abakumov, 20 July 1951) ran: his clients, whose ties had ended with his fall, were dropped as 'lost before',
+    and the crisis entered the pooled share. P, arrested on 1950-06-15, cannot have an attacked network in August."""
+    late = {**TOY_ENTRY, "name": "P attacked", "date": "1950-08-01", "event": "b-arrest", "model": "attacked network"}
+    problems = problems_of(toy, write_list(tmp_path, [late], "late.yaml"))
+    assert problems == [
+        "entry 1 (P attacked): model 'attacked network', but no post of p is recorded on 1950-07-31, the day before: the "
+        "patron of an attacked network kept his posts; date his fall as model 'fall'",
+        "entry 1 (P attacked): model 'attacked network', but p is recorded arrested before 1950-08-01 (event 'fall', dated "
+        "1950-06-15): his network was a fallen patron's"]
+    early = {**TOY_ENTRY, "name": "P attacked", "date": "1950-06-14", "event": "fall", "model": "attacked network"}
+    assert "outside the event" in problems_of(toy, write_list(tmp_path, [early], "early.yaml"))[0]  # its date is checked first

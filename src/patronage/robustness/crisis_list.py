@@ -8,7 +8,8 @@ import pandas as pd
 import yaml
 
 from patronage import config
-from patronage.analysis.crisis import TARGET_ROLES, Crisis, make_crisis
+from patronage.analysis.careers import posts_as_of
+from patronage.analysis.crisis import DAY, TARGET_ROLES, Crisis, make_crisis
 from patronage.errors import ParameterError
 from patronage.tables import checks
 
@@ -102,6 +103,8 @@ def _check_event(tables, entry: dict, where: str, row: dict, problems: list[str]
                         f"dated {e['date']}")
     elif row.get("model") == "fall" and "patron_id" in row:  # the event's own date first: one fault of it at a time
         _check_fall(tables, entry["event"], row["patron_id"], where, problems)
+    elif row.get("model") == "attacked network" and "patron_id" in row and "date" in row:
+        _check_attacked(tables, row["patron_id"], row["date"], where, problems)
 
 
 def _check_fall(tables, event: str, patron: str, where: str, problems: list[str]) -> None:
@@ -115,6 +118,20 @@ def _check_fall(tables, event: str, patron: str, where: str, problems: list[str]
         problems.append(f"{where}: model 'fall', but the event {event!r} does not act against {patron} ({held}); a fall is "
                         f"dated by an event in which he is {', '.join(TARGET_ROLES[:-1])} or {TARGET_ROLES[-1]}, and a purge "
                         "of his clients while he kept his posts is model 'attacked network'")
+
+
+def _check_attacked(tables, patron: str, day: pd.Timestamp, where: str, problems: list[str]) -> None:
+    """An attacked network's patron kept his posts (Beria in the Mingrelian affair): he holds one the day before, and no
+    arrest or execution of his is dated wholly before the day. A network attacked after its patron fell is his fall's
+    roster, thinned: modelled so, it would count as loyal top clients men already gone with him."""
+    if not (posts_as_of(tables, day - DAY)["person_id"] == patron).any():
+        problems.append(f"{where}: model 'attacked network', but no post of {patron} is recorded on {(day - DAY).date()}, "
+                        "the day before: the patron of an attacked network kept his posts; date his fall as model 'fall'")
+    parts, events = tables.event_participants, tables.events.set_index("event_id")
+    for p in parts[(parts["person_id"] == patron) & parts["role"].isin(["arrested", "executed"])].itertuples():
+        if p.event_id in events.index and events.at[p.event_id, "date_hi"] < day:
+            problems.append(f"{where}: model 'attacked network', but {patron} is recorded {p.role} before {day.date()} "
+                            f"(event {p.event_id!r}, dated {events.at[p.event_id, 'date']}): his network was a fallen patron's")
 
 
 def crisis_list(tables, path=None) -> pd.DataFrame:
