@@ -747,3 +747,21 @@ def test_h2_with_no_one_in_the_population_but_a_client_of_unknown_rank_is_no_dat
     r = H.clients_stay_loyal(view, c)
     assert r.members.empty and c.roster["rank_before"].isna().any()
     assert r.verdict == "no data" and "of unknown rank that day may be" in r.reason, (r.verdict, r.reason)
+
+
+def test_a_tie_the_defection_ended_just_before_the_fall_keeps_the_defector_on_the_roster(world, tables):
+    """Regression: the roster took only ties running the day before, so a client whose defection ended his tie a few
+    days before the fall (Shepilov's turn on Khrushchev, 18 to 21 June 1957, at a crisis of 21 June) was dropped,
+    though a defection within the window belongs to the crisis: the draws counted him in half of their dates."""
+    def ended(end, date):
+        def edit(rows):
+            rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+            rows["spells"].append(spell("e-min", "e", "min", 4, "1946", "1956", "retirement", post="Deputy E"))
+            rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", end, True, date))
+        return edit
+    view, c = world(ended("1950-06-10", "1950-06-10"))
+    assert "e" in c.defectors
+    view, c = world(ended("1950-04-01", "1950-04-01"))  # ended two months before: no defection at this crisis
+    assert "e" not in set(c.roster["client_id"])
+    view = tables.select(evidence="seed+external", reading="curated")
+    assert "shepilov" in make_crisis(view, "khrushchev", "1957-06-21").defectors

@@ -57,13 +57,15 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     draws = pd.DataFrame({"draw": [0, 0, 1, 1], "hypothesis": ["H1", "H2"] * 2,
                           "verdict": ["holds", "fails", "holds", "holds"]})
     (sentence,) = findings.draw_findings(draws, pd.Series({"H1": "holds", "H2": "fails"}))
-    assert sentence.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps gives the base verdict in every draw")
+    assert sentence.startswith("Under 2 draws of the uncertain dates (each share known to within about ±0.69, 95%), 1 of 2 "
+                               "steps gives the base verdict in every draw")
     assert "H2 (fails in 0.50 of the draws; holds in 0.50)" in sentence
     (never,) = findings.draw_findings(draws.assign(verdict=["holds", "mixed", "holds", "holds"]),
                                       pd.Series({"H1": "holds", "H2": "inconclusive"}))
     assert "H2 (inconclusive at the point estimates, in no draw; holds in 0.50; mixed in 0.50)" in never
     (idle,) = findings.draw_findings(draws.assign(verdict=["no data", "holds"] * 2), pd.Series({"H1": "no data", "H2": "holds"}))
-    assert idle.startswith("Under 2 draws of the uncertain dates, 1 of 2 steps gives the base verdict in every draw; "
+    assert idle.startswith("Under 2 draws of the uncertain dates (each share known to within about ±0.69, 95%), 1 of 2 steps "
+                           "gives the base verdict in every draw; "
                            "1 decides nothing in any draw (H1); no step that decides gives another verdict")
     (nothing,) = findings.draw_findings(draws.assign(verdict="no case"), pd.Series({"H1": "no case", "H2": "no case"}))
     assert nothing.startswith("Under 2 draws of the uncertain dates, no step decides anything in any draw")
@@ -73,7 +75,8 @@ def test_draw_findings_count_the_draws_that_keep_the_base_verdict():
     many = pd.DataFrame({"draw": range(1500), "hypothesis": "H1", "verdict": "holds"})
     assert findings.draw_findings(many, pd.Series({"H1": "holds"}))[0].startswith("Under 1,500 draws")
     assert findings.draw_findings(draws[draws["draw"] == 0], pd.Series({"H1": "holds", "H2": "fails"}))[0].startswith(
-        "Under 1 draw of the uncertain dates, 2 of 2 steps give")
+        "Under 1 draw of the uncertain dates (each share known to within about ±0.98, 95%), 2 of 2 steps give")  # a
+    # sentence from one draw said '2 of 2 steps give the base verdict in every draw' with no word of its margin
 
 
 def _with(series: pd.Series, **values) -> pd.Series:

@@ -152,12 +152,17 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     # a tie whose end no source gives runs on, but not past the client's death: a man certainly dead by the day before
     # (his latest recorded death before it) is no client then (Zakovsky, shot in August 1938, at Yezhov's fall)
     dead = (ties["client_id"].map(tables.persons.drop_duplicates("person_id").set_index("person_id")["died_hi"]) < before)
-    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & running & ~dead.fillna(False)]
     # a recorded defection belongs to this crisis if its date can fall within the window around it (an unknown
     # start read as the point estimates read it: no earlier than its floor, so that a draw of the dates reads it so too)
     window = window_days * DAY
-    near = ~((floored(mine, "defection_date", "hi") < day - window)
-             | (floored(mine, "defection_date", "lo") > day + window)).fillna(False)
+    near = ~((floored(ties, "defection_date", "hi") < day - window)
+             | (floored(ties, "defection_date", "lo") > day + window)).fillna(False)
+    # a tie the defection itself ended within the window before the day is on the roster too, as a defector's: Shepilov's
+    # tie to Khrushchev ends with his turn, 18 to 21 June 1957, which a crisis of 21 June counts
+    ended_by_it = (ties["defected"].fillna(False).astype(bool) & near & ~running & (floored(ties, "end", "hi") >= day - window)
+                   & ~(point_of(tables, "ties", "start") > before)).fillna(False)
+    mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & (running | ended_by_it) & ~dead.fillna(False)]
+    near = near[mine.index]
     # one row per client: the tie recording his defection at this crisis before one that records none (a second work's
     # tie of the same pair does not erase it), else the first by id; the rows then in the order of their ties
     mine = mine.assign(_recorded=mine["defected"].fillna(False).astype(bool) & near).sort_values(

@@ -8,8 +8,7 @@ import pandas as pd
 import yaml
 
 from patronage import config
-from patronage.analysis.careers import posts_as_of
-from patronage.analysis.crisis import DAY, TARGET_ROLES, Crisis, make_crisis
+from patronage.analysis.crisis import TARGET_ROLES, Crisis, make_crisis
 from patronage.errors import ParameterError
 from patronage.tables import checks
 
@@ -121,17 +120,16 @@ def _check_fall(tables, event: str, patron: str, where: str, problems: list[str]
 
 
 def _check_attacked(tables, patron: str, day: pd.Timestamp, where: str, problems: list[str]) -> None:
-    """An attacked network's patron kept his posts (Beria in the Mingrelian affair): he holds one the day before, and no
-    arrest or execution of his is dated wholly before the day. A network attacked after its patron fell is his fall's
-    roster, thinned: modelled so, it would count as loyal top clients men already gone with him."""
-    if not (posts_as_of(tables, day - DAY)["person_id"] == patron).any():
-        problems.append(f"{where}: model 'attacked network', but no post of {patron} is recorded on {(day - DAY).date()}, "
-                        "the day before: the patron of an attacked network kept his posts; date his fall as model 'fall'")
+    """An attacked network's patron was still free (Beria in the Mingrelian affair): no arrest or execution of his is
+    dated wholly before the day. A network attacked after its patron fell is his fall's roster, thinned: modelled so,
+    it would count as loyal top clients men already gone with him. (A patron with no post recorded is not refused: the
+    tables may lack it.)"""
     parts, events = tables.event_participants, tables.events.set_index("event_id")
     for p in parts[(parts["person_id"] == patron) & parts["role"].isin(["arrested", "executed"])].itertuples():
         if p.event_id in events.index and events.at[p.event_id, "date_hi"] < day:
             problems.append(f"{where}: model 'attacked network', but {patron} is recorded {p.role} before {day.date()} "
-                            f"(event {p.event_id!r}, dated {events.at[p.event_id, 'date']}): his network was a fallen patron's")
+                            f"(event {p.event_id!r}, dated {events.at[p.event_id, 'date']}): his network was a fallen patron's; "
+                            "date his fall as model 'fall'")
 
 
 def crisis_list(tables, path=None) -> pd.DataFrame:

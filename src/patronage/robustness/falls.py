@@ -225,7 +225,7 @@ def why_not_found(tables, person: PersonId, day, within_days: int = 30) -> str:
     mine = losses(tables)
     mine = mine[(mine["person_id"] == person) & ((mine["day"] - day).abs() <= span)]
     if mine.empty:
-        return f"no arrest, dismissal or purge of his is dated within {within_days} days in the events, which the rule reads"
+        return f"no arrest, dismissal or purge of his is dated within {within_days} days in the events selected, which the rule reads"
     loss = mine.iloc[0]
     if is_fall(tables, person, loss["day"], loss["role"], within_days):
         return "" if person in patrons(tables) else (

@@ -90,7 +90,8 @@ def draw_findings(under_draws: pd.DataFrame, base: pd.Series) -> list[str]:
         return [f"Under {number(draws, 'draw')} of the uncertain dates, no step decides anything in any draw, nor under the "
                 f"base specification (every verdict {_listing([v for v in VERDICTS if v in labels], 'or')}): the draws "
                 "cannot show the verdicts to be robust or fragile."]
-    out = f"Under {number(draws, 'draw')} of the uncertain dates, " + (
+    margin = f" (each share known to within about ±{1.96 * (0.25 / draws) ** 0.5:.2f}, 95%)"  # as 04 prints it beside the shares
+    out = f"Under {number(draws, 'draw')} of the uncertain dates{margin}, " + (
         f"{len(always)} of {number(len(kept), 'step')} {'gives' if len(always) == 1 else 'give'} the base verdict in every draw"
         if always else "no step gives a verdict its rule decided in every draw")
     if idle:
