@@ -692,3 +692,16 @@ def test_a_change_between_labels_that_decide_nothing_is_no_move():
     effects = dimension_effects(pd.DataFrame(rows))
     assert moved_and_relabelled(effects, "coding") == (["H3 no reward"], ["H4b motive (coding)"])
     assert moved_by(effects).to_dict() == {"H3 no reward": "coding", "H4b motive (coding)": "nothing"}
+
+
+def test_a_defection_dated_only_by_a_day_gets_no_share_of_an_ordering_its_bounds_leave_open(tables):
+    """Regression: at Zhukov's fall 04 printed Mamsurov's defection ('by 29 October 1957', bounds back to his tie's start,
+    1 October) as after the fall in 1.00 of the draws: the draws read a 'by' date on its day, so the share only repeated
+    that reading while the bounds leave the ordering open."""
+    view = tables.select(evidence="seed+external")
+    order = S.orderings(view, make_crisis(view, "zhukov", "1957-10-26"), S.draw_dates(view, n=200, seed=1953))
+    row = order[(order["person_id"] == "mamsurov") & (order["ordering"] == "defection vs the patron's fall")].iloc[0]
+    assert row["first's bounds"] == "1957-10-01 to 1957-10-29" and row["decided by the bounds"] == "no"
+    assert row[["before", "same day", "after", "undefined"]].isna().all()
+    konev = order[(order["person_id"] == "konev") & (order["ordering"] == "defection vs the patron's fall")].iloc[0]
+    assert konev["after"] > 0 and konev["before"] > 0  # drawn over its span: shares given

@@ -182,12 +182,20 @@ def _compare(first: Drawn, second: Drawn) -> dict:
     second, and undefined (a missing day); the shares are NaN where the bounds decide."""
     decided = decided_by_bounds(first, second)
     out = {"first's bounds": _span(first), "second's bounds": _span(second), "decided by the bounds": decided}
-    if decided != "no":
+    if decided != "no" or _pinned(first) or _pinned(second):  # a date read on one day in every draw: no share either
         return out | dict.fromkeys(("before", "same day", "after", "undefined"), np.nan)
     a, b, n = first.days, second.days, len(first.days)
     defined = ~(np.isnat(a) | np.isnat(b))
     return out | {"before": float((defined & (a < b)).sum() / n), "same day": float((defined & (a == b)).sum() / n),
                   "after": float((defined & (a > b)).sum() / n), "undefined": float((~defined).sum() / n)}
+
+
+def _pinned(drawn: Drawn) -> bool:
+    """True for a day the draws put on one day in every draw though its bounds span more: a defection dated only 'by'
+    a day, which the draws read on that day (as the point estimates do) while its bounds reach back to its tie's start
+    (Mamsurov's 'by 29 October 1957'). Shares of such a day would only repeat that reading, not weigh the bounds."""
+    days = drawn.days[~np.isnat(drawn.days)]
+    return bool(len(days)) and not np.isnat(drawn.lo) and drawn.lo < drawn.hi and (days == days[0]).all()
 
 
 ORDERING_COLUMNS = ["person_id", "ordering", "first", "second", "first's bounds", "second's bounds",
@@ -205,7 +213,8 @@ def orderings(view, crisis: Crisis, draws: DateDraws, window_days: int = 365) ->
 
     An ordering the bounds decide (:func:`decided_by_bounds`) is reported as decided, its shares
     left empty: no draw can move it, and a share would only measure where inside the bounds the
-    draws fell. Shares are given only where the bounds leave more than one ordering possible.
+    draws fell. Shares are given only where the bounds leave more than one ordering possible, and left empty too
+    where one of the days is read on the same day in every draw though its bounds leave it open (:func:`_pinned`).
 
     returns: one row per defector and ordering: person_id, ordering, first, second, the bounds of
     each, ``decided by the bounds`` (the ordering, or 'no'), and the shares of draws with first
