@@ -53,6 +53,8 @@ NOTEBOOK_CASES = [  # one bad value per notebook, run for real: the notebook mus
     ("03-fairbanks-test.ipynb", {"patron": "Yagoda", "crisis_date": "1940-01-01"},
      "Genrikh Yagoda is recorded in the rows of evidence 'seed+external' dead by 1938-03-15; give a day of his life"),
     ("04-sensitivity.ipynb", {"seed": -3}, "parameter 'seed' = -3 is not valid"),
+    ("04-sensitivity.ipynb", {"draws": 50, "verdict_draws": 60},  # the bound is another parameter: the message names it
+     "parameter 'verdict_draws' = 60 is not valid; give a whole number from 0 to 50 (no more than draws: the steps are re-run"),
     ("05-crises.ipynb", {"evidence": "all"}, "parameter 'evidence' = 'all' is not valid; valid choices are 'seed', 'seed+external'"),
     ("05-crises.ipynb", {"draws": 0}, "parameter 'draws' = 0 is not valid"),
 ]

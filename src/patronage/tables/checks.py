@@ -97,14 +97,16 @@ def recorded_span(tables) -> tuple[pd.Timestamp, pd.Timestamp]:
 NEAR_AN_END = 1e-12  # how close to an excluded end an open-ended number may come (an alpha of 1e-20 is 0 in effect)
 
 
-def number(name: str, value: object, low: float, high: float, integer: bool = False, open_ends: bool = False) -> float:
+def number(name: str, value: object, low: float, high: float, integer: bool = False, open_ends: bool = False,
+           why: str = "") -> float:
     """A number between ``low`` and ``high`` (a whole number if ``integer``; both ends excluded if ``open_ends``: an
-    ``alpha`` of 0 or 1 gives no interval at all)."""
+    ``alpha`` of 0 or 1 gives no interval at all). why: said after the range, where a bound is another parameter's
+    value (" (no more than draws, the draws the steps are re-run on)")."""
     kind = int if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kind) or not (low < value < high if open_ends else low <= value <= high):
         what = "a whole number" if integer else "a number"
         raise ParameterError(name, value, f"give {what} between {low} and {high}, both excluded" if open_ends
-                             else f"give {what} from {low} to {high}")
+                             else f"give {what} from {low} to {high}{why}")
     if open_ends and not (low + NEAR_AN_END <= value <= high - NEAR_AN_END):  # 1 - 1e-20 is 1.0 in floating point
         raise ParameterError(name, value, f"give a number between {low} and {high}, at least {NEAR_AN_END:g} from each "
                              "(closer, a confidence level of 1 minus it is an end in floating point, and no interval is found)")
