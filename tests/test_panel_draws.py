@@ -114,19 +114,20 @@ def test_the_draws_are_counted_at_once_exactly_as_one_by_one(real):
         assert moving or min_rank == 6  # below the top rank some count moves with the dates: the test sees the draws
 
 
-def test_a_client_is_counted_by_his_first_running_tie(make_package):
+def test_a_client_is_counted_by_his_tie_that_records_a_defection_at_the_crisis(make_package):
     """B's first tie to P (by id) ended two weeks before the fall with a defection dated that day, inside the window;
-    his tie running the day before records none. The roster reads the running tie: B is a loyal top client in every
-    draw, counted at once as one by one."""
-    rows = copy.deepcopy(ROWS)
-    rows["ties"].append(tie("p-0-b", "p", "b", "patronage", "1946", "1950-06-01", True, "1950-06-01"))
-    view = patronage.load(make_package(rows)).select(coding="x")
-    listed = pd.DataFrame({"crisis": ["P 1950"], "patron_id": ["p"], "date": [FALL]})
-    draws = panel.draw_dates(view, n=20, seed=3)
-    rosters = [make_crisis(redated(view, draws, i), "p", FALL).roster.set_index("client_id") for i in range(draws.n)]
-    assert all(not r.at["b", "defected"] for r in rosters)
-    at_once = panel.top_clients_under_draws(view, listed, draws)
-    assert at_once["defected"].tolist() == [panel.top_count(r.reset_index(), 4)["defected"] for r in rosters] == [1] * 20
+    his tie running the day before records none. A second work's tie does not erase the defection, and a tie the
+    defection ended inside the window is the crisis's (roster_of): B is a defecting top client in every draw, counted
+    at once as one by one. With the defection two months before, outside the window, he is loyal in every draw."""
+    for ended, defected in (("1950-06-01", [2] * 20), ("1950-04-01", [1] * 20)):
+        rows = copy.deepcopy(ROWS)
+        rows["ties"].append(tie("p-0-b", "p", "b", "patronage", "1946", ended, True, ended))
+        view = patronage.load(make_package(rows, ended)).select(coding="x")
+        listed = pd.DataFrame({"crisis": ["P 1950"], "patron_id": ["p"], "date": [FALL]})
+        draws = panel.draw_dates(view, n=20, seed=3)
+        rosters = [make_crisis(redated(view, draws, i), "p", FALL).roster.set_index("client_id") for i in range(draws.n)]
+        at_once = panel.top_clients_under_draws(view, listed, draws)
+        assert at_once["defected"].tolist() == [panel.top_count(r.reset_index(), 4)["defected"] for r in rosters] == defected
 
 
 def test_the_real_panel_under_draws(real):

@@ -89,22 +89,26 @@ def _running(start: np.ndarray, end: np.ndarray, day: np.datetime64) -> np.ndarr
 
 def _top_counts(view, days: dict, died: dict, patron: str, date: pd.Timestamp, min_rank: int, window_days: int = WINDOW_DAYS):
     """Per draw: how many of ``patron``'s clients the day before ``date`` are top clients, and how many of those defected
-    (:func:`patronage.analysis.crisis.roster_of`: his patronage ties running that day, each client's first by tie_id,
+    (:func:`patronage.analysis.crisis.roster_of`: his patronage ties running that day or ended by a defection within the
+    window, each client's first recording a defection at the crisis, else his first by tie_id,
     none of a client dead by then (``died``: :func:`_deaths`); his rank that day; a recorded defection within the
     window, or an act against him at the crisis)."""
     day, before, window = np.datetime64(date.date(), "D"), np.datetime64((date - DAY).date(), "D"), np.timedelta64(window_days, "D")
     ties = view.ties
     mine = np.flatnonzero(((ties["patron_id"] == patron) & (ties["kind"] == "patronage")).fillna(False).to_numpy(bool))
     mine = mine[np.argsort(ties["tie_id"].to_numpy(object)[mine], kind="stable")]
-    run = _running(days["ties", "start"][:, mine], days["ties", "end"][:, mine], before)
-    when = days["ties", "defection_date"][:, mine]
+    start, end, when = (days["ties", c][:, mine] for c in ("start", "end", "defection_date"))
     recorded = ties["defected"].fillna(False).to_numpy(bool)[mine] & ~((when < day - window) | (when > day + window))
+    # running the day before, or ended within the window before the day by a defection within it (roster_of)
+    run = _running(start, end, before) | (recorded & (start <= before) & (end >= day - window))
     turned = _turncoats(view, days, patron, day, window)
     spells, n = view.spells, run.shape[0]
     top, defected = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
     for client in dict.fromkeys(ties["client_id"].to_numpy(object)[mine]):
         own = np.flatnonzero(ties["client_id"].to_numpy(object)[mine] == client)
-        first = own[np.argmax(run[:, own], axis=1)]  # each draw's first running tie of his (any, if none runs)
+        # each draw's tie of his: the first recording a defection at this crisis, else his first running (roster_of)
+        first = own[np.argmax(run[:, own] & recorded[:, own], axis=1)]
+        first = np.where((run[:, own] & recorded[:, own]).any(axis=1), first, own[np.argmax(run[:, own], axis=1)])
         held = run[:, own].any(axis=1) & ~(died.get(client, np.datetime64("NaT", "D")) < before)  # NaT: not dead
         posts = np.flatnonzero((spells["person_id"] == client).fillna(False).to_numpy(bool))
         on = _running(days["spells", "start"][:, posts], days["spells", "end"][:, posts], before)
