@@ -660,7 +660,8 @@ def test_a_defection_below_the_top_is_not_said_to_be_in_the_pooled_share(tables)
     assert d.at["yezhov-zhuravlev-patronage", "counted in"] == "Yezhov 1938"
     assert d.at["yezhov-zhuravlev-patronage", "in the pooled share"] == "no: rank 3 the day before"
     assert d.at["beria-kruglov-patronage-blauvelt", "in the pooled share"] == "yes"
-    assert d.at["abakumov-grishaev-patronage", "counted in"] == "none (a later turn after Abakumov 1951: step H6a)"
+    assert d.at["abakumov-grishaev-patronage", "counted in"] == "Abakumov 1951, as a later turn (step H6a)"
+    assert d.at["abakumov-grishaev-patronage", "in the pooled share"] == "no: a turn after the crisis"
     pooled = panel.pooled_defection(rosters, min_rank=4)
     assert (d["in the pooled share"] == "yes").sum() == int(pooled["defected"])
     assert "in the pooled share" not in panel.defections(view, rosters).columns  # without min_rank, as before

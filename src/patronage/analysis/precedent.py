@@ -67,7 +67,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
 
     Fairbanks, in Blauvelt's paraphrase: a patron fears "the dangerous precedent that this would set for his own network"
     (Blauvelt, 2008, "Patronage and betrayal", on Fairbanks 1983: 365-6). A later would-be defector is a client of the
-    fallen patron, loyal at the fall, who turned to a rival before the horizon and the patron's next fall (a turn at
+    fallen patron, loyal at the fall, who turned before the horizon and the patron's next fall (a turn at
     that fall is a defection at that crisis: :func:`_next_fall`): he is recorded appealing to a rival (an event), or his
     tie records a defection dated then (Grishaev, Abakumov's client, in September 1951). He was refused if he then lost
     his office or freedom within ``window_days`` of his turn (run_all gives steps 3 to 5 the same span for a reward), accepted
@@ -75,18 +75,18 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     unrecorded fate is never read as acceptance. A loss years later, at the fall of the man he turned to, is no refusal.
     """
     claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s paraphrase of {FAIRBANKS})'
-    rule = split_rule("later turn", "the client, loyal at the fall, who then turned to a rival (an appeal, or a defection his "
-                      f"tie records) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
+    rule = split_rule("later turn", "the client, loyal at the fall, who then turned (an appeal to a rival, or a defection his "
+                      f"tie records, to whomever it was) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
                       "horizon if sooner) with no arrest, execution, dismissal or purge in between")
     statistic = "later turns to a rival that were refused"
     turns, before = later_turns(tables, crisis)
-    text = population_text(tables, "clients of the patron, loyal at the fall, who turned to a rival after it" + before
-                           + " (an appeal or a recorded defection)", turns["person_id"])
-    members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned to a rival after it").assign(
+    text = population_text(tables, "clients of the patron, loyal at the fall, who turned after it" + before
+                           + " (an appeal to a rival, or a defection their tie records)", turns["person_id"])
+    members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned after it").assign(
         act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"act quote": turns["quote"].to_numpy()})
     if turns.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
-        why = f"no client of the patron loyal at the fall is recorded turning to a rival after it{before}, by an appeal or a defection" + (
+        why = f"no client of the patron loyal at the fall is recorded turning after it{before}, by an appeal to a rival or a defection" + (
             f" ({number(loyal, 'loyal client')} recorded)" if loyal
             else " (his one recorded client defected at the fall)" if len(crisis.roster) == 1
             else f" (all {len(crisis.roster)} of his recorded clients defected at the fall)" if len(crisis.roster) else "")

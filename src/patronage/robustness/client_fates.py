@@ -81,14 +81,15 @@ def defections(tables, rosters: dict[str, Crisis], min_rank: int | None = None) 
 
     One defection recorded on the ties of two works (the same pair, kind and date) is one row, its ties' ids joined.
 
-    returns: tie_id, patron_id, client_id, kind, defection_date, counted in (a crisis label; "none (a later turn after
-    CRISIS: step H6a)" for a defection that step counts; or "none"); with
-    ``min_rank``, also "in the pooled share" ('yes', 'no: rank R the day before', 'no: rank unknown the day before', '–').
+    returns: tie_id, patron_id, client_id, kind, defection_date, counted in (a crisis label; "CRISIS, as a later turn
+    (step H6a)" for a defection that step of the crisis counts; or "none"); with
+    ``min_rank``, also "in the pooled share" ('yes', 'no: rank R the day before', 'no: rank unknown the day before',
+    'no: a turn after the crisis', '–').
     """
     counted = {(c.patron, d): name for name, c in rosters.items() for d in c.defectors}
     for name, c in rosters.items():  # a defection after the crisis, before the patron's next fall: step H6a's
         turns, _ = later_turns(tables, c)
-        counted.update({(c.patron, p): f"none (a later turn after {name}: step H6a)"
+        counted.update({(c.patron, p): f"{name}, as a later turn (step H6a)"
                         for p in turns.loc[turns["act"] == "defected", "person_id"] if (c.patron, p) not in counted})
     ranks = {(c.patron, r.client_id): r.rank_before for c in rosters.values() for r in c.roster.itertuples()}
     t = tables.ties[tables.ties["defected"].fillna(False).astype(bool)].sort_values("tie_id")
@@ -105,8 +106,10 @@ def defections(tables, rosters: dict[str, Crisis], min_rank: int | None = None) 
 
 def _in_share(where: str, rank, min_rank: int) -> str:
     """Whether a defection a crisis counts is in the pooled share of top clients (rank >= min_rank the day before)."""
-    if where.startswith("none"):
+    if where == "none":
         return "–"
+    if where.endswith("(step H6a)"):
+        return "no: a turn after the crisis"
     if pd.isna(rank):
         return "no: rank unknown the day before"
     return "yes" if rank >= min_rank else f"no: rank {int(rank)} the day before"
