@@ -677,3 +677,26 @@ def test_an_attacked_network_of_a_fallen_patron_is_refused(toy, tmp_path):
                         "'fall', dated 1950-06-15): his network was a fallen patron's; date his fall as model 'fall'"]
     early = {**TOY_ENTRY, "name": "P attacked", "date": "1950-06-14", "event": "fall", "model": "attacked network"}
     assert "outside the event" in problems_of(toy, write_list(tmp_path, [early], "early.yaml"))[0]  # its date is checked first
+
+
+def test_a_roster_after_a_fall_holds_no_defectors_whose_ties_ended_with_it(tables):
+    """Regression: on 7 July 1953, eleven days after Beria's arrest, the roster held only Kruglov and Serov, 'defected at
+    this crisis': their ties ended on 26 June, within the window, and record a defection, while the loyal clients' ties,
+    ended the same day, left. Only a tie the defection itself ended (its end recorded as the defection's date) stays."""
+    view = tables.select()
+    assert make_crisis(view, "beria", "1953-07-07").roster.empty
+    assert {"kruglov", "serov"} <= set(make_crisis(view, "beria", "1953-06-26").defectors)
+
+
+def test_the_pooled_share_column_reads_the_rank_at_the_crisis_that_counts_it(tables):
+    """Regression: 05's 'in the pooled share' read each client's rank from whichever crisis of his patron came last in the
+    list: with Beria 1953 listed first and min_rank 6, Kruglov (rank 5 at Beria's fall) was 'yes' by his rank at the
+    Mingrelian affair. And a client whose turn ended his tie inside the window, on the roster as a defector, is not also
+    'lost before the fall' (Shepilov at a crisis of Khrushchev's on 21 June 1957)."""
+    view = tables.select(evidence="seed+external", reading="curated")
+    rosters = panel.named_crises(view, panel.crisis_list(tables))
+    for order in (list(rosters), list(reversed(rosters))):
+        d = panel.defections(view, {k: rosters[k] for k in order}, min_rank=6).set_index("tie_id")
+        assert d.at["beria-kruglov-patronage-blauvelt", "in the pooled share"] == "no: rank 5 the day before"
+    june = make_crisis(view, "khrushchev", "1957-06-21")
+    assert "shepilov" in june.defectors and "shepilov" not in set(panel.lost_before(view, june)["client_id"])

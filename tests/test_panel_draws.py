@@ -167,3 +167,18 @@ def test_a_client_dead_in_some_draws_is_counted_at_once_as_one_by_one(make_packa
     one_by_one = [panel.top_count(make_crisis(redated(view, draws, i), "p", FALL).roster, 4)["top clients"] for i in range(draws.n)]
     assert panel.top_clients_under_draws(view, listed, draws)["top clients"].tolist() == one_by_one
     assert len(set(one_by_one)) == 2  # C is on the roster in some draws and not in others
+
+
+def test_the_draws_count_no_turncoat_from_an_event_aimed_at_others(real):
+    """Regression: the draws took everyone 'defecting' in any event of the patron's near the day, so at a crisis of
+    Khrushchev's on 21 June 1957 they counted Ignatiev, who signed against the Anti-Party Group (the event acts against
+    its members, Khrushchev is only its subject), as Khrushchev's defector in 72% of the draws; make_crisis counts no one
+    from such an event (turncoats_of). Shepilov, whose turn ended his tie on 18 to 21 June, counts in both."""
+    view, _, _ = real
+    listed = pd.DataFrame({"crisis": ["Khrushchev June 1957"], "patron_id": ["khrushchev"], "date": [pd.Timestamp("1957-06-21")]})
+    draws = panel.draw_dates(view, n=12, seed=5)
+    at_once = panel.top_clients_under_draws(view, listed, draws, min_rank=3)
+    one_by_one = [panel.top_count(make_crisis(redated(view, draws, i), "khrushchev", "1957-06-21").roster, 3)
+                  for i in range(draws.n)]
+    assert at_once["defected"].tolist() == [c["defected"] for c in one_by_one]
+    assert at_once["top clients"].tolist() == [c["top clients"] for c in one_by_one]

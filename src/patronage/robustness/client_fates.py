@@ -28,6 +28,7 @@ def lost_before(tables, crisis: Crisis, days: int = 365) -> pd.DataFrame:
     end = point(t, "end")
     gone = t.assign(_end=end)[(t["kind"] == "patronage") & (t["patron_id"] == crisis.patron)
                               & (end < crisis.date - DAY) & (end >= crisis.date - pd.Timedelta(days=days))]
+    gone = gone[~gone["tie_id"].isin(crisis.roster["tie_id"])]  # a tie his turn ended within the window: he is on the roster
     gone = gone.sort_values(["_end", "tie_id"]).drop_duplicates("client_id", keep="last")
     return pd.DataFrame({"client_id": gone["client_id"].to_numpy(), "tie ended": gone["end"].to_numpy(),
                          "fate": recorded_fate(tables, gone["client_id"])}).sort_values(
@@ -91,15 +92,15 @@ def defections(tables, rosters: dict[str, Crisis], min_rank: int | None = None) 
         turns, _ = later_turns(tables, c)
         counted.update({(c.patron, p): f"{name}, as a later turn (step H6a)"
                         for p in turns.loc[turns["act"] == "defected", "person_id"] if (c.patron, p) not in counted})
-    ranks = {(c.patron, r.client_id): r.rank_before for c in rosters.values() for r in c.roster.itertuples()}
+    ranks = {(name, r.client_id): r.rank_before for name, c in rosters.items() for r in c.roster.itertuples()}
     t = tables.ties[tables.ties["defected"].fillna(False).astype(bool)].sort_values("tie_id")
     where = [counted.get((p, c), "none") for p, c in zip(t["patron_id"], t["client_id"], strict=True)]
     out = t.assign(**{"counted in": where}).groupby(["patron_id", "client_id", "kind", "defection_date", "counted in"],
                                                     sort=False, dropna=False)["tie_id"].agg("; ".join).reset_index()
     columns = ["tie_id", "patron_id", "client_id", "kind", "defection_date", "counted in"]
     if min_rank is not None:
-        out["in the pooled share"] = [_in_share(where, ranks.get((p, c)), min_rank)
-                                      for p, c, where in zip(out["patron_id"], out["client_id"], out["counted in"], strict=True)]
+        out["in the pooled share"] = [_in_share(where, ranks.get((where, c)), min_rank)  # his rank at the crisis counting it
+                                      for c, where in zip(out["client_id"], out["counted in"], strict=True)]
         columns.append("in the pooled share")
     return out[columns].sort_values("tie_id").reset_index(drop=True)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from patronage import cache
-from patronage.analysis.crisis import AGAINST_ROLES, DAY, WINDOW_DAYS
+from patronage.analysis.crisis import AGAINST_ROLES, DAY, TARGET_ROLES, WINDOW_DAYS
 from patronage.robustness.date_draws import DateDraws, cache_inputs
 from patronage.robustness.life_dates import LAST, LifeDates
 
@@ -100,7 +100,8 @@ def _top_counts(view, days: dict, died: dict, patron: str, date: pd.Timestamp, m
     start, end, when = (days["ties", c][:, mine] for c in ("start", "end", "defection_date"))
     recorded = ties["defected"].fillna(False).to_numpy(bool)[mine] & ~((when < day - window) | (when > day + window))
     # running the day before, or ended within the window before the day by a defection within it (roster_of)
-    run = _running(start, end, before) | (recorded & (start <= before) & (end >= day - window))
+    by_it = (ties["end"] == ties["defection_date"]).fillna(False).to_numpy(bool)[mine]
+    run = _running(start, end, before) | (recorded & by_it & (start <= before) & (end >= day - window))
     turned = _turncoats(view, days, patron, day, window)
     spells, n = view.spells, run.shape[0]
     top, defected = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
@@ -121,17 +122,32 @@ def _top_counts(view, days: dict, died: dict, patron: str, date: pd.Timestamp, m
 
 def _turncoats(view, days: dict, patron: str, day: np.datetime64, window: np.timedelta64) -> dict:
     """Per draw, who acted against ``patron`` in an event of his within the window before ``day`` (and on it):
-    person -> (n,) bool (:func:`patronage.analysis.crisis.crisis_events`)."""
+    person -> (n,) bool (:func:`patronage.analysis.crisis.crisis_events`), event by event as
+    :func:`patronage.analysis.crisis.turncoats_of` reads them: an event aimed at others and not at him counts no one;
+    one aimed at him and others counts only a man a tie joins to him, begun by the day (in each draw)."""
     events, parts = view.events, view.event_participants
     his = set(parts.loc[parts["person_id"] == patron, "event_id"])
     out: dict = {}
     for j in np.flatnonzero(events["event_id"].isin(his).to_numpy(bool)):
         mid = days["events", "date"][:, j]
         near = (mid >= day - window) & (mid <= day)
-        acts = parts[(parts["event_id"] == events["event_id"].iat[j]) & parts["role"].isin(AGAINST_ROLES)]
-        for person in set(acts["person_id"].dropna()) - {patron}:
-            out[person] = out.get(person, False) | near
+        here = parts[parts["event_id"] == events["event_id"].iat[j]]
+        acting = set(here.loc[here["role"].isin(AGAINST_ROLES), "person_id"].dropna()) - {patron}
+        aimed = set(here.loc[here["role"].isin(TARGET_ROLES), "person_id"].dropna()) - acting
+        if acting and not aimed <= {patron} and patron not in aimed:
+            continue  # his rivals' fall, or theirs at his hands: no one turned on him
+        for person in acting:
+            out[person] = out.get(person, False) | (near & (_tied(view, days, patron, person, day) if aimed - {patron} else True))
     return out
+
+
+def _tied(view, days: dict, patron: str, person: str, day: np.datetime64) -> np.ndarray:
+    """Per draw, whether a tie of any kind joins ``person`` to ``patron``, begun by ``day`` (an unknown start included)."""
+    ties = view.ties
+    pair = (((ties["patron_id"] == patron) & (ties["client_id"] == person))
+            | ((ties["client_id"] == patron) & (ties["patron_id"] == person))).fillna(False).to_numpy(bool)
+    start = days["ties", "start"][:, pair]
+    return (np.isnat(start) | (start <= day)).any(axis=1)
 
 
 def top_count(roster: pd.DataFrame, min_rank: int) -> dict:
