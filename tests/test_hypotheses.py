@@ -454,12 +454,17 @@ def test_h6a_leaves_a_turn_at_the_patrons_next_fall_to_that_crisis(world, tables
     view, c = world(acts_at_it)
     assert "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
 
-    def by_then(rows):  # 'by 1951', in a tie begun in 1946: it may fall at the first crisis (Rukhadze's 'by 1952')
-        rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
-        rows["spells"].append(spell("e-min", "e", "min", 4, "1946", "1956", "retirement", post="Deputy E"))
-        rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", "/1951", True, "/1951"))
-    view, c = world(by_then)
-    assert "e" not in c.defectors and "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
+    def by_then(date):  # a defection dated only 'by' a day: read as the roster reads it, no earlier than its floor
+        def edit(rows):
+            rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+            rows["spells"].append(spell("e-min", "e", "min", 4, "1946", "1956", "retirement", post="Deputy E"))
+            rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", "", True, date))
+        return edit
+    for date in ("/1950-09-01", "1950-09-01"):  # the roster leaves it out of the crisis: then H6a counts it, for either
+        view, c = world(by_then(date))          # (it had fallen between the two, 'loyal' in H2 and in no later turn)
+        assert "e" not in c.defectors and "e" in set(H.later_defectors_refused(view, c).members["person_id"]), date
+    view, c = world(by_then("/1950-06-20"))  # by a day inside the window: a defection at the crisis, no later turn
+    assert "e" in c.defectors and "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
     late = lambda rows: set_field(rows, "events", "event_id", "appeal", date="1960-06-01")  # noqa: E731
     view, c = world(late)  # an appeal a fortnight before the horizon, with no later fall: still counted
     assert set(H.later_defectors_refused(view, c).members["person_id"]) == {"b"}

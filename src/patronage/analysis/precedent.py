@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.careers import act_earliest, floored, point_of, posts_as_of
+from patronage.analysis.careers import floored, point_of, posts_as_of
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.outcomes import fate_between
@@ -158,15 +158,16 @@ def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
 
 
 def _later_defections(tables, crisis: Crisis, loyal: list, cut: pd.Timestamp | None) -> pd.DataFrame:
-    """The defections of ``loyal`` from the patron that their ties date after the crisis's window by every reading
-    (:func:`patronage.analysis.careers.act_earliest`: Rukhadze's 'by 1952', in a tie begun 'by 1951', may fall at the
-    Mingrelian affair of November 1951, so it is no later turn) and by the horizon; where a later fall ends the span,
-    wholly before ``cut``, a window before it."""
+    """The defections of ``loyal`` from the patron that their ties date after the crisis's window, read as the roster
+    reads them (:func:`patronage.analysis.careers.floored`: a defection dated only 'by' a day no earlier than its floor),
+    so that a defection the roster leaves out of the crisis is a later turn, not lost between the two (Rukhadze's 'by
+    1952' at the Mingrelian affair of November 1951, under the seed texts), and by the horizon; where a later fall ends
+    the span, wholly before ``cut``, a window before it."""
     t = tables.ties
     day = point_of(tables, "ties", "defection_date")
     before = (floored(t, "defection_date", "hi") < cut) if cut is not None else True
     mine = ((t["patron_id"] == crisis.patron) & t["client_id"].isin(loyal) & t["defected"].fillna(False).astype(bool)
-            & (act_earliest(t) > crisis.date + crisis.window_days * DAY) & (day <= crisis.horizon) & before
+            & (floored(t, "defection_date", "lo") > crisis.date + crisis.window_days * DAY) & (day <= crisis.horizon) & before
             ).fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame({"person_id": t.loc[mine, "client_id"], "act": "defected", "row": t.loc[mine, "tie_id"],
                          "day": day[mine], "dated": t.loc[mine, "defection_date"], "quote": t.loc[mine, "quote"]},
