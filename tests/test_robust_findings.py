@@ -118,7 +118,7 @@ def test_panel_findings_read_each_test_at_its_level(crisis_x):
                                    _test(float("nan"), float("nan")), table, names, min_rank=7)
     assert none[0] == "No top client (rank >= 7 the day before) is recorded at any of the 2 crises: no pooled share."
     # no pooled share, no 'rate': the closing stops at the shares of the cells
-    assert none[-1].endswith("no later turn to a rival) 0%.") and low[-1].endswith("a rate for these crises as the sources record them, not for the system.")
+    assert none[-1].endswith("no later turn) 0%.") and low[-1].endswith("a rate for these crises as the sources record them, not for the system.")
     # a list of one crisis: no 'other crises' to pool or to test against, and 'the one crisis'
     single = _with(_test(float("nan"), float("nan")), **{"other crises": 0, "others defected": 0, "others top clients": 0})
     one = findings.panel_findings(view, {"first": crisis}, _with(pooled, **{"crises": 1, "top clients": 0, "defected": 0}),

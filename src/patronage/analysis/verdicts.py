@@ -8,7 +8,7 @@ whether these tables could have produced another verdict. The verdicts:
 - ``inconclusive``: the cases counted cannot decide (a wide interval, or missing outcomes that
   could tip the verdict either way);
 - ``no case``: the patron's clients are recorded, but none is of the kind the step counts (no
-  defector, no later turn to a rival): the situation the claim is about did not arise, so there is
+  defector, no later turn): the situation the claim is about did not arise, so there is
   nothing to test. Not missing data: the same clients count in step 2 as not having defected;
 - ``no data``: the tables record nothing the rule can count (no client of the patron at all, or no outcome);
 - ``untestable``: the tables could not have produced another verdict, so none is given;

@@ -69,8 +69,8 @@ expense of his own clients, and rewarding a turncoat set a dangerous precedent f
 <p>This compendium tests the claim against the case Timothy Blauvelt (2008) studied. Sergei Kruglov and
 Ivan Serov, Lavrenty Beria's first deputies at the Ministry of Internal Affairs, helped to arrest their
 patron on 26 June 1953 and were rewarded, while his loyal lieutenants were shot. Each of Fairbanks' claims is
-written as a function computed from curated tables in which every fact carries its source, a locator, a short
-exact quotation and an evidence level; the notebooks below compute the test, and each can be re-run with
+written as a function computed from curated tables in which every fact carries its source, a locator and an
+evidence level, and a short exact quotation wherever the work could be quoted; the notebooks below compute the test, and each can be re-run with
 another patron, crisis, coding of the ties or reading of the sources.</p>
 """
 

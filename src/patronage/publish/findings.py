@@ -73,8 +73,9 @@ def pooled_sentence(row: pd.Series) -> str:
             f"{int(row['case first deputies defected'])} of {int(row['case first deputies'])} defected), Fisher's exact test "
             f"(one-sided) gives p = {row['fisher p (one-sided, less)']:.3f}, and "
             + (f"a binomial test against a rate of {row['binomial p0']:.3f} gives p = {p_text(row['binomial p (one-sided, less)'])}, "
-               "if the other crises' chances to defect were independent, which the men who are top clients at several of them "
-               "make doubtful." if pd.notna(row["binomial p (one-sided, less)"]) else
+               f"if the case's share were a fixed rate, which {int(row['case top clients'])} men cannot fix (Fisher's test allows "
+               "for that), and if the other crises' chances to defect were independent, which the men who are top clients at "
+               "several of them make doubtful." if pd.notna(row["binomial p (one-sided, less)"]) else
                "there is no binomial test: every top client of the case defected, and a fixed rate of 1 says nothing.")
             + " The crises and the clients are those "
             f"the sources record, not a random sample; {row['no data share']:.0%} of the panel's cells are 'no data' and "

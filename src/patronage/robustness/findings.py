@@ -287,7 +287,7 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
     out.append(recurring_clients(tops, names))
     share = {v: no_data_share(table, v) for v in ("no data", "no case")}
     out.append(f"'No data' fills {share['no data']:.0%} of the panel's cells (crisis x step), and 'no case' (the clients "
-               f"are recorded, but none is of the kind the step counts: no defector, no later turn to a rival) {share['no case']:.0%}"
+               f"are recorded, but none is of the kind the step counts: no defector, no later turn) {share['no case']:.0%}"
                + (": the pooled share is a rate for these crises as the sources record them, not for the system."
                   if pooled["top clients"] else "."))
     return out
