@@ -20,6 +20,7 @@ AGAINST_ROLES = ("defecting",)
 RIVAL_ROLES = ("organiser",)
 LOSS_ROLES = ("arrested", "executed", "dismissed", "purged", "stripped", "expelled")
 TARGET_ROLES = (*LOSS_ROLES, "accused", "tried")  # the roles of a person an event acts against
+FALL_ROLES = ("arrested", "dismissed", "purged")  # the roles of a patron's fall (patronage.robustness.falls, step H6a)
 WINDOW_DAYS = 30  # a defection, or an act against the patron, belongs to his crisis if it falls this close to it
 
 

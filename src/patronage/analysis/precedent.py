@@ -7,7 +7,7 @@ import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import floored, point_of, posts_as_of
-from patronage.analysis.crisis import AGAINST_ROLES, DAY, Crisis, crisis_events
+from patronage.analysis.crisis import AGAINST_ROLES, DAY, FALL_ROLES, Crisis, crisis_events
 from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
 from patronage.analysis.outcomes import fate_between
 from patronage.analysis.populations import evidence, population
@@ -30,8 +30,6 @@ from patronage.analysis.verdicts import (
 LOWEST_OF_RANK = {7: "the top leader", 6: "head of a union ministry", 5: "first deputy head of a union ministry",
                   4: "deputy head of a union ministry", 3: "head of a department of a central apparatus",
                   2: "deputy head of a department", 1: "a junior post"}
-
-FALL_ROLES = ("arrested", "dismissed", "purged")  # the roles of a fall (patronage.robustness.falls reads the same)
 
 EXCEPTION = "attempted to ensure that such behavior would remain an exception"  # the article, of Khrushchev
 
@@ -78,7 +76,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     rule = split_rule("later turn", "the client, loyal at the fall, who then turned (an appeal to a rival, or a defection his "
                       f"tie records, to whomever it was) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
                       "horizon if sooner) with no arrest, execution, dismissal or purge in between")
-    statistic = "later turns to a rival that were refused"
+    statistic = "later turns that were refused"
     turns, before = later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned after it" + before
                            + " (an appeal to a rival, or a defection their tie records)", turns["person_id"])
@@ -107,7 +105,7 @@ TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
 
 
 def later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
-    """The first turn of each client loyal at the fall to a rival between the fall and the horizon, in order of day:
+    """The first turn of each client loyal at the fall, between the fall and the horizon, in order of day:
     an appeal (his participation as 'appealing' in an event where a rival is 'appealed_to'), or a defection his tie
     with the patron records, certainly after the crisis's window. Where a later fall of the patron (:func:`_next_fall`)
     comes first, the span ends a window before it, and a client who acts against him at it is left to that crisis.

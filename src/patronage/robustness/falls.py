@@ -25,12 +25,11 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.careers import point, posts_as_of, rank_as_of
-from patronage.analysis.crisis import DAY, Crisis, PersonId, make_crisis
+from patronage.analysis.crisis import DAY, FALL_ROLES, Crisis, PersonId, make_crisis
 from patronage.analysis.outcomes import LOSS_CAUSES
 from patronage.analysis.verdicts import names_of, number
 from patronage.robustness.crisis_list import CRISES_FILE, listed_near
 
-FALL_ROLES = ("arrested", "dismissed", "purged")
 CRISIS_COLUMNS = ["patron_id", "date", "dated", "event_id", "title"]
 
 
