@@ -162,7 +162,7 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     # the roster too, as a defector's: Shepilov's tie to Khrushchev ends with his turn, 18 to 21 June 1957, which a
     # crisis of 21 June counts. A tie that ended otherwise (Kruglov's, with Beria's arrest) leaves with the others.
     ended_by_it = (ties["defected"].fillna(False).astype(bool) & (ties["end"] == ties["defection_date"]) & near & ~running
-                   & (floored(ties, "end", "hi") >= day - window) & ~(point_of(tables, "ties", "start") > before)).fillna(False)
+                   & (floored(ties, "end", "hi") >= day - window) & (point_of(tables, "ties", "start") <= before)).fillna(False)
     mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & (running | ended_by_it) & ~dead.fillna(False)]
     near = near[mine.index]
     # one row per client: the tie recording his defection at this crisis before one that records none (a second work's
