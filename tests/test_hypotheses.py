@@ -465,12 +465,15 @@ def test_h6a_leaves_a_turn_at_the_patrons_next_fall_to_that_crisis(world, tables
         assert "e" not in c.defectors and "e" in set(H.later_defectors_refused(view, c).members["person_id"]), date
     view, c = world(by_then("/1950-06-20"))  # by a day inside the window: a defection at the crisis, no later turn
     assert "e" in c.defectors and "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
-    late = lambda rows: set_field(rows, "events", "event_id", "appeal", date="1960-06-01")  # noqa: E731
-    view, c = world(late)  # an appeal a fortnight before the horizon, with no later fall: still counted
+    def late(rows):  # an appeal a fortnight before the horizon, with no later fall: still counted
+        set_field(rows, "events", "event_id", "appeal", date="1960-06-01")
+        set_field(rows, "events", "event_id", "b-arrest", date="1960-06-10")
+        set_field(rows, "spells", "spell_id", "b-min", end="1960-06-10")
+    view, c = world(late)
     assert set(H.later_defectors_refused(view, c).members["person_id"]) == {"b"}
     view = tables.select(evidence="seed+external", reading="curated")
     r = H.later_defectors_refused(view, make_crisis(view, "beria", "1951-11-09"))
-    assert r.verdict == "no case" and "before his next fall (dated 1953-06-26)" in r.reason
+    assert r.verdict == "no case" and "before his next fall (dated 1953-06-26), still free" in r.reason
 
 
 def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x, world):
@@ -640,6 +643,7 @@ def test_only_the_horizon_steps_depend_on_the_horizon(crisis_x, world, tables):
     def late_appeal(rows):  # B appeals three years after the fall: a one-year horizon does not reach it
         set_field(rows, "events", "event_id", "appeal", date="1953-07-01")
         set_field(rows, "events", "event_id", "b-arrest", date="1953-08-01")
+        set_field(rows, "spells", "spell_id", "b-min", end="1953-08-01")  # free and in office when he appeals
     worlds = [crisis_x, world(lower_client("", "")), world(late_appeal)]
     cases = [(view, c.patron, c.date) for view, c in worlds] + [(real, "beria", "1953-06-26")]
     moved = set()
@@ -770,3 +774,20 @@ def test_a_tie_the_defection_ended_just_before_the_fall_keeps_the_defector_on_th
     assert "e" not in set(c.roster["client_id"])
     view = tables.select(evidence="seed+external", reading="curated")
     assert "shepilov" in make_crisis(view, "khrushchev", "1957-06-21").defectors
+
+
+def test_h6a_leaves_out_a_turn_made_from_prison(world, tables):
+    """Regression: H6a counted Pitovranov's and Broverman's testimony against Abakumov, given under arrest, as later
+    turns, and Pitovranov's release as an acceptance: a man who had already lost his freedom cannot be refused. A client
+    arrested between the fall and his turn is left out; Grishaev, free when he joined Ryumin, stays (Abakumov: fails)."""
+    def arrested_then_turns(rows):
+        rows["persons"].append({**rows["persons"][0], "person_id": "e", "name": "Person E", "surname": "E"})
+        rows["spells"].append(spell("e-min", "e", "min", 4, "1946", "1950-07-01", "arrest", post="Deputy E"))
+        rows["events"].append(event("e-arrest", "1950-07-01", "arrest"))
+        rows["event_participants"].append(part("e-arrest", "e", "arrested"))
+        rows["ties"].append(tie("p-e", "p", "e", "patronage", "1946", "1950-09-01", True, "1950-09-01"))
+    view, c = world(arrested_then_turns)
+    assert "e" not in set(H.later_defectors_refused(view, c).members["person_id"])
+    view = tables.select(evidence="seed+external", reading="curated")
+    r = H.later_defectors_refused(view, make_crisis(view, "abakumov", "1951-07-12"))
+    assert list(r.members["person_id"]) == ["grishaev"] and r.verdict == "fails"

@@ -49,7 +49,7 @@ def test_the_turncoats_and_the_appeal_are_quoted(default, tables):
     assert h1.detail.set_index("person_id")["career says"].eq("the patron's client").all()
     h6a = results["H6a later defectors refused"]
     assert h6a.members["person_id"].tolist() == ["merkulov"]
-    assert "Merkulov" in h6a.members.loc[0, "act quote"] or "Khrushchev" in h6a.members.loc[0, "act quote"]
+    assert "Merkulov" in h6a.members.loc[0, "row quote"] or "Khrushchev" in h6a.members.loc[0, "row quote"]
     # the article names no post for Sudoplatov or Eitingon ('reappointing people who had previously been
     # disgraced'): their ranks rest on Birstein (external), so under seed evidence no client below the top
     # has a recorded rank and the step has no one to count; with the reference works they are counted

@@ -79,12 +79,13 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     statistic = "later turns that were refused"
     turns, before = later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned after it" + before
-                           + " (an appeal to a rival, or a defection their tie records)", turns["person_id"])
+                           + ", still free and in office (an appeal to a rival, or a defection their tie records)", turns["person_id"])
     members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned after it").assign(
-        act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"act quote": turns["quote"].to_numpy()})
+        act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"row quote": turns["quote"].to_numpy()})
     if turns.empty:
         loyal = len(crisis.roster) - len(crisis.defectors)
-        why = f"no client of the patron loyal at the fall is recorded turning after it{before}, by an appeal to a rival or a defection" + (
+        why = (f"no client of the patron loyal at the fall is recorded turning after it{before}, still free and in office, by an "
+               "appeal to a rival or a defection") + (
             f" ({number(loyal, 'loyal client')} recorded)" if loyal
             else " (his one recorded client defected at the fall)" if len(crisis.roster) == 1
             else f" (all {len(crisis.roster)} of his recorded clients defected at the fall)" if len(crisis.roster) else "")
@@ -109,8 +110,9 @@ def later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
     an appeal (his participation as 'appealing' in an event where a rival is 'appealed_to'), or a defection his tie
     with the patron records, certainly after the crisis's window. Where a later fall of the patron (:func:`_next_fall`)
     comes first, the span ends a window before it, and a client who acts against him at it is left to that crisis.
-    returns: the turns (columns :data:`TURN_COLUMNS`: act 'appealed to a rival' or 'defected', row the event_id or
-    tie_id, day, dated as recorded, quote); ' and before his next fall (dated ...)', or '' where the horizon ends it."""
+    A client who had lost his office or freedom between the fall and his turn is left out. returns: the turns
+    (columns :data:`TURN_COLUMNS`: act 'appealed to a rival' or 'defected', row the event_id or tie_id, day, dated as
+    recorded, quote of that row); ' and before his next fall (dated ...)', or '' where the horizon ends it."""
     loyal, (until, dated) = [c for c in crisis.roster["client_id"] if c not in crisis.defectors], _next_fall(tables, crisis)
     cut = until - crisis.window_days * DAY if until < crisis.horizon else None
     turns = pd.concat([_later_appeals(tables, crisis, loyal), _later_defections(tables, crisis, loyal, cut)], ignore_index=True)
@@ -119,7 +121,11 @@ def later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
         at_next = set(parts.loc[parts["role"].isin(AGAINST_ROLES), "person_id"])  # Kruglov and Serov in any draw
         turns = turns[(turns["day"] < cut) & ~turns["person_id"].isin(at_next)]
     before = f" and before his next fall (dated {dated})" if cut is not None else ""
-    return turns.sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")[TURN_COLUMNS], before
+    turns = turns.sort_values(["day", "person_id", "act"], kind="stable").drop_duplicates("person_id")
+    # a man already arrested, shot, dismissed or purged since the fall turns as no would-be defector, and no refusal of
+    # his can be read after it: Pitovranov and Broverman testified against Abakumov from prison
+    free = [fate_between(tables, [t.person_id], crisis.date, t.day - DAY)["fate"].iloc[0] != "lost" for t in turns.itertuples()]
+    return turns[free][TURN_COLUMNS] if len(turns) else turns[TURN_COLUMNS], before
 
 
 def _next_fall(tables, crisis: Crisis) -> tuple[pd.Timestamp, str]:
