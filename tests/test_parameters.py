@@ -55,6 +55,8 @@ NOTEBOOK_CASES = [  # one bad value per notebook, run for real: the notebook mus
     ("04-sensitivity.ipynb", {"seed": -3}, "parameter 'seed' = -3 is not valid"),
     ("04-sensitivity.ipynb", {"draws": 50, "verdict_draws": 60},  # the bound is another parameter: the message names it
      "parameter 'verdict_draws' = 60 is not valid; give a whole number from 0 to 50 (no more than draws: the steps are re-run"),
+    ("04-sensitivity.ipynb", {"thresholds": "window_days: 90, 0"},
+     "parameter 'thresholds (window_days)' = 0 is not valid; give a whole number from 1 to 3650"),
     ("05-crises.ipynb", {"evidence": "all"}, "parameter 'evidence' = 'all' is not valid; valid choices are 'seed', 'seed+external'"),
     ("05-crises.ipynb", {"draws": 0}, "parameter 'draws' = 0 is not valid"),
 ]

@@ -15,11 +15,13 @@ from patronage.analysis.verdicts import percent
 from patronage.robustness.draw_findings import panel_draw_findings
 from patronage.robustness.findings import p_text, variant_findings
 from patronage.robustness.tests_at_thresholds import thresholds_sentence
+from patronage.robustness.thresholds import moved_by_thresholds
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
 VERDICTS = config.FIGURES_DIR / "03-verdicts.csv"
 SHARES = config.FIGURES_DIR / "04-verdict-shares.csv"
+THRESHOLD_EFFECTS = config.FIGURES_DIR / "04-threshold-effects.csv"
 POOLED = config.FIGURES_DIR / "05-pooled-defection.csv"
 VARIANTS = config.FIGURES_DIR / "05-pooled-variants.csv"
 DRAWN_COUNTS = config.FIGURES_DIR / "05-panel-under-draws.csv"
@@ -49,8 +51,11 @@ def block() -> str:
         parts += ["", "How robust each verdict is, from `04-sensitivity`: the share of the specifications under which each "
                   "verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × horizon × "
                   "population, and each specification counts once (`n`), as in a specification curve: a share is a share "
-                  "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted):", "",
-                  markdown_table(pd.read_csv(SHARES, dtype=str, keep_default_na=False))]
+                  "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted)"
+                  + (". The grid keeps the thresholds of the rules at notebook 03's defaults; `moved by a threshold` names those "
+                     "that, changed alone at the base specification (the default run above), move a decided verdict "
+                     f"({_tried(THRESHOLD_EFFECTS)})" if THRESHOLD_EFFECTS.exists() else "") + ":", "",
+                  markdown_table(_with_thresholds(pd.read_csv(SHARES, dtype=str, keep_default_na=False)))]
     if POOLED.exists():
         row = pd.read_csv(POOLED).iloc[0]
         moved = variant_findings(pd.read_csv(VARIANTS)) if VARIANTS.exists() else ""
@@ -60,6 +65,21 @@ def block() -> str:
         parts += ["", " ".join(filter(None, [pooled_sentence(row), thresholds, moved, dates]))]
     parts.append(END)
     return "\n".join(parts)
+
+
+def _with_thresholds(shares: pd.DataFrame) -> pd.DataFrame:
+    """The shares table with the thresholds that move each step (notebook 04's effects table), where 04 wrote it."""
+    if not THRESHOLD_EFFECTS.exists():
+        return shares
+    moving = moved_by_thresholds(pd.read_csv(THRESHOLD_EFFECTS, keep_default_na=False)).replace("", "none")
+    return shares.assign(**{"moved by a threshold": shares["hypothesis"].map(moving).fillna("not run")})
+
+
+def _tried(path: Path) -> str:
+    """The values notebook 04 tried of each threshold, as a clause: 'window_days 90, 180, 365 and 730; ...'."""
+    effects = pd.read_csv(path, keep_default_na=False)
+    tried = effects.drop_duplicates("threshold").set_index("threshold")["tried"]
+    return "; ".join(f"{name} {values}" for name, values in tried.items())
 
 
 def pooled_sentence(row: pd.Series) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from patronage.analysis.verdicts import DECIDED, VERDICTS, number, percent
 from patronage.robustness.choices import moved_and_relabelled, relabels_text
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
+from patronage.robustness.thresholds import moved_by_thresholds
 from patronage.robustness.verdict_panel import no_data_share, top_clients
 
 
@@ -140,10 +141,31 @@ def inferred_findings(rerun: pd.DataFrame) -> list[str]:
     return [out]
 
 
-def sensitivity_findings(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame) -> list[str]:
-    """Notebook 04's closing: the specifications, the date draws and the inferred ties, each in a sentence or two."""
+def sensitivity_findings(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame,
+                         thresholds: pd.DataFrame | None = None) -> list[str]:
+    """Notebook 04's closing: the specifications, the date draws, the inferred ties and (given their effects,
+    :func:`patronage.robustness.thresholds.threshold_effects`) the thresholds of the rules, each in a sentence or two."""
     base = rerun[rerun["ties"] == "asserted"].set_index("hypothesis")["verdict"]
-    return specification_findings(grid) + draw_findings(under_draws, base) + inferred_findings(rerun)
+    return (specification_findings(grid) + draw_findings(under_draws, base) + inferred_findings(rerun)
+            + (threshold_findings(thresholds) if thresholds is not None else []))
+
+
+def threshold_findings(effects: pd.DataFrame) -> list[str]:
+    """Notebook 04's sentence on the thresholds of the rules (:func:`patronage.robustness.thresholds.threshold_effects`):
+    the steps that keep a decided verdict at every value, those that decide nothing at any, and which threshold moves
+    which of the rest; [] where no threshold was varied."""
+    if effects.empty or int(effects["values"].max()) < 2:
+        return []
+    moving = moved_by_thresholds(effects)
+    deciding = effects.groupby("hypothesis", sort=False)["deciding"].any()
+    steady = [h for h, by in moving.items() if not by and deciding[h]]
+    idle = [h for h in moving.index if not deciding[h]]
+    tried = effects.drop_duplicates("threshold").set_index("threshold")["tried"]
+    moves = [f"{h} ({_listing(by.split(', '))})" for h, by in moving.items() if by]
+    return [f"Changing one threshold of the rules at a time at the base specification ({'; '.join(f'{n}: {v}' for n, v in tried.items())}): "
+            f"{len(steady)} of {len(moving)} steps {'keeps' if len(steady) == 1 else 'keep'} a decided verdict at every value"
+            + (f" ({_listing(steady)})" if steady else "") + f"; {len(idle)} decide nothing at any value"
+            + (f" ({_listing(idle)})" if idle else "") + (f"; in {len(moves)} a decided verdict moves with a threshold: {'; '.join(moves)}." if moves else ".")]
 
 
 def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:

@@ -16,8 +16,10 @@ from here:
    :mod:`patronage.robustness.inferred_vs_asserted`): the usual political-science rules over the spells,
    their agreement with the asserted ties, and the hypotheses re-run on them (inferred ties
    between leaders left out by default).
+4. **The thresholds of the rules** (:mod:`patronage.robustness.thresholds`): every step re-run at the base
+   specification with one of notebook 03's thresholds (window, ranks, rare share, alpha) changed at a time.
 
-:func:`robustness_table` sets the three side by side. Nothing here names a patron: the patron
+:func:`robustness_table` sets them side by side. Nothing here names a patron: the patron
 and the date are arguments.
 """
 
@@ -87,29 +89,40 @@ from patronage.robustness.specifications import (
     specifications,
     verdict_shares,
 )
+from patronage.robustness.thresholds import (
+    THRESHOLDS,
+    moved_by_thresholds,
+    parse_thresholds,
+    threshold_effects,
+    threshold_lines,
+    threshold_table,
+    verdicts_at_thresholds,
+)
 
 __all__ = [
     "DEFAULT_HORIZONS", "DIMENSIONS", "EDTF_FIELDS", "LEADERS", "LEADER_RANK", "MONTH", "NOT_A_DAY",
-    "OPEN_END", "RULES", "VERDICTS", "DateDraws", "Drawn", "agreement", "as_ties", "asserted_pairs", "careers",
+    "OPEN_END", "RULES", "THRESHOLDS", "VERDICTS", "DateDraws", "Drawn", "agreement", "as_ties", "asserted_pairs", "careers",
     "date_bounds", "decided_by_bounds", "defection_days", "dimension_effects", "dimension_lines", "dimension_table",
     "distinct_specifications", "draw_dates", "following_ties", "hypotheses_on_inferred", "inferred_ties",
-    "leader_ties", "modal_verdicts", "moved_by", "orderings", "organisation_periods", "overlap_ties",
-    "parse_horizons", "parse_populations", "predecessor_spell", "promotion_ties", "rank_on", "redated",
+    "leader_ties", "modal_verdicts", "moved_by", "moved_by_thresholds", "orderings", "organisation_periods", "overlap_ties",
+    "parse_horizons", "parse_populations", "parse_thresholds", "predecessor_spell", "promotion_ties", "rank_on", "redated",
     "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "selections", "shares_table",
-    "spec_label", "specification_grid", "specifications", "uncertain_dates",
-    "union_ties", "verdict_shares", "verdicts_under_draws", "with_inferred_ties",
+    "spec_label", "specification_grid", "specifications", "threshold_effects", "threshold_lines", "threshold_table",
+    "uncertain_dates", "union_ties", "verdict_shares", "verdicts_at_thresholds", "verdicts_under_draws", "with_inferred_ties",
 ]
 
 
-def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame) -> pd.DataFrame:
-    """The three checks side by side, one row per hypothesis.
+def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.DataFrame,
+                     thresholds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The checks side by side, one row per hypothesis.
 
     Columns: the verdict on the asserted ties under the base specification; the most frequent
     verdict across the specifications of the grid and across the date draws, with its share (every
     verdict sharing the top share is named, and under the draws every verdict whose share is within
     twice the draws' margin of it, 2 x 1.96 x sqrt(0.25 / draws), the margin of a difference between two shares:
     a split closer than that is too close to call);
-    the verdict on the ties of every inference rule.
+    the verdict on the ties of every inference rule; with ``thresholds`` (:func:`threshold_effects`), the
+    thresholds of the rules that, changed alone, move a decided verdict ('none' if no threshold does).
     """
     def modal(frame, margin: float = 0.0):
         if frame.empty:
@@ -128,6 +141,8 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
     draws = modal(under_draws, 2 * 1.96 * (0.25 / k) ** 0.5) if k else pd.Series("not run", index=verdicts.index)
     columns = {"base": verdicts["asserted"], "specifications": modal(grid), "date draws": draws}
     columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
+    if thresholds is not None and len(thresholds):
+        columns["moved by a threshold"] = moved_by_thresholds(thresholds).replace("", "none")
     return pd.DataFrame(columns).sort_index()
 
 
