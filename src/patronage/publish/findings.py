@@ -54,7 +54,7 @@ def block() -> str:
                   "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted)"
                   + (". The grid keeps the thresholds of the rules at notebook 03's defaults; `moved by a threshold` names those "
                      "that, changed alone at the base specification (the default run above), move a decided verdict "
-                     f"({_tried(THRESHOLD_EFFECTS)})" if THRESHOLD_EFFECTS.exists() else "") + ":", "",
+                     f"(tried: {_tried(THRESHOLD_EFFECTS)})" if THRESHOLD_EFFECTS.exists() else "") + ":", "",
                   markdown_table(_with_thresholds(pd.read_csv(SHARES, dtype=str, keep_default_na=False)))]
     if POOLED.exists():
         row = pd.read_csv(POOLED).iloc[0]
