@@ -60,13 +60,15 @@ def beria(tables):
 
 def test_each_value_is_run_all_with_that_threshold_alone_and_the_base_is_always_there(beria):
     view, crisis = beria
-    at = T.verdicts_at_thresholds(view, "beria", "1953-06-26", 10, values={"window_days": (90,), "alpha": (0.05, 0.1)},
-                                  population="first deputies")
-    assert list(dict.fromkeys(zip(at["threshold"], at["value"], strict=True))) == [("window_days", 90), ("window_days", 365),
-                                                                                   ("alpha", 0.05), ("alpha", 0.1)]
-    assert at.loc[at["base"], "value"].tolist() == [365] * 11 + [0.05] * 11
+    at = T.verdicts_at_thresholds(view, "beria", "1953-06-26", 10, population="first deputies",
+                                  values={"window_days": (90,), "alpha": (0.05, 0.1), "crisis_window_days": (0, 90)})
+    assert list(dict.fromkeys(zip(at["threshold"], at["value"], strict=True))) == [
+        ("window_days", 90), ("window_days", 365), ("alpha", 0.05), ("alpha", 0.1),
+        ("crisis_window_days", 0), ("crisis_window_days", 30), ("crisis_window_days", 90)]
+    assert at.loc[at["base"], "value"].tolist() == [365] * 11 + [0.05] * 11 + [30] * 11
     for (name, value), got in at.groupby(["threshold", "value"], sort=False):
-        expected = hypotheses.run_all(view, crisis, **{name: value})
+        expected = (hypotheses.run_all(view, make_crisis(view, "beria", "1953-06-26", horizon_years=10, window_days=value))
+                    if name == "crisis_window_days" else hypotheses.run_all(view, crisis, **{name: value}))
         assert got["verdict"].tolist() == [r.verdict for r in expected], (name, value)
         assert got["result"].tolist() == [r.value for r in expected], (name, value)
     with pytest.raises(ValueError, match="thresholds this varies"):
@@ -123,7 +125,7 @@ def test_the_robustness_table_names_the_thresholds_that_move_a_step_and_none_oth
 
 def test_the_readme_gives_the_thresholds_defaults_as_the_code_sets_them():
     row = next(line for line in (config.PROJ_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-               if line.startswith("| `window_days`, "))
+               if line.startswith("| `crisis_window_days`, "))
     names_cell, _, default_cell = row.strip("| ").split(" | ")
     names = [n.strip(" `") for n in names_cell.split(",")]
     shown = [float(d.strip(" `")) for d in default_cell.split(",")]

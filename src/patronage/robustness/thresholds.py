@@ -6,10 +6,14 @@ at notebook 03's defaults: how long after the fall a reward counts (``window_day
 (``min_rank``), what share of defectors is rare (``rare_share``), which reward is public (``public_rank``) and the
 confidence of the exact intervals (``alpha``). A verdict that holds over the whole grid may still rest on one of
 them. Here each is set to each of a few values, the others kept at their defaults, and every step re-run at the
-base specification: one at a time, as the grid's comparisons change one dimension alone, not crossed (five
-thresholds of three or four values crossed would be 324 runs of the steps for one crisis).
+base specification: one at a time, as the grid's comparisons change one dimension alone, not crossed (six
+thresholds of three or four values crossed would be 972 runs of the steps for one crisis).
 
-The defaults are read from :func:`patronage.analysis.hypotheses.run_all`, so they cannot drift from notebook 03's.
+One more line is the crisis's own: a defection, or an act against the patron, belongs to his fall if it is dated
+within ``crisis_window_days`` of it (:func:`patronage.analysis.crisis.make_crisis`); it decides who the defectors are.
+
+The defaults are read from :func:`patronage.analysis.hypotheses.run_all` and
+:func:`~patronage.analysis.crisis.make_crisis`, so they cannot drift from notebook 03's.
 """
 
 from __future__ import annotations
@@ -37,9 +41,12 @@ class Threshold:
     integer: bool
     open_ends: bool
     meaning: str
+    of_crisis: bool = False  # a threshold of the crisis itself (make_crisis's window_days), not of a step's rule
 
 
 THRESHOLDS = {
+    "crisis_window_days": Threshold(0, 365, True, False, "a defection or an act against the patron belongs to his fall if "
+                                    "dated within this many days of it", of_crisis=True),
     "window_days": Threshold(1, 3650, True, False, "a reward is a higher post gained within this many days of the fall"),
     "min_rank": Threshold(0, 7, True, False, "high office: seniority at or above this rank"),
     "rare_share": Threshold(0, 1, False, False, "a 'rare' defection: a share of clients at most this large"),
@@ -48,14 +55,14 @@ THRESHOLDS = {
 }
 # notebook 04's default values (each threshold's default among them): about half and about twice the default where
 # the scale allows, one rank below and one above on the scale of ranks
-DEFAULT_VALUES = "window_days: 90, 180, 365, 730; min_rank: 3, 4, 5; rare_share: 0.05, 0.1, 0.2; public_rank: 5, 6, 7; alpha: 0.01, 0.05, 0.1"
+DEFAULT_VALUES = "crisis_window_days: 7, 30, 90; window_days: 90, 180, 365, 730; min_rank: 3, 4, 5; rare_share: 0.05, 0.1, 0.2; public_rank: 5, 6, 7; alpha: 0.01, 0.05, 0.1"
 COLUMNS = ["threshold", "value", "base", "hypothesis", "result", "verdict"]
 
 
 def defaults() -> dict[str, float]:
     """Each threshold's default, as :func:`patronage.analysis.hypotheses.run_all` sets it (notebook 03's)."""
-    signature = inspect.signature(hypotheses.run_all).parameters
-    return {name: signature[name].default for name in THRESHOLDS}
+    steps, crisis = (inspect.signature(f).parameters for f in (hypotheses.run_all, make_crisis))
+    return {name: (crisis["window_days"] if rule.of_crisis else steps[name]).default for name, rule in THRESHOLDS.items()}
 
 
 def parse_thresholds(value: object) -> dict[str, tuple]:
@@ -121,7 +128,13 @@ def _verdicts_at_thresholds(view, patron, day, horizon_years, values, hypothesis
     rows = []
     for name, chosen in values.items():
         for value in sorted({*chosen, base[name]}):
-            results = at_base if value == base[name] else hypotheses.run_all(view, crisis, **{name: value}, **hypothesis_kwargs)
+            if value == base[name]:
+                results = at_base
+            elif THRESHOLDS[name].of_crisis:  # the crisis itself is another: other defectors, another roster
+                results = hypotheses.run_all(view, make_crisis(view, patron, day, horizon_years=horizon_years, window_days=value),
+                                             **hypothesis_kwargs)
+            else:
+                results = hypotheses.run_all(view, crisis, **{name: value}, **hypothesis_kwargs)
             rows += [{"threshold": name, "value": value, "base": value == base[name], "hypothesis": r.hypothesis,
                       "result": r.value, "verdict": r.verdict} for r in results]
     return pd.DataFrame(rows, columns=COLUMNS)
