@@ -791,3 +791,25 @@ def test_h6a_leaves_out_a_turn_made_from_prison(world, tables):
     view = tables.select(evidence="seed+external", reading="curated")
     r = H.later_defectors_refused(view, make_crisis(view, "abakumov", "1951-07-12"))
     assert list(r.members["person_id"]) == ["grishaev"] and r.verdict == "fails"
+
+
+def test_h6a_sets_beside_the_turns_what_became_of_the_other_loyal_clients(crisis_x, world):
+    """A refusal the loyal shared is no sign that a turn was punished: H6a's reason counts the fates of the clients
+    loyal at the fall who are not counted as turning, from the fall over the same window, as fate_between reads them."""
+    from patronage.analysis.outcomes import fate_between
+
+    view, c = crisis_x
+    r = H.later_defectors_refused(view, c)
+    turned = set(r.detail["person_id"])
+    others = [p for p in c.roster["client_id"] if p not in c.defectors and p not in turned]
+    assert others, "the toy world should have a loyal client who did not turn"
+    fates = fate_between(view, others, c.date, c.date + pd.Timedelta(days=365))["fate"]
+    assert r.reason.endswith(f"beside him, of the other {number(len(others), 'client')} loyal at the fall, "
+                             f"{int((fates == 'lost').sum())} lost office or freedom within 365 days of it, "
+                             f"{int((fates == 'kept').sum())} kept office, {int(fates.isin(['unknown']).sum())} not recorded")
+
+    def only_the_turn(rows):  # the other loyal clients' ties gone: there is no one beside the turn
+        for person in others:
+            drop(rows, "ties", "tie_id", f"p-{person}")
+    view, c = world(only_the_turn)
+    assert H.later_defectors_refused(view, c).reason.endswith("; no other client was loyal at the fall")

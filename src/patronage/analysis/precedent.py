@@ -95,7 +95,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     detail = _turn_fates(tables, crisis, turns, window_days)
     outcomes = {r.person_id: {"lost": False, "kept": True}.get(r.then) for r in detail.itertuples()}
     reason = "; ".join(f"{names_of(tables, [r.person_id])} {r.act} on {r.on}, then {r.then} ({r.how}, {r.when})"
-                       for r in detail.itertuples())
+                       for r in detail.itertuples()) + _beside(tables, crisis, turns, window_days)
     k, m, u = count_outcomes(outcomes)
     return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic,
                   f"{m}/{k + m + u} refused" + (f" ({u} fate not recorded)" if u else ""), split_outcome(k, m, u),
@@ -103,6 +103,19 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
 
 
 TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
+
+
+def _beside(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> str:
+    """What became of the other clients loyal at the fall, who are not counted as turning, within ``window_days`` of
+    it: a refusal the loyal shared (Merkulov's arrest, beside those of Beria's other men) is no sign that a turn was
+    punished. A clause for the step's reason."""
+    others = [c for c in crisis.roster["client_id"] if c not in crisis.defectors and c not in set(turns["person_id"])]
+    if not others:
+        return "; no other client was loyal at the fall"
+    fates = fate_between(tables, others, crisis.date, min(crisis.date + window_days * DAY, crisis.horizon))["fate"]
+    lost, kept = int((fates == "lost").sum()), int((fates == "kept").sum())
+    return (f"; beside {'him' if turns['person_id'].nunique() == 1 else 'them'}, of the other {number(len(others), 'client')} loyal at the fall, {lost} lost office or freedom "
+            f"within {number(window_days, 'day')} of it, {kept} kept office, {len(others) - lost - kept} not recorded")
 
 
 def later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:

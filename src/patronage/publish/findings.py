@@ -52,7 +52,7 @@ def block() -> str:
                   "verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × horizon × "
                   "population, and each specification counts once (`n`), as in a specification curve: a share is a share "
                   "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted)"
-                  + (". The grid keeps the thresholds of the rules at notebook 03's defaults; `moved by a threshold` names those "
+                  + (". The grid keeps the thresholds (the crisis's window and the rules') at notebook 03's defaults; `moved by a threshold` names those "
                      "that, changed alone at the base specification (the default run above), move a decided verdict "
                      f"(tried: {_tried(THRESHOLD_EFFECTS)})" if THRESHOLD_EFFECTS.exists() else "") + ":", "",
                   markdown_table(_with_thresholds(pd.read_csv(SHARES, dtype=str, keep_default_na=False)))]
