@@ -309,8 +309,8 @@ def test_the_pooled_share_recounted_without_each_crisis_at_other_thresholds_and_
     _, rosters = toy_panel(view, [TOY_ENTRY, {**TOY_ENTRY, "name": "P again"}])
     v = panel.pooled_variants(view, rosters, ranks=(3, 7)).set_index("variant")
     assert v.columns.tolist() == panel.VARIANT_COLUMNS[1:]
-    assert v.index.tolist() == ["all crises", "without P 1950", "without P again", "rank >= 3", "rank >= 7", "careers confirm",
-                                "each man once"]
+    assert v.index.tolist() == ["all crises", "without P 1950", "without P again", "rank >= 3", "rank >= 7",
+                                "crisis window 7 days", "crisis window 90 days", "careers confirm", "each man once"]
     assert v.loc["all crises", ["top clients", "defected"]].tolist() == [6, 2]
     assert v.loc["careers confirm", ["top clients", "defected"]].tolist() == [6, 2]  # A's career makes him P's client
     assert v.loc["without P 1950", ["crises", "top clients", "defected"]].tolist() == [1, 3, 1]
@@ -322,6 +322,26 @@ def test_the_pooled_share_recounted_without_each_crisis_at_other_thresholds_and_
     assert "without P 1950" in sentence and "at rank >= 7, no top client" in sentence
     assert sentence.endswith("counting each man once, 1 of 3 (0.333).")
     assert findings.variant_findings(v.reset_index().iloc[0:1]) == ""  # nothing re-counted: no sentence
+
+
+def test_the_pooled_share_recounted_with_another_crisis_window_is_the_count_of_crises_made_with_it(make_package):
+    """The window decides who the defectors are: with A's defection dated in his tie only, '1950-05' (no act at the
+    fall on 15 June), a window of three months counts it at the fall, a week's does not."""
+    def tie_only(rows):
+        rows["event_participants"] = [p for p in rows["event_participants"] if p["role"] != "defecting"]
+        next(t for t in rows["ties"] if t["tie_id"] == "p-a")["defection_date"] = "1950-05"
+    rows = copy.deepcopy(ROWS)
+    tie_only(rows)
+    view = patronage.load(make_package(rows)).select(coding="x")
+    _, rosters = toy_panel(view)
+    v = panel.pooled_variants(view, rosters, ranks=(), windows=(7, 30, 90)).set_index("variant")
+    assert "crisis window 30 days" not in v.index  # the rosters' own window is the estimate, no variant
+    assert v.loc["crisis window 7 days", "defected"] == 0 and v.loc["crisis window 90 days", "defected"] == 1
+    for w in (7, 90):
+        made = {"P 1950": make_crisis(view, "p", "1950-06-15", window_days=w)}
+        assert v.loc[f"crisis window {w} days", ["top clients", "defected"]].tolist() == [
+            int(panel.pooled_top_clients(view, made)[c]) for c in ("top clients", "defected")]
+    assert "with a crisis window of 7 days instead of 30, 0 of 3 (0.000)" in findings.variant_findings(v.reset_index())
 
 
 def test_the_tests_against_the_case_and_with_nothing_to_compare(toy):

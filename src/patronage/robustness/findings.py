@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from patronage.analysis.crisis import WINDOW_DAYS
 from patronage.analysis.verdicts import DECIDED, VERDICTS, number, percent
 from patronage.robustness.choices import moved_and_relabelled, relabels_text
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
@@ -238,7 +239,8 @@ def _untested(test: pd.Series) -> str:
 
 def variant_findings(variants: pd.DataFrame) -> str:
     """How far the pooled share moves (``variants``: :func:`patronage.robustness.pooled.pooled_variants`) without
-    each crisis in turn, at the other rank thresholds, and counting each man once."""
+    each crisis in turn, at the other rank thresholds, with another window for a defection to belong to a fall, and
+    counting each man once."""
     v = variants.set_index("variant")
     out = []
     left = v[v.index.str.startswith("without ")].dropna(subset=["share"])
@@ -250,10 +252,11 @@ def variant_findings(variants: pd.DataFrame) -> str:
     labels = {"each man once": "counting each man once",
               "careers confirm": "without the defectors the control finds no client of the patron by their careers (a rival "
                                  "presided over as many of their promotions, or they did not serve under him the day before)"}
-    for variant in (i for i in v.index if i.startswith("rank >= ") or i in labels):
+    for variant in (i for i in v.index if i.startswith(("rank >= ", "crisis window ")) or i in labels):
         r = v.loc[variant]
         share = f"{r['share']:.3f}" if pd.notna(r["share"]) else "no share"
-        label = f"at {variant}" if variant.startswith("rank") else labels[variant]
+        label = (f"at {variant}" if variant.startswith("rank") else labels.get(variant)
+                 or f"with a crisis window of {variant.removeprefix('crisis window ')} instead of {WINDOW_DAYS}")
         out.append(f"{label}, {int(r['defected'])} of {int(r['top clients'])} ({share})" if int(r["top clients"])
                    else f"{label}, no top client")
     return ("How much the estimate rests on: " + "; ".join(out) + ".") if out else ""

@@ -1,6 +1,7 @@
 """Defection pooled across the crises of the panel, with its exact interval, set against the case's own
 rate (Fisher's exact test and a binomial test, one-sided), and re-counted in the ways a reader may
-doubt it: without each crisis in turn, at other rank thresholds, and counting each man once. Pooling
+doubt it: without each crisis in turn, at other rank thresholds, with another window for a defection to belong to a
+fall, and counting each man once. Pooling
 treats every top client of every crisis as one draw from a common rate: an assumption, not a finding."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from patronage.analysis.advancement import UNSAID, career_evidence
-from patronage.analysis.crisis import Crisis
+from patronage.analysis.crisis import Crisis, make_crisis
 from patronage.analysis.populations import first_deputies
 from patronage.robustness.verdict_panel import top_clients
 
@@ -108,11 +109,14 @@ def _careers_confirm(tables, crisis: Crisis, top: pd.DataFrame) -> pd.DataFrame:
 
 
 def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks: tuple[int, ...] = (3, 5),
-                    confidence: float = 0.95) -> pd.DataFrame:
-    """How much the pooled share rests on one crisis, on the rank threshold, and on counting chances, not men.
+                    confidence: float = 0.95, windows: tuple[int, ...] = (7, 90)) -> pd.DataFrame:
+    """How much the pooled share rests on one crisis, on the rank threshold, on the crisis's window, and on counting
+    chances, not men.
 
     One row per count (:data:`VARIANT_COLUMNS`): every crisis pooled (the estimate); each crisis with
-    top clients left out in turn; each threshold in ``ranks`` in place of ``min_rank``; without the defectors whose
+    top clients left out in turn; each threshold in ``ranks`` in place of ``min_rank``; each crisis made again with each
+    window in ``windows`` (days; a defection, or an act against the patron, belongs to his fall if dated this close to
+    it) in place of the rosters' own (:func:`patronage.analysis.crisis.make_crisis`); without the defectors whose
     careers make them no client of the patron (:data:`CAREERS_CONFIRM`: the coding calls them his, the control does
     not); and each man counted once however many crises he is a top client at, as a defector if he defected at any.
     """
@@ -122,6 +126,8 @@ def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks
                for name, top in tops.items() if len(top)]
     counts += [(f"rank >= {r}", pooled_top_clients(tables, rosters, r, confidence)) for r in ranks
                if r != min_rank and 0 <= r <= 7]  # a threshold off the scale (0-7) counts no one new
+    counts += [(window_variant(w), pooled_top_clients(tables, _with_window(tables, rosters, w), min_rank, confidence))
+               for w in windows if any(w != c.window_days for c in rosters.values())]
     counts.append((CAREERS_CONFIRM, pooled({n: _careers_confirm(tables, rosters[n], t) for n, t in tops.items()}, confidence)))
     rows = [{"variant": variant, **{c: s[c] for c in VARIANT_COLUMNS[1:]}} for variant, s in counts]
     men = pd.concat(tops.values(), ignore_index=True).groupby("person_id")["defected"].any()
@@ -130,3 +136,14 @@ def pooled_variants(tables, rosters: dict[str, Crisis], min_rank: int = 4, ranks
                  "defected": int(men.sum()), "share": men.mean() if len(men) else float("nan"), "ci low": low, "ci high": high})
     return pd.DataFrame(rows, columns=VARIANT_COLUMNS).astype({"crises": int, "top clients": int, "defected": int,
                                                                 "share": float, "ci low": float, "ci high": float})
+
+
+def window_variant(days: int) -> str:
+    """The name of the variant with a crisis window of ``days`` (:func:`pooled_variants`)."""
+    return f"crisis window {days} days"
+
+
+def _with_window(tables, rosters: dict[str, Crisis], days: int) -> dict[str, Crisis]:
+    """Each crisis made again with a window of ``days`` (its horizon kept: the top clients do not depend on it)."""
+    return {name: make_crisis(tables, c.patron, c.date, horizon_years=c.horizon.year - c.date.year, window_days=days)
+            for name, c in rosters.items()}
