@@ -18,7 +18,7 @@ import papermill
 import pytest
 
 from patronage import config
-from patronage.build import runs
+from patronage.build import quiet_kernel, runs
 from patronage.build.parameters import RUN_ENV
 from patronage.publish import findings
 
@@ -96,9 +96,11 @@ def test_a_run_without_papermill_writes_under_build_runs(unchanged):
 
 
 def test_a_scenario_file_is_what_papermill_f_reads(tmp_path, unchanged):
-    """`papermill -f` on a scenario runs its parameters (it used to run the defaults): the lightest notebook it names."""
+    """`papermill -f` on a scenario runs its parameters (it used to run the defaults): the lightest notebook it names.
+    Plain papermill starts the environment's own kernel, whose notice of TCP without encryption `make` silenced."""
     out = shell(f"papermill notebooks/02-network.ipynb {tmp_path}/n.ipynb -f notebooks/scenarios/not-true-clients.yaml", tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
+    assert quiet_kernel.NOTICE not in out.stderr and "Executing notebook with kernel" in out.stderr
     printed = json.dumps(json.loads((tmp_path / "n.ipynb").read_text(encoding="utf-8"))["cells"])
     assert "coding 'not_true_clients'" in printed
 
@@ -177,3 +179,13 @@ def test_the_run_command_never_writes_over_the_data_the_code_or_a_file_that_is_n
         err = capsys.readouterr().err
         assert "Traceback" not in err and str(output) in err
     assert persons.read_bytes() == before and notes.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_the_kernel_notice_filter_is_written_once_and_never_over_another_configuration(tmp_path):
+    path = quiet_kernel.install(tmp_path)
+    assert path == tmp_path / "etc" / "ipython" / "ipython_kernel_config.py" and path.read_text(encoding="utf-8") == quiet_kernel.CONFIG
+    assert quiet_kernel.install(tmp_path) == path  # again: unchanged
+    path.write_text("c.IPKernelApp.log_level = 'DEBUG'\n", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="holds another kernel configuration"):
+        quiet_kernel.install(tmp_path)
+    assert path.read_text(encoding="utf-8") == "c.IPKernelApp.log_level = 'DEBUG'\n"

@@ -104,7 +104,7 @@ def test_a_move_between_decided_verdicts_counts_a_relabel_does_not_and_one_value
 
 def test_the_findings_sentence_sorts_the_steps_into_steady_idle_and_moved():
     sentence, = findings.threshold_findings(T.threshold_effects(AT))
-    assert "1 of 4 steps keeps a decided verdict at every value (H1)" in sentence
+    assert "1 of 4 steps keeps a decided verdict at every value tried (H1)" in sentence
     assert "2 decide nothing at any value (H7 and H8)" in sentence
     assert sentence.endswith("in 1 a decided verdict moves with a threshold: H3 (window_days).")
     assert findings.threshold_findings(T.threshold_effects(AT[AT["threshold"] == "alpha"])) == []  # one value: no sentence
@@ -119,7 +119,7 @@ def test_the_robustness_table_names_the_thresholds_that_move_a_step_and_none_oth
     under = pd.DataFrame(columns=["draw", "hypothesis", "value", "verdict"])
     effects = T.threshold_effects(AT[AT["hypothesis"].isin(["H1", "H3"])])
     table = sensitivity.robustness_table(grid, under, rerun, effects)
-    assert table["moved by a threshold"].to_dict() == {"H1": "none", "H3": "window_days"}
+    assert table["moved by a threshold"].to_dict() == {"H1": "none at the values tried", "H3": "window_days"}
     assert "moved by a threshold" not in sensitivity.robustness_table(grid, under, rerun).columns
 
 
@@ -130,3 +130,13 @@ def test_the_readme_gives_the_thresholds_defaults_as_the_code_sets_them():
     names = [n.strip(" `") for n in names_cell.split(",")]
     shown = [float(d.strip(" `")) for d in default_cell.split(",")]
     assert dict(zip(names, shown, strict=True)) == T.defaults()
+
+
+def test_the_column_says_not_varied_when_nothing_was_compared_and_decides_nothing_apart_from_none():
+    """Regression: with one value per threshold the column said 'none' for every step, a claim of robustness no
+    comparison made; and 'none' stood both for a decided verdict that stayed and for a step that decides nothing."""
+    effects = T.threshold_effects(AT)
+    assert T.threshold_column(effects).to_dict() == {"H3": "window_days", "H7": "decides nothing",
+                                                     "H1": "none at the values tried", "H8": "decides nothing"}
+    once = T.threshold_effects(AT[AT["threshold"] == "alpha"])
+    assert set(T.threshold_column(once)) == {"not varied"}

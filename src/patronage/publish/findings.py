@@ -15,7 +15,7 @@ from patronage.analysis.verdicts import percent
 from patronage.robustness.draw_findings import panel_draw_findings
 from patronage.robustness.findings import p_text, variant_findings
 from patronage.robustness.tests_at_thresholds import thresholds_sentence
-from patronage.robustness.thresholds import moved_by_thresholds
+from patronage.robustness.thresholds import threshold_column
 
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
 README = config.PROJ_ROOT / "README.md"
@@ -53,8 +53,8 @@ def block() -> str:
                   "population, and each specification counts once (`n`), as in a specification curve: a share is a share "
                   "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted)"
                   + (". The grid keeps the thresholds (the crisis's window and the rules') at notebook 03's defaults; `moved by a threshold` names those "
-                     "that, changed alone at the base specification (the default run above), move a decided verdict "
-                     f"(tried: {_tried(THRESHOLD_EFFECTS)})" if THRESHOLD_EFFECTS.exists() else "") + ":", "",
+                     "that, changed alone at the base specification (the default run above), move a decided verdict, over the "
+                     f"values tried ({_tried(THRESHOLD_EFFECTS)}); a value outside them may move more" if THRESHOLD_EFFECTS.exists() else "") + ":", "",
                   markdown_table(_with_thresholds(pd.read_csv(SHARES, dtype=str, keep_default_na=False)))]
     if POOLED.exists():
         row = pd.read_csv(POOLED).iloc[0]
@@ -71,7 +71,7 @@ def _with_thresholds(shares: pd.DataFrame) -> pd.DataFrame:
     """The shares table with the thresholds that move each step (notebook 04's effects table), where 04 wrote it."""
     if not THRESHOLD_EFFECTS.exists():
         return shares
-    moving = moved_by_thresholds(pd.read_csv(THRESHOLD_EFFECTS, keep_default_na=False)).replace("", "none")
+    moving = threshold_column(pd.read_csv(THRESHOLD_EFFECTS, keep_default_na=False))
     return shares.assign(**{"moved by a threshold": shares["hypothesis"].map(moving).fillna("not run")})
 
 

@@ -164,7 +164,7 @@ def threshold_findings(effects: pd.DataFrame) -> list[str]:
     tried = effects.drop_duplicates("threshold").set_index("threshold")["tried"]
     moves = [f"{h} ({_listing(by.split(', '))})" for h, by in moving.items() if by]
     return [f"Changing one threshold at a time (the crisis's window or a rule's) at the base specification ({'; '.join(f'{n}: {v}' for n, v in tried.items())}): "
-            f"{len(steady)} of {len(moving)} steps {'keeps' if len(steady) == 1 else 'keep'} a decided verdict at every value"
+            f"{len(steady)} of {len(moving)} steps {'keeps' if len(steady) == 1 else 'keep'} a decided verdict at every value tried"
             + (f" ({_listing(steady)})" if steady else "") + f"; {len(idle)} decide nothing at any value"
             + (f" ({_listing(idle)})" if idle else "") + (f"; in {len(moves)} a decided verdict moves with a threshold: {'; '.join(moves)}." if moves else ".")]
 

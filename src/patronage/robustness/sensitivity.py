@@ -93,6 +93,7 @@ from patronage.robustness.thresholds import (
     THRESHOLDS,
     moved_by_thresholds,
     parse_thresholds,
+    threshold_column,
     threshold_effects,
     threshold_lines,
     threshold_table,
@@ -107,7 +108,7 @@ __all__ = [
     "leader_ties", "modal_verdicts", "moved_by", "moved_by_thresholds", "orderings", "organisation_periods", "overlap_ties",
     "parse_horizons", "parse_populations", "parse_thresholds", "predecessor_spell", "promotion_ties", "rank_on", "redated",
     "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "selections", "shares_table",
-    "spec_label", "specification_grid", "specifications", "threshold_effects", "threshold_lines", "threshold_table",
+    "spec_label", "specification_grid", "specifications", "threshold_column", "threshold_effects", "threshold_lines", "threshold_table",
     "uncertain_dates", "union_ties", "verdict_shares", "verdicts_at_thresholds", "verdicts_under_draws", "with_inferred_ties",
 ]
 
@@ -122,7 +123,7 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
     twice the draws' margin of it, 2 x 1.96 x sqrt(0.25 / draws), the margin of a difference between two shares:
     a split closer than that is too close to call);
     the verdict on the ties of every inference rule; with ``thresholds`` (:func:`threshold_effects`), the
-    thresholds of the rules that, changed alone, move a decided verdict ('none' if no threshold does).
+    thresholds that, changed alone, move a decided verdict (:func:`threshold_column`).
     """
     def modal(frame, margin: float = 0.0):
         if frame.empty:
@@ -142,7 +143,7 @@ def robustness_table(grid: pd.DataFrame, under_draws: pd.DataFrame, rerun: pd.Da
     columns = {"base": verdicts["asserted"], "specifications": modal(grid), "date draws": draws}
     columns |= {f"inferred: {name}": verdicts[name] for name in dict.fromkeys(rerun["ties"]) if name != "asserted"}
     if thresholds is not None and len(thresholds):
-        columns["moved by a threshold"] = moved_by_thresholds(thresholds).replace("", "none")
+        columns["moved by a threshold"] = threshold_column(thresholds)
     return pd.DataFrame(columns).sort_index()
 
 

@@ -7,7 +7,7 @@ at notebook 03's defaults: how long after the fall a reward counts (``window_day
 confidence of the exact intervals (``alpha``). A verdict that holds over the whole grid may still rest on one of
 them. Here each is set to each of a few values, the others kept at their defaults, and every step re-run at the
 base specification: one at a time, as the grid's comparisons change one dimension alone, not crossed (six
-thresholds of three or four values crossed would be 972 runs of the steps for one crisis).
+thresholds of three to five values crossed would be 1,620 runs of the steps for one crisis).
 
 One more line is the crisis's own: a defection, or an act against the patron, belongs to his fall if it is dated
 within ``crisis_window_days`` of it (:func:`patronage.analysis.crisis.make_crisis`); it decides who the defectors are.
@@ -45,17 +45,20 @@ class Threshold:
 
 
 THRESHOLDS = {
-    "crisis_window_days": Threshold(0, 365, True, False, "a defection or an act against the patron belongs to his fall if "
-                                    "dated within this many days of it", of_crisis=True),
-    "window_days": Threshold(1, 3650, True, False, "a reward is a higher post gained within this many days of the fall"),
+    "crisis_window_days": Threshold(0, 365, True, False, "a defection a tie records belongs to the fall if its date can fall "
+                                    "within this many days of it, either side; an act against the patron, if within this many "
+                                    "days before it or on the day", of_crisis=True),
+    "window_days": Threshold(1, 3650, True, False, "the one window of the steps: a reward within it of the fall (H3 to H5), a "
+                             "loss within it of the fall (H7) or of a later turn (H6a), high office entered within it (H6b)"),
     "min_rank": Threshold(0, 7, True, False, "high office: seniority at or above this rank"),
     "rare_share": Threshold(0, 1, False, False, "a 'rare' defection: a share of clients at most this large"),
     "public_rank": Threshold(0, 7, True, False, "a public reward: a post of this seniority or above"),
     "alpha": Threshold(0, 1, False, True, "one minus the confidence of the exact intervals"),
 }
-# notebook 04's default values (each threshold's default among them): about half and about twice the default where
-# the scale allows, one rank below and one above on the scale of ranks
-DEFAULT_VALUES = "crisis_window_days: 7, 30, 90; window_days: 90, 180, 365, 730; min_rank: 3, 4, 5; rare_share: 0.05, 0.1, 0.2; public_rank: 5, 6, 7; alpha: 0.01, 0.05, 0.1"
+# notebook 04's default values (each threshold's default among them): from a tenth or less of the default to twice it
+# where the scale allows, one rank below and one above on the scale of ranks; a verdict is said to keep its value only
+# over the values tried
+DEFAULT_VALUES = "crisis_window_days: 0, 7, 30, 90; window_days: 30, 90, 180, 365, 730; min_rank: 3, 4, 5; rare_share: 0.05, 0.1, 0.2; public_rank: 5, 6, 7; alpha: 0.01, 0.05, 0.1"
 COLUMNS = ["threshold", "value", "base", "hypothesis", "result", "verdict"]
 
 
@@ -179,11 +182,23 @@ def threshold_table(effects: pd.DataFrame) -> pd.DataFrame:
 
 
 def moved_by_thresholds(effects: pd.DataFrame) -> pd.Series:
-    """For each step, the thresholds that move a decided verdict of it, joined ('' for none): the robustness
-    table's column (:func:`patronage.robustness.sensitivity.robustness_table`)."""
+    """For each step, the thresholds that move a decided verdict of it, joined ('' for none)."""
     hyps = list(dict.fromkeys(effects["hypothesis"]))
     moving = effects[effects["decided"]].groupby("hypothesis", sort=False)["threshold"].agg(", ".join)
     return moving.reindex(hyps, fill_value="")
+
+
+def threshold_column(effects: pd.DataFrame) -> pd.Series:
+    """The robustness table's column (:func:`patronage.robustness.sensitivity.robustness_table`, the README's): for each
+    step, the thresholds that move a decided verdict of it; 'none at the values tried' where a decided verdict stays;
+    'decides nothing' where no value gives a verdict a rule decided; 'not varied' for every step where no threshold was
+    given two values (nothing was compared, so nothing is claimed)."""
+    hyps = list(dict.fromkeys(effects["hypothesis"]))
+    if effects.empty or int(effects["values"].max()) < 2:
+        return pd.Series("not varied", index=hyps, dtype="object")
+    deciding = effects.groupby("hypothesis", sort=False)["deciding"].any()
+    moving = moved_by_thresholds(effects)
+    return pd.Series({h: moving[h] or ("none at the values tried" if deciding[h] else "decides nothing") for h in hyps})
 
 
 def threshold_lines(effects: pd.DataFrame) -> list[str]:
