@@ -11,7 +11,7 @@ from here:
 2. **Date uncertainty** (:mod:`patronage.robustness.date_draws`, :mod:`patronage.robustness.date_orderings`): every
    EDTF date drawn inside its bounds (a spell's kept inside its organisation's period); the
    orderings the argument rests on, decided by the bounds or given as shares of the draws; the
-   verdicts under the first draws.
+   verdicts under the first draws, and the date a split of them follows (:mod:`patronage.robustness.draw_splits`).
 3. **Ties inferred from careers** (:mod:`patronage.robustness.career_ties`,
    :mod:`patronage.robustness.inferred_vs_asserted`): the usual political-science rules over the spells,
    their agreement with the asserted ties, and the hypotheses re-run on them (inferred ties
@@ -64,6 +64,7 @@ from patronage.robustness.date_orderings import (
     reward_days,
     reward_spell,
 )
+from patronage.robustness.draw_splits import split_dates, split_lines
 from patronage.robustness.grid_parameters import parse_horizons, parse_populations
 from patronage.robustness.inferred_vs_asserted import (
     agreement,
@@ -108,7 +109,7 @@ __all__ = [
     "leader_ties", "modal_verdicts", "moved_by", "moved_by_thresholds", "orderings", "organisation_periods", "overlap_ties",
     "parse_horizons", "parse_populations", "parse_thresholds", "predecessor_spell", "promotion_ties", "rank_on", "redated",
     "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "selections", "shares_table",
-    "spec_label", "specification_grid", "specifications", "threshold_column", "threshold_effects", "threshold_lines", "threshold_table",
+    "spec_label", "specification_grid", "specifications", "split_dates", "split_lines", "threshold_column", "threshold_effects", "threshold_lines", "threshold_table",
     "uncertain_dates", "union_ties", "verdict_shares", "verdicts_at_thresholds", "verdicts_under_draws", "with_inferred_ties",
 ]
 
