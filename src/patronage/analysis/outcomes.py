@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.analysis.careers import active, point, point_of, rank_as_of
+from patronage.analysis.careers import point, point_of, rank_as_of
 from patronage.analysis.crisis import DAY, LOSS_ROLES, Crisis
 
 # the ends of a post that are a loss of it, not a move: spells.end_cause
@@ -65,12 +65,26 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
 
     returns: person_id (index), fate, on (the day of the loss, or the last day: a point estimate), dated (the loss's
     date as recorded, its EDTF text; for a post kept, the last day), how.
+
+    Each man's row depends on his own rows only, so it is kept for these tables and this span and read again by the
+    next step that asks (steps 6a and 7 ask about the same loyal clients over the same year).
     """
     persons = list(persons)
+    known = tables.derived(("fates between", start, end), lambda _: {})
+    missing = [p for p in dict.fromkeys(persons) if p not in known]
+    if missing:
+        known.update(_fates(tables, missing, start, end))
+    return pd.DataFrame([known[p] for p in persons], columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
+
+
+def _fates(tables, persons: list, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, dict]:
+    """The rows of :func:`fate_between` for ``persons``, computed, by person_id."""
     reaching = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES, reach=True)  # dates reaching into the span
     mine = tables.spells["person_id"].isin(persons)
-    s = tables.spells[mine]
-    ended_all = s.assign(day=point_of(tables, "spells", "end")[mine])
+    # each post's point estimates, read once for the whole table (point_of) and split by man once: a run of the steps
+    # asks this of a dozen men at a time, and each man's own slice of the table would read them again
+    ended_all = tables.spells[mine].assign(day=point_of(tables, "spells", "end")[mine], began=point_of(tables, "spells", "start")[mine])
+    posts = dict(tuple(ended_all.groupby("person_id", sort=False)))
     losses = _losses_in(tables, persons, ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
     rows = []
@@ -81,9 +95,9 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
             rows.append(_lost(person, *min(inside or found, key=lambda x: x[0]), start, end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        rows.append(_may_have_lost(tables, person, reaching, ended_all, start, end)
-                    or _kept_or_unknown(person, s[s["person_id"] == person], ended_all[ended_all["person_id"] == person], last))
-    return pd.DataFrame(rows, columns=["person_id", "fate", "on", "dated", "how"]).set_index("person_id")
+        his = posts.get(person, ended_all.iloc[0:0])
+        rows.append(_may_have_lost(tables, person, reaching, his, start, end) or _kept_or_unknown(person, his, last))
+    return {row["person_id"]: row for row in rows}
 
 
 def _losses_in(tables, persons: list, ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, list]:
@@ -108,13 +122,14 @@ def _may_have_lost(tables, person, event: pd.DataFrame, ended: pd.DataFrame, sta
                    end: pd.Timestamp) -> dict | None:
     """A row of :func:`fate_between` (unknown) for a man with a loss whose point estimate lies outside the span but whose
     dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none.
-    event: :func:`first_loss` of the span with ``reach``, for every man of the call."""
+    event: :func:`first_loss` of the span with ``reach``, for every man of the call; ended: his spells."""
     if pd.notna(event.at[person, "day"]):
-        dated = tables.events.set_index("event_id").at[event.at[person, "event_id"], "date"]
+        events = tables.events
+        dated = events["date"].to_numpy()[(events["event_id"] == event.at[person, "event_id"]).to_numpy(dtype=bool)][0]
         how = f"{event.at[person, 'role']}, dated {dated}"
     else:
-        mine = ended[(ended["person_id"] == person) & ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
-                     & (ended["end_hi"] >= start) & (ended["end_lo"] <= end)]
+        mine = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
+                     & (ended["end_hi"] >= start).to_numpy(dtype=bool) & (ended["end_lo"] <= end).to_numpy(dtype=bool)]
         if mine.empty:
             return None
         how = f"{mine['post'].iloc[0]}: {mine['end_cause'].iloc[0]}, dated {mine['end'].iloc[0]}"
@@ -134,27 +149,28 @@ def _lost(person, day: pd.Timestamp, how: str, dated, lo: pd.Timestamp, hi: pd.T
     return {"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how}
 
 
-def _kept_or_unknown(person, mine: pd.DataFrame, ended: pd.DataFrame, last: pd.Timestamp) -> dict:
+def _kept_or_unknown(person, mine: pd.DataFrame, last: pd.Timestamp) -> dict:
     """A row of :func:`fate_between` for a man no loss of whom lies in the span: kept, if a post of his runs on the last
     day with its end stated after it (or 'ongoing'); else unknown, and why. A post whose end no source states was held
-    from its start: whether on the last day, it does not say."""
-    running = mine[active(mine, last).to_numpy()]
+    from its start: whether on the last day, it does not say. mine: his spells with their point estimates ``began`` and
+    ``day`` (the end), as :func:`patronage.analysis.careers.active` reads them."""
+    running = mine[((mine["began"] <= last) & ~(mine["day"] < last).fillna(False)).to_numpy(dtype=bool)]
     held = running[running["end"].notna() | running["end_cause"].eq("ongoing").fillna(False)].sort_values(
         "seniority", ascending=False, kind="stable")
     if len(held):
         return {"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(), "how": f"held {held['post'].iloc[0]}"}
     how = (f"no loss recorded; the end of his post is not recorded ({running['post'].iloc[0]}, from {running['start'].iloc[0]})"
-           if len(running) else _unrecorded(ended, last))
+           if len(running) else _unrecorded(mine, last))
     return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA, "how": how}
 
 
 def _unrecorded(mine: pd.DataFrame, last: pd.Timestamp) -> str:
     """Why a man's fate is not recorded: no post of his reaches the last day (the last he had begun by then, as
     recorded), none is recorded by then (his posts begin later: Fedyuninsky's of 1965, against a span ending in 1958),
-    or none is recorded at all. mine: his spells with their point-estimate end ``day``."""
+    or none is recorded at all. mine: his spells with their point estimates ``began`` and ``day`` (the end)."""
     if mine.empty:
         return "no post or loss recorded"
-    begun = mine[(point(mine, "start") <= last).to_numpy(dtype=bool)].sort_values(["day", "spell_id"])
+    begun = mine[(mine["began"] <= last).to_numpy(dtype=bool)].sort_values(["day", "spell_id"])
     if begun.empty:
         return f"no loss recorded; no post of his is recorded by {last.date()} (his first begins {mine.sort_values('start_lo')['start'].iloc[0]})"
     if begun["day"].notna().all():
