@@ -84,7 +84,9 @@ def _fates(tables, persons: list, start: pd.Timestamp, end: pd.Timestamp) -> dic
     # each post's point estimates, read once for the whole table (point_of) and split by man once: a run of the steps
     # asks this of a dozen men at a time, and each man's own slice of the table would read them again
     ended_all = tables.spells[mine].assign(day=point_of(tables, "spells", "end")[mine], began=point_of(tables, "spells", "start")[mine])
-    posts = dict(tuple(ended_all.groupby("person_id", sort=False)))
+    posts: dict[str, list] = {}  # each man's posts as plain records, in the table's order: a few each, read in Python
+    for post in ended_all[POST_FIELDS].itertuples(index=False):
+        posts.setdefault(post.person_id, []).append(post)
     losses = _losses_in(tables, persons, ended_all, start, end)
     died = tables.persons.set_index("person_id")["died_lo"]
     rows = []
@@ -95,7 +97,7 @@ def _fates(tables, persons: list, start: pd.Timestamp, end: pd.Timestamp) -> dic
             rows.append(_lost(person, *min(inside or found, key=lambda x: x[0]), start, end))
             continue
         last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        his = posts.get(person, ended_all.iloc[0:0])
+        his = posts.get(person, [])
         rows.append(_may_have_lost(tables, person, reaching, his, start, end) or _kept_or_unknown(person, his, last))
     return {row["person_id"]: row for row in rows}
 
@@ -118,21 +120,20 @@ def _losses_in(tables, persons: list, ended: pd.DataFrame, start: pd.Timestamp, 
     return out
 
 
-def _may_have_lost(tables, person, event: pd.DataFrame, ended: pd.DataFrame, start: pd.Timestamp,
+def _may_have_lost(tables, person, event: pd.DataFrame, ended: list, start: pd.Timestamp,
                    end: pd.Timestamp) -> dict | None:
     """A row of :func:`fate_between` (unknown) for a man with a loss whose point estimate lies outside the span but whose
     dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none.
-    event: :func:`first_loss` of the span with ``reach``, for every man of the call; ended: his spells."""
+    event: :func:`first_loss` of the span with ``reach``, for every man of the call; ended: his posts (:data:`POST_FIELDS`)."""
     if pd.notna(event.at[person, "day"]):
         events = tables.events
         dated = events["date"].to_numpy()[(events["event_id"] == event.at[person, "event_id"]).to_numpy(dtype=bool)][0]
         how = f"{event.at[person, 'role']}, dated {dated}"
     else:
-        mine = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
-                     & (ended["end_hi"] >= start).to_numpy(dtype=bool) & (ended["end_lo"] <= end).to_numpy(dtype=bool)]
-        if mine.empty:
+        mine = [r for r in ended if _is(r.end_cause, LOSS_CAUSES) and r.end_hi >= start and r.end_lo <= end]  # NaT: False
+        if not mine:
             return None
-        how = f"{mine['post'].iloc[0]}: {mine['end_cause'].iloc[0]}, dated {mine['end'].iloc[0]}"
+        how = f"{mine[0].post}: {mine[0].end_cause}, dated {mine[0].end}"
     return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA,
             "how": f"{how}: it may fall within {start.date()} to {end.date()}"}
 
@@ -149,33 +150,49 @@ def _lost(person, day: pd.Timestamp, how: str, dated, lo: pd.Timestamp, hi: pd.T
     return {"person_id": person, "fate": "lost", "on": day, "dated": dated, "how": how}
 
 
-def _kept_or_unknown(person, mine: pd.DataFrame, last: pd.Timestamp) -> dict:
+def _kept_or_unknown(person, mine: list, last: pd.Timestamp) -> dict:
     """A row of :func:`fate_between` for a man no loss of whom lies in the span: kept, if a post of his runs on the last
     day with its end stated after it (or 'ongoing'); else unknown, and why. A post whose end no source states was held
-    from its start: whether on the last day, it does not say. mine: his spells with their point estimates ``began`` and
-    ``day`` (the end), as :func:`patronage.analysis.careers.active` reads them."""
-    running = mine[((mine["began"] <= last) & ~(mine["day"] < last).fillna(False)).to_numpy(dtype=bool)]
-    held = running[running["end"].notna() | running["end_cause"].eq("ongoing").fillna(False)].sort_values(
-        "seniority", ascending=False, kind="stable")
-    if len(held):
-        return {"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(), "how": f"held {held['post'].iloc[0]}"}
-    how = (f"no loss recorded; the end of his post is not recorded ({running['post'].iloc[0]}, from {running['start'].iloc[0]})"
-           if len(running) else _unrecorded(mine, last))
+    from its start: whether on the last day, it does not say. mine: his posts (:data:`POST_FIELDS`), with their point
+    estimates ``began`` and ``day`` (the end), read as :func:`patronage.analysis.careers.active` reads them."""
+    running = [r for r in mine if r.began <= last and not r.day < last]  # NaT compares False: an unknown end runs on
+    held = [r for r in running if pd.notna(r.end) or _is(r.end_cause, {"ongoing"})]
+    if held:
+        top = min(held, key=lambda r: (pd.isna(r.seniority), -r.seniority if pd.notna(r.seniority) else 0))  # the first
+        return {"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(), "how": f"held {top.post}"}
+    how = (f"no loss recorded; the end of his post is not recorded ({running[0].post}, from {running[0].start})"
+           if running else _unrecorded(mine, last))
     return {"person_id": person, "fate": "unknown", "on": pd.NaT, "dated": pd.NA, "how": how}
 
 
-def _unrecorded(mine: pd.DataFrame, last: pd.Timestamp) -> str:
+def _unrecorded(mine: list, last: pd.Timestamp) -> str:
     """Why a man's fate is not recorded: no post of his reaches the last day (the last he had begun by then, as
     recorded), none is recorded by then (his posts begin later: Fedyuninsky's of 1965, against a span ending in 1958),
-    or none is recorded at all. mine: his spells with their point estimates ``began`` and ``day`` (the end)."""
-    if mine.empty:
+    or none is recorded at all. mine: his posts (:data:`POST_FIELDS`), with their point estimates ``began`` and ``day``."""
+    if not mine:
         return "no post or loss recorded"
-    begun = mine[(mine["began"] <= last).to_numpy(dtype=bool)].sort_values(["day", "spell_id"])
-    if begun.empty:
-        return f"no loss recorded; no post of his is recorded by {last.date()} (his first begins {mine.sort_values('start_lo')['start'].iloc[0]})"
-    if begun["day"].notna().all():
-        return f"no loss recorded; his last recorded post by then ends {begun['end'].iloc[-1]}, read as before {last.date()}"
+    begun = sorted((r for r in mine if r.began <= last), key=lambda r: (_late(r.day), r.spell_id))
+    if not begun:
+        first = min(mine, key=lambda r: _late(r.start_lo))
+        return f"no loss recorded; no post of his is recorded by {last.date()} (his first begins {first.start})"
+    if all(pd.notna(r.day) for r in begun):
+        return f"no loss recorded; his last recorded post by then ends {begun[-1].end}, read as before {last.date()}"
     return "no post or loss recorded"
+
+
+# the columns of a man's posts that fate_between reads, as plain records
+POST_FIELDS = ["person_id", "spell_id", "post", "seniority", "start", "start_lo", "end", "end_cause", "end_lo", "end_hi",
+               "day", "began"]
+
+
+def _is(value, choices) -> bool:
+    """``value`` is one of ``choices``: False for a missing value (pandas' NA has no truth value)."""
+    return isinstance(value, str) and value in choices
+
+
+def _late(day) -> tuple:
+    """A sort key that puts a missing day last, as pandas sorts: (missing, day)."""
+    return (True, pd.Timestamp.min) if pd.isna(day) else (False, day)
 
 
 def ranks_around(tables, crisis: Crisis, persons, window: pd.Timedelta) -> pd.DataFrame:
