@@ -43,8 +43,8 @@ def _how_it_ended(tables, person, chain: pd.DataFrame, end: pd.Timestamp, min_ra
     losses = first_loss(tables, [person], first - RENAMING_GAP, latest + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
     if pd.notna(losses["day"].iloc[0]):
         return str(losses["role"].iloc[0])
-    every = spells_with_lineage(tables)
-    began = every.loc[(every["person_id"] == person) & (every["seniority"] < min_rank), "start_day"]
+    his = _posts_of(tables, person)
+    began = his.loc[(his["seniority"] < min_rank).to_numpy(dtype=bool), "start_day"]
     if ((began >= end - RENAMING_GAP) & (began <= end + SUCCESSION_GAP)).any():
         return "moved to a lower post"
     return None
@@ -85,12 +85,24 @@ def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: i
     (:func:`_how_it_ended`), computed once per tables: none of it depends on the horizon or on the population
     counted, which the robustness grid varies while the tables stay the same."""
     def compute(t) -> tuple[pd.DataFrame, pd.Timestamp, str | None]:
-        every = spells_with_lineage(t)
-        chain = _chain(every[(every["person_id"] == person) & (every["seniority"] >= min_rank)], day + window, day)
+        his = _posts_of(t, person)
+        chain = _chain(his[(his["seniority"] >= min_rank).to_numpy(dtype=bool)], day + window, day)
         end = pd.NaT if chain.empty or chain["_b"].isna().any() else chain["_b"].max()
         return chain, end, _how_it_ended(t, person, chain, end, min_rank) if pd.notna(end) else None
 
     return tables.derived(("run of high posts", person, day, window, min_rank), compute)
+
+
+# the columns of a post that a run of high posts reads (:func:`_chain`, :func:`_how_it_ended`, :func:`_run_outcome`)
+RUN_FIELDS = ["spell_id", "person_id", "post", "seniority", "start_day", "end_day", "end", "end_lo", "end_hi", "end_cause"]
+
+
+def _posts_of(tables, person) -> pd.DataFrame:
+    """One man's posts (:func:`spells_with_lineage`, only :data:`RUN_FIELDS`). The runs of a dozen men are read in
+    every draw of the dates, and a slice of the whole table with every column, text included, would cost each more
+    than the run itself; the narrow table is made once per tables."""
+    posts = tables.derived("posts for runs of high office", lambda t: spells_with_lineage(t)[RUN_FIELDS])
+    return posts[posts["person_id"].to_numpy() == person]
 
 
 STRADDLES = "unknown at the horizon: the end of his last post is dated"  # the start of ``how`` for such an end
