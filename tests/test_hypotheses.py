@@ -794,22 +794,26 @@ def test_h6a_leaves_out_a_turn_made_from_prison(world, tables):
 
 
 def test_h6a_sets_beside_the_turns_what_became_of_the_other_loyal_clients(crisis_x, world):
-    """A refusal the loyal shared is no sign that a turn was punished: H6a's reason counts the fates of the clients
-    loyal at the fall who are not counted as turning, from the fall over the same window, as fate_between reads them."""
-    from patronage.analysis.outcomes import fate_between
-
+    """A refusal the loyal shared is no sign that a turn was punished: H6a's reason counts the fates of the other
+    clients loyal at the fall who could still have turned at the first turn (not lost since the fall), over the same
+    window from that turn, as fate_between reads them. Regression: it counted men arrested before the turn (Beria's
+    lieutenants of 27-30 June 1953, beside Merkulov's appeal of 11 July), who could never have turned. In the toy
+    world C, loyal, is arrested on 16 June 1950, before B's appeal of 1 July."""
     view, c = crisis_x
-    r = H.later_defectors_refused(view, c)
-    turned = set(r.detail["person_id"])
-    others = [p for p in c.roster["client_id"] if p not in c.defectors and p not in turned]
-    assert others, "the toy world should have a loyal client who did not turn"
-    fates = fate_between(view, others, c.date, c.date + pd.Timedelta(days=365))["fate"]
-    assert r.reason.endswith(f"beside him, of the other {number(len(others), 'client')} loyal at the fall, "
-                             f"{int((fates == 'lost').sum())} lost office or freedom within 365 days of it, "
-                             f"{int((fates == 'kept').sum())} kept office, {int(fates.isin(['unknown']).sum())} not recorded")
+    assert H.later_defectors_refused(view, c).reason.endswith(
+        "; every other client loyal at the fall was arrested, dismissed or purged before 1950-07-01, the first turn")
+
+    def c_arrested_later(rows):  # C's arrest and execution in September: free at B's turn, lost within the year after it
+        for e in rows["events"]:
+            if e["event_id"] in ("c-arrest", "c-shot"):
+                e["date"] = "1950-09-01"
+        set_field(rows, "spells", "spell_id", "c-min", end="1950-09-01")
+    view, c = world(c_arrested_later)
+    assert H.later_defectors_refused(view, c).reason.endswith(
+        "beside him, of the other 1 client loyal at the fall and not recorded as arrested, dismissed or purged before "
+        "1950-07-01, the first turn, 1 lost office or freedom within 365 days of it, 0 kept office, 0 not recorded")
 
     def only_the_turn(rows):  # the other loyal clients' ties gone: there is no one beside the turn
-        for person in others:
-            drop(rows, "ties", "tie_id", f"p-{person}")
+        drop(rows, "ties", "tie_id", "p-c")
     view, c = world(only_the_turn)
     assert H.later_defectors_refused(view, c).reason.endswith("; no other client was loyal at the fall")

@@ -106,16 +106,26 @@ TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
 
 
 def _beside(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> str:
-    """What became of the other clients loyal at the fall, who are not counted as turning, within ``window_days`` of
-    it: a refusal the loyal shared (Merkulov's arrest, beside those of Beria's other men) is no sign that a turn was
-    punished. A clause for the step's reason."""
+    """What became of the other clients loyal at the fall who could still have turned when the first turn came (not
+    counted as turning, and not already arrested, dismissed or purged since the fall, as :func:`later_turns` leaves
+    out a man who turned from prison), within ``window_days`` of that turn: a refusal they shared is no sign that a
+    turn was punished. Beria's lieutenants arrested in the days after his fall, before Merkulov's appeal of 11 July
+    1953, could not have turned, and are not counted. A clause for the step's reason."""
+    first = turns["day"].min()
     others = [c for c in crisis.roster["client_id"] if c not in crisis.defectors and c not in set(turns["person_id"])]
     if not others:
         return "; no other client was loyal at the fall"
-    fates = fate_between(tables, others, crisis.date, min(crisis.date + window_days * DAY, crisis.horizon))["fate"]
+    free = fate_between(tables, others, crisis.date, first - DAY)["fate"] != "lost"
+    others = [c for c in others if free[c]]
+    on = turns.loc[turns["day"] == first, "dated"].iloc[0]
+    if not others:
+        return f"; every other client loyal at the fall was arrested, dismissed or purged before {on}, the first turn"
+    fates = fate_between(tables, others, first, min(first + window_days * DAY, crisis.horizon))["fate"]
     lost, kept = int((fates == "lost").sum()), int((fates == "kept").sum())
-    return (f"; beside {'him' if turns['person_id'].nunique() == 1 else 'them'}, of the other {number(len(others), 'client')} loyal at the fall, {lost} lost office or freedom "
-            f"within {number(window_days, 'day')} of it, {kept} kept office, {len(others) - lost - kept} not recorded")
+    return (f"; beside {'him' if turns['person_id'].nunique() == 1 else 'them'}, of the other {number(len(others), 'client')} "
+            f"loyal at the fall and not recorded as arrested, dismissed or purged before {on}, the first turn, {lost} lost "
+            f"office or freedom within "
+            f"{number(window_days, 'day')} of it, {kept} kept office, {len(others) - lost - kept} not recorded")
 
 
 def later_turns(tables, crisis: Crisis) -> tuple[pd.DataFrame, str]:
