@@ -1,11 +1,12 @@
 """Which uncertain date a split of the date draws follows.
 
-Where the draws of notebook 04 give a step two verdicts, the share of each is only as meaningful as the date behind
-it: a verdict that flips with where inside "1963" a post ended is a fact about that year's calendar (the draws take
-every day inside the bounds as equally likely), not a finding. For each such step this finds the one drawn date that
-best tells its two most frequent verdicts apart: the cell (table, column, row) and the day such that one verdict comes
-out in the draws that put the cell on or before that day, the other in those after it. A split that no single date
-explains in nearly every draw (:data:`EXPLAINS`) is said to follow none: several dates, or their order, decide it.
+Where the draws of notebook 04 give a step more than one verdict, the share of each is only as meaningful as the date
+behind it: a verdict that flips with where inside "1963" a post ended is a fact about how often the draws put that
+day on each side of a line (every day the bounds allow taken as equally likely, a start and an end of one row drawn
+together), not a finding. For each such step this finds the one drawn date that best sorts its verdicts: the cell
+(table, column, row) and the day such that some verdicts come out in the draws that put the cell on or before that
+day, the others in those after it. A split that no single date explains in nearly every draw (:data:`EXPLAINS`) is
+said to follow none: several dates, or their order, decide it.
 
 No library does this: it is a one-split decision tree over each drawn cell, written with numpy so that every cell of
 the tables is tried at once (scikit-learn's tree would be one fit per cell, and is not a dependency here).
@@ -21,65 +22,79 @@ from patronage.robustness.date_draws import DateDraws
 EXPLAINS = 0.95  # the share of the draws one date must sort right to be named as the date a split follows
 ID_COLUMNS = {"spells": "spell_id", "ties": "tie_id", "events": "event_id"}
 NAT = np.datetime64("NaT", "D").astype(np.int64)  # a missing day, as the int64 the days are sorted by (the smallest)
-COLUMNS = ["hypothesis", "first", "second", "table", "field", "row", "recorded", "day", "next", "agree", "draws"]
+COLUMNS = ["hypothesis", "before", "after", "table", "field", "row", "recorded", "day", "next", "agree", "draws"]
 
 
 def split_dates(view, under_draws: pd.DataFrame, draws: DateDraws) -> pd.DataFrame:
     """For each step whose draws give more than one verdict, the date its split follows (``under_draws``:
     :func:`patronage.robustness.date_draws.verdicts_under_draws` on ``draws`` of ``view``).
 
-    returns: one row per split step: hypothesis; first (the verdict of the draws on or before ``day``) and second
-    (after it); table, field, row (its id) and recorded (the date as written) of the cell; day and next (the last drawn
-    day before the cut and the first after it: the line lies between them); agree (how many of the
-    draws with either verdict the split sorts right) and draws (how many draws give either verdict). A step whose best
-    cell sorts fewer than :data:`EXPLAINS` of them has an empty table, field and row: no one date explains it.
+    Every verdict of the step counts: a cut of a cell's drawn days sorts each verdict to the side where most of its
+    draws lie, and the cell and cut that sort the most draws to their verdict's side, with a verdict on each side, is
+    the date the split follows (a third verdict that lies with one of two others, H1's 'fails' beside 'inconclusive'
+    at Yezhov's fall, is named on its side, not left out).
+
+    returns: one row per split step: hypothesis; before and after (the verdicts sorted to each side, with how many
+    draws give each there, most first: 'inconclusive (114) or fails (22)'); table, field, row (its id) and recorded
+    (the date as written) of the cell; day and next (the last drawn day before the cut and the first after it: the
+    line lies between them); agree (how many draws the cut sorts to their verdict's side) and draws (how many there
+    are). A step whose best cell sorts fewer than :data:`EXPLAINS` of them has an empty table, field and row, and its
+    verdicts in ``before``: no one date explains it.
     """
     rows = []
     for h, mine in under_draws.sort_values("draw").groupby("hypothesis", sort=False):
-        top = mine["verdict"].value_counts().index[:2]
-        if len(top) < 2:
+        counts = mine["verdict"].value_counts()
+        if len(counts) < 2:
             continue
-        both = mine[mine["verdict"].isin(top)]
-        best = _best_cell(draws, both["draw"].to_numpy(), (both["verdict"] == top[0]).to_numpy())
-        row = {"hypothesis": h, "first": top[0], "second": top[1], "table": "", "field": "", "row": "", "recorded": "",
-               "day": pd.NaT, "next": pd.NaT, "agree": best[0], "draws": len(both)}
-        if best[0] >= EXPLAINS * len(both):
-            _, table, field, j, (day, after), first_before = best
+        codes = pd.Categorical(mine["verdict"], categories=counts.index).codes
+        agree, cell, left, right = _best_cell(draws, mine["draw"].to_numpy(), codes, len(counts))
+        row = {"hypothesis": h, "before": _listed(counts), "after": "", "table": "", "field": "", "row": "",
+               "recorded": "", "day": pd.NaT, "next": pd.NaT, "agree": agree, "draws": len(mine)}
+        if agree >= EXPLAINS * len(mine):
+            table, field, j, day, after = cell
             frame = getattr(view, table).loc[draws.index[table]]
             row |= {"table": table, "field": field, "row": frame[ID_COLUMNS.get(table, frame.columns[0])].iloc[j],
                     "recorded": frame[field].iloc[j], "day": pd.Timestamp(day), "next": pd.Timestamp(after),
-                    "first": top[0] if first_before else top[1], "second": top[1] if first_before else top[0]}
+                    "before": _listed(_side(counts.index, left, right)), "after": _listed(_side(counts.index, right, left))}
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _best_cell(draws: DateDraws, which: np.ndarray, is_first: np.ndarray) -> tuple:
-    """The cell whose drawn days, over the draws ``which``, best sort ``is_first`` by one cut: (agree, table, field,
-    column position, (last day before the cut, first day after it), True if the first verdict lies before it); (0, ...)
-    if none varies."""
-    best = (0, "", "", -1, None, True)
-    y = is_first.astype(np.int64)
+def _side(verdicts: pd.Index, here: np.ndarray, there: np.ndarray) -> pd.Series:
+    """The verdicts sorted to one side of a cut (more of their draws here than there), with their draws here."""
+    return pd.Series(here, index=verdicts)[here > there].sort_values(ascending=False, kind="stable")
+
+
+def _listed(counts: pd.Series) -> str:
+    """'inconclusive (114) or fails (22)'."""
+    return " or ".join(f"{v} ({n})" for v, n in counts.items())
+
+
+def _best_cell(draws: DateDraws, which: np.ndarray, codes: np.ndarray, k: int) -> tuple:
+    """The cell whose drawn days, over the draws ``which`` (their verdicts ``codes``, 0 to k - 1), sort the most draws
+    to their verdict's side of one cut, with a verdict on each side: (agree, (table, field, column position, last day
+    before the cut, first day after it), draws of each verdict before the cut, after it); agree 0 if none does."""
+    best: tuple = (0, None, None, None)
+    onehot = np.eye(k, dtype=np.int64)[codes]  # draws x verdicts
     for (table, field), days in draws.days.items():
         # the days as the analysis read them (an open start's draw raised to its floor: DateDraws.at); NaT is the
         # smallest int64, so a missing day sorts first
         d = draws.at(table, field, np.arange(days.shape[1]))[which].astype("datetime64[D]").astype(np.int64)
         order = np.argsort(d, axis=0, kind="stable")
-        ds, ys = np.take_along_axis(d, order, 0), y[order]
+        ds = np.take_along_axis(d, order, 0)
         known = ds != NAT  # a draw in which the cell is empty sorts on neither side: it agrees with no cut
-        first, second = ys * known, (1 - ys) * known
-        before_first, before_second = np.cumsum(first, axis=0)[:-1], np.cumsum(second, axis=0)[:-1]
-        # a cut only between two different days, never right after a missing one: it would only say whether the date
-        # is recorded in a draw, which is no day the split follows
-        cut = (ds[:-1] != ds[1:]) & known[:-1]
-        agree_first = before_first + (second.sum(axis=0) - before_second)  # first before the cut, second after
-        agree_second = before_second + (first.sum(axis=0) - before_first)  # second before, first after
-        score = np.where(cut, np.maximum(agree_first, agree_second), 0)
+        counted = onehot[order] * known[..., None]  # draws x cells x verdicts, in each cell's order of days
+        left = np.cumsum(counted, axis=0)[:-1]
+        right = counted.sum(axis=0) - left
+        # a cut only between two different days, never right after a missing one (it would only say whether the date
+        # is recorded in a draw), and with a verdict on each side
+        cut = ((ds[:-1] != ds[1:]) & known[:-1] & (left > right).any(axis=2) & (right > left).any(axis=2))
+        score = np.where(cut, np.maximum(left, right).sum(axis=2), 0)
         if score.size == 0 or score.max() <= best[0]:
             continue
         i, j = np.unravel_index(np.argmax(score), score.shape)
-        day = ds[i, j]
-        days_around = (np.datetime64(int(day), "D"), np.datetime64(int(ds[i + 1, j]), "D"))
-        best = (int(score[i, j]), table, field, int(j), days_around, bool(agree_first[i, j] >= agree_second[i, j]))
+        cell = (table, field, int(j), np.datetime64(int(ds[i, j]), "D"), np.datetime64(int(ds[i + 1, j]), "D"))
+        best = (int(score[i, j]), cell, left[i, j], right[i, j])
     return best
 
 
@@ -88,10 +103,13 @@ def split_lines(splits: pd.DataFrame) -> list[str]:
     lines = []
     for r in splits.itertuples(index=False):
         if not r.table:
-            lines.append(f"{r.hypothesis}: {r.first} or {r.second} follows no single date (the best sorts {r.agree} of "
-                         f"{r.draws} draws): several dates, or their order, decide it.")
+            lines.append(f"{r.hypothesis}: {r.before} follows no single date (the best sorts {r.agree} of {r.draws} "
+                         "draws): several dates, or their order, decide it.")
             continue
-        lines.append(f"{r.hypothesis}: {r.first} where {r.table} {r.row!r} {r.field} (recorded {r.recorded!r}) is drawn on or "
-                     f"before {r.day.date()}, {r.second} where on or after {r.next.date()}, in {r.agree} of {r.draws} draws: the shares are "
-                     "how much of that date's bounds lies on each side, not evidence for either verdict.")
+        several = " or " in r.before or " or " in r.after
+        lines.append(f"{r.hypothesis}: {r.before} where {r.table} {r.row!r} {r.field} (recorded {r.recorded!r}) is drawn on "
+                     f"or before {r.day.date()}; {r.after} where on or after {r.next.date()}; {r.agree} of {r.draws} draws "
+                     "on their verdict's side. How often each side comes out is how often the draws put that date there, "
+                     "a matter of its bounds (and of any date drawn with it), not evidence for either"
+                     + ("; between verdicts on the same side, other dates decide." if several else "."))
     return lines
