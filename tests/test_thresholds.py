@@ -140,3 +140,10 @@ def test_the_column_says_not_varied_when_nothing_was_compared_and_decides_nothin
                                                      "H1": "none at the values tried", "H8": "decides nothing"}
     once = T.threshold_effects(AT[AT["threshold"] == "alpha"])
     assert set(T.threshold_column(once)) == {"not varied"}
+
+
+def test_the_legend_says_what_each_threshold_tried_means_with_its_default_among_the_values():
+    legend = T.threshold_legend({"window_days": (90, 730), "alpha": (0.1,)}).set_index("threshold")
+    assert legend.loc["window_days", ["default", "tried"]].tolist() == ["365", "90, 365, 730"]
+    assert legend.loc["alpha", ["default", "tried"]].tolist() == ["0.05", "0.05, 0.1"]
+    assert legend.loc["window_days", "meaning"] == T.THRESHOLDS["window_days"].meaning

@@ -96,6 +96,7 @@ from patronage.robustness.thresholds import (
     parse_thresholds,
     threshold_column,
     threshold_effects,
+    threshold_legend,
     threshold_lines,
     threshold_table,
     verdicts_at_thresholds,
@@ -109,7 +110,7 @@ __all__ = [
     "leader_ties", "modal_verdicts", "moved_by", "moved_by_thresholds", "orderings", "organisation_periods", "overlap_ties",
     "parse_horizons", "parse_populations", "parse_thresholds", "predecessor_spell", "promotion_ties", "rank_on", "redated",
     "reward_days", "reward_spell", "robustness_table", "rule_scores", "selection_key", "selections", "shares_table",
-    "spec_label", "specification_grid", "specifications", "split_dates", "split_lines", "threshold_column", "threshold_effects", "threshold_lines", "threshold_table",
+    "spec_label", "specification_grid", "specifications", "split_dates", "split_lines", "threshold_column", "threshold_effects", "threshold_legend", "threshold_lines", "threshold_table",
     "uncertain_dates", "union_ties", "verdict_shares", "verdicts_at_thresholds", "verdicts_under_draws", "with_inferred_ties",
 ]
 

@@ -98,6 +98,15 @@ def _number(name: str, text: str) -> float:
     return number(f"thresholds ({name})", read, rule.low, rule.high, integer=rule.integer, open_ends=rule.open_ends)
 
 
+def threshold_legend(values: dict) -> pd.DataFrame:
+    """What each threshold in ``values`` (:func:`parse_thresholds`) means, its default and the values tried (the
+    default among them), for a reader who meets the names first in a table of verdicts."""
+    base = defaults()
+    return pd.DataFrame([{"threshold": name, "meaning": THRESHOLDS[name].meaning, "default": _value_text(base[name]),
+                          "tried": ", ".join(_value_text(v) for v in sorted({*chosen, base[name]}))}
+                         for name, chosen in values.items()], columns=["threshold", "meaning", "default", "tried"])
+
+
 def verdicts_at_thresholds(view, patron: str, date, horizon_years: float = 10, values: dict | None = None,
                            **hypothesis_kwargs) -> pd.DataFrame:
     """Every step at the base specification ``view``, once at the defaults and once for each other value of each threshold.
