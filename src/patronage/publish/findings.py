@@ -50,7 +50,8 @@ def block() -> str:
     if SHARES.exists():
         parts += ["", "How robust each verdict is, from `04-sensitivity`: the share of the specifications under which each "
                   "verdict comes out. The grid crosses coding × reading of the conflicts × evidence level × horizon × "
-                  "population, and each specification counts once (`n`), as in a specification curve: a share is a share "
+                  "population, and each specification counts once (`n`; 04's curve draws one column per distinct specification, "
+                  "weighted otherwise): a share is a share "
                   "of the grid's choices, not a probability, and a grid with another coding would give others. `moved by` names the choices that, made alone, ever move a verdict a rule decided (to or from holds, mixed, inconclusive or fails; a change between labels that decide nothing is not counted)"
                   + (". The grid keeps the thresholds (the crisis's window and the rules') at notebook 03's defaults; `moved by a threshold` names those "
                      "that, changed alone at the base specification (the default run above), move a decided verdict, over the "
