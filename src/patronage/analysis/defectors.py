@@ -3,12 +3,15 @@ one there), the coding that makes them defectors, and their rank before and afte
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from patronage.analysis.careers import point_of
 from patronage.analysis.crisis import Crisis
+from patronage.analysis.date_bounds import spell_start_bounds
 from patronage.analysis.outcomes import ranks_around
 from patronage.analysis.populations import evidence
-from patronage.analysis.verdicts import Result, nothing_to_count, number, population_text
+from patronage.analysis.verdicts import Result, nothing_to_count, number, population_text, rank_text
 
 
 def coding_of(tables) -> str:
@@ -43,12 +46,56 @@ def no_defectors(tables, crisis, hypothesis, step, claim, rule, statistic) -> Re
 
 
 def rewards_of(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
-    """Each defector's rank the day before and his highest within the window (NA: not recorded), and promoted."""
+    """Each defector's rank the day before and his highest within the window (NA: not recorded), and promoted.
+
+    A higher post whose start may fall before the window's end or after it, within the bounds the date draws read
+    (:func:`patronage.analysis.date_bounds.spell_start_bounds`), decides nothing, as a loss dated across the end of a
+    span decides nothing (:func:`patronage.analysis.outcomes.fate_between`): promoted is then NA, an outcome not
+    recorded, unless a post certainly begun in time decides it. Otherwise the point estimates decide, as before.
+    Columns: rank before, rank after (at the point estimates, or the rank of a post certainly begun in time where
+    that is higher), promoted, undecided (the post whose start decides nothing, as dated, and why; '' where none)."""
     return crisis.remember(tables, ("rewards", window_days), lambda: _rewards_now(tables, crisis, window_days))
 
 
 def _rewards_now(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
+    end = crisis.date + pd.Timedelta(days=window_days)
     ranks = ranks_around(tables, crisis, crisis.defectors, pd.Timedelta(days=window_days))
     known = ranks["rank before"].notna() & ranks["rank after"].notna()
     promoted = (ranks["rank after"] > ranks["rank before"]).astype("boolean").where(known.to_numpy(), pd.NA)
-    return ranks.assign(promoted=promoted)
+    undecided = pd.Series("", index=ranks.index, dtype="object")
+    loose = _loose_higher_posts(tables, crisis, ranks["rank before"], end)
+    for person, post in loose.groupby("person_id", sort=False):
+        if post["surely"].any():  # a higher post certainly begun in time decides it, wherever its midpoint lies
+            promoted[person] = True
+            top = int(post.loc[post["surely"], "seniority"].max())
+            ranks.loc[person, "rank after"] = max(top, ranks.at[person, "rank after"]) if pd.notna(ranks.at[person, "rank after"]) else top
+            continue
+        first = post.iloc[0]  # else one that may have begun in time or after it decides nothing
+        promoted[person] = pd.NA
+        undecided[person] = f"{first['post']}, dated {first['start']}, may begin after {end.date()}"
+    return ranks.assign(promoted=promoted, undecided=undecided)
+
+
+def _loose_higher_posts(tables, crisis: Crisis, before: pd.Series, end: pd.Timestamp) -> pd.DataFrame:
+    """The defectors' posts above their rank the day before, not ended before the fall (at the point estimates, as
+    ``rank after`` reads them), that may have begun by ``end``; surely: begun by then whatever the day. Only where a
+    start of theirs is uncertain (a table of drawn dates has none): person_id, post, start, seniority, surely."""
+    s = tables.spells
+    mine = s["person_id"].isin(list(crisis.defectors)).to_numpy(dtype=bool)
+    if not (s["start_lo"] != s["start_hi"]).to_numpy(dtype=bool)[mine].any():
+        return pd.DataFrame(columns=["person_id", "post", "start", "seniority", "surely"])
+    lo, hi = spell_start_bounds(tables)
+    rank = s["person_id"].map(before).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    higher = mine & (s["seniority"].to_numpy(dtype=float) > rank)  # NaN compares False: an unknown rank before
+    alive = ~(point_of(tables, "spells", "end") < crisis.date).fillna(False).to_numpy(dtype=bool)
+    limit = np.datetime64(end.date(), "D")
+    may = higher & alive & (lo <= limit)
+    return s[may].assign(surely=(hi <= limit)[may])[["person_id", "post", "start", "seniority", "surely"]]
+
+
+def rank_change(ranks: pd.DataFrame, person) -> str:
+    """'rank 5 -> 6' for one defector of :func:`rewards_of`, and where a post's start decides nothing, which and why:
+    'rank 5 -> 5 (undecided: head of the MGB, dated 1953-06-26/1954, may begin after 1953-12-23)'."""
+    r = ranks.loc[person]
+    text = f"rank {rank_text(r['rank before'])} -> {rank_text(r['rank after'])}"
+    return f"{text} (undecided: {r['undecided']})" if r.get("undecided") else text

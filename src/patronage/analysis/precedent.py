@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import floored, point_of, posts_as_of
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, FALL_ROLES, Crisis, crisis_events
-from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
+from patronage.analysis.defectors import defectors_of, no_defectors, rank_change, rewards_of
 from patronage.analysis.outcomes import fate_between
 from patronage.analysis.populations import evidence, population
 from patronage.analysis.tenure import tenure_after
@@ -19,7 +19,6 @@ from patronage.analysis.verdicts import (
     nothing_to_count,
     number,
     population_text,
-    rank_text,
     split_could_differ,
     split_outcome,
     split_rule,
@@ -51,10 +50,10 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
         return no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
     ranks = rewards_of(tables, crisis, window_days)
-    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean")
+    # a reward whose start decides nothing (rewards_of) leaves its publicity unknown too
+    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean").mask(ranks["undecided"].ne(""), pd.NA)
     outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
-    reason = "; ".join(f"{names_of(tables, [p])}: rank {rank_text(r['rank before'])} -> {rank_text(r['rank after'])}"
-                       for p, r in ranks.iterrows())
+    reason = "; ".join(f"{names_of(tables, [p])}: {rank_change(ranks, p)}" for p in ranks.index)
     return Result("H5 no public reward", "precedent: short run", claim, text, rule, statistic,
                   tally(outcomes, "publicly rewarded", "not"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", ranks.assign(public=public), members)

@@ -9,7 +9,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import act_earliest, floored
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, TARGET_ROLES, Crisis, crisis_events
-from patronage.analysis.defectors import defectors_of, no_defectors, rewards_of
+from patronage.analysis.defectors import defectors_of, no_defectors, rank_change, rewards_of
 from patronage.analysis.offices import (
     SUCCESSION_GAP,
     gained_posts,
@@ -26,7 +26,6 @@ from patronage.analysis.verdicts import (
     names_of,
     nothing_to_count,
     number,
-    rank_text,
     split_could_differ,
     split_outcome,
     split_rule,
@@ -50,8 +49,7 @@ def defectors_not_rewarded(tables, crisis: Crisis, window_days: int = 365) -> Re
     ids, text, members = defectors_of(tables, crisis)
     ranks = rewards_of(tables, crisis, window_days)
     outcomes = {p: None if pd.isna(v) else bool(v) for p, v in ranks["promoted"].items()}
-    reason = "; ".join(f"{names_of(tables, [p])}: rank {rank_text(r['rank before'])} -> {rank_text(r['rank after'])}"
-                       for p, r in ranks.iterrows())
+    reason = "; ".join(f"{names_of(tables, [p])}: {rank_change(ranks, p)}" for p in ranks.index)
     return Result("H3 no reward", "scarcity: the patron's side", claim, text, rule, statistic,
                   tally(outcomes, "promoted", "not promoted"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", ranks, members)
@@ -224,7 +222,7 @@ def clients_do_not_switch_for_gain(tables, crisis: Crisis, window_days: int = 36
                            "rose": rose.astype("object")}).reindex(ids)
     rank = rewards_of(tables, crisis, window_days)
     reason = "; ".join(f"{names_of(tables, [p])}: {early.get(p, (None, 'his act is not dated'))[1]}, "
-                       f"rank {rank_text(rank.at[p, 'rank before'])} -> {rank_text(rank.at[p, 'rank after'])}" for p in ids)
+                       f"{rank_change(rank, p)}" for p in ids)
     return Result("H4 no switch for gain", "scarcity: the client's side", claim, text, rule, statistic,
                   tally(outcomes, "switched by the fall and gained", "did not"), split_outcome(*count_outcomes(outcomes)),
                   split_could_differ(len(ids), "defector"), reason, "", detail, members)
