@@ -90,13 +90,19 @@ def on_the_same_day(bounds: dict, one_day: dict[int, int]) -> dict[int, int]:
     return kept
 
 
+def spell_bounds(tables) -> tuple[dict, dict[int, int]]:
+    """The bounds of every spell's start and end (col -> (lo, hi), rows in table order): narrowed to the
+    organisation's period (:func:`date_bounds`), and the two ends of each move to the days both allow
+    (:func:`on_the_same_day`); with the moves kept (later spell's position -> earlier spell's)."""
+    theirs = {col: date_bounds(tables, "spells", col) for col in ("start", "end")}
+    return theirs, on_the_same_day(theirs, moves(tables.spells, theirs["start"], theirs["end"]))
+
+
 def spell_start_bounds(tables) -> tuple[np.ndarray, np.ndarray]:
-    """The earliest and latest day each spell (in table order) can have begun, as the draws bound it: narrowed to
-    its organisation's period, to the day of a move into it, and to no later than its own latest end. Computed once
-    per tables."""
+    """The earliest and latest day each spell (in table order) can have begun, as the draws bound it
+    (:func:`spell_bounds`), and no later than its own latest end. Computed once per tables."""
     def compute(t) -> tuple[np.ndarray, np.ndarray]:
-        theirs = {col: date_bounds(t, "spells", col) for col in ("start", "end")}
-        on_the_same_day(theirs, moves(t.spells, theirs["start"], theirs["end"]))
+        theirs, _ = spell_bounds(t)
         (lo, hi), end_hi = theirs["start"], theirs["end"][1]
         return lo, np.where(~np.isnat(end_hi) & (end_hi < hi) & (end_hi >= lo), end_hi, hi)
 

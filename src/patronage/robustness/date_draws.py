@@ -30,7 +30,9 @@ from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
 
 # the bounds live with the analysis, which decides with them too; named here as the draws' own
-from patronage.analysis.date_bounds import date_bounds, moves, on_the_same_day
+from patronage.analysis.date_bounds import date_bounds, spell_bounds
+from patronage.analysis.date_bounds import moves as moves
+from patronage.analysis.date_bounds import on_the_same_day as on_the_same_day
 from patronage.analysis.date_bounds import organisation_periods as organisation_periods
 from patronage.analysis.date_bounds import within as within
 from patronage.parallel import map_ordered
@@ -132,9 +134,11 @@ def drawn_bounds(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> t
     """
     bounds, one_day = {}, {}
     for table, cols in fields.items():
-        theirs = {col: date_bounds(tables, table, col) for col in cols}
-        if table == "spells" and {"start", "end"} <= set(theirs):
-            one_day[table] = on_the_same_day(theirs, moves(tables.spells, theirs["start"], theirs["end"]))
+        if table == "spells" and {"start", "end"} <= set(cols):
+            theirs, one_day[table] = spell_bounds(tables)
+            theirs |= {col: date_bounds(tables, table, col) for col in cols if col not in theirs}
+        else:
+            theirs = {col: date_bounds(tables, table, col) for col in cols}
         bounds.update({(table, col): b for col, b in theirs.items()})
     linked: dict[int, int] = {}
     if {("spells", "end"), ("events", "date")} <= bounds.keys():
