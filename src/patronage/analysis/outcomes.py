@@ -4,6 +4,8 @@ and their fate between two days (lost, kept, or not recorded). The posts they to
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 
 from patronage.analysis.careers import point, point_of, rank_as_of
@@ -78,57 +80,70 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
 
 
 def _fates(tables, persons: list, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, dict]:
-    """The rows of :func:`fate_between` for ``persons``, computed, by person_id."""
-    reaching = first_loss(tables, persons, start, end, OFFICE_LOSS_ROLES, reach=True)  # dates reaching into the span
-    mine = tables.spells["person_id"].isin(persons)
-    # each post's point estimates, read once for the whole table (point_of) and split by man once: a run of the steps
-    # asks this of a dozen men at a time, and each man's own slice of the table would read them again
-    ended_all = tables.spells[mine].assign(day=point_of(tables, "spells", "end")[mine], began=point_of(tables, "spells", "start")[mine])
-    posts: dict[str, list] = {}  # each man's posts as plain records, in the table's order: a few each, read in Python
-    for post in ended_all[POST_FIELDS].itertuples(index=False):
-        posts.setdefault(post.person_id, []).append(post)
-    losses = _losses_in(tables, persons, ended_all, start, end)
-    died = tables.persons.set_index("person_id")["died_lo"]
+    """The rows of :func:`fate_between` for ``persons``, computed, by person_id, from each man's own records
+    (:func:`_records_by_man`): a run of the steps asks this of a dozen men over four spans, and a pandas filter of
+    the whole tables for each cost more than the rules themselves."""
+    events, posts, died = tables.derived("fate records by man", _records_by_man)
     rows = []
     for person in persons:
-        found = losses.get(person, [])
+        his_events, his = events.get(person, []), posts.get(person, [])
+        found = _losses_in(his_events, his, start, end)
         if found:  # the first loss wholly inside the span decides; else the first, whose dates reach outside it
             inside = [f for f in found if not (f[3] < start or f[4] > end)]  # NaT compares False
             rows.append(_lost(person, *min(inside or found, key=lambda x: x[0]), start, end))
             continue
-        last = end if pd.isna(died.get(person)) or died.get(person) > end else died.get(person) - DAY
-        his = posts.get(person, [])
-        rows.append(_may_have_lost(tables, person, reaching, his, start, end) or _kept_or_unknown(person, his, last))
+        dead = died.get(person)
+        last = end if pd.isna(dead) or dead > end else dead - DAY
+        rows.append(_may_have_lost(person, his_events, his, start, end) or _kept_or_unknown(person, his, last))
     return {row["person_id"]: row for row in rows}
 
 
-def _losses_in(tables, persons: list, ended: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, list]:
-    """Each man's losses whose point estimate lies in the span, events first (in the order of :func:`first_loss`), then
-    his posts ended for a cause in LOSS_CAUSES (by end, then id): person -> [(day, how, dated, lo, hi), ...].
-    ended: his spells with their point-estimate end ``day``."""
+class _Loss(NamedTuple):
+    """One participation of a man in an event that takes his office (:data:`OFFICE_LOSS_ROLES`), as a plain record."""
+    day: pd.Timestamp  # the event's point estimate
+    event_id: str
+    role: str
+    dated: str  # the event's date as recorded
+    lo: pd.Timestamp
+    hi: pd.Timestamp
+
+
+def _records_by_man(tables) -> tuple[dict[str, list], dict[str, list], dict]:
+    """Each man's losses by event (:class:`_Loss`, by point estimate, a missing one last, then event_id, as
+    :func:`first_loss` orders them), his posts (:data:`POST_FIELDS`, with their point estimates ``day``, the end, and
+    ``began``, in the table's order) and his earliest day of death: computed once per tables."""
     parts = tables.derived("participations with day", _participations)
-    hit = parts[parts["person_id"].isin(persons) & parts["role"].isin(OFFICE_LOSS_ROLES) & (parts["day"] >= start)
-                & (parts["day"] <= end)].sort_values(["day", "event_id"])
-    dated = tables.events.set_index("event_id")["date"]
-    out: dict[str, list] = {}
-    for e in hit.itertuples(index=False):
-        out.setdefault(e.person_id, []).append((e.day, str(e.role), dated.at[e.event_id], e.date_lo, e.date_hi))
-    lost = ended[ended["end_cause"].isin(LOSS_CAUSES).fillna(False).to_numpy(dtype=bool)
-                 & (ended["day"] >= start) & (ended["day"] <= end)].sort_values(["day", "spell_id"])
-    for p in lost.itertuples(index=False):
-        out.setdefault(p.person_id, []).append((p.day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi))
-    return out
+    parts = parts[parts["role"].isin(OFFICE_LOSS_ROLES).to_numpy(dtype=bool)]
+    dated = dict(zip(tables.events["event_id"], tables.events["date"], strict=True))
+    events: dict[str, list] = {}
+    for e in parts.itertuples(index=False):
+        events.setdefault(e.person_id, []).append(_Loss(e.day, e.event_id, str(e.role), dated[e.event_id], e.date_lo, e.date_hi))
+    for mine in events.values():
+        mine.sort(key=lambda e: (*_late(e.day), e.event_id))  # stable, as pandas' sort of several columns
+    spells = tables.spells.assign(day=point_of(tables, "spells", "end"), began=point_of(tables, "spells", "start"))
+    posts: dict[str, list] = {}
+    for post in spells[POST_FIELDS].itertuples(index=False):
+        posts.setdefault(post.person_id, []).append(post)
+    return events, posts, dict(zip(tables.persons["person_id"], tables.persons["died_lo"], strict=True))
 
 
-def _may_have_lost(tables, person, event: pd.DataFrame, ended: list, start: pd.Timestamp,
-                   end: pd.Timestamp) -> dict | None:
+def _losses_in(events: list, posts: list, start: pd.Timestamp, end: pd.Timestamp) -> list:
+    """A man's losses whose point estimate lies in the span, events first (in the order of :func:`first_loss`), then
+    his posts ended for a cause in LOSS_CAUSES (by end, then id): [(day, how, dated, lo, hi), ...].
+    events, posts: his records (:func:`_records_by_man`)."""
+    out = [(e.day, e.role, e.dated, e.lo, e.hi) for e in events if start <= e.day <= end]  # NaT compares False
+    lost = sorted((p for p in posts if _is(p.end_cause, LOSS_CAUSES) and start <= p.day <= end), key=lambda p: (p.day, p.spell_id))
+    return out + [(p.day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi) for p in lost]
+
+
+def _may_have_lost(person, events: list, ended: list, start: pd.Timestamp, end: pd.Timestamp) -> dict | None:
     """A row of :func:`fate_between` (unknown) for a man with a loss whose point estimate lies outside the span but whose
     dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none.
-    event: :func:`first_loss` of the span with ``reach``, for every man of the call; ended: his posts (:data:`POST_FIELDS`)."""
-    if pd.notna(event.at[person, "day"]):
-        events = tables.events
-        dated = events["date"].to_numpy()[(events["event_id"] == event.at[person, "event_id"]).to_numpy(dtype=bool)][0]
-        how = f"{event.at[person, 'role']}, dated {dated}"
+    events, ended: his losses by event and his posts (:func:`_records_by_man`); the first event whose bounds reach into
+    the span decides, as :func:`first_loss` with ``reach`` finds it."""
+    event = next((e for e in events if e.hi >= start and e.lo <= end), None)  # NaT compares False
+    if event is not None and pd.notna(event.day):
+        how = f"{event.role}, dated {event.dated}"
     else:
         mine = [r for r in ended if _is(r.end_cause, LOSS_CAUSES) and r.end_hi >= start and r.end_lo <= end]  # NaT: False
         if not mine:
