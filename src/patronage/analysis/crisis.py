@@ -66,7 +66,13 @@ def crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int 
     """Participations in the events that involve the patron within ``window_days`` before ``day`` (and on it; None:
     at any time before it), and in his fall itself: an event acting against him (TARGET_ROLES) whose recorded span
     holds the day, though its middle lie after it (Zhukov's dismissal, dated 26 to 29 October 1957, at which Konev
-    turned on him)."""
+    turned on him). Computed once per tables and arguments: the crisis, step 1 and step 4 ask for the same; the frame
+    returned is shared, and read only."""
+    return tables.derived(("crisis events", patron, day, window_days), lambda t: _crisis_events(t, patron, day, window_days))
+
+
+def _crisis_events(tables, patron: PersonId, day: pd.Timestamp, window_days: int | None) -> pd.DataFrame:
+    """The computation of :func:`crisis_events`."""
     e, parts = tables.events, tables.event_participants
     mid = point_of(tables, "events", "date")
     since = (mid >= day - window_days * DAY) if window_days is not None else True

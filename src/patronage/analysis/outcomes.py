@@ -119,7 +119,7 @@ def _records_by_man(tables) -> tuple[dict[str, list], dict[str, list], dict]:
     for e in parts.itertuples(index=False):
         events.setdefault(e.person_id, []).append(_Loss(e.day, e.event_id, str(e.role), dated[e.event_id], e.date_lo, e.date_hi))
     for mine in events.values():
-        mine.sort(key=lambda e: (*_late(e.day), e.event_id))  # stable, as pandas' sort of several columns
+        mine.sort(key=lambda e: (*nat_last(e.day), e.event_id))  # stable, as pandas' sort of several columns
     spells = tables.spells.assign(day=point_of(tables, "spells", "end"), began=point_of(tables, "spells", "start"))
     posts: dict[str, list] = {}
     for post in spells[POST_FIELDS].itertuples(index=False):
@@ -132,8 +132,16 @@ def _losses_in(events: list, posts: list, start: pd.Timestamp, end: pd.Timestamp
     his posts ended for a cause in LOSS_CAUSES (by end, then id): [(day, how, dated, lo, hi), ...].
     events, posts: his records (:func:`_records_by_man`)."""
     out = [(e.day, e.role, e.dated, e.lo, e.hi) for e in events if start <= e.day <= end]  # NaT compares False
-    lost = sorted((p for p in posts if _is(p.end_cause, LOSS_CAUSES) and start <= p.day <= end), key=lambda p: (p.day, p.spell_id))
+    lost = sorted((p for p in posts if is_one_of(p.end_cause, LOSS_CAUSES) and start <= p.day <= end), key=lambda p: (p.day, p.spell_id))
     return out + [(p.day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi) for p in lost]
+
+
+def first_office_loss(tables, person, start: pd.Timestamp, end: pd.Timestamp) -> _Loss | None:
+    """His first arrest, execution, dismissal or purge whose point estimate lies between two days, as :func:`first_loss`
+    finds it with :data:`OFFICE_LOSS_ROLES` (by day, then event_id), read from his records (:func:`_records_by_man`); None
+    if none. A run of high office asks this at its end in every draw of the dates."""
+    events, _, _ = tables.derived("fate records by man", _records_by_man)
+    return next((e for e in events.get(person, []) if start <= e.day <= end), None)  # NaT compares False
 
 
 def _may_have_lost(person, events: list, ended: list, start: pd.Timestamp, end: pd.Timestamp) -> dict | None:
@@ -145,7 +153,7 @@ def _may_have_lost(person, events: list, ended: list, start: pd.Timestamp, end: 
     if event is not None and pd.notna(event.day):
         how = f"{event.role}, dated {event.dated}"
     else:
-        mine = [r for r in ended if _is(r.end_cause, LOSS_CAUSES) and r.end_hi >= start and r.end_lo <= end]  # NaT: False
+        mine = [r for r in ended if is_one_of(r.end_cause, LOSS_CAUSES) and r.end_hi >= start and r.end_lo <= end]  # NaT: False
         if not mine:
             return None
         how = f"{mine[0].post}: {mine[0].end_cause}, dated {mine[0].end}"
@@ -171,7 +179,7 @@ def _kept_or_unknown(person, mine: list, last: pd.Timestamp) -> dict:
     from its start: whether on the last day, it does not say. mine: his posts (:data:`POST_FIELDS`), with their point
     estimates ``began`` and ``day`` (the end), read as :func:`patronage.analysis.careers.active` reads them."""
     running = [r for r in mine if r.began <= last and not r.day < last]  # NaT compares False: an unknown end runs on
-    held = [r for r in running if pd.notna(r.end) or _is(r.end_cause, {"ongoing"})]
+    held = [r for r in running if pd.notna(r.end) or is_one_of(r.end_cause, {"ongoing"})]
     if held:
         top = min(held, key=lambda r: (pd.isna(r.seniority), -r.seniority if pd.notna(r.seniority) else 0))  # the first
         return {"person_id": person, "fate": "kept", "on": last, "dated": last.date().isoformat(), "how": f"held {top.post}"}
@@ -186,9 +194,9 @@ def _unrecorded(mine: list, last: pd.Timestamp) -> str:
     or none is recorded at all. mine: his posts (:data:`POST_FIELDS`), with their point estimates ``began`` and ``day``."""
     if not mine:
         return "no post or loss recorded"
-    begun = sorted((r for r in mine if r.began <= last), key=lambda r: (_late(r.day), r.spell_id))
+    begun = sorted((r for r in mine if r.began <= last), key=lambda r: (nat_last(r.day), r.spell_id))
     if not begun:
-        first = min(mine, key=lambda r: _late(r.start_lo))
+        first = min(mine, key=lambda r: nat_last(r.start_lo))
         return f"no loss recorded; no post of his is recorded by {last.date()} (his first begins {first.start})"
     if all(pd.notna(r.day) for r in begun):
         return f"no loss recorded; his last recorded post by then ends {begun[-1].end}, read as before {last.date()}"
@@ -200,12 +208,12 @@ POST_FIELDS = ["person_id", "spell_id", "post", "seniority", "start", "start_lo"
                "day", "began"]
 
 
-def _is(value, choices) -> bool:
+def is_one_of(value, choices) -> bool:
     """``value`` is one of ``choices``: False for a missing value (pandas' NA has no truth value)."""
     return isinstance(value, str) and value in choices
 
 
-def _late(day) -> tuple:
+def nat_last(day) -> tuple:
     """A sort key that puts a missing day last, as pandas sorts: (missing, day)."""
     return (True, pd.Timestamp.min) if pd.isna(day) else (False, day)
 

@@ -8,44 +8,43 @@ import pandas as pd
 
 from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP, spells_with_lineage
-from patronage.analysis.outcomes import LOSS_CAUSES, OFFICE_LOSS_ROLES, first_loss
+from patronage.analysis.outcomes import LOSS_CAUSES, first_office_loss, is_one_of, nat_last
 
 
-def _chain(spells: pd.DataFrame, first_by: pd.Timestamp, not_before: pd.Timestamp) -> pd.DataFrame:
-    """Of ``spells`` (with the point estimates start_day and end_day: :func:`spells_with_lineage`), the run of
-    consecutive posts that starts with the first post running between ``not_before`` and ``first_by``: each
-    next post starts at most SUCCESSION_GAP after the run's end so far, whenever that is (the window bounds
-    the first post only). Sorted by start; empty if no post qualifies."""
-    s = spells.assign(_a=spells["start_day"], _b=spells["end_day"]).sort_values(["_a", "spell_id"], kind="stable")
-    first = s[(s["_a"] <= first_by) & (s["_b"].isna() | (s["_b"] >= not_before))]
-    if first.empty:
-        return s.iloc[0:0]
-    kept, end, begun = [first.index[0]], first["_b"].iloc[0], first["_a"].iloc[0]
-    for i, a, b in zip(s.index, s["_a"], s["_b"], strict=True):
-        if i in kept or a < begun:
+def _chain(posts: list, first_by: pd.Timestamp, not_before: pd.Timestamp) -> list:
+    """Of ``posts`` (one man's, as records with the point estimates start_day and end_day: :func:`_posts_of`), the run
+    of consecutive posts that starts with the first post running between ``not_before`` and ``first_by``: each next
+    post starts at most SUCCESSION_GAP after the run's end so far, whenever that is (the window bounds the first post
+    only). In the order taken, the first post first; empty if no post qualifies. (NaT compares False: a post whose start
+    is unknown never opens a run, and joins one only while its end is unknown.)"""
+    s = sorted(posts, key=lambda r: (*nat_last(r.start_day), r.spell_id))  # by start, unknown last, then id
+    first = next((r for r in s if r.start_day <= first_by and (pd.isna(r.end_day) or r.end_day >= not_before)), None)
+    if first is None:
+        return []
+    kept, end, begun = [first], first.end_day, first.start_day
+    for r in s:
+        if r is first or r.start_day < begun:
             continue
-        if pd.isna(end) or a <= end + SUCCESSION_GAP:
-            kept.append(i)
-            end = pd.NaT if pd.isna(end) or pd.isna(b) else max(end, b)
-    return s.loc[kept]
+        if pd.isna(end) or r.start_day <= end + SUCCESSION_GAP:
+            kept.append(r)
+            end = pd.NaT if pd.isna(end) or pd.isna(r.end_day) else max(end, r.end_day)
+    return kept
 
 
-def _how_it_ended(tables, person, chain: pd.DataFrame, end: pd.Timestamp, min_rank: int) -> str | None:
+def _how_it_ended(tables, person, chain: list, end: pd.Timestamp, min_rank: int) -> str | None:
     """How a run of high posts ended: its last post's end_cause if that is a loss, a loss event at its end (anywhere
     its recorded dates allow, and up to RENAMING_GAP before and SUCCESSION_GAP after: Rukhadze's post, ended
     '1952/1953-06' and read as 30 September 1952, ended with his arrest of 11 July 1952), or a lower post following it;
     None if the record just stops (a move to a post not recorded)."""
-    last = chain.loc[chain["_b"] == end].sort_values("spell_id").iloc[-1]
-    if pd.notna(last["end_cause"]) and last["end_cause"] in LOSS_CAUSES:
-        return str(last["end_cause"])
-    first, latest = (min(end, last["end_lo"]) if pd.notna(last["end_lo"]) else end,
-                     max(end, last["end_hi"]) if pd.notna(last["end_hi"]) else end)
-    losses = first_loss(tables, [person], first - RENAMING_GAP, latest + SUCCESSION_GAP, OFFICE_LOSS_ROLES)
-    if pd.notna(losses["day"].iloc[0]):
-        return str(losses["role"].iloc[0])
-    his = _posts_of(tables, person)
-    began = his.loc[(his["seniority"] < min_rank).to_numpy(dtype=bool), "start_day"]
-    if ((began >= end - RENAMING_GAP) & (began <= end + SUCCESSION_GAP)).any():
+    last = max((r for r in chain if r.end_day == end), key=lambda r: r.spell_id)
+    if is_one_of(last.end_cause, LOSS_CAUSES):
+        return str(last.end_cause)
+    first, latest = (min(end, last.end_lo) if pd.notna(last.end_lo) else end,
+                     max(end, last.end_hi) if pd.notna(last.end_hi) else end)
+    loss = first_office_loss(tables, person, first - RENAMING_GAP, latest + SUCCESSION_GAP)
+    if loss is not None:
+        return loss.role
+    if any(r.seniority < min_rank and end - RENAMING_GAP <= r.start_day <= end + SUCCESSION_GAP for r in _posts_of(tables, person)):
         return "moved to a lower post"
     return None
 
@@ -73,21 +72,20 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     rows = []
     for person in persons:
         chain, end, cause = _run_of(tables, person, crisis.date, window, min_rank)
-        if not chain.empty:
+        if chain:
             rows.append({"person_id": person, **_run_outcome(crisis, chain, end, cause, died.get(person, pd.NaT))})
     # typed, so that a table joined with an empty one (no loyal client in office) keeps its years a number
     return pd.DataFrame(rows, columns=["person_id", "from", "until", "years", "lost office", "how"]).astype(
         {"years": float, "lost office": bool})
 
 
-def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: int) -> tuple[pd.DataFrame, pd.Timestamp, str | None]:
+def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: int) -> tuple[list, pd.Timestamp, str | None]:
     """A person's run of high posts after ``day`` (:func:`_chain`), its end (NaT: it runs on) and how it ended
     (:func:`_how_it_ended`), computed once per tables: none of it depends on the horizon or on the population
     counted, which the robustness grid varies while the tables stay the same."""
-    def compute(t) -> tuple[pd.DataFrame, pd.Timestamp, str | None]:
-        his = _posts_of(t, person)
-        chain = _chain(his[(his["seniority"] >= min_rank).to_numpy(dtype=bool)], day + window, day)
-        end = pd.NaT if chain.empty or chain["_b"].isna().any() else chain["_b"].max()
+    def compute(t) -> tuple[list, pd.Timestamp, str | None]:
+        chain = _chain([r for r in _posts_of(t, person) if r.seniority >= min_rank], day + window, day)
+        end = pd.NaT if not chain or any(pd.isna(r.end_day) for r in chain) else max(r.end_day for r in chain)
         return chain, end, _how_it_ended(t, person, chain, end, min_rank) if pd.notna(end) else None
 
     return tables.derived(("run of high posts", person, day, window, min_rank), compute)
@@ -97,41 +95,48 @@ def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: i
 RUN_FIELDS = ["spell_id", "person_id", "post", "seniority", "start_day", "end_day", "end", "end_lo", "end_hi", "end_cause"]
 
 
-def _posts_of(tables, person) -> pd.DataFrame:
-    """One man's posts (:func:`spells_with_lineage`, only :data:`RUN_FIELDS`). The runs of a dozen men are read in
-    every draw of the dates, and a slice of the whole table with every column, text included, would cost each more
-    than the run itself; the narrow table is made once per tables."""
-    posts = tables.derived("posts for runs of high office", lambda t: spells_with_lineage(t)[RUN_FIELDS])
-    return posts[posts["person_id"].to_numpy() == person]
+def _posts_of(tables, person) -> list:
+    """One man's posts (:func:`spells_with_lineage`, only :data:`RUN_FIELDS`) as plain records, in the table's order.
+    The runs of a dozen men are read in every draw of the dates, and a few pandas operations on each man's posts cost
+    more than the rules themselves; everyone's records are made once per tables."""
+    def by_man(t) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for post in spells_with_lineage(t)[RUN_FIELDS].itertuples(index=False):
+            out.setdefault(post.person_id, []).append(post)
+        return out
+    return tables.derived("posts for runs of high office", by_man).get(person, [])
 
 
 STRADDLES = "unknown at the horizon: the end of his last post is dated"  # the start of ``how`` for such an end
 
 
-def _run_outcome(crisis: Crisis, chain: pd.DataFrame, end: pd.Timestamp, cause: str | None, death) -> dict:
+def _run_outcome(crisis: Crisis, chain: list, end: pd.Timestamp, cause: str | None, death) -> dict:
     """from, until, years, lost office and how, for one person's run of high posts (:func:`_run_of`; see :func:`tenure_after`)."""
-    start = max(chain["_a"].iloc[0], crisis.date)
-    last = chain.loc[chain["_b"] == end].iloc[-1] if pd.notna(end) else None
-    straddles = last is not None and last["end_lo"] < crisis.horizon <= last["end_hi"]
+    start = max(chain[0].start_day, crisis.date)
+    last = [r for r in chain if r.end_day == end][-1] if pd.notna(end) else None
+    straddles = last is not None and last.end_lo < crisis.horizon <= last.end_hi
     observed = (pd.notna(end) and end < crisis.horizon and not straddles and cause is not None
                 and not (pd.notna(death) and end >= death - DAY))
     stop = end if observed else crisis.horizon if straddles else min(x for x in (end, crisis.horizon, death) if pd.notna(x))
-    unended = chain[chain["_b"].isna() & chain["end_cause"].ne("ongoing").fillna(True)]  # no end recorded, none said to go on
-    if pd.isna(end) and len(unended):  # held at least from its start: censored there, not kept to the horizon
-        stop = min(max(unended["_a"].max(), start), stop)
-        how = f"censored: the end of his post is not recorded ({unended.sort_values('_a').iloc[-1]['post']}, from {unended['_a'].max().date()})"
+    unended = [r for r in chain if pd.isna(r.end_day) and not is_one_of(r.end_cause, {"ongoing"})]  # no end recorded, none said to go on
+    if pd.isna(end) and unended:  # held at least from its start: censored there, not kept to the horizon
+        begun = [r.start_day for r in unended if pd.notna(r.start_day)]
+        latest = max(begun) if begun else pd.NaT
+        stop = min(max(latest, start), stop)
+        post = sorted(unended, key=lambda r: nat_last(r.start_day))[-1].post
+        how = f"censored: the end of his post is not recorded ({post}, from {latest.date()})"
     elif observed:
         how = cause
     elif straddles:
-        how = f"{STRADDLES} {last['end_lo'].date()} to {last['end_hi'].date()}"
+        how = f"{STRADDLES} {last.end_lo.date()} to {last.end_hi.date()}"
     elif stop == crisis.horizon:
         how = "in office at the horizon"
     elif pd.notna(death) and stop == death:
         how = "died in office"
     else:
-        how = f"censored: the record ends ({last['end_cause'] if pd.notna(last['end_cause']) else 'unknown'})"
+        how = f"censored: the record ends ({last.end_cause if pd.notna(last.end_cause) else 'unknown'})"
     # the end as its source dates it where the run ends with his last post (the years are counted from its point estimate)
-    until = str(last["end"]) if last is not None and stop == end and pd.notna(last.get("end")) else stop.date().isoformat()
+    until = str(last.end) if last is not None and stop == end and pd.notna(last.end) else stop.date().isoformat()
     return {"from": start.date().isoformat(), "until": until,
             "years": round((stop - start).days / 365.25, 3), "lost office": bool(observed), "how": how}
 
