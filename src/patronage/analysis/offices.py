@@ -25,16 +25,17 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
     """
     mine = spells_with_lineage(tables, tables.spells["person_id"].isin(list(persons)))
     new = mine[(mine["start_day"] >= start) & (mine["start_day"] <= end) & (mine["seniority"] > mine["person_id"].map(above))]
-    # an earlier spell of the same person in the same office (lineage, rank) still running, or ended
-    # at most RENAMING_GAP before: the new spell continues it under a new name
-    keys = ["person_id", "lineage", "seniority"]
-    pairs = new[keys + ["spell_id", "start_day"]].assign(row=np.arange(len(new))).merge(
-        mine.loc[mine["lineage"].notna(), keys + ["spell_id", "start_day", "end_day"]].rename(columns={"end_day": "end_day_before"}),
-        on=keys, suffixes=("", "_before"))
-    follows = pd.MultiIndex.from_arrays([pairs["spell_id_before"], pairs["spell_id"]]).isin(moved(tables, mine))
-    renamed = pairs[(pairs["spell_id_before"] != pairs["spell_id"]) & (follows | (
-        (pairs["start_day_before"] < pairs["start_day"]) & (pairs["end_day_before"] >= pairs["start_day"] - RENAMING_GAP)))]
-    new = new[~np.isin(np.arange(len(new)), renamed["row"].to_numpy())]
+    # an earlier spell of the same person in the same office (lineage, rank) still running, or ended at most RENAMING_GAP
+    # before, or left for it by a move: the new spell continues it under a new name. A man holds a handful of posts, and
+    # this runs in every draw of the dates: the pairs are compared as plain records, not by a merge of the posts
+    moves = set(moved(tables, mine))
+    fields = ["person_id", "lineage", "seniority", "spell_id", "start_day", "end_day"]
+    before = [r for r in mine[fields].itertuples(index=False) if pd.notna(r.lineage)]
+    renamed = [pd.notna(n.lineage) and any(
+        (o.person_id, o.lineage, o.seniority) == (n.person_id, n.lineage, n.seniority) and o.spell_id != n.spell_id
+        and ((o.spell_id, n.spell_id) in moves or (o.start_day < n.start_day and o.end_day >= n.start_day - RENAMING_GAP))
+        for o in before) for n in new[fields].itertuples(index=False)]  # NaT compares False
+    new = new[~np.array(renamed, dtype=bool)]
     return new.drop(columns=["lineage", "start_day", "end_day"]).sort_values(["person_id", "start_lo"])
 
 

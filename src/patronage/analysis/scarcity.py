@@ -159,15 +159,17 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     only 'by' a day from its tie's start, :func:`patronage.analysis.careers.act_earliest`): the most precise record
     of the act decides.
     """
-    acts, ties = _acts_against(tables, crisis), tables.ties.set_index("tie_id")
+    acts: dict[str, list] = {}  # each man's dated acts, as plain records: a few, read once per defector
+    for a in _acts_against(tables, crisis).itertuples(index=False):
+        if pd.notna(a.date_hi):
+            acts.setdefault(a.person_id, []).append((a.date_lo, a.date_hi, "acted against him", False))
+    defection = tables.derived("defection bounds by tie", _defection_bounds)
     out = {}
     for r in crisis.roster[crisis.roster["defected"]].itertuples():
-        mine = acts[(acts["person_id"] == r.client_id) & acts["date_hi"].notna()]
-        dated = [(lo, hi, "acted against him", False) for lo, hi in zip(mine["date_lo"], mine["date_hi"], strict=True)]
-        if pd.notna(ties.at[r.tie_id, "defection_date_hi"]):
-            by = pd.notna(ties.at[r.tie_id, "defection_date_floor"])  # dated only 'by' a day: the draws read it on that day
-            dated.append((act_earliest(ties.loc[[r.tie_id]]).iloc[0], ties.at[r.tie_id, "defection_date_hi"],
-                          "his defection is dated", by))
+        dated = list(acts.get(r.client_id, []))
+        earliest, latest, by = defection[r.tie_id]
+        if pd.notna(latest):  # by: dated only 'by' a day, which the draws read on that day
+            dated.append((earliest, latest, "his defection is dated", by))
         by_fall = [what for lo, hi, what, _ in dated if hi <= crisis.date]
         if not dated:
             out[r.client_id] = (None, "his act is not dated")
@@ -182,6 +184,14 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
                                       f"his act is dated {lo.date()} to {hi.date()}, on either side of the fall "
                                       "(the draws of the dates weigh it)")
     return out
+
+
+def _defection_bounds(tables) -> dict[str, tuple]:
+    """Each tie's defection: (the earliest day it may fall on, :func:`patronage.analysis.careers.act_earliest`; its latest;
+    whether it is dated only 'by' a day), by tie_id, once per tables."""
+    ties = tables.ties
+    return dict(zip(ties["tie_id"], zip(act_earliest(ties), ties["defection_date_hi"], ties["defection_date_floor"].notna().to_numpy(dtype=bool),
+                                        strict=True), strict=True))
 
 
 def _acts_against(tables, crisis: Crisis) -> pd.DataFrame:
