@@ -66,20 +66,22 @@ def presided(tables, promoted: pd.DataFrame, candidates) -> pd.Series:
     post above the promoted person in the same lineage that day (the first by person_id among equals),
     else NA.
 
-    One merge of the promotions with the candidates' posts on the lineage, instead of a scan of
-    the candidates' posts per promotion (the sensitivity analysis runs this hundreds of times).
+    The candidates' posts are grouped by lineage once and compared as plain records: a few promotions and a few dozen
+    posts, in every draw of the dates of the sensitivity analysis.
     """
     theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(list(candidates)))
-    theirs = theirs.loc[theirs["lineage"].notna(), ["lineage", "seniority", "person_id", "start_day", "end_day"]]
+    by_lineage: dict = {}
+    for c in theirs.loc[theirs["lineage"].notna(), ["lineage", "seniority", "person_id", "start_day", "end_day"]].itertuples(index=False):
+        by_lineage.setdefault(c.lineage, []).append(c)
     open_ = promoted.loc[promoted["appointed_by"].isna() & promoted["lineage"].notna(), ["lineage", "seniority", "day"]]
-    pairs = open_.assign(row=open_.index).merge(theirs, on="lineage", suffixes=("", "_c"))
-    # running that day, as careers.active reads a post: begun by then (an unknown start: not), not ended before
-    above = pairs[(pairs["seniority_c"] > pairs["seniority"]) & (pairs["start_day"] <= pairs["day"])
-                  & ~(pairs["end_day"] < pairs["day"])]
-    top = above.sort_values(["seniority_c", "person_id"], ascending=[False, True], kind="stable").drop_duplicates("row")
     out = pd.Series(pd.NA, index=promoted.index, dtype="object")
     out.loc[promoted["appointed_by"].notna()] = promoted["appointed_by"]
-    out.loc[top["row"].to_numpy()] = top["person_id"].to_numpy()
+    for row, p in zip(open_.index, open_.itertuples(index=False), strict=True):
+        # running that day, as careers.active reads a post: begun by then (an unknown start: not), not ended before
+        above = [c for c in by_lineage.get(p.lineage, []) if c.seniority > p.seniority and c.start_day <= p.day
+                 and not c.end_day < p.day]  # NaT compares False
+        if above:  # the highest, the first by person_id among equals
+            out.at[row] = min(above, key=lambda c: (-c.seniority, c.person_id)).person_id
     return out
 
 
@@ -90,12 +92,13 @@ def served_under(tables, crisis: Crisis, persons) -> dict[PersonId, bool | None]
     recorded that day and none of his was below one of the patron's; None if either held none recorded that day
     (the careers do not say: the patron's own ministry may be missing)."""
     s = spells_with_lineage(tables, running_on(tables, "spells", crisis.date - DAY).to_numpy())
-    his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
-    above = lineages_above(tables)
-    mine = s[s["person_id"].isin(list(persons))]
-    mine = mine.assign(lineage=mine["org_id"].map(lambda org: above.get(org, []))).explode("lineage")
-    under = mine.merge(his, on="lineage")
-    below, posted = set(under.loc[under["seniority"] < under["his"], "person_id"]), set(s["person_id"])
+    fields = ["person_id", "org_id", "lineage", "seniority"]
+    posts = list(s[fields].itertuples(index=False))  # the posts of one day, compared as plain records
+    his = [(r.lineage, r.seniority) for r in posts if r.person_id == crisis.patron and pd.notna(r.lineage) and pd.notna(r.seniority)]
+    above, wanted = lineages_above(tables), set(persons)
+    below = {r.person_id for r in posts if r.person_id in wanted
+             and any(lineage == mine and r.seniority < rank for mine in above.get(r.org_id, []) for lineage, rank in his)}
+    posted = {r.person_id for r in posts}
     return {p: True if p in below else False if crisis.patron in posted and p in posted else None for p in persons}
 
 

@@ -124,7 +124,12 @@ def _records_by_man(tables) -> tuple[dict[str, list], dict[str, list], dict]:
     posts: dict[str, list] = {}
     for post in spells[POST_FIELDS].itertuples(index=False):
         posts.setdefault(post.person_id, []).append(post)
-    return events, posts, dict(zip(tables.persons["person_id"], tables.persons["died_lo"], strict=True))
+    return events, posts, earliest_deaths(tables)
+
+
+def earliest_deaths(tables) -> dict:
+    """Each man's earliest recorded day of death (NaT: none recorded), by person_id, once per tables."""
+    return tables.derived("earliest deaths", lambda t: dict(zip(t.persons["person_id"], t.persons["died_lo"], strict=True)))
 
 
 def _losses_in(events: list, posts: list, start: pd.Timestamp, end: pd.Timestamp) -> list:

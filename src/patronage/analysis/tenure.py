@@ -8,7 +8,7 @@ import pandas as pd
 
 from patronage.analysis.crisis import DAY, Crisis
 from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP, spells_with_lineage
-from patronage.analysis.outcomes import LOSS_CAUSES, first_office_loss, is_one_of, nat_last
+from patronage.analysis.outcomes import LOSS_CAUSES, earliest_deaths, first_office_loss, is_one_of, nat_last
 
 
 def _chain(posts: list, first_by: pd.Timestamp, not_before: pd.Timestamp) -> list:
@@ -68,7 +68,7 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     returns: person_id, from, until (the end of his last post as recorded, where the run ends with it; else the day it
     is followed to), years, lost office, how (the cause of the loss, or why censored).
     """
-    died = tables.persons.set_index("person_id")["died_lo"]
+    died = earliest_deaths(tables)
     rows = []
     for person in persons:
         chain, end, cause = _run_of(tables, person, crisis.date, window, min_rank)
