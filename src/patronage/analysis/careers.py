@@ -93,6 +93,12 @@ def point_of(tables, table: str, column: str) -> pd.Series:
     return tables.derived(("point", table, column), lambda t: point(getattr(t, table), column))
 
 
+def floored_of(tables, table: str, column: str, bound: str) -> pd.Series:
+    """:func:`floored` of a column of a whole table, computed once per tables (the roster and the later turns read the
+    bounds of every tie's defection)."""
+    return tables.derived(("floored", table, column, bound), lambda t: floored(getattr(t, table), column, bound))
+
+
 def running_on(tables, table: str, on, start: str = "start", end: str = "end") -> pd.Series:
     """:func:`active` over a whole table (``"spells"`` or ``"ties"``), from its point estimates computed once per tables."""
     day = to_date(on)

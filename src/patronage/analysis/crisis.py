@@ -11,7 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from patronage.analysis.careers import floored, point_of, rank_as_of, running_on
+from patronage.analysis.careers import floored_of, point_of, rank_as_of, running_on
 from patronage.tables.dates import to_date
 
 PersonId = str
@@ -162,13 +162,13 @@ def roster_of(tables, patron: PersonId, day: pd.Timestamp, rivals: set, turncoat
     # a recorded defection belongs to this crisis if its date can fall within the window around it (an unknown
     # start read as the point estimates read it: no earlier than its floor, so that a draw of the dates reads it so too)
     window = window_days * DAY
-    near = ~((floored(ties, "defection_date", "hi") < day - window)
-             | (floored(ties, "defection_date", "lo") > day + window)).fillna(False)
+    near = ~((floored_of(tables, "ties", "defection_date", "hi") < day - window)
+             | (floored_of(tables, "ties", "defection_date", "lo") > day + window)).fillna(False)
     # a tie the defection itself ended (its end recorded as the defection's date) within the window before the day is on
     # the roster too, as a defector's: Shepilov's tie to Khrushchev ends with his turn, 18 to 21 June 1957, which a
     # crisis of 21 June counts. A tie that ended otherwise (Kruglov's, with Beria's arrest) leaves with the others.
     ended_by_it = (ties["defected"].fillna(False).astype(bool) & (ties["end"] == ties["defection_date"]) & near & ~running
-                   & (floored(ties, "end", "hi") >= day - window) & (point_of(tables, "ties", "start") <= before)).fillna(False)
+                   & (floored_of(tables, "ties", "end", "hi") >= day - window) & (point_of(tables, "ties", "start") <= before)).fillna(False)
     mine = ties[(ties["patron_id"] == patron) & (ties["kind"] == "patronage") & (running | ended_by_it) & ~dead.fillna(False)]
     near = near[mine.index]
     # one row per client: the tie recording his defection at this crisis before one that records none (a second work's

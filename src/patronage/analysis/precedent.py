@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.article import BLAUVELT, FAIRBANKS
-from patronage.analysis.careers import floored, point_of, posts_as_of
+from patronage.analysis.careers import floored_of, point_of, posts_as_of
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, FALL_ROLES, Crisis, crisis_events
 from patronage.analysis.defectors import defectors_of, no_defectors, rank_change, rewards_of
 from patronage.analysis.outcomes import fate_between
@@ -170,17 +170,23 @@ def _next_fall(tables, crisis: Crisis) -> tuple[pd.Timestamp, str]:
 
 def _later_appeals(tables, crisis: Crisis, loyal: list) -> pd.DataFrame:
     """The appeals of ``loyal`` to a rival between the fall and the horizon (:func:`later_turns`)."""
-    parts = tables.event_participants
-    parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
-    mine = tables.events["event_id"].isin(parts["event_id"])
-    days = pd.DataFrame({"event_id": tables.events.loc[mine, "event_id"], "day": point_of(tables, "events", "date")[mine],
-                         "dated": tables.events.loc[mine, "date"]})
-    parts = parts.merge(days, on="event_id")
+    parts = tables.derived("appeals with their day", _appeals)
     later = parts[(parts["day"] > crisis.date) & (parts["day"] <= crisis.horizon)]
     to_rival = later[(later["role"] == "appealed_to") & later["person_id"].isin(crisis.rivals)]["event_id"]
     appeals = later[(later["role"] == "appealing") & later["person_id"].isin(loyal) & later["event_id"].isin(to_rival)]
     return pd.DataFrame({"person_id": appeals["person_id"], "act": "appealed to a rival", "row": appeals["event_id"],
                          "day": appeals["day"], "dated": appeals["dated"], "quote": appeals["quote"]}, columns=TURN_COLUMNS)
+
+
+def _appeals(tables) -> pd.DataFrame:
+    """Every participation in an appeal ('appealing' or 'appealed_to') with its event's point estimate ``day`` and its date
+    as recorded (``dated``), once per tables: the robustness grid asks for the later turns at every horizon."""
+    parts = tables.event_participants
+    parts = parts[parts["role"].isin(["appealing", "appealed_to"])]
+    mine = tables.events["event_id"].isin(parts["event_id"])
+    days = pd.DataFrame({"event_id": tables.events.loc[mine, "event_id"], "day": point_of(tables, "events", "date")[mine],
+                         "dated": tables.events.loc[mine, "date"]})
+    return parts.merge(days, on="event_id")
 
 
 def _later_defections(tables, crisis: Crisis, loyal: list, cut: pd.Timestamp | None) -> pd.DataFrame:
@@ -191,9 +197,9 @@ def _later_defections(tables, crisis: Crisis, loyal: list, cut: pd.Timestamp | N
     the span, wholly before ``cut``, a window before it."""
     t = tables.ties
     day = point_of(tables, "ties", "defection_date")
-    before = (floored(t, "defection_date", "hi") < cut) if cut is not None else True
+    before = (floored_of(tables, "ties", "defection_date", "hi") < cut) if cut is not None else True
     mine = ((t["patron_id"] == crisis.patron) & t["client_id"].isin(loyal) & t["defected"].fillna(False).astype(bool)
-            & (floored(t, "defection_date", "lo") > crisis.date + crisis.window_days * DAY) & (day <= crisis.horizon) & before
+            & (floored_of(tables, "ties", "defection_date", "lo") > crisis.date + crisis.window_days * DAY) & (day <= crisis.horizon) & before
             ).fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame({"person_id": t.loc[mine, "client_id"], "act": "defected", "row": t.loc[mine, "tie_id"],
                          "day": day[mine], "dated": t.loc[mine, "defection_date"], "quote": t.loc[mine, "quote"]},
