@@ -660,6 +660,25 @@ def test_only_the_horizon_steps_depend_on_the_horizon(crisis_x, world, tables):
     assert moved == set(H.BY_HORIZON), f"the horizons moved only {sorted(moved)}: the check did not see every step"
 
 
+def test_the_grid_re_runs_only_what_a_horizon_and_a_population_change_and_matches_every_step_run_everywhere(crisis_x, tables):
+    """The grid runs every step at its first horizon and population, and elsewhere only the steps that the other horizon,
+    the other population or both change (steps_changed_by): each result must be what a run of every step there gives."""
+    from patronage.robustness.specifications import steps_by_horizon_and_population
+
+    assert H.steps_changed_by(False, False) is None
+    assert H.steps_changed_by(True, False) == H.BY_HORIZON and H.steps_changed_by(False, True) == H.BY_POPULATION
+    assert H.steps_changed_by(True, True) == ("H6b defectors' fate",)
+    real = tables.select(evidence="seed+external", reading="curated", coding="blauvelt")
+    years, groups = [5, 10, 40], ["first deputies", "high office", "all clients"]
+    for view, patron, day in [(crisis_x[0], crisis_x[1].patron, crisis_x[1].date), (real, "beria", pd.Timestamp("1953-06-26"))]:
+        shortcut, _ = steps_by_horizon_and_population(view, patron, day, years, groups, {})
+        for h in years:
+            crisis = make_crisis(view, patron, day, horizon_years=h)
+            for p in groups:
+                every = [(r.hypothesis, r.value, r.verdict) for r in H.run_all(view, crisis, population=p)]
+                assert [step[:3] for step in shortcut[h][p]] == every, (patron, h, p)
+
+
 def test_h6b_an_end_dated_loosely_around_the_horizon_is_unknown_not_kept(world):
     """A post that ended 'in 1960' against a horizon of 15 June 1960: neither in office then nor out of it."""
     def loose(rows):

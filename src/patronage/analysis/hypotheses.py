@@ -58,6 +58,17 @@ BY_POPULATION = ("H2 loyalty", "H6b defectors' fate")
 BY_HORIZON = ("H6a later defectors refused", "H6b defectors' fate")
 
 
+def steps_changed_by(other_horizon: bool, other_population: bool) -> tuple[str, ...] | None:
+    """The steps that another horizon and/or another population than a run's first (as flagged) re-run: those that
+    follow the crisis to its horizon (:data:`BY_HORIZON`), those that count the population (:data:`BY_POPULATION`),
+    or those that do both; None (every step) where neither differs."""
+    if other_horizon and other_population:
+        return tuple(s for s in BY_HORIZON if s in BY_POPULATION)
+    if other_horizon or other_population:
+        return BY_HORIZON if other_horizon else BY_POPULATION
+    return None
+
+
 def run_all(tables, crisis: Crisis, rare_share: float = 0.1, min_rank: int = 4, window_days: int = 365,
             alpha: float = 0.05, population: str = "first deputies", public_rank: int = 6,
             steps: tuple[str, ...] | None = None) -> list[Result]:

@@ -147,27 +147,32 @@ def steps_by_horizon_and_population(view, patron, day, horizons: list, populatio
 
     The first horizon and population run every step; another horizon re-runs only the steps that
     follow the crisis to its horizon (BY_HORIZON), another population only those it changes
-    (BY_POPULATION): the other steps are the same results (tests/test_hypotheses.py checks both).
+    (BY_POPULATION), another of both only those it changes both ways; each other step is its horizon's result with the
+    first population, or its population's at the first horizon (tests/test_hypotheses.py checks both).
 
     returns: ({horizon: {population: [(step, value, verdict, (reason, persons counted))]}}, the crisis at each horizon
     (rivals, turncoats, roster) with every step's result: two selections alike in it are one analysis of the crisis).
     """
     out: dict = {}
-    base, crises = None, []
+    crises = []
+    h0, p0 = horizons[0], populations[0]
     for h in horizons:
         crisis = make_crisis(view, patron, day, horizon_years=h)
         crises.append((crisis.rivals, crisis.turncoats, crisis.roster.to_csv(index=False)))
         out[h] = {}
         for p in populations:
-            steps = None if base is None else tuple(
-                dict.fromkeys((hypotheses.BY_HORIZON if h != horizons[0] else ())
-                              + (hypotheses.BY_POPULATION if p != populations[0] else ())))
+            steps = hypotheses.steps_changed_by(h != h0, p != p0)
             # the coding's own name in a reason ('under the coding 'blauvelt'') is no fact of the crisis
             again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason.replace(repr(view.selection.get("coding")), "''"),
                                                                        tuple(r.members.get("person_id", ()))))
                      for r in hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)}
-            base = base or list(again.values())
-            out[h][p] = [again.get(step[0], step) for step in base]
+            if steps is None:
+                out[h][p] = list(again.values())
+                continue
+            # a step not re-run is its horizon's result with the first population, or its population's at the first horizon
+            out[h][p] = [again[step] if step in again else (out[h][p0] if step in hypotheses.BY_HORIZON else out[h0][p]
+                                                            if h != h0 else out[h0][p0])[i]
+                         for i, (step, *_) in enumerate(out[h0][p0])]
     return out, (tuple(crises), tuple(tuple(out[h][p]) for h in horizons for p in populations))
 
 
