@@ -41,8 +41,12 @@ def gained_posts(tables, persons, start, end, above: pd.Series) -> pd.DataFrame:
 
 def with_lineage(tables, spells: pd.DataFrame) -> pd.DataFrame:
     """spells with their office's lineage and the point estimates start_day and end_day."""
-    lineage = tables.organisations.set_index("org_id")["lineage"]
-    return spells.assign(lineage=spells["org_id"].map(lineage), start_day=point(spells, "start"), end_day=point(spells, "end"))
+    return spells.assign(lineage=lineage_of(tables, spells), start_day=point(spells, "start"), end_day=point(spells, "end"))
+
+
+def lineage_of(tables, spells: pd.DataFrame) -> pd.Series:
+    """The lineage of each of ``spells``' offices (organisations.lineage; NA where its organisation has none)."""
+    return spells["org_id"].map(tables.undated("lineage by organisation", lambda t: t.organisations.set_index("org_id")["lineage"]))
 
 
 def lineages_above(tables) -> dict[str, list]:

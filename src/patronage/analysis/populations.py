@@ -60,10 +60,10 @@ def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
 
 def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
     """The patron's clients who held, the day before his fall, a post one rank below one of his, in the same lineage."""
-    s = posts_the_day_before(tables, crisis)
-    his = s.loc[s["person_id"] == crisis.patron, ["lineage", "seniority"]].dropna().rename(columns={"seniority": "his"})
-    under = s[s["person_id"].isin(crisis.roster["client_id"])].merge(his, on="lineage")
-    chosen = set(under.loc[under["seniority"] == under["his"] - 1, "person_id"])
+    posts = list(posts_the_day_before(tables, crisis)[["person_id", "lineage", "seniority"]].itertuples(index=False))
+    his = {(r.lineage, r.seniority) for r in posts if r.person_id == crisis.patron and pd.notna(r.lineage) and pd.notna(r.seniority)}
+    clients = set(crisis.roster["client_id"])  # a few posts of a day, compared as plain records
+    chosen = {r.person_id for r in posts if r.person_id in clients and pd.notna(r.lineage) and (r.lineage, r.seniority + 1) in his}
     return [c for c in crisis.roster["client_id"] if c in chosen]
 
 

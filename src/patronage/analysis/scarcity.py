@@ -13,11 +13,11 @@ from patronage.analysis.defectors import defectors_of, no_defectors, rank_change
 from patronage.analysis.offices import (
     SUCCESSION_GAP,
     gained_posts,
+    lineage_of,
     predecessors,
     relation,
     rival_clients,
     spells_with_lineage,
-    with_lineage,
 )
 from patronage.analysis.verdicts import (
     YES,
@@ -135,7 +135,7 @@ def _comparable_offices(tables, crisis: Crisis, rc: set, gained: pd.DataFrame,
     theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(rc))
     began, ended = theirs["start_day"], theirs["end_day"]
     theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
-    posts = with_lineage(tables, gained)[["lineage", "seniority"]].drop_duplicates()
+    posts = gained.assign(lineage=lineage_of(tables, gained))[["lineage", "seniority"]].drop_duplicates()
     return theirs.merge(posts, on=["lineage", "seniority"]), posts
 
 
