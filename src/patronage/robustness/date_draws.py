@@ -202,7 +202,7 @@ def verdicts_under_draws(view, draws: DateDraws, patron: str, date, horizon_year
                          **hypothesis_kwargs) -> pd.DataFrame:
     """Every hypothesis re-run under each of the first ``k`` draws of the dates.
 
-    A full run of the hypotheses takes about a fifth of a second (the draws are shared among the
+    A full run of the hypotheses takes about an eighth of a second (the draws are shared among the
     cores: :func:`patronage.parallel.map_ordered`), so this is done on a seeded subsample (the
     first k of the draws, which are independent and identically distributed), not on all n: with
     k = 200 a share is known to within about +/- 0.07 (95%).
