@@ -110,8 +110,8 @@ class _Loss(NamedTuple):
 
 def _records_by_man(tables) -> tuple[dict[str, list], dict[str, list], dict]:
     """Each man's losses by event (:class:`_Loss`, by point estimate, a missing one last, then event_id, as
-    :func:`first_loss` orders them), his posts (:data:`POST_FIELDS`, with their point estimates ``day``, the end, and
-    ``began``, in the table's order) and his earliest day of death: computed once per tables."""
+    :func:`first_loss` orders them), his posts (:func:`posts_by_man`) and his earliest day of death: computed once per
+    tables."""
     parts = tables.derived("participations with day", _participations)
     parts = parts[parts["role"].isin(OFFICE_LOSS_ROLES).to_numpy(dtype=bool)]
     dated = dict(zip(tables.events["event_id"], tables.events["date"], strict=True))
@@ -120,11 +120,20 @@ def _records_by_man(tables) -> tuple[dict[str, list], dict[str, list], dict]:
         events.setdefault(e.person_id, []).append(_Loss(e.day, e.event_id, str(e.role), dated[e.event_id], e.date_lo, e.date_hi))
     for mine in events.values():
         mine.sort(key=lambda e: (*nat_last(e.day), e.event_id))  # stable, as pandas' sort of several columns
-    spells = tables.spells.assign(day=point_of(tables, "spells", "end"), began=point_of(tables, "spells", "start"))
-    posts: dict[str, list] = {}
-    for post in spells[POST_FIELDS].itertuples(index=False):
-        posts.setdefault(post.person_id, []).append(post)
-    return events, posts, earliest_deaths(tables)
+    return events, posts_by_man(tables), earliest_deaths(tables)
+
+
+def posts_by_man(tables) -> dict[str, list]:
+    """Each man's posts as plain records (:data:`POST_FIELDS`, with their point estimates ``start_day`` and ``end_day``), in
+    the table's order, by person_id, once per tables: the fates and the runs of high office read a dozen men's posts in
+    every draw of the dates, and each man's slice of the table would cost more than the rules themselves."""
+    def build(t) -> dict[str, list]:
+        spells = t.spells.assign(start_day=point_of(t, "spells", "start"), end_day=point_of(t, "spells", "end"))
+        out: dict[str, list] = {}
+        for post in spells[POST_FIELDS].itertuples(index=False):
+            out.setdefault(post.person_id, []).append(post)
+        return out
+    return tables.derived("posts by man", build)
 
 
 def earliest_deaths(tables) -> dict:
@@ -137,8 +146,8 @@ def _losses_in(events: list, posts: list, start: pd.Timestamp, end: pd.Timestamp
     his posts ended for a cause in LOSS_CAUSES (by end, then id): [(day, how, dated, lo, hi), ...].
     events, posts: his records (:func:`_records_by_man`)."""
     out = [(e.day, e.role, e.dated, e.lo, e.hi) for e in events if start <= e.day <= end]  # NaT compares False
-    lost = sorted((p for p in posts if is_one_of(p.end_cause, LOSS_CAUSES) and start <= p.day <= end), key=lambda p: (p.day, p.spell_id))
-    return out + [(p.day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi) for p in lost]
+    lost = sorted((p for p in posts if is_one_of(p.end_cause, LOSS_CAUSES) and start <= p.end_day <= end), key=lambda p: (p.end_day, p.spell_id))
+    return out + [(p.end_day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi) for p in lost]
 
 
 def first_office_loss(tables, person, start: pd.Timestamp, end: pd.Timestamp) -> _Loss | None:
@@ -181,9 +190,9 @@ def _lost(person, day: pd.Timestamp, how: str, dated, lo: pd.Timestamp, hi: pd.T
 def _kept_or_unknown(person, mine: list, last: pd.Timestamp) -> dict:
     """A row of :func:`fate_between` for a man no loss of whom lies in the span: kept, if a post of his runs on the last
     day with its end stated after it (or 'ongoing'); else unknown, and why. A post whose end no source states was held
-    from its start: whether on the last day, it does not say. mine: his posts (:data:`POST_FIELDS`), with their point
-    estimates ``began`` and ``day`` (the end), read as :func:`patronage.analysis.careers.active` reads them."""
-    running = [r for r in mine if r.began <= last and not r.day < last]  # NaT compares False: an unknown end runs on
+    from its start: whether on the last day, it does not say. mine: his posts (:func:`posts_by_man`), with their point
+    estimates ``start_day`` and ``end_day``, read as :func:`patronage.analysis.careers.active` reads them."""
+    running = [r for r in mine if r.start_day <= last and not r.end_day < last]  # NaT compares False: an unknown end runs on
     held = [r for r in running if pd.notna(r.end) or is_one_of(r.end_cause, {"ongoing"})]
     if held:
         top = min(held, key=lambda r: (pd.isna(r.seniority), -r.seniority if pd.notna(r.seniority) else 0))  # the first
@@ -196,21 +205,21 @@ def _kept_or_unknown(person, mine: list, last: pd.Timestamp) -> dict:
 def _unrecorded(mine: list, last: pd.Timestamp) -> str:
     """Why a man's fate is not recorded: no post of his reaches the last day (the last he had begun by then, as
     recorded), none is recorded by then (his posts begin later: Fedyuninsky's of 1965, against a span ending in 1958),
-    or none is recorded at all. mine: his posts (:data:`POST_FIELDS`), with their point estimates ``began`` and ``day``."""
+    or none is recorded at all. mine: his posts (:func:`posts_by_man`)."""
     if not mine:
         return "no post or loss recorded"
-    begun = sorted((r for r in mine if r.began <= last), key=lambda r: (nat_last(r.day), r.spell_id))
+    begun = sorted((r for r in mine if r.start_day <= last), key=lambda r: (nat_last(r.end_day), r.spell_id))
     if not begun:
         first = min(mine, key=lambda r: nat_last(r.start_lo))
         return f"no loss recorded; no post of his is recorded by {last.date()} (his first begins {first.start})"
-    if all(pd.notna(r.day) for r in begun):
+    if all(pd.notna(r.end_day) for r in begun):
         return f"no loss recorded; his last recorded post by then ends {begun[-1].end}, read as before {last.date()}"
     return "no post or loss recorded"
 
 
-# the columns of a man's posts that fate_between reads, as plain records
+# the columns of a man's posts as plain records (posts_by_man), which the fates and the runs of high office read
 POST_FIELDS = ["person_id", "spell_id", "post", "seniority", "start", "start_lo", "end", "end_cause", "end_lo", "end_hi",
-               "day", "began"]
+               "start_day", "end_day"]
 
 
 def is_one_of(value, choices) -> bool:

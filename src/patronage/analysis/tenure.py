@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 
 from patronage.analysis.crisis import DAY, Crisis
-from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP, spells_with_lineage
-from patronage.analysis.outcomes import LOSS_CAUSES, earliest_deaths, first_office_loss, is_one_of, nat_last
+from patronage.analysis.offices import RENAMING_GAP, SUCCESSION_GAP
+from patronage.analysis.outcomes import LOSS_CAUSES, earliest_deaths, first_office_loss, is_one_of, nat_last, posts_by_man
 
 
 def _chain(posts: list, first_by: pd.Timestamp, not_before: pd.Timestamp) -> list:
-    """Of ``posts`` (one man's, as records with the point estimates start_day and end_day: :func:`_posts_of`), the run
+    """Of ``posts`` (one man's, as records with the point estimates start_day and end_day: :func:`posts_by_man`), the run
     of consecutive posts that starts with the first post running between ``not_before`` and ``first_by``: each next
     post starts at most SUCCESSION_GAP after the run's end so far, whenever that is (the window bounds the first post
     only). In the order taken, the first post first; empty if no post qualifies. (NaT compares False: a post whose start
@@ -44,7 +44,7 @@ def _how_it_ended(tables, person, chain: list, end: pd.Timestamp, min_rank: int)
     loss = first_office_loss(tables, person, first - RENAMING_GAP, latest + SUCCESSION_GAP)
     if loss is not None:
         return loss.role
-    if any(r.seniority < min_rank and end - RENAMING_GAP <= r.start_day <= end + SUCCESSION_GAP for r in _posts_of(tables, person)):
+    if any(r.seniority < min_rank and end - RENAMING_GAP <= r.start_day <= end + SUCCESSION_GAP for r in posts_by_man(tables).get(person, [])):
         return "moved to a lower post"
     return None
 
@@ -84,27 +84,11 @@ def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: i
     (:func:`_how_it_ended`), computed once per tables: none of it depends on the horizon or on the population
     counted, which the robustness grid varies while the tables stay the same."""
     def compute(t) -> tuple[list, pd.Timestamp, str | None]:
-        chain = _chain([r for r in _posts_of(t, person) if r.seniority >= min_rank], day + window, day)
+        chain = _chain([r for r in posts_by_man(t).get(person, []) if r.seniority >= min_rank], day + window, day)
         end = pd.NaT if not chain or any(pd.isna(r.end_day) for r in chain) else max(r.end_day for r in chain)
         return chain, end, _how_it_ended(t, person, chain, end, min_rank) if pd.notna(end) else None
 
     return tables.derived(("run of high posts", person, day, window, min_rank), compute)
-
-
-# the columns of a post that a run of high posts reads (:func:`_chain`, :func:`_how_it_ended`, :func:`_run_outcome`)
-RUN_FIELDS = ["spell_id", "person_id", "post", "seniority", "start_day", "end_day", "end", "end_lo", "end_hi", "end_cause"]
-
-
-def _posts_of(tables, person) -> list:
-    """One man's posts (:func:`spells_with_lineage`, only :data:`RUN_FIELDS`) as plain records, in the table's order.
-    The runs of a dozen men are read in every draw of the dates, and a few pandas operations on each man's posts cost
-    more than the rules themselves; everyone's records are made once per tables."""
-    def by_man(t) -> dict[str, list]:
-        out: dict[str, list] = {}
-        for post in spells_with_lineage(t)[RUN_FIELDS].itertuples(index=False):
-            out.setdefault(post.person_id, []).append(post)
-        return out
-    return tables.derived("posts for runs of high office", by_man).get(person, [])
 
 
 STRADDLES = "unknown at the horizon: the end of his last post is dated"  # the start of ``how`` for such an end
