@@ -92,13 +92,15 @@ def served_under(tables, crisis: Crisis, persons) -> dict[PersonId, bool | None]
     recorded that day and none of his was below one of the patron's; None if either held none recorded that day
     (the careers do not say: the patron's own ministry may be missing)."""
     s = spells_with_lineage(tables, running_on(tables, "spells", crisis.date - DAY).to_numpy())
-    fields = ["person_id", "org_id", "lineage", "seniority"]
-    posts = list(s[fields].itertuples(index=False))  # the posts of one day, compared as plain records
+    wanted = set(persons)
+    # their posts and the patron's that day, compared as plain records (pandas' isin finds them among all that day's)
+    posts = list(s.loc[s["person_id"].isin([crisis.patron, *wanted]).to_numpy(dtype=bool),
+                       ["person_id", "org_id", "lineage", "seniority"]].itertuples(index=False))
     his = [(r.lineage, r.seniority) for r in posts if r.person_id == crisis.patron and pd.notna(r.lineage) and pd.notna(r.seniority)]
-    above, wanted = lineages_above(tables), set(persons)
+    above = lineages_above(tables)
     below = {r.person_id for r in posts if r.person_id in wanted
              and any(lineage == mine and r.seniority < rank for mine in above.get(r.org_id, []) for lineage, rank in his)}
-    posted = {r.person_id for r in posts}
+    posted = {r.person_id for r in posts}  # of the patron and these persons: all that is asked of it
     return {p: True if p in below else False if crisis.patron in posted and p in posted else None for p in persons}
 
 

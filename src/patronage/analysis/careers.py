@@ -124,9 +124,11 @@ def rank_as_of(tables, on, persons=None, missing=0) -> pd.Series:
     # a dozen men in every draw of the dates, where a slice, a filter and a groupby of the table cost more
     running = running_on(tables, "spells", on).to_numpy()
     ids = list(tables.persons["person_id"]) if persons is None else list(persons)
-    wanted, held = set(ids), {}
+    if persons is not None:  # only their posts are read in Python (pandas' isin, in C, finds them in a register of any size)
+        running = running & s["person_id"].isin(ids).to_numpy(dtype=bool)
+    held: dict = {}
     for person, rank in zip(s["person_id"].to_numpy()[running], s["seniority"].to_numpy()[running], strict=True):
-        if person in wanted and (person not in held or rank > held[person]):
+        if person not in held or rank > held[person]:
             held[person] = rank
     # the index as a reindex of the ids gives it: text inferred from them, or the column's own type if there are none
     index = pd.Index(ids, dtype="str" if ids else s["person_id"].dtype, name="person_id")

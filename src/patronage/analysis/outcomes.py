@@ -4,8 +4,7 @@ and their fate between two days (lost, kept, or not recorded). The posts they to
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+import numpy as np
 import pandas as pd
 
 from patronage.analysis.careers import point, point_of, rank_as_of
@@ -81,12 +80,14 @@ def fate_between(tables, persons, start: pd.Timestamp, end: pd.Timestamp) -> pd.
 
 def _fates(tables, persons: list, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, dict]:
     """The rows of :func:`fate_between` for ``persons``, computed, by person_id, from each man's own records
-    (:func:`_records_by_man`): a run of the steps asks this of a dozen men over four spans, and a pandas filter of
-    the whole tables for each cost more than the rules themselves."""
-    events, posts, died = tables.derived("fate records by man", _records_by_man)
+    (:func:`losses_by_man`, :func:`posts_by_man`): a run of the steps asks this of a dozen men over four spans, and a
+    pandas filter of the whole tables for each cost more than the rules themselves."""
+    events, posts, died = losses_by_man(tables), posts_by_man(tables), earliest_deaths(tables)
+    events.read(persons)
+    posts.read(persons)
     rows = []
     for person in persons:
-        his_events, his = events.get(person, []), posts.get(person, [])
+        his_events, his = events.of(person), posts.of(person)
         found = _losses_in(his_events, his, start, end)
         if found:  # the first loss wholly inside the span decides; else the first, whose dates reach outside it
             inside = [f for f in found if not (f[3] < start or f[4] > end)]  # NaT compares False
@@ -98,42 +99,50 @@ def _fates(tables, persons: list, start: pd.Timestamp, end: pd.Timestamp) -> dic
     return {row["person_id"]: row for row in rows}
 
 
-class _Loss(NamedTuple):
-    """One participation of a man in an event that takes his office (:data:`OFFICE_LOSS_ROLES`), as a plain record."""
-    day: pd.Timestamp  # the event's point estimate
-    event_id: str
-    role: str
-    dated: str  # the event's date as recorded
-    lo: pd.Timestamp
-    hi: pd.Timestamp
+class ByMan:
+    """Each man's rows of a frame as plain records (named tuples), made on the first request for him and kept: the steps
+    read a dozen men's rows in every draw of the dates, and a register of 200,000 posts holds far more men than any
+    step asks about, so the rows are grouped once (pandas, in C) and only the men asked about are read in Python."""
+
+    def __init__(self, frame: pd.DataFrame, order=None):
+        self._frame, self._order, self._made = frame.reset_index(drop=True), order, {}
+        self._at = self._frame.groupby("person_id", sort=False).indices  # his rows' positions, in the frame's order
+
+    def of(self, person) -> list:
+        """His records, in the frame's order (or ``order``, a sort key; stable); [] if he has none."""
+        if person not in self._made:
+            self.read([person])
+        return self._made[person]
+
+    def read(self, persons) -> None:
+        """Make the records of those of ``persons`` not read yet, with one slice of the frame for all of them."""
+        todo = [p for p in dict.fromkeys(persons) if p not in self._made]
+        at = [self._at.get(p, ()) for p in todo]
+        rows = iter(self._frame.iloc[np.concatenate([np.asarray(a, dtype=int) for a in at])].itertuples(index=False)) if todo else iter(())
+        for person, his in zip(todo, at, strict=True):
+            mine = [next(rows) for _ in his]
+            self._made[person] = sorted(mine, key=self._order) if self._order else mine
 
 
-def _records_by_man(tables) -> tuple[dict[str, list], dict[str, list], dict]:
-    """Each man's losses by event (:class:`_Loss`, by point estimate, a missing one last, then event_id, as
-    :func:`first_loss` orders them), his posts (:func:`posts_by_man`) and his earliest day of death: computed once per
-    tables."""
-    parts = tables.derived("participations with day", _participations)
-    parts = parts[parts["role"].isin(OFFICE_LOSS_ROLES).to_numpy(dtype=bool)]
-    dated = dict(zip(tables.events["event_id"], tables.events["date"], strict=True))
-    events: dict[str, list] = {}
-    for e in parts.itertuples(index=False):
-        events.setdefault(e.person_id, []).append(_Loss(e.day, e.event_id, str(e.role), dated[e.event_id], e.date_lo, e.date_hi))
-    for mine in events.values():
-        mine.sort(key=lambda e: (*nat_last(e.day), e.event_id))  # stable, as pandas' sort of several columns
-    return events, posts_by_man(tables), earliest_deaths(tables)
+def losses_by_man(tables) -> ByMan:
+    """Each man's part in the events that take his office (:data:`OFFICE_LOSS_ROLES`) as records (day, the event's point
+    estimate; event_id; role; dated, as recorded; lo, hi, its bounds), by day (a missing one last), then event_id, as
+    :func:`first_loss` orders them; once per tables."""
+    def build(t) -> ByMan:
+        parts = t.derived("participations with day", _participations)
+        parts = parts[parts["role"].isin(OFFICE_LOSS_ROLES).to_numpy(dtype=bool)]
+        parts = parts.assign(dated=parts["event_id"].map(t.events.set_index("event_id")["date"]))
+        frame = parts[["person_id", "day", "event_id", "role", "dated", "date_lo", "date_hi"]].rename(
+            columns={"date_lo": "lo", "date_hi": "hi"})
+        return ByMan(frame, order=lambda e: (*nat_last(e.day), e.event_id))
+    return tables.derived("losses by man", build)
 
 
-def posts_by_man(tables) -> dict[str, list]:
-    """Each man's posts as plain records (:data:`POST_FIELDS`, with their point estimates ``start_day`` and ``end_day``), in
-    the table's order, by person_id, once per tables: the fates and the runs of high office read a dozen men's posts in
-    every draw of the dates, and each man's slice of the table would cost more than the rules themselves."""
-    def build(t) -> dict[str, list]:
-        spells = t.spells.assign(start_day=point_of(t, "spells", "start"), end_day=point_of(t, "spells", "end"))
-        out: dict[str, list] = {}
-        for post in spells[POST_FIELDS].itertuples(index=False):
-            out.setdefault(post.person_id, []).append(post)
-        return out
-    return tables.derived("posts by man", build)
+def posts_by_man(tables) -> ByMan:
+    """Each man's posts as records (:data:`POST_FIELDS`, with their point estimates ``start_day`` and ``end_day``), in the
+    table's order, once per tables: the fates and the runs of high office read them."""
+    return tables.derived("posts by man", lambda t: ByMan(t.spells.assign(
+        start_day=point_of(t, "spells", "start"), end_day=point_of(t, "spells", "end"))[POST_FIELDS]))
 
 
 def earliest_deaths(tables) -> dict:
@@ -144,24 +153,23 @@ def earliest_deaths(tables) -> dict:
 def _losses_in(events: list, posts: list, start: pd.Timestamp, end: pd.Timestamp) -> list:
     """A man's losses whose point estimate lies in the span, events first (in the order of :func:`first_loss`), then
     his posts ended for a cause in LOSS_CAUSES (by end, then id): [(day, how, dated, lo, hi), ...].
-    events, posts: his records (:func:`_records_by_man`)."""
+    events, posts: his records (:func:`losses_by_man`, :func:`posts_by_man`)."""
     out = [(e.day, e.role, e.dated, e.lo, e.hi) for e in events if start <= e.day <= end]  # NaT compares False
     lost = sorted((p for p in posts if is_one_of(p.end_cause, LOSS_CAUSES) and start <= p.end_day <= end), key=lambda p: (p.end_day, p.spell_id))
     return out + [(p.end_day, f"{p.post}: {p.end_cause}", p.end, p.end_lo, p.end_hi) for p in lost]
 
 
-def first_office_loss(tables, person, start: pd.Timestamp, end: pd.Timestamp) -> _Loss | None:
+def first_office_loss(tables, person, start: pd.Timestamp, end: pd.Timestamp):
     """His first arrest, execution, dismissal or purge whose point estimate lies between two days, as :func:`first_loss`
-    finds it with :data:`OFFICE_LOSS_ROLES` (by day, then event_id), read from his records (:func:`_records_by_man`); None
-    if none. A run of high office asks this at its end in every draw of the dates."""
-    events, _, _ = tables.derived("fate records by man", _records_by_man)
-    return next((e for e in events.get(person, []) if start <= e.day <= end), None)  # NaT compares False
+    finds it with :data:`OFFICE_LOSS_ROLES` (by day, then event_id), a record of :func:`losses_by_man`; None if none.
+    A run of high office asks this at its end in every draw of the dates."""
+    return next((e for e in losses_by_man(tables).of(person) if start <= e.day <= end), None)  # NaT compares False
 
 
 def _may_have_lost(person, events: list, ended: list, start: pd.Timestamp, end: pd.Timestamp) -> dict | None:
     """A row of :func:`fate_between` (unknown) for a man with a loss whose point estimate lies outside the span but whose
     dates reach into it (an arrest 'in 1951', read as 2 July, against a span ending on 15 June): not kept; None if none.
-    events, ended: his losses by event and his posts (:func:`_records_by_man`); the first event whose bounds reach into
+    events, ended: his losses by event and his posts (:func:`losses_by_man`, :func:`posts_by_man`); the first event whose bounds reach into
     the span decides, as :func:`first_loss` with ``reach`` finds it."""
     event = next((e for e in events if e.hi >= start and e.lo <= end), None)  # NaT compares False
     if event is not None and pd.notna(event.day):

@@ -60,9 +60,11 @@ def posts_before(tables, crisis: Crisis, persons) -> pd.DataFrame:
 
 def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
     """The patron's clients who held, the day before his fall, a post one rank below one of his, in the same lineage."""
-    posts = list(posts_the_day_before(tables, crisis)[["person_id", "lineage", "seniority"]].itertuples(index=False))
+    s, clients = posts_the_day_before(tables, crisis), set(crisis.roster["client_id"])
+    # the patron's and his clients' posts that day, compared as plain records (pandas' isin finds them among all that day's)
+    posts = list(s.loc[s["person_id"].isin([crisis.patron, *clients]).to_numpy(dtype=bool),
+                       ["person_id", "lineage", "seniority"]].itertuples(index=False))
     his = {(r.lineage, r.seniority) for r in posts if r.person_id == crisis.patron and pd.notna(r.lineage) and pd.notna(r.seniority)}
-    clients = set(crisis.roster["client_id"])  # a few posts of a day, compared as plain records
     chosen = {r.person_id for r in posts if r.person_id in clients and pd.notna(r.lineage) and (r.lineage, r.seniority + 1) in his}
     return [c for c in crisis.roster["client_id"] if c in chosen]
 

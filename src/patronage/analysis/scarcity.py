@@ -163,9 +163,10 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     for a in _acts_against(tables, crisis).itertuples(index=False):
         if pd.notna(a.date_hi):
             acts.setdefault(a.person_id, []).append((a.date_lo, a.date_hi, "acted against him", False))
-    defection = tables.derived("defection bounds by tie", _defection_bounds)
+    defected = crisis.roster[crisis.roster["defected"]]
+    defection = _defection_bounds(tables, defected["tie_id"])
     out = {}
-    for r in crisis.roster[crisis.roster["defected"]].itertuples():
+    for r in defected.itertuples():
         dated = list(acts.get(r.client_id, []))
         earliest, latest, by = defection[r.tie_id]
         if pd.notna(latest):  # by: dated only 'by' a day, which the draws read on that day
@@ -186,10 +187,10 @@ def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]
     return out
 
 
-def _defection_bounds(tables) -> dict[str, tuple]:
-    """Each tie's defection: (the earliest day it may fall on, :func:`patronage.analysis.careers.act_earliest`; its latest;
-    whether it is dated only 'by' a day), by tie_id, once per tables."""
-    ties = tables.ties
+def _defection_bounds(tables, tie_ids) -> dict[str, tuple]:
+    """Each of these ties' defection: (the earliest day it may fall on, :func:`patronage.analysis.careers.act_earliest`; its
+    latest; whether it is dated only 'by' a day), by tie_id."""
+    ties = tables.ties[tables.ties["tie_id"].isin(list(tie_ids)).to_numpy(dtype=bool)]
     return dict(zip(ties["tie_id"], zip(act_earliest(ties), ties["defection_date_hi"], ties["defection_date_floor"].notna().to_numpy(dtype=bool),
                                         strict=True), strict=True))
 

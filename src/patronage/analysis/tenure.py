@@ -44,7 +44,7 @@ def _how_it_ended(tables, person, chain: list, end: pd.Timestamp, min_rank: int)
     loss = first_office_loss(tables, person, first - RENAMING_GAP, latest + SUCCESSION_GAP)
     if loss is not None:
         return loss.role
-    if any(r.seniority < min_rank and end - RENAMING_GAP <= r.start_day <= end + SUCCESSION_GAP for r in posts_by_man(tables).get(person, [])):
+    if any(r.seniority < min_rank and end - RENAMING_GAP <= r.start_day <= end + SUCCESSION_GAP for r in posts_by_man(tables).of(person)):
         return "moved to a lower post"
     return None
 
@@ -84,7 +84,7 @@ def _run_of(tables, person, day: pd.Timestamp, window: pd.Timedelta, min_rank: i
     (:func:`_how_it_ended`), computed once per tables: none of it depends on the horizon or on the population
     counted, which the robustness grid varies while the tables stay the same."""
     def compute(t) -> tuple[list, pd.Timestamp, str | None]:
-        chain = _chain([r for r in posts_by_man(t).get(person, []) if r.seniority >= min_rank], day + window, day)
+        chain = _chain([r for r in posts_by_man(t).of(person) if r.seniority >= min_rank], day + window, day)
         end = pd.NaT if not chain or any(pd.isna(r.end_day) for r in chain) else max(r.end_day for r in chain)
         return chain, end, _how_it_ended(t, person, chain, end, min_rank) if pd.notna(end) else None
 
