@@ -785,3 +785,25 @@ def test_a_fate_not_recorded_names_the_last_post_begun_by_then(make_package):
     fate = fate_between(view, ["b"], pd.Timestamp("1951-01-01"), pd.Timestamp("1952-01-01")).loc["b"]
     assert fate["fate"] == "unknown" and fate["how"] == ("no loss recorded; his last recorded post by then ends 1950-08-01, "
                                                         "read as before 1952-01-01"), fate["how"]
+
+
+def test_each_mans_records_are_his_rows_in_order_whether_read_together_or_one_by_one(tables):
+    """outcomes.ByMan reads only the men asked about: each man's records must be exactly his rows of the frame (in its
+    order, or sorted by the key given), the same whether several men are read in one slice or each alone, and none for
+    a man with no row. The real posts table, with a frame whose index is not 0..n-1, as a selection leaves it."""
+    from patronage.analysis.outcomes import POST_FIELDS, ByMan, posts_by_man
+
+    view = tables.select(evidence="seed+external", reading="curated")
+    spells = view.spells.assign(start_day=pd.NaT, end_day=pd.NaT)[POST_FIELDS].iloc[::-1]  # reversed: an index out of order
+    men = list(dict.fromkeys(spells["person_id"]))[:12] + ["nobody"]
+    together, alone = ByMan(spells), ByMan(spells)
+    together.read(men)
+    for man in men:
+        expected = list(spells[spells["person_id"] == man].itertuples(index=False))
+        assert together.of(man) == alone.of(man) == expected, man
+    assert together.of("nobody") == []
+    by_id = ByMan(spells, order=lambda r: r.spell_id)
+    assert all([r.spell_id for r in by_id.of(m)] == sorted(r.spell_id for r in alone.of(m)) for m in men)
+    beria = posts_by_man(view).of("beria")
+    assert [r.spell_id for r in beria] == list(view.spells.loc[view.spells["person_id"] == "beria", "spell_id"])
+    assert all(pd.notna(r.start_day) for r in beria)  # the point estimates, not the frame's own

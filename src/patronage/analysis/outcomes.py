@@ -105,8 +105,8 @@ class ByMan:
     step asks about, so the rows are grouped once (pandas, in C) and only the men asked about are read in Python."""
 
     def __init__(self, frame: pd.DataFrame, order=None):
-        self._frame, self._order, self._made = frame.reset_index(drop=True), order, {}
-        self._at = self._frame.groupby("person_id", sort=False).indices  # his rows' positions, in the frame's order
+        self._frame, self._order, self._made = frame, order, {}
+        self._at = frame.groupby("person_id", sort=False).indices  # his rows' positions (for iloc), in the frame's order
 
     def of(self, person) -> list:
         """His records, in the frame's order (or ``order``, a sort key; stable); [] if he has none."""
