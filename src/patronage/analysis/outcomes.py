@@ -118,7 +118,8 @@ class ByMan:
         """Make the records of those of ``persons`` not read yet, with one slice of the frame for all of them."""
         todo = [p for p in dict.fromkeys(persons) if p not in self._made]
         at = [self._at.get(p, ()) for p in todo]
-        rows = iter(self._frame.iloc[np.concatenate([np.asarray(a, dtype=int) for a in at])].itertuples(index=False)) if todo else iter(())
+        positions = np.concatenate([np.asarray(a, dtype=int) for a in at]) if todo else np.empty(0, dtype=int)
+        rows = self._frame.iloc[positions].itertuples(index=False)  # an iterator: each man takes his own rows in turn
         for person, his in zip(todo, at, strict=True):
             mine = [next(rows) for _ in his]
             self._made[person] = sorted(mine, key=self._order) if self._order else mine
