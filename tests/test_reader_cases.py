@@ -108,8 +108,10 @@ def test_the_network_below_the_top_leaves_out_the_turncoats(toy):
 
 
 def with_fall_dated(make_package, date: str):
+    """The toy with P's fall dated ``date``, and the post his arrest at it ended too: one arrest, one date."""
     rows = copy.deepcopy(ROWS)
     rows["events"] = [e for e in rows["events"] if e["event_id"] != "fall"] + [event("fall", date, "coup")]
+    rows["spells"] = [{**s, "end": date} if s["spell_id"] == "p-min" else s for s in rows["spells"]]
     return patronage.load(make_package(rows)).select(coding="x")
 
 
@@ -123,6 +125,7 @@ def test_an_act_that_may_have_come_either_side_of_the_fall_is_not_read_as_after(
     # the tie dates the defection more precisely than the event: the tie decides
     rows = copy.deepcopy(ROWS)
     rows["events"] = [e for e in rows["events"] if e["event_id"] != "fall"] + [event("fall", "1950-06", "coup")]
+    rows["spells"] = [{**s, "end": "1950-06"} if s["spell_id"] == "p-min" else s for s in rows["spells"]]
     rows["ties"] = [t for t in rows["ties"] if t["tie_id"] != "p-a"] + [
         tie("p-a", "p", "a", "patronage", "1946", "1950-06-15", True, "1950-06-10", "reward", codings="x")]
     dated = patronage.load(make_package(rows, "dated")).select(coding="x")
@@ -765,7 +768,9 @@ def test_a_last_office_whose_loose_end_reaches_the_day_is_not_said_to_end_before
     """Abakumov's ministry ended '1951' (read as 2 July), against a fall on 12 July: the advice said 'the day may lie
     after his fall', steering the reader to another day, though the end's dates reach it."""
     rows = copy.deepcopy(ROWS)
-    rows["spells"] = [{**s, "end": "1950"} if s["spell_id"] == "p-min" else s for s in rows["spells"]]
+    # ended by a dismissal: an end by his arrest would be read on the day of the arrest the events record
+    rows["spells"] = [{**s, "end": "1950", "end_cause": "dismissal"} if s["spell_id"] == "p-min" else s
+                      for s in rows["spells"]]
     view = patronage.load(make_package(rows)).select(coding="x")
     crisis = make_crisis(view, "p", "1950-07-20")
     said = advice._no_office_before(view, crisis)

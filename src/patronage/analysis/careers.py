@@ -1,7 +1,9 @@
 """Careers: who held which post, and how senior, on a given day.
 
-A date stored as EDTF has bounds; decisions on a given day use the point estimate of each
-bound pair, its midpoint (``patronage.tables.dates.midpoint``), except for a date whose start is
+A date stored as EDTF has bounds, which a selection of the tables narrows where the tables know more (a post
+within its office's period, a move and an arrest recorded twice each on one day: :mod:`patronage.tables.bounds`);
+decisions on a given day use the point estimate of each bound pair, its midpoint
+(``patronage.tables.dates.midpoint``), except for a date whose start is
 unknown ('/1953-03', 'by March 1953'): edtf pads that start ten years back, and the point estimate
 is taken to be no earlier than the first day of its recorded end (``f_floor``,
 ``patronage.tables.dates.open_start_floor``). So a spell or tie whose start no source gives is not
@@ -17,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from patronage.tables.bounds import moves_between
 from patronage.tables.dates import midpoint, to_date
 
 PersonId = str
-MOVES = frozenset({"promotion", "transfer", "reorganisation", "demotion"})  # end causes that take a man straight to his next post
 
 
 def point(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -141,23 +143,6 @@ def alive_on(tables, on, persons) -> pd.Series:
     """True for each person not known to be dead on day ``on``."""
     died = tables.persons.set_index("person_id")["died_lo"].reindex(list(persons))
     return ~(died <= to_date(on)).fillna(False).astype(bool)
-
-
-def moves_between(spells: pd.DataFrame) -> pd.DataFrame:
-    """The posts taken up by a move: each pair of one person's spells where the first ended by promotion,
-    transfer, reorganisation or demotion (MOVES) on a date written exactly as the second's start. The sources
-    then date the move once ("1946": the commissariat renamed a ministry), and the two posts follow each other
-    whatever their point estimates say (two dates "1946" have the same midpoint).
-
-    returns: columns a (position of the earlier spell in ``spells``) and b (of the later), sorted by b, then a.
-    """
-    pos = np.arange(len(spells))
-    person = spells["person_id"].to_numpy(object)
-    left = pd.DataFrame({"person": person, "text": spells["end"].to_numpy(object), "a": pos})
-    left = left[spells["end_cause"].isin(MOVES).fillna(False).to_numpy(bool) & spells["end"].notna().to_numpy(bool)]
-    right = pd.DataFrame({"person": person, "text": spells["start"].to_numpy(object), "b": pos})
-    pairs = left.merge(right, on=["person", "text"]).query("a != b")
-    return pairs[["a", "b"]].sort_values(["b", "a"], kind="stable").reset_index(drop=True)
 
 
 def moved(tables, spells: pd.DataFrame) -> pd.MultiIndex:

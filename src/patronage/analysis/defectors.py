@@ -8,10 +8,10 @@ import pandas as pd
 
 from patronage.analysis.careers import point_of
 from patronage.analysis.crisis import Crisis
-from patronage.analysis.date_bounds import spell_start_bounds
 from patronage.analysis.outcomes import ranks_around
 from patronage.analysis.populations import evidence
 from patronage.analysis.verdicts import Result, nothing_to_count, number, population_text, rank_text
+from patronage.tables.bounds import spell_start_bounds
 
 
 def coding_of(tables) -> str:
@@ -49,7 +49,7 @@ def rewards_of(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     """Each defector's rank the day before and his highest within the window (NA: not recorded), and promoted.
 
     A higher post whose start may fall before the window's end or after it, within the bounds the date draws read
-    (:func:`patronage.analysis.date_bounds.spell_start_bounds`), decides nothing, as a loss dated across the end of a
+    (:func:`patronage.tables.bounds.spell_start_bounds`), decides nothing, as a loss dated across the end of a
     span decides nothing (:func:`patronage.analysis.outcomes.fate_between`): promoted is then NA, an outcome not
     recorded, unless a post certainly begun in time decides it. Otherwise the point estimates decide, as before.
     Columns: rank before, rank after (at the point estimates, or the rank of a post certainly begun in time where

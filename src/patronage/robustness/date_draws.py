@@ -28,18 +28,19 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
-
-# the bounds live with the analysis, which decides with them too; named here as the draws' own
-from patronage.analysis.date_bounds import date_bounds, spell_bounds
-from patronage.analysis.date_bounds import moves as moves
-from patronage.analysis.date_bounds import on_the_same_day as on_the_same_day
-from patronage.analysis.date_bounds import organisation_periods as organisation_periods
-from patronage.analysis.date_bounds import within as within
 from patronage.parallel import map_ordered
 from patronage.robustness import arrest_days
 from patronage.robustness.life_dates import LifeDates
 from patronage.robustness.ordered_draws import draw_table
-from patronage.tables.dates import to_date
+
+# the bounds live with the tables, whose every selection reads its dates inside them; named here as the draws' own
+from patronage.tables.bounds import date_bounds as date_bounds
+from patronage.tables.bounds import linked_bounds
+from patronage.tables.bounds import moves as moves
+from patronage.tables.bounds import on_the_same_day as on_the_same_day
+from patronage.tables.bounds import organisation_periods as organisation_periods
+from patronage.tables.bounds import within as within
+from patronage.tables.dates import bounds_columns, to_date
 
 EDTF_FIELDS = {"spells": ("start", "end"), "events": ("date",), "ties": ("start", "end", "defection_date")}
 ID_COLUMNS = {"spells": "spell_id", "events": "event_id", "ties": "tie_id"}  # the row ids that name a cell's stream
@@ -127,25 +128,9 @@ def raised_to_floor(lo: np.ndarray, hi: np.ndarray, floor: np.ndarray) -> tuple[
 
 def drawn_bounds(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> tuple[dict, dict, dict[int, int]]:
     """The bounds each date is drawn between ((table, col) -> (lo, hi)), the moves by table (:func:`moves`) and the
-    arrests drawn with the posts they ended (:mod:`patronage.robustness.arrest_days`: event position -> spell position).
-
-    Bounds: :func:`date_bounds`; for the two ends of a move, the days both allow (:func:`on_the_same_day`); for a
-    post ended by an arrest recorded as an event, the days the post's end and the arrest both allow.
-    """
-    bounds, one_day = {}, {}
-    for table, cols in fields.items():
-        if table == "spells" and {"start", "end"} <= set(cols):
-            theirs, one_day[table] = spell_bounds(tables)
-            theirs |= {col: date_bounds(tables, table, col) for col in cols if col not in theirs}
-        else:
-            theirs = {col: date_bounds(tables, table, col) for col in cols}
-        bounds.update({(table, col): b for col, b in theirs.items()})
-    linked: dict[int, int] = {}
-    if {("spells", "end"), ("events", "date")} <= bounds.keys():
-        pairs = arrest_days.arrests(tables, bounds["spells", "end"], bounds["events", "date"])
-        bounds["spells", "end"], bounds["events", "date"], linked = arrest_days.narrow(
-            bounds["spells", "end"], bounds["events", "date"], pairs)
-    return bounds, one_day, linked
+    arrests drawn with the posts they ended (event position -> spell position): those every selection reads its dates
+    inside (:func:`patronage.tables.bounds.linked_bounds`), over every field the draws draw (``fields``)."""
+    return linked_bounds(tables, fields)
 
 
 def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -> pd.DataFrame:
@@ -166,7 +151,8 @@ def uncertain_dates(tables, fields: Mapping[str, Iterable[str]] = EDTF_FIELDS) -
                 lo, hi = raised_to_floor(lo, hi, frame[f"{col}_floor"].to_numpy(dtype="datetime64[D]"))
             known = ~(np.isnat(lo) | np.isnat(hi))
             width = (hi[known] - lo[known]).astype(int)
-            recorded = (frame[f"{col}_hi"] - frame[f"{col}_lo"]).dt.days.to_numpy()[known]
+            as_written = bounds_columns(frame[col])[:2]  # a selection's bounds are already narrowed: read the text again
+            recorded = (as_written[1] - as_written[0]).dt.days.to_numpy()[known]
             rows.append({"table": table, "field": col, "dates": int(known.sum()), "uncertain": int((width > 0).sum()),
                          "median width (days)": float(np.median(width[width > 0])) if (width > 0).any() else 0.0,
                          "narrowed": int((width < recorded).sum())})

@@ -50,10 +50,13 @@ then resolves only under ``"seed+external"`` (or through a recorded variant).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 
 from patronage.errors import ParameterError
+from patronage.tables.bounds import as_read
 from patronage.tables.checks import check_choice
 from patronage.tables.names import spelled_in
 
@@ -204,17 +207,10 @@ def seed_names(persons: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def select(tables, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt"):
-    """The tables restricted to the rows one analysis uses.
-
-    returns: Tables whose ``selection`` records the choices; raises ParameterError on a bad choice.
-    """
-    check_choice("evidence", evidence, EVIDENCE_LEVELS)
-    check_choice("coding", coding, tables.codings["coding_id"])
-    chosen = chosen_readings(tables.conflicts, reading, evidence)
-    as_asked = chosen_readings(tables.conflicts, reading) if not isinstance(reading, dict) else chosen
-    switched = {cid: (as_asked[cid], side) for cid, side in chosen.items() if as_asked[cid] != side}
-    distinct = tables.distinct()  # the columns' codes, shared by every selection of these tables
+def rows_kept(tables, distinct, evidence: str, chosen: dict, coding: str) -> dict[str, np.ndarray]:
+    """For each table of FILTERED, the boolean mask of the rows a selection keeps: by evidence and reading
+    (:func:`keep_rows`), the ties by coding, a refinement in place of the row it refines, a participation with its
+    event. ``distinct``: the tables' columns factorised (:meth:`patronage.tables.load.Tables.distinct`)."""
     kept = {name: keep_rows(getattr(tables, name), evidence, chosen) for name in FILTERED}
     # a tie holds under the coding if the coding is in its list: each distinct list read once
     lists = distinct.codes("ties", "codings")[1]
@@ -231,7 +227,27 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     found = distinct.match("event_participants", "event_id", "events", "event_id")
     kept["event_participants"] &= distinct.spread("event_participants", "event_id",
                                                   event_kept[np.where(found < 0, len(ids) + 1, found)])
+    return kept
+
+
+def select(tables, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt"):
+    """The tables restricted to the rows one analysis uses, the dates of their spells and events read inside the
+    bounds those rows allow (:func:`patronage.tables.bounds.as_read`): a post within its office's period, a move
+    and an arrest each on one day.
+
+    returns: Tables whose ``selection`` records the choices; raises ParameterError on a bad choice.
+    """
+    check_choice("evidence", evidence, EVIDENCE_LEVELS)
+    check_choice("coding", coding, tables.codings["coding_id"])
+    chosen = chosen_readings(tables.conflicts, reading, evidence)
+    as_asked = chosen_readings(tables.conflicts, reading) if not isinstance(reading, dict) else chosen
+    switched = {cid: (as_asked[cid], side) for cid, side in chosen.items() if as_asked[cid] != side}
+    distinct = tables.distinct()  # the columns' codes, shared by every selection of these tables
+    kept = rows_kept(tables, distinct, evidence, chosen, coding)
     frames = {name: rows(getattr(tables, name), mask) for name, mask in kept.items()}
+    # the dates as the rows chosen bound them (a post inside its office's period, a move or an arrest on one day):
+    # new frames with other _lo/_hi columns, every column a rule factorises as it was
+    frames |= as_read(SimpleNamespace(organisations=tables.organisations, **frames))
     same = {name: None if mask.all() else mask for name, mask in kept.items()}
     persons = seed_names(tables.persons) if evidence == "seed" else tables.persons
     if persons is tables.persons:
