@@ -36,11 +36,15 @@ def moves_between(spells: pd.DataFrame) -> pd.DataFrame:
     returns: columns a (position of the earlier spell in ``spells``) and b (of the later), sorted by b, then a.
     """
     pos = np.arange(len(spells))
-    person = spells["person_id"].to_numpy(object)
-    left = pd.DataFrame({"person": person, "text": spells["end"].to_numpy(object), "a": pos})
-    left = left[spells["end_cause"].isin(MOVES).fillna(False).to_numpy(bool) & spells["end"].notna().to_numpy(bool)]
-    right = pd.DataFrame({"person": person, "text": spells["start"].to_numpy(object), "b": pos})
-    pairs = left.merge(right, on=["person", "text"]).query("a != b")
+    moved = spells["end_cause"].isin(MOVES).fillna(False).to_numpy(bool) & spells["end"].notna().to_numpy(bool)
+    # the texts as integer codes, ends and starts in one code space, so that the join is on integers: on a register
+    # of millions of posts, joining on the strings themselves cost most of a selection
+    texts = pd.factorize(np.concatenate([spells["end"].to_numpy(object)[moved], spells["start"].to_numpy(object)]))[0]
+    person = pd.factorize(spells["person_id"].to_numpy(object))[0].astype(np.int64)
+    width = int(texts.max(initial=-1)) + 2
+    left = pd.DataFrame({"key": person[moved] * width + texts[:moved.sum()], "a": pos[moved]})
+    right = pd.DataFrame({"key": person * width + texts[moved.sum():], "b": pos})[texts[moved.sum():] >= 0]
+    pairs = left.merge(right, on="key").query("a != b")
     return pairs[["a", "b"]].sort_values(["b", "a"], kind="stable").reset_index(drop=True)
 
 
@@ -140,11 +144,12 @@ def arrests(tables, end: tuple[np.ndarray, np.ndarray], date: tuple[np.ndarray, 
     """The arrests recorded both as an event and as the end of a post: (position of the event, position of the
     spell) in table order, where the two dates share a day (``end``, ``date``: the (lo, hi) bounds the draws use)."""
     spells, events, part = tables.spells, tables.events, tables.event_participants
-    ended = pd.DataFrame({"person_id": spells["person_id"].to_numpy(), "spell": np.arange(len(spells))})
-    ended = ended[spells["end_cause"].eq(ENDED_BY).fillna(False).to_numpy()]
-    where = pd.Series(np.arange(len(events)), index=events["event_id"].to_numpy())
-    held = part[part["role"].eq(ROLE).fillna(False) & part["event_id"].isin(where.index)]
-    arrested = pd.DataFrame({"person_id": held["person_id"].to_numpy(), "event": where[held["event_id"]].to_numpy()})
+    held = part[part["role"].eq(ROLE).fillna(False).to_numpy(bool)]  # the few arrested first, then their events
+    event = pd.Index(events["event_id"].to_numpy(object)).get_indexer(held["event_id"].to_numpy(object))
+    arrested = pd.DataFrame({"person_id": held["person_id"].to_numpy(object), "event": event})[event >= 0]
+    ended = spells["end_cause"].eq(ENDED_BY).fillna(False).to_numpy(bool) & \
+        spells["person_id"].isin(arrested["person_id"]).to_numpy(bool)
+    ended = pd.DataFrame({"person_id": spells["person_id"].to_numpy(object)[ended], "spell": np.flatnonzero(ended)})
     pairs = arrested.merge(ended, on="person_id").sort_values(["event", "spell"], kind="stable")
     e, s = pairs["event"].to_numpy(int), pairs["spell"].to_numpy(int)
     known = ~(np.isnat(date[0][e]) | np.isnat(end[0][s]))
