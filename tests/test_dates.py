@@ -42,7 +42,19 @@ def test_column_bounds_and_errors():
     lo, hi, errors = bounds_columns(s)
     assert lo.iloc[0] == pd.Timestamp("1953-06-01") and hi.iloc[3] == pd.Timestamp("1953-06-30")
     assert pd.isna(lo.iloc[1]) and list(errors) == [2]
-    assert midpoint(lo, hi).iloc[0] == pd.Timestamp("1953-06-15 12:00")
+    assert midpoint(lo, hi).iloc[0] == pd.Timestamp("1953-06-15")  # the day that holds the middle, not its noon
+
+
+def test_a_midpoint_is_a_day_whatever_the_columns_resolution():
+    """An even number of days has its middle at noon; the point estimate is the day that holds it, on numpy's
+    path (both columns of one resolution) and on pandas' (two resolutions), and a missing bound stays missing."""
+    lo = pd.Series(pd.to_datetime(["1953-06-26", "1953-06-26", "1953-06-26", None]))
+    hi = pd.Series(pd.to_datetime(["1953-07-07", "1953-07-06", "1953-06-26", "1953-07-01"]))
+    expected = [pd.Timestamp("1953-07-01"), pd.Timestamp("1953-07-01"), pd.Timestamp("1953-06-26")]
+    for first in (lo, lo.astype("datetime64[s]")):
+        middle = midpoint(first, hi)
+        assert middle.iloc[:3].tolist() == expected and pd.isna(middle.iloc[3])
+        assert (middle.dropna() == middle.dropna().dt.normalize()).all()
 
 
 def test_open_start_floor_is_the_first_day_of_the_recorded_end():
