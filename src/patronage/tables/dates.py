@@ -254,6 +254,6 @@ def midpoint(lo: pd.Series, hi: pd.Series) -> pd.Series:
     """The middle day between two bound columns: the point estimate the analysis uses."""
     a, b = lo.to_numpy(), hi.to_numpy()
     if a.dtype.kind == "M" and a.dtype == b.dtype:  # numpy directly: pandas' datetime arithmetic costs ~10x more
-        middle = (a + (b - a) // 2).astype("datetime64[D]").astype(a.dtype)  # a day: an even span's middle falls at noon
+        middle = (a + (b - a) // 2).astype("datetime64[D]").astype(a.dtype)  # a day: the middle of an even number of days falls at noon
         return pd.Series(middle, index=lo.index)  # the analysis computes hundreds of these per run
     return (lo + (hi - lo) / 2).dt.floor("D")
