@@ -62,7 +62,42 @@ def test_an_external_row_refined_by_another_work_gives_way_to_it(make_package):
     assert "a-min-day" in ids and "a-min" not in ids
 
 
+CONFLICT_K = {"conflict_id": "k", "kind": "date", "topic": "t", "reading_a": "standard", "a_source_id": "ref", "a_locator": "e",
+              "a_quote": "", "a_evidence": "external", "reading_b": "variant", "b_source_id": "ref2", "b_locator": "f",
+              "b_evidence": "external", "default_reading": "standard"}
+
+
+def two_works_disagree(rows, readings=("standard", "variant")):
+    """A's first post (the seed: 1946) restated by two works on two days, each a refinement carrying one reading of k."""
+    rows["sources"].append({**REF, "source_id": "ref2", "title": "Another handbook"})
+    rows.setdefault("conflicts", []).append(CONFLICT_K)
+    spell(rows, "a-min-day").update(conflict_id="k", reading=readings[0])
+    rows["spells"].append({**spell(rows, "a-min-day"), "spell_id": "a-min-day2", "source_id": "ref2", "start": "1946-04-01",
+                           "reading": readings[1]})
+
+
+def test_two_works_that_restate_one_row_and_disagree_are_two_readings_and_each_replaces_it(make_package):
+    """The seed's year, one work's 15 March and another's 1 April: a reading picks one day, which stands in for the
+    year; the seeds alone keep the year. Neither refinement is kept beside the other or beside the seed's row."""
+    rows = world(two_works_disagree)
+    assert problems(make_package, rows) == []
+    tables = patronage.load(make_package(rows))
+    for reading, kept in (("standard", "a-min-day"), ("variant", "a-min-day2"), ({"k": "variant"}, "a-min-day2")):
+        ids = set(tables.select(evidence="seed+external", reading=reading, coding="x").spells["spell_id"])
+        assert {"a-min", "a-min-day", "a-min-day2"} & ids == {kept}, reading
+    assert "a-min" in set(tables.select(evidence="seed", coding="x").spells["spell_id"])
+
+
 CASES = {
+    "two refinements on one reading of a conflict": (lambda r: two_works_disagree(r, ("standard", "standard")),
+                                                     "'a-min' has more than one refinement"),
+    "two refinements on two conflicts": (lambda r: two_works_disagree(r) or r["conflicts"].append({**CONFLICT_K, "conflict_id": "k2"})
+                                         or spell(r, "a-min-day2").update(conflict_id="k2"),
+                                         "'a-min' has more than one refinement"),
+    "two readings refining a row already in a conflict": (
+        lambda r: two_works_disagree(r) or r["conflicts"].append({**CONFLICT_K, "conflict_id": "k0"})
+        or spell(r, "a-min").update(conflict_id="k0", reading="standard"),
+        "'a-min' has more than one refinement"),
     "a refinement that is seed": (lambda r: spell(r, "a-min-day").update(evidence="seed", quote="as stated", source_id="src"),
                                   "refines 'a-min' but its evidence is 'seed': a refinement is external"),
     "refines an unknown row": (lambda r: spell(r, "a-min-day").update(refines="nothing"),

@@ -27,10 +27,12 @@ returns what they say at their precision; under ``"seed+external"`` the refineme
 refinement shares the conflict tag of the row it refines, so the reading keeps or drops both
 together. Refinable tables: attributes, spells, events, ties (those with one id column); an
 event's refinement repeats the event's participations on its own id, since a participation
-follows its event. The validator (:func:`patronage.tables.validate.refinements`) holds the rules:
-a refinement is external and refines a row of the same table, at most one per row, keeps the
+follows its event. The validator (:func:`patronage.tables.rules_refinements.refinements`) holds the
+rules: a refinement is external and refines a row of the same table, at most one per row, keeps the
 row's subject, and narrows its dates rather than contradicting them (a contradiction is a
-conflict, with both readings). The refined row may itself be external: one work attests a man in
+conflict, with both readings). Two works may each restate a row and disagree (the seed's '1977',
+one work's 6 June, another's 6 July): each is a refinement carrying its reading of one conflict the
+refined row is not in, and the reading keeps one of them, which replaces the row. The refined row may itself be external: one work attests a man in
 office, another bounds the post more closely, and the closer row is used instead, never beside it.
 
 Why a row and not per-field provenance: a second set of source/locator/evidence columns for each

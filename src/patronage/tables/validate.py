@@ -1,11 +1,11 @@
 """Rules that span tables, beyond what a Frictionless schema can say: every one run over the tables.
 
-Each rule is a function from the tables to a list of Problems, in four families:
+Each rule is a function from the tables to a list of Problems, in five families:
 :mod:`patronage.tables.rules_structure` (keys, references, chronology), :mod:`patronage.tables.rules_sense` (a tie
 joins two living persons, no post before birth, a defection date belongs to a defection, no row repeated),
-:mod:`patronage.tables.rules_sourcing` (quotations, conflict tags) and
-:mod:`patronage.tables.rules_provenance` (refinements, cited sources, working notes, the subjects of
-seed quotations). All are vectorised with pandas. A rule that tests each cell against something (an
+:mod:`patronage.tables.rules_sourcing` (quotations, conflict tags),
+:mod:`patronage.tables.rules_refinements` (a row restated at another work's precision) and
+:mod:`patronage.tables.rules_provenance` (cited sources, working notes, the subjects of seed quotations). All are vectorised with pandas. A rule that tests each cell against something (an
 id list, an allowed word, a death date) does so once per distinct value of the column and spreads the
 answer over the rows (:class:`patronage.tables.distinct.Distinct`): the columns hold few distinct
 values (a source, a kind, an evidence) or repeat them (a person's id on each of his spells), and the
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from patronage.errors import Problem
 from patronage.tables.distinct import Distinct
-from patronage.tables.rules_provenance import cited_sources, refinements, seed_subjects, sourced_names, working_notes
+from patronage.tables.rules_provenance import cited_sources, seed_subjects, sourced_names, working_notes
+from patronage.tables.rules_refinements import refinements
 from patronage.tables.rules_sense import sense
 from patronage.tables.rules_sourcing import conflict_tags, one_id_per_work, sourcing
 from patronage.tables.rules_structure import chronology, composite_keys, foreign_keys
