@@ -128,6 +128,11 @@ CASES = {
                                                   "cites nobody-2010, which is not in sources.csv"),
     "a working note": (lambda r: spell(r, "a-min").update(note="Not in the brief; see the report."),
                        "holds a working note"),
+    "a note on the row's history": (lambda r: spell(r, "a-min").update(note="Start changed from 1946-03 to 1946."),
+                                    "tells the row's history or what a work not read gives ('changed from')"),
+    "a note giving what a work not read says": (
+        lambda r: spell(r, "a-min-day").update(note="15 March in the handbook (not quoted)."),
+        "tells the row's history or what a work not read gives ('(not quoted)')"),
     "a seed note citing unnamed standard accounts": (lambda r: spell(r, "a-min").update(note="Standard accounts give 15 March."),
                                                      "a seed row's note takes a fact from unnamed accounts"),
     "an organisation's note citing a standard chronology": (

@@ -51,6 +51,10 @@ def cited_sources(tables, distinct: Distinct | None = None) -> list[Problem]:
 # phrases of curators' working notes that must not stand in published rows
 WORKING_NOTES = re.compile(r"see the report|not in the brief|reported to the lead|new conflict id|not verified",
                            re.IGNORECASE)
+# a note that tells the row's own history, or what a work nobody read gives: neither is something a work read says
+HISTORY = re.compile(r"\(not quoted\)|attribution not re-checked|\b(?:earlier|before) (?:attributed|cited) to\b|\bcited before to\b|"
+                     r"\bwas earlier cited\b|\bas cited to\b|\b(?:changed|refined) from\b|\bthe handbook gives\b|"
+                     r"\bwhose text was not read\b", re.IGNORECASE)
 # an online reader's page index in a locator: a place in a copy, not in the work (never a page number of the work)
 READER_INDEX = re.compile(r"reader(?:'s)? page|page index|/p/\d", re.IGNORECASE)
 # an unnamed 'standard' account given as the basis of a fact in a seed row's note: the fact belongs in
@@ -63,7 +67,8 @@ FRAME = ("organisations", "persons")  # never filtered, so every row's note name
 
 def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
     """No curators' working notes in published rows ('see the report', 'not in the brief', 'not verified',
-    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside; no seed
+    'reported to the lead', 'NEW conflict id'), sources.csv's bibliographic caveats aside, and no note that tells
+    the row's history ('cited before to', 'changed from') or what a work not read gives ('(not quoted)'); no seed
     row of an assertion table takes a fact from unnamed 'standard accounts': name the work, in a row of
     its own; and no other note (an external row's, or one of organisations and persons, the frame, never
     filtered: its dates and names are used under every evidence level), nor a conflict's resolution,
@@ -80,6 +85,10 @@ def working_notes(tables, distinct: Distinct | None = None) -> list[Problem]:
             out += problems_where(tables, name, bad, column,
                                   lambda r, c=column: f"holds a working note ({WORKING_NOTES.search(r[c]).group(0)!r}): "
                                                  "say what the sources say, or leave it out")
+            bad = distinct.per_value(name, column, lambda v: v.str.contains(HISTORY).fillna(False))
+            out += problems_where(tables, name, bad, column,
+                                  lambda r, c=column: f"tells the row's history or what a work not read gives "
+                                                 f"({HISTORY.search(r[c]).group(0)!r}): say what the works read say")
         for column in [c for c in frame.columns if c.endswith("locator")]:
             bad = distinct.per_value(name, column, lambda v: v.str.contains(READER_INDEX).fillna(False))
             out += problems_where(tables, name, bad, column,
