@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from patronage.tables.load import LIVES
+from patronage.tables.columns import LIVES
 
 FIRST, LAST = np.iinfo(np.int64).max, np.iinfo(np.int64).min
 

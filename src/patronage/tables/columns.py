@@ -18,6 +18,10 @@ from patronage.tables.dates import bounds_and_floor
 # Every table the package reads or derives holds text in this one dtype, whatever is installed.
 TEXT = pd.StringDtype("python")
 
+# (column prefix, event kinds, participant roles): the events whose days bound a person's birth and death, which the
+# loader derives as the persons' life dates and the rules of sense read as one death
+LIVES = (("born", {"birth"}, {"subject"}), ("died", {"death", "execution"}, {"subject", "executed"}))
+
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 

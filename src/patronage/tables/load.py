@@ -29,7 +29,7 @@ import pandas as pd
 from patronage import config
 from patronage.errors import DataError, Problem
 from patronage.tables.cached import cached_tables
-from patronage.tables.columns import TEXT, add_bounds, type_columns
+from patronage.tables.columns import LIVES, TEXT, add_bounds, type_columns
 from patronage.tables.datapackage import read_descriptor
 from patronage.tables.distinct import Distinct
 from patronage.tables.files import FileProblem, read_file
@@ -158,8 +158,6 @@ def derive_person_columns(tables: Tables, distinct: Distinct | None = None) -> p
 
 
 DERIVED = ("born_lo", "born_hi", "died_lo", "died_hi", "fate")
-# (column prefix, event kinds, participant roles): the events whose days bound a person's birth and death
-LIVES = (("born", {"birth"}, {"subject"}), ("died", {"death", "execution"}, {"subject", "executed"}))
 DISTINCT = "distinct"  # the key of Tables.distinct() among the derived
 # the columns whose codes a selection reads (readings.select, then derive_person_columns)
 SELECTION_COLUMNS = {("ties", "codings"), ("events", "event_id"), ("events", "kind"), ("event_participants", "event_id"),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from patronage.errors import Problem
+from patronage.tables.columns import LIVES
 from patronage.tables.distinct import Distinct
 from patronage.tables.rules import problems_where
 
@@ -88,10 +89,8 @@ def _one_death(tables) -> list[Problem]:
     """A man dies once: two deaths of his on days that cannot be the same, neither under a conflict of the sources
     (conflicts.csv, each reading a row of its own), are refused at the later one. A second execution of Beria in 1960,
     entered without one, moved his latest death to 1960 and let every check of acts after his death pass him by. A
-    death is what the persons' life dates read as one (:data:`patronage.tables.load.LIVES`: his part as the subject of
+    death is what the persons' life dates read as one (:data:`patronage.tables.columns.LIVES`: his part as the subject of
     a death, or the man executed at an execution; not an official present at it)."""
-    from patronage.tables.load import LIVES  # the loader runs these rules: imported when they run
-
     kinds, roles = next((k, r) for life, k, r in LIVES if life == "died")
     parts, events = tables.event_participants, tables.events.drop_duplicates("event_id").set_index("event_id")
     dies = (parts["event_id"].map(events["kind"]).isin(kinds).fillna(False).to_numpy(dtype=bool)
