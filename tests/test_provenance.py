@@ -154,6 +154,8 @@ CASES = {
         "conflicts.csv, row 2, column 'reading_b': both sides are 'standard', and rows carry this conflict"),
     "a locator with a reader's page index": (lambda r: spell(r, "a-min").update(locator="chapter 2 (reader page 38 of the copy)"),
                                               "column 'locator': names an online copy's page index ('reader page')"),
+    "a locator with a copy's page path": (lambda r: spell(r, "a-min").update(locator="part 1 (read in a copy, htrd/479265/p26)"),
+                                          "column 'locator': names an online copy's page index ('/p2')"),
     "one work under two ids": (lambda r: r["sources"].append({**REF, "source_id": "ref-2", "title": "A Handbook."}),
                                "sources.csv, row 4, column 'title': the same work as source 'ref' (same title and authors)"),
     "a names source without its locator": (lambda r: person(r, "a").update(names_source_id="ref"),

@@ -56,7 +56,7 @@ HISTORY = re.compile(r"\(not quoted\)|attribution not re-checked|\b(?:earlier|be
                      r"\bwas earlier cited\b|\bas cited to\b|\b(?:changed|refined) from\b|\bthe handbook gives\b|"
                      r"\bwhose text was not read\b", re.IGNORECASE)
 # an online reader's page index in a locator: a place in a copy, not in the work (never a page number of the work)
-READER_INDEX = re.compile(r"reader(?:'s)? page|page index|/p/\d", re.IGNORECASE)
+READER_INDEX = re.compile(r"reader(?:'s)? page|page index|/p/?\d", re.IGNORECASE)
 # an unnamed 'standard' account given as the basis of a fact in a seed row's note: the fact belongs in
 # a refinement (or an external row) that names its work
 UNNAMED_STANDARD = re.compile(r"\bstandard (?:accounts?|biograph\w*|chronology|reference|date|dates|start|end)\b|"
