@@ -371,7 +371,7 @@ def test_career_bars_clip_each_post_to_the_span_around_the_crisis(toy):
 REAL_TOP_CLIENTS = {
     "Yagoda 1936": [("agranov", "yagoda-agranov-patronage", "agranov-1936-nkvd-first-deputy"),
                     ("berman-matvei", "yagoda-berman-matvei-patronage", "berman-matvei-1932-gulag-head"),
-                    ("berzin-eduard", "yagoda-berzin-eduard-patronage", "berzin-eduard-1931-dalstroy-director"),
+                    ("berzin-eduard", "yagoda-berzin-eduard-patronage", "berzin-eduard-1931-dalstroy-director-ref"),
                     ("frinovsky", "yagoda-frinovsky-patronage", "frinovsky-1936-gupvo-head"),
                     ("prokofiev-georgy", "yagoda-prokofiev-georgy-patronage", "prokofiev-1934-nkvd-deputy-commissar")],
     "Yezhov 1938": [("berman-matvei", "yezhov-berman-matvei-patronage", "berman-matvei-1937-communications-commissar"),
