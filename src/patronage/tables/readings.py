@@ -32,8 +32,9 @@ rules: a refinement is external and refines a row of the same table, at most one
 row's subject, and narrows its dates rather than contradicting them (a contradiction is a
 conflict, with both readings). Two works may each restate a row and disagree (the seed's '1977',
 one work's 6 June, another's 6 July): each is a refinement carrying its reading of one conflict the
-refined row is not in, and the reading keeps one of them, which replaces the row. The refined row may itself be external: one work attests a man in
-office, another bounds the post more closely, and the closer row is used instead, never beside it.
+refined row is not in, and the reading keeps one of them, which replaces the row. The refined row may
+itself be external: one work attests a man in office, another bounds the post more closely, and the
+closer row is used instead, never beside it.
 
 Why a row and not per-field provenance: a second set of source/locator/evidence columns for each
 refinable field (start, end, post, seniority, end_cause, appointed_by...) would double the width
