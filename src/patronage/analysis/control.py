@@ -10,7 +10,7 @@ from patronage.analysis.advancement import UNSAID, career_evidence, unrecorded_t
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis, crisis_events
 from patronage.analysis.defectors import coding_of
-from patronage.analysis.populations import evidence
+from patronage.analysis.populations import evidence, members_in_full
 from patronage.analysis.verdicts import Result, names_of, number
 
 
@@ -57,13 +57,16 @@ def defectors_were_genuine_clients(tables, crisis: Crisis) -> Result:
 def _turncoat_members(tables, crisis: Crisis, turncoats: list) -> pd.DataFrame:
     """The turncoats with the rows that put each one there: his tie and post (:func:`patronage.analysis.populations.evidence`),
     and his act against the patron at the fall, with its quotation."""
-    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
-    acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
     acted = [p for p in turncoats if p in crisis.turncoats]
     coded = [p for p in turncoats if p not in crisis.turncoats]  # only his tie records a defection at the crisis
     counted = pd.concat([evidence(tables, crisis, acted, "acted against the patron at his fall"),
                          evidence(tables, crisis, coded, "coded as defecting from the patron at his fall (no act of his recorded)")])
-    return counted.set_index("person_id").loc[turncoats].reset_index().assign(
+    counted = counted.set_index("person_id").loc[turncoats].reset_index()
+    if not members_in_full():
+        return counted
+    parts = crisis_events(tables, crisis.patron, crisis.date, crisis.window_days)
+    acts = parts[parts["role"].eq("defecting") & parts["person_id"].isin(turncoats)].drop_duplicates("person_id")
+    return counted.assign(
         **{"act": lambda m: m["person_id"].map(acts.set_index("person_id")["event_id"]),
            "act quote": lambda m: m["person_id"].map(acts.set_index("person_id")["quote"])})
 

@@ -14,6 +14,9 @@ the populations defined by rank, and the population's description says how many 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,6 +28,27 @@ from patronage.analysis.verdicts import number, population_text
 from patronage.tables.checks import check_choice
 
 POPULATIONS = ("first deputies", "high office", "all clients")
+
+# Whether the steps list their members in full (name, tie, post and quotations: what a notebook shows) or only whom
+# they count. A run that reads nothing of a step but its value, verdict and the persons counted (the date draws, the
+# grid, the thresholds, the panel) would otherwise join each member's tie and post hundreds of times for nothing.
+_IN_FULL = contextvars.ContextVar("members in full", default=True)
+
+
+@contextlib.contextmanager
+def members_by_id() -> Iterator[None]:
+    """Within this block the steps' members tables give person_id and 'counted because' only (:func:`evidence`);
+    every value, verdict, reason and person counted is as in full."""
+    token = _IN_FULL.set(False)
+    try:
+        yield
+    finally:
+        _IN_FULL.reset(token)
+
+
+def members_in_full() -> bool:
+    """False within :func:`members_by_id`."""
+    return _IN_FULL.get()
 
 
 @dataclass(frozen=True)
@@ -70,7 +94,10 @@ def first_deputies(tables, crisis: Crisis) -> list[PersonId]:
 
 
 def evidence(tables, crisis: Crisis, ids, why: str) -> pd.DataFrame:
-    """One row per person: his name, why he is counted, and the tie and the post (with their quotations) that put him there."""
+    """One row per person: his name, why he is counted, and the tie and the post (with their quotations) that put him there
+    (within :func:`members_by_id`, the person and why he is counted only)."""
+    if not members_in_full():
+        return pd.DataFrame({"person_id": pd.Series(list(ids), dtype=object), "counted because": why})
     names = tables.undated("names", lambda t: t.persons.set_index("person_id")["name"])
     # plain dicts, not a row lookup per person: every run of the steps builds several of these tables
     quotes = tables.undated("tie quotes", lambda t: dict(zip(t.ties["tie_id"], t.ties["quote"], strict=True)))

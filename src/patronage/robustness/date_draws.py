@@ -28,6 +28,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
+from patronage.analysis.populations import members_by_id
 from patronage.parallel import map_ordered
 from patronage.robustness import arrest_days
 from patronage.robustness.life_dates import LifeDates
@@ -223,8 +224,9 @@ def _verdicts_under_draws(view, draws: DateDraws, patron, day, horizon_years, hy
     def one_draw(i: int) -> list[dict]:
         tables = redated(view, draws, i, lives)
         crisis = make_crisis(tables, patron, day, horizon_years=horizon_years)
-        return [{"draw": i, "hypothesis": r.hypothesis, "value": r.value, "verdict": r.verdict}
-                for r in hypotheses.run_all(tables, crisis, **hypothesis_kwargs)]
+        with members_by_id():  # a draw keeps each step's value and verdict only
+            results = hypotheses.run_all(tables, crisis, **hypothesis_kwargs)
+        return [{"draw": i, "hypothesis": r.hypothesis, "value": r.value, "verdict": r.verdict} for r in results]
 
     rows = [row for rows in map_ordered(one_draw, range(draws.n)) for row in rows]
     return pd.DataFrame(rows, columns=["draw", "hypothesis", "value", "verdict"])

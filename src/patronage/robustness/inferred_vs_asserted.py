@@ -17,6 +17,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
+from patronage.analysis.populations import members_by_id
 from patronage.robustness.career_ties import LEADERS, leader_ties
 from patronage.tables.dates import to_date
 
@@ -132,7 +133,9 @@ def _hypotheses_on_inferred(view, rules: Mapping[str, pd.DataFrame], patron, day
         sets[name], left_out[name] = with_inferred_ties(view, t[~drop]), int(drop.sum())
     for name, tables in sets.items():
         crisis = make_crisis(tables, patron, day, horizon_years=horizon_years)
-        for r in hypotheses.run_all(tables, crisis, **hypothesis_kwargs):
+        with members_by_id():  # each set of ties keeps each step's value and verdict only
+            results = hypotheses.run_all(tables, crisis, **hypothesis_kwargs)
+        for r in results:
             rows.append({"ties": name, "hypothesis": r.hypothesis, "value": r.value, "verdict": r.verdict,
                          "clients": len(crisis.roster), "leader ties left out": left_out[name]})
     return pd.DataFrame(rows, columns=["ties", "hypothesis", "value", "verdict", "clients", "leader ties left out"])

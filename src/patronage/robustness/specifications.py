@@ -25,7 +25,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
-from patronage.analysis.populations import POPULATIONS
+from patronage.analysis.populations import POPULATIONS, members_by_id
 from patronage.analysis.verdicts import DECIDED, VERDICTS
 from patronage.parallel import map_ordered
 from patronage.tables.dates import to_date
@@ -162,10 +162,12 @@ def steps_by_horizon_and_population(view, patron, day, horizons: list, populatio
         out[h] = {}
         for p in populations:
             steps = hypotheses.steps_changed_by(h != h0, p != p0)
+            with members_by_id():  # of the members, the grid compares whom each step counts
+                results = hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)
             # the coding's own name in a reason ('under the coding 'blauvelt'') is no fact of the crisis
             again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason.replace(repr(view.selection.get("coding")), "''"),
                                                                        tuple(r.members.get("person_id", ()))))
-                     for r in hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)}
+                     for r in results}
             if steps is None:
                 out[h][p] = list(again.values())
                 continue

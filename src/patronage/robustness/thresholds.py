@@ -26,6 +26,7 @@ import pandas as pd
 from patronage import cache
 from patronage.analysis import hypotheses
 from patronage.analysis.crisis import make_crisis
+from patronage.analysis.populations import members_by_id
 from patronage.analysis.verdicts import DECIDED, VERDICTS
 from patronage.errors import ParameterError
 from patronage.tables.checks import check_choice, number
@@ -128,8 +129,9 @@ def verdicts_at_thresholds(view, patron: str, date, horizon_years: float = 10, v
     day = to_date(date)
     inputs = [cache.frames_digest(view.frames()), repr(view.selection), repr(patron), str(day), repr(float(horizon_years)),
               repr(sorted(values.items())), repr(sorted(hypothesis_kwargs.items()))]
-    return cache.cached_result("verdicts-at-thresholds", inputs,
-                               lambda: _verdicts_at_thresholds(view, patron, day, horizon_years, values, hypothesis_kwargs))
+    with members_by_id():  # each run keeps each step's value and verdict only
+        return cache.cached_result("verdicts-at-thresholds", inputs,
+                                   lambda: _verdicts_at_thresholds(view, patron, day, horizon_years, values, hypothesis_kwargs))
 
 
 def _verdicts_at_thresholds(view, patron, day, horizon_years, values, hypothesis_kwargs) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.hypotheses import run_all
-from patronage.analysis.populations import population
+from patronage.analysis.populations import members_by_id, population
 from patronage.analysis.verdicts import VERDICTS
 from patronage.robustness.falls import make_crises
 
@@ -29,8 +29,9 @@ def panel(tables, found: pd.DataFrame, horizon_years: float = 10, min_rank: int 
     rows = []
     for name, crisis in make_crises(tables, found, horizon_years).items():
         sizes = roster_sizes(crisis, min_rank)
-        for result in run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days,
-                              alpha=alpha):
+        with members_by_id():  # the panel keeps each step's value and verdict only
+            results = run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days, alpha=alpha)
+        for result in results:
             rows.append({"crisis": name, "patron_id": crisis.patron, "date": crisis.date.date().isoformat(), **sizes,
                          "hypothesis": result.hypothesis, "value": result.value, "verdict": result.verdict})
     columns = ["crisis", "patron_id", "date", "clients", "top clients", "defectors", "hypothesis", "value", "verdict"]
@@ -83,8 +84,10 @@ def panel_table(tables, rosters: dict[str, Crisis], listed: pd.DataFrame, min_ra
     for c in listed.itertuples(index=False):
         crisis = rosters[c.crisis]
         top = top_clients(tables, crisis, min_rank)
-        for r in run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days, alpha=alpha,
-                         population=population):
+        with members_by_id():  # the panel keeps each step's value, verdict and population only
+            results = run_all(tables, crisis, rare_share=rare_share, min_rank=min_rank, window_days=window_days, alpha=alpha,
+                              population=population)
+        for r in results:
             rows.append({"crisis": c.crisis, "patron": names.get(c.patron_id, c.patron_id),
                          "date": crisis.date.date().isoformat(), "hypothesis": r.hypothesis, "verdict": r.verdict,
                          "top_clients": len(top), "defected": int(top["defected"].sum()), "value": r.value,
