@@ -273,3 +273,38 @@ def test_a_build_with_nothing_to_run_imports_no_statistics():
             "print(sorted(m for m in ('scipy.stats', 'statsmodels', 'plotly.graph_objects') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_readme_findings_are_rewritten_only_when_their_inputs_or_the_readme_changed(tmp_path, monkeypatch):
+    """The build's check (:func:`patronage.build.stamps.update_readme_if_stale`) in a copy of the files it reads: the
+    block is written once, not again while nothing changed, and again after the README (a block edited by hand), a
+    figure's table or the data, code and lock file changed."""
+    import shutil
+
+    from patronage.build import stamps
+    from patronage.publish import findings
+
+    (tmp_path / "figures").mkdir()
+    for csv in config.FIGURES_DIR.glob("*.csv"):
+        shutil.copy(csv, tmp_path / "figures" / csv.name)
+    (tmp_path / "src" / "patronage" / "publish").mkdir(parents=True)
+    shutil.copy(config.PROJ_ROOT / "src" / "patronage" / "publish" / "findings.py", tmp_path / "src" / "patronage" / "publish")
+    readme = tmp_path / "README.md"
+    shutil.copy(findings.README, readme)
+    monkeypatch.setattr(config, "PROJ_ROOT", tmp_path)
+    monkeypatch.setattr(config, "BUILD_DIR", tmp_path / "build")
+    written = []
+    monkeypatch.setattr(findings, "update_readme", lambda path: written.append(path) or False)
+
+    def check(shared="data, code and lock"):
+        stamps.update_readme_if_stale(shared)
+        return len(written)
+
+    assert [check(), check()] == [1, 1]
+    readme.write_text(readme.read_text(encoding="utf-8").replace("| H1 genuine clients |", "| H1 edited |"), encoding="utf-8")
+    assert [check(), check()] == [2, 2]
+    with (tmp_path / "figures" / "03-verdicts.csv").open("a", encoding="utf-8") as table:
+        table.write("\n")
+    assert [check(), check()] == [3, 3]
+    assert [check("other data"), check("other data")] == [4, 4]
+    assert written == [readme] * 4

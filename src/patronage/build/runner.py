@@ -34,7 +34,7 @@ from patronage.build.execute import prune_failed
 from patronage.build.inputs import shared_inputs_hash
 from patronage.build.plan import default_runs, is_current, run_hash, scenario_runs
 from patronage.build.runs import environment
-from patronage.build.stamps import build_edition_if_stale, build_exports
+from patronage.build.stamps import build_edition_if_stale, build_exports, update_readme_if_stale
 from patronage.build.workers import execute_all
 from patronage.errors import CheckoutError, SettingError
 from patronage.lock import BuildLocked, build_lock
@@ -113,9 +113,7 @@ def build(args: argparse.Namespace) -> int:
     if failures:
         print(f"build failed: {', '.join(failures)}", file=sys.stderr)
         return 1
-    from patronage.publish.findings import update_readme
-
-    if update_readme():
+    if update_readme_if_stale(shared):
         print("updated the findings in README.md", flush=True)
     if args.only is None and build_edition_if_stale():  # by content: see its docstring
         print("wrote the HTML edition: docs/index.html", flush=True)

@@ -1,5 +1,6 @@
 """What the build rewrites only when its inputs changed, by stamp in build/stamps/: the flat export of every
-assertion, and the HTML edition (unless docs/ still holds exactly what the last edition published)."""
+assertion, the README's findings and the HTML edition (unless README.md or docs/ still holds exactly what the
+last build wrote there)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,20 @@ EDITION_INPUTS = (("notebooks", "[0-9]*.ipynb"), ("figures", "*"), ("data", "*")
                   (".", "CITATION.*"), (".", "requirements.lock"), ("src/patronage/publish", "edition*.py"))
 
 
+# what the README's findings are written from (:func:`patronage.publish.findings.update_readme`), besides the data,
+# code and lock file every notebook reads
+README_INPUTS = (("figures", "*.csv"), ("src/patronage/publish", "findings.py"))
+
+
 def edition_inputs_hash() -> str:
     """sha256 over the files the edition is made from (EDITION_INPUTS)."""
+    return files_hash(EDITION_INPUTS)
+
+
+def files_hash(patterns) -> str:
+    """sha256 over the files matching ``patterns`` ((folder, glob) pairs), each with its path."""
     h = hashlib.sha256()
-    for folder, pattern in EDITION_INPUTS:
+    for folder, pattern in patterns:
         for path in sorted((config.PROJ_ROOT / folder).glob(pattern)):
             if path.is_file():
                 h.update(path.relative_to(config.PROJ_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
@@ -48,6 +59,42 @@ def published(folder: Path) -> dict[str, str]:
         return {}
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def update_readme_if_stale(shared: str) -> bool:
+    """Rewrite the findings block of README.md unless the README is the one the last build left, from the same
+    inputs: the data, code and lock file (``shared``), the figures' tables and the module that writes the block.
+    A build with nothing changed then imports none of the analysis the block is phrased with.
+
+    returns: True if the README changed.
+    """
+    inputs = hashlib.sha256(f"{shared}\0{files_hash(README_INPUTS)}".encode()).hexdigest()
+    stamp = config.BUILD_DIR / "stamps" / "readme.json"
+    readme = config.PROJ_ROOT / "README.md"
+    if _record(stamp) == {"inputs": inputs, "readme": _sha256(readme)}:
+        return False
+    from patronage.publish.findings import update_readme
+
+    changed = update_readme(readme)
+    write_text(stamp, json.dumps({"inputs": inputs, "readme": _sha256(readme)}, indent=1, sort_keys=True) + "\n")
+    return changed
+
+
+def _record(stamp: Path) -> dict:
+    """A stamp's record, or {} if it is missing or unreadable."""
+    try:
+        record = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _sha256(path: Path) -> str:
+    """sha256 of a file's bytes ('' if it cannot be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def build_edition_if_stale(force: bool = False) -> bool:
@@ -63,11 +110,8 @@ def build_edition_if_stale(force: bool = False) -> bool:
     """
     inputs = edition_inputs_hash()
     stamp, docs = config.BUILD_DIR / "stamps" / "edition.json", config.PROJ_ROOT / "docs"
-    try:
-        record = json.loads(stamp.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        record = {}
-    if not force and isinstance(record, dict) and record.get("inputs") == inputs and record.get("published") == published(docs):
+    record = _record(stamp)
+    if not force and record.get("inputs") == inputs and record.get("published") == published(docs):
         return False
     from patronage.publish.edition import build_edition
 
