@@ -1,7 +1,8 @@
 """The README's findings section, written from the verdict tables the notebooks produce.
 
-The build calls ``update_readme()`` after the notebooks ran, so the numbers in the README are
-the computed ones; a test checks that the README holds what the current tables say.
+The build calls ``update_readme()`` after the notebooks ran, when the README or what the block is written from changed
+(:func:`patronage.build.stamps.update_readme_if_stale`), so the numbers in the README are the computed ones; a test
+checks that the README holds what the current tables say.
 """
 
 from __future__ import annotations

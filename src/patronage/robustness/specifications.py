@@ -1,7 +1,6 @@
 """The specification grid: every hypothesis under every coding, reading, evidence level, horizon and population.
 
-Every combination of coding (``tables.codings``), reading
-(:data:`patronage.tables.readings.READING_POLICIES`), evidence level
+Every combination of coding (``tables.codings``), reading (:data:`patronage.tables.readings.READING_POLICIES`), evidence level
 (:data:`patronage.tables.readings.EVIDENCE_LEVELS`), horizon and population
 (:data:`patronage.analysis.populations.POPULATIONS`) is a specification (:func:`specification_grid`). Many
 are the same analysis of the crisis (a reading that touches no conflict the crisis reads; under seed evidence, a
@@ -156,6 +155,7 @@ def steps_by_horizon_and_population(view, patron, day, horizons: list, populatio
     out: dict = {}
     crises = []
     h0, p0 = horizons[0], populations[0]
+    coding = repr(view.selection.get("coding"))  # the coding's own name in a reason ('under the coding 'blauvelt'') is no fact of the crisis
     for h in horizons:
         crisis = make_crisis(view, patron, day, horizon_years=h)
         crises.append((crisis.rivals, crisis.turncoats, crisis.roster.to_csv(index=False)))
@@ -164,9 +164,7 @@ def steps_by_horizon_and_population(view, patron, day, horizons: list, populatio
             steps = hypotheses.steps_changed_by(h != h0, p != p0)
             with members_by_id():  # of the members, the grid compares whom each step counts
                 results = hypotheses.run_all(view, crisis, population=p, steps=steps, **hypothesis_kwargs)
-            # the coding's own name in a reason ('under the coding 'blauvelt'') is no fact of the crisis
-            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason.replace(repr(view.selection.get("coding")), "''"),
-                                                                       tuple(r.members.get("person_id", ()))))
+            again = {r.hypothesis: (r.hypothesis, r.value, r.verdict, (r.reason.replace(coding, "''"), tuple(r.members.get("person_id", ()))))
                      for r in results}
             if steps is None:
                 out[h][p] = list(again.values())
