@@ -85,15 +85,32 @@ def test_no_reading_turns_a_missing_fate_into_a_failure(tables, reading):
 def test_no_reading_changes_who_is_counted(tables, reading):
     """Regression (bug 3): a reading chooses between two accounts; under seed evidence it never deletes a post
     both accounts agree on (Merkulov's Ministry of State Control, Kruglov's and Serov's first deputyships), so
-    every denominator is the one the article's reading gives."""
+    every denominator is the one the article's reading gives, but for the one post the two accounts dispute:
+    Kobulov's first deputyship, which the article's count of two first deputies (the side 'variant' of conflict
+    first-deputies-count-1953) leaves out."""
+    disputed = {"kobulov-bogdan"} if reading == "variant" else set()
     for which in ("first deputies", "high office"):
         counted = {}
         for r in ("article", reading):
             view = tables.select(evidence="seed", reading=r, coding="blauvelt")
             crisis = make_crisis(view, *article.ARTICLE_CASE, horizon_years=10)
             counted[r] = H.clients_stay_loyal(view, crisis, which=which).members["person_id"].tolist()
-        assert counted[reading] == counted["article"], which
+        assert counted[reading] == [p for p in counted["article"] if p not in disputed], which
     assert "merkulov" in counted["article"]
+
+
+@pytest.mark.parametrize("evidence", ["seed", "seed+external"])
+def test_the_articles_two_counts_of_first_deputies_are_two_readings(tables, evidence):
+    """The article calls Kruglov and Serov Beria's 'two First Deputy Ministers' and, later in the same section, 'two of
+    his three' (conflict first-deputies-count-1953). Under the count of three (the default) the loyalty step counts
+    Kobulov too and cannot decide; under the count of two both first deputies defected, and it fails."""
+    three = run(tables, evidence=evidence)[2]["H2 loyalty"]
+    two = run(tables, evidence=evidence, reading={"first-deputies-count-1953": "variant"})[2]["H2 loyalty"]
+    assert three.members["person_id"].tolist() == ["kobulov-bogdan", "kruglov", "serov"]
+    assert three.value.startswith("2/3") and three.verdict == "inconclusive"
+    assert two.members["person_id"].tolist() == ["kruglov", "serov"]
+    assert two.value.startswith("2/2") and two.verdict == "fails"
+    assert "clients of unknown rank" in two.population
 
 
 def test_the_default_run_matches_the_article_or_gives_the_datas_reason(default):

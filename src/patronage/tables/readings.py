@@ -5,7 +5,8 @@
 - ``reading``: for every documented conflict, which side to use. ``"curated"`` takes each
   conflict's ``default_reading`` (the curators' judgement); ``"article"``, ``"blog"``,
   ``"standard"`` or ``"variant"`` (a second reference work's account, where two reference works
-  disagree) take that side wherever a conflict has it (and the default elsewhere); a dict
+  disagree, or the article's other account, where it disagrees with itself) take that side wherever a
+  conflict has it (and the default elsewhere); a dict
   ``{conflict_id: reading}`` sets single conflicts (the rest follow ``"article"``).
 
   A reading chooses between two accounts of one fact; it never deletes a fact both accounts
