@@ -16,7 +16,15 @@ import patronage
 from patronage.errors import ParameterError
 from patronage.tables.bounds import as_read
 from patronage.tables.load import derive_person_columns
-from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES, REFINABLE, chosen_readings, keep_rows
+from patronage.tables.readings import (
+    EVIDENCE_LEVELS,
+    FILTERED,
+    READING_POLICIES,
+    REFINABLE,
+    chosen_readings,
+    keep_rows,
+    side_evidence,
+)
 
 from toyworld import ROWS, S, event, loaded_fixtures, part
 
@@ -166,16 +174,24 @@ def test_an_external_side_asked_for_by_name_under_seed_evidence_is_refused(table
 
 def test_no_conflict_of_the_real_tables_vanishes_under_seed_evidence():
     """Every table/conflict pair with seed rows keeps at least one of them under every reading policy
-    and coding: the reading picks an account, it never drops the fact."""
+    and coding: the reading picks an account, it never drops the fact for want of a side the seeds state.
+    The one exception is an account the seeds give themselves that has no such row: the article's count of two
+    first deputies names no post of Kobulov's (conflict first-deputies-count-1953), and its side is kept."""
     real = patronage.load()
+    sides = real.conflicts.set_index("conflict_id")
+    seen = set()
     for reading, coding in itertools.product(READING_POLICIES, real.codings["coding_id"]):
         v = real.select(evidence="seed", reading=reading, coding=coding)
+        chosen = chosen_readings(real.conflicts, reading, "seed")
         for name in FILTERED:
             full, kept = getattr(real, name), getattr(v, name)
             if name == "ties":
                 full = full[[coding in str(c).split("|") for c in full["codings"]]]
             seeded = set(full.loc[full["evidence"] == "seed", "conflict_id"].dropna())
-            assert seeded <= set(kept["conflict_id"].dropna()), (reading, coding, name, seeded - set(kept["conflict_id"].dropna()))
+            gone = seeded - set(kept["conflict_id"].dropna())
+            assert all(side_evidence(sides.loc[c], chosen[c]) == "seed" for c in gone), (reading, coding, name, gone)
+            seen |= {(c, chosen[c]) for c in gone}
+    assert seen == {("first-deputies-count-1953", "variant")}
 
 
 def started(t, spell="a-min"):
