@@ -132,3 +132,21 @@ def test_the_coding_that_denies_the_betrayal_is_answered_by_the_careers(tables):
     _, _, results = run(tables, coding="not_true_clients")
     assert results["H1 genuine clients"].verdict == "holds"
     assert "not_true_clients" in results["H3 no reward"].reason and results["H3 no reward"].verdict == "no case"
+
+
+@pytest.mark.parametrize("selection", [{}, {"evidence": "seed+external", "reading": "curated"}, {"coding": "not_true_clients"}])
+def test_members_by_id_change_nothing_but_the_members_columns(tables, selection):
+    """The draws, the grid, the thresholds and the panel run the steps with their members listed by id only
+    (:func:`patronage.analysis.populations.members_by_id`): every value, verdict, reason and population, and whom each
+    step counts, is what the full run gives; outside the block the members are listed in full again."""
+    from patronage.analysis.populations import members_by_id
+
+    view, crisis, full = run(tables, **selection)
+    with members_by_id():
+        lean = {r.hypothesis: r for r in H.run_all(view, crisis)}
+    fields = ("value", "verdict", "reason", "population", "could_differ")
+    assert {h: [getattr(r, f) for f in fields] for h, r in lean.items()} == {h: [getattr(r, f) for f in fields] for h, r in full.items()}
+    assert ({h: r.members.get("person_id", pd.Series()).tolist() for h, r in lean.items()}
+            == {h: r.members.get("person_id", pd.Series()).tolist() for h, r in full.items()})
+    assert list(lean["H2 loyalty"].members.columns) == ["person_id", "counted because"]
+    assert "post quote" in run(tables, **selection)[2]["H2 loyalty"].members.columns

@@ -115,6 +115,12 @@ def evidence(tables, crisis: Crisis, ids, why: str) -> pd.DataFrame:
                                        "rank", "post quote"])
 
 
+def population_of(tables, crisis: Crisis, which: str = "first deputies", min_rank: int = 4) -> Population:
+    """:func:`population`, made once per crisis and tables for the steps that share it (H2 and H6b), and once more within
+    :func:`members_by_id`, so that neither run hands the other members listed its own way."""
+    return crisis.remember(tables, ("population", which, min_rank, members_in_full()), lambda: population(tables, crisis, which, min_rank))
+
+
 def population(tables, crisis: Crisis, which: str = "first deputies", min_rank: int = 4) -> Population:
     """The clients a hypothesis counts, by name of the population (see the module docstring).
 

@@ -10,7 +10,7 @@ from patronage.analysis.careers import floored_of, point_of, posts_as_of
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, FALL_ROLES, Crisis, crisis_events
 from patronage.analysis.defectors import defectors_of, no_defectors, rank_change, rewards_of
 from patronage.analysis.outcomes import fate_between
-from patronage.analysis.populations import evidence, population
+from patronage.analysis.populations import evidence, population_of
 from patronage.analysis.tenure import tenure_after
 from patronage.analysis.verdicts import (
     Result,
@@ -237,7 +237,7 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
-    pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
+    pop = population_of(tables, crisis, which, min_rank)
     tenure = _tenures(tables, crisis, ids, [p for p in pop.ids if p not in ids], min_rank, pd.Timedelta(days=window_days))
     mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
     ranks = rewards_of(tables, crisis, window_days)

@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.outcomes import fate_between
-from patronage.analysis.populations import below_the_top, evidence, population, unranked_loyal
+from patronage.analysis.populations import below_the_top, evidence, population_of, unranked_loyal
 from patronage.analysis.verdicts import (
     Result,
     count_outcomes,
@@ -41,7 +41,7 @@ def clients_stay_loyal(tables, crisis: Crisis, rare_share: float = 0.1, min_rank
     rule out "rare" only if nearly all defect, and can never show it.
     """
     claim = f'"informal rules may have grown up discouraging disloyalty to patrons" (Fairbanks 1983, in {BLAUVELT})'
-    pop = crisis.remember(tables, ("population", which, min_rank), lambda: population(tables, crisis, which, min_rank))
+    pop = population_of(tables, crisis, which, min_rank)
     rule = share_rule(rare_share, confidence)
     statistic = f"defection share, exact {percent(confidence)} interval (rare: <= {rare_share:g})"
     n = len(pop.ids)
