@@ -840,23 +840,28 @@ def test_h6a_sets_beside_the_turns_what_became_of_the_other_loyal_clients(crisis
 
 def test_a_reward_whose_start_may_fall_either_side_of_the_window_decides_nothing(tables):
     """Regression: H3 to H5 read a reward's start at the middle of its bounds, so Serov's headship of the MGB, dated
-    '1953-06-26/1954' by the article, was read as 29 March 1954: 'not promoted' within 270 days, though the move into
-    it from an MVD dissolved on 13 March 1954 bounds it by that day (as the date draws read it, 'fails' in every draw),
-    and 'not promoted' within 180 days, where the records cannot say. A post certainly begun in time decides (270
-    days: promoted); one that may begin after the window's end decides nothing (180 days: undecided, inconclusive);
-    an exactly dated one decides as before (seed+external: 13 March 1954, not within 180 days)."""
+    '1953-06-26/1954' by the article and by 13 March 1954 at the latest by the reference works (the move into it from
+    the MVD they close that day), was read as 29 March 1954: 'not promoted' within 270 days, though it certainly
+    began in time, and 'not promoted' within 180 days, where the records cannot say. A post certainly begun in time
+    decides (270 days: promoted); one that may begin after the window's end decides nothing (180 days: undecided,
+    inconclusive; on the seeds alone, which give only '1954', not even within the year the steps use); an exactly
+    dated one decides as before (curated: 13 March 1954, not within 180 days)."""
     from patronage.analysis.defectors import rewards_of
 
-    view = tables.select(evidence="seed", reading="article", coding="blauvelt")
+    view = tables.select(evidence="seed+external", reading="article", coding="blauvelt")
     crisis = make_crisis(view, "beria", "1953-06-26")
     late = rewards_of(view, crisis, 270)
     assert bool(late.at["serov", "promoted"]) and late.at["serov", "rank after"] == 6 and late.at["serov", "undecided"] == ""
     early = rewards_of(view, crisis, 180)
     assert pd.isna(early.at["serov", "promoted"])
-    assert early.at["serov", "undecided"] == "head of the MGB, dated 1953-06-26/1954, may begin after 1953-12-23"
+    assert early.at["serov", "undecided"] == "head of the MGB, dated 1953-06-26/1954-03-13, may begin after 1953-12-23"
     h3, h5 = (H.run_all(view, crisis, window_days=180, steps=(s,))[0] for s in ("H3 no reward", "H5 no public reward"))
     assert (h3.verdict, h5.verdict) == ("inconclusive", "inconclusive") and "(undecided: head of the MGB" in h3.reason
     assert [r.verdict for r in H.run_all(view, crisis, window_days=270, steps=("H3 no reward", "H5 no public reward"))] == ["fails", "fails"]
+    seed = tables.select(evidence="seed", reading="article", coding="blauvelt")
+    year = rewards_of(seed, make_crisis(seed, "beria", "1953-06-26"), 365)
+    assert pd.isna(year.at["serov", "promoted"]) and bool(year.at["kruglov", "promoted"])
+    assert year.at["serov", "undecided"] == "head of the MGB, dated 1953-06-26/1954, may begin after 1954-06-26"
     exact = tables.select(evidence="seed+external", reading="curated", coding="blauvelt")
     ranks = rewards_of(exact, make_crisis(exact, "beria", "1953-06-26"), 180)
     assert ranks.at["serov", "promoted"] is not pd.NA and not ranks.at["serov", "promoted"]

@@ -146,7 +146,8 @@ def test_a_move_across_a_reorganisation_falls_on_the_day_both_offices_allow(tmp_
                               org | {"org_id": "later", "valid_from": "1954-06-01", "predecessors": "old"}]
     rows["spells"] += [spell("d-old", "d", "old", 4, "1952", "1954", "reorganisation"), spell("d-new", "d", "new", 4, "1954", "1956"),
                        spell("r-old", "r", "old", 3, "1952", "1954", "transfer"), spell("r-later", "r", "later", 3, "1954", "1956")]
-    view = patronage.load(write_package(tmp_path / "reorganised", rows)).select(coding="x")
+    # the offices' periods are the reference works' (the seeds date no organisation): read with them
+    view = patronage.load(write_package(tmp_path / "reorganised", rows)).select(coding="x", evidence="seed+external")
     draws = S.draw_dates(view, 500, seed=8)
     assert set(cell(view, draws, "spells", "end", "d-old")) == {np.datetime64("1954-03-13")}
     assert set(cell(view, draws, "spells", "start", "d-new")) == {np.datetime64("1954-03-13")}
@@ -156,20 +157,27 @@ def test_a_move_across_a_reorganisation_falls_on_the_day_both_offices_allow(tmp_
 
 
 def test_the_widths_reported_are_those_the_draws_use(tables):
-    """Serov's post 'head of the MGB' (the article's reading) lies outside the MGB's dates, so no office narrows its
-    start; the move that took him there from the MVD, dissolved on 13 March 1954, does. The table of uncertain dates
-    counts it among the narrowed dates, and each date is drawn inside the bounds that table reports."""
+    """The offices' periods narrow the dates only with the reference works, which date them; the moves between posts
+    narrow more, and the table of uncertain dates counts both. On the seeds alone no office narrows a date: Serov's
+    post 'head of the MGB' (the article's reading, '1953-06-26/1954') and the first deputyship he moved from end
+    on one day drawn across 1954, not by 13 March 1954, the day the reference works close the MVD. Each date is
+    drawn inside the bounds the table reports."""
+    def narrowed(view) -> tuple[int, int]:
+        # the offices' periods alone, on the dates as written (a selection's own bounds are narrowed already)
+        written_lo, written_hi, _ = bounds_columns(view.spells["start"])
+        first, last = S.organisation_periods(view, view.spells)
+        lo, hi = within(written_lo.to_numpy(dtype="datetime64[D]"), written_hi.to_numpy(dtype="datetime64[D]"), first, last)
+        recorded = (written_hi - written_lo).dt.days.to_numpy()
+        reported = S.uncertain_dates(view).set_index(["table", "field"]).at[("spells", "start"), "narrowed"]
+        return int(((hi - lo).astype(int) < recorded).sum()), int(reported)
+
+    office_only, reported = narrowed(tables.select(evidence="seed+external", reading="article", coding="blauvelt"))
+    assert 0 < office_only < reported
     view = tables.select(evidence="seed", reading="article", coding="blauvelt")
-    # the offices' periods alone, on the dates as written (a selection's own bounds are narrowed already)
-    written_lo, written_hi, _ = bounds_columns(view.spells["start"])
-    first, last = S.organisation_periods(view, view.spells)
-    lo, hi = within(written_lo.to_numpy(dtype="datetime64[D]"), written_hi.to_numpy(dtype="datetime64[D]"), first, last)
-    recorded = (written_hi - written_lo).dt.days.to_numpy()
-    office_only = int(((hi - lo).astype(int) < recorded).sum())
-    assert office_only > 0
-    reported = S.uncertain_dates(view).set_index(["table", "field"]).at[("spells", "start"), "narrowed"]
-    assert reported > office_only
+    office_only, reported = narrowed(view)
+    assert office_only == 0 < reported
     draws = S.draw_dates(view, 300, seed=2)
     start = cell(view, draws, "spells", "start", "serov-1953-mgb-head")
-    assert start.max() <= np.datetime64("1954-03-13") and draws.bounds_of(
-        "spells", "start", view.spells.index[view.spells["spell_id"] == "serov-1953-mgb-head"][0])[1] == np.datetime64("1954-03-13")
+    row = view.spells.index[view.spells["spell_id"] == "serov-1953-mgb-head"][0]
+    assert start.max() > np.datetime64("1954-03-13") and draws.bounds_of("spells", "start", row)[1] == np.datetime64("1954-12-31")
+    assert np.array_equal(start, cell(view, draws, "spells", "end", "serov-1953-first-deputy-to-kruglov-article"))

@@ -118,7 +118,14 @@ def plain_selection(tables, evidence, reading, coding):
         frames[name] = frame[~frame[key].isin(set(frame["refines"].dropna()))]
     parts = frames["event_participants"]
     frames["event_participants"] = parts[parts["event_id"].isin(frames["events"]["event_id"])]
-    frames |= as_read(SimpleNamespace(organisations=tables.organisations, **frames))  # the dates inside their bounds
+    organisations = tables.organisations
+    if evidence == "seed":  # the seeds date no organisation: every period is left open
+        unknown = pd.Series(False, index=organisations.index)
+        organisations = organisations.assign(**{c: organisations[c].where(unknown) for c in organisations.columns
+                                                if c.startswith(("valid_from", "valid_to"))})
+    frames |= as_read(SimpleNamespace(organisations=organisations, **frames))  # the dates inside their bounds
+    if organisations is not tables.organisations:
+        frames["organisations"] = organisations
     new = dataclasses.replace(tables, **frames)
     return dataclasses.replace(new, persons=derive_person_columns(new))
 
@@ -246,23 +253,29 @@ def test_the_blogs_reading_keeps_the_arrests_other_works_date():
 
 
 def test_a_selection_reads_each_date_inside_the_bounds_the_tables_allow():
-    """Kruglov became Minister of Internal Affairs 'in 1954' of the MVD created on 13 March 1954, moving from the
-    ministry dissolved that day: a selection reads that start on 13 March (the middle of 1954, 2 July, put him
-    in neither ministry for months), as the date draws do; the text stays as written, and so do the loaded
-    tables. A date the office's period and the moves leave as it is keeps its bounds."""
+    """Serov was First Deputy People's Commissar of State Security 'in 1941', in the commissariat that existed from
+    3 February to 20 July 1941: with the reference works, which date it, a selection reads his post inside that
+    period, as the date draws do; under seed evidence the period is left open (the seeds date no organisation) and
+    the post keeps the seed's year. Kruglov's move 'in 1954' from one ministry to the next is one day either way.
+    The text stays as written, and so do the loaded tables. A date the office's period and the moves leave as it is
+    keeps its bounds."""
     from patronage.analysis.careers import point
     from patronage.robustness.date_draws import drawn_bounds
 
     loaded = patronage.load()
+    written = loaded.spells.set_index("spell_id")
+    year = [pd.Timestamp("1941-01-01"), pd.Timestamp("1941-12-31")]
+    period = [pd.Timestamp("1941-02-03"), pd.Timestamp("1941-07-20")]
+    for evidence, expected in (("seed+external", period), ("seed", year)):
+        spells = loaded.select(evidence=evidence).spells.set_index("spell_id")
+        assert spells.loc["serov-1941-nkgb-first-deputy", "start"] == "1941", evidence
+        assert spells.loc["serov-1941-nkgb-first-deputy", ["start_lo", "start_hi"]].tolist() == expected, evidence
+        assert expected[0] <= point(spells.loc[["serov-1941-nkgb-first-deputy"]], "start").iloc[0] <= expected[1]
+    assert written.loc["serov-1941-nkgb-first-deputy", ["start_lo", "start_hi"]].tolist() == year
     view = loaded.select()
-    spells, written = view.spells.set_index("spell_id"), loaded.spells.set_index("spell_id")
-    day = [pd.Timestamp("1954-03-13")] * 2
-    assert spells.loc["kruglov-1954-minister", "start"] == written.loc["kruglov-1954-minister", "start"] == "1954"
-    assert spells.loc["kruglov-1954-minister", ["start_lo", "start_hi"]].tolist() == day
-    assert spells.loc["kruglov-1953-minister", ["end_lo", "end_hi"]].tolist() == day  # the post he moved from
-    assert written.loc["kruglov-1954-minister", ["start_lo", "start_hi"]].tolist() == [
-        pd.Timestamp("1954-01-01"), pd.Timestamp("1954-12-31")]
-    assert point(spells.loc[["kruglov-1954-minister"]], "start").iloc[0] == day[0]
+    spells = view.spells.set_index("spell_id")
+    moved = spells.loc["kruglov-1954-minister", ["start_lo", "start_hi"]].tolist()
+    assert moved == spells.loc["kruglov-1953-minister", ["end_lo", "end_hi"]].tolist()  # the post he moved from
     # the other branch: bounds that lie inside the office's period, with no move to share, are as written
     for spell_id, column in (("kruglov-1954-minister", "end"), ("kruglov-1953-first-deputy-minister", "end")):
         assert spells.loc[spell_id, [f"{column}_lo", f"{column}_hi"]].tolist() == \

@@ -50,6 +50,10 @@ its ``name`` (the display label) and its surname and variants, but ``given_name`
 ``name_cyrillic`` are left empty where they come from outside the seeds (the row names a
 ``names_source_id``, or the whole row is external); see :func:`seed_names`. A name typed in Russian
 then resolves only under ``"seed+external"`` (or through a recorded variant).
+An organisation's period (``valid_from``, ``valid_to``) is another: the seed texts date no organisation, so
+under ``evidence="seed"`` every period is left open (:func:`open_periods`) and no seed post is read inside dates
+only a reference work gives (the day the KGB was formed would otherwise end Serov's first deputyship in March 1954,
+where the article says only '1954').
 """
 
 from __future__ import annotations
@@ -211,6 +215,20 @@ def seed_names(persons: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+PERIOD = ("valid_from", "valid_to")
+
+
+def open_periods(organisations: pd.DataFrame) -> pd.DataFrame:
+    """``organisations`` with every period left open (no ``valid_from``, no ``valid_to``): the seed texts date no
+    organisation (each row's note names the works that do), so under ``evidence="seed"`` no post is read inside a
+    period only a reference work gives, as no name part is shown that only one spells (:func:`seed_names`)."""
+    present = [c for c in PERIOD if c in organisations.columns]
+    if not present:
+        return organisations
+    return organisations.assign(**{f"{c}{end}": organisations[f"{c}{end}"].where(np.zeros(len(organisations), dtype=bool)) for c in present
+                                   for end in ("", "_lo", "_hi") if f"{c}{end}" in organisations.columns})
+
+
 def rows_kept(tables, distinct, evidence: str, chosen: dict, coding: str) -> dict[str, np.ndarray]:
     """For each table of FILTERED, the boolean mask of the rows a selection keeps: by evidence and reading
     (:func:`keep_rows`), the ties by coding, a refinement in place of the row it refines, a participation with its
@@ -251,13 +269,16 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     frames = {name: rows(getattr(tables, name), mask) for name, mask in kept.items()}
     # the dates as the rows chosen bound them (a post inside its office's period, a move or an arrest on one day):
     # new frames with other _lo/_hi columns, every column a rule factorises as it was
-    frames |= as_read(SimpleNamespace(organisations=tables.organisations, **frames))
+    organisations = open_periods(tables.organisations) if evidence == "seed" else tables.organisations
+    frames |= as_read(SimpleNamespace(organisations=organisations, **frames))
     same = {name: None if mask.all() else mask for name, mask in kept.items()}
     persons = seed_names(tables.persons) if evidence == "seed" else tables.persons
     if persons is tables.persons:
         same["persons"] = None  # unchanged: its columns keep their codes
     else:
         frames["persons"] = persons  # name parts emptied: its columns are factorised again when asked
+    if organisations is not tables.organisations:
+        frames["organisations"] = organisations  # factorised again when asked, as a changed persons frame is
     narrowed = distinct.narrowed({**tables.frames(), **frames}, same)
     new = tables.replace(distinct=narrowed, **frames)
     from dataclasses import replace
