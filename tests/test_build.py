@@ -134,12 +134,38 @@ def test_a_scenario_that_names_no_notebook_runs_wherever_its_parameters_are_decl
 
     with pytest.raises(RunError, match="flat mapping"):
         read_scenario(tmp_path / "nested.yaml")
+    # a key given twice ran with the second, silently; an impossible date unquoted stopped with a traceback
+    for name, text, says in (("twice", "patron: Beria\npatron: Yezhov\n", "the key 'patron' is given twice"),
+                             ("day", "crisis_date: 1953-02-30\n", "'1953-02-30' is not a date")):
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(RunError, match=says) as caught:
+            read_scenario(tmp_path / f"{name}.yaml")
+        assert f"{name}.yaml" in str(caught.value) and "line " in str(caught.value)
+        (tmp_path / f"{name}.yaml").unlink()
+    assert read_scenario(tmp_path / "only-coding.yaml") == {"coding": "rayfield"}
     (tmp_path / "nested.yaml").unlink()
     monkeypatch.setattr(config, "SCENARIOS_DIR", tmp_path)
     runs = {r.name for r in plan.scenario_runs()}
     declaring = {nb.stem for nb in config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb") if "coding:" in parameters_cell(nb)}
     assert {n.split("/")[1] for n in runs if n.startswith("only-coding/")} == declaring and len(declaring) >= 3
     assert {n for n in runs if n.startswith("named/")} == {"named/02-network"}
+
+
+def test_a_file_a_reader_names_is_read_from_the_readers_folder(tmp_path, monkeypatch):
+    """The kernel runs in notebooks/, so `run ... -p crises_file data/crises.yaml` found no file there (regression):
+    a relative file is made absolute from the reader's folder; an absolute one, an empty one (the default list) and
+    any other parameter are passed as given. Where a relative name still finds no file, the error says where it
+    looked."""
+    from patronage.build.runs import files_resolved
+    from patronage.robustness.crisis_list import CrisisListError, read_crisis_list
+
+    monkeypatch.chdir(tmp_path)
+    given = {"crises_file": "my/list.yaml", "coding": "x/y", "horizon_years": 10}
+    assert files_resolved(given) == {**given, "crises_file": str(tmp_path / "my" / "list.yaml")}
+    assert files_resolved({"crises_file": ""}) == {"crises_file": ""}
+    assert files_resolved({"crises_file": "/abs/list.yaml"}) == {"crises_file": "/abs/list.yaml"}
+    with pytest.raises(CrisisListError, match=f"here, {tmp_path / 'no' / 'list.yaml'}"):
+        read_crisis_list("no/list.yaml")
 
 
 def test_readme_findings_are_the_computed_ones():

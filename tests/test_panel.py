@@ -221,7 +221,9 @@ def test_keys_model_names_and_shape_are_checked_and_every_problem_is_listed(toy,
 
 @pytest.mark.parametrize("text, says", [("crises: []\n", "non-empty list under 'crises:'"),
                                         ("- a\n- b\n", "non-empty list under 'crises:'"),
-                                        ("crises: [\n", "not valid YAML")])
+                                        ("crises: [\n", "not valid YAML"),
+                                        ("crises:\n  - name: P\n    date: 1953-02-30\n", "'1953-02-30' is not a date"),
+                                        ("crises:\n  - name: P\n    name: Q\n", "the key 'name' is given twice")])
 def test_a_malformed_file_is_refused(toy, tmp_path, text, says):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")

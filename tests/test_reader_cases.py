@@ -293,10 +293,13 @@ def test_who_is_who_orders_by_the_first_start_read_as_its_point_estimate(make_pa
     assert order.index("p") < order.index("e")
 
 
-def test_a_confidence_level_is_never_rounded_to_a_hundred_percent():
+def test_a_confidence_level_is_never_rounded():
+    """Not to a hundred per cent below one, nor at all: alpha = 0.025 is a 97.5% interval, not a 98% one (regression),
+    and alpha = 0.999 a 0.1% one, not 0%."""
     from patronage.analysis.verdicts import percent, share_could_differ
 
-    assert [percent(c) for c in (0.95, 0.999, 0.999999)] == ["95%", "99.9%", "99.9999%"]
+    levels = (0.95, 0.999, 0.999999, 1 - 0.025, 1 - 0.999, 1 - 1e-10, 1.0)
+    assert [percent(c) for c in levels] == ["95%", "99.9%", "99.9999%", "97.5%", "0.1%", "99.99999999%", "100%"]
     assert "fails no N up to 10,000" in share_could_differ(3, 1.0, 0.95)  # a rare share of 1: fails is never reachable
 
 

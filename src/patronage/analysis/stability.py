@@ -75,7 +75,7 @@ def _nobody_in(crisis: Crisis, pop, claim: str, rule: str, statistic: str) -> Re
     clients, unknown = len(crisis.roster), int(crisis.roster["rank_before"].isna().sum())
     why = "the tables record no one in the population" + (f" ({number(clients, 'client')} of his recorded, none in it)"
                                                          if clients else "")
-    why += f"; {number(unknown, 'client')} of unknown rank that day may be" if unknown else ""
+    why += f"; {number(unknown, 'client')} of unknown rank that day may be in it" if unknown else ""
     return Result("H2 loyalty", "short-run stability", claim, pop.text, rule, statistic, "–",
                   nothing_to_count(clients and not unknown), f"no: {pop.text.split(' (')[0]}: none recorded", why,
                   members=pop.members)
@@ -114,7 +114,7 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
                       + (f" ({number(unknown, 'loyal client')} of unknown rank)" if unknown else ""),
                       f"the tables record no client of the patron of known rank below {min_rank} who did not defect"
                       + (" and was no rival's client too" if also else "")
-                      + (f"; {number(unknown, 'loyal client')} of unknown rank that day may be" if unknown else "")
+                      + (f"; {number(unknown, 'loyal client')} of unknown rank that day may be below rank {min_rank}" if unknown else "")
                       + (" (no rank lies below the lowest of the scale, 0: set min_rank above it)" if min_rank <= 0 else ""),
                       members=members)
     fate = fate_between(tables, lower + unranked, crisis.date, crisis.date + pd.Timedelta(days=window_days))

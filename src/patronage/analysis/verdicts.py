@@ -169,13 +169,13 @@ def share_reach(rare_share: float, confidence: float, limit: int = 10_000) -> di
 
 
 def percent(share: float) -> str:
-    """A confidence level as a percentage, with as many decimals as it needs ('95%', '99.9%', '99.9999%'), never '100%'
-    for a level below one."""
+    """A confidence level as a percentage, with as many decimals as it needs to be that level ('95%', '97.5%', '99.9%',
+    '0.1%'): never rounded, so never '100%' for a level below one nor '98%' for 97.5%."""
     for digits in range(7):
         text = f"{share:.{digits}%}"
-        if share == 1 or float(text[:-1]) / 100 != 1:
+        if abs(float(text[:-1]) / 100 - share) < 1e-12:
             return text
-    return f"{share:.7%}"
+    return f"{share * 100:.12g}%"
 
 
 def share_reachable(n: int, rare_share: float, confidence: float) -> set[str]:

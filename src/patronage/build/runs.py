@@ -45,9 +45,11 @@ def read_scenario(path: Path | str) -> dict:
     """
     import yaml
 
+    from patronage.yaml_files import read_yaml
+
     path = Path(path)
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = read_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise RunError(f"{path}: cannot read the scenario ({exc.__class__.__name__}: {exc})") from None
     spec = spec or {}
@@ -124,6 +126,13 @@ def environment(variables: dict[str, str]):
                 os.environ[k] = v
 
 
+def files_resolved(parameters: dict) -> dict:
+    """``parameters`` with each file a parameter names (``crises_file``: a name ending in ``_file``) given relative
+    to the reader's shell made absolute: the kernel runs in the notebook's folder, where 'data/crises.yaml' is no file."""
+    return {k: str(Path(v).resolve()) if k.endswith("_file") and isinstance(v, str) and v and not Path(v).is_absolute()
+            else v for k, v in parameters.items()}
+
+
 def run(notebook: Path, output: Path, parameters: dict) -> Path:
     """Execute ``notebook`` into ``output`` with ``parameters``; returns the folder of its figures and tables.
 
@@ -140,6 +149,7 @@ def run(notebook: Path, output: Path, parameters: dict) -> Path:
     folder = output.parent / output.stem
     output.parent.mkdir(parents=True, exist_ok=True)
     # a data folder given relative to the reader's shell, resolved here: the kernel runs in the notebook's folder
+    parameters = files_resolved(parameters)
     data = {config.DATA_ENV: str(Path(os.environ[config.DATA_ENV]).resolve())} if os.environ.get(config.DATA_ENV) else {}
     with environment({RUN_ENV: str(folder.resolve()), QUIET_ENV: "1", **data}):
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent),
