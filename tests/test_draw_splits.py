@@ -68,3 +68,36 @@ def test_a_cut_that_only_separates_missing_days_is_not_a_date_the_split_follows(
     cell0[:25] = np.datetime64("NaT")  # cell 0 missing exactly where 'inconclusive' comes out
     view, draws, under = setup(["inconclusive"] * 25 + ["mixed"] * 15, cell0)
     assert D.split_dates(view, under, draws).iloc[0]["table"] == ""
+
+
+def few_draws(n: int, cells: int, seed: int = 3):
+    """n draws of ``cells`` dates that follow no verdict, and verdicts split 2 to n - 2 (the first two draws)."""
+    rng = np.random.default_rng(seed)
+    index = pd.RangeIndex(cells, name="row")
+    spells = pd.DataFrame({"spell_id": [f"post-{i}" for i in range(cells)], "end": "1953"}, index=index)
+    days = (np.datetime64("1953-01-01") + rng.integers(0, 365, size=(n, cells))).astype("datetime64[D]")
+    lo = np.full(cells, np.datetime64("1953-01-01"), dtype="datetime64[D]")
+    draws = DateDraws(n, 1, {"spells": index}, {("spells", "end"): days}, {("spells", "end"): (lo, days.max(0))})
+    under = pd.DataFrame({"draw": range(n), "hypothesis": "H3", "value": "", "verdict": ["holds"] * 2 + ["mixed"] * (n - 2)})
+    return SimpleNamespace(spells=spells), draws, under
+
+
+def test_a_date_that_sorts_a_few_draws_as_any_date_might_by_chance_is_not_named():
+    """Regression: with 5 draws, of hundreds of dates drawn some sorted the verdicts of Yezhov's fall in 1938 perfectly
+    (a post of 1953's start), and 04 named it as the date the split followed. With 5 draws and 300 dates a perfect sort
+    is what chance gives, and the step is said to follow no date the draws can tell from chance; with 200 draws the
+    same 300 dates sort none of them well, and a date that does decide the verdicts is named however many are drawn."""
+    view, draws, under = few_draws(5, 300)
+    split = D.split_dates(view, under, draws).iloc[0]
+    assert split["agree"] == 5 and split["table"] == "" and split["chance"] > D.CHANCE and split["dates"] == 300
+    line, = D.split_lines(D.split_dates(view, under, draws))
+    assert line == ("H3: mixed (3) or holds (2) follows no date these draws can tell from chance: the best sorts 5 of 5 "
+                    "draws, but of the 300 dates drawn one may sort them as well by chance (nothing bounds that chance below "
+                    "1); more draws would tell.")
+    view, draws, under = few_draws(200, 300)
+    split = D.split_dates(view, under, draws).iloc[0]  # some date puts the 2 'holds' among its first days by chance
+    assert split["agree"] >= D.EXPLAINS * 200 and split["table"] == "" and split["chance"] > D.CHANCE
+    days = draws.days["spells", "end"]
+    days[:, 7] = np.where(np.arange(200) < 2, np.datetime64("1953-01-02"), np.datetime64("1953-12-30"))  # post 7 decides
+    split = D.split_dates(view, under, draws).iloc[0]
+    assert (split["row"], split["agree"], split["before"]) == ("post-7", 200, "holds (2)") and split["chance"] <= D.CHANCE

@@ -866,3 +866,16 @@ def test_a_reward_whose_start_may_fall_either_side_of_the_window_decides_nothing
     ranks = rewards_of(exact, make_crisis(exact, "beria", "1953-06-26"), 180)
     assert ranks.at["serov", "promoted"] is not pd.NA and not ranks.at["serov", "promoted"]
     assert ranks.at["serov", "undecided"] == ""
+
+def test_a_later_turn_kept_to_the_windows_end_and_lost_after_it_says_so(tables):
+    """Regression: with a window of 30 days, step 6a said Merkulov 'then kept' his post (he held it 30 days after his
+    appeal of 11 July 1953) and stopped there, though the same tables have him arrested in September or October: the
+    reason now gives the later loss, outside the window the rule counts; with the year's window the loss is the
+    outcome itself, and nothing is added."""
+    view = tables.select(evidence="seed", reading="article", coding="blauvelt")
+    crisis = make_crisis(view, "beria", "1953-06-26")
+    short, year = (H.run_all(view, crisis, window_days=w, steps=("H6a later defectors refused",))[0] for w in (30, 365))
+    assert short.verdict == "fails" and year.verdict == "holds"
+    assert "then kept (held official of the Ministry of State Control" in short.reason
+    assert "1953-08-10; arrested 1953-09/1953-10, after the window of 30 days)" in short.reason
+    assert "after the window" not in year.reason and "then lost (arrested, 1953-09/1953-10)" in year.reason

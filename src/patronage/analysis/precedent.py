@@ -208,12 +208,18 @@ def _later_defections(tables, crisis: Crisis, loyal: list, cut: pd.Timestamp | N
 
 def _turn_fates(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> pd.DataFrame:
     """What became of each client who turned, within ``window_days`` of his turn (no later than the horizon):
-    person_id, act, row, on, then, how, when."""
+    person_id, act, row, on, then, how, when. A man who kept his office to the window's end and lost it before the
+    horizon has that loss in ``when``: with a window of 30 days, Merkulov kept his post, and was arrested weeks later."""
     rows = []
     for a in turns.itertuples():
-        fate = fate_between(tables, [a.person_id], a.day, min(a.day + window_days * DAY, crisis.horizon)).iloc[0]
+        end = min(a.day + window_days * DAY, crisis.horizon)
+        fate = fate_between(tables, [a.person_id], a.day, end).iloc[0]
+        when = fate["dated"] if pd.notna(fate["on"]) else "–"
+        later = fate_between(tables, [a.person_id], end + DAY, crisis.horizon).iloc[0] if fate["fate"] == "kept" else None
+        if later is not None and later["fate"] == "lost":
+            when += f"; {later['how']} {later['dated']}, after the window of {number(window_days, 'day')}"
         rows.append({"person_id": a.person_id, "act": a.act, "row": a.row, "on": a.dated, "then": fate["fate"],
-                     "how": fate["how"], "when": fate["dated"] if pd.notna(fate["on"]) else "–"})
+                     "how": fate["how"], "when": when})
     return pd.DataFrame(rows)
 
 
