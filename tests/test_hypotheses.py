@@ -879,3 +879,16 @@ def test_a_later_turn_kept_to_the_windows_end_and_lost_after_it_says_so(tables):
     assert "then kept (held official of the Ministry of State Control" in short.reason
     assert "1953-08-10; arrested 1953-09/1953-10, after the window of 30 days)" in short.reason
     assert "after the window" not in year.reason and "then lost (arrested, 1953-09/1953-10)" in year.reason
+
+
+def test_a_next_holder_whose_post_may_have_begun_before_the_fall_is_named_with_its_date(tables):
+    """Regression: Vlodzimirsky's post, dated '1953-03-05/1953-12-18', is read at its middle, after Beria's fall, so the
+    emptied posts of Goglidze and Sudoplatov named him their next holder, a succession the records do not show: he
+    may have served beside them. He is named with his post's date; Kruglov, who took Beria's ministry on the day
+    of the fall, is named plainly."""
+    view = tables.select(evidence="seed+external", reading="article", coding="blauvelt")
+    emptied = vacancies(view, make_crisis(view, "beria", "1953-06-26")).set_index("holder")
+    assert emptied.loc["Sergei Goglidze", "next of the same rank"] == (
+        "Lev Vlodzimirsky (his post dated 1953-03-05/1953-12-18: perhaps begun before the fall)")
+    ministry = emptied[emptied["post"] == "Minister of Internal Affairs (united MVD)"]
+    assert ministry["next of the same rank"].tolist() == ["Sergei Kruglov"]

@@ -163,23 +163,35 @@ def vacancies(tables, crisis: Crisis, window_days: int = 365) -> pd.DataFrame:
     held, loss_day = held[emptied], loss_day[emptied]
     if held.empty:
         return pd.DataFrame(columns=columns)
-    first = _next_holders(tables, crisis, held, loss_day)
-    rc = rival_clients(tables, crisis)
+    return pd.DataFrame(_vacancy_rows(tables, crisis, held, losses, _next_holders(tables, crisis, held, loss_day)),
+                        columns=columns)
+
+
+def _vacancy_rows(tables, crisis: Crisis, held: pd.DataFrame, losses: pd.DataFrame, first: pd.DataFrame) -> list[dict]:
+    """The rows of :func:`vacancies`, one per emptied post of ``held``. A next holder whose post is dated so loosely that
+    it may have begun before the fall is named with that date (Vlodzimirsky, '1953-03-05/1953-12-18', read at its
+    middle, after Beria's fall): the records do not show that he succeeded rather than served beside."""
+    rc, before = rival_clients(tables, crisis), crisis.date - DAY
     dated, names = tables.events.set_index("event_id")["date"], tables.persons.set_index("person_id")["name"]
+    starts = tables.spells.drop_duplicates("spell_id").set_index("spell_id")[["start", "start_lo"]]
     rows = []
     for row, spell in enumerate(held.itertuples()):
         loss = losses.loc[spell.person_id]
-        successor = first.get(row, pd.NA)
+        successor = first["person_id_other"].get(row, pd.NA)
+        named = names.get(successor, successor) if pd.notna(successor) else pd.NA
+        if pd.notna(successor) and starts.at[first.at[row, "spell_id"], "start_lo"] < before:
+            named += f" (his post dated {starts.at[first.at[row, 'spell_id'], 'start']}: perhaps begun before the fall)"
         rows.append({"holder": names.get(spell.person_id, spell.person_id), "post": spell.post, "seniority": spell.seniority,
                      "lost": loss["role"], "on": dated.get(loss["event_id"], loss["day"].date().isoformat()),
-                     "next of the same rank": names.get(successor, successor) if pd.notna(successor) else pd.NA,
+                     "next of the same rank": named,
                      "how he stood": relation(successor, crisis, rc) if pd.notna(successor) else "not recorded"})
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
-def _next_holders(tables, crisis: Crisis, held: pd.DataFrame, loss_day) -> pd.Series:
+def _next_holders(tables, crisis: Crisis, held: pd.DataFrame, loss_day) -> pd.DataFrame:
     """For each post of ``held`` (by position), the first other person to take up an office of its lineage and rank
-    between the day before the crisis and SUCCESSION_GAP after the loss, who did not hold one the day before."""
+    between the day before the crisis and SUCCESSION_GAP after the loss, who did not hold one the day before, with the
+    spell he took up it in (columns person_id_other, spell_id)."""
     before = crisis.date - DAY
     pairs = same_office(tables, held)
     pairs = pairs.assign(loss_day=loss_day[pairs["row"].to_numpy()])
@@ -189,4 +201,5 @@ def _next_holders(tables, crisis: Crisis, held: pd.DataFrame, loss_day) -> pd.Se
     incumbents = running[["lineage", "seniority", "person_id"]].drop_duplicates().rename(columns={"person_id": "person_id_other"})
     after = after.merge(incumbents, on=["lineage", "seniority", "person_id_other"], how="left", indicator=True)
     after = after[after["_merge"] == "left_only"]
-    return after.sort_values(["row", "start_day_other", "spell_id"]).drop_duplicates("row").set_index("row")["person_id_other"]
+    return after.sort_values(["row", "start_day_other", "spell_id"]).drop_duplicates("row").set_index("row")[
+        ["person_id_other", "spell_id"]]
