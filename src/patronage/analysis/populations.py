@@ -131,7 +131,7 @@ def population(tables, crisis: Crisis, which: str = "first deputies", min_rank: 
     unknown = int(roster["rank_before"].isna().sum())
     if which == "first deputies":
         ids = first_deputies(tables, crisis)
-        label = "the patron's clients one rank below him in his own organisation the day before (his first deputies)"
+        label = "the patron's clients one rank below him the day before in an organisation where he held a post ('first deputies')"
         why = "client, and one rank below the patron in an organisation where the patron held a post"
     elif which == "high office":
         ids = list(roster.loc[roster["rank_before"].ge(min_rank).fillna(False).to_numpy(dtype=bool), "client_id"])
