@@ -96,3 +96,20 @@ def test_a_look_up_in_a_folder_that_is_no_data_package_names_the_problem(tmp_pat
     assert main(["about", "Serov", "--data-dir", str(missing)]) == 1
     err = capsys.readouterr().err
     assert f"`python -m patronage validate {missing} --all`" in err and "does not exist" in err
+
+
+def test_an_end_edtf_leaves_open_is_the_first_or_last_day_the_tables_record(tables):
+    """'../1938-11-25' (any day up to it) and '1956/..' (any day from it) were refused as no EDTF date, though EDTF
+    writes an open end so; they ask for the same days as the span from the tables' first day, or to their last."""
+    from patronage.tables.checks import recorded_span
+
+    first, last = recorded_span(tables)
+    post = "People's Commissar of Internal Affairs"
+    up_to = lookup.who_held(tables, post, "../1938-11-25")
+    assert up_to.equals(lookup.who_held(tables, post, f"{first.date()}/1938-11-25"))
+    assert {"yagoda", "yezhov", "beria"} <= set(up_to["person_id"])
+    since = lookup.who_held(tables, "Minister of Internal Affairs", "1956/..")
+    assert since.equals(lookup.who_held(tables, "Minister of Internal Affairs", f"1956/{last.date()}")) and len(since)
+    assert lookup.who_held(tables, post, "../..").equals(lookup.who_held(tables, post, f"{first.date()}/{last.date()}"))
+    with pytest.raises(ParameterError, match="give an ISO or EDTF date or interval"):
+        lookup.who_held(tables, post, "../1938-13")

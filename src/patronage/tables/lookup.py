@@ -95,16 +95,20 @@ def _not_ruled_out_by_refinement(spells: pd.DataFrame, overlaps) -> np.ndarray:
 
 
 def _asked_span(tables, when: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first and last day of ``when`` as written ('1953-06-26?' is that day), within the days the tables record;
+    """The first and last day of ``when`` as written ('1953-06-26?' is that day; an end EDTF leaves open, '..', is the
+    first or last day the tables record: '../1938-11-25' is any day up to it), within the days the tables record;
     raises ParameterError otherwise (an open post would answer for any day, 9999 included)."""
+    first, last = recorded_span(tables)
+    text = str(when).strip()
+    text = f"{first.date()}/{text[3:]}" if text.startswith("../") else text
+    text = f"{text[:-3]}/{last.date()}" if text.endswith("/..") else text
     try:
-        lo, hi = (pd.Timestamp(d) for d in written_bounds(str(when).strip()))
+        lo, hi = (pd.Timestamp(d) for d in written_bounds(text))
     except (ValueError, TypeError) as exc:
         reversed_ = "ends before it starts" in str(exc)
         raise ParameterError("date", when, "the interval ends before it starts: give its earlier day first, e.g. "
                              "1953-06-01/1953-06-26" if reversed_ else "give an ISO or EDTF date or interval, e.g. "
                              "1953-06-25 or 1953-06/1953-07") from None
-    first, last = recorded_span(tables)
     if hi < first or lo > last:
         raise ParameterError("date", when, f"the tables record nothing then: their dates run from {first.date()} to {last.date()}")
     return lo, hi
