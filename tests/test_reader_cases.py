@@ -42,7 +42,7 @@ def test_a_parameter_names_one_day(toy):
 def test_a_crisis_falls_in_the_patron_s_life(toy):
     """C is executed on 1950-12-01 in the toy world: a day after that is refused, naming his life's span."""
     assert checks.living("crisis_date", "1950-11-30", pd.Timestamp("1950-11-30"), "c", toy) == pd.Timestamp("1950-11-30")
-    with pytest.raises(ParameterError, match=r"Person C is recorded dead by 1950-12-01; give a day of his life \(unknown to 1950-12-01\)"):
+    with pytest.raises(ParameterError, match=r"Person C is recorded dead by 1950-12-01; give a day of his life \(up to 1950-12-01; these rows do not record his birth\)"):
         checks.living("crisis_date", "1951-01-01", pd.Timestamp("1951-01-01"), "c", toy)
     assert checks.living("crisis_date", "1990-01-01", pd.Timestamp("1990-01-01"), "p", toy)  # no death recorded: no limit
 

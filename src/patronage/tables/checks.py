@@ -75,7 +75,9 @@ def living(name: str, value: object, day: pd.Timestamp, person_id: PersonId, tab
     row = tables.persons.loc[tables.persons["person_id"] == person_id]
     born, died = row["born_lo"].min(), row["died_hi"].max()
     who = row["name"].iloc[0] if len(row) else person_id
-    life = f"{born.date() if pd.notna(born) else 'unknown'} to {died.date() if pd.notna(died) else 'unknown'}"
+    life = (f"{born.date()} to {died.date()}" if pd.notna(born) and pd.notna(died)
+            else f"up to {died.date()}; these rows do not record his birth" if pd.notna(died)
+            else f"from {born.date()}; these rows do not record his death")
     if pd.notna(born) and day < born:
         raise ParameterError(name, value, f"{who} is recorded{where} born no earlier than {born.date()}; give a day of his life ({life})")
     if pd.notna(died) and day > died:
