@@ -148,8 +148,8 @@ def run(notebook: Path, output: Path, parameters: dict) -> Path:
     unknown_parameters({k: v["default"] for k, v in declared_parameters(notebook).items()}, parameters)
     folder = output.parent / output.stem
     output.parent.mkdir(parents=True, exist_ok=True)
-    # a data folder given relative to the reader's shell, resolved here: the kernel runs in the notebook's folder
     parameters = files_resolved(parameters)
+    # a data folder given relative to the reader's shell, resolved here: the kernel runs in the notebook's folder
     data = {config.DATA_ENV: str(Path(os.environ[config.DATA_ENV]).resolve())} if os.environ.get(config.DATA_ENV) else {}
     with environment({RUN_ENV: str(folder.resolve()), QUIET_ENV: "1", **data}):
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent),
