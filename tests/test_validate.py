@@ -6,6 +6,8 @@ import copy
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import patronage
@@ -192,6 +194,25 @@ def test_a_table_changed_without_its_checksum_is_named(copy_data):
     assert out.returncode == 1 and "codings.csv: the file changed but its hash in datapackage.json did not" in out.stderr
     assert rehash(copy_data) == ["codings"]
     assert main(["validate", str(copy_data)]) == 0  # the command's own code, in this process: no second interpreter start
+
+
+def test_an_empty_subject_of_a_seed_row_is_named_not_crashed_on(copy_data, capsys):
+    """Regression: a seed row of the article with an empty person, patron or client id stopped validate, load and
+    export with a TypeError from the rule that looks for the subject's name in the quote; it is a required cell left
+    empty, named with its file, row and column, as on any other row."""
+    from patronage.__main__ import main
+    from patronage.tables.integrity import rehash
+
+    for table, row_id, column in (("ties", "beria-serov-patronage-blauvelt", "client_id"),
+                                  ("spells", "kruglov-1953-minister", "person_id")):
+        frame = pd.read_csv(copy_data / f"{table}.csv", dtype=str, keep_default_na=False)
+        line = int(np.flatnonzero(frame.iloc[:, 0] == row_id)[0]) + 2
+        assert frame.loc[frame.iloc[:, 0] == row_id, "evidence"].item() == "seed"
+        frame.loc[frame.iloc[:, 0] == row_id, column] = ""
+        frame.to_csv(copy_data / f"{table}.csv", index=False)
+        rehash(copy_data)
+        assert main(["validate", str(copy_data)]) == 1
+        assert f"{table}.csv, row {line}, column '{column}': required cell is empty" in capsys.readouterr().err
 
 
 def test_an_unknown_id_in_a_shared_list_is_named_on_every_row(make_package):

@@ -61,6 +61,9 @@ class Tables:
     descriptor: dict = field(repr=False)
     data_dir: Path = field(default=config.DATA_DIR)
     selection: dict = field(default_factory=dict)
+    # the loaded tables a selection was made from (None for the loaded tables themselves): a selection is always made
+    # from them, so that selecting from a selection never narrows rows it has already left out
+    root: Tables | None = field(default=None, repr=False, compare=False)
     # frames derived from these tables, computed once on first use (see ``derived``); a copy made
     # with ``replace`` starts with none, so nothing derived outlives the rows it came from
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -120,7 +123,9 @@ class Tables:
         return new
 
     def select(self, evidence: str = "seed", reading: str | dict = "article", coding: str = "blauvelt") -> Tables:
-        """The rows one analysis uses; see :func:`patronage.tables.readings.select`."""
+        """The rows one analysis uses, chosen from every row loaded (called on a selection, from the tables it was
+        selected from: ``t.select(evidence="seed").select(evidence="seed+external")`` has the reference works' rows);
+        see :func:`patronage.tables.readings.select`."""
         return select(self, evidence=evidence, reading=reading, coding=coding)
 
 

@@ -257,8 +257,11 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     bounds those rows allow (:func:`patronage.tables.bounds.as_read`): a post within its office's period, a move
     and an arrest each on one day.
 
-    returns: Tables whose ``selection`` records the choices; raises ParameterError on a bad choice.
+    returns: Tables whose ``selection`` records the choices, made from every row loaded (from ``tables.root`` where
+    ``tables`` is itself a selection: a second selection never narrows the rows the first left out, under a label
+    that says otherwise); raises ParameterError on a bad choice.
     """
+    tables = tables.root if tables.root is not None else tables
     check_choice("evidence", evidence, EVIDENCE_LEVELS)
     check_choice("coding", coding, tables.codings["coding_id"])
     chosen = chosen_readings(tables.conflicts, reading, evidence)
@@ -284,4 +287,4 @@ def select(tables, evidence: str = "seed", reading: str | dict = "article", codi
     from dataclasses import replace
 
     return replace(new, selection={"evidence": evidence, "reading": reading, "coding": coding, "chosen": chosen,
-                                   "seed_fallbacks": switched})
+                                   "seed_fallbacks": switched}, root=tables)

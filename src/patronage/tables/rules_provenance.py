@@ -170,7 +170,8 @@ def seed_subjects(tables, distinct: Distinct | None = None) -> list[Problem]:
             continue
         seed = frame.iloc[np.flatnonzero(quoted)]
         for column in columns:
-            bad = [not _names_in(str(q) if isinstance(q, str) else "", names.get(p, [p]))
+            # an empty subject is the schema's to report (a required cell), not a quote's
+            bad = [isinstance(p, str) and not _names_in(str(q) if isinstance(q, str) else "", names.get(p, [p]))
                    and not _names_in(" ".join(REFERENT.findall(n)) if isinstance(n, str) else "", names.get(p, [p]))
                    for p, q, n in zip(seed[column], seed["quote"], seed["note"], strict=True)]
             out += problems_where(tables, name, pd.Series(bad, index=seed.index, dtype=bool).reindex(frame.index, fill_value=False),
