@@ -20,3 +20,15 @@ def test_the_closing_sentences_come_from_the_tables(toy):
                        "a conflict, a row of its own) in 2 organisations.")  # R has none
     assert text[1].startswith("41 rows state what the seed texts say") and "0 rest on other named works: 0 of these quote" in text[1]
     assert f"reads {len(view.spells)} posts, {len(view.events)} events and {len(view.ties)} ties" in text[3]
+
+
+def test_a_work_a_coding_lists_is_cited(tables):
+    """Regression: the works a coding lists in source_ids (Medvedev 2006 for 'not_true_clients', in the article's
+    reference list) were not counted as cited, nor shown in the table of sources: only columns ending in source_id
+    were read."""
+    from patronage.analysis.prosopography import _cited, sources_summary
+
+    listed = {w for ids in tables.codings["source_ids"].dropna() for w in ids.split("|")}
+    assert "medvedev-2006" in listed and listed <= _cited(tables)
+    table = sources_summary(tables)
+    assert table.loc["medvedev-2006", "codings"] == 1 and table.loc["blauvelt-2008", "codings"] == 3  # each row once

@@ -39,8 +39,13 @@ def sources_summary(tables) -> pd.DataFrame:
     """Each source that supports at least one row, with how many rows of each table it supports."""
     counts = {}
     for name, frame in tables.frames().items():
-        if "source_id" in frame.columns and name not in ("sources",):
-            counts[name] = frame["source_id"].value_counts()
+        if name != "sources":
+            # a list of works ('medvedev-2006|sulianov-2005', a coding's) counts each work once per row
+            cited = [frame[c].dropna().astype(str).str.split("|").explode().str.strip()
+                     for c in ("source_id", "source_ids") if c in frame.columns]
+            if cited:
+                works = pd.concat(cited).rename("work").reset_index()
+                counts[name] = works.drop_duplicates()["work"].value_counts().rename_axis("source_id")
     table = pd.DataFrame(counts).fillna(0).astype(int)
     table["total"] = table.sum(axis=1)
     src = tables.sources.set_index("source_id")
@@ -82,9 +87,11 @@ def _refined_seed_rows(tables) -> int:
 
 
 def _cited(tables) -> set:
-    """The works a row of any table cites (every column naming a source: source_id, names_source_id, a_source_id, ...)."""
-    return {v for name, frame in tables.frames().items() if name != "sources"
-            for col in frame.columns if col.endswith("source_id") for v in frame[col].dropna()}
+    """The works a row of any table cites (every column naming a source: source_id, names_source_id, a_source_id, ...,
+    and each work of a list of them: a coding's source_ids)."""
+    return {w.strip() for name, frame in tables.frames().items() if name != "sources"
+            for col in frame.columns if col.endswith(("source_id", "source_ids")) for v in frame[col].dropna()
+            for w in str(v).split("|")}
 
 
 def _conflicts_sentence(conflicts: pd.DataFrame) -> str:
