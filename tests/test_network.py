@@ -94,3 +94,20 @@ def test_one_patron_is_not_compared_with_others(toy):
     view = toy.select(coding="x")
     one = network.describe(view, "1947-01-01", "p", network.changes(view, [], changed_only=True))
     assert "1 patron had 3 clients." in one[0] and one[1] == "Person P had 3 clients that day; no other patron had any.", one
+
+
+def test_a_tie_ends_with_the_clients_defection_once_it_is_certainly_past(tables):
+    """Regression: Gromyko's tie records his defection from Molotov on 25 June 1957 and no end, so notebook 02 drew him
+    as Molotov's client in 1960 while 05 counted him a defector. A tie now ends with its client's defection once the
+    last day its date allows is past, and the interval it falls in shows it lost; a defection dated up to the day
+    asked ('1953-03/1953-06-26', Kruglov's) does not yet end the tie the day before the fall."""
+    view = tables.select(evidence="seed+external", reading="curated")
+    pair = ("molotov", "gromyko")
+    on = {d: set(map(tuple, network.ties_as_of(view, d, network.CLIENT_KINDS)[["patron_id", "client_id"]].to_numpy()))
+          for d in ("1957-06-20", "1960-01-01")}
+    assert pair in on["1957-06-20"] and pair not in on["1960-01-01"]
+    changed = network.changes(view, ["1957-06-20", "1957-07-10"], changed_only=True).iloc[0]
+    assert changed["lost"] == "Vyacheslav Molotov → Andrei Gromyko" and changed["last on record"] == "–"
+    kruglov = view.ties.set_index("tie_id").loc["beria-kruglov-patronage-blauvelt"]
+    assert bool(kruglov["defected"]) and kruglov["defection_date_hi"] == pd.Timestamp("1953-06-26")
+    assert "beria-kruglov-patronage-blauvelt" in set(network.ties_as_of(view, "1953-06-25")["tie_id"])

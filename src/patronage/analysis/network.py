@@ -23,9 +23,12 @@ TURNING_KINDS = ("death", "coup", "plenum", "reorganisation", "execution", "tria
 
 def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
     """The ties of the given kinds running on day ``on`` between two persons alive that day
-    (:func:`patronage.analysis.careers.alive_on`): a tie with no recorded end ends with the first of the two to die."""
+    (:func:`patronage.analysis.careers.alive_on`): a tie with no recorded end ends with the first of the two to die,
+    and a tie whose client defected ends with his defection, once it is certainly past (the last day its date
+    allows): Gromyko, who turned on Molotov in June 1957, was no longer drawn as his client in 1960."""
+    day = to_date(on)
     t = tables.ties[tables.ties["kind"].isin(kinds)]
-    t = t[active(t, on)]
+    t = t[active(t, on) & ~_defected_by(t, day - pd.Timedelta(days=1))]
     living = alive_on(tables, on, sorted(set(t["patron_id"]) | set(t["client_id"])))
     return t[t["patron_id"].map(living).to_numpy(dtype=bool) & t["client_id"].map(living).to_numpy(dtype=bool)]
 
@@ -113,8 +116,8 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False)
     has its recorded start inside the interval (both bounds); else it is *first on record* there: a start the
     sources give only as "by" a day, or to a year reaching back before the interval, is not a tie begun in it.
     Likewise a pair running on the earlier day and not on the later is *lost* if a tie's recorded end lies inside
-    the interval, or no end is recorded, or one of the two men died within it (a death ends a tie); else *last on
-    record*.
+    the interval, or no end is recorded, or one of the two men died within it (a death ends a tie), or the client's
+    defection is certainly made within it; else *last on record*.
     changed_only: only the intervals in which anything changed.
 
     returns: one row per interval with counts and the ties (patron -> client) of each kind of change.
@@ -127,7 +130,7 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False)
         after = set(map(tuple, ties_as_of(tables, b, kinds)[["patron_id", "client_id"]].to_numpy()))
         gained, lost = after - before, before - after
         began, ended = _dated_within(tables, kinds, "start", a, b), _dated_within(tables, kinds, "end", a, b)
-        ended |= {pair for pair in lost if _died_within(tables, pair, a, b)}
+        ended |= {pair for pair in lost if _died_within(tables, pair, a, b)} | _turned_within(tables, kinds, a, b)
         fmt = lambda ts: "; ".join(f"{names[p]} → {names[c]}" for p, c in sorted(ts)) or "–"  # noqa: E731
         rows.append({"from": a.date().isoformat(), "to": b.date().isoformat(), "ties before": len(before),
                      "ties after": len(after), "lost": fmt(lost & ended), "gained": fmt(gained & began),
@@ -140,6 +143,11 @@ def changes(tables, dates: list, kinds=CLIENT_KINDS, changed_only: bool = False)
 CHANGES = {"lost": "lost", "gained": "gained",
            "last on record": "last on record (an end not dated to the interval)",
            "first on record": "first on record (a start not dated to the interval)"}
+
+
+def _defected_by(ties: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """For each tie, whether it records a defection certainly made by ``day`` (the last day its date allows)."""
+    return (ties["defected"].fillna(False).astype(bool) & (ties["defection_date_hi"] <= day)).fillna(False).astype(bool)
 
 
 def _died_within(tables, pair: tuple, a: pd.Timestamp, b: pd.Timestamp) -> bool:
@@ -156,6 +164,14 @@ def _dated_within(tables, kinds, column: str, a: pd.Timestamp, b: pd.Timestamp) 
     inside = ((lo > a) & (hi <= b)) if column == "start" else (((lo >= a) & (hi < b)) | lo.isna())
     inside = inside.fillna(False).to_numpy(dtype=bool)
     return set(zip(t["patron_id"].to_numpy()[inside], t["client_id"].to_numpy()[inside], strict=True))
+
+
+def _turned_within(tables, kinds, a: pd.Timestamp, b: pd.Timestamp) -> set:
+    """The pairs (patron, client) with a tie of ``kinds`` whose client's defection is certainly made by day b and not
+    by day a: a tie lost in the interval, whatever its recorded end."""
+    t = tables.ties[tables.ties["kind"].isin(kinds)]
+    turned = (_defected_by(t, b - pd.Timedelta(days=1)) & ~_defected_by(t, a - pd.Timedelta(days=1))).to_numpy(dtype=bool)
+    return set(zip(t["patron_id"].to_numpy()[turned], t["client_id"].to_numpy()[turned], strict=True))
 
 
 def days_around(points: pd.DataFrame) -> list[pd.Timestamp]:
