@@ -52,6 +52,9 @@ def test_the_aim_of_five_top_clients_is_counted_at_the_point_estimates_and_under
                                                 "draws; fewer than 2 such crises in 25% of the draws.")
     steady = panel.pooled_under_draws(under, counts=counts, min_clients=3)  # A and B reach 3 in every draw, C never
     assert draw_findings._aim_under_draws(steady) == "2 crises have at least 3 top clients at the point estimates and in every draw."
+    alone = synthetic({"A": [(5, 0), (4, 0), (6, 1), (5, 0)], "C": [(2, 0)] * 4})  # one crisis at 5, below it in a draw
+    one = panel.pooled_under_draws(alone, counts=counts[counts["crisis"] != "B"], min_clients=5)
+    assert draw_findings._aim_under_draws(one).endswith("; no such crisis in 25% of the draws.")  # not 'fewer than 1'
     recorded = pd.DataFrame({"crisis": ["A", "B"], "recorded": [5, 4]})
     more = panel.pooled_under_draws(synthetic({"A": [(5, 0), (6, 0)], "B": [(4, 0), (5, 0)]}), counts=recorded, min_clients=5)
     assert draw_findings._aim_under_draws(more) == ("1 crisis has at least 5 top clients at the point estimates, 1 to 2 over the "

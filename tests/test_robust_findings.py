@@ -196,3 +196,22 @@ def test_the_pooled_line_says_how_many_crises_have_a_top_client_and_counts_in_wo
     assert one[0].startswith("pooled over 1 crisis: 2 of 8")
     assert findings.recurring_clients({"A": pd.DataFrame({"person_id": []})}, pd.Series(dtype=object)).startswith(
         "No man is a top client at any crisis")
+
+
+def test_where_no_man_recurs_the_tests_caveat_points_to_no_men_who_recur(crisis_x, monkeypatch):
+    """Regression: for a reader's own list of crises, the test's caveat spoke of 'the men who recur, below', and the next
+    sentence said no man is a top client at more than one crisis."""
+    view, _ = crisis_x
+    tops = {"first": pd.DataFrame({"person_id": ["a"]}), "second": pd.DataFrame({"person_id": ["b"]})}
+    monkeypatch.setattr(findings, "top_clients", lambda tables, roster, min_rank: tops[roster])
+    pooled = pd.Series({"crises": 2, "defected": 1, "top clients": 2, "share": 0.5, "confidence": 0.95,
+                        "ci low": 0.01, "ci high": 0.99})
+    names = view.persons.set_index("person_id")["name"]
+    said = findings.panel_findings(view, {"first": "first", "second": "second"}, pooled, _test(0.2, 0.3),
+                                   pd.DataFrame({"verdict": ["holds"]}), names, min_rank=4)
+    assert "chances as independent, their count would be" in said[1] and "recur" not in said[1]
+    assert said[2].startswith("No man is a top client at more than one crisis")
+    tops["second"] = pd.DataFrame({"person_id": ["a"]})
+    again = findings.panel_findings(view, {"first": "first", "second": "second"}, pooled, _test(0.2, 0.3),
+                                    pd.DataFrame({"verdict": ["holds"]}), names, min_rank=4)
+    assert "(which the men who recur, below, make doubtful)" in again[1]

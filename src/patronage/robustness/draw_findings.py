@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from patronage.analysis.verdicts import number
-from patronage.robustness.findings import _listing, share_of_draws
+from patronage.robustness.wording import listing as _listing
+from patronage.robustness.wording import share_of_draws
 
 
 def panel_draw_findings(counts: pd.DataFrame, drawn: pd.Series, point_share: float) -> str:
@@ -45,6 +46,7 @@ def _aim_under_draws(drawn: pd.Series) -> str:
     if low == high == n:
         tail = " and in every draw."
     else:
-        tail = f", {low} to {high} over the draws" + (f"; fewer than {n} such crises in {share_of_draws(fewer)} of the draws." if fewer else "; never fewer.")
+        fewer_than = "no such crisis" if n == 1 else f"fewer than {n} such crises"
+        tail = f", {low} to {high} over the draws" + (f"; {fewer_than} in {share_of_draws(fewer)} of the draws." if fewer else "; never fewer.")
     count = "No crisis has" if not n else "1 crisis has" if n == 1 else f"{n} crises have"
     return f"{count} at least {number(k, 'top client')} at the point estimates" + tail

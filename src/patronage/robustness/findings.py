@@ -13,22 +13,9 @@ from patronage.robustness.choices import moved_and_relabelled, relabels_text
 from patronage.robustness.specifications import DIMENSIONS, dimension_effects, verdict_shares
 from patronage.robustness.thresholds import moved_by_thresholds
 from patronage.robustness.verdict_panel import no_data_share, top_clients
-
-
-def p_text(p: float) -> str:
-    """A p-value as a sentence shows it: four decimals, or two significant digits below 0.0001 (never '0.0000'), and 0
-    as 0 (a count the tested rate cannot produce)."""
-    return "0" if p == 0 else f"{p:.4f}" if p >= 1e-4 else f"{p:.1e}"
-
-
-def share_of_draws(share: float) -> str:
-    """A share of the draws in a sentence: a whole percentage, but never '0%' for some draws nor '100%' for not all."""
-    return "under 1%" if 0 < share < 0.005 else "over 99%" if 0.995 <= share < 1 else f"{share:.0%}"
-
-
-def _listing(items: list[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c' (``last``: the word before the last item); 'none' for no items."""
-    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+from patronage.robustness.wording import listing as _listing
+from patronage.robustness.wording import p_text as p_text  # named here as the findings' own, as before
+from patronage.robustness.wording import share_of_draws as share_of_draws
 
 
 def _spread(shares: pd.DataFrame) -> dict[str, str]:
@@ -169,6 +156,12 @@ def threshold_findings(effects: pd.DataFrame) -> list[str]:
             + (f" ({_listing(idle)})" if idle else "") + (f"; in {len(moves)} a decided verdict moves with a threshold: {'; '.join(moves)}." if moves else ".")]
 
 
+def _recur(tops: dict[str, pd.DataFrame]) -> bool:
+    """Whether a man is a top client (``tops``: crisis -> :func:`top_clients`) at more than one crisis."""
+    people = [p for top in tops.values() for p in top["person_id"]]
+    return len(people) > len(set(people))
+
+
 def recurring_clients(tops: dict[str, pd.DataFrame], names: pd.Series) -> str:
     """The men who are top clients (``tops``: crisis -> :func:`top_clients`) at more than one crisis, with the
     crises (each crisis is a chance to defect)."""
@@ -300,7 +293,8 @@ def panel_findings(tables, rosters: dict, pooled: pd.Series, test: pd.Series, ta
         binomial, fisher = test["binomial p (one-sided, less)"], test["fisher p (one-sided, less)"]
         out.append(f"{_case_count(test)}; the other crises, {test['others defected']} of {test['others top clients']} top "
                    + (f"clients. Taking the case's share {test['binomial p0']:.3f} as a fixed rate and each of the others' "
-                      "chances as independent (which the men who recur, below, make doubtful), their count would be "
+                      "chances as independent" + (" (which the men who recur, below, make doubtful)" if _recur(tops) else "")
+                      + ", their count would be "
                       + (f"improbably low (binomial p = {p_text(binomial)} < {alpha})" if binomial < alpha
                          else f"no lower than chance allows at the {alpha} level (binomial p = {p_text(binomial)} >= {alpha})")
                       if pd.notna(binomial) else f"clients. No binomial test: {NO_BINOMIAL}")

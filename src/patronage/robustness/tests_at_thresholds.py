@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from patronage.robustness.findings import p_text
+from patronage.robustness.wording import p_text
 
 COLUMNS = ["case", "min rank", "binomial p (one-sided, less)", "fisher p (one-sided, less)"]
 

@@ -1,0 +1,21 @@
+"""How the robustness findings word a number or a list (a p-value, a share of the draws, 'a, b and c'), written once for
+the closings of notebooks 04 and 05 (:mod:`patronage.robustness.findings`, :mod:`patronage.robustness.draw_findings`)
+and the README's (:mod:`patronage.publish.findings`)."""
+
+from __future__ import annotations
+
+
+def p_text(p: float) -> str:
+    """A p-value as a sentence shows it: four decimals, or two significant digits below 0.0001 (never '0.0000'), and 0
+    as 0 (a count the tested rate cannot produce)."""
+    return "0" if p == 0 else f"{p:.4f}" if p >= 1e-4 else f"{p:.1e}"
+
+
+def share_of_draws(share: float) -> str:
+    """A share of the draws in a sentence: a whole percentage, but never '0%' for some draws nor '100%' for not all."""
+    return "under 1%" if 0 < share < 0.005 else "over 99%" if 0.995 <= share < 1 else f"{share:.0%}"
+
+
+def listing(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (``last``: the word before the last item); 'none' for no items."""
+    return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
