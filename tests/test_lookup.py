@@ -113,3 +113,22 @@ def test_an_end_edtf_leaves_open_is_the_first_or_last_day_the_tables_record(tabl
     assert lookup.who_held(tables, post, "../..").equals(lookup.who_held(tables, post, f"{first.date()}/{last.date()}"))
     with pytest.raises(ParameterError, match="give an ISO or EDTF date or interval"):
         lookup.who_held(tables, post, "../1938-13")
+
+
+def test_a_value_of_the_wrong_kind_is_refused_in_one_line_naming_it(tables):
+    """Regression: a name, a post or a folder that is no text (None, a number) stopped the look-ups and the loader with a
+    TypeError from deep inside re or pathlib; a day given as a Timestamp was refused though a date was taken."""
+    import datetime as dt
+
+    import patronage
+
+    for call, parameter in ((lambda: lookup.about(tables, None), "person"), (lambda: lookup.about(tables, 42), "person"),
+                            (lambda: lookup.conflicts(tables, 5), "person"),
+                            (lambda: lookup.who_held(tables, None, "1953-06-25"), "post"),
+                            (lambda: patronage.load(3), "data_dir")):
+        with pytest.raises(ParameterError, match=f"parameter '{parameter}' = "):
+            call()
+    post = "first deputy minister of internal affairs of the USSR"
+    by_text = lookup.who_held(tables, post, "1953-06-25")
+    assert by_text.equals(lookup.who_held(tables, post, pd.Timestamp("1953-06-25")))
+    assert by_text.equals(lookup.who_held(tables, post, dt.date(1953, 6, 25))) and len(by_text)

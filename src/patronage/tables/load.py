@@ -18,6 +18,7 @@ read whole.
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from patronage import config
-from patronage.errors import DataError, Problem
+from patronage.errors import DataError, ParameterError, Problem
 from patronage.tables.cached import cached_tables
 from patronage.tables.columns import LIVES, TEXT, add_bounds, type_columns
 from patronage.tables.datapackage import read_descriptor
@@ -264,8 +265,12 @@ def load(data_dir: Path | str | None = None) -> Tables:
     When the build has set ``$PATRONAGE_CACHE_DIR``, a package already validated with the same
     bytes and the same loader comes from that cache (see :mod:`patronage.tables.cached`).
 
-    returns: Tables; raises DataError listing every problem (file, row, column) if any.
+    returns: Tables; raises DataError listing every problem (file, row, column) if any, ParameterError for a
+    ``data_dir`` that is no path.
     """
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise ParameterError("data_dir", data_dir, "give the folder of a data package as a path, e.g. 'data' "
+                                                   "(None: the compendium's own)")
     return cached_tables(Path(data_dir or config.DATA_DIR), validated)
 
 

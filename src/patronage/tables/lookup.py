@@ -9,6 +9,7 @@ is the notebooks' business. ``python -m patronage about|who-held|conflicts`` pri
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def find_person(tables, name: str) -> PersonId:
     """The person_id ``name`` denotes (see :func:`patronage.tables.names.resolve_person`); a miss raises
     ParameterError saying what ``name`` is instead (a source or an organisation id) or where every recorded
     person is listed."""
+    if not isinstance(name, str):
+        raise ParameterError("person", name, "give a name or an id as text, e.g. 'Serov' or 'Серов'")
     try:
         return resolve_person(name, tables.persons, parameter="person", listed_in=typed_path(tables.data_dir / "persons.csv"))
     except ParameterError:
@@ -133,6 +136,10 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     bound any source gives), empty for other starts; a
     spell with no recorded end has "open" as its latest end.
     """
+    if not isinstance(post, str):
+        raise ParameterError("post", post, "give the words of a post as text, e.g. 'first deputy minister of internal affairs'")
+    if isinstance(when, (dt.date, pd.Timestamp)):  # a day as an object: the day it is (a Timestamp's time of day aside)
+        when = pd.Timestamp(when).date().isoformat()
     lo, hi = _asked_span(tables, when)
     hit, overlaps = posts.post_hits(tables, post, typed_path(tables.data_dir / "organisations.csv")), posts.may_overlap(tables, lo, hi)
     overlaps = overlaps & _not_ruled_out_by_refinement(tables.spells, overlaps)
