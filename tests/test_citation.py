@@ -59,3 +59,7 @@ def test_the_bibtex_carries_the_version_and_codemeta_the_article():
     meta = json.loads((ROOT / "codemeta.json").read_text(encoding="utf-8"))
     assert {"@type": "ScholarlyArticle", "name": cff()["references"][0]["title"],
             "identifier": "https://doi.org/10.1016/j.postcomstud.2007.12.003"} in meta["citation"]
+    # every work the CFF references, Fairbanks' chapter (no DOI) too: codemeta named the article alone
+    assert [w["name"] for w in meta["citation"]] == [r["title"] for r in cff()["references"]]
+    fairbanks = next(w for w in meta["citation"] if w.get("author", [{}])[0].get("familyName") == "Fairbanks")
+    assert fairbanks["@type"] == "Chapter" and fairbanks["datePublished"] == "1983" and "identifier" not in fairbanks

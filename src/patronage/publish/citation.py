@@ -62,16 +62,27 @@ def _cff(cff: Path = CFF) -> dict:
 
 def fix_codemeta(path: Path = CODEMETA, cff: Path = CFF) -> None:
     """codemeta.json's ``license``: one SPDX address per licence of CITATION.cff (a string for one, a list for more);
-    and its ``citation``: each work of CITATION.cff's references that has a DOI (the article whose case the
-    compendium computes), which cffconvert 2.0 leaves out."""
+    and its ``citation``: each work of CITATION.cff's references (the article whose case the compendium computes, by
+    its DOI; Fairbanks' chapter, which has none, by its authors, year and book), which cffconvert 2.0 leaves out."""
     meta = json.loads(path.read_text(encoding="utf-8"))
     urls = [f"https://spdx.org/licenses/{name}" for name in licences(cff)]
     meta["license"] = urls[0] if len(urls) == 1 else urls
-    cited = [{"@type": "ScholarlyArticle" if r.get("type") == "article" else "CreativeWork", "name": r["title"],
-              "identifier": f"https://doi.org/{r['doi']}"} for r in _cff(cff).get("references", []) if r.get("doi")]
+    cited = [_cited_work(r) for r in _cff(cff).get("references", [])]
     if cited:
         meta["citation"] = cited
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _cited_work(ref: dict) -> dict:
+    """One reference of CITATION.cff as codemeta cites it: by its DOI where it has one, else by authors, year and
+    the book it is part of."""
+    kind = "ScholarlyArticle" if ref.get("type") == "article" else "Chapter" if ref.get("collection-type") == "book" else "CreativeWork"
+    if ref.get("doi"):
+        return {"@type": kind, "name": ref["title"], "identifier": f"https://doi.org/{ref['doi']}"}
+    work = {"@type": kind, "name": ref["title"], "author": [{"@type": "Person", "familyName": a.get("family-names"),
+                                                            "givenName": a.get("given-names")} for a in ref.get("authors", [])]}
+    work |= {"datePublished": str(ref["year"])} if ref.get("year") else {}
+    return work | ({"isPartOf": {"@type": "Book", "name": ref["collection-title"]}} if ref.get("collection-title") else {})
 
 
 def with_version(bibtex: str, cff: Path = CFF) -> str:
