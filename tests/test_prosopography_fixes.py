@@ -63,6 +63,7 @@ def test_the_closing_counts_conflicts_by_kind_refinements_by_what_they_restate_a
                          "codings") for v in getattr(tables, t)["source_id"].dropna()}
     cited |= set(tables.persons["names_source_id"].dropna()) | set(tables.conflicts["a_source_id"].dropna()) | set(
         tables.conflicts["b_source_id"].dropna())
+    cited |= {w for ids in tables.codings["source_ids"].dropna() for w in ids.split("|")}  # the works a coding lists
     assert f"The sources list {len(tables.sources)} works, {len(cited)} of them cited by a row" in text[2]
 
 

@@ -102,7 +102,8 @@ def _asked_span(tables, when: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     first or last day the tables record: '../1938-11-25' is any day up to it), within the days the tables record;
     raises ParameterError otherwise (an open post would answer for any day, 9999 included)."""
     first, last = recorded_span(tables)
-    text = str(when).strip()
+    # a day as an object is the day it is (a Timestamp's time of day aside)
+    text = pd.Timestamp(when).date().isoformat() if isinstance(when, (dt.date, pd.Timestamp)) else str(when).strip()
     text = f"{first.date()}/{text[3:]}" if text.startswith("../") else text
     text = f"{text[:-3]}/{last.date()}" if text.endswith("/..") else text
     try:
@@ -138,13 +139,10 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
     """
     if not isinstance(post, str):
         raise ParameterError("post", post, "give the words of a post as text, e.g. 'first deputy minister of internal affairs'")
-    if isinstance(when, (dt.date, pd.Timestamp)):  # a day as an object: the day it is (a Timestamp's time of day aside)
-        when = pd.Timestamp(when).date().isoformat()
     lo, hi = _asked_span(tables, when)
     hit, overlaps = posts.post_hits(tables, post, typed_path(tables.data_dir / "organisations.csv")), posts.may_overlap(tables, lo, hi)
     overlaps = overlaps & _not_ruled_out_by_refinement(tables.spells, overlaps)
-    orgs, s = tables.organisations, tables.spells
-    found = s[hit & overlaps]
+    orgs, found = tables.organisations, tables.spells[hit & overlaps]
     longer = posts.longer_words(tables, post, ~hit & overlaps)
     out = pd.DataFrame({"person_id": found["person_id"], "name": found["person_id"].map(tables.persons.set_index("person_id")["name"]),
                         "post": found["post"], "organisation": found["org_id"].map(orgs.set_index("org_id")["name"]),
@@ -157,8 +155,7 @@ def who_held(tables, post: str, when: str) -> pd.DataFrame:
                         "refines": found["refines"] if "refines" in found else pd.NA, "seniority": found["seniority"],
                         "matched by": posts.matched_by(tables, post, hit & overlaps),
                         "_start": midpoint(found["start_lo"], found["start_hi"])})
-    out = out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(
-        columns=["_start"]).reset_index(drop=True)
+    out = out.sort_values(["seniority", "_start", "person_id"], ascending=[False, True, True]).drop(columns=["_start"]).reset_index(drop=True)
     out.attrs["longer words"] = longer  # for the command line, which says them beside the answer
     return out
 
