@@ -107,7 +107,21 @@ def test_a_tie_ends_with_the_clients_defection_once_it_is_certainly_past(tables)
           for d in ("1957-06-20", "1960-01-01")}
     assert pair in on["1957-06-20"] and pair not in on["1960-01-01"]
     changed = network.changes(view, ["1957-06-20", "1957-07-10"], changed_only=True).iloc[0]
-    assert changed["lost"] == "Vyacheslav Molotov → Andrei Gromyko" and changed["last on record"] == "–"
+    assert "Vyacheslav Molotov → Andrei Gromyko" in changed["lost"].split("; ") and changed["last on record"] == "–"
     kruglov = view.ties.set_index("tie_id").loc["beria-kruglov-patronage-blauvelt"]
     assert bool(kruglov["defected"]) and kruglov["defection_date_hi"] == pd.Timestamp("1953-06-26")
     assert "beria-kruglov-patronage-blauvelt" in set(network.ties_as_of(view, "1953-06-25")["tie_id"])
+
+
+def test_a_tie_ends_with_a_turn_recorded_as_an_act_against_the_patron(tables):
+    """Ignatiev's tie with Malenkov records no defection, but the events record him 'defecting' at the June 1957 affair
+    that purged Malenkov (05 counts him a turncoat): the tie ends once that event is certainly past, and the interval
+    shows it lost. A client the same affair purged with him (Saburov, dismissed) stays his client: only a turn ends a
+    tie."""
+    view = tables.select(evidence="seed+external", reading="curated")
+    clients = {d: set(network.ties_as_of(view, d, network.CLIENT_KINDS).query("patron_id == 'malenkov'")["client_id"])
+               for d in ("1957-05-30", "1960-01-01")}
+    assert {"ignatiev", "saburov"} <= clients["1957-05-30"]
+    assert "ignatiev" not in clients["1960-01-01"] and "saburov" in clients["1960-01-01"]
+    lost = network.changes(view, ["1957-05-30", "1957-07-10"]).iloc[0]["lost"]
+    assert "Georgy Malenkov → Semyon Ignatiev" in lost and "Maksim Saburov" not in lost

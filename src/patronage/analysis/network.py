@@ -9,6 +9,7 @@ import networkx as nx
 import pandas as pd
 
 from patronage.analysis.careers import active, alive_on, point_of, rank_as_of
+from patronage.analysis.crisis import AGAINST_ROLES, TARGET_ROLES
 from patronage.analysis.verdicts import number
 from patronage.tables.dates import to_date
 
@@ -25,10 +26,12 @@ def ties_as_of(tables, on, kinds=DRAWN_KINDS) -> pd.DataFrame:
     """The ties of the given kinds running on day ``on`` between two persons alive that day
     (:func:`patronage.analysis.careers.alive_on`): a tie with no recorded end ends with the first of the two to die,
     and a tie whose client defected ends with his defection, once it is certainly past (the last day its date
-    allows): Gromyko, who turned on Molotov in June 1957, was no longer drawn as his client in 1960."""
-    day = to_date(on)
+    allows), whether the tie records it or the client is recorded acting against the patron at an event that acts
+    against him (:func:`_turned_by_act`): Gromyko, who turned on Molotov in June 1957, and Ignatiev, who turned on
+    Malenkov then, were no longer drawn as their clients in 1960."""
+    before = to_date(on) - pd.Timedelta(days=1)
     t = tables.ties[tables.ties["kind"].isin(kinds)]
-    t = t[active(t, on) & ~_defected_by(t, day - pd.Timedelta(days=1))]
+    t = t[active(t, on) & ~_defected_by(t, before) & ~_turned_by_act(tables, t, before)]
     living = alive_on(tables, on, sorted(set(t["patron_id"]) | set(t["client_id"])))
     return t[t["patron_id"].map(living).to_numpy(dtype=bool) & t["client_id"].map(living).to_numpy(dtype=bool)]
 
@@ -166,11 +169,27 @@ def _dated_within(tables, kinds, column: str, a: pd.Timestamp, b: pd.Timestamp) 
     return set(zip(t["patron_id"].to_numpy()[inside], t["client_id"].to_numpy()[inside], strict=True))
 
 
+def _turned_by_act(tables, ties: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """For each patronage tie, whether its client is recorded acting against its patron (AGAINST_ROLES) at an event that
+    acts against the patron (TARGET_ROLES) and is certainly past by ``day``: a turn the tie does not record, as the
+    crisis counts its turncoats (:func:`patronage.analysis.crisis.turncoats_of`, for a client tied to him)."""
+    parts, events = tables.event_participants, tables.events
+    past = events.loc[(events["date_hi"] <= day).fillna(False).to_numpy(dtype=bool), "event_id"]
+    acts = parts.loc[parts["role"].isin(AGAINST_ROLES) & parts["event_id"].isin(past), ["event_id", "person_id"]]
+    aimed = parts.loc[parts["role"].isin(TARGET_ROLES), ["event_id", "person_id"]]
+    pairs = set(map(tuple, aimed.merge(acts, on="event_id", suffixes=("_patron", "_client"))[
+        ["person_id_patron", "person_id_client"]].to_numpy()))
+    turned = [k == "patronage" and (p, c) in pairs for k, p, c in zip(ties["kind"], ties["patron_id"], ties["client_id"], strict=True)]
+    return pd.Series(turned, index=ties.index, dtype=bool)
+
+
 def _turned_within(tables, kinds, a: pd.Timestamp, b: pd.Timestamp) -> set:
-    """The pairs (patron, client) with a tie of ``kinds`` whose client's defection is certainly made by day b and not
-    by day a: a tie lost in the interval, whatever its recorded end."""
+    """The pairs (patron, client) with a tie of ``kinds`` whose client's turn (:func:`_defected_by`,
+    :func:`_turned_by_act`) is certainly made by day b and not by day a: a tie lost in the interval, whatever its
+    recorded end."""
     t = tables.ties[tables.ties["kind"].isin(kinds)]
-    turned = (_defected_by(t, b - pd.Timedelta(days=1)) & ~_defected_by(t, a - pd.Timedelta(days=1))).to_numpy(dtype=bool)
+    by = {d: _defected_by(t, d) | _turned_by_act(tables, t, d) for d in (a - pd.Timedelta(days=1), b - pd.Timedelta(days=1))}
+    turned = (by[b - pd.Timedelta(days=1)] & ~by[a - pd.Timedelta(days=1)]).to_numpy(dtype=bool)
     return set(zip(t["patron_id"].to_numpy()[turned], t["client_id"].to_numpy()[turned], strict=True))
 
 
