@@ -892,3 +892,28 @@ def test_a_next_holder_whose_post_may_have_begun_before_the_fall_is_named_with_i
         "Lev Vlodzimirsky (his post dated 1953-03-05/1953-12-18: perhaps begun before the fall)")
     ministry = emptied[emptied["post"] == "Minister of Internal Affairs (united MVD)"]
     assert ministry["next of the same rank"].tolist() == ["Sergei Kruglov"]
+
+
+def test_a_reward_of_uncertain_start_below_the_public_rank_is_no_public_reward(tables):
+    """Regression: at public_rank 7, step 5 left Serov's reward undecided because its start is ('1953-06-26/1954'),
+    though the post, head of the MGB, is rank 6: whenever it began, it was no reward at rank 7, and with Kruglov's rank
+    6 the step holds (0 of 2). At public_rank 6 the same start still decides nothing."""
+    view = tables.select(evidence="seed", reading="article", coding="blauvelt")
+    crisis = make_crisis(view, "beria", "1953-06-26")
+    at = {rank: H.run_all(view, crisis, public_rank=rank, steps=("H5 no public reward",))[0] for rank in (6, 7)}
+    assert (at[7].value, at[7].verdict) == ("0/2 publicly rewarded", "holds")
+    assert (at[6].value, at[6].verdict) == ("1/2 publicly rewarded (1 undecided by the records)", "inconclusive")
+
+
+def test_a_patrons_post_that_may_reach_the_day_before_leaves_service_under_him_open(tables):
+    """Regression: under the article's reading Yezhov's NKVD post ends '1938-11', read at its middle, so on the 24th,
+    the day before his removal from it, step 1 had him out of it and Zhuravlev 'did not serve under him' ('neither'),
+    and the step was inconclusive. The post may have run to that day, so whether Zhuravlev served under him is open, and
+    with Malenkov's career silent too the step has no data; under the reading that dates the post's end, he served."""
+    article = tables.select(evidence="seed+external", reading="article", coding="blauvelt")
+    h1 = H.run_all(article, make_crisis(article, "yezhov", "1938-11-25"), steps=("H1 genuine clients",))[0]
+    assert (h1.value, h1.verdict) == ("0/2 genuine (2 whose career does not say)", "no data")
+    assert "Viktor Zhuravlev: 0 promotions, 0 under the patron, 0 under a rival, whether he served under him the day before is open" in h1.reason
+    standard = tables.select(evidence="seed+external", reading="standard", coding="blauvelt")
+    h1 = H.run_all(standard, make_crisis(standard, "yezhov", "1938-11-25"), steps=("H1 genuine clients",))[0]
+    assert "Viktor Zhuravlev: 0 promotions, 0 under the patron, 0 under a rival, served under him the day before" in h1.reason

@@ -30,6 +30,7 @@ import pandas as pd
 from patronage.analysis.careers import moved, running_on
 from patronage.analysis.crisis import DAY, Crisis, PersonId
 from patronage.analysis.offices import SUCCESSION_GAP, lineages_above, spells_with_lineage
+from patronage.tables.posts import may_overlap
 
 
 def promotions(tables, persons, before: pd.Timestamp) -> pd.DataFrame:
@@ -90,18 +91,28 @@ def served_under(tables, crisis: Crisis, persons) -> dict[PersonId, bool | None]
     lineage or in the lineage of a body his office belongs to (:func:`patronage.analysis.offices.lineages_above`:
     the head of a regional NKVD directorate serves under the People's Commissar); False if both held a post
     recorded that day and none of his was below one of the patron's; None if either held none recorded that day
-    (the careers do not say: the patron's own ministry may be missing)."""
-    s = spells_with_lineage(tables, running_on(tables, "spells", crisis.date - DAY).to_numpy())
-    wanted = set(persons)
-    # their posts and the patron's that day, compared as plain records (pandas' isin finds them among all that day's)
-    posts = list(s.loc[s["person_id"].isin([crisis.patron, *wanted]).to_numpy(dtype=bool),
+    (the careers do not say: the patron's own ministry may be missing), or if a post whose dates may reach that day
+    would put him below one (Yezhov's NKVD post, ended '1938-11', read at its middle, may have run to the 24th, the
+    day before his removal from it: Zhuravlev was not shown to have served outside it)."""
+    day, wanted = crisis.date - DAY, set(persons)
+    below, posted = _below_the_patron(tables, crisis.patron, running_on(tables, "spells", day).to_numpy(), wanted)
+    maybe, _ = _below_the_patron(tables, crisis.patron, may_overlap(tables, day, day), wanted)
+    return {p: True if p in below else None if p in maybe else False if crisis.patron in posted and p in posted else None
+            for p in persons}
+
+
+def _below_the_patron(tables, patron: PersonId, held: np.ndarray, wanted: set) -> tuple[set, set]:
+    """Of ``wanted``, those holding a post (of the spells ``held``) below one of the patron's, in the same lineage or
+    in the lineage of a body his office belongs to; and who of them and the patron holds any."""
+    s = spells_with_lineage(tables, held)
+    # their posts and the patron's, compared as plain records (pandas' isin finds them among all the spells held)
+    posts = list(s.loc[s["person_id"].isin([patron, *wanted]).to_numpy(dtype=bool),
                        ["person_id", "org_id", "lineage", "seniority"]].itertuples(index=False))
-    his = [(r.lineage, r.seniority) for r in posts if r.person_id == crisis.patron and pd.notna(r.lineage) and pd.notna(r.seniority)]
+    his = [(r.lineage, r.seniority) for r in posts if r.person_id == patron and pd.notna(r.lineage) and pd.notna(r.seniority)]
     above = lineages_above(tables)
     below = {r.person_id for r in posts if r.person_id in wanted
              and any(lineage == mine and r.seniority < rank for mine in above.get(r.org_id, []) for lineage, rank in his)}
-    posted = {r.person_id for r in posts}  # of the patron and these persons: all that is asked of it
-    return {p: True if p in below else False if crisis.patron in posted and p in posted else None for p in persons}
+    return below, {r.person_id for r in posts}  # of the patron and these persons: all that is asked of it
 
 
 def unrecorded_the_day_before(tables, crisis: Crisis, person: PersonId) -> str:

@@ -88,10 +88,17 @@ def _coding_note(tables, outcomes: dict, career: pd.DataFrame) -> str:
             + (f" The coding '{coding_of(tables)}' reads {names_of(tables, differ['person_id'])} otherwise." if len(differ) else ""))
 
 
+def _unsaid_service(tables, crisis: Crisis, person) -> str:
+    """Why the careers do not say whether ``person`` served under the patron the day before, in words."""
+    missing = unrecorded_the_day_before(tables, crisis, person)
+    return (f"no post of {missing} recorded the day before" if missing
+            else "whether he served under him the day before is open (a post's dates may or may not reach that day)")
+
+
 def _career_reason(tables, crisis: Crisis, records: list[dict]) -> str:
     """Each turncoat's promotions, who presided over them, and the reading that follows, in words."""
     return "; ".join(f"{names_of(tables, [c['person_id']])}: {number(c['promotions'], 'promotion')}, {c['by the patron']} under the "
                      f"patron, {c['by a rival']} under a rival{' (' + c['which rival'] + ')' if c['which rival'] else ''}, "
-                     f"{SERVED.get(c['under the patron']) or 'no post of ' + unrecorded_the_day_before(tables, crisis, c['person_id']) + ' recorded the day before'}"
+                     f"{SERVED.get(c['under the patron']) or _unsaid_service(tables, crisis, c['person_id'])}"
                      f" -> {c['career says']}"
                      for c in records)

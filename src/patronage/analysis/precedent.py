@@ -50,8 +50,9 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
         return no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
     ranks = rewards_of(tables, crisis, window_days)
-    # a reward whose start decides nothing (rewards_of) leaves its publicity unknown too
-    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean").mask(ranks["undecided"].ne(""), pd.NA)
+    # an undecided start (rewards_of) leaves publicity unknown, unless its rank is below the public one (Serov's MGB at 7)
+    tips = ranks["undecided"].ne("") & ranks["rank after"].ge(public_rank)
+    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean").mask(tips, pd.NA)
     outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
     reason = "; ".join(f"{names_of(tables, [p])}: {rank_change(ranks, p)}" for p in ranks.index)
     return Result("H5 no public reward", "precedent: short run", claim, text, rule, statistic,
@@ -208,8 +209,7 @@ def _later_defections(tables, crisis: Crisis, loyal: list, cut: pd.Timestamp | N
 
 def _turn_fates(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> pd.DataFrame:
     """What became of each client who turned, within ``window_days`` of his turn (no later than the horizon):
-    person_id, act, row, on, then, how, when. A man who kept his office to the window's end and lost it before the
-    horizon has that loss in ``when``: with a window of 30 days, Merkulov kept his post, and was arrested weeks later."""
+    person_id, act, row, on, then, how, when (with a loss after the window, before the horizon: Merkulov at 30 days)."""
     rows = []
     for a in turns.itertuples():
         end = min(a.day + window_days * DAY, crisis.horizon)
