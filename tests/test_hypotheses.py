@@ -917,3 +917,18 @@ def test_a_patrons_post_that_may_reach_the_day_before_leaves_service_under_him_o
     standard = tables.select(evidence="seed+external", reading="standard", coding="blauvelt")
     h1 = H.run_all(standard, make_crisis(standard, "yezhov", "1938-11-25"), steps=("H1 genuine clients",))[0]
     assert "Viktor Zhuravlev: 0 promotions, 0 under the patron, 0 under a rival, served under him the day before" in h1.reason
+
+
+def test_a_reward_whose_previous_holder_depends_on_its_start_decides_nothing(tables):
+    """Regression: step 3b found a reward's previous holder from its start read at the middle of its bounds, and named a
+    man who is both a rival and a rival's client a 'rival'. With the reference works and the article's reading, Serov's
+    headship of the MGB began between 26 June 1953 and 13 March 1954: on the first day it would have followed Ignatiev,
+    Malenkov's client, on the last no holder; it now decides nothing, and the step is inconclusive where it failed.
+    Under the curated reading the post is the KGB's, begun on 13 March 1954, and the step still fails."""
+    article = tables.select(evidence="seed+external", reading="article", coding="blauvelt")
+    h3b = H.run_all(article, make_crisis(article, "beria", "1953-06-26"), steps=("H3b scarcity: whose posts",))[0]
+    assert h3b.verdict == "inconclusive" and h3b.value.endswith("(1 undecided by the records)")
+    assert "undecided: dated 1953-06-26/1954-03-13, the previous holder depends on the day it began" in h3b.reason
+    curated = tables.select(evidence="seed+external", reading="curated", coding="blauvelt")
+    h3b = H.run_all(curated, make_crisis(curated, "beria", "1953-06-26"), steps=("H3b scarcity: whose posts",))[0]
+    assert h3b.verdict == "fails" and "undecided" not in h3b.value

@@ -82,19 +82,36 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     if len(gained) == 0:
         return _no_post_gained(tables, crisis, window_days, claim, text, rule, statistic)
     rc = rival_clients(tables, crisis)
+    label = lambda p: "rival's client" if p in rc else relation(p, crisis, rc)  # noqa: E731  a rival's client first
     gained = predecessors(tables, gained)
-    gained = gained.assign(predecessor=gained["predecessor_id"].map(lambda p: relation(p, crisis, rc)))
+    gained = gained.assign(predecessor=gained["predecessor_id"].map(label))
     comparable, posts = _comparable_offices(tables, crisis, rc, gained, window)
-    outcomes = {r.spell_id: r.predecessor != "rival's client" for r in gained.itertuples()}
+    open_ = _undecided_gains(tables, crisis, gained, label, window)
+    outcomes = {r.spell_id: None if r.spell_id in open_ else r.predecessor != "rival's client" for r in gained.itertuples()}
     window_text = f"within {number(window_days, 'day')} either side of the fall"
-    k = sum(outcomes.values())
+    k, m, u = count_outcomes(outcomes)
     kinds = gained["predecessor"].value_counts()
-    value = f"{len(gained) - k}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
-    reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor})" for r in gained.itertuples())
+    value = (f"{m}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
+             + (f" ({u} undecided by the records)" if u else ""))
+    reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor}{open_.get(r.spell_id, '')})"
+                       for r in gained.itertuples())
     return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
-                  split_outcome(k, len(gained) - k, 0), _could_displace(comparable, posts, window_text), reason,
+                  split_outcome(k, m, u), _could_displace(comparable, posts, window_text), reason,
                   f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
                   gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]].reset_index(drop=True))
+
+
+def _undecided_gains(tables, crisis: Crisis, gained: pd.DataFrame, label, window: pd.Timedelta) -> dict[str, str]:
+    """The rewards whose outcome the records leave open, by spell_id, with why (a clause of the reason): a post whose
+    start may fall after the window, as step 3 reads it (:func:`patronage.analysis.defectors.rewards_of`), or whose
+    previous holder is a rival's client at one end of its start's bounds and not at the other (the predecessor is
+    found from the start read at its middle, which no source gives)."""
+    ends = [predecessors(tables, gained.assign(start_lo=gained[f"start_{e}"], start_hi=gained[f"start_{e}"]))["predecessor_id"]
+            .map(label).eq("rival's client").to_numpy(dtype=bool) for e in ("lo", "hi")]
+    late = (gained["start_hi"] > crisis.date + window).fillna(False).to_numpy(dtype=bool)
+    return {r.spell_id: f"; undecided: dated {r.start}, " + ("may begin after the window" if late[i] else
+                                                            "the previous holder depends on the day it began")
+            for i, r in enumerate(gained.itertuples()) if late[i] or ends[0][i] != ends[1][i]}
 
 
 def _no_post_gained(tables, crisis: Crisis, window_days: int, claim, text, rule, statistic) -> Result:
