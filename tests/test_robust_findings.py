@@ -215,3 +215,19 @@ def test_where_no_man_recurs_the_tests_caveat_points_to_no_men_who_recur(crisis_
     again = findings.panel_findings(view, {"first": "first", "second": "second"}, pooled, _test(0.2, 0.3),
                                     pd.DataFrame({"verdict": ["holds"]}), names, min_rank=4)
     assert "(which the men who recur, below, make doubtful)" in again[1]
+
+
+def test_shares_as_printed_sum_to_one():
+    """Regression: the README's robustness table and 04's sentences rounded each share alone, so 6 of 11 rows summed
+    to 0.99 (H2: 225, 12, 6 and 27 of 270) and a split of 181 and 19 draws read '0.91; 0.10'. Rounded by largest
+    remainders they sum to one; shares already at two decimals stay as they are."""
+    from patronage.robustness.wording import rounded_shares
+
+    h2 = rounded_shares(pd.Series([225, 12, 6, 27]) / 270)
+    assert h2.tolist() == [0.83, 0.05, 0.02, 0.10] and round(h2.sum(), 9) == 1
+    assert (pd.Series([225, 12, 6, 27]) / 270).round(2).sum() < 0.995  # what plain rounding gave
+    assert rounded_shares(pd.Series([181, 19]) / 200).tolist() == [0.91, 0.09]
+    assert rounded_shares(pd.Series([0.25, 0.5, 0.25])).tolist() == [0.25, 0.5, 0.25]
+    said = findings.draw_findings(pd.DataFrame({"draw": range(200), "hypothesis": "H3", "verdict": ["fails"] * 181 + ["mixed"] * 19}),
+                                  pd.Series({"H3": "fails"}))[0]
+    assert "fails in 0.91 of the draws; mixed in 0.09" in said

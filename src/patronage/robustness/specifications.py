@@ -27,6 +27,7 @@ from patronage.analysis.crisis import make_crisis
 from patronage.analysis.populations import POPULATIONS, members_by_id
 from patronage.analysis.verdicts import DECIDED, VERDICTS
 from patronage.parallel import map_ordered
+from patronage.robustness.wording import rounded_shares
 from patronage.tables.dates import to_date
 from patronage.tables.readings import EVIDENCE_LEVELS, FILTERED, READING_POLICIES
 
@@ -306,13 +307,12 @@ def moved_by(effects: pd.DataFrame) -> pd.Series:
 def shares_table(grid: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     """The robustness table of the README (``figures/04-verdict-shares.csv``): one row per hypothesis.
 
-    returns: hypothesis; a column per verdict in VERDICTS, the share of specifications (each combination of
-    the choices counted once, :func:`verdict_shares`) giving it (rounded to ``digits``); n, the number of
-    specifications; moved by, the
-    dimensions that ever move a decided verdict (:func:`moved_by`), or 'nothing'.
+    returns: hypothesis; a column per verdict in VERDICTS, the share of specifications (each combination of the choices
+    counted once, :func:`verdict_shares`) giving it (rounded to ``digits``, a row still summing to one); n, the number
+    of specifications; moved by, the dimensions that ever move a decided verdict (:func:`moved_by`), or 'nothing'.
     """
     shares = verdict_shares(grid)
-    table = shares[list(VERDICTS)].round(digits)
+    table = shares[list(VERDICTS)].apply(rounded_shares, axis=1, digits=digits)  # each row still sums to one
     table["n"] = shares["n"].astype(int)
     table["moved by"] = moved_by(dimension_effects(grid))
     return table.rename_axis("hypothesis").reset_index()

@@ -4,6 +4,9 @@ and the README's (:mod:`patronage.publish.findings`)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 
 def p_text(p: float) -> str:
     """A p-value as a sentence shows it: four decimals, or two significant digits below 0.0001 (never '0.0000'), and 0
@@ -19,3 +22,16 @@ def share_of_draws(share: float) -> str:
 def listing(items: list[str], last: str = "and") -> str:
     """'a', 'a and b', 'a, b and c' (``last``: the word before the last item); 'none' for no items."""
     return "none" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def rounded_shares(shares: pd.Series, digits: int = 2) -> pd.Series:
+    """Shares that sum to one, rounded to ``digits`` so that they still do (largest remainders: each share rounded
+    down, and the units left over given to the largest remainders): 225, 12, 6 and 27 of 270 are 0.83, 0.05, 0.02 and
+    0.10, not 0.83, 0.04, 0.02 and 0.10, which sum to 0.99. numpy and pandas round each value alone."""
+    scale = 10 ** digits
+    scaled = shares.to_numpy(dtype=float) * scale
+    units = np.floor(scaled + 1e-9)
+    left = int(round(scale * float(shares.sum()) - units.sum()))
+    order = np.argsort(-(scaled - units), kind="stable")
+    units[order[:max(left, 0)]] += 1
+    return pd.Series(units / scale, index=shares.index)
