@@ -903,6 +903,10 @@ def test_a_reward_of_uncertain_start_below_the_public_rank_is_no_public_reward(t
     at = {rank: H.run_all(view, crisis, public_rank=rank, steps=("H5 no public reward",))[0] for rank in (6, 7)}
     assert (at[7].value, at[7].verdict) == ("0/2 publicly rewarded", "holds")
     assert (at[6].value, at[6].verdict) == ("1/2 publicly rewarded (1 undecided by the records)", "inconclusive")
+    # the rank that decides is the undecided post's own, not the rank read at the middle of its dates: within 30 days
+    # that middle lies after the window, yet the post may have begun in it
+    month = H.run_all(view, crisis, public_rank=6, window_days=30, steps=("H5 no public reward",))[0]
+    assert (month.value, month.verdict) == ("1/2 publicly rewarded (1 undecided by the records)", "inconclusive")
 
 
 def test_a_patrons_post_that_may_reach_the_day_before_leaves_service_under_him_open(tables):

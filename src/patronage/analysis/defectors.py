@@ -53,7 +53,8 @@ def rewards_of(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     span decides nothing (:func:`patronage.analysis.outcomes.fate_between`): promoted is then NA, an outcome not
     recorded, unless a post certainly begun in time decides it. Otherwise the point estimates decide, as before.
     Columns: rank before, rank after (at the point estimates, or the rank of a post certainly begun in time where
-    that is higher), promoted, undecided (the post whose start decides nothing, as dated, and why; '' where none)."""
+    that is higher), promoted, undecided (the post whose start decides nothing, as dated, and why; '' where none),
+    undecided rank (the highest rank such a post could give; NA where none)."""
     return crisis.remember(tables, ("rewards", window_days), lambda: _rewards_now(tables, crisis, window_days))
 
 
@@ -63,6 +64,7 @@ def _rewards_now(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     known = ranks["rank before"].notna() & ranks["rank after"].notna()
     promoted = (ranks["rank after"] > ranks["rank before"]).astype("boolean").where(known.to_numpy(), pd.NA)
     undecided = pd.Series("", index=ranks.index, dtype="object")
+    reach = pd.Series(pd.NA, index=ranks.index, dtype="Int64")  # the highest rank an undecided post could give
     loose = _loose_higher_posts(tables, crisis, ranks["rank before"], end)
     for person, post in loose.groupby("person_id", sort=False):
         if post["surely"].any():  # a higher post certainly begun in time decides it, wherever its midpoint lies
@@ -73,7 +75,8 @@ def _rewards_now(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
         first = post.iloc[0]  # else one that may have begun in time or after it decides nothing
         promoted[person] = pd.NA
         undecided[person] = f"{first['post']}, dated {first['start']}, may begin after {end.date()}"
-    return ranks.assign(promoted=promoted, undecided=undecided)
+        reach[person] = int(post["seniority"].max())
+    return ranks.assign(promoted=promoted, undecided=undecided, **{"undecided rank": reach})
 
 
 def _loose_higher_posts(tables, crisis: Crisis, before: pd.Series, end: pd.Timestamp) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
     ids, text, members = defectors_of(tables, crisis)
     ranks = rewards_of(tables, crisis, window_days)
     # an undecided start (rewards_of) leaves publicity unknown, unless its rank is below the public one (Serov's MGB at 7)
-    tips = ranks["undecided"].ne("") & ranks["rank after"].ge(public_rank)
+    tips = ranks["undecided"].ne("") & ranks["undecided rank"].ge(public_rank).fillna(False)
     public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean").mask(tips, pd.NA)
     outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
     reason = "; ".join(f"{names_of(tables, [p])}: {rank_change(ranks, p)}" for p in ranks.index)
