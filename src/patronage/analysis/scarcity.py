@@ -86,19 +86,26 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     gained = predecessors(tables, gained)
     gained = gained.assign(predecessor=gained["predecessor_id"].map(label))
     comparable, posts = _comparable_offices(tables, crisis, rc, gained, window)
-    open_ = _undecided_gains(tables, crisis, gained, label, window)
-    outcomes = {r.spell_id: None if r.spell_id in open_ else r.predecessor != "rival's client" for r in gained.itertuples()}
+    (k, m, u), value, reason = _gain_outcomes(tables, gained, _undecided_gains(tables, crisis, gained, label, window))
     window_text = f"within {number(window_days, 'day')} either side of the fall"
+    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
+                  split_outcome(k, m, u), _could_displace(comparable, posts, window_text), reason,
+                  f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
+                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]].reset_index(drop=True))
+
+
+def _gain_outcomes(tables, gained: pd.DataFrame, open_: dict[str, str]) -> tuple[tuple[int, int, int], str, str]:
+    """Step 3b's counts (against, agreeing, undecided), value and reason: a reward counts against the claim unless
+    its previous holder was a rival's client, and one the records leave open (``open_``: spell_id -> why) counts
+    neither way."""
+    outcomes = {r.spell_id: None if r.spell_id in open_ else r.predecessor != "rival's client" for r in gained.itertuples()}
     k, m, u = count_outcomes(outcomes)
     kinds = gained["predecessor"].value_counts()
     value = (f"{m}/{len(gained)} from a rival's client (" + ", ".join(f"{v}: {c}" for v, c in kinds.items()) + ")"
              + (f" ({u} undecided by the records)" if u else ""))
     reason = "; ".join(f"{names_of(tables, [r.person_id])}: {r.post} (before: {r.predecessor}{open_.get(r.spell_id, '')})"
                        for r in gained.itertuples())
-    return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
-                  split_outcome(k, m, u), _could_displace(comparable, posts, window_text), reason,
-                  f"Rivals' clients recorded in a comparable office: {names_of(tables, sorted(set(comparable['person_id'])))}.",
-                  gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]].reset_index(drop=True))
+    return (k, m, u), value, reason
 
 
 def _undecided_gains(tables, crisis: Crisis, gained: pd.DataFrame, label, window: pd.Timedelta) -> dict[str, str]:
