@@ -55,6 +55,7 @@ def test_the_turncoats_and_the_appeal_are_quoted(default, tables):
     # has a recorded rank and the step has no one to count; with the reference works they are counted
     h7 = results["H7 network below the top"]
     assert h7.members.empty and h7.verdict == "no data" and h7.reason.endswith("clients of unknown rank that day may be below rank 4")
+    assert h7.rule.endswith("with no client of known rank below the top the step has no data")  # the rule says what it gives
     view = run(tables, evidence="seed+external")[2]
     assert {"sudoplatov", "eitingon"} <= set(view["H7 network below the top"].members["person_id"])
     assert results["H3 no reward"].members["person_id"].tolist() == ["kruglov", "serov"]

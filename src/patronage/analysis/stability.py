@@ -134,7 +134,8 @@ def _h7_rule(window_days: int) -> str:
     return split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
                       f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running "
                       "at the end of that span") + ("; a loyal client of unknown rank the day before may be below the top: a "
-                                                    "verdict that counting him would change is inconclusive")
+                                                    "verdict that counting him would change is inconclusive, and with no "
+                                                    "client of known rank below the top the step has no data")
 
 
 def _counted_or_not(outcomes: dict, lower: list, name) -> tuple[str, str]:
