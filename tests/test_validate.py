@@ -199,12 +199,14 @@ def test_a_table_changed_without_its_checksum_is_named(copy_data):
 def test_an_empty_subject_of_a_seed_row_is_named_not_crashed_on(copy_data, capsys):
     """Regression: a seed row of the article with an empty person, patron or client id stopped validate, load and
     export with a TypeError from the rule that looks for the subject's name in the quote; it is a required cell left
-    empty, named with its file, row and column, as on any other row."""
+    empty, named with its file, row and column, as on any other row. An empty source was also '<NA> is not a seed
+    text', and other messages quoting an empty cell read '<NA>'."""
     from patronage.__main__ import main
     from patronage.tables.integrity import rehash
 
     for table, row_id, column in (("ties", "beria-serov-patronage-blauvelt", "client_id"),
-                                  ("spells", "kruglov-1953-minister", "person_id")):
+                                  ("spells", "kruglov-1953-minister", "person_id"),
+                                  ("spells", "kruglov-1953-minister", "source_id")):
         frame = pd.read_csv(copy_data / f"{table}.csv", dtype=str, keep_default_na=False)
         line = int(np.flatnonzero(frame.iloc[:, 0] == row_id)[0]) + 2
         assert frame.loc[frame.iloc[:, 0] == row_id, "evidence"].item() == "seed"
@@ -212,7 +214,10 @@ def test_an_empty_subject_of_a_seed_row_is_named_not_crashed_on(copy_data, capsy
         frame.to_csv(copy_data / f"{table}.csv", index=False)
         rehash(copy_data)
         assert main(["validate", str(copy_data)]) == 1
-        assert f"{table}.csv, row {line}, column '{column}': required cell is empty" in capsys.readouterr().err
+        said = capsys.readouterr().err
+        assert f"{table}.csv, row {line}, column '{column}': required cell is empty" in said
+        # an empty cell is named as such, never as pandas' '<NA>', nor as a work that is no seed text
+        assert "<NA>" not in said and "is not a seed text" not in said
 
 
 def test_an_unknown_id_in_a_shared_list_is_named_on_every_row(make_package):

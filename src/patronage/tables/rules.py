@@ -21,4 +21,6 @@ def problems_where(tables, name: str, mask, column: str | None, message) -> list
     if not mask.any():
         return []
     file, rows = file_of(tables, name), frame[mask]
-    return [Problem(file, int(i), column, message(r) if callable(message) else message) for i, r in rows.iterrows()]
+    # an empty cell a message quotes is named 'empty', not by pandas' repr of a missing value ('<NA>')
+    return [Problem(file, int(i), column, message(r).replace("<NA>", "empty") if callable(message) else message)
+            for i, r in rows.iterrows()]

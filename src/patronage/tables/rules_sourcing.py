@@ -39,7 +39,8 @@ def sourcing(tables, distinct: Distinct | None = None) -> list[Problem]:
             out += problems_where(tables, name, seed & empty, q, "evidence is 'seed' but the quote is empty")
             out += problems_where(tables, name, words > MAX_QUOTE_WORDS, q,
                                   lambda r, q=q: f"quote has {len(re.findall(WORD, r[q]))} words; at most {MAX_QUOTE_WORDS}")
-            out += problems_where(tables, name, seed & ~distinct.per_value(name, src, lambda v: v.isin(seeds)), src,
+            # an empty source is the schema's to name (a required cell), not a work that is no seed text
+            out += problems_where(tables, name, seed & ~distinct.per_value(name, src, lambda v: v.isin(seeds) | v.isna()), src,
                                   lambda r, s=src: f"evidence is 'seed' but {r[s]!r} is not a seed text")
     return out
 
