@@ -173,14 +173,20 @@ def _turned_by_act(tables, ties: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     """For each patronage tie, whether its client is recorded acting against its patron (AGAINST_ROLES) at an event that
     acts against the patron (TARGET_ROLES) and is certainly past by ``day``: a turn the tie does not record, as the
     crisis counts its turncoats (:func:`patronage.analysis.crisis.turncoats_of`, for a client tied to him)."""
+    turned = tables.derived("turns by act", _turns_by_act)  # (patron, client) -> the last day its first turn may be
+    when = pd.Series(list(zip(ties["patron_id"], ties["client_id"], strict=True)), index=ties.index).map(turned)
+    return (ties["kind"].eq("patronage") & (when <= day)).fillna(False).astype(bool)
+
+
+def _turns_by_act(tables) -> dict:
+    """(patron, client) -> the latest day of the earliest event at which the client acts against the patron
+    (AGAINST_ROLES) while it acts against the patron (TARGET_ROLES): once per tables, not per day a network is drawn."""
     parts, events = tables.event_participants, tables.events
-    past = events.loc[(events["date_hi"] <= day).fillna(False).to_numpy(dtype=bool), "event_id"]
-    acts = parts.loc[parts["role"].isin(AGAINST_ROLES) & parts["event_id"].isin(past), ["event_id", "person_id"]]
+    acts = parts.loc[parts["role"].isin(AGAINST_ROLES), ["event_id", "person_id"]]
     aimed = parts.loc[parts["role"].isin(TARGET_ROLES), ["event_id", "person_id"]]
-    pairs = set(map(tuple, aimed.merge(acts, on="event_id", suffixes=("_patron", "_client"))[
-        ["person_id_patron", "person_id_client"]].to_numpy()))
-    turned = [k == "patronage" and (p, c) in pairs for k, p, c in zip(ties["kind"], ties["patron_id"], ties["client_id"], strict=True)]
-    return pd.Series(turned, index=ties.index, dtype=bool)
+    pairs = aimed.merge(acts, on="event_id", suffixes=("_patron", "_client"))
+    pairs = pairs.assign(last=pairs["event_id"].map(events.drop_duplicates("event_id").set_index("event_id")["date_hi"]))
+    return pairs.dropna(subset=["last"]).groupby(["person_id_patron", "person_id_client"])["last"].min().to_dict()
 
 
 def _turned_within(tables, kinds, a: pd.Timestamp, b: pd.Timestamp) -> set:
