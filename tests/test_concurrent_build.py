@@ -12,12 +12,15 @@ drawn SVGs from the working tree's build/cache, as after ``make``.
   edition with a file deleted or changed is written again.
 - Killing the build's parent (``make``, here a shell) with SIGKILL stops the build, its worker
   processes and their kernels within seconds.
+- The browser's parting ``{bye}``, read with its last message, puts no traceback on a build's stderr (it did, now
+  and then, at a build's exit); any other message the figure exporter cannot decode is still reported.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -192,3 +195,23 @@ def test_killing_the_parent_stops_the_build_its_workers_and_kernels(clone, tmp_p
     left = sorted(p for p in below if alive(p))
     assert not left, f"still running after their parent was killed: {left}"
     assert "build stopped" in log.read_text(), log.read_text()
+
+
+def test_the_browsers_goodbye_is_no_traceback_but_other_bad_messages_are(caplog):
+    pytest.importorskip("choreographer")
+    from choreographer.channels._errors import JSONError
+    from choreographer.channels._wire import deserialize
+
+    from patronage.publish import figures
+
+    figures._quiet_goodbye()
+    figures._quiet_goodbye()  # once is enough: no second filter
+    pipe_log = logging.getLogger("choreographer.channels.pipe")
+    assert sum(isinstance(f, figures._BrowserGoodbye) for f in pipe_log.filters) == 1
+    for message in ("{bye}\n", '{"id": 1, "result"'):
+        try:
+            deserialize(message)
+        except JSONError:
+            pipe_log.exception("JSONError decoding message. Ignoring")  # as choreographer's pipe reports it
+    reported = [r for r in caplog.records if r.name == "choreographer.channels.pipe"]
+    assert len(reported) == 1 and reported[0].exc_info[1].__cause__.doc.startswith('{"id"'), reported

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -79,9 +80,10 @@ def _start_kaleido() -> None:
     fetches MathJax from a CDN by default; no figure here typesets TeX), so an export reads nothing
     from the network.
     """
-    import kaleido
+    import kaleido  # imports choreographer, whose loggers are its own class: not made here before it
 
     global _kaleido_stop_registered
+    _quiet_goodbye()
     if "BROWSER_PATH" not in os.environ:
         found = next((shutil.which(b) for b in _BROWSER if shutil.which(b)), None)
         if found:
@@ -95,6 +97,28 @@ def _start_kaleido() -> None:
 
 
 _kaleido_stop_registered = False
+
+
+class _BrowserGoodbye(logging.Filter):
+    """Drops choreographer's report that it could not decode the browser's parting ``{bye}`` as JSON.
+
+    When the browser exits, choreographer's wrapper writes ``{bye}`` into the pipe it reads. Read on its own,
+    choreographer knows it; read together with the browser's last message, it is decoded as one more message,
+    fails, and choreographer logs "JSONError decoding message. Ignoring" with a traceback on stderr (a build's
+    exit, now and then). Nothing is lost: the message was the goodbye. Any other message it cannot decode is
+    still reported.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return getattr(getattr(error, "__cause__", None), "doc", "").strip() != "{bye}"
+
+
+def _quiet_goodbye() -> None:
+    """Put :class:`_BrowserGoodbye` on choreographer's pipe logger, once (after choreographer is imported)."""
+    pipe_log = logging.getLogger("choreographer.channels.pipe")
+    if not any(isinstance(f, _BrowserGoodbye) for f in pipe_log.filters):
+        pipe_log.addFilter(_BrowserGoodbye())
 
 
 _BROWSER_LOCK = threading.Lock()  # one export at a time: the warm-up's (see ``warm_up``) and the build's own
