@@ -24,19 +24,20 @@ def may_overlap(tables, lo: pd.Timestamp, hi: pd.Timestamp):
     draws narrow a spell): an open start ('/1948', edtf's ten years back) would otherwise list Abakumov as
     Minister of State Security in 1939."""
     s, period = tables.spells, tables.organisations.set_index("org_id")
-    began = s["start_lo"].combine(s["org_id"].map(period["valid_from_lo"]), _later)
-    ended = s["end_hi"].combine(s["org_id"].map(period["valid_to_hi"]), _earlier)
+    began = _later(s["start_lo"], s["org_id"].map(period["valid_from_lo"]))
+    ended = _earlier(s["end_hi"], s["org_id"].map(period["valid_to_hi"]))
     return ((began <= hi) & ~(ended < lo).fillna(False)).to_numpy(dtype=bool)
 
 
-def _later(a, b):
-    """The later of two days, either missing (NaT) giving way to the other."""
-    return b if pd.isna(a) else a if pd.isna(b) else max(a, b)
+def _later(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Day by day, the later of two days, either missing (NaT) giving way to the other (whole columns at once: an
+    element-wise ``Series.combine`` boxes every day, seconds over a large prosopography)."""
+    return a.where(b.isna() | (a >= b), b)
 
 
-def _earlier(a, b):
-    """The earlier of two days, either missing (NaT) giving way to the other."""
-    return b if pd.isna(a) else a if pd.isna(b) else min(a, b)
+def _earlier(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Day by day, the earlier of two days, either missing (NaT) giving way to the other."""
+    return a.where(b.isna() | (a <= b), b)
 
 
 def _org_words(orgs: pd.DataFrame) -> pd.Series:
