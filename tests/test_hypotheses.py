@@ -258,10 +258,10 @@ def test_h3b_untestable_when_no_rival_client_held_a_comparable_office(crisis_x):
     assert r.detail["predecessor"].tolist() == ["the fallen patron"]
 
 
-def rival_client_in_the_post(ended):
-    """P heads the ministry at rank 7; D, R's client, holds the rank-6 post A takes, until ``ended``."""
+def rival_client_in_the_post(ended, patron_rank=7):
+    """P heads the ministry at ``patron_rank``; D, R's client, holds the rank-6 post A takes, until ``ended``."""
     def edit(rows):
-        set_field(rows, "spells", "spell_id", "p-min", seniority="7")
+        set_field(rows, "spells", "spell_id", "p-min", seniority=str(patron_rank))
         rows["spells"].append(spell("d-min-6", "d", "min", 6, "1949", ended, "dismissal"))
     return edit
 
@@ -270,9 +270,14 @@ def test_h3b_holds_when_the_reward_displaced_a_rivals_client_and_fails_when_not(
     view, c = world(rival_client_in_the_post("1950-06-15"))
     r = H.rewards_cost_rivals_clients(view, c)
     assert (r.verdict, r.detail["predecessor"].tolist()) == ("holds", ["rival's client"])
-    view, c = world(rival_client_in_the_post("1950-01-01"))  # held a comparable post, but left it long before
+    # D left the post six weeks before A took it up, P (at rank 6 too) on the day of his fall: P, the last to leave,
+    # was the previous holder; D could have been
+    view, c = world(rival_client_in_the_post("1950-05-01", patron_rank=6))
     r = H.rewards_cost_rivals_clients(view, c)
-    assert r.could_differ == "yes" and r.verdict == "fails"
+    assert r.could_differ == "yes" and r.verdict == "fails" and r.detail["predecessor"].tolist() == ["the fallen patron"]
+    view, c = world(rival_client_in_the_post("1950-01-01"))  # left it more than 120 days before: he could not have been
+    r = H.rewards_cost_rivals_clients(view, c)
+    assert r.could_differ.startswith("no: ") and r.verdict == "untestable"
 
 
 def test_vacancies_follow_the_office_across_renaming(crisis_x):
@@ -928,11 +933,12 @@ def test_a_reward_whose_previous_holder_depends_on_its_start_decides_nothing(tab
     man who is both a rival and a rival's client a 'rival'. With the reference works and the article's reading, Serov's
     headship of the MGB began between 26 June 1953 and 13 March 1954: on the first day it would have followed Ignatiev,
     Malenkov's client, on the last no holder; it now decides nothing, and the step is inconclusive where it failed.
-    Under the curated reading the post is the KGB's, begun on 13 March 1954, and the step still fails."""
+    Under the curated reading the post is the KGB's, begun on 13 March 1954, a year after Ignatiev left the MGB: no
+    rival's client could have been its previous holder, and the step is untestable."""
     article = tables.select(evidence="seed+external", reading="article", coding="blauvelt")
     h3b = H.run_all(article, make_crisis(article, "beria", "1953-06-26"), steps=("H3b scarcity: whose posts",))[0]
     assert h3b.verdict == "inconclusive" and h3b.value.endswith("(1 undecided by the records)")
     assert "undecided: dated 1953-06-26/1954-03-13, the previous holder depends on the day it began" in h3b.reason
     curated = tables.select(evidence="seed+external", reading="curated", coding="blauvelt")
     h3b = H.run_all(curated, make_crisis(curated, "beria", "1953-06-26"), steps=("H3b scarcity: whose posts",))[0]
-    assert h3b.verdict == "fails" and "undecided" not in h3b.value
+    assert h3b.verdict == "untestable" and "undecided" not in h3b.value and h3b.could_differ.startswith("no: ")

@@ -15,6 +15,7 @@ import patronage
 from patronage.analysis import advice, article, hypotheses, network, verdicts
 from patronage.analysis.control import _coding_note
 from patronage.analysis.crisis import make_crisis
+from patronage.analysis.offices import SUCCESSION_GAP
 from patronage.analysis.populations import below_the_top
 from patronage.analysis.scarcity import _acted_by_fall
 from patronage.errors import ParameterError
@@ -433,12 +434,15 @@ def test_the_posts_a_purge_emptied_are_those_lost_near_it_even_when_it_is_dated_
     assert "Late post B" not in set(v["post"])  # lost in 1956: not emptied by this crisis
 
 
-def test_h3b_says_the_span_it_searched(toy):
+def test_h3b_says_the_spans_it_searched(toy):
+    """The rewards are those taken up within the window; whether one could have displaced a rival's client is read
+    over the span in which a previous holder is found (SUCCESSION_GAP before the reward), not over the window."""
     view = toy.select(coding="x")
     crisis = make_crisis(view, "p", FALL)
     for days in (30, 730):
         r = hypotheses.rewards_cost_rivals_clients(view, crisis, window_days=days)
-        assert f"within {days} days either side of the fall" in r.rule and "in the year" not in r.rule
+        assert f"took up within {days} days of the fall" in r.population and "in the year" not in r.rule
+        assert f"left at most {SUCCESSION_GAP.days} days before it began" in r.rule and "either side of the fall" not in r.rule
 
 
 def test_a_man_heading_a_body_under_the_patron_s_ministry_served_under_him(make_package):

@@ -54,7 +54,9 @@ def rewards_of(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     recorded, unless a post certainly begun in time decides it. Otherwise the point estimates decide, as before.
     Columns: rank before, rank after (at the point estimates, or the rank of a post certainly begun in time where
     that is higher), promoted, undecided (the post whose start decides nothing, as dated, and why; '' where none),
-    undecided rank (the highest rank such a post could give; NA where none)."""
+    undecided rank (the highest rank such a post could give; NA where none). Where a post certainly begun in time
+    decides the promotion, a post higher still whose start may fall on either side of the window's end is undecided
+    all the same: how high the defector rose is then open (step 5), though that he rose is not."""
     return crisis.remember(tables, ("rewards", window_days), lambda: _rewards_now(tables, crisis, window_days))
 
 
@@ -71,9 +73,12 @@ def _rewards_now(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
             promoted[person] = True
             top = int(post.loc[post["surely"], "seniority"].max())
             ranks.loc[person, "rank after"] = max(top, ranks.at[person, "rank after"]) if pd.notna(ranks.at[person, "rank after"]) else top
-            continue
-        first = post.iloc[0]  # else one that may have begun in time or after it decides nothing
-        promoted[person] = pd.NA
+            post = post[~post["surely"] & (post["seniority"] > ranks.at[person, "rank after"])]  # one higher still may
+            if post.empty:  # have raised him further in time, or not: how high he rose (step 5) it leaves open
+                continue
+        else:  # one that may have begun in time or after it decides nothing
+            promoted[person] = pd.NA
+        first = post.iloc[0]
         undecided[person] = f"{first['post']}, dated {first['start']}, may begin after {end.date()}"
         reach[person] = int(post["seniority"].max())
     return ranks.assign(promoted=promoted, undecided=undecided, **{"undecided rank": reach})
@@ -98,7 +103,9 @@ def _loose_higher_posts(tables, crisis: Crisis, before: pd.Series, end: pd.Times
 
 def rank_change(ranks: pd.DataFrame, person) -> str:
     """'rank 5 -> 6' for one defector of :func:`rewards_of`, and where a post's start decides nothing, which and why:
-    'rank 5 -> 5 (undecided: head of the MGB, dated 1953-06-26/1954, may begin after 1953-12-23)'."""
+    'rank 5 -> 5 (undecided: head of the MGB, dated 1953-06-26/1954, may begin after 1953-12-23)'; 'perhaps higher'
+    where he rose all the same and the post open is one higher still."""
     r = ranks.loc[person]
     text = f"rank {rank_text(r['rank before'])} -> {rank_text(r['rank after'])}"
-    return f"{text} (undecided: {r['undecided']})" if r.get("undecided") else text
+    rose = pd.notna(r.get("promoted")) and bool(r.get("promoted"))  # then the post open is one higher still
+    return f"{text} ({'perhaps higher' if rose else 'undecided'}: {r['undecided']})" if r.get("undecided") else text

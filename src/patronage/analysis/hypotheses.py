@@ -38,9 +38,10 @@ import pandas as pd
 from patronage.analysis import article
 from patronage.analysis.control import defectors_were_genuine_clients
 from patronage.analysis.crisis import Crisis
+from patronage.analysis.exception import defectors_lose_office
 from patronage.analysis.motives import motive_as_coded
 from patronage.analysis.populations import POPULATIONS
-from patronage.analysis.precedent import defectors_lose_office, later_defectors_refused, rewards_not_public
+from patronage.analysis.precedent import later_defectors_refused, rewards_not_public
 from patronage.analysis.reinsurance import reinsured_clients_defect
 from patronage.analysis.scarcity import clients_do_not_switch_for_gain, defectors_not_rewarded, rewards_cost_rivals_clients
 from patronage.analysis.stability import clients_stay_loyal, network_below_top_continues

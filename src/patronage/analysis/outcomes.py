@@ -12,6 +12,7 @@ from patronage.analysis.crisis import DAY, LOSS_ROLES, Crisis
 
 # the ends of a post that are a loss of it, not a move: spells.end_cause
 LOSS_CAUSES = ("dismissal", "demotion", "arrest", "execution", "retirement", "resignation")
+LOSS_CAUSES_TEXT = ", ".join(LOSS_CAUSES[:-1]) + f" or {LOSS_CAUSES[-1]}"  # as the rules of the steps print them
 # the events that take a person's office from him: event_participants.role (medals and party cards are not offices)
 OFFICE_LOSS_ROLES = ("arrested", "executed", "dismissed", "purged")
 

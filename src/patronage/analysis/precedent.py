@@ -1,5 +1,5 @@
-"""The precedent a reward sets: was it public (step 5, the short run); were later would-be defectors refused,
-and what became of the defectors over the horizon (step 6, the long run)."""
+"""The precedent a reward sets: was it public (step 5, the short run); were later would-be defectors refused (step 6a,
+the long run). What became of the defectors over the horizon (step 6b) is :mod:`patronage.analysis.exception`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from patronage.analysis.article import BLAUVELT, FAIRBANKS
 from patronage.analysis.careers import floored_of, point_of, posts_as_of
 from patronage.analysis.crisis import AGAINST_ROLES, DAY, FALL_ROLES, Crisis, crisis_events
 from patronage.analysis.defectors import defectors_of, no_defectors, rank_change, rewards_of
-from patronage.analysis.outcomes import fate_between
-from patronage.analysis.populations import evidence, population_of
-from patronage.analysis.tenure import tenure_after
+from patronage.analysis.outcomes import LOSS_CAUSES_TEXT, fate_between
+from patronage.analysis.populations import evidence
 from patronage.analysis.verdicts import (
     Result,
     count_outcomes,
@@ -29,8 +28,6 @@ from patronage.analysis.verdicts import (
 LOWEST_OF_RANK = {7: "the top leader", 6: "head of a union ministry", 5: "first deputy head of a union ministry",
                   4: "deputy head of a union ministry", 3: "head of a department of a central apparatus",
                   2: "deputy head of a department", 1: "a junior post"}
-
-EXCEPTION = "attempted to ensure that such behavior would remain an exception"  # the article, of Khrushchev
 
 
 def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_rank: int = 6) -> Result:
@@ -50,9 +47,11 @@ def rewards_not_public(tables, crisis: Crisis, window_days: int = 365, public_ra
         return no_defectors(tables, crisis, "H5 no public reward", "precedent: short run", claim, rule, statistic)
     ids, text, members = defectors_of(tables, crisis)
     ranks = rewards_of(tables, crisis, window_days)
-    # an undecided start (rewards_of) leaves publicity unknown, unless its rank is below the public one (Serov's MGB at 7)
-    tips = ranks["undecided"].ne("") & ranks["undecided rank"].ge(public_rank).fillna(False)
-    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean").mask(tips, pd.NA)
+    # an undecided start (rewards_of) leaves publicity unknown, unless its rank is below the public one (Serov's MGB at
+    # 7) or a post certainly begun in time already gave a public rank
+    public = (ranks["promoted"] & (ranks["rank after"] >= public_rank)).astype("boolean")
+    tips = ranks["undecided"].ne("") & ranks["undecided rank"].ge(public_rank).fillna(False) & ~public.fillna(False)
+    public = public.mask(tips, pd.NA)
     outcomes = {p: None if pd.isna(public[p]) else bool(public[p]) for p in ids}
     reason = "; ".join(f"{names_of(tables, [p])}: {rank_change(ranks, p)}" for p in ranks.index)
     return Result("H5 no public reward", "precedent: short run", claim, text, rule, statistic,
@@ -73,23 +72,15 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     unrecorded fate is never read as acceptance. A loss years later, at the fall of the man he turned to, is no refusal.
     """
     claim = f'rewarding a defector sets "the dangerous precedent that this would set for his own network" (Blauvelt\'s paraphrase of {FAIRBANKS})'
-    rule = split_rule("later turn", "the client, loyal at the fall, who then turned (an appeal to a rival, or a defection his "
-                      f"tie records, to whomever it was) is recorded in office {number(window_days, 'day')} after it (or at his death, or at the "
-                      "horizon if sooner) with no arrest, execution, dismissal or purge in between")
+    rule = _h6a_rule(window_days)
     statistic = "later turns that were refused"
     turns, before = later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned after it" + before
                            + ", still free and in office (an appeal to a rival, or a defection their tie records)", turns["person_id"])
     members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned after it").assign(
         act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"row quote": turns["quote"].to_numpy()})
-    if turns.empty:
-        loyal = len(crisis.roster) - len(crisis.defectors)
-        why = (f"no client of the patron loyal at the fall is recorded turning after it{before}, still free and in office, by an "
-               "appeal to a rival or a defection") + (
-            f" ({number(loyal, 'loyal client')} recorded)" if loyal
-            else " (his one recorded client defected at the fall)" if len(crisis.roster) == 1
-            else f" (all {len(crisis.roster)} of his recorded clients defected at the fall)" if len(crisis.roster) else "")
-        # the clients are recorded and none is of the kind the step counts: no case, as where none turned
+    if turns.empty:  # the clients are recorded and none is of the kind the step counts: no case, as where none turned
+        why = _no_turn(crisis, before)
         return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic, "–",
                       nothing_to_count(len(crisis.roster)), f"no: {why}", why, members=members)
     detail = _turn_fates(tables, crisis, turns, window_days)
@@ -100,6 +91,23 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     return Result("H6a later defectors refused", "precedent: long run", claim, text, rule, statistic,
                   f"{m}/{k + m + u} refused" + (f" ({u} fate not recorded)" if u else ""), split_outcome(k, m, u),
                   split_could_differ(len(detail), "later turn"), reason, "", detail, members)
+
+
+def _h6a_rule(window_days: int) -> str:
+    """Step 6a's rule in words."""
+    return split_rule("later turn", "the client, loyal at the fall, who then turned (an appeal to a rival, or a defection his "
+                      f"tie records, to whomever it was) is recorded in office {number(window_days, 'day')} after it (or at his "
+                      "death, or at the horizon if sooner) with no arrest, execution, dismissal or purge in between, and no post "
+                      f"of his ended by {LOSS_CAUSES_TEXT}")
+
+
+def _no_turn(crisis: Crisis, before: str) -> str:
+    """Why step 6a has nothing to count: no loyal client turned after the fall (``before``: the limit of the span)."""
+    loyal, n = len(crisis.roster) - len(crisis.defectors), len(crisis.roster)
+    return (f"no client of the patron loyal at the fall is recorded turning after it{before}, still free and in office, by an "
+            "appeal to a rival or a defection") + (
+        f" ({number(loyal, 'loyal client')} recorded)" if loyal else " (his one recorded client defected at the fall)" if n == 1
+        else f" (all {n} of his recorded clients defected at the fall)" if n else "")
 
 
 TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
@@ -221,100 +229,3 @@ def _turn_fates(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -
         rows.append({"person_id": a.person_id, "act": a.act, "row": a.row, "on": a.dated, "then": fate["fate"],
                      "how": fate["how"], "when": when})
     return pd.DataFrame(rows)
-
-
-def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days: int = 365,
-                          which: str = "first deputies") -> Result:
-    """The precedent, long run: the new patrons do not keep the defectors in high office.
-
-    Blauvelt: Khrushchev "attempted to ensure that such behavior would remain an exception"
-    (Blauvelt, 2008, "Betrayal and network stability"). What became of each defector over the
-    horizon: how long he held high office (rank >= ``min_rank``) after the fall and how it ended
-    (:func:`patronage.analysis.tenure.tenure_after`), beside the patron's loyal clients in the same
-    population. The defectors counted are those in high office the day before the fall or in the window
-    after it (a man never in high office can be neither kept in it nor dropped from it); one counts
-    against the claim if he is still in high office at the horizon.
-    """
-    claim = f'of the case the article studies: Khrushchev "{EXCEPTION}" ({BLAUVELT}, "Betrayal and network stability")'
-    rule = split_rule(f"defector in high office (rank >= {min_rank}) the day before the fall or in the window after it", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
-                      "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
-                      "outcome unrecorded")
-    statistic = f"defectors still in high office (rank >= {min_rank}) at the horizon"
-    if not crisis.defectors:
-        return no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
-    ids, text, members = defectors_of(tables, crisis)
-    pop = population_of(tables, crisis, which, min_rank)
-    tenure = _tenures(tables, crisis, ids, [p for p in pop.ids if p not in ids], min_rank, pd.Timedelta(days=window_days))
-    mine = tenure[tenure["group"] == "defectors"].set_index("person_id")
-    ranks = rewards_of(tables, crisis, window_days)
-    held = [p for p in ids if p in mine.index or _at_least(ranks.at[p, "rank before"], min_rank)]
-    text += f"; counted, in high office (rank >= {min_rank}) before or after the fall ({len(held)})" + (
-        f": {names_of(tables, held)}" if held else "")
-    reason = _fate_reason(tables, ids, mine, held, min_rank, window_days)
-    loyal_note = "; ".join(f"{names_of(tables, [r.person_id])} {r.years:.1f} years ({r.how})"
-                           for r in tenure[tenure["group"] == "loyal clients"].itertuples())
-    note = f"The loyal clients in the population: {loyal_note or 'none with high office after the fall'}."
-    if not held:
-        why = f"no defector held high office (rank >= {min_rank}) the day before the fall or in the window after it"
-        return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic, "–", "no case",
-                      f"no: {why}", f"{why}: {reason}", note, tenure, members)
-    outcomes, reason = _at_horizon(tables, crisis, held, mine, ranks["rank after"], min_rank, reason)
-    return Result("H6b defectors' fate", "precedent: long run", claim, text, rule, statistic,
-                  tally(outcomes, f"in high office on {crisis.horizon.date().isoformat()}", "not"),
-                  split_outcome(*count_outcomes(outcomes)), split_could_differ(len(held), "defector"), reason, note,
-                  tenure, members)
-
-
-def _fate_reason(tables, ids: list, mine: pd.DataFrame, held: list, min_rank: int, window_days: int) -> str:
-    """Each defector's time in high office after the fall and how it ended, or that he held none (and, if not the day
-    before either, that he is not counted)."""
-    return "; ".join(f"{names_of(tables, [p])}: high office {mine.at[p, 'years']:.1f} years, {mine.at[p, 'how']}"
-                     if p in mine.index else f"{names_of(tables, [p])}: no high office (rank >= {min_rank}) in the "
-                     f"{number(window_days, 'day')} after the fall" + ("" if p in held else ", nor the day before: not counted")
-                     for p in ids)
-
-
-def _at_least(rank, min_rank: int) -> bool:
-    """True if a rank (NA: not recorded) is recorded and at least ``min_rank``."""
-    return bool(pd.notna(rank) and rank >= min_rank)
-
-
-def _tenures(tables, crisis: Crisis, defectors: list, loyal: list, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
-    """Time in high office after the fall (:func:`patronage.analysis.tenure.tenure_after`) of the defectors and of
-    the loyal clients of the population, one frame, each row with its ``group``."""
-    return pd.concat([tenure_after(tables, crisis, defectors, min_rank, window).assign(group="defectors"),
-                      tenure_after(tables, crisis, loyal, min_rank, window).assign(group="loyal clients")],
-                     ignore_index=True)
-
-
-def _at_horizon(tables, crisis: Crisis, held: list, mine: pd.DataFrame, after: pd.Series, min_rank: int,
-                reason: str) -> tuple[dict, str]:
-    """Each counted defector's outcome at the horizon (:func:`_still_in_office`, and True for one who held high office
-    again on the horizon day: :func:`_high_at`), and ``reason`` with the words for those held again."""
-    outcomes = _still_in_office(held, mine, after)
-    again = [p for p in held if outcomes[p] is not True and _high_at(tables, p, crisis.horizon, min_rank)]
-    return (outcomes | dict.fromkeys(again, True),
-            reason + "".join(f"; {names_of(tables, [p])} held high office again on {crisis.horizon.date()}" for p in again))
-
-
-def _high_at(tables, person, day: pd.Timestamp, min_rank: int) -> bool:
-    """True if a high post of his (rank >= min_rank) certainly ran on ``day``: begun by it at the latest, and its end
-    stated on or after it at the earliest (or said to go on). A man who lost high office after the fall and held it
-    again at the horizon still held it then, whatever his first run after the fall (:func:`_tenures`) says."""
-    s = tables.spells
-    mine = s[(s["person_id"] == person) & (s["seniority"] >= min_rank).fillna(False)]
-    ongoing = mine["end_cause"].eq("ongoing").fillna(False)
-    return bool(((mine["start_hi"] <= day) & ((mine["end_lo"] >= day).fillna(False) | (mine["end"].isna() & ongoing))).any())
-
-
-def _still_in_office(ids: list, mine: pd.DataFrame, after: pd.Series) -> dict:
-    """Per defector in high office before or after the fall: True if in high office at the horizon, False if he lost
-    it (or held none after the fall while his posts are recorded), None if the record does not say."""
-    outcomes = {}
-    for p in ids:
-        if p in mine.index:
-            r = mine.loc[p]
-            outcomes[p] = False if r["lost office"] else True if r["how"] == "in office at the horizon" else None
-        else:  # in high office the day before, none after the fall: not kept, if his posts after it are recorded
-            outcomes[p] = None if pd.isna(after[p]) else False
-    return outcomes

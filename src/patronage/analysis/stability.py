@@ -7,7 +7,7 @@ import pandas as pd
 
 from patronage.analysis.article import BLAUVELT
 from patronage.analysis.crisis import Crisis
-from patronage.analysis.outcomes import fate_between
+from patronage.analysis.outcomes import LOSS_CAUSES_TEXT, fate_between
 from patronage.analysis.populations import below_the_top, evidence, population_of, unranked_loyal
 from patronage.analysis.verdicts import (
     Result,
@@ -131,8 +131,8 @@ def network_below_top_continues(tables, crisis: Crisis, min_rank: int = 4, windo
 
 def _h7_rule(window_days: int) -> str:
     """H7's rule in words: the split rule over the clients below the top, and what a loyal client of unknown rank does."""
-    return split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended in "
-                      f"such a loss, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running "
+    return split_rule("client below the top", f"he was arrested, executed, dismissed or purged, or a post of his ended by "
+                      f"{LOSS_CAUSES_TEXT}, within {number(window_days, 'day')} of the fall; kept if a post of his is recorded running "
                       "at the end of that span") + ("; a loyal client of unknown rank the day before may be below the top: a "
                                                     "verdict that counting him would change is inconclusive, and with no "
                                                     "client of known rank below the top the step has no data")

@@ -52,7 +52,7 @@ def _how_it_ended(tables, person, chain: list, end: pd.Timestamp, min_rank: int)
 def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Timedelta) -> pd.DataFrame:
     """Years each person held high office (rank >= min_rank) after the crisis, right-censored.
 
-    Office is entered at the first high post running within ``window`` after the crisis and held
+    Office is entered at the first high post running within ``window`` after the crisis (and by the horizon) and held
     while consecutive high posts follow within SUCCESSION_GAP, however late they start (the window
     bounds the first post only). The loss is observed if the run ends before the horizon and
     before his death in a loss: its last post ended for a cause in LOSS_CAUSES, a loss event
@@ -69,6 +69,7 @@ def tenure_after(tables, crisis: Crisis, persons, min_rank: int, window: pd.Time
     is followed to), years, lost office, how (the cause of the loss, or why censored).
     """
     died = earliest_deaths(tables)
+    window = min(window, crisis.horizon - crisis.date)  # an office first entered after the horizon is not followed
     rows = []
     for person in persons:
         chain, end, cause = _run_of(tables, person, crisis.date, window, min_rank)
