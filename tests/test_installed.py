@@ -112,7 +112,9 @@ def test_the_installed_package_loads_its_tables_from_another_folder(installed, t
     module, data_dir, checkout = json.loads(where.stdout)
     assert Path(module).is_relative_to(venv) and Path(data_dir).is_relative_to(venv) and checkout is None, where.stdout
     assert Path(data_dir, "datapackage.json").read_bytes() == (ROOT / "data" / "datapackage.json").read_bytes()
-    assert "valid:" in run([installed, "-m", "patronage", "validate"], tmp_path, clean_env()).stdout
+    assert Path(data_dir, "crises.yaml").read_bytes() == (ROOT / "data" / "crises.yaml").read_bytes()  # notebook 05's list
+    said = run([installed, "-m", "patronage", "validate"], tmp_path, clean_env()).stdout
+    assert "valid:" in said and "crises listed in crises.yaml" in said, said
     assert files_of(venv) == before, "loading wrote into the environment"
 
 

@@ -47,9 +47,18 @@ ANALYSIS_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "networkx")
 def cache_dir() -> Path | None:
     """The cache folder, or None when caching is off."""
     folder = os.environ.get(CACHE_ENV)
-    if folder and Path(folder).exists() and not Path(folder).is_dir():
+    if not folder:
+        return None
+    if Path(folder).exists() and not Path(folder).is_dir():
         raise SettingError(CACHE_ENV, folder, "give a folder for the cache (it is made if missing), not a file; or unset it")
-    return Path(folder) if folder else None
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingError(CACHE_ENV, folder, f"the folder cannot be made ({exc.strerror}): give a folder you can write "
+                                              "to, or unset it") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SettingError(CACHE_ENV, folder, "the folder cannot be written to: give a folder you can write to, or unset it")
+    return Path(folder)
 
 
 def versions(*packages: str) -> str:

@@ -38,12 +38,19 @@ def _problem_key(p: Problem) -> tuple:
     return (p.file, p.row if p.row is not None else -1, p.column or "", p.message)
 
 
+def shown(value: object, most: int = 200) -> str:
+    """``repr(value)``, cut to its first ``most`` characters with how long it was: a message repeats what it was given,
+    and a value pasted by mistake (a whole file) would otherwise bury the message."""
+    text = repr(value)
+    return text if len(text) <= most else f"{text[:most]}... ({len(text):,} characters in all)"
+
+
 class ParameterError(ValueError):
     """A notebook or function parameter has a value outside its valid choices."""
 
     def __init__(self, name: str, value: object, choices: str):
         self.name, self.value, self.choices = name, value, choices
-        super().__init__(f"parameter {name!r} = {value!r} is not valid; {choices}")
+        super().__init__(f"parameter {name!r} = {shown(value)} is not valid; {choices}")
 
 
 class SettingError(ValueError):
@@ -51,7 +58,7 @@ class SettingError(ValueError):
 
     def __init__(self, name: str, value: str, choices: str):
         self.name, self.value, self.choices = name, value, choices
-        super().__init__(f"environment variable {name}={value!r} is not valid; {choices}")
+        super().__init__(f"environment variable {name}={shown(value)} is not valid; {choices}")
 
 
 class CheckoutError(RuntimeError):

@@ -2,7 +2,9 @@
 lets pass made errors: a key given twice, which PyYAML settles silently by keeping the last value (a scenario naming
 ``patron`` twice ran with the second), and an impossible date written unquoted (``date: 1953-02-30``), which PyYAML's
 date constructor raises as a bare ValueError naming no line. Both are raised as ``yaml.YAMLError`` with the line and
-column, so whoever reads the file reports them as any other YAML error, with the file's name."""
+column, so whoever reads the file reports them as any other YAML error, with the file's name. A file that is not
+UTF-8 text is refused the same way (:class:`NotUtf8`), naming the first byte that is not, instead of a
+UnicodeDecodeError's traceback."""
 
 from __future__ import annotations
 
@@ -35,6 +37,22 @@ def _timestamp(loader: _StrictLoader, node):
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+class NotUtf8(yaml.YAMLError):
+    """A YAML file whose bytes are not UTF-8 text."""
+
+
+def read_yaml_file(path):
+    """The document in the file at ``path`` (:func:`read_yaml`); raises OSError if it cannot be read, NotUtf8 if it is
+    not UTF-8 text, yaml.YAMLError as read_yaml does."""
+    data = open(path, "rb").read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(f"not UTF-8 text: byte 0x{data[exc.start]:02x} at position {exc.start} is not UTF-8 "
+                      "(save the file as UTF-8)") from None
+    return read_yaml(text)
 
 
 def read_yaml(text: str):

@@ -45,11 +45,11 @@ def read_scenario(path: Path | str) -> dict:
     """
     import yaml
 
-    from patronage.yaml_files import read_yaml
+    from patronage.yaml_files import read_yaml_file
 
     path = Path(path)
     try:
-        spec = read_yaml(path.read_text(encoding="utf-8"))
+        spec = read_yaml_file(path)
     except (OSError, yaml.YAMLError) as exc:
         raise RunError(f"{path}: cannot read the scenario ({exc.__class__.__name__}: {exc})") from None
     spec = spec or {}
@@ -63,11 +63,21 @@ def read_scenario(path: Path | str) -> dict:
 def scenario_notebooks(path: Path | str) -> list[str] | None:
     """The notebooks a scenario file names in its comment line ``# notebooks: 03-fairbanks-test, 02-network``
     (None if it names none: then it runs in every notebook that declares all its parameters)."""
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():  # read_scenario refuses one not UTF-8
         m = re.match(r"#\s*notebooks\s*:\s*(.*)$", line.strip())
         if m:
             return [n.strip().removesuffix(".ipynb") for n in m.group(1).split(",") if n.strip()]
     return None
+
+
+def _text(name: str, value: str) -> str:
+    """A -p value as given, or a ParameterError if the shell handed bytes that are not UTF-8 (Python keeps them as
+    lone surrogates, which no notebook can store)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParameterError(name, value, "the value holds bytes that are not UTF-8 text: give it as UTF-8") from None
+    return value
 
 
 def typed(value: str):
@@ -164,7 +174,7 @@ def main(notebook: str, output: str, pairs: list[tuple[str, str]], scenario: str
 
     try:
         parameters = read_scenario(scenario) if scenario else {}
-        parameters |= {name: typed(value) for name, value in pairs}
+        parameters |= {name: typed(_text(name, value)) for name, value in pairs}
         folder = run(Path(notebook), Path(output), parameters)
     except (RunError, ParameterError) as exc:
         print(exc, file=sys.stderr)

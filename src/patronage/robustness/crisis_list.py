@@ -13,7 +13,7 @@ from patronage import config
 from patronage.analysis.crisis import TARGET_ROLES, Crisis, make_crisis
 from patronage.errors import ParameterError
 from patronage.tables import checks
-from patronage.yaml_files import read_yaml
+from patronage.yaml_files import NotUtf8, read_yaml_file
 
 CRISES_FILE = "crises.yaml"
 CRISIS_KEYS = ("name", "patron", "date", "event", "model", "note")
@@ -34,10 +34,12 @@ def read_crisis_list(path=None) -> list[dict]:
     """The entries of the crises file as written (a list of mappings under ``crises:``); raises CrisisListError."""
     path = config.DATA_DIR / CRISES_FILE if path is None else path
     try:
-        spec = read_yaml(open(path, encoding="utf-8").read())
+        spec = read_yaml_file(path)
     except OSError as exc:
         raise CrisisListError(path, [f"cannot read it: {exc.strerror}" + ("" if Path(path).is_absolute() else
                                      f" (a relative path is read from {Path.cwd()}: here, {Path(path).resolve()})")]) from None
+    except NotUtf8 as exc:
+        raise CrisisListError(path, [str(exc)]) from None
     except yaml.YAMLError as exc:
         raise CrisisListError(path, [f"not valid YAML: {exc}"]) from None
     entries = spec.get("crises") if isinstance(spec, dict) else None

@@ -6,6 +6,7 @@ passed every check is stored, so bad data is reported exactly as without a cache
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def tables_key(data_dir: Path) -> str | None:
 
     None if the descriptor cannot be read as a package (the uncached path reports why).
     """
-    h = hashlib.sha256(versions("pandas", "numpy", "pandera", "edtf").encode() + str(data_dir.resolve()).encode())
+    h = hashlib.sha256(versions("pandas", "numpy", "pandera", "edtf").encode() + os.fsencode(data_dir.resolve()))  # any name the system allows
     package = Path(__file__).parents[1]
     for pattern in LOADER_CODE:
         for module in sorted(package.glob(pattern)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,6 +50,33 @@ def parse_rows(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, 
     frame, so the table is then not whole either (the rules across tables would find its ids missing).
     """
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a leading byte-order mark is harmless: drop it
+    if raw.translate(None, _NOT_CONTROL):  # a control character is left (bytes.translate: a fraction of a regex search)
+        frame, problems, whole = _parse(raw, fields, name)
+        return frame, problems + _control_characters(raw, fields, name), whole
+    return _parse(raw, fields, name)
+
+
+# control characters, which no cell of the tables holds (a NUL byte in a name prints as '^@' and travels into the exports);
+# a tab and the line breaks are CSV's own
+CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(bytes([b])))
+
+
+def _control_characters(raw: bytes, fields: list[str], name: str, most: int = 10) -> list[Problem]:
+    """A problem for each of the first ``most`` control characters in the file, named by record and cell (the bytes
+    before it read as CSV, as for a byte that is not UTF-8)."""
+    out = []
+    for match in list(CONTROL.finditer(raw))[:most]:
+        before = raw[:match.start()].decode("utf-8", errors="replace") + "?"
+        records = list(csv.reader(io.StringIO(before, newline="")))
+        row, col = len(records), len(records[-1]) - 1
+        out.append(Problem(name, row, fields[col] if 0 <= col < len(fields) else None,
+                           f"control character {raw[match.start()]:#04x} in the cell: delete it"))
+    return out
+
+
+def _parse(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, list[Problem], bool]:
+    """:func:`parse_rows` without the search for control characters."""
     fast = _read_clean(raw, fields)
     if fast is not None:
         return fast, [], True

@@ -33,9 +33,11 @@ def foreign_keys(tables, distinct: Distinct | None = None) -> list[Problem]:
             unknown = distinct.match(res["name"], col, target["resource"] or res["name"], tcol) < 0
             rows = np.flatnonzero(unknown[codes])  # an empty cell (code -1) refers to nothing: its slot is never -1
             if len(rows):
+                name = target["resource"] or res["name"]
+                # a table left with its header alone is the cause of every such line: each says so, the first one seen too
+                why = f" ({file_of(tables, name)} has no rows)" if getattr(tables, name).empty else ""
                 file, index = file_of(tables, res["name"]), getattr(tables, res["name"]).index
-                out += [Problem(file, int(index[i]), col, f"{values[codes[i]]!r} is not an id in {target['resource'] or res['name']}")
-                        for i in rows]
+                out += [Problem(file, int(index[i]), col, f"{values[codes[i]]!r} is not an id in {name}{why}") for i in rows]
     for (name, col), (tname, tcol) in LIST_REFERENCES.items():
         frame = getattr(tables, name)
         codes, lists = distinct.codes(name, col)  # each distinct list of ids split once
