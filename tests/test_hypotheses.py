@@ -478,7 +478,7 @@ def test_h6a_leaves_a_turn_at_the_patrons_next_fall_to_that_crisis(world, tables
     assert set(H.later_defectors_refused(view, c).members["person_id"]) == {"b"}
     view = tables.select(evidence="seed+external", reading="curated")
     r = H.later_defectors_refused(view, make_crisis(view, "beria", "1951-11-09"))
-    assert r.verdict == "no case" and "before his next fall (dated 1953-06-26), still free" in r.reason
+    assert r.verdict == "no case" and "before his next fall (dated 1953-06-26), by an appeal" in r.reason
 
 
 def test_h6b_holds_when_the_defector_lost_office_fails_when_he_kept_it(crisis_x, world):

@@ -166,14 +166,20 @@ def problems_of(toy, path) -> list[str]:
 
 
 def test_a_good_list_gives_one_row_per_crisis_in_the_files_order(toy, tmp_path):
-    second = {**TOY_ENTRY, "name": "P by name", "patron": "Person P"}  # a recorded name works as well as an id
-    listed = panel.crisis_list(toy, write_list(tmp_path, [TOY_ENTRY, second]))
+    by_name = {**TOY_ENTRY, "name": "P by name", "patron": "Person P"}  # a recorded name works as well as an id
+    listed = panel.crisis_list(toy, write_list(tmp_path, [by_name], "by-name.yaml"))
     assert listed.columns.tolist() == panel.LIST_COLUMNS
-    assert listed[["crisis", "patron_id", "event_id", "model"]].values.tolist() == [
-        ["P 1950", "p", "fall", "fall"], ["P by name", "p", "fall", "fall"]]
+    assert listed[["crisis", "patron_id", "event_id", "model"]].values.tolist() == [["P by name", "p", "fall", "fall"]]
     assert (listed["date"] == pd.Timestamp("1950-06-15")).all()
     assert listed.loc[0, "note"] == "the toy fall" and panel.crisis_list(toy, write_list(
         tmp_path, [{k: v for k, v in TOY_ENTRY.items() if k != "note"}], "n.yaml")).loc[0, "note"] == ""
+
+
+def test_the_same_fall_listed_twice_under_two_names_is_refused(toy, tmp_path):
+    """The panel would count the patron's clients twice and set the crisis against the 'other' crises: itself."""
+    again = {**TOY_ENTRY, "name": "P 1950 again", "patron": "Person P"}
+    assert problems_of(toy, write_list(tmp_path, [TOY_ENTRY, again])) == [
+        "'P 1950 again' is the fall of p on 1950-06-15 that 'P 1950' already lists: list each crisis once"]
 
 
 def test_an_unknown_person_is_named_with_the_closest(toy, tmp_path):
@@ -722,3 +728,16 @@ def test_the_pooled_share_column_reads_the_rank_at_the_crisis_that_counts_it(tab
         assert d.at["beria-kruglov-patronage-blauvelt", "in the pooled share"] == "no: rank 5 the day before"
     june = make_crisis(view, "khrushchev", "1957-06-21")
     assert "shepilov" in june.defectors and "shepilov" not in set(panel.lost_before(view, june)["client_id"])
+
+
+def test_the_loyalty_step_says_at_which_crises_it_could_have_held():
+    """05's H2 column read 'inconclusive' at crises too small for the rule ever to hold (it needs 36 top clients, none
+    defecting, at a rare share of 0.1 and 95%): the panel now says where each verdict was within reach."""
+    small = pd.DataFrame({"crisis": ["A", "B"], "top_clients": [1, 7]})
+    said = panel.loyalty_reach(small)
+    assert "can hold with at least 36 top clients" in said and "could hold at no crisis of the panel" in said
+    assert "fail only at B" in said
+    big = pd.DataFrame({"crisis": ["A", "B", "C"], "top_clients": [1, 7, 40]})
+    said = panel.loyalty_reach(big)
+    assert "could hold only at C" in said and "fail at every crisis but A" in said
+    assert "could hold at every crisis" in panel.loyalty_reach(big, rare_share=0.9)

@@ -162,8 +162,9 @@ def test_a_patron_whose_every_client_defected_has_no_case_of_a_later_appeal(make
     view = patronage.load(make_package(rows)).select(coding="x")
     h6a = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6a later defectors refused",))[0]
     assert h6a.verdict == "no case"
-    assert h6a.reason == ("no client of the patron loyal at the fall is recorded turning after it, still free and in office, by an "
-                          "appeal to a rival or a defection (his one recorded client defected at the fall)")
+    assert h6a.reason == ("no client of the patron loyal at the fall is recorded turning after it, by an appeal to a rival or "
+                          "a defection, having lost neither office nor freedom since the fall (his one recorded client "
+                          "defected at the fall)")
 
 
 def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_clients(make_package):

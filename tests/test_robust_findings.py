@@ -228,6 +228,11 @@ def test_shares_as_printed_sum_to_one():
     assert (pd.Series([225, 12, 6, 27]) / 270).round(2).sum() < 0.995  # what plain rounding gave
     assert rounded_shares(pd.Series([181, 19]) / 200).tolist() == [0.91, 0.09]
     assert rounded_shares(pd.Series([0.25, 0.5, 0.25])).tolist() == [0.25, 0.5, 0.25]
+    # equal shares stay equal: no one of three thirds (H3 over the grid: 90, 90 and 90 of 270) is set above the others,
+    # nor is a smaller remainder given the unit instead
+    assert rounded_shares(pd.Series([90, 90, 90]) / 270).tolist() == [0.33, 0.33, 0.33]
+    assert rounded_shares(pd.Series([90, 60, 60, 60]) / 270).tolist() == [0.34, 0.22, 0.22, 0.22]
+    assert rounded_shares(pd.Series([1, 1, 1, 1, 1, 1, 1]) / 7).tolist() == [0.14] * 7
     said = findings.draw_findings(pd.DataFrame({"draw": range(200), "hypothesis": "H3", "verdict": ["fails"] * 181 + ["mixed"] * 19}),
                                   pd.Series({"H3": "fails"}))[0]
     assert "fails in 0.91 of the draws; mixed in 0.09" in said

@@ -76,7 +76,8 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     statistic = "later turns that were refused"
     turns, before = later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned after it" + before
-                           + ", still free and in office (an appeal to a rival, or a defection their tie records)", turns["person_id"])
+                           + " (an appeal to a rival, or a defection their tie records), having lost neither office nor freedom since the fall",
+                           turns["person_id"])
     members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned after it").assign(
         act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"row quote": turns["quote"].to_numpy()})
     if turns.empty:  # the clients are recorded and none is of the kind the step counts: no case, as where none turned
@@ -104,8 +105,8 @@ def _h6a_rule(window_days: int) -> str:
 def _no_turn(crisis: Crisis, before: str) -> str:
     """Why step 6a has nothing to count: no loyal client turned after the fall (``before``: the limit of the span)."""
     loyal, n = len(crisis.roster) - len(crisis.defectors), len(crisis.roster)
-    return (f"no client of the patron loyal at the fall is recorded turning after it{before}, still free and in office, by an "
-            "appeal to a rival or a defection") + (
+    return (f"no client of the patron loyal at the fall is recorded turning after it{before}, by an appeal to a rival or a "
+            "defection, having lost neither office nor freedom since the fall") + (
         f" ({number(loyal, 'loyal client')} recorded)" if loyal else " (his one recorded client defected at the fall)" if n == 1
         else f" (all {n} of his recorded clients defected at the fall)" if n else "")
 

@@ -154,9 +154,24 @@ def crisis_list(tables, path=None) -> pd.DataFrame:
             rows.append(row)
     names = [e.get("name") for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
     problems += [f"the name {n!r} is given to more than one crisis" for n in sorted({n for n in names if names.count(n) > 1})]
+    problems += _same_fall_twice(rows)
     if problems:
         raise CrisisListError(path or config.DATA_DIR / CRISES_FILE, problems)
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+def _same_fall_twice(rows: list[dict]) -> list[str]:
+    """One problem for each crisis that repeats an earlier one's patron and day under another name: the panel would count
+    his clients twice, and set the crisis against itself."""
+    first: dict = {}
+    out = []
+    for row in rows:
+        key = (row["patron_id"], pd.Timestamp(row["date"]))
+        if key in first:
+            out.append(f"{row['crisis']!r} is the fall of {row['patron_id']} on {key[1].date()} that {first[key]!r} "
+                       "already lists: list each crisis once")
+        first.setdefault(key, row["crisis"])
+    return out
 
 
 def named_crises(tables, listed: pd.DataFrame, horizon_years: float = 10) -> dict[str, Crisis]:

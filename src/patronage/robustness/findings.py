@@ -23,7 +23,7 @@ def _spread(shares: pd.DataFrame) -> dict[str, str]:
     """Per hypothesis, its verdicts with their shares, largest first ('holds 0.60, inconclusive 0.40')."""
     out = {}
     for h, row in shares[list(VERDICTS)].iterrows():
-        seen = rounded_shares(row)[row > 0].sort_values(ascending=False, kind="stable")  # as printed, summing to one
+        seen = rounded_shares(row)[row > 0].sort_values(ascending=False, kind="stable")  # as printed
         out[h] = ", ".join(f"{v} {s:.2f}" for v, s in seen.items())
     return out
 
@@ -93,7 +93,7 @@ def _drawn_instead(verdicts: pd.Series, base: str) -> str:
     """One step's verdicts over the draws beside its base verdict: how often the base comes out (or that it
     never does: a date that straddles a line decides nothing at its point estimate, and something in every
     draw), then each other verdict, the most frequent first."""
-    shares = rounded_shares(verdicts.value_counts(normalize=True))  # as printed, they sum to one
+    shares = rounded_shares(verdicts.value_counts(normalize=True))  # as printed
     others = sorted(((v, s) for v, s in shares.items() if v != base), key=lambda x: (-x[1], x[0]))
     head = f"{base} in {shares[base]:.2f} of the draws" if base in shares else f"{base} at the point estimates, in no draw"
     return head + "".join(f"; {v} in {s:.2f}" for v, s in others)

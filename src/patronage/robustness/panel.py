@@ -58,6 +58,7 @@ from patronage.robustness.pooled import (
 from patronage.robustness.tests_at_thresholds import tests_at_thresholds, thresholds_sentence
 from patronage.robustness.verdict_panel import (
     PANEL_COLUMNS,
+    loyalty_reach,
     no_data_share,
     panel,
     panel_table,
@@ -69,6 +70,6 @@ from patronage.robustness.verdict_panel import (
 
 __all__ = ["COUNT_COLUMNS", "CRISES_FILE", "DRAW_COLUMNS", "FATE_ORDER", "LIST_COLUMNS", "PANEL_COLUMNS", "VARIANT_COLUMNS", "VERDICTS", "CrisisListError", "career_bars", "dating_left_out",
            "check_crisis", "client_fate", "client_fates", "counts_under_draws", "crises", "crisis_list", "defections", "draw_dates", "falls", "is_fall", "label",
-           "lost_before", "losses", "make_crises", "none_lost_before", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
+           "lost_before", "losses", "loyalty_reach", "make_crises", "none_lost_before", "named_crises", "no_data_share", "panel", "panel_table", "patrons",
            "pooled_defection", "pooled_top_clients", "pooled_under_draws", "pooled_variants", "rarer_than_case", "read_crisis_list", "roster_sizes", "summary",
            "tests_at_thresholds", "thresholds_sentence", "top_clients", "top_clients_under_draws", "top_count", "turncoats", "verdict_grid", "why_not_found"]

@@ -308,11 +308,11 @@ def shares_table(grid: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     """The robustness table of the README (``figures/04-verdict-shares.csv``): one row per hypothesis.
 
     returns: hypothesis; a column per verdict in VERDICTS, the share of specifications (each combination of the choices
-    counted once, :func:`verdict_shares`) giving it (rounded to ``digits``, a row still summing to one); n, the number
+    counted once, :func:`verdict_shares`) giving it (rounded to ``digits`` by :func:`patronage.robustness.wording.rounded_shares`); n, the number
     of specifications; moved by, the dimensions that ever move a decided verdict (:func:`moved_by`), or 'nothing'.
     """
     shares = verdict_shares(grid)
-    table = shares[list(VERDICTS)].apply(rounded_shares, axis=1, digits=digits)  # each row still sums to one
+    table = shares[list(VERDICTS)].apply(rounded_shares, axis=1, digits=digits)  # as rounded_shares rounds them
     table["n"] = shares["n"].astype(int)
     table["moved by"] = moved_by(dimension_effects(grid))
     return table.rename_axis("hypothesis").reset_index()

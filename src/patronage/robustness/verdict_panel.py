@@ -8,7 +8,7 @@ import pandas as pd
 from patronage.analysis.crisis import Crisis
 from patronage.analysis.hypotheses import run_all
 from patronage.analysis.populations import members_by_id, population
-from patronage.analysis.verdicts import VERDICTS
+from patronage.analysis.verdicts import VERDICTS, share_reach
 from patronage.robustness.falls import make_crises
 
 
@@ -93,6 +93,35 @@ def panel_table(tables, rosters: dict[str, Crisis], listed: pd.DataFrame, min_ra
                          "top_clients": len(top), "defected": int(top["defected"].sum()), "value": r.value,
                          "population": r.population})
     return pd.DataFrame(rows, columns=[*PANEL_COLUMNS, "value", "population"])
+
+
+def loyalty_reach(table: pd.DataFrame, rare_share: float = 0.1, alpha: float = 0.05) -> str:
+    """Whether the loyalty step (H2, the share rule over each crisis's top clients, :func:`panel_table`'s population)
+    could have held or failed at each crisis of the panel, given how many top clients each has: with few, only one
+    verdict of the rule is within reach, and an 'inconclusive' is then the rule's limit, not the data's."""
+    reach = share_reach(rare_share, 1 - alpha)
+    sizes = table.drop_duplicates("crisis").set_index("crisis")["top_clients"]
+    if sizes.empty:
+        return "No crisis: the loyalty step was not run."
+    can_hold = [c for c, n in sizes.items() if reach["holds"] is not None and n >= reach["holds"]]
+    can_fail = [c for c, n in sizes.items() if reach["fails"] is not None and n >= reach["fails"]]
+    holds = (f"at least {reach['holds']} top clients, none defecting" if reach["holds"] is not None
+             else "no number of top clients")
+    fails = f"at least {reach['fails']}, every one defecting" if reach["fails"] is not None else "no number"
+    return (f"The loyalty step (H2, rare share {rare_share}, {1 - alpha:.0%} exact interval) can hold with {holds}, and fail "
+            f"with {fails}; the crises have {int(sizes.min())} to {int(sizes.max())} top clients, so it could hold "
+            f"{_where(can_hold, list(sizes.index))} and fail {_where(can_fail, list(sizes.index))}. Where it cannot hold, "
+            "an 'inconclusive' says what the rule can say of so few clients, not that they lean against Fairbanks.")
+
+
+def _where(found: list[str], crises: list[str]) -> str:
+    """'at no crisis of the panel', 'at every crisis', 'only at A and B', or 'at every crisis but C' (the shorter)."""
+    if not found or len(found) == len(crises):
+        return "at no crisis of the panel" if not found else "at every crisis"
+    if len(found) <= len(crises) / 2:
+        return "only at " + " and ".join([", ".join(found[:-1]), found[-1]] if len(found) > 1 else found)
+    rest = [c for c in crises if c not in found]
+    return "at every crisis but " + " and ".join([", ".join(rest[:-1]), rest[-1]] if len(rest) > 1 else rest)
 
 
 def no_data_share(table: pd.DataFrame, verdict: str = "no data") -> float:

@@ -25,13 +25,23 @@ def listing(items: list[str], last: str = "and") -> str:
 
 
 def rounded_shares(shares: pd.Series, digits: int = 2) -> pd.Series:
-    """Shares that sum to one, rounded to ``digits`` so that they still do (largest remainders: each share rounded
-    down, and the units left over given to the largest remainders): 225, 12, 6 and 27 of 270 are 0.83, 0.05, 0.02 and
-    0.10, not 0.83, 0.04, 0.02 and 0.10, which sum to 0.99. numpy and pandas round each value alone."""
+    """Shares rounded to ``digits`` so that they still sum to one where that takes no side between equal shares (largest
+    remainders: each share rounded down, and the units left over given to the largest remainders): 225, 12, 6 and 27 of
+    270 are 0.83, 0.05, 0.02 and 0.10, not 0.83, 0.04, 0.02 and 0.10, which sum to 0.99. Where the last units left
+    would go to some of several equal shares and not the others, none of those gets one, nor any smaller remainder:
+    three thirds are 0.33 each, not 0.34, 0.33 and 0.33, which would make one of three equal shares the largest (the
+    row then sums to 0.99).
+    numpy and pandas round each value alone."""
     scale = 10 ** digits
     scaled = shares.to_numpy(dtype=float) * scale
     units = np.floor(scaled + 1e-9)
-    left = int(round(scale * float(shares.sum()) - units.sum()))
-    order = np.argsort(-(scaled - units), kind="stable")
-    units[order[:max(left, 0)]] += 1
+    left = max(int(round(scale * float(shares.sum()) - units.sum())), 0)
+    for i in np.argsort(-(scaled - units), kind="stable"):  # the largest remainders first
+        equal = np.flatnonzero(np.abs(scaled - scaled[i]) <= 1e-9)  # shares equal to this one take a unit together
+        if units[i] > np.floor(scaled[i] + 1e-9):
+            continue  # given with an equal share already
+        if len(equal) > left:
+            break
+        units[equal] += 1
+        left -= len(equal)
     return pd.Series(units / scale, index=shares.index)
