@@ -38,7 +38,7 @@ import pandas as pd
 from patronage.analysis import article
 from patronage.analysis.control import defectors_were_genuine_clients
 from patronage.analysis.crisis import Crisis
-from patronage.analysis.exception import defectors_lose_office
+from patronage.analysis.defectors_fate import defectors_lose_office
 from patronage.analysis.motives import motive_as_coded
 from patronage.analysis.populations import POPULATIONS
 from patronage.analysis.precedent import later_defectors_refused, rewards_not_public

@@ -1,5 +1,5 @@
 """The precedent a reward sets: was it public (step 5, the short run); were later would-be defectors refused (step 6a,
-the long run). What became of the defectors over the horizon (step 6b) is :mod:`patronage.analysis.exception`."""
+the long run). What became of the defectors over the horizon (step 6b) is :mod:`patronage.analysis.defectors_fate`."""
 
 from __future__ import annotations
 

@@ -38,9 +38,7 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
     office at the horizon.
     """
     claim = f'of the case the article studies: Khrushchev "{EXCEPTION}" ({BLAUVELT}, "Betrayal and network stability")'
-    rule = split_rule(f"defector in high office (rank >= {min_rank}) the day before the fall or in the window after it (up to the horizon)", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
-                      "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
-                      "outcome unrecorded")
+    rule = _h6b_rule(min_rank)
     statistic = f"defectors still in high office (rank >= {min_rank}) at the horizon"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H6b defectors' fate", "precedent: long run", claim, rule, statistic)
@@ -64,6 +62,14 @@ def defectors_lose_office(tables, crisis: Crisis, min_rank: int = 4, window_days
                   tally(outcomes, f"in high office on {crisis.horizon.date().isoformat()}", "not"),
                   split_outcome(*count_outcomes(outcomes)), split_could_differ(len(held), "defector"), reason, note,
                   tenure, members)
+
+
+def _h6b_rule(min_rank: int) -> str:
+    """Step 6b's rule in words."""
+    return split_rule(f"defector in high office (rank >= {min_rank}) the day before the fall or in the window after it (up to "
+                      f"the horizon)", f"he still held high office (rank >= {min_rank}) at the horizon; a run of posts that "
+                      "ends in the records without a loss (a transfer to an unrecorded post, his death) leaves his "
+                      "outcome unrecorded")
 
 
 def _loyal_note(tables, tenure: pd.DataFrame) -> str:
