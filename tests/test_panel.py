@@ -176,10 +176,18 @@ def test_a_good_list_gives_one_row_per_crisis_in_the_files_order(toy, tmp_path):
 
 
 def test_the_same_fall_listed_twice_under_two_names_is_refused(toy, tmp_path):
-    """The panel would count the patron's clients twice and set the crisis against the 'other' crises: itself."""
+    """The panel would count the patron's clients twice and set the crisis against the 'other' crises: itself. A fall
+    listed again within the crisis window, under another day or event, is the same fall."""
     again = {**TOY_ENTRY, "name": "P 1950 again", "patron": "Person P"}
     assert problems_of(toy, write_list(tmp_path, [TOY_ENTRY, again])) == [
-        "'P 1950 again' is the fall of p on 1950-06-15 that 'P 1950' already lists: list each crisis once"]
+        "'P 1950 again' is a fall of p on 1950-06-15, within 30 days of 'P 1950' (1950-06-15): one fall, listed twice; "
+        "list it once"]
+    from patronage.robustness.crisis_list import _same_fall_twice
+
+    first = {"crisis": "P 1950", "patron_id": "p", "date": "1950-06-15"}
+    assert _same_fall_twice([first, {**first, "crisis": "P plenum", "date": "1950-07-10"}])  # 25 days on: the same fall
+    assert not _same_fall_twice([first, {**first, "crisis": "P 1951", "date": "1951-06-15"}])  # a year on: another
+    assert not _same_fall_twice([first, {**first, "crisis": "R 1950", "patron_id": "r"}])  # another patron
 
 
 def test_an_unknown_person_is_named_with_the_closest(toy, tmp_path):

@@ -163,8 +163,9 @@ def test_a_patron_whose_every_client_defected_has_no_case_of_a_later_appeal(make
     h6a = hypotheses.run_all(view, make_crisis(view, "p", FALL), steps=("H6a later defectors refused",))[0]
     assert h6a.verdict == "no case"
     assert h6a.reason == ("no client of the patron loyal at the fall is recorded turning after it, by an appeal to a rival or "
-                          "a defection, having lost neither office nor freedom since the fall (his one recorded client "
-                          "defected at the fall)")
+                          "a defection, with no loss since the fall (no arrest, execution, dismissal or purge, and no post "
+                          "ended by dismissal, demotion, arrest, execution, retirement or resignation) (his one recorded "
+                          "client defected at the fall)")
 
 
 def test_the_advice_to_admit_reference_works_is_given_only_where_they_add_clients(make_package):
@@ -436,14 +437,13 @@ def test_the_posts_a_purge_emptied_are_those_lost_near_it_even_when_it_is_dated_
 
 
 def test_h3b_says_the_spans_it_searched(toy):
-    """The rewards are those taken up within the window; whether one could have displaced a rival's client is read
-    over the span in which a previous holder is found (SUCCESSION_GAP before the reward), not over the window."""
     view = toy.select(coding="x")
     crisis = make_crisis(view, "p", FALL)
     for days in (30, 730):
         r = hypotheses.rewards_cost_rivals_clients(view, crisis, window_days=days)
         assert f"took up within {days} days of the fall" in r.population and "in the year" not in r.rule
-        assert f"left at most {SUCCESSION_GAP.days} days before it began" in r.rule and "either side of the fall" not in r.rule
+        assert f"within {days} days either side of the fall, begun before the reward" in r.rule
+        assert f"in the {SUCCESSION_GAP.days} days before it" in r.rule
 
 
 def test_a_man_heading_a_body_under_the_patron_s_ministry_served_under_him(make_package):

@@ -5,8 +5,8 @@
   begun in time already reached the public rank.
 - Step 6b: an office first entered after the horizon is no office held at the horizon.
 - Steps 6a and 7 count a post ended by any cause of LOSS_CAUSES as a loss, and their rules name those causes.
-- Step 3b is untestable only where no rival's client could have been a reward's previous holder, as the dates allow:
-  one who took up such an office after the reward began could not.
+- Step 3b is untestable where no rival's client held an office of a reward's lineage and rank around the fall before
+  the reward began: one who took up such an office only after it could not have been displaced by it.
 """
 
 from __future__ import annotations
@@ -63,6 +63,26 @@ def test_a_post_higher_still_of_undecided_start_leaves_the_public_reward_open(wo
     assert H.rewards_not_public(view, c).verdict == "holds"
 
 
+def test_a_post_higher_still_is_open_wherever_its_midpoint_falls(world):
+    """Its start '1950-12/1951-08' is read at its middle, inside the window: the point estimates made him rank 6, and
+    step 5 failed on a date no source gives. The post named is the highest of those left open."""
+    def edit(rows):
+        rose_then_perhaps_higher("1950-12/1951-08")(rows)
+        rows["spells"].append(spell("a-top2", "a", "min", 6, "1951-01/1951-12", "1953", "dismissal"))
+    view, c = world(edit)
+    h5 = H.rewards_not_public(view, c)
+    assert h5.verdict == "no data" and "rank 4 -> 5 (perhaps higher: post 6, dated 1950-12/1951-08" in h5.reason
+    view, c = world(rose_then_perhaps_higher("1950-12/1951-03"))  # begun in time whatever the day: decided
+    assert H.rewards_not_public(view, c).verdict == "fails"
+
+    def higher_two(rows):  # two posts left open, at ranks 6 and 7: the one that decides step 5 at rank 7 is named
+        rose_then_perhaps_higher("1951")(rows)
+        rows["spells"].append(spell("a-top7", "a", "min", 7, "1951-01/1951-12", "1953", "dismissal"))
+    view, c = world(higher_two)
+    h5 = H.rewards_not_public(view, c, public_rank=7)
+    assert h5.verdict == "no data" and "perhaps higher: post 7, dated 1951-01/1951-12" in h5.reason
+
+
 def test_a_public_rank_reached_in_time_is_public_whatever_a_higher_post_of_open_start(world):
     edit = rose_then_perhaps_higher("1951", first_rank=6)
     view, c = world(lambda rows: (edit(rows), rows["spells"][-1].update(seniority="7")))
@@ -112,10 +132,11 @@ def rivals_client_in_min2(start: str, end: str):
     return edit
 
 
-def test_h3b_is_untestable_where_no_rivals_client_could_have_held_the_reward_before(world):
+def test_h3b_is_untestable_where_no_rivals_client_held_such_an_office_before_the_reward(world):
     view, c = world(rivals_client_in_min2("1951-05-01", "1953"))  # took it up ten months after A's reward
     r = H.rewards_cost_rivals_clients(view, c)
-    assert r.verdict == "untestable" and r.could_differ.startswith("no: no rival's client is recorded who could have been")
-    view, c = world(rivals_client_in_min2("1949-05-01", "1950-05-01"))  # left it six weeks before A's reward began
+    assert r.verdict == "untestable" and r.could_differ.startswith("no: no rival's client is recorded in an office")
+    assert "begun before a reward" in r.could_differ
+    view, c = world(rivals_client_in_min2("1949-05-01", "1950-05-01"))  # held one before A's reward began
     r = H.rewards_cost_rivals_clients(view, c)
     assert r.could_differ == "yes" and r.verdict == "fails" and "Person E" in r.note

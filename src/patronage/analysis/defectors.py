@@ -69,16 +69,19 @@ def _rewards_now(tables, crisis: Crisis, window_days: int) -> pd.DataFrame:
     reach = pd.Series(pd.NA, index=ranks.index, dtype="Int64")  # the highest rank an undecided post could give
     loose = _loose_higher_posts(tables, crisis, ranks["rank before"], end)
     for person, post in loose.groupby("person_id", sort=False):
+        after = ranks.at[person, "rank after"]
         if post["surely"].any():  # a higher post certainly begun in time decides it, wherever its midpoint lies
             promoted[person] = True
             top = int(post.loc[post["surely"], "seniority"].max())
-            ranks.loc[person, "rank after"] = max(top, ranks.at[person, "rank after"]) if pd.notna(ranks.at[person, "rank after"]) else top
-            post = post[~post["surely"] & (post["seniority"] > ranks.at[person, "rank after"])]  # one higher still may
-            if post.empty:  # have raised him further in time, or not: how high he rose (step 5) it leaves open
+            # one higher still may have raised him further in time, or not: how high he rose (step 5) it leaves open,
+            # wherever its midpoint lies (the point estimates may have read it as begun in time)
+            post = post[~post["surely"] & (post["seniority"] > top)]
+            ranks.loc[person, "rank after"] = top if len(post) or pd.isna(after) else max(top, after)
+            if post.empty:
                 continue
         else:  # one that may have begun in time or after it decides nothing
             promoted[person] = pd.NA
-        first = post.iloc[0]
+        first = post.sort_values("seniority", ascending=False, kind="stable").iloc[0]  # the highest decides step 5
         undecided[person] = f"{first['post']}, dated {first['start']}, may begin after {end.date()}"
         reach[person] = int(post["seniority"].max())
     return ranks.assign(promoted=promoted, undecided=undecided, **{"undecided rank": reach})

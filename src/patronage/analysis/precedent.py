@@ -76,7 +76,7 @@ def later_defectors_refused(tables, crisis: Crisis, window_days: int = 365) -> R
     statistic = "later turns that were refused"
     turns, before = later_turns(tables, crisis)
     text = population_text(tables, "clients of the patron, loyal at the fall, who turned after it" + before
-                           + " (an appeal to a rival, or a defection their tie records), having lost neither office nor freedom since the fall",
+                           + " (an appeal to a rival, or a defection their tie records), with no loss since the fall (" + LOSSES + ")",
                            turns["person_id"])
     members = evidence(tables, crisis, list(turns["person_id"]), "loyal client at the fall who turned after it").assign(
         act=turns["act"].to_numpy(), row=turns["row"].to_numpy(), **{"row quote": turns["quote"].to_numpy()})
@@ -98,20 +98,20 @@ def _h6a_rule(window_days: int) -> str:
     """Step 6a's rule in words."""
     return split_rule("later turn", "the client, loyal at the fall, who then turned (an appeal to a rival, or a defection his "
                       f"tie records, to whomever it was) is recorded in office {number(window_days, 'day')} after it (or at his "
-                      "death, or at the horizon if sooner) with no arrest, execution, dismissal or purge in between, and no post "
-                      f"of his ended by {LOSS_CAUSES_TEXT}")
+                      f"death, or at the horizon if sooner) with {LOSSES} in between")
 
 
 def _no_turn(crisis: Crisis, before: str) -> str:
     """Why step 6a has nothing to count: no loyal client turned after the fall (``before``: the limit of the span)."""
     loyal, n = len(crisis.roster) - len(crisis.defectors), len(crisis.roster)
     return (f"no client of the patron loyal at the fall is recorded turning after it{before}, by an appeal to a rival or a "
-            "defection, having lost neither office nor freedom since the fall") + (
+            f"defection, with no loss since the fall ({LOSSES})") + (
         f" ({number(loyal, 'loyal client')} recorded)" if loyal else " (his one recorded client defected at the fall)" if n == 1
         else f" (all {n} of his recorded clients defected at the fall)" if n else "")
 
 
 TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
+LOSSES = f"no arrest, execution, dismissal or purge, and no post ended by {LOSS_CAUSES_TEXT}"  # as fate_between reads a loss
 
 
 def _beside(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> str:

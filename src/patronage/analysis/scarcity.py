@@ -64,17 +64,17 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     lineage across renamings, same rank) is found. A reward that displaced a rival's own client
     shows the cost Fairbanks describes; one carved from the fallen network, or with no holder recorded in the
     months before it (a new or re-formed office, or one whose holder no source records), does not: no rival's client
-    is recorded losing it. If no rival's client is recorded who could have been a reward's previous holder (in an
-    office of its lineage and rank, left at most SUCCESSION_GAP before it began, as the dates allow), no reward could
-    have displaced one, and the row says so instead of deciding.
+    is recorded losing it. If no rival's client held an office of that lineage and rank within ``window_days`` either
+    side of the fall, begun before the reward, no reward could have displaced one, and the row says so instead of
+    deciding.
     """
     claim = (f'"offering a position as a lure to a client of a rival patron would mean denying that position to or demoting '
              f'one\'s own client" ({BLAUVELT}, "Patronage and betrayal")')
     rule = split_rule("post gained by a defector", "its previous holder was not a rival's client (it came from the fallen "
                       f"network, or no holder is recorded in the {SUCCESSION_GAP.days} days before it: a new or re-formed office, or one whose "
-                      "holder no source records); untestable if no rival's client is recorded who could have been a "
-                      f"reward's previous holder (an office of its lineage and rank, left at most {SUCCESSION_GAP.days} days "
-                      "before it began, as the dates allow)")
+                      "holder no source records); untestable if no rival's client held an office of its lineage and "
+                      f"rank within {number(window_days, 'day')} either side of the fall, begun before the reward (one taken "
+                      "up after it could not have been displaced by it)")
     statistic = "rewards taken from a rival's client"
     if not crisis.defectors:
         return no_defectors(tables, crisis, "H3b scarcity: whose posts", "scarcity: the patron's side", claim, rule, statistic)
@@ -87,11 +87,12 @@ def rewards_cost_rivals_clients(tables, crisis: Crisis, window_days: int = 365) 
     label = lambda p: "rival's client" if p in rc else relation(p, crisis, rc)  # noqa: E731  a rival's client first
     gained = predecessors(tables, gained)
     gained = gained.assign(predecessor=gained["predecessor_id"].map(label))
-    comparable, posts = _comparable_offices(tables, rc, gained)
+    comparable, posts = _comparable_offices(tables, crisis, rc, gained, window)
     (k, m, u), value, reason = _gain_outcomes(tables, gained, _undecided_gains(tables, crisis, gained, label, window))
+    window_text = f"within {number(window_days, 'day')} either side of the fall"
     return Result("H3b scarcity: whose posts", "scarcity: the patron's side", claim, text, rule, statistic, value,
-                  split_outcome(k, m, u), _could_displace(comparable, posts), reason,
-                  f"Rivals' clients who could have been a reward's previous holder: {names_of(tables, sorted(set(comparable['person_id'])))}.",
+                  split_outcome(k, m, u), _could_displace(comparable, posts, window_text), reason,
+                  f"Rivals' clients recorded in a comparable office before a reward: {names_of(tables, sorted(set(comparable['person_id'])))}.",
                   gained[["person_id", "post", "seniority", "start", "predecessor_id", "predecessor"]].reset_index(drop=True))
 
 
@@ -153,28 +154,28 @@ def _gained_text(tables, gained: pd.DataFrame, window_days: int) -> str:
                if len(gained) else ""))
 
 
-def _comparable_offices(tables, rc: set, gained: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The spells of rivals' clients that could have been a reward's previous holder, as the dates allow: in an office of
-    its lineage and rank, begun by the latest day the reward may have begun, and left neither more than SUCCESSION_GAP
-    before its earliest nor more than a day after its latest (:func:`patronage.analysis.offices.predecessors` reads a
-    holder so); and the rewards' (lineage, rank) pairs. A day not recorded rules nothing out."""
+def _comparable_offices(tables, crisis: Crisis, rc: set, gained: pd.DataFrame,
+                        window: pd.Timedelta) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The spells of rivals' clients in an office of the lineage and rank of a reward, running within ``window``
+    either side of the fall and begun by the latest day the reward may have begun (a man who took up such an office
+    only after the reward could not have been displaced by it); and the rewards' (lineage, rank) pairs."""
     theirs = spells_with_lineage(tables, tables.spells["person_id"].isin(rc))
+    began, ended = theirs["start_day"], theirs["end_day"]
+    theirs = theirs[(began <= crisis.date + window) & ~(ended < crisis.date - window).fillna(False)]
     rewards = gained.assign(lineage=lineage_of(tables, gained))
     posts = rewards[["lineage", "seniority"]].drop_duplicates()
-    pairs = theirs.merge(rewards[["lineage", "seniority", "start_lo", "start_hi"]].rename(
-        columns={"start_lo": "reward_lo", "start_hi": "reward_hi"}), on=["lineage", "seniority"])
-    began = pairs["start_lo"].isna() | (pairs["start_lo"] <= pairs["reward_hi"])
-    left = ~(pairs["end_hi"] < pairs["reward_lo"] - SUCCESSION_GAP) & ~(pairs["end_lo"] > pairs["reward_hi"] + DAY)  # NaT: False
-    return pairs[(began & left).to_numpy(dtype=bool)], posts
+    pairs = theirs.merge(rewards[["lineage", "seniority", "start_hi"]].rename(columns={"start_hi": "reward_hi"}),
+                         on=["lineage", "seniority"])
+    return pairs[(pairs["start_lo"].isna() | (pairs["start_lo"] <= pairs["reward_hi"])).to_numpy(dtype=bool)], posts
 
 
-def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame) -> str:
-    """'yes' if a rival's client could have been a reward's previous holder (so a reward could have displaced one),
-    else why not."""
+def _could_displace(comparable: pd.DataFrame, posts: pd.DataFrame, window_text: str) -> str:
+    """'yes' if a rival's client held an office comparable to a reward before it (so a reward could have displaced one),
+    else why not (``window_text``: the span searched, in words)."""
     return YES if len(comparable) else (
-        f"no: no rival's client is recorded who could have been a reward's previous holder (an office of the lineage and "
-        f"rank of the rewards, {', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}, left at most "
-        f"{SUCCESSION_GAP.days} days before one began), so no reward could have displaced one")
+        f"no: no rival's client is recorded in an office of the lineage and rank of the rewards "
+        f"({', '.join(f'{r.lineage} rank {r.seniority}' for r in posts.itertuples())}) {window_text}, begun before "
+        "a reward, so no reward could have displaced one")
 
 
 def _acted_by_fall(tables, crisis: Crisis) -> dict[str, tuple[bool | None, str]]:

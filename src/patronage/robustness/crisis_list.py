@@ -10,7 +10,7 @@ import pandas as pd
 import yaml
 
 from patronage import config
-from patronage.analysis.crisis import TARGET_ROLES, Crisis, make_crisis
+from patronage.analysis.crisis import TARGET_ROLES, WINDOW_DAYS, Crisis, make_crisis
 from patronage.errors import ParameterError
 from patronage.tables import checks
 from patronage.yaml_files import NotUtf8, read_yaml_file
@@ -161,16 +161,18 @@ def crisis_list(tables, path=None) -> pd.DataFrame:
 
 
 def _same_fall_twice(rows: list[dict]) -> list[str]:
-    """One problem for each crisis that repeats an earlier one's patron and day under another name: the panel would count
-    his clients twice, and set the crisis against itself."""
-    first: dict = {}
+    """One problem for each crisis of a patron dated within the crisis window (WINDOW_DAYS) of an earlier one of his,
+    under another name or another event: the panel would count his clients twice, and set the crisis against itself."""
+    seen: list[dict] = []
     out = []
     for row in rows:
-        key = (row["patron_id"], pd.Timestamp(row["date"]))
-        if key in first:
-            out.append(f"{row['crisis']!r} is the fall of {row['patron_id']} on {key[1].date()} that {first[key]!r} "
-                       "already lists: list each crisis once")
-        first.setdefault(key, row["crisis"])
+        day = pd.Timestamp(row["date"])
+        twin = next((r for r in seen if r["patron_id"] == row["patron_id"]
+                     and abs((day - pd.Timestamp(r["date"])).days) <= WINDOW_DAYS), None)
+        if twin is not None:
+            out.append(f"{row['crisis']!r} is a fall of {row['patron_id']} on {day.date()}, within {WINDOW_DAYS} days of "
+                       f"{twin['crisis']!r} ({pd.Timestamp(twin['date']).date()}): one fall, listed twice; list it once")
+        seen.append(row)
     return out
 
 
