@@ -24,6 +24,7 @@ from patronage.analysis.verdicts import (
     tally,
 )
 
+LOSSES = f"no arrest, execution, dismissal or purge, and no post ended by {LOSS_CAUSES_TEXT}"  # as fate_between reads a loss
 # the lowest post of each rank of the scale (data/datapackage.json, spells.seniority), for the rule of step 5
 LOWEST_OF_RANK = {7: "the top leader", 6: "head of a union ministry", 5: "first deputy head of a union ministry",
                   4: "deputy head of a union ministry", 3: "head of a department of a central apparatus",
@@ -111,7 +112,6 @@ def _no_turn(crisis: Crisis, before: str) -> str:
 
 
 TURN_COLUMNS = ["person_id", "act", "row", "day", "dated", "quote"]
-LOSSES = f"no arrest, execution, dismissal or purge, and no post ended by {LOSS_CAUSES_TEXT}"  # as fate_between reads a loss
 
 
 def _beside(tables, crisis: Crisis, turns: pd.DataFrame, window_days: int) -> str:

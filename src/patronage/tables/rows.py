@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -63,16 +64,18 @@ _NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(bytes([b])))
 
 
 def _control_characters(raw: bytes, fields: list[str], name: str, most: int = 10) -> list[Problem]:
-    """A problem for each of the first ``most`` control characters in the file, named by record and cell (the bytes
-    before it read as CSV, as for a byte that is not UTF-8)."""
-    out = []
-    for match in list(CONTROL.finditer(raw))[:most]:
-        before = raw[:match.start()].decode("utf-8", errors="replace") + "?"
-        records = list(csv.reader(io.StringIO(before, newline="")))
-        row, col = len(records), len(records[-1]) - 1
-        out.append(Problem(name, row, fields[col] if 0 <= col < len(fields) else None,
-                           f"control character {raw[match.start()]:#04x} in the cell: delete it"))
-    return out
+    """A problem for each of the first ``most`` control characters in the file, named by record and cell (:func:`_cell_at`)."""
+    return [Problem(name, *_cell_at(raw, m.start(), fields), f"control character {raw[m.start()]:#04x} in the cell: delete it")
+            for m in itertools.islice(CONTROL.finditer(raw), most)]
+
+
+def _cell_at(raw: bytes, position: int, fields: list[str]) -> tuple[int, str | None]:
+    """The record (the header is 1) and the column of the byte at ``position``: the bytes before it read as CSV, so
+    that quoted commas and quoted line breaks count right."""
+    before = raw[:position].decode("utf-8", errors="replace") + "?"
+    records = list(csv.reader(io.StringIO(before, newline="")))
+    col = len(records[-1]) - 1
+    return len(records), fields[col] if 0 <= col < len(fields) else None
 
 
 def _parse(raw: bytes, fields: list[str], name: str) -> tuple[pd.DataFrame, list[Problem], bool]:
@@ -108,13 +111,8 @@ def _text_and_header(raw: bytes, fields: list[str], name: str) -> tuple[str, lis
 
 
 def _not_utf8(raw: bytes, exc: UnicodeDecodeError, fields: list[str], name: str) -> Problem:
-    """The byte that is not UTF-8, named by its record and cell (the bytes before it read as CSV: quoted
-    commas and quoted line breaks count right)."""
-    before = raw[:exc.start].decode("utf-8", errors="replace") + "?"
-    records = list(csv.reader(io.StringIO(before, newline="")))
-    row, col = len(records), len(records[-1]) - 1
-    column = fields[col] if 0 <= col < len(fields) else None
-    return Problem(name, row, column, f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")
+    """The byte that is not UTF-8, named by its record and cell (:func:`_cell_at`)."""
+    return Problem(name, *_cell_at(raw, exc.start, fields), f"byte {raw[exc.start]:#04x} is not UTF-8; save the file as UTF-8")
 
 
 def _header_problem(header: list[str], fields: list[str], name: str) -> Problem:
